@@ -1,0 +1,179 @@
+import { migrate } from '../db/migrate.ts';
+import { openDatabase } from '../db/open-database.ts';
+import { ALL_SCOPES, createApiKey, listApiKeys, revokeApiKey, SCOPES } from '../keys/api-keys.ts';
+import { systemClock } from '../shared/clock.ts';
+import { JifenError } from '../shared/errors.ts';
+import { listDueExpiries } from '../sweeps/due-expiries.ts';
+import { runSweep } from '../sweeps/sweeper.ts';
+import { verifyLedger } from '../verify/verify-ledger.ts';
+import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
+import { serveCommand } from './serve-command.ts';
+
+const HELP = `jifen — membership points platform
+
+Usage: jifen <command> [flags]
+
+Commands:
+  serve                 Start the API and background sweeps (migrates first)
+                        --port (JIFEN_PORT, 8080) --host (JIFEN_HOST, 127.0.0.1) --role api|worker|both
+  migrate               Apply database migrations
+  verify                Check every ledger invariant; exits 1 naming any violation
+  expire [--dry-run]    Expire due lots now, or list what would expire
+  keys list             List API keys         [--program prg_...]
+  keys create           Create an API key     --name NAME [--scopes a,b] [--program prg_...]
+  keys revoke KEY_ID    Revoke an API key     [--program prg_...]
+
+Database flags (every command):
+  --data DIR            Embedded database directory (JIFEN_DATA_DIR, default ./.jifen)
+  --database-url URL    PostgreSQL instead of the embedded database (DATABASE_URL)
+`;
+
+async function withDatabase<T>(
+  values: Parameters<typeof databaseLocation>[0],
+  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
+  const db = await openDatabase(databaseLocation(values));
+  try {
+    await migrate(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function verifyCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, DATABASE_FLAGS);
+  return withDatabase(values, async (db) => {
+    const { checks, violations } = await verifyLedger(db);
+    if (violations.length === 0) {
+      console.log(`verify: all ${checks} invariants hold`);
+      return 0;
+    }
+    for (const v of violations)
+      console.error(`VIOLATION ${v.invariant} program=${v.programId} ${v.subject}: ${v.detail}`);
+    console.error(
+      `verify: ${violations.length} violation(s) of ${new Set(violations.map((v) => v.invariant)).size} invariant(s)`,
+    );
+    return 1;
+  });
+}
+
+async function expireCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { ...DATABASE_FLAGS, 'dry-run': { type: 'boolean' } });
+  return withDatabase(values, async (db) => {
+    const now = systemClock.now();
+    if (values['dry-run']) {
+      const due = await listDueExpiries(db, now);
+      for (const lot of due) {
+        console.log(
+          `${lot.programId}\t${lot.memberId}\t${lot.lotId}\t${lot.points}\texpired at ${lot.expiresAt}`,
+        );
+      }
+      console.log(
+        `expire --dry-run: ${due.reduce((sum, lot) => sum + lot.points, 0)} points in ${due.length} lots would expire`,
+      );
+      return 0;
+    }
+    const result = await runSweep(db, systemClock, 'expiry');
+    console.log(`expire: ${result.entries} expiry entries for ${result.members} members`);
+    return 0;
+  });
+}
+
+async function programFor(
+  db: Awaited<ReturnType<typeof openDatabase>>,
+  requested: string | undefined,
+): Promise<string> {
+  if (requested) return requested;
+  const programs = await db.query<{ id: string }>('select id from programs order by created_at limit 2');
+  if (programs.length === 0)
+    throw new UsageError('There is no program yet: run `jifen serve` once to create one.');
+  if (programs.length > 1)
+    throw new UsageError('There are several programs: say which with --program prg_...');
+  return programs[0]!.id;
+}
+
+async function keysCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...DATABASE_FLAGS,
+    program: { type: 'string' },
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+  });
+  const [action, keyId] = positionals;
+  return withDatabase(values, async (db) => {
+    const programId = await programFor(db, values.program);
+    const now = systemClock.now();
+    if (action === 'list') {
+      for (const key of await listApiKeys(db, programId)) {
+        console.log(
+          `${key.id}\t${key.name}\t${key.prefix}…\t${key.scopes.join(',')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}`,
+        );
+      }
+      return 0;
+    }
+    if (action === 'create') {
+      if (!values.name) throw new UsageError('keys create needs --name');
+      const scopes = (values.scopes ?? ALL_SCOPES).split(',').map((scope) => scope.trim());
+      const unknown = scopes.filter(
+        (scope) => scope !== ALL_SCOPES && !(SCOPES as readonly string[]).includes(scope),
+      );
+      if (unknown.length > 0)
+        throw new UsageError(`Unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}, *`);
+      const { key, secret } = await createApiKey(db, programId, { name: values.name, scopes }, now);
+      console.log(`created ${key.id} (${key.scopes.join(',')}); the key, shown only now:\n${secret}`);
+      return 0;
+    }
+    if (action === 'revoke') {
+      if (!keyId) throw new UsageError('keys revoke needs the key id, e.g. jifen keys revoke key_01...');
+      const key = await revokeApiKey(db, programId, keyId, now);
+      console.log(`revoked ${key.id} at ${key.revokedAt}`);
+      return 0;
+    }
+    throw new UsageError('keys needs list, create or revoke');
+  });
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  serve: serveCommand,
+  migrate: async (args) => {
+    const { values } = parse(args, DATABASE_FLAGS);
+    const db = await openDatabase(databaseLocation(values));
+    try {
+      const applied = await migrate(db);
+      console.log(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: up to date');
+      return 0;
+    } finally {
+      await db.close();
+    }
+  },
+  verify: verifyCommand,
+  expire: expireCommand,
+  keys: keysCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(HELP);
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`jifen: unknown command "${name}". Run "jifen help" for the list.`);
+    return 2;
+  }
+  try {
+    return await command(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`jifen ${name}: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof JifenError) {
+      console.error(`jifen ${name}: ${error.detail}`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Database } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { openDatabase } from '../db/open-database.ts';
+import { buildApp } from '../http/app.ts';
+import { bootstrap } from '../programs/bootstrap.ts';
+import { systemClock } from '../shared/clock.ts';
+import { runAllSweeps } from '../sweeps/sweeper.ts';
+import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
+
+const SERVE_FLAGS = {
+  ...DATABASE_FLAGS,
+  port: { type: 'string' },
+  host: { type: 'string' },
+  role: { type: 'string' },
+  'sweep-interval-ms': { type: 'string' },
+} as const;
+
+function integerFlag(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+  return number;
+}
+
+/** Background sweeps (expiry, pending release, hold time-outs), one pass every interval. */
+function startSweeps(db: Database, intervalMs: number, log: (message: string) => void): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = runAllSweeps(db, systemClock)
+      .then((results) => {
+        const done = results.filter((result) => result.entries > 0);
+        if (done.length > 0)
+          log(done.map((r) => `${r.kind}: ${r.entries} entries for ${r.members} members`).join('; '));
+      })
+      .catch((error: unknown) => log(`sweep failed, will retry: ${(error as Error).message}`))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  tick();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, SERVE_FLAGS);
+  const port = integerFlag(values.port ?? process.env.JIFEN_PORT ?? '8080', 'port');
+  const host = values.host ?? process.env.JIFEN_HOST ?? '127.0.0.1';
+  const role = values.role ?? process.env.JIFEN_ROLE ?? 'both';
+  if (!['api', 'worker', 'both'].includes(role)) throw new UsageError('--role must be api, worker or both');
+  const sweepIntervalMs = integerFlag(values['sweep-interval-ms'] ?? '1000', 'sweep-interval-ms');
+
+  const db = await openDatabase({ ...databaseLocation(values), maxConnections: 24 });
+  const log = (message: string) => console.log(`[jifen] ${message}`);
+  await migrate(db);
+  const created = await bootstrap(db, systemClock.now(), process.env.JIFEN_BOOTSTRAP_KEY || undefined);
+  if (created) {
+    log(`created the default program ${created.programId} and its owner API key.`);
+    if (!process.env.JIFEN_BOOTSTRAP_KEY) {
+      console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${created.secret}\n`);
+    }
+  }
+  const app = role === 'worker' ? null : await buildApp({ db });
+  const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, log);
+  if (app) {
+    await app.listen({ port, host });
+    log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log('shutting down');
+  await app?.close();
+  await stopSweeps?.();
+  await db.close();
+  return 0;
+}

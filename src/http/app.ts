@@ -1,0 +1,66 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import type { Database } from '../db/database.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { validatorCompiler } from './ajv-compilers.ts';
+import { Authenticator } from './auth.ts';
+import { commandSender } from './command-route.ts';
+import { installErrorHandling } from './error-handler.ts';
+import type { RouteDeps, TypedApp } from './route-deps.ts';
+import { docsRoutes } from './routes/docs-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { holdRoutes } from './routes/hold-routes.ts';
+import { keyRoutes } from './routes/key-routes.ts';
+import { ledgerRoutes } from './routes/ledger-routes.ts';
+import { memberRoutes } from './routes/member-routes.ts';
+import { programRoutes } from './routes/program-routes.ts';
+
+export interface AppOptions {
+  db: Database;
+  clock?: Clock;
+  logger?: boolean;
+  /** Largest accepted request body (default 1 MiB; batches will raise it). */
+  bodyLimitBytes?: number;
+}
+
+export const API_VERSION = '0.1.0';
+
+/** Builds the HTTP app without listening, so tests can call it in process with `inject`. */
+export async function buildApp(options: AppOptions): Promise<TypedApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Jifen API',
+        version: API_VERSION,
+        description:
+          'Membership points: members, a lot-based append-only ledger, holds and transfers. Errors are application/problem+json with a stable `code` (docs/errors.md). Every write accepts an Idempotency-Key.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+
+  const clock = options.clock ?? systemClock;
+  const auth = new Authenticator(options.db);
+  app.addHook('onRequest', (request, reply) => auth.authenticate(request, reply));
+  const deps: RouteDeps = { db: options.db, clock, auth, send: commandSender(options.db, clock) };
+  healthRoutes(app, deps);
+  memberRoutes(app, deps);
+  ledgerRoutes(app, deps);
+  holdRoutes(app, deps);
+  keyRoutes(app, deps);
+  programRoutes(app, deps);
+  docsRoutes(app);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ERROR_CODES } from '../shared/error-codes.ts';
+import { JifenError } from '../shared/errors.ts';
+import { problemBody } from '../shared/problem.ts';
+
+interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Turns ajv's errors into "which field, what is wrong" in words a developer can act on. */
+function fieldErrors(error: FastifyError): FieldError[] {
+  const part = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((item) => {
+    const params = item.params as Record<string, unknown>;
+    const base = `${part}${item.instancePath}`;
+    if (item.keyword === 'required')
+      return { field: `${base}/${params.missingProperty}`, message: 'is required' };
+    if (item.keyword === 'additionalProperties') {
+      return { field: `${base}/${params.additionalProperty}`, message: 'is not a known field' };
+    }
+    return { field: base || part, message: item.message ?? 'is not valid' };
+  });
+}
+
+function fromFastifyError(error: FastifyError): JifenError | null {
+  if (error.validation) {
+    const errors = fieldErrors(error);
+    const summary = errors.map((item) => `${item.field} ${item.message}`).join('; ');
+    return new JifenError('validation_failed', { detail: summary, extensions: { errors } });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new JifenError('payload_too_large', { detail: error.message });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new JifenError('unsupported_media_type', { detail: error.message });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new JifenError('malformed_json', { detail: error.message });
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return new JifenError('malformed_json', { detail: error.message });
+  }
+  return null;
+}
+
+/** One table maps failures to HTTP: the status comes from ERROR_CODES, the body is problem+json. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error instanceof JifenError ? error : fromFastifyError(error);
+    if (!known) request.log.error({ err: error }, 'unexpected error');
+    const problem = known
+      ? problemBody(known)
+      : { ...problemBody(new JifenError('internal_error')), instance: request.id };
+    if (problem.code === 'payload_too_large') problem.limitBytes = app.initialConfig.bodyLimit;
+    return reply
+      .code(ERROR_CODES[problem.code as keyof typeof ERROR_CODES].status)
+      .type('application/problem+json')
+      .send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = problemBody(
+      new JifenError('route_not_found', { detail: `There is no endpoint ${request.method} ${request.url}.` }),
+    );
+    return reply.code(404).type('application/problem+json').send(problem);
+  });
+}

@@ -1,0 +1,6 @@
+import type { Reason } from '../ledger/ledger-types.ts';
+import type { ReasonInputType } from './schemas.ts';
+
+export function toReason(input: ReasonInputType): Reason {
+  return typeof input === 'string' ? { zh: input, en: input } : { zh: input['zh-CN'], en: input.en };
+}

@@ -1,0 +1,85 @@
+import { Type } from '@sinclair/typebox';
+import { createApiKey, listApiKeys, revokeApiKey, SCOPES } from '../../keys/api-keys.ts';
+import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import { problemResponses } from '../schemas.ts';
+
+const ApiKey = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the key, to recognise it.' }),
+  scopes: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const ScopeName = Type.Union([...SCOPES.map((scope) => Type.Literal(scope)), Type.Literal('*')]);
+
+export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
+  const config = { scope: 'keys:manage' as const };
+
+  app.get(
+    '/v1/api-keys',
+    {
+      config,
+      schema: {
+        tags: ['keys'],
+        summary: "The program's API keys (never their secrets)",
+        response: { 200: Type.Object({ data: Type.Array(ApiKey) }), ...problemResponses },
+      },
+    },
+    async (request) => ({ data: await listApiKeys(deps.db, principalOf(request).programId) }),
+  );
+
+  app.post(
+    '/v1/api-keys',
+    {
+      config,
+      schema: {
+        tags: ['keys'],
+        summary: 'Create an API key; its secret is in this response only',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            scopes: Type.Array(ScopeName, { minItems: 1, uniqueItems: true }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ key: ApiKey, secret: Type.String() }), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const created = await createApiKey(
+        deps.db,
+        principalOf(request).programId,
+        request.body,
+        deps.clock.now(),
+      );
+      reply.code(201);
+      return created;
+    },
+  );
+
+  app.delete(
+    '/v1/api-keys/:keyId',
+    {
+      config,
+      schema: {
+        tags: ['keys'],
+        summary: 'Revoke an API key (it stops working at once)',
+        params: Type.Object({ keyId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: ApiKey, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const revoked = await revokeApiKey(
+        deps.db,
+        principalOf(request).programId,
+        request.params.keyId,
+        deps.clock.now(),
+      );
+      deps.auth.forget();
+      return revoked;
+    },
+  );
+}

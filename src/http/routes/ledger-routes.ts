@@ -1,0 +1,214 @@
+import { Type } from '@sinclair/typebox';
+import { adjust } from '../../ledger/commands/adjust.ts';
+import { credit } from '../../ledger/commands/credit.ts';
+import { debit } from '../../ledger/commands/debit.ts';
+import { reverse } from '../../ledger/commands/reverse.ts';
+import { transfer } from '../../ledger/commands/transfer.ts';
+import { getEntry } from '../../ledger/ledger-queries.ts';
+import { principalOf } from '../auth.ts';
+import { toReason } from '../reason-input.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import {
+  EntriesResult,
+  Entry,
+  MAX_POINTS,
+  MemberId,
+  Points,
+  problemResponses,
+  ReasonInput,
+} from '../schemas.ts';
+
+const MemberParams = Type.Object({ memberId: MemberId });
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, description: 'Retries with the same key have one effect.' }),
+  ),
+});
+const writeResponses = { 201: EntriesResult, ...problemResponses };
+
+export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
+  const write = { config: { scope: 'ledger:write' as const } };
+
+  app.post(
+    '/v1/members/:memberId/credits',
+    {
+      ...write,
+      schema: {
+        tags: ['ledger'],
+        summary:
+          'Credit points: a new lot, optionally pending, expiring by the program policy or at expiresAt',
+        params: MemberParams,
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            points: Points,
+            reason: ReasonInput,
+            pendingDays: Type.Optional(
+              Type.Integer({
+                minimum: 0,
+                maximum: 3650,
+                description: 'Days before the points can be spent.',
+              }),
+            ),
+            expiresAt: Type.Optional(
+              Type.String({ format: 'date-time', description: 'Overrides the policy.' }),
+            ),
+            growth: Type.Optional(
+              Type.Integer({
+                minimum: 0,
+                maximum: MAX_POINTS,
+                description: 'Growth value credited alongside.',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const { body } = request;
+      return deps.send(request, reply, (tx, context) =>
+        credit(tx, context, {
+          memberId: request.params.memberId,
+          points: body.points,
+          reason: toReason(body.reason),
+          ...(body.pendingDays !== undefined ? { pendingDays: body.pendingDays } : {}),
+          ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
+          ...(body.growth !== undefined ? { growth: body.growth } : {}),
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/v1/members/:memberId/debits',
+    {
+      ...write,
+      schema: {
+        tags: ['ledger'],
+        summary: 'Debit points, earliest-expiring lots first',
+        params: MemberParams,
+        headers: IdempotencyHeaders,
+        body: Type.Object({ points: Points, reason: ReasonInput }, { additionalProperties: false }),
+        response: writeResponses,
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) =>
+        debit(tx, context, {
+          memberId: request.params.memberId,
+          points: request.body.points,
+          reason: toReason(request.body.reason),
+        }),
+      ),
+  );
+
+  app.post(
+    '/v1/members/:memberId/adjustments',
+    {
+      ...write,
+      schema: {
+        tags: ['ledger'],
+        summary: 'Manual adjustment (+/-) by an operator, with a reason',
+        params: MemberParams,
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            points: Type.Integer({
+              minimum: -MAX_POINTS,
+              maximum: MAX_POINTS,
+              not: { const: 0 },
+              description: 'Signed; a negative adjustment follows the negative-balance policy.',
+            }),
+            reason: ReasonInput,
+            operator: Type.String({ minLength: 1, maxLength: 128, description: 'Who made the adjustment.' }),
+            expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const { body } = request;
+      return deps.send(request, reply, (tx, context) =>
+        adjust(tx, context, {
+          memberId: request.params.memberId,
+          points: body.points,
+          reason: toReason(body.reason),
+          operator: body.operator,
+          ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/v1/entries/:entryId/reversal',
+    {
+      ...write,
+      schema: {
+        tags: ['ledger'],
+        summary: 'Reverse an entry (a transfer is reversed on both sides)',
+        params: Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        headers: IdempotencyHeaders,
+        body: Type.Optional(
+          Type.Object(
+            {
+              reason: Type.Optional(ReasonInput),
+              operator: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      return deps.send(request, reply, (tx, context) =>
+        reverse(tx, context, {
+          entryId: request.params.entryId,
+          ...(body.reason !== undefined ? { reason: toReason(body.reason) } : {}),
+          ...(body.operator !== undefined ? { operator: body.operator } : {}),
+        }),
+      );
+    },
+  );
+
+  app.get(
+    '/v1/entries/:entryId',
+    {
+      config: { scope: 'ledger:read' },
+      schema: {
+        tags: ['ledger'],
+        summary: 'One journal entry',
+        params: Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: Entry, ...problemResponses },
+      },
+    },
+    async (request) => getEntry(deps.db, principalOf(request).programId, request.params.entryId),
+  );
+
+  app.post(
+    '/v1/transfers',
+    {
+      ...write,
+      schema: {
+        tags: ['ledger'],
+        summary: 'Transfer points between members (转赠); the points keep their expiry',
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          { fromMemberId: MemberId, toMemberId: MemberId, points: Points, reason: ReasonInput },
+          { additionalProperties: false },
+        ),
+        response: writeResponses,
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) =>
+        transfer(tx, context, { ...request.body, reason: toReason(request.body.reason) }),
+      ),
+  );
+}

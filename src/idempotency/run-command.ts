@@ -1,0 +1,96 @@
+import type { Database, Queryable } from '../db/database.ts';
+import { constraintName, isRetryable, sqlState } from '../db/database.ts';
+import type { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { insertIdempotencyRecord, persistDraft } from '../ledger/ledger-store.ts';
+import { JifenError } from '../shared/errors.ts';
+import { problemBody } from '../shared/problem.ts';
+
+export interface CommandResult {
+  status: number;
+  body: unknown;
+  /** What the command decided; persisted in the same transaction, with the idempotency record. */
+  draft?: LedgerDraft;
+}
+
+export interface CommandScope {
+  programId: string;
+  now: Date;
+  idempotency?: { key: string; requestHash: string } | undefined;
+}
+
+export interface CommandOutcome {
+  status: number;
+  body: unknown;
+  /** True when this answer is the stored answer to an earlier request with the same key. */
+  replayed: boolean;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** Constraint violations that mean "a concurrent transaction got there first": retry and re-read. */
+const RACE_CONSTRAINTS = new Set(['idempotency_keys_pkey', 'entries_reversed_once', 'members_pkey']);
+
+function isRace(error: unknown): boolean {
+  if (isRetryable(error)) return true;
+  return sqlState(error) === '23505' && RACE_CONSTRAINTS.has(constraintName(error) ?? '');
+}
+
+/**
+ * Runs one write command in one transaction: replays the stored answer when the idempotency key
+ * was seen with the same request, rejects it when it was seen with a different one, and otherwise
+ * executes, persisting the command's draft together with its answer. Two identical requests at the
+ * same instant both end here; the loser's insert of the key fails, it retries, and it replays.
+ * Expected failures are answers too: they are stored and replayed like successes.
+ */
+export async function runCommand(
+  db: Database,
+  scope: CommandScope,
+  execute: (tx: Queryable) => Promise<CommandResult>,
+): Promise<CommandOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => attemptCommand(tx, scope, execute));
+    } catch (error) {
+      if (attempt < MAX_ATTEMPTS && isRace(error)) continue;
+      throw error;
+    }
+  }
+}
+
+async function attemptCommand(
+  tx: Queryable,
+  scope: CommandScope,
+  execute: (tx: Queryable) => Promise<CommandResult>,
+): Promise<CommandOutcome> {
+  const { idempotency } = scope;
+  if (idempotency) {
+    const [stored] = await tx.query<{ request_hash: string; status_code: number; response: unknown }>(
+      'select request_hash, status_code, response from idempotency_keys where program_id = $1 and key = $2',
+      [scope.programId, idempotency.key],
+    );
+    if (stored) {
+      if (stored.request_hash !== idempotency.requestHash) {
+        throw new JifenError('idempotency_key_reused', {
+          detail: `The Idempotency-Key "${idempotency.key}" was already used for a different request.`,
+        });
+      }
+      return { status: stored.status_code, body: stored.response, replayed: true };
+    }
+  }
+  let result: CommandResult;
+  try {
+    result = await execute(tx);
+  } catch (error) {
+    if (!(error instanceof JifenError)) throw error;
+    result = { status: error.status, body: problemBody(error) };
+  }
+  const record = idempotency && {
+    key: idempotency.key,
+    requestHash: idempotency.requestHash,
+    statusCode: result.status,
+    response: result.body,
+  };
+  if (result.draft) await persistDraft(tx, scope.programId, result.draft, record);
+  else if (record) await insertIdempotencyRecord(tx, scope.programId, record, scope.now);
+  return { status: result.status, body: result.body, replayed: false };
+}

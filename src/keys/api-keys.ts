@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { JifenError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+
+export const SCOPES = [
+  'members:read',
+  'members:write',
+  'ledger:read',
+  'ledger:write',
+  'keys:manage',
+  'program:manage',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+/** The owner key's scope: everything. */
+export const ALL_SCOPES = '*';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface Principal {
+  keyId: string;
+  programId: string;
+  scopes: readonly string[];
+}
+
+/** Keys are 32 random bytes; only their SHA-256 is stored, so a database leak reveals no key. */
+export function generateKeySecret(): string {
+  return `jf_${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+interface KeyRow {
+  id: string;
+  program_id: string;
+  name: string;
+  key_prefix: string;
+  scopes: string[];
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+function toView(row: KeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.key_prefix,
+    scopes: row.scopes,
+    createdAt: new Date(row.created_at).toISOString(),
+    revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+  };
+}
+
+export async function createApiKey(
+  db: Queryable,
+  programId: string,
+  input: { name: string; scopes: string[]; secret?: string },
+  now: Date,
+): Promise<{ key: ApiKeyView; secret: string }> {
+  const secret = input.secret ?? generateKeySecret();
+  const [row] = await db.query<KeyRow>(
+    `insert into api_keys (id, program_id, name, key_prefix, key_hash, scopes, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+    [
+      newId('key'),
+      programId,
+      input.name,
+      secret.slice(0, 10),
+      hashKey(secret),
+      input.scopes,
+      now.toISOString(),
+    ],
+  );
+  return { key: toView(row!), secret };
+}
+
+export async function listApiKeys(db: Queryable, programId: string): Promise<ApiKeyView[]> {
+  const rows = await db.query<KeyRow>('select * from api_keys where program_id = $1 order by id', [
+    programId,
+  ]);
+  return rows.map(toView);
+}
+
+export async function revokeApiKey(
+  db: Queryable,
+  programId: string,
+  keyId: string,
+  now: Date,
+): Promise<ApiKeyView> {
+  const [row] = await db.query<KeyRow>(
+    `update api_keys set revoked_at = coalesce(revoked_at, $3)
+      where program_id = $1 and id = $2 returning *`,
+    [programId, keyId, now.toISOString()],
+  );
+  if (!row) {
+    throw new JifenError('api_key_not_found', {
+      detail: `There is no API key "${keyId}" in this program.`,
+      extensions: { keyId },
+    });
+  }
+  return toView(row);
+}
+
+/** Finds the live key for a secret; null for unknown or revoked keys (callers learn nothing more). */
+export async function findPrincipal(db: Queryable, secret: string): Promise<Principal | null> {
+  const [row] = await db.query<KeyRow>('select * from api_keys where key_hash = $1 and revoked_at is null', [
+    hashKey(secret),
+  ]);
+  return row ? { keyId: row.id, programId: row.program_id, scopes: row.scopes } : null;
+}
+
+export function hasScope(principal: Principal, scope: Scope): boolean {
+  return principal.scopes.includes(ALL_SCOPES) || principal.scopes.includes(scope);
+}

@@ -1,0 +1,81 @@
+import type { Queryable } from '../../db/database.ts';
+import type { CommandResult } from '../../idempotency/run-command.ts';
+import { expiryFor } from '../../programs/expiry-policy.ts';
+import { JifenError } from '../../shared/errors.ts';
+import { LedgerDraft } from '../ledger-draft.ts';
+import { loadForUpdate } from '../ledger-store.ts';
+import type { Entry, Reason } from '../ledger-types.ts';
+import { entryView } from '../ledger-views.ts';
+import { assertCanEarn } from '../member-status-rules.ts';
+import { earn } from '../movements.ts';
+import type { CommandContext } from './command-context.ts';
+
+export interface CreditInput {
+  memberId: string;
+  points: number;
+  reason: Reason;
+  /** Days the points stay pending before they can be spent (e.g. a return window). */
+  pendingDays?: number;
+  /** Overrides the program's expiry policy. */
+  expiresAt?: Date;
+  /** Growth value (成长值) credited in the same transaction. */
+  growth?: number;
+  operator?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The expiry of a new lot: the explicit one, or the program's policy; never before it is usable. */
+export function lotExpiry(draft: LedgerDraft, availableAt: Date, explicit?: Date): Date | null {
+  const { expiryPolicy, timezone } = draft.settings;
+  const expiresAt = explicit ?? expiryFor(expiryPolicy, availableAt, timezone);
+  if (expiresAt && expiresAt.getTime() <= availableAt.getTime()) {
+    throw new JifenError('expiry_in_past', {
+      detail: `The points would expire at ${expiresAt.toISOString()}, not after they become available at ${availableAt.toISOString()}.`,
+      extensions: { expiresAt: expiresAt.toISOString(), availableAt: availableAt.toISOString() },
+    });
+  }
+  return expiresAt;
+}
+
+/** Decides a credit on a loaded draft: a new lot (pending or available) and, optionally, growth. */
+export function decideCredit(draft: LedgerDraft, input: CreditInput, context: CommandContext): Entry[] {
+  assertCanEarn(draft.account(input.memberId));
+  const availableAt = new Date(draft.now.getTime() + (input.pendingDays ?? 0) * DAY_MS);
+  const expiresAt = lotExpiry(draft, availableAt, input.expiresAt);
+  const shared = { source: context.source, reason: input.reason, operator: input.operator ?? null };
+  const entries = [
+    earn(draft, {
+      ...shared,
+      memberId: input.memberId,
+      points: input.points,
+      availableAt,
+      expiresAt,
+      type: 'earn',
+      contraAccount: 'issued',
+    }).entry,
+  ];
+  if (input.growth) {
+    entries.push(
+      draft.record({
+        ...shared,
+        memberId: input.memberId,
+        type: 'growth',
+        delta: { growth: input.growth },
+        contraAccount: 'growth_issued',
+      }),
+    );
+  }
+  return entries;
+}
+
+export async function credit(
+  tx: Queryable,
+  context: CommandContext,
+  input: CreditInput,
+): Promise<CommandResult> {
+  const state = await loadForUpdate(tx, { programId: context.programId, memberIds: [input.memberId] });
+  const draft = new LedgerDraft(state.settings, context.now, state.accounts);
+  const entries = decideCredit(draft, input, context);
+  return { status: 201, body: { entries: entries.map((entry) => entryView(entry)) }, draft };
+}

@@ -1,0 +1,44 @@
+import type { Queryable } from '../../db/database.ts';
+import type { CommandResult } from '../../idempotency/run-command.ts';
+import { LedgerDraft } from '../ledger-draft.ts';
+import { loadForUpdate } from '../ledger-store.ts';
+import type { Entry, Reason } from '../ledger-types.ts';
+import { entryView } from '../ledger-views.ts';
+import { assertCanSpend } from '../member-status-rules.ts';
+import { spend } from '../movements.ts';
+import type { CommandContext } from './command-context.ts';
+
+export interface DebitInput {
+  memberId: string;
+  points: number;
+  reason: Reason;
+  operator?: string;
+}
+
+export function decideDebit(draft: LedgerDraft, input: DebitInput, context: CommandContext): Entry {
+  assertCanSpend(draft.account(input.memberId));
+  return spend(draft, {
+    memberId: input.memberId,
+    points: input.points,
+    type: 'spend',
+    contraAccount: 'redeemed',
+    source: context.source,
+    reason: input.reason,
+    operator: input.operator ?? null,
+  });
+}
+
+export async function debit(
+  tx: Queryable,
+  context: CommandContext,
+  input: DebitInput,
+): Promise<CommandResult> {
+  const state = await loadForUpdate(tx, {
+    programId: context.programId,
+    memberIds: [input.memberId],
+    lots: true,
+  });
+  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
+  const entry = decideDebit(draft, input, context);
+  return { status: 201, body: { entries: [entryView(entry)] }, draft };
+}

@@ -1,0 +1,144 @@
+import type { Queryable } from '../../db/database.ts';
+import type { CommandResult } from '../../idempotency/run-command.ts';
+import { JifenError } from '../../shared/errors.ts';
+import { LedgerDraft } from '../ledger-draft.ts';
+import { ENTRY_COLUMNS, type EntryRow, toEntry } from '../ledger-rows.ts';
+import { loadForUpdate } from '../ledger-store.ts';
+import type { Entry, EntryType, Reason } from '../ledger-types.ts';
+import { entryView } from '../ledger-views.ts';
+import { clawback, restore } from '../movements.ts';
+import { systemReasons } from '../reasons.ts';
+import type { CommandContext } from './command-context.ts';
+
+export interface ReverseInput {
+  entryId: string;
+  reason?: Reason;
+  operator?: string;
+}
+
+/** Entries that gave points: reversing them claws the points back. */
+const INFLOWS: ReadonlySet<EntryType> = new Set(['earn', 'transfer_in']);
+/** Every other entry took points (spend, capture, expire, transfer_out, negative adjust): reversing
+ * it gives the points back to their lots. Growth entries are undone by a negative growth entry. */
+/** Moves inside a member's own balances, and reversals: undo the operation itself instead. */
+const NOT_REVERSIBLE: ReadonlySet<EntryType> = new Set([
+  'reverse',
+  'hold',
+  'hold_release',
+  'void',
+  'hold_timeout',
+  'pending_release',
+]);
+
+/** Decides the reversal of `originals` (one entry, or both sides of a transfer). */
+export function decideReversal(
+  draft: LedgerDraft,
+  originals: readonly Entry[],
+  input: ReverseInput,
+  context: CommandContext,
+): Entry[] {
+  // Give points back before taking any: a transfer's sender is restored before its recipient pays.
+  const ordered = [...originals].sort((a, b) => Number(isInflow(a)) - Number(isInflow(b)));
+  return ordered.map((original) => {
+    const fields = {
+      memberId: original.memberId,
+      type: 'reverse' as const,
+      contraAccount: original.contraAccount,
+      reversesEntryId: original.id,
+      counterpartyMemberId: original.counterpartyMemberId,
+      holdId: original.holdId,
+      source: context.source,
+      reason: systemReasons.reversal(original.reason, input.reason ?? null),
+      operator: input.operator ?? null,
+    };
+    if (original.type === 'growth') {
+      return draft.record({ ...fields, delta: { growth: -original.delta.growth } });
+    }
+    if (isInflow(original)) {
+      const given = original.lots.filter((touch) => touch.points > 0);
+      const points = given.reduce((sum, touch) => sum + touch.points, 0);
+      return clawback(draft, { ...fields, points, preferLotIds: given.map((touch) => touch.lotId) });
+    }
+    return restore(draft, { ...fields, touches: original.lots, debtPoints: original.delta.debt });
+  });
+}
+
+function isInflow(entry: Entry): boolean {
+  return (
+    INFLOWS.has(entry.type) || (entry.type === 'adjust' && entry.delta.available + entry.delta.pending > 0)
+  );
+}
+
+export async function reverse(
+  tx: Queryable,
+  context: CommandContext,
+  input: ReverseInput,
+): Promise<CommandResult> {
+  const original = await findEntry(tx, context.programId, input.entryId);
+  if (NOT_REVERSIBLE.has(original.type)) {
+    throw new JifenError('entry_not_reversible', {
+      detail: `A "${original.type}" entry cannot be reversed.`,
+      extensions: { entryType: original.type },
+    });
+  }
+  const originals = original.type.startsWith('transfer_')
+    ? await findTransferEntries(tx, context.programId, original.txnId)
+    : [original];
+  const lotIds = originals.flatMap((entry) => entry.lots.map((touch) => touch.lotId));
+  const state = await loadForUpdate(tx, {
+    programId: context.programId,
+    memberIds: originals.map((entry) => entry.memberId),
+    lots: true,
+    lotIds,
+  });
+  // Re-checked under the member lock: a concurrent reversal of the same entry has committed or not.
+  await assertNotReversed(
+    tx,
+    context.programId,
+    originals.map((entry) => entry.id),
+  );
+  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
+  const entries = decideReversal(draft, originals, input, context);
+  return { status: 201, body: { entries: entries.map(entryView) }, draft };
+}
+
+async function findEntry(tx: Queryable, programId: string, entryId: string): Promise<Entry> {
+  const [row] = await tx.query<EntryRow>(
+    `select ${ENTRY_COLUMNS} from entries where program_id = $1 and id = $2`,
+    [programId, entryId],
+  );
+  if (!row) {
+    throw new JifenError('entry_not_found', {
+      detail: `There is no entry "${entryId}" in this program.`,
+      extensions: { entryId },
+    });
+  }
+  return toEntry(row);
+}
+
+async function findTransferEntries(tx: Queryable, programId: string, txnId: string): Promise<Entry[]> {
+  const rows = await tx.query<EntryRow>(
+    `select ${ENTRY_COLUMNS} from entries
+      where program_id = $1 and txn_id = $2 and type in ('transfer_out', 'transfer_in') order by id`,
+    [programId, txnId],
+  );
+  return rows.map(toEntry);
+}
+
+async function assertNotReversed(
+  tx: Queryable,
+  programId: string,
+  entryIds: readonly string[],
+): Promise<void> {
+  const [row] = await tx.query<{ id: string; reverses_entry_id: string }>(
+    `select id, reverses_entry_id from entries
+      where program_id = $1 and reverses_entry_id = any($2::text[]) limit 1`,
+    [programId, entryIds],
+  );
+  if (row) {
+    throw new JifenError('entry_already_reversed', {
+      detail: `Entry "${row.reverses_entry_id}" was already reversed by "${row.id}".`,
+      extensions: { reversalEntryId: row.id },
+    });
+  }
+}

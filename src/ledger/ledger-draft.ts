@@ -1,0 +1,226 @@
+import { assert } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import type {
+  Balances,
+  ContraAccount,
+  Entry,
+  EntrySource,
+  EntryType,
+  Hold,
+  Lot,
+  LotTouch,
+  MemberAccount,
+  ProgramLedgerSettings,
+  Reason,
+} from './ledger-types.ts';
+import { compareSpendingOrder, isExpired, isSpendable } from './lot-order.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface EntryDraft {
+  memberId: string;
+  type: EntryType;
+  delta: Partial<Balances>;
+  contraAccount: ContraAccount;
+  lots?: LotTouch[];
+  unrecoveredPoints?: number;
+  holdId?: string | null;
+  reversesEntryId?: string | null;
+  counterpartyMemberId?: string | null;
+  source: EntrySource;
+  reason: Reason;
+  operator?: string | null;
+}
+
+/**
+ * The working copy of the rows one ledger command reads — member accounts, their lots and holds —
+ * and everything the command decides to change. Commands are pure functions over a draft: they
+ * never touch the database; the store loads the draft's inputs and persists its outputs.
+ */
+export class LedgerDraft {
+  readonly txnId = newId('txn');
+  readonly entries: Entry[] = [];
+  readonly createdLotIds = new Set<string>();
+  readonly changedLotIds = new Set<string>();
+  readonly createdHoldIds = new Set<string>();
+  readonly changedHoldIds = new Set<string>();
+  readonly touchedMemberIds = new Set<string>();
+  private readonly accounts = new Map<string, MemberAccount>();
+  private readonly lotsById = new Map<string, Lot>();
+  private readonly holdsById = new Map<string, Hold>();
+
+  constructor(
+    readonly settings: ProgramLedgerSettings,
+    readonly now: Date,
+    accounts: readonly MemberAccount[],
+    lots: readonly Lot[] = [],
+    holds: readonly Hold[] = [],
+  ) {
+    for (const account of accounts) {
+      this.accounts.set(account.memberId, { ...account, balances: { ...account.balances } });
+    }
+    for (const lot of lots) this.lotsById.set(lot.id, { ...lot });
+    for (const hold of holds) this.holdsById.set(hold.id, { ...hold, lots: [...hold.lots] });
+  }
+
+  account(memberId: string): MemberAccount {
+    const account = this.accounts.get(memberId);
+    assert(account, `member ${memberId} was not loaded into the draft`);
+    return account;
+  }
+
+  lot(lotId: string): Lot {
+    const lot = this.lotsById.get(lotId);
+    assert(lot, `lot ${lotId} was not loaded into the draft`);
+    return lot;
+  }
+
+  hold(holdId: string): Hold {
+    const hold = this.holdsById.get(holdId);
+    assert(hold, `hold ${holdId} was not loaded into the draft`);
+    return hold;
+  }
+
+  lots(): Lot[] {
+    return [...this.lotsById.values()];
+  }
+
+  holds(): Hold[] {
+    return [...this.holdsById.values()];
+  }
+
+  /** Spendable lots of a member in spending order. */
+  spendableLots(memberId: string): Lot[] {
+    return [...this.lotsById.values()]
+      .filter((lot) => lot.memberId === memberId && isSpendable(lot, this.now))
+      .sort(compareSpendingOrder);
+  }
+
+  /** Points the member can spend right now (never counts expired or pending lots). */
+  spendablePoints(memberId: string): number {
+    const lotPoints = this.spendableLots(memberId).reduce((sum, lot) => sum + lot.remaining, 0);
+    return lotPoints - this.account(memberId).balances.debt;
+  }
+
+  addLot(lot: Omit<Lot, 'id'>): Lot {
+    const created: Lot = { ...lot, id: newId('lot') };
+    this.lotsById.set(created.id, created);
+    this.createdLotIds.add(created.id);
+    return created;
+  }
+
+  addHold(hold: Omit<Hold, 'id'>): Hold {
+    const created: Hold = { ...hold, id: newId('hld') };
+    this.holdsById.set(created.id, created);
+    this.createdHoldIds.add(created.id);
+    return created;
+  }
+
+  changeHold(holdId: string, change: Partial<Pick<Hold, 'status' | 'capturedPoints' | 'closedAt'>>): void {
+    Object.assign(this.hold(holdId), change);
+    if (!this.createdHoldIds.has(holdId)) this.changedHoldIds.add(holdId);
+  }
+
+  /** Takes up to `points` from the given lots in the given order; returns negative touches. */
+  takeFromLots(lots: readonly Lot[], points: number): LotTouch[] {
+    const touches: LotTouch[] = [];
+    let left = points;
+    for (const lot of lots) {
+      if (left === 0) break;
+      const taken = Math.min(lot.remaining, left);
+      if (taken === 0) continue;
+      this.setRemaining(lot, lot.remaining - taken);
+      touches.push({ lotId: lot.id, points: -taken });
+      left -= taken;
+    }
+    return touches;
+  }
+
+  /**
+   * Gives points back to the lots they were taken from. A lot whose expiry has passed meanwhile
+   * gets the program's grace period, so restored points are never dead on arrival.
+   */
+  giveBackToLots(touches: readonly LotTouch[]): LotTouch[] {
+    const restored: LotTouch[] = [];
+    const graceEnd = new Date(this.now.getTime() + this.settings.restoredLotGraceDays * DAY_MS);
+    for (const touch of touches) {
+      const points = Math.abs(touch.points);
+      if (points === 0) continue;
+      const lot = this.lot(touch.lotId);
+      this.setRemaining(lot, lot.remaining + points);
+      if (isExpired(lot, this.now)) {
+        lot.expiresAt = graceEnd;
+        restored.push({ lotId: lot.id, points, expiresAt: graceEnd.toISOString() });
+      } else {
+        restored.push({ lotId: lot.id, points });
+      }
+    }
+    return restored;
+  }
+
+  /** Uses spendable lots to pay down the member's debt; returns the points repaid and the touches. */
+  repayDebtFromLots(memberId: string): { repaid: number; touches: LotTouch[] } {
+    const debt = this.account(memberId).balances.debt;
+    if (debt === 0) return { repaid: 0, touches: [] };
+    const touches = this.takeFromLots(this.spendableLots(memberId), debt);
+    const repaid = touches.reduce((sum, touch) => sum - touch.points, 0);
+    return { repaid, touches };
+  }
+
+  private setRemaining(lot: Lot, remaining: number): void {
+    assert(remaining >= 0 && remaining <= lot.amount, `lot ${lot.id} remaining ${remaining} out of range`);
+    lot.remaining = remaining;
+    if (!this.createdLotIds.has(lot.id)) this.changedLotIds.add(lot.id);
+  }
+
+  markLotReleased(lot: Lot): void {
+    lot.status = 'available';
+    if (!this.createdLotIds.has(lot.id)) this.changedLotIds.add(lot.id);
+  }
+
+  /** Appends a journal entry and applies its deltas to the member's cached balances. */
+  record(draft: EntryDraft): Entry {
+    const account = this.account(draft.memberId);
+    const delta: Balances = {
+      available: draft.delta.available ?? 0,
+      pending: draft.delta.pending ?? 0,
+      held: draft.delta.held ?? 0,
+      debt: draft.delta.debt ?? 0,
+      growth: draft.delta.growth ?? 0,
+    };
+    const balances = account.balances;
+    balances.available += delta.available;
+    balances.pending += delta.pending;
+    balances.held += delta.held;
+    balances.debt += delta.debt;
+    balances.growth += delta.growth;
+    assert(balances.pending >= 0 && balances.held >= 0 && balances.debt >= 0, 'negative pending/held/debt');
+    assert(balances.available + balances.debt >= 0, 'available below minus debt');
+    const entry: Entry = {
+      id: newId('ent'),
+      txnId: this.txnId,
+      memberId: draft.memberId,
+      type: draft.type,
+      delta,
+      contraAccount: draft.contraAccount,
+      contraDelta: -(delta.available + delta.pending + delta.held + delta.growth),
+      after: { ...balances },
+      unrecoveredPoints: draft.unrecoveredPoints ?? 0,
+      lots: draft.lots ?? [],
+      holdId: draft.holdId ?? null,
+      reversesEntryId: draft.reversesEntryId ?? null,
+      counterpartyMemberId: draft.counterpartyMemberId ?? null,
+      source: draft.source,
+      reason: draft.reason,
+      operator: draft.operator ?? null,
+      createdAt: this.now,
+    };
+    this.entries.push(entry);
+    this.touchedMemberIds.add(draft.memberId);
+    return entry;
+  }
+
+  touchedAccounts(): MemberAccount[] {
+    return [...this.touchedMemberIds].map((memberId) => this.account(memberId));
+  }
+}

@@ -1,0 +1,271 @@
+import type { Queryable } from '../db/database.ts';
+import { JifenError } from '../shared/errors.ts';
+import type { LedgerDraft } from './ledger-draft.ts';
+import {
+  type AccountRow,
+  HOLD_COLUMNS,
+  type HoldRow,
+  LOT_COLUMNS,
+  type LotRow,
+  toAccount,
+  toHold,
+  toLot,
+  toSettings,
+} from './ledger-rows.ts';
+import type { Entry, Hold, Lot, MemberAccount, ProgramLedgerSettings } from './ledger-types.ts';
+
+export interface LoadRequest {
+  programId: string;
+  memberIds: readonly string[];
+  /** Load each member's lots with points left, plus these specific lots (e.g. ones to restore). */
+  lots?: boolean;
+  lotIds?: readonly string[];
+  holdIds?: readonly string[];
+  /** Sweeps: lock only the members no other transaction holds, and skip the rest. */
+  skipLocked?: boolean;
+}
+
+export interface LoadedState {
+  settings: ProgramLedgerSettings;
+  accounts: MemberAccount[];
+  lots: Lot[];
+  holds: Hold[];
+}
+
+/**
+ * Locks the members' rows (in member id order, so two commands never deadlock) and then reads,
+ * under that lock, the lots and holds the command needs. Every lot and hold row belongs to one
+ * member, so the member lock serialises all changes to them.
+ */
+export async function loadForUpdate(tx: Queryable, request: LoadRequest): Promise<LoadedState> {
+  const state = await tryLoadForUpdate(tx, { ...request, skipLocked: false });
+  if (!state) throw new JifenError('member_not_found', { extensions: { memberId: request.memberIds[0] } });
+  return state;
+}
+
+/** Like loadForUpdate; with `skipLocked`, returns only the members it could lock, or null for none. */
+export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Promise<LoadedState | null> {
+  const memberIds = [...new Set(request.memberIds)].sort();
+  const rows = await tx.query<AccountRow>(
+    `select m.member_id, m.status, m.available_points, m.pending_points, m.held_points, m.debt_points,
+            m.growth_points, p.timezone, p.expiry_policy, p.negative_balance, p.restored_lot_grace_days,
+            p.transfer_limits, p.hold_ttl_seconds
+       from members m join programs p on p.id = m.program_id
+      where m.program_id = $1 and m.member_id = any($2::text[])
+      order by m.member_id
+        for update of m${request.skipLocked ? ' skip locked' : ''}`,
+    [request.programId, memberIds],
+  );
+  const missing = memberIds.find((memberId) => !rows.some((row) => row.member_id === memberId));
+  if (!request.skipLocked && (missing !== undefined || rows.length === 0)) {
+    throw new JifenError('member_not_found', {
+      detail: `There is no member "${missing ?? memberIds[0]}" in this program.`,
+      extensions: { memberId: missing ?? memberIds[0] },
+    });
+  }
+  const lockedIds = rows.map((row) => row.member_id);
+  if (rows.length === 0) return null;
+  const lots =
+    request.lots || request.lotIds?.length
+      ? await tx.query<LotRow>(
+          `select ${LOT_COLUMNS} from lots
+            where program_id = $1
+              and ((${request.lots ? 'true' : 'false'} and member_id = any($2::text[]) and remaining > 0)
+                   or id = any($3::text[]))`,
+          [request.programId, lockedIds, request.lotIds ?? []],
+        )
+      : [];
+  const holds = request.holdIds?.length
+    ? await tx.query<HoldRow>(
+        `select ${HOLD_COLUMNS} from holds where program_id = $1 and id = any($2::text[])`,
+        [request.programId, request.holdIds],
+      )
+    : [];
+  return {
+    settings: toSettings(request.programId, rows[0]!),
+    accounts: rows.map(toAccount),
+    lots: lots.map(toLot),
+    holds: holds.map(toHold),
+  };
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: unknown;
+}
+
+type Param = (value: unknown, cast: string) => string;
+type Column<T> = readonly [name: string, cast: string, value: (row: T) => unknown];
+
+/** `insert into table (program_id, ...) select $1, * from unnest(...)`: one statement for any number of rows. */
+function insertMany<T>(
+  table: string,
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  param: Param,
+): string {
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = columns.map(([, cast, value]) => param(rows.map(value), `${cast}[]`)).join(', ');
+  return `insert into ${table} (program_id, ${names}) select $1, * from unnest(${arrays})`;
+}
+
+/** `update table set ... from unnest(...) where id matches`: one statement for any number of rows. */
+function updateMany<T>(
+  table: string,
+  key: string,
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  param: Param,
+  extraSet = '',
+): string {
+  const names = columns.map(([name]) => name);
+  const arrays = columns.map(([, cast, value]) => param(rows.map(value), `${cast}[]`)).join(', ');
+  const sets = names
+    .slice(1)
+    .map((name) => `${name} = u.${name}`)
+    .join(', ');
+  return `update ${table} t set ${sets}${extraSet} from unnest(${arrays}) as u(${names.join(', ')})
+           where t.program_id = $1 and t.${key} = u.${key}`;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+const ENTRY_INSERT: readonly Column<Entry>[] = [
+  ['id', 'text', (e) => e.id],
+  ['txn_id', 'text', (e) => e.txnId],
+  ['member_id', 'text', (e) => e.memberId],
+  ['type', 'text', (e) => e.type],
+  ['available_delta', 'int8', (e) => e.delta.available],
+  ['pending_delta', 'int8', (e) => e.delta.pending],
+  ['held_delta', 'int8', (e) => e.delta.held],
+  ['debt_delta', 'int8', (e) => e.delta.debt],
+  ['growth_delta', 'int8', (e) => e.delta.growth],
+  ['contra_account', 'text', (e) => e.contraAccount],
+  ['contra_delta', 'int8', (e) => e.contraDelta],
+  ['available_after', 'int8', (e) => e.after.available],
+  ['pending_after', 'int8', (e) => e.after.pending],
+  ['held_after', 'int8', (e) => e.after.held],
+  ['debt_after', 'int8', (e) => e.after.debt],
+  ['growth_after', 'int8', (e) => e.after.growth],
+  ['unrecovered_points', 'int8', (e) => e.unrecoveredPoints],
+  ['lots', 'jsonb', (e) => JSON.stringify(e.lots)],
+  ['hold_id', 'text', (e) => e.holdId],
+  ['reverses_entry_id', 'text', (e) => e.reversesEntryId],
+  ['counterparty_member_id', 'text', (e) => e.counterpartyMemberId],
+  ['source', 'jsonb', (e) => JSON.stringify(e.source)],
+  ['reason_zh', 'text', (e) => e.reason.zh],
+  ['reason_en', 'text', (e) => e.reason.en],
+  ['operator', 'text', (e) => e.operator],
+  ['created_at', 'timestamptz', (e) => e.createdAt.toISOString()],
+];
+
+const LOT_INSERT: readonly Column<Lot>[] = [
+  ['id', 'text', (l) => l.id],
+  ['member_id', 'text', (l) => l.memberId],
+  ['status', 'text', (l) => l.status],
+  ['amount', 'int8', (l) => l.amount],
+  ['remaining', 'int8', (l) => l.remaining],
+  ['earned_at', 'timestamptz', (l) => iso(l.earnedAt)],
+  ['available_at', 'timestamptz', (l) => iso(l.availableAt)],
+  ['expires_at', 'timestamptz', (l) => iso(l.expiresAt)],
+  ['entry_id', 'text', (l) => l.entryId],
+  ['origin_lot_id', 'text', (l) => l.originLotId],
+];
+
+const LOT_UPDATE: readonly Column<Lot>[] = [
+  ['id', 'text', (l) => l.id],
+  ['remaining', 'int8', (l) => l.remaining],
+  ['status', 'text', (l) => l.status],
+  ['expires_at', 'timestamptz', (l) => iso(l.expiresAt)],
+];
+
+const HOLD_INSERT: readonly Column<Hold>[] = [
+  ['id', 'text', (h) => h.id],
+  ['member_id', 'text', (h) => h.memberId],
+  ['points', 'int8', (h) => h.points],
+  ['captured_points', 'int8', (h) => h.capturedPoints],
+  ['status', 'text', (h) => h.status],
+  ['lots', 'jsonb', (h) => JSON.stringify(h.lots)],
+  ['expires_at', 'timestamptz', (h) => iso(h.expiresAt)],
+  ['reason_zh', 'text', (h) => h.reason.zh],
+  ['reason_en', 'text', (h) => h.reason.en],
+  ['created_at', 'timestamptz', (h) => iso(h.createdAt)],
+  ['closed_at', 'timestamptz', (h) => iso(h.closedAt)],
+];
+
+const HOLD_UPDATE: readonly Column<Hold>[] = [
+  ['id', 'text', (h) => h.id],
+  ['status', 'text', (h) => h.status],
+  ['captured_points', 'int8', (h) => h.capturedPoints],
+  ['closed_at', 'timestamptz', (h) => iso(h.closedAt)],
+];
+
+const MEMBER_UPDATE: readonly Column<MemberAccount>[] = [
+  ['member_id', 'text', (a) => a.memberId],
+  ['available_points', 'int8', (a) => a.balances.available],
+  ['pending_points', 'int8', (a) => a.balances.pending],
+  ['held_points', 'int8', (a) => a.balances.held],
+  ['debt_points', 'int8', (a) => a.balances.debt],
+  ['growth_points', 'int8', (a) => a.balances.growth],
+];
+
+/**
+ * Writes everything a draft decided in one statement (data-modifying CTEs over unnest arrays), so
+ * a command costs one round trip to persist whatever its size, and batches stay set-based.
+ */
+export async function persistDraft(
+  tx: Queryable,
+  programId: string,
+  draft: LedgerDraft,
+  idempotency?: IdempotencyRecord,
+): Promise<void> {
+  const params: unknown[] = [programId];
+  const param: Param = (value, cast) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  const parts: string[] = [];
+  const pick = <T>(ids: Set<string>, get: (id: string) => T) => [...ids].map(get);
+  const createdLots = pick(draft.createdLotIds, (id) => draft.lot(id));
+  const changedLots = pick(draft.changedLotIds, (id) => draft.lot(id));
+  const createdHolds = pick(draft.createdHoldIds, (id) => draft.hold(id));
+  const changedHolds = pick(draft.changedHoldIds, (id) => draft.hold(id));
+  const accounts = draft.touchedAccounts();
+
+  if (draft.entries.length > 0) parts.push(insertMany('entries', draft.entries, ENTRY_INSERT, param));
+  if (createdLots.length > 0) parts.push(insertMany('lots', createdLots, LOT_INSERT, param));
+  if (changedLots.length > 0) parts.push(updateMany('lots', 'id', changedLots, LOT_UPDATE, param));
+  if (createdHolds.length > 0) parts.push(insertMany('holds', createdHolds, HOLD_INSERT, param));
+  if (changedHolds.length > 0) parts.push(updateMany('holds', 'id', changedHolds, HOLD_UPDATE, param));
+  if (accounts.length > 0) {
+    const updatedAt = `, updated_at = ${param(draft.now.toISOString(), 'timestamptz')}`;
+    parts.push(updateMany('members', 'member_id', accounts, MEMBER_UPDATE, param, updatedAt));
+  }
+  if (idempotency) parts.push(idempotencyInsertSql(idempotency, param, draft.now));
+  if (parts.length === 0) return;
+  const sql = `with ${parts.map((part, index) => `w${index} as (${part})`).join(',\n')} select 1`;
+  await tx.query(sql, params);
+}
+
+export async function insertIdempotencyRecord(
+  tx: Queryable,
+  programId: string,
+  record: IdempotencyRecord,
+  now: Date,
+) {
+  const params: unknown[] = [programId];
+  const param: Param = (value, cast) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  await tx.query(idempotencyInsertSql(record, param, now), params);
+}
+
+function idempotencyInsertSql(record: IdempotencyRecord, param: Param, now: Date): string {
+  return `insert into idempotency_keys (program_id, key, request_hash, status_code, response, created_at)
+          values ($1, ${param(record.key, 'text')}, ${param(record.requestHash, 'text')},
+                  ${param(record.statusCode, 'int4')}, ${param(JSON.stringify(record.response), 'jsonb')},
+                  ${param(now.toISOString(), 'timestamptz')})`;
+}

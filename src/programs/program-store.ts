@@ -1,0 +1,94 @@
+import type { Queryable } from '../db/database.ts';
+import { JifenError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { isValidTimezone } from './expiry-policy.ts';
+import type { Program, ProgramSettingsPatch } from './program-types.ts';
+
+interface ProgramRow {
+  id: string;
+  name: string;
+  currency: string;
+  point_value_points: number;
+  point_value_minor: number;
+  timezone: string;
+  expiry_policy: Program['expiryPolicy'];
+  negative_balance: Program['negativeBalance'];
+  restored_lot_grace_days: number;
+  transfer_limits: Program['transferLimits'];
+  hold_ttl_seconds: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toProgram(row: ProgramRow): Program {
+  return {
+    id: row.id,
+    name: row.name,
+    currency: row.currency,
+    pointValue: { points: row.point_value_points, amountMinor: row.point_value_minor },
+    timezone: row.timezone,
+    expiryPolicy: row.expiry_policy,
+    negativeBalance: row.negative_balance,
+    restoredLotGraceDays: row.restored_lot_grace_days,
+    transferLimits: row.transfer_limits,
+    holdTtlSeconds: row.hold_ttl_seconds,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export async function createProgram(db: Queryable, name: string, now: Date): Promise<Program> {
+  const [row] = await db.query<ProgramRow>(
+    'insert into programs (id, name, created_at, updated_at) values ($1, $2, $3, $3) returning *',
+    [newId('prg'), name, now.toISOString()],
+  );
+  return toProgram(row!);
+}
+
+export async function getProgram(db: Queryable, programId: string): Promise<Program> {
+  const [row] = await db.query<ProgramRow>('select * from programs where id = $1', [programId]);
+  if (!row) throw new Error(`program ${programId} does not exist`);
+  return toProgram(row);
+}
+
+function invalid(field: string, message: string): JifenError {
+  return new JifenError('validation_failed', {
+    detail: `${field} ${message}`,
+    extensions: { errors: [{ field, message }] },
+  });
+}
+
+/** Settings changes apply to what happens next; nothing already in the journal is rewritten. */
+export async function updateProgramSettings(
+  db: Queryable,
+  programId: string,
+  patch: ProgramSettingsPatch,
+  now: Date,
+): Promise<Program> {
+  if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
+    throw invalid('/timezone', `"${patch.timezone}" is not an IANA timezone (e.g. "Asia/Shanghai")`);
+  }
+  const current = await getProgram(db, programId);
+  const next = { ...current, ...patch };
+  const [row] = await db.query<ProgramRow>(
+    `update programs set name = $2, currency = $3, point_value_points = $4, point_value_minor = $5,
+            timezone = $6, expiry_policy = $7, negative_balance = $8, restored_lot_grace_days = $9,
+            transfer_limits = $10, hold_ttl_seconds = $11, updated_at = $12
+      where id = $1 returning *`,
+    [
+      programId,
+      next.name,
+      next.currency,
+      next.pointValue.points,
+      next.pointValue.amountMinor,
+      next.timezone,
+      JSON.stringify(next.expiryPolicy),
+      next.negativeBalance,
+      next.restoredLotGraceDays,
+      JSON.stringify(next.transferLimits),
+      next.holdTtlSeconds,
+      now.toISOString(),
+    ],
+  );
+  return toProgram(row!);
+}

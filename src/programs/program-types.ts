@@ -1,0 +1,33 @@
+import type { NegativeBalancePolicy, TransferLimits } from '../ledger/ledger-types.ts';
+import type { ExpiryPolicy } from './expiry-policy.ts';
+
+export interface Program {
+  id: string;
+  name: string;
+  currency: string;
+  /** `points` points are worth `amountMinor` minor units of `currency` (e.g. 100 points = 100 fen). */
+  pointValue: { points: number; amountMinor: number };
+  timezone: string;
+  expiryPolicy: ExpiryPolicy;
+  negativeBalance: NegativeBalancePolicy;
+  restoredLotGraceDays: number;
+  transferLimits: TransferLimits;
+  holdTtlSeconds: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ProgramSettingsPatch = Partial<
+  Pick<
+    Program,
+    | 'name'
+    | 'currency'
+    | 'pointValue'
+    | 'timezone'
+    | 'expiryPolicy'
+    | 'negativeBalance'
+    | 'restoredLotGraceDays'
+    | 'transferLimits'
+    | 'holdTtlSeconds'
+  >
+>;

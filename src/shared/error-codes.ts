@@ -1,0 +1,134 @@
+/**
+ * Every expected failure Jifen reports, in one place: its HTTP status, a title, and what the caller
+ * should do. docs/errors.md is generated from this table (`npm run docs:errors`) and a test keeps
+ * the two in step. Codes are stable: add new ones, never rename or reuse one.
+ */
+export const ERROR_CODES = {
+  validation_failed: {
+    status: 400,
+    title: 'The request is not valid',
+    action:
+      'Read `errors`: each item names the field and says what is wrong with it. Fix the request and send it again.',
+  },
+  malformed_json: {
+    status: 400,
+    title: 'The body is not valid JSON',
+    action: 'Send a JSON body with `Content-Type: application/json`.',
+  },
+  unauthenticated: {
+    status: 401,
+    title: 'No valid API key',
+    action: 'Send `Authorization: Bearer <api key>` with a key that exists and is not revoked.',
+  },
+  insufficient_scope: {
+    status: 403,
+    title: 'The API key lacks a scope this operation needs',
+    action: 'Use a key with the scope named in `requiredScope`, or create one with `jifen keys create`.',
+  },
+  route_not_found: {
+    status: 404,
+    title: 'No such endpoint',
+    action: 'Check the method and path against GET /openapi.json.',
+  },
+  member_not_found: {
+    status: 404,
+    title: 'No such member in this program',
+    action: 'Create the member first with PUT /v1/members/{memberId}, or check the id.',
+  },
+  entry_not_found: {
+    status: 404,
+    title: 'No such entry in this program',
+    action: 'Check the entry id (it starts with `ent_`).',
+  },
+  hold_not_found: {
+    status: 404,
+    title: 'No such hold in this program',
+    action: 'Check the hold id (it starts with `hld_`).',
+  },
+  api_key_not_found: {
+    status: 404,
+    title: 'No such API key in this program',
+    action: 'List keys with GET /v1/api-keys to find the id (it starts with `key_`).',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    title: 'This idempotency key was used for a different request',
+    action:
+      'Use a new Idempotency-Key for a new request; resend the exact original request to get its original answer.',
+  },
+  entry_already_reversed: {
+    status: 409,
+    title: 'This entry has already been reversed',
+    action: 'Nothing to do: see `reversalEntryId` for the reversing entry.',
+  },
+  hold_not_open: {
+    status: 409,
+    title: 'The hold is no longer open',
+    action:
+      'A hold can be captured or voided once; it may also have timed out. Read it with GET /v1/holds/{holdId}.',
+  },
+  payload_too_large: {
+    status: 413,
+    title: 'The request body is too large',
+    action: 'Send a smaller body (see `limitBytes`), or split a batch.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    title: 'The body must be JSON',
+    action: 'Send `Content-Type: application/json`.',
+  },
+  insufficient_points: {
+    status: 422,
+    title: 'The member does not have enough available points',
+    action: 'Check `availablePoints`; expired and pending points cannot be spent.',
+  },
+  member_frozen: {
+    status: 422,
+    title: 'The member is frozen and cannot spend or transfer points',
+    action:
+      'Set the member back to active (PUT /v1/members/{memberId} with status "active") if that is intended.',
+  },
+  member_blocked: {
+    status: 422,
+    title: 'The member is blocked and can neither earn nor spend points',
+    action: 'Set the member back to active if the block was a mistake.',
+  },
+  entry_not_reversible: {
+    status: 422,
+    title: 'This kind of entry cannot be reversed',
+    action:
+      'Reverse the original operation instead (for a hold, void or capture it; a reversal cannot itself be reversed).',
+  },
+  capture_exceeds_hold: {
+    status: 422,
+    title: 'The capture is larger than the hold',
+    action: 'Capture at most the held points (see `heldPoints`).',
+  },
+  transfer_to_self: {
+    status: 422,
+    title: 'A member cannot transfer points to themself',
+    action: 'Choose a different recipient.',
+  },
+  transfer_limit_exceeded: {
+    status: 422,
+    title: "The transfer is outside the program's transfer limits",
+    action: 'See `limit` and `limitPoints`; the limits are program settings (PATCH /v1/program).',
+  },
+  expiry_in_past: {
+    status: 422,
+    title: 'The expiry date is not in the future',
+    action: 'Send an `expiresAt` later than now (and later than the end of the pending period).',
+  },
+  data_dir_locked: {
+    status: 503,
+    title: 'The embedded data directory is in use by another process',
+    action: 'Stop the other Jifen process, or point --data at another directory.',
+  },
+  internal_error: {
+    status: 500,
+    title: 'Something went wrong inside Jifen',
+    action: 'Retry with the same Idempotency-Key; if it persists, report it with the `instance` value.',
+  },
+} as const satisfies Record<string, { status: number; title: string; action: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,122 @@
+import type { Database } from '../db/database.ts';
+import { decideRelease } from '../ledger/commands/holds.ts';
+import { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { persistDraft, tryLoadForUpdate } from '../ledger/ledger-store.ts';
+import type { Clock } from '../shared/clock.ts';
+import { decideExpiry, decidePendingRelease, SWEEP_SOURCE } from './sweep-decisions.ts';
+
+export type SweepKind = 'expiry' | 'pending_release' | 'hold_timeout';
+
+interface DueMember {
+  program_id: string;
+  member_id: string;
+}
+
+/** Due-row queries: which members have work. Cheap, lock-free, answered from partial indexes. */
+const DUE_MEMBERS: Record<SweepKind, string> = {
+  expiry: `select distinct program_id, member_id from lots
+            where remaining > 0 and status = 'available' and expires_at is not null and expires_at <= $1
+            limit $2`,
+  pending_release: `select distinct program_id, member_id from lots
+                     where status = 'pending' and remaining > 0 and available_at <= $1 limit $2`,
+  hold_timeout: `select distinct program_id, member_id from holds
+                  where status = 'open' and expires_at <= $1 limit $2`,
+};
+
+export interface SweepResult {
+  kind: SweepKind;
+  members: number;
+  entries: number;
+}
+
+/**
+ * Runs one sweep until no due rows are left. Each batch locks its members with SKIP LOCKED and
+ * re-reads their rows under the lock, so several servers sweeping one database split the work
+ * and none applies anything twice; a crash mid-batch rolls the batch back and the next run
+ * resumes from the due rows that remain.
+ */
+export async function runSweep(
+  db: Database,
+  clock: Clock,
+  kind: SweepKind,
+  batchSize = 500,
+): Promise<SweepResult> {
+  const result: SweepResult = { kind, members: 0, entries: 0 };
+  for (;;) {
+    const now = clock.now();
+    const due = await db.query<DueMember>(DUE_MEMBERS[kind], [now.toISOString(), batchSize]);
+    if (due.length === 0) return result;
+    let progressed = false;
+    for (const [programId, memberIds] of groupByProgram(due)) {
+      const done = await sweepMembers(db, now, kind, programId, memberIds);
+      result.members += done.members;
+      result.entries += done.entries;
+      progressed ||= done.entries > 0;
+    }
+    // Nothing changed: every due member was locked by another process, which is sweeping it.
+    if (!progressed || due.length < batchSize) return result;
+  }
+}
+
+async function sweepMembers(
+  db: Database,
+  now: Date,
+  kind: SweepKind,
+  programId: string,
+  memberIds: string[],
+): Promise<{ members: number; entries: number }> {
+  return db.transaction(async (tx) => {
+    // A hold's lots never change after it is created, so they can be read before the lock.
+    const dueHolds =
+      kind === 'hold_timeout'
+        ? await tx.query<{ id: string; lots: { lotId: string }[] }>(
+            `select id, lots from holds where program_id = $1 and member_id = any($2::text[])
+                and status = 'open' and expires_at <= $3`,
+            [programId, memberIds, now.toISOString()],
+          )
+        : [];
+    const state = await tryLoadForUpdate(tx, {
+      programId,
+      memberIds,
+      lots: true,
+      holdIds: dueHolds.map((hold) => hold.id),
+      lotIds: dueHolds.flatMap((hold) => hold.lots.map((touch) => touch.lotId)),
+      skipLocked: true,
+    });
+    if (!state) return { members: 0, entries: 0 };
+    const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots, state.holds);
+    const context = { programId, now, source: { ...SWEEP_SOURCE, ref: kind } };
+    for (const account of state.accounts) {
+      if (kind === 'expiry') decideExpiry(draft, account.memberId);
+      if (kind === 'pending_release') decidePendingRelease(draft, account.memberId);
+    }
+    if (kind === 'hold_timeout') {
+      // Re-read under the lock: only holds still open and due are released.
+      for (const hold of draft.holds()) {
+        if (hold.status === 'open' && hold.expiresAt.getTime() <= now.getTime()) {
+          decideRelease(draft, hold, 'hold_timeout', context);
+        }
+      }
+    }
+    await persistDraft(tx, programId, draft);
+    return { members: state.accounts.length, entries: draft.entries.length };
+  });
+}
+
+function groupByProgram(rows: readonly DueMember[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const members = groups.get(row.program_id) ?? [];
+    members.push(row.member_id);
+    groups.set(row.program_id, members);
+  }
+  return groups;
+}
+
+export const SWEEP_KINDS: readonly SweepKind[] = ['pending_release', 'hold_timeout', 'expiry'];
+
+export async function runAllSweeps(db: Database, clock: Clock, batchSize?: number): Promise<SweepResult[]> {
+  const results: SweepResult[] = [];
+  for (const kind of SWEEP_KINDS) results.push(await runSweep(db, clock, kind, batchSize));
+  return results;
+}

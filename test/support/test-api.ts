@@ -1,0 +1,60 @@
+import type { Database } from '../../src/db/database.ts';
+import { buildApp } from '../../src/http/app.ts';
+import type { TypedApp } from '../../src/http/route-deps.ts';
+import { bootstrap } from '../../src/programs/bootstrap.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { type Engine, openTestDatabase } from './test-database.ts';
+
+export interface TestApi {
+  engine: Engine;
+  db: Database;
+  app: TypedApp;
+  clock: ManualClock;
+  programId: string;
+  /** The owner key of the default program. */
+  key: string;
+  /** Sends a request in process; JSON in, JSON out. */
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+/** A migrated database, the default program with its owner key, and the app on a manual clock. */
+export async function openTestApi(engine: Engine, start = '2026-03-01T02:00:00Z'): Promise<TestApi> {
+  const db = await openTestDatabase(engine);
+  const clock = new ManualClock(start);
+  const created = await bootstrap(db, clock.now());
+  if (!created) throw new Error('bootstrap did nothing on a fresh database');
+  const app = await buildApp({ db, clock });
+  const api: TestApi = {
+    engine,
+    db,
+    app,
+    clock,
+    programId: created.programId,
+    key: created.secret,
+    async call(method, url, body, headers = {}) {
+      const response = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${created.secret}`, ...headers },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      const text = response.body;
+      return {
+        status: response.statusCode,
+        body: text.length > 0 && /json/.test(String(response.headers['content-type'])) ? JSON.parse(text) : text,
+        headers: response.headers,
+      };
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+  return api;
+}

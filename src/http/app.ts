@@ -8,6 +8,7 @@ import { Authenticator } from './auth.ts';
 import { commandSender } from './command-route.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
+import { batchRoutes } from './routes/batch-routes.ts';
 import { docsRoutes } from './routes/docs-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { holdRoutes } from './routes/hold-routes.ts';
@@ -57,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   healthRoutes(app, deps);
   memberRoutes(app, deps);
   ledgerRoutes(app, deps);
+  batchRoutes(app, deps);
   holdRoutes(app, deps);
   keyRoutes(app, deps);
   programRoutes(app, deps);

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { constraintName, isRetryable, sqlState } from '../db/database.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { insertIdempotencyRecord, persistDraft } from '../ledger/ledger-store.ts';
+import { insertIdempotencyRecords, persistDraft } from '../ledger/ledger-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 
@@ -10,6 +10,8 @@ export interface CommandResult {
   body: unknown;
   /** What the command decided; persisted in the same transaction, with the idempotency record. */
   draft?: LedgerDraft;
+  /** What a replay answers, when it must differ from `body` (e.g. without a secret shown once). */
+  replayBody?: unknown;
 }
 
 export interface CommandScope {
@@ -47,9 +49,17 @@ export async function runCommand(
   scope: CommandScope,
   execute: (tx: Queryable) => Promise<CommandResult>,
 ): Promise<CommandOutcome> {
+  return inTransactionRetryingRaces(db, (tx) => attemptCommand(tx, scope, execute));
+}
+
+/** Runs `work` in a transaction, again from the start when it lost a race (see RACE_CONSTRAINTS). */
+export async function inTransactionRetryingRaces<T>(
+  db: Database,
+  work: (tx: Queryable) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => attemptCommand(tx, scope, execute));
+      return await db.transaction(work);
     } catch (error) {
       if (attempt < MAX_ATTEMPTS && isRace(error)) continue;
       throw error;
@@ -88,9 +98,9 @@ async function attemptCommand(
     key: idempotency.key,
     requestHash: idempotency.requestHash,
     statusCode: result.status,
-    response: result.body,
+    response: result.replayBody ?? result.body,
   };
   if (result.draft) await persistDraft(tx, scope.programId, result.draft, record);
-  else if (record) await insertIdempotencyRecord(tx, scope.programId, record, scope.now);
+  else if (record) await insertIdempotencyRecords(tx, scope.programId, [record], scope.now);
   return { status: result.status, body: result.body, replayed: false };
 }

@@ -23,6 +23,8 @@ export interface LoadRequest {
   holdIds?: readonly string[];
   /** Sweeps: lock only the members no other transaction holds, and skip the rest. */
   skipLocked?: boolean;
+  /** Batches: load the members that exist and let the caller answer for the missing ones. */
+  allowMissing?: boolean;
 }
 
 export interface LoadedState {
@@ -57,7 +59,7 @@ export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Pro
     [request.programId, memberIds],
   );
   const missing = memberIds.find((memberId) => !rows.some((row) => row.member_id === memberId));
-  if (!request.skipLocked && (missing !== undefined || rows.length === 0)) {
+  if (!request.skipLocked && !request.allowMissing && (missing !== undefined || rows.length === 0)) {
     throw new JifenError('member_not_found', {
       detail: `There is no member "${missing ?? memberIds[0]}" in this program.`,
       extensions: { memberId: missing ?? memberIds[0] },
@@ -219,7 +221,7 @@ export async function persistDraft(
   tx: Queryable,
   programId: string,
   draft: LedgerDraft,
-  idempotency?: IdempotencyRecord,
+  idempotency?: IdempotencyRecord | readonly IdempotencyRecord[],
 ): Promise<void> {
   const params: unknown[] = [programId];
   const param: Param = (value, cast) => {
@@ -243,16 +245,17 @@ export async function persistDraft(
     const updatedAt = `, updated_at = ${param(draft.now.toISOString(), 'timestamptz')}`;
     parts.push(updateMany('members', 'member_id', accounts, MEMBER_UPDATE, param, updatedAt));
   }
-  if (idempotency) parts.push(idempotencyInsertSql(idempotency, param, draft.now));
+  const records = idempotency === undefined ? [] : Array.isArray(idempotency) ? idempotency : [idempotency];
+  if (records.length > 0) parts.push(idempotencyInsertSql(records, param, draft.now));
   if (parts.length === 0) return;
   const sql = `with ${parts.map((part, index) => `w${index} as (${part})`).join(',\n')} select 1`;
   await tx.query(sql, params);
 }
 
-export async function insertIdempotencyRecord(
+export async function insertIdempotencyRecords(
   tx: Queryable,
   programId: string,
-  record: IdempotencyRecord,
+  records: readonly IdempotencyRecord[],
   now: Date,
 ) {
   const params: unknown[] = [programId];
@@ -260,12 +263,21 @@ export async function insertIdempotencyRecord(
     params.push(value);
     return `$${params.length}::${cast}`;
   };
-  await tx.query(idempotencyInsertSql(record, param, now), params);
+  await tx.query(idempotencyInsertSql(records, param, now), params);
 }
 
-function idempotencyInsertSql(record: IdempotencyRecord, param: Param, now: Date): string {
-  return `insert into idempotency_keys (program_id, key, request_hash, status_code, response, created_at)
-          values ($1, ${param(record.key, 'text')}, ${param(record.requestHash, 'text')},
-                  ${param(record.statusCode, 'int4')}, ${param(JSON.stringify(record.response), 'jsonb')},
-                  ${param(now.toISOString(), 'timestamptz')})`;
+function idempotencyInsertSql(records: readonly IdempotencyRecord[], param: Param, now: Date): string {
+  const createdAt = now.toISOString();
+  return insertMany(
+    'idempotency_keys',
+    records,
+    [
+      ['key', 'text', (r) => r.key],
+      ['request_hash', 'text', (r) => r.requestHash],
+      ['status_code', 'int4', (r) => r.statusCode],
+      ['response', 'jsonb', (r) => JSON.stringify(r.response)],
+      ['created_at', 'timestamptz', () => createdAt],
+    ],
+    param,
+  );
 }

@@ -45,7 +45,18 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ key: ApiKey, secret: Type.String() }), ...problemResponses },
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+        }),
+        response: {
+          201: Type.Object({
+            key: ApiKey,
+            secret: Type.Union([Type.String(), Type.Null()], {
+              description: 'The key itself, shown only in the first answer (null in a replay).',
+            }),
+          }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {

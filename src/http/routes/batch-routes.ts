@@ -1,0 +1,76 @@
+import { Type } from '@sinclair/typebox';
+import { requestHash } from '../../idempotency/request-hash.ts';
+import { creditBatch } from '../../ledger/commands/credit-batch.ts';
+import { principalOf } from '../auth.ts';
+import { toReason } from '../reason-input.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import { MAX_POINTS, MemberId, Points, problemResponses, ReasonInput } from '../schemas.ts';
+
+export const MAX_BATCH_ITEMS = 1000;
+
+const BatchCreditItem = Type.Object(
+  {
+    idempotencyKey: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Required: retries have one effect.',
+    }),
+    memberId: MemberId,
+    points: Points,
+    reason: ReasonInput,
+    pendingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    growth: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_POINTS })),
+  },
+  { additionalProperties: false },
+);
+
+const BatchResult = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      idempotencyKey: Type.String(),
+      status: Type.Integer({ description: 'The HTTP status this item would have had on its own.' }),
+      replayed: Type.Boolean(),
+      body: Type.Unknown({ description: 'The entries created, or a problem document.' }),
+    }),
+  ),
+});
+
+export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
+  app.post(
+    '/v1/credits/batch',
+    {
+      config: { scope: 'ledger:write' },
+      bodyLimit: 8 * 1_048_576,
+      schema: {
+        tags: ['ledger'],
+        summary: `Up to ${MAX_BATCH_ITEMS} credits in one transaction, each with its own idempotency key and answer`,
+        body: Type.Object(
+          { items: Type.Array(BatchCreditItem, { minItems: 1, maxItems: MAX_BATCH_ITEMS }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: BatchResult, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const now = deps.clock.now();
+      const items = request.body.items.map((item) => ({
+        idempotencyKey: item.idempotencyKey,
+        requestHash: requestHash('credit', item),
+        memberId: item.memberId,
+        points: item.points,
+        reason: toReason(item.reason),
+        ...(item.pendingDays !== undefined ? { pendingDays: item.pendingDays } : {}),
+        ...(item.expiresAt !== undefined ? { expiresAt: new Date(item.expiresAt) } : {}),
+        ...(item.growth !== undefined ? { growth: item.growth } : {}),
+      }));
+      const results = await creditBatch(
+        deps.db,
+        { programId: principal.programId, now, source: { kind: 'api', apiKeyId: principal.keyId } },
+        items,
+      );
+      return { results };
+    },
+  );
+}

@@ -1,3 +1,4 @@
+import { OptionalKind } from '@sinclair/typebox';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
@@ -24,5 +25,19 @@ const urlAjv = makeAjv(true);
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : urlAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const validate = ajv.compile(schema as object);
+  // Fastify validates an absent body as null; a body declared Optional (void, capture, reversal)
+  // may be left out altogether.
+  if (httpPart === 'body' && (schema as Record<symbol, unknown>)[OptionalKind] === 'Optional') {
+    const optional = Object.assign(
+      (data: unknown) => {
+        const valid = data === null || validate(data);
+        optional.errors = valid ? null : validate.errors;
+        return valid;
+      },
+      { errors: null as typeof validate.errors },
+    );
+    return optional as ReturnType<FastifySchemaCompiler<unknown>>;
+  }
+  return validate as ReturnType<FastifySchemaCompiler<unknown>>;
 };

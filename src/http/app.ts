@@ -1,8 +1,10 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
+import { JifenError } from '../shared/errors.ts';
+import { problemBody } from '../shared/problem.ts';
 import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
 import { commandSender } from './command-route.ts';
@@ -32,9 +34,31 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    // Fastify's default (100) is shorter than a valid member id (128): such ids got a bare 414.
+    routerOptions: { maxParamLength: 256 },
     genReqId: () => crypto.randomUUID(),
+    // Malformed URLs (bad percent-encoding, over-long parameters) fail before routing: they get
+    // problem+json like every other error.
+    frameworkErrors: (error, _request, frameworkReply) => {
+      const reply = frameworkReply as unknown as FastifyReply;
+      reply
+        .code(400)
+        .type('application/problem+json')
+        .send(problemBody(new JifenError('validation_failed', { detail: `url ${error.message}` })));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Bodies are JSON only: text/plain (fetch's default for a string body) must get 415, not a
+  // confusing "body must be object".
+  app.removeContentTypeParser('text/plain');
+  // An empty JSON body is no body: optional bodies (void, capture, reversal) may be left out even
+  // by clients that always send Content-Type: application/json.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
   installErrorHandling(app);
 
   await app.register(swagger, {

@@ -11,13 +11,24 @@ interface FieldError {
 /** Turns ajv's errors into "which field, what is wrong" in words a developer can act on. */
 function fieldErrors(error: FastifyError): FieldError[] {
   const part = error.validationContext ?? 'body';
-  return (error.validation ?? []).map((item) => {
+  const items = error.validation ?? [];
+  // A value that fits none of a union's shapes: say so once, not once per shape tried.
+  const unionPaths = new Set(
+    items.filter((item) => item.keyword === 'anyOf').map((item) => item.instancePath),
+  );
+  const relevant = items.filter(
+    (item) => item.keyword === 'anyOf' || ![...unionPaths].some((path) => item.instancePath.startsWith(path)),
+  );
+  return relevant.map((item) => {
     const params = item.params as Record<string, unknown>;
     const base = `${part}${item.instancePath}`;
     if (item.keyword === 'required')
       return { field: `${base}/${params.missingProperty}`, message: 'is required' };
     if (item.keyword === 'additionalProperties') {
       return { field: `${base}/${params.additionalProperty}`, message: 'is not a known field' };
+    }
+    if (item.keyword === 'anyOf') {
+      return { field: base || part, message: 'matches none of the accepted forms (see /openapi.json)' };
     }
     return { field: base || part, message: item.message ?? 'is not valid' };
   });

@@ -20,23 +20,26 @@ function toDate(value: Temporal.ZonedDateTime): Date {
 
 /** The instant at which points that became available at `availableAt` expire, or null for never. */
 export function expiryFor(policy: ExpiryPolicy, availableAt: Date, timezone: string): Date | null {
-  const local = zoned(availableAt, timezone).startOfDay();
+  // The local start of day is only needed by the relative policies; it is the costly part (a
+  // timezone computation), and 'never' is the default on every credit's path.
+  const local = () => zoned(availableAt, timezone).startOfDay();
   switch (policy.kind) {
     case 'never':
       return null;
     case 'rolling':
       return toDate(
         (policy.unit === 'days'
-          ? local.add({ days: policy.count })
-          : local.add({ months: policy.count })
+          ? local().add({ days: policy.count })
+          : local().add({ months: policy.count })
         ).add({
           days: 1,
         }),
       );
     case 'end_of_period': {
       const periodMonths = policy.unit === 'year' ? 12 : policy.unit === 'quarter' ? 3 : 1;
-      const firstMonth = Math.floor((local.month - 1) / periodMonths) * periodMonths + 1;
-      const periodStart = local.with({ month: firstMonth, day: 1 });
+      const start = local();
+      const firstMonth = Math.floor((start.month - 1) / periodMonths) * periodMonths + 1;
+      const periodStart = start.with({ month: firstMonth, day: 1 });
       return toDate(periodStart.add({ months: periodMonths * (policy.plusPeriods + 1) }));
     }
     case 'fixed_date':

@@ -23,9 +23,16 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** A migrated database, the default program with its owner key, and the app on a manual clock. */
-export async function openTestApi(engine: Engine, start = '2026-03-01T02:00:00Z'): Promise<TestApi> {
-  const db = await openTestDatabase(engine);
+/**
+ * A migrated database, the default program with its owner key, and the app on a manual clock.
+ * `options.maxConnections` sizes the PostgreSQL pool (concurrency tests need more than the default).
+ */
+export async function openTestApi(
+  engine: Engine,
+  start = '2026-03-01T02:00:00Z',
+  options: { maxConnections?: number } = {},
+): Promise<TestApi> {
+  const db = await openTestDatabase(engine, options);
   const clock = new ManualClock(start);
   const created = await bootstrap(db, clock.now());
   if (!created) throw new Error('bootstrap did nothing on a fresh database');
@@ -47,7 +54,8 @@ export async function openTestApi(engine: Engine, start = '2026-03-01T02:00:00Z'
       const text = response.body;
       return {
         status: response.statusCode,
-        body: text.length > 0 && /json/.test(String(response.headers['content-type'])) ? JSON.parse(text) : text,
+        body:
+          text.length > 0 && /json/.test(String(response.headers['content-type'])) ? JSON.parse(text) : text,
         headers: response.headers,
       };
     },

@@ -1,5 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { createApiKey, listApiKeys, revokeApiKey, SCOPES } from '../../keys/api-keys.ts';
+import {
+  ALL_SCOPES,
+  createApiKey,
+  listApiKeys,
+  type Principal,
+  revokeApiKey,
+  SCOPES,
+} from '../../keys/api-keys.ts';
+import { JifenError } from '../../shared/errors.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { problemResponses } from '../schemas.ts';
@@ -14,6 +22,18 @@ const ApiKey = Type.Object({
 });
 
 const ScopeName = Type.Union([...SCOPES.map((scope) => Type.Literal(scope)), Type.Literal('*')]);
+
+/** A key can only hand out scopes it has itself: keys:manage alone must not mint an owner key. */
+function assertCanGrant(principal: Principal, scopes: readonly string[]): void {
+  if (principal.scopes.includes(ALL_SCOPES)) return;
+  const missing = scopes.find((scope) => !principal.scopes.includes(scope));
+  if (missing !== undefined) {
+    throw new JifenError('insufficient_scope', {
+      detail: `This key cannot grant the "${missing}" scope, which it does not have itself.`,
+      extensions: { requiredScope: missing },
+    });
+  }
+}
 
 export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
   const config = { scope: 'keys:manage' as const };
@@ -59,16 +79,13 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
         },
       },
     },
-    async (request, reply) => {
-      const created = await createApiKey(
-        deps.db,
-        principalOf(request).programId,
-        request.body,
-        deps.clock.now(),
-      );
-      reply.code(201);
-      return created;
-    },
+    async (request, reply) =>
+      deps.send(request, reply, async (tx, context) => {
+        assertCanGrant(principalOf(request), request.body.scopes);
+        const created = await createApiKey(tx, context.programId, request.body, context.now);
+        // The secret is never stored, not even in the idempotency record: a replay omits it.
+        return { status: 201, body: created, replayBody: { key: created.key, secret: null } };
+      }),
   );
 
   app.delete(

@@ -22,6 +22,7 @@ Commands:
   keys list             List API keys         [--program prg_...]
   keys create           Create an API key     --name NAME [--scopes a,b] [--program prg_...]
   keys revoke KEY_ID    Revoke an API key     [--program prg_...]
+  bench [flags]         Run the benchmarks (same as npm run bench; bench --help for flags)
 
 Database flags (every command):
   --data DIR            Embedded database directory (JIFEN_DATA_DIR, default ./.jifen)
@@ -150,6 +151,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   verify: verifyCommand,
   expire: expireCommand,
   keys: keysCommand,
+  // The harness lives in bench/ (a repository checkout); loaded only when asked for.
+  bench: async (args) => (await import('../../bench/run.ts')).benchMain(args),
 };
 
 export async function main(argv: string[]): Promise<number> {

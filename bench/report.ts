@@ -1,0 +1,214 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import type { CpuFigures } from './cpu.ts';
+import type { KindFigures } from './loop.ts';
+import type { BenchOptions } from './options.ts';
+
+export type ScenarioId = 'a' | 'b' | 'c-http' | 'c-batch' | 'd-per-op' | 'd-unnest';
+
+export interface Target {
+  minPerSecond?: number;
+  maxP99Ms?: number;
+}
+
+export interface VerifyFigures {
+  checks: number;
+  violations: number;
+  /** Points credited minus captured by the bench, against the members' balances in the store. */
+  expectedPoints: number;
+  storedPoints: number;
+  seconds: number;
+}
+
+export interface ScenarioResult {
+  id: ScenarioId;
+  name: string;
+  engine: 'postgres' | 'pglite';
+  /** What one unit of throughput is. */
+  unit: 'credits' | 'rows';
+  /** What one latency sample is. */
+  latencyOf: 'request' | 'batch' | 'transaction';
+  clients: number;
+  batchSize: number | null;
+  measuredSeconds: number;
+  ops: number;
+  perSecond: number;
+  errors: number;
+  latencyMs: KindFigures['latencyMs'];
+  /** Every kind of operation measured (credit, authorize, capture, batch, ...). */
+  kinds: Record<string, KindFigures>;
+  setup: Record<string, number | string>;
+  target: Target | null;
+  targetMet: boolean | null;
+  baseline: ScenarioId | null;
+  ratioToBaseline: number | null;
+  verify: VerifyFigures | null;
+  /** CPU ms per unit by process during the measurement (Linux). */
+  cpu: CpuFigures | null;
+  notes: string[];
+}
+
+export const TARGETS: Partial<Record<ScenarioId, Target>> = {
+  a: { minPerSecond: 2500, maxP99Ms: 20 },
+  b: { minPerSecond: 25_000 },
+  'c-http': { minPerSecond: 1500 },
+};
+
+export const BASELINE_OF: Partial<Record<ScenarioId, ScenarioId>> = {
+  a: 'd-per-op',
+  'c-http': 'd-per-op',
+  b: 'd-unnest',
+  'c-batch': 'd-unnest',
+};
+
+export function targetMet(result: Pick<ScenarioResult, 'perSecond' | 'latencyMs'>, target: Target): boolean {
+  if (target.minPerSecond !== undefined && result.perSecond < target.minPerSecond) return false;
+  if (target.maxP99Ms !== undefined && result.latencyMs.p99 > target.maxP99Ms) return false;
+  return true;
+}
+
+/** Fills in targets and ratios once every scenario (baselines included) has run. */
+export function settle(results: ScenarioResult[]): void {
+  for (const result of results) {
+    const target = TARGETS[result.id] ?? null;
+    result.target = target;
+    result.targetMet = target ? targetMet(result, target) : null;
+    const baselineId = BASELINE_OF[result.id] ?? null;
+    result.baseline = baselineId;
+    const baseline = baselineId ? results.find((r) => r.id === baselineId) : undefined;
+    result.ratioToBaseline =
+      baseline && baseline.perSecond > 0
+        ? Math.round((result.perSecond / baseline.perSecond) * 1000) / 1000
+        : null;
+  }
+}
+
+function describeTarget(target: Target | null): string {
+  if (!target) return '-';
+  const parts: string[] = [];
+  if (target.minPerSecond !== undefined) parts.push(`>=${target.minPerSecond.toLocaleString('en-US')}/s`);
+  if (target.maxP99Ms !== undefined) parts.push(`p99<=${target.maxP99Ms}ms`);
+  return parts.join(' ');
+}
+
+export function table(results: ScenarioResult[]): string {
+  const header = [
+    'id',
+    'scenario',
+    'engine',
+    'ops',
+    'throughput/s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'err',
+    'target',
+    'met',
+    'ratio',
+    'other%',
+    'ceiling/s',
+  ];
+  const rows: string[][] = [header];
+  const fmt = (n: number, digits = 2) => n.toFixed(digits);
+  for (const r of results) {
+    rows.push([
+      r.id,
+      r.name,
+      r.engine,
+      String(r.ops),
+      Math.round(r.perSecond).toLocaleString('en-US'),
+      fmt(r.latencyMs.p50),
+      fmt(r.latencyMs.p99),
+      fmt(r.latencyMs.max),
+      String(r.errors),
+      describeTarget(r.target),
+      r.targetMet === null ? '-' : r.targetMet ? 'yes' : 'NO',
+      r.ratioToBaseline === null ? '-' : `${r.ratioToBaseline.toFixed(2)}x ${r.baseline}`,
+      r.cpu ? String(Math.round(r.cpu.otherShare * 100)) : '-',
+      r.cpu ? r.cpu.idleCeilingPerSecond.toLocaleString('en-US') : '-',
+    ]);
+    for (const [kind, figures] of Object.entries(r.kinds)) {
+      if (Object.keys(r.kinds).length < 2) break;
+      rows.push([
+        '',
+        `  ${kind}`,
+        '',
+        String(figures.count),
+        Math.round(figures.unitsPerSecond).toLocaleString('en-US'),
+        fmt(figures.latencyMs.p50),
+        fmt(figures.latencyMs.p99),
+        fmt(figures.latencyMs.max),
+        String(figures.errors),
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
+    }
+  }
+  const widths = header.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const numeric = new Set([3, 4, 5, 6, 7, 8, 12, 13]);
+  const line = (row: string[]) =>
+    row.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function machineInfo(postgresVersion: string | null) {
+  const cpus = os.cpus();
+  let pgliteVersion: string | null = null;
+  try {
+    // The package's exports map hides package.json: walk up from its entry point instead.
+    let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    pgliteVersion = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    // Not resolvable through its exports map: leave it out.
+  }
+  const commit = git(['rev-parse', 'HEAD']);
+  const dirty = git(['status', '--porcelain']);
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? null,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: postgresVersion,
+    pglite: pgliteVersion,
+    gitCommit: commit,
+    gitDirty: dirty === null ? null : dirty.length > 0,
+    loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
+  };
+}
+
+export function writeResults(
+  dir: string,
+  scenario: string,
+  document: {
+    startedAt: string;
+    finishedAt: string;
+    config: BenchOptions & { csvRows: number; csvCustomers: number };
+    machine: ReturnType<typeof machineInfo>;
+    results: ScenarioResult[];
+    failures: string[];
+  },
+): string[] {
+  mkdirSync(dir, { recursive: true });
+  const stamp = document.startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const json = `${JSON.stringify(document, null, 2)}\n`;
+  const files = [join(dir, `${stamp}-${scenario}.json`), join(dir, 'latest.json')];
+  for (const file of files) writeFileSync(file, json);
+  return files;
+}

@@ -1,0 +1,140 @@
+// `npm run bench` (and `jifen bench`): a harness shaped like TigerBeetle's `benchmark`. Runs the
+// scenarios, prints a table, writes every figure with its configuration and the machine to
+// bench/results/<date>-<scenario>.json and bench/results/latest.json. See bench/README.md.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cleanupAll, postgresVersion } from './databases.ts';
+import { type BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './options.ts';
+import { machineInfo, type ScenarioResult, settle, table, writeResults } from './report.ts';
+import { runBaselinePerOp, runBaselineUnnest } from './scenarios/baseline.ts';
+import { runBatch } from './scenarios/batch.ts';
+import type { BenchContext } from './scenarios/common.ts';
+import { runHttp } from './scenarios/http.ts';
+import { nowMs } from './stats.ts';
+import { findRetailCsv, loadRetail } from './workload.ts';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+interface Step {
+  label: string;
+  needsPostgres: boolean;
+  run: (context: BenchContext) => Promise<ScenarioResult>;
+}
+
+function plan(options: BenchOptions): Step[] {
+  const engines: Array<'postgres' | 'pglite'> =
+    options.engine === 'both' ? ['postgres', 'pglite'] : [options.engine];
+  const wants = (scenario: 'http' | 'batch' | 'baseline') =>
+    options.scenario === 'all' || options.scenario === scenario;
+  const steps: Step[] = [];
+  // Baselines first, so a figure's ratio is known as soon as it is measured.
+  const perOp = wants('baseline') || (options.baseline && wants('http'));
+  const unnest = wants('baseline') || (options.baseline && wants('batch'));
+  if (perOp) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
+  if (unnest) steps.push({ label: 'd-unnest', needsPostgres: true, run: runBaselineUnnest });
+  for (const engine of engines) {
+    const pgNeeded = engine === 'postgres';
+    if (wants('batch'))
+      steps.push({
+        label: engine === 'postgres' ? 'b' : 'c-batch',
+        needsPostgres: pgNeeded,
+        run: (c) => runBatch(c, engine),
+      });
+    if (wants('http'))
+      steps.push({
+        label: engine === 'postgres' ? 'a' : 'c-http',
+        needsPostgres: pgNeeded,
+        run: (c) => runHttp(c, engine),
+      });
+  }
+  return steps;
+}
+
+export async function benchMain(argv: string[]): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchArgs(argv, RESULTS_DIR);
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(`bench: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const startedAt = new Date();
+  const started = nowMs();
+  const log = (message: string) =>
+    console.log(`[bench ${((nowMs() - started) / 1000).toFixed(1)}s] ${message}`);
+  const csv = findRetailCsv(options.csv);
+  const data = loadRetail(csv);
+  log(
+    `retail data: ${data.invoices.length} invoices (${data.skipped} cancellations, guest orders and non-positive amounts skipped), ${data.customers.length} customers, from ${csv}`,
+  );
+  const pgVersion = await postgresVersion(options.databaseUrl);
+  const context: BenchContext = { options, data, failures: [], log };
+  const results: ScenarioResult[] = [];
+  const onSignal = () => {
+    console.error('bench: interrupted, cleaning up');
+    void cleanupAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (const step of plan(options)) {
+      if (step.needsPostgres && !pgVersion) {
+        log(`${step.label}: skipped, PostgreSQL at ${options.databaseUrl} is not reachable`);
+        context.failures.push(`${step.label}: PostgreSQL not reachable`);
+        continue;
+      }
+      log(`${step.label}: starting`);
+      try {
+        const result = await step.run(context);
+        results.push(result);
+        log(
+          `${step.label}: ${Math.round(result.perSecond)} ${result.unit}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms${result.verify ? `, verify ok (${result.verify.checks} checks, ${result.verify.seconds}s)` : ''}`,
+        );
+      } catch (error) {
+        context.failures.push(`${step.label}: ${(error as Error).stack ?? String(error)}`);
+        log(`${step.label}: FAILED ${(error as Error).message}`);
+      }
+    }
+  } finally {
+    await cleanupAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  settle(results);
+  console.log(`\n${table(results)}\n`);
+  console.log(
+    'ratio = throughput / its raw PostgreSQL baseline on this machine (a, c-http vs d-per-op; b, c-batch vs d-unnest)',
+  );
+  const files = writeResults(options.out, options.scenario, {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    config: { ...options, csv, csvRows: data.invoices.length, csvCustomers: data.customers.length },
+    machine: machineInfo(pgVersion),
+    results,
+    failures: context.failures,
+  });
+  console.log(`results: ${files.join(', ')}`);
+  const busy = results.filter((r) => r.cpu && r.cpu.otherShare > 0.1).map((r) => r.id);
+  if (busy.length > 0)
+    console.log(
+      `warning: other processes used over 10% of the machine during ${busy.join(', ')} (column other%): those figures understate what this machine can do`,
+    );
+  const missed = results.filter((r) => r.targetMet === false).map((r) => r.id);
+  if (missed.length > 0) console.log(`targets missed: ${missed.join(', ')}`);
+  if (context.failures.length > 0) {
+    console.error(`\nbench FAILED:\n${context.failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const code = await benchMain(process.argv.slice(2));
+  // Keep-alive sockets or pools must not keep the process alive once the figures are out.
+  process.exit(code);
+}

@@ -1,0 +1,46 @@
+import type { CpuFigures } from '../cpu.ts';
+import type { LoopResult } from '../loop.ts';
+import type { BenchOptions } from '../options.ts';
+import type { ScenarioId, ScenarioResult, VerifyFigures } from '../report.ts';
+import type { RetailData } from '../workload.ts';
+
+export interface BenchContext {
+  options: BenchOptions;
+  data: RetailData;
+  /** Anything that must make the run fail loudly (verify violations, errors in the load). */
+  failures: string[];
+  log(message: string): void;
+}
+
+export function resultOf(
+  base: Pick<ScenarioResult, 'id' | 'name' | 'engine' | 'unit' | 'latencyOf' | 'clients' | 'batchSize'>,
+  loop: LoopResult,
+  extra: {
+    setup: ScenarioResult['setup'];
+    verify: VerifyFigures | null;
+    cpu: CpuFigures | null;
+    notes?: string[];
+  },
+): ScenarioResult {
+  return {
+    ...base,
+    measuredSeconds: loop.measuredSeconds,
+    ops: loop.primary.units,
+    perSecond: loop.primary.unitsPerSecond,
+    errors: Object.values(loop.kinds).reduce((sum, kind) => sum + kind.errors, 0),
+    latencyMs: loop.primary.latencyMs,
+    kinds: loop.kinds,
+    setup: extra.setup,
+    target: null,
+    targetMet: null,
+    baseline: null,
+    ratioToBaseline: null,
+    verify: extra.verify,
+    cpu: extra.cpu,
+    notes: extra.notes ?? [],
+  };
+}
+
+export const seconds = (ms: number) => Math.round(ms) / 1000;
+
+export type { ScenarioId };

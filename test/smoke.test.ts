@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyLedger } from '../src/verify/verify-ledger.ts';
-import { ENGINES } from './support/test-database.ts';
 import { openTestApi, type TestApi } from './support/test-api.ts';
+import { ENGINES } from './support/test-database.ts';
 
 describe.each(ENGINES)('a member earns and spends (%s)', (engine) => {
   let api: TestApi;

@@ -7,7 +7,6 @@ import { listDueExpiries } from '../sweeps/due-expiries.ts';
 import { runSweep } from '../sweeps/sweeper.ts';
 import { verifyLedger } from '../verify/verify-ledger.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
-import { serveCommand } from './serve-command.ts';
 
 const HELP = `jifen — membership points platform
 
@@ -136,7 +135,8 @@ async function keysCommand(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  serve: serveCommand,
+  // The HTTP stack loads only for serve: every other command starts in a fraction of the time.
+  serve: async (args) => (await import('./serve-command.ts')).serveCommand(args),
   migrate: async (args) => {
     const { values } = parse(args, DATABASE_FLAGS);
     const db = await openDatabase(databaseLocation(values));

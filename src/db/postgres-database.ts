@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable } from './database.ts';
 
@@ -9,6 +10,27 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** Schema to put first on the search path (tests use one schema per test file). */
   schema?: string;
+}
+
+const MAX_PREPARED = 1000;
+const statementNames = new Map<string, string>();
+
+/**
+ * Parameterised statements are prepared once per connection under a name derived from their text:
+ * PostgreSQL then skips parsing and planning, which was ~40% of its time per credit. Jifen's SQL
+ * texts are a bounded set (values are always parameters), but past MAX_PREPARED distinct texts the
+ * rest run unnamed rather than grow every connection's statement cache.
+ */
+function toQuery(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  if (params.length === 0) return { text: sql };
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `j_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return name === undefined
+    ? { text: sql, values: params as unknown[] }
+    : { name, text: sql, values: params as unknown[] };
 }
 
 export function openPostgres(options: PostgresOptions): Database {
@@ -23,7 +45,7 @@ export function openPostgres(options: PostgresOptions): Database {
   return {
     engine: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await pool.query(sql, params as unknown[]);
+      const result = await pool.query(toQuery(sql, params));
       return result.rows as Row[];
     },
     async exec(sql: string) {
@@ -33,7 +55,7 @@ export function openPostgres(options: PostgresOptions): Database {
       const client = await pool.connect();
       const tx: Queryable = {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
-          const result = await client.query(sql, params as unknown[]);
+          const result = await client.query(toQuery(sql, params));
           return result.rows as Row[];
         },
         async exec(sql: string) {

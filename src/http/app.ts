@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { CreditCoalescer } from '../ledger/credit-coalescer.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
@@ -78,7 +79,12 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   const clock = options.clock ?? systemClock;
   const auth = new Authenticator(options.db);
   app.addHook('onRequest', (request, reply) => auth.authenticate(request, reply));
-  const deps: RouteDeps = { db: options.db, clock, auth, send: commandSender(options.db, clock) };
+  const credits = new CreditCoalescer(options.db, clock, {
+    maxBatch: 500,
+    // PGlite runs one transaction at a time; on PostgreSQL two overlap (one writing, one deciding).
+    maxInFlight: options.db.engine === 'pglite' ? 1 : 2,
+  });
+  const deps: RouteDeps = { db: options.db, clock, auth, credits, send: commandSender(options.db, clock) };
   healthRoutes(app, deps);
   memberRoutes(app, deps);
   ledgerRoutes(app, deps);

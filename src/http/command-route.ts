@@ -21,24 +21,9 @@ export function commandSender(db: Database, clock: Clock) {
   ): Promise<FastifyReply> {
     const principal = principalOf(request);
     const now = clock.now();
-    const header = request.headers['idempotency-key'];
-    const key = Array.isArray(header) ? header[0] : header;
-    if (key !== undefined && (key.length === 0 || key.length > 255)) {
-      throw new JifenError('validation_failed', {
-        detail: 'header/idempotency-key must be 1 to 255 characters',
-        extensions: { errors: [{ field: 'header/idempotency-key', message: 'must be 1 to 255 characters' }] },
-      });
-    }
-    const operation = `${request.method} ${request.routeOptions.url}`;
     const outcome = await runCommand(
       db,
-      {
-        programId: principal.programId,
-        now,
-        idempotency: key
-          ? { key, requestHash: requestHash(operation, { params: request.params, body: request.body }) }
-          : undefined,
-      },
+      { programId: principal.programId, now, idempotency: idempotencyOf(request) },
       (tx) =>
         command(tx, {
           programId: principal.programId,
@@ -46,11 +31,33 @@ export function commandSender(db: Database, clock: Clock) {
           source: { kind: 'api', apiKeyId: principal.keyId },
         }),
     );
-    if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-    reply.code(outcome.status);
-    if (outcome.status >= 400) reply.type('application/problem+json');
-    return reply.send(outcome.body);
+    return sendOutcome(reply, outcome);
   };
+}
+
+/** The request's Idempotency-Key and the fingerprint of what it asks (operation, params, body). */
+export function idempotencyOf(request: FastifyRequest): { key: string; requestHash: string } | undefined {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > 255) {
+    throw new JifenError('validation_failed', {
+      detail: 'header/idempotency-key must be 1 to 255 characters',
+      extensions: { errors: [{ field: 'header/idempotency-key', message: 'must be 1 to 255 characters' }] },
+    });
+  }
+  const operation = `${request.method} ${request.routeOptions.url}`;
+  return { key, requestHash: requestHash(operation, { params: request.params, body: request.body }) };
+}
+
+export function sendOutcome(
+  reply: FastifyReply,
+  outcome: { status: number; body: unknown; replayed: boolean },
+): FastifyReply {
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  reply.code(outcome.status);
+  if (outcome.status >= 400) reply.type('application/problem+json');
+  return reply.send(outcome.body);
 }
 
 export type SendCommand = ReturnType<typeof commandSender>;

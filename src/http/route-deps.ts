@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Database } from '../db/database.ts';
+import type { CreditCoalescer } from '../ledger/credit-coalescer.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Authenticator } from './auth.ts';
 import type { SendCommand } from './command-route.ts';
@@ -24,4 +25,5 @@ export interface RouteDeps {
   clock: Clock;
   send: SendCommand;
   auth: Authenticator;
+  credits: CreditCoalescer;
 }

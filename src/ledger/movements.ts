@@ -127,6 +127,9 @@ export function restore(draft: LedgerDraft, input: RestoreInput): Entry {
   const debtCancelled = Math.min(debtPoints, account.balances.debt);
   const debtToReturn = debtPoints - debtCancelled;
   if (debtToReturn > 0) {
+    // Like a restored lot, never dead on arrival: a policy deadline already past gets the grace period.
+    const policyExpiry = expiryFor(draft.settings.expiryPolicy, draft.now, draft.settings.timezone);
+    const graceEnd = new Date(draft.now.getTime() + draft.settings.restoredLotGraceDays * 86_400_000);
     const lot = draft.addLot({
       memberId,
       status: 'available',
@@ -134,7 +137,7 @@ export function restore(draft: LedgerDraft, input: RestoreInput): Entry {
       remaining: debtToReturn,
       earnedAt: draft.now,
       availableAt: draft.now,
-      expiresAt: expiryFor(draft.settings.expiryPolicy, draft.now, draft.settings.timezone),
+      expiresAt: policyExpiry && policyExpiry.getTime() <= draft.now.getTime() ? graceEnd : policyExpiry,
       entryId: '',
       originLotId: null,
     });

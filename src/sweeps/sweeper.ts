@@ -47,14 +47,21 @@ export async function runSweep(
     const due = await db.query<DueMember>(DUE_MEMBERS[kind], [now.toISOString(), batchSize]);
     if (due.length === 0) return result;
     let progressed = false;
-    for (const [programId, memberIds] of groupByProgram(due)) {
-      const done = await sweepMembers(db, now, kind, programId, memberIds);
-      result.members += done.members;
-      result.entries += done.entries;
-      progressed ||= done.entries > 0;
+    // First skip the members other transactions hold, so several sweepers split the work. If that
+    // did nothing, every due member was locked by someone else: a sweeper of this kind, but also
+    // a command or a sweep of another kind, which will not do this work. So wait for the locks and
+    // re-read: what is still due is done here; what another sweeper did is no longer due.
+    for (const skipLocked of [true, false]) {
+      for (const [programId, memberIds] of groupByProgram(due)) {
+        const done = await sweepMembers(db, now, kind, programId, memberIds, skipLocked);
+        result.members += done.members;
+        result.entries += done.entries;
+        progressed ||= done.entries > 0;
+      }
+      if (progressed) break;
     }
-    // Nothing changed: every due member was locked by another process, which is sweeping it.
-    if (!progressed || due.length < batchSize) return result;
+    // Even under the lock there was nothing left: a sweeper of this kind did this batch and goes on.
+    if (!progressed) return result;
   }
 }
 
@@ -64,6 +71,7 @@ async function sweepMembers(
   kind: SweepKind,
   programId: string,
   memberIds: string[],
+  skipLocked: boolean,
 ): Promise<{ members: number; entries: number }> {
   return db.transaction(async (tx) => {
     // A hold's lots never change after it is created, so they can be read before the lock.
@@ -81,7 +89,7 @@ async function sweepMembers(
       lots: true,
       holdIds: dueHolds.map((hold) => hold.id),
       lotIds: dueHolds.flatMap((hold) => hold.lots.map((touch) => touch.lotId)),
-      skipLocked: true,
+      skipLocked,
     });
     if (!state) return { members: 0, entries: 0 };
     const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots, state.holds);
@@ -91,9 +99,15 @@ async function sweepMembers(
       if (kind === 'pending_release') decidePendingRelease(draft, account.memberId);
     }
     if (kind === 'hold_timeout') {
-      // Re-read under the lock: only holds still open and due are released.
+      // Re-read under the lock: only holds still open and due are released, and only those of the
+      // members locked here (with SKIP LOCKED, the holds of skipped members were loaded too).
+      const locked = new Set(state.accounts.map((account) => account.memberId));
       for (const hold of draft.holds()) {
-        if (hold.status === 'open' && hold.expiresAt.getTime() <= now.getTime()) {
+        if (
+          locked.has(hold.memberId) &&
+          hold.status === 'open' &&
+          hold.expiresAt.getTime() <= now.getTime()
+        ) {
           decideRelease(draft, hold, 'hold_timeout', context);
         }
       }

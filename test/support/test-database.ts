@@ -16,7 +16,10 @@ export const ENGINES: Engine[] = POSTGRES_URL ? ['pglite', 'postgres'] : ['pglit
  * A fresh, migrated database. On PostgreSQL each one is its own schema in the test database, so
  * test files run in parallel without seeing each other; close() drops it.
  */
-export async function openTestDatabase(engine: Engine, options: { maxConnections?: number } = {}): Promise<Database> {
+export async function openTestDatabase(
+  engine: Engine,
+  options: { maxConnections?: number } = {},
+): Promise<Database> {
   if (engine === 'pglite') {
     const db = await openPglite();
     await migrate(db);
@@ -28,7 +31,11 @@ export async function openTestDatabase(engine: Engine, options: { maxConnections
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const db = openPostgres({ connectionString: POSTGRES_URL, schema, maxConnections: options.maxConnections ?? 10 });
+  const db = openPostgres({
+    connectionString: POSTGRES_URL,
+    schema,
+    maxConnections: options.maxConnections ?? 10,
+  });
   await migrate(db);
   return {
     ...db,

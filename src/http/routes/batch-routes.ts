@@ -56,8 +56,7 @@ export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
       const principal = principalOf(request);
       const now = deps.clock.now();
       const items = request.body.items.map((item) => ({
-        idempotencyKey: item.idempotencyKey,
-        requestHash: requestHash('credit', item),
+        idempotency: { key: item.idempotencyKey, requestHash: requestHash('credit', item) },
         memberId: item.memberId,
         points: item.points,
         reason: toReason(item.reason),
@@ -70,7 +69,12 @@ export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
         { programId: principal.programId, now, source: { kind: 'api', apiKeyId: principal.keyId } },
         items,
       );
-      return { results };
+      return {
+        results: results.map((result, index) => ({
+          idempotencyKey: request.body.items[index]!.idempotencyKey,
+          ...result,
+        })),
+      };
     },
   );
 }

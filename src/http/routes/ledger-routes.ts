@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { adjust } from '../../ledger/commands/adjust.ts';
-import { credit } from '../../ledger/commands/credit.ts';
 import { debit } from '../../ledger/commands/debit.ts';
 import { reverse } from '../../ledger/commands/reverse.ts';
 import { transfer } from '../../ledger/commands/transfer.ts';
 import { getEntry } from '../../ledger/ledger-queries.ts';
 import { principalOf } from '../auth.ts';
+import { idempotencyOf, sendOutcome } from '../command-route.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import {
@@ -68,16 +68,18 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const { body } = request;
-      return deps.send(request, reply, (tx, context) =>
-        credit(tx, context, {
-          memberId: request.params.memberId,
-          points: body.points,
-          reason: toReason(body.reason),
-          ...(body.pendingDays !== undefined ? { pendingDays: body.pendingDays } : {}),
-          ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
-          ...(body.growth !== undefined ? { growth: body.growth } : {}),
-        }),
-      );
+      const principal = principalOf(request);
+      const outcome = await deps.credits.credit(principal.programId, {
+        memberId: request.params.memberId,
+        points: body.points,
+        reason: toReason(body.reason),
+        ...(body.pendingDays !== undefined ? { pendingDays: body.pendingDays } : {}),
+        ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
+        ...(body.growth !== undefined ? { growth: body.growth } : {}),
+        idempotency: idempotencyOf(request),
+        source: { kind: 'api', apiKeyId: principal.keyId },
+      });
+      return sendOutcome(reply, outcome);
     },
   );
 

@@ -2,6 +2,10 @@ import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { buildApp } from '../http/app.ts';
+import {
+  DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+  pruneIdempotencyKeys,
+} from '../idempotency/prune-idempotency-keys.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
@@ -18,18 +22,27 @@ const SERVE_FLAGS = {
 function integerFlag(value: string, flag: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0)
-    throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+    throw new UsageError(
+      `${flag.startsWith('JIFEN_') ? flag : `--${flag}`} must be a whole number, got "${value}"`,
+    );
   return number;
 }
 
 /** Background sweeps (expiry, pending release, hold time-outs), one pass every interval. */
-function startSweeps(db: Database, intervalMs: number, log: (message: string) => void): () => Promise<void> {
+function startSweeps(
+  db: Database,
+  intervalMs: number,
+  retentionDays: number,
+  log: (message: string) => void,
+): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = runAllSweeps(db, systemClock)
-      .then((results) => {
+      .then(async (results) => {
+        const before = new Date(systemClock.now().getTime() - retentionDays * 86_400_000);
+        await pruneIdempotencyKeys(db, before);
         const done = results.filter((result) => result.entries > 0);
         if (done.length > 0)
           log(done.map((r) => `${r.kind}: ${r.entries} entries for ${r.members} members`).join('; '));
@@ -54,6 +67,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   const role = values.role ?? process.env.JIFEN_ROLE ?? 'both';
   if (!['api', 'worker', 'both'].includes(role)) throw new UsageError('--role must be api, worker or both');
   const sweepIntervalMs = integerFlag(values['sweep-interval-ms'] ?? '1000', 'sweep-interval-ms');
+  const retentionDays = integerFlag(
+    process.env.JIFEN_IDEMPOTENCY_RETENTION_DAYS ?? String(DEFAULT_IDEMPOTENCY_RETENTION_DAYS),
+    'JIFEN_IDEMPOTENCY_RETENTION_DAYS',
+  );
 
   const db = await openDatabase({ ...databaseLocation(values), maxConnections: 24 });
   const log = (message: string) => console.log(`[jifen] ${message}`);
@@ -66,7 +83,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
   }
   const app = role === 'worker' ? null : await buildApp({ db });
-  const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, log);
+  const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, retentionDays, log);
   if (app) {
     await app.listen({ port, host });
     log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);

@@ -25,6 +25,7 @@ export interface CoalescerOptions {
 export class CreditCoalescer {
   private readonly queues = new Map<string, Waiting[]>();
   private inFlight = 0;
+  private pumpScheduled = false;
 
   constructor(
     private readonly db: Database,
@@ -37,6 +38,20 @@ export class CreditCoalescer {
       const queue = this.queues.get(programId) ?? [];
       queue.push({ item, resolve, reject });
       this.queues.set(programId, queue);
+      this.schedulePump();
+    });
+  }
+
+  /**
+   * Starts batches on the next turn of the event loop, after pending I/O: requests that arrived
+   * together (and, with the embedded engine, whose transactions run without yielding to I/O,
+   * requests that queued up during the previous batch) are read first and then share a batch.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
       this.pump();
     });
   }
@@ -48,7 +63,7 @@ export class CreditCoalescer {
       this.inFlight++;
       void this.run(next.programId, next.waiting).finally(() => {
         this.inFlight--;
-        this.pump();
+        this.schedulePump();
       });
     }
   }

@@ -19,6 +19,7 @@ export interface TestApi {
     url: string,
     body?: unknown,
     headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: replies are arbitrary JSON that each test reads its own way
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   close(): Promise<void>;
 }

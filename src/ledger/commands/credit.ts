@@ -1,11 +1,7 @@
-import type { Queryable } from '../../db/database.ts';
-import type { CommandResult } from '../../idempotency/run-command.ts';
 import { expiryFor } from '../../programs/expiry-policy.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { LedgerDraft } from '../ledger-draft.ts';
-import { loadForUpdate } from '../ledger-store.ts';
+import type { LedgerDraft } from '../ledger-draft.ts';
 import type { Entry, Reason } from '../ledger-types.ts';
-import { entryView } from '../ledger-views.ts';
 import { assertCanEarn } from '../member-status-rules.ts';
 import { earn } from '../movements.ts';
 import type { CommandContext } from './command-context.ts';
@@ -67,15 +63,4 @@ export function decideCredit(draft: LedgerDraft, input: CreditInput, context: Co
     );
   }
   return entries;
-}
-
-export async function credit(
-  tx: Queryable,
-  context: CommandContext,
-  input: CreditInput,
-): Promise<CommandResult> {
-  const state = await loadForUpdate(tx, { programId: context.programId, memberIds: [input.memberId] });
-  const draft = new LedgerDraft(state.settings, context.now, state.accounts);
-  const entries = decideCredit(draft, input, context);
-  return { status: 201, body: { entries: entries.map((entry) => entryView(entry)) }, draft };
 }

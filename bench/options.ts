@@ -54,7 +54,7 @@ export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [fla
   --no-baseline                        with --scenario http|batch, do not run the baseline too
   --seed N                             workload seed (default 42)
   --profile                            run the HTTP server under --cpu-prof (profiles go to a temp dir)
-  --csv PATH                           retail invoices (default data/ or /work/shared/data/)
+  --csv PATH                           retail invoices (default ../shared/data/ beside the repository)
   --out DIR                            results directory (default bench/results)
 `;
 

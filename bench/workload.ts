@@ -1,4 +1,4 @@
-// The generated load, drawn from the real retail invoices in /work/shared/data (or --csv):
+// The generated load, drawn from the real retail invoices in ../shared/data beside the repository (or --csv):
 // member ids are the retail customer ids (replicated with a suffix for more members), credit amounts
 // are the invoice amounts (Quantity × UnitPrice, 1 point per GBP, rounded, at least 1).
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 export type Distribution = 'uniform' | 'zipfian' | 'retail';
 
 export const DEFAULT_CSV_CANDIDATES = [
-  fileURLToPath(new URL('../data/uci-online-retail-invoices.csv', import.meta.url)),
-  '/work/shared/data/uci-online-retail-invoices.csv',
+  // The repository's sibling shared/ folder (as laid out for development and CI).
+  fileURLToPath(new URL('../../shared/data/uci-online-retail-invoices.csv', import.meta.url)),
 ];
 
 export interface Invoice {

@@ -137,8 +137,10 @@ export class LedgerDraft {
   }
 
   /**
-   * Gives points back to the lots they were taken from. A lot whose expiry has passed meanwhile
-   * gets the program's grace period, so restored points are never dead on arrival.
+   * Gives points back to the lots they were taken from. When a lot's expiry has passed meanwhile,
+   * the points go to a new lot (origin: that lot) that expires after the program's grace period, so
+   * restored points are never dead on arrival — and the old lot keeps its expiry, so whatever of it
+   * had already expired stays expired.
    */
   giveBackToLots(touches: readonly LotTouch[]): LotTouch[] {
     const restored: LotTouch[] = [];
@@ -147,11 +149,21 @@ export class LedgerDraft {
       const points = Math.abs(touch.points);
       if (points === 0) continue;
       const lot = this.lot(touch.lotId);
-      this.setRemaining(lot, lot.remaining + points);
       if (isExpired(lot, this.now)) {
-        lot.expiresAt = graceEnd;
-        restored.push({ lotId: lot.id, points, expiresAt: graceEnd.toISOString() });
+        const renewed = this.addLot({
+          memberId: lot.memberId,
+          status: 'available',
+          amount: points,
+          remaining: points,
+          earnedAt: this.now,
+          availableAt: this.now,
+          expiresAt: graceEnd,
+          entryId: '',
+          originLotId: lot.id,
+        });
+        restored.push({ lotId: renewed.id, points, expiresAt: graceEnd.toISOString() });
       } else {
+        this.setRemaining(lot, lot.remaining + points);
         restored.push({ lotId: lot.id, points });
       }
     }

@@ -2,7 +2,7 @@ import { expiryFor } from '../programs/expiry-policy.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { EntryDraft, LedgerDraft } from './ledger-draft.ts';
 import type { Entry, LotTouch } from './ledger-types.ts';
-import { isExpired } from './lot-order.ts';
+import { compareSpendingOrder } from './lot-order.ts';
 
 /**
  * The four ways points move, shared by every command: earn (a new lot), spend (take from lots,
@@ -23,7 +23,9 @@ export interface EarnInput extends EntryFields {
 export function earn(draft: LedgerDraft, input: EarnInput): { entry: Entry; lotId: string } {
   const { memberId, points, availableAt, expiresAt, originLotId, ...fields } = input;
   const pending = availableAt.getTime() > draft.now.getTime();
-  const debt = draft.account(memberId).balances.debt;
+  const { balances } = draft.account(memberId);
+  assertWithinBalanceLimit(balances.available + balances.pending + balances.held, points);
+  const debt = balances.debt;
   const repaid = pending ? 0 : Math.min(debt, points);
   const lot = draft.addLot({
     memberId,
@@ -77,7 +79,10 @@ export function spend(draft: LedgerDraft, input: SpendInput): Entry {
 export interface ClawbackInput extends EntryFields {
   memberId: string;
   points: number;
-  /** Lots to take from first (e.g. the lot the reversed credit created), pending or not. */
+  /**
+   * Lots to take from first — the lots the reversed credit created and their renewals — pending or
+   * not, and even past their expiry: those points are the credit's own, dead or alive.
+   */
   preferLotIds?: readonly string[];
 }
 
@@ -89,7 +94,8 @@ export function clawback(draft: LedgerDraft, input: ClawbackInput): Entry {
   const { memberId, points, preferLotIds = [], ...fields } = input;
   const preferred = preferLotIds
     .map((lotId) => draft.lot(lotId))
-    .filter((lot) => lot.memberId === memberId && lot.remaining > 0 && !isExpired(lot, draft.now));
+    .filter((lot) => lot.memberId === memberId && lot.remaining > 0)
+    .sort(compareSpendingOrder);
   const pendingLots = preferred.filter((lot) => lot.status === 'pending');
   const pendingTouches = draft.takeFromLots(pendingLots, points);
   const pendingTaken = -sumPoints(pendingTouches);
@@ -99,6 +105,15 @@ export function clawback(draft: LedgerDraft, input: ClawbackInput): Entry {
   const availableTaken = -sumPoints(availableTouches);
   const shortfall = points - pendingTaken - availableTaken;
   const intoDebt = draft.settings.negativeBalance === 'allow_debt' ? shortfall : 0;
+  const held = draft.account(memberId).balances.held;
+  if (shortfall > intoDebt && held > 0) {
+    // Writing the shortfall off while points sit in a hold would let a later void return them:
+    // the member would keep points that were taken back. Settle the holds first.
+    throw new JifenError('points_held', {
+      detail: `${shortfall} of the ${points} points to take back are not available and ${held} are held; capture or void the holds first.`,
+      extensions: { heldPoints: held, shortfallPoints: shortfall },
+    });
+  }
   return draft.record({
     ...fields,
     memberId,
@@ -159,6 +174,16 @@ export function restore(draft: LedgerDraft, input: RestoreInput): Entry {
     if (lot.entryId === '') lot.entryId = entry.id;
   }
   return entry;
+}
+
+/** Balances stay exact integers in JavaScript and in every driver: at most 2^53 - 1. */
+export function assertWithinBalanceLimit(current: number, added: number): void {
+  if (current + added > Number.MAX_SAFE_INTEGER) {
+    throw new JifenError('balance_limit_exceeded', {
+      detail: `The balance of ${current} cannot grow by ${added}: the limit is ${Number.MAX_SAFE_INTEGER}.`,
+      extensions: { limitPoints: Number.MAX_SAFE_INTEGER },
+    });
+  }
 }
 
 export function sumPoints(touches: readonly LotTouch[]): number {

@@ -67,6 +67,12 @@ export const ERROR_CODES = {
     action:
       'A hold can be captured or voided once; it may also have timed out. Read it with GET /v1/holds/{holdId}.',
   },
+  points_held: {
+    status: 409,
+    title: 'The points to take back are reserved by an open hold',
+    action:
+      "Capture or void the member's open holds (see `heldPoints`), then retry: otherwise voiding them later would hand back points already taken.",
+  },
   payload_too_large: {
     status: 413,
     title: 'The request body is too large',
@@ -98,6 +104,11 @@ export const ERROR_CODES = {
     title: 'This kind of entry cannot be reversed',
     action:
       'Reverse the original operation instead (for a hold, void or capture it; a reversal cannot itself be reversed).',
+  },
+  balance_limit_exceeded: {
+    status: 422,
+    title: "The credit would take the member's balance past the largest amount Jifen keeps exactly",
+    action: 'A balance may not exceed 9,007,199,254,740,991 points (2^53 - 1); credit less.',
   },
   capture_exceeds_hold: {
     status: 422,

@@ -1,6 +1,6 @@
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { Entry, EntrySource } from '../ledger/ledger-types.ts';
-import { isExpired } from '../ledger/lot-order.ts';
+import { compareSpendingOrder, isExpired } from '../ledger/lot-order.ts';
 import { systemReasons } from '../ledger/reasons.ts';
 
 export const SWEEP_SOURCE: EntrySource = { kind: 'system', ref: 'sweep' };
@@ -15,7 +15,9 @@ export function decideExpiry(draft: LedgerDraft, memberId: string): Entry | null
         lot.status === 'available' &&
         lot.remaining > 0 &&
         isExpired(lot, draft.now),
-    );
+    )
+    // A stable order for the entry's lots, which a reversal of the expiry renews in this order.
+    .sort(compareSpendingOrder);
   if (due.length === 0) return null;
   const points = due.reduce((sum, lot) => sum + lot.remaining, 0);
   const touches = draft.takeFromLots(due, points);

@@ -213,6 +213,13 @@ const scenarios: CreditScenario[] = [
     fields: ['body/expiresAt', 'body/pendingDays'],
   },
   {
+    name: 'a leap-second expiresAt is refused, not a server error',
+    body: { points: 10, reason: 'x', expiresAt: '2026-12-31T23:59:60Z' },
+    status: 400,
+    code: 'validation_failed',
+    fields: ['body/expiresAt'],
+  },
+  {
     name: 'an unknown field',
     body: { points: 10, reason: 'x', note: 'hi' },
     status: 400,

@@ -148,6 +148,61 @@ const scenarios: ReversalScenario[] = [
     },
   },
   {
+    name: 'a credit partly spent, the rest expired and swept: only the spent points are taken back',
+    settings: EXPIRING,
+    given: async (shop) => {
+      const earn = await shop.credit('m', 100);
+      await shop.debit('m', 30);
+      await shop.credit('m', 50, { expiresAt: daysAfter(shop.api.clock.now(), 30) });
+      shop.api.clock.advance(3 * DAY_MS);
+      await sweep(shop.api);
+      expect((await shop.balances('m')).available).toBe(50);
+      return earn.id;
+    },
+    status: 201,
+    verify: async (reply, shop) => {
+      // The 70 that expired are gone already; taking them again would charge the member twice.
+      expect(reply.body.entries[0]).toMatchObject({ points: -30, unrecoveredPoints: 0 });
+      expect((await shop.balances('m')).available).toBe(20);
+    },
+  },
+  {
+    name: 'a credit partly spent, the rest past expiry but not yet swept: its dead points go first',
+    settings: EXPIRING,
+    given: async (shop) => {
+      const earn = await shop.credit('m', 100);
+      await shop.debit('m', 30);
+      await shop.credit('m', 50, { expiresAt: daysAfter(shop.api.clock.now(), 30) });
+      shop.api.clock.advance(3 * DAY_MS);
+      return earn.id;
+    },
+    status: 201,
+    verify: async (reply, shop) => {
+      expect(reply.body.entries[0]).toMatchObject({ points: -100, unrecoveredPoints: 0 });
+      expect((await shop.balances('m')).available).toBe(20);
+      await sweep(shop.api);
+      expect((await shop.entries('m')).filter((entry) => entry.type === 'expire')).toHaveLength(0);
+      expect((await shop.balances('m')).available).toBe(20);
+    },
+  },
+  {
+    name: 'a credit whose expiry was reversed: the renewed lot is taken back',
+    settings: EXPIRING,
+    given: async (shop) => {
+      const earn = await shop.credit('m', 100);
+      shop.api.clock.advance(3 * DAY_MS);
+      await sweep(shop.api);
+      const expiry = await entryOfType(shop, 'm', 'expire');
+      await body(shop.call('POST', `/v1/entries/${expiry.id}/reversal`), 201);
+      return earn.id;
+    },
+    status: 201,
+    verify: async (reply, shop) => {
+      expect(reply.body.entries[0]).toMatchObject({ points: -100, unrecoveredPoints: 0 });
+      expect((await shop.balances('m')).available).toBe(0);
+    },
+  },
+  {
     name: 'a positive adjustment: the points are taken back',
     given: async (shop) => (await shop.adjust('m', 40)).id,
     status: 201,
@@ -346,6 +401,42 @@ const scenarios: ReversalScenario[] = [
     given: () => 'ent_01jzzzzzzzzzzzzzzzzzzzzzzz',
     status: 404,
     code: 'entry_not_found',
+  },
+  {
+    name: 'restoring into a lot that expired before the sweep ran revives only the restored points',
+    settings: { ...EXPIRING, restoredLotGraceDays: 7 },
+    given: async (shop) => {
+      await shop.credit('m', 100);
+      const spent = await shop.debit('m', 30);
+      shop.api.clock.advance(3 * DAY_MS);
+      return spent.id;
+    },
+    status: 201,
+    verify: async (reply, shop) => {
+      const graceEnd = daysAfter(shop.api.clock.now(), 7);
+      expect(reply.body.entries[0].lots).toMatchObject([{ points: 30, expiresAt: graceEnd }]);
+      expect((await shop.balances('m')).available).toBe(30);
+      await sweep(shop.api);
+      // The 70 that expired stay expired; the 30 given back live in a new lot with the grace period.
+      expect((await shop.balances('m')).available).toBe(30);
+      const lots = await shop.lots('m');
+      expect(lots).toMatchObject([{ amount: 30, remaining: 30, expiresAt: graceEnd }]);
+      expect(lots[0].originLotId).toMatch(/^lot_/);
+    },
+  },
+  {
+    name: 'cap_at_zero: a credit whose points are held cannot be reversed until the hold is settled',
+    given: async (shop) => {
+      const credit = await shop.credit('m', 100);
+      await body(shop.call('POST', '/v1/holds', { memberId: 'm', points: 100, reason: 'checkout' }), 201);
+      return credit.id;
+    },
+    status: 409,
+    code: 'points_held',
+    verify: async (reply, shop) => {
+      expect(reply.body).toMatchObject({ heldPoints: 100, shortfallPoints: 100 });
+      expect(await shop.balances('m')).toMatchObject({ available: 0, held: 100 });
+    },
   },
   {
     name: 'an unknown field in the body',

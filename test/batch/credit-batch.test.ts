@@ -59,6 +59,40 @@ describe.each(ENGINES)('POST /v1/credits/batch (%s)', (engine) => {
     expect((await verifyLedger(api.db)).violations).toEqual([]);
   });
 
+  test('credits stop at 2^53 - 1 with balance_limit_exceeded, and the others in the batch go through', async () => {
+    await api.call('PUT', '/v1/members/whale', {});
+    const big = 1_000_000_000_000; // the largest single credit
+    const full = Math.floor(Number.MAX_SAFE_INTEGER / big); // 9,007 credits fit
+    for (let start = 0; start < full; start += 1_000) {
+      const count = Math.min(1_000, full - start);
+      const batch = Array.from({ length: count }, (_, index) => ({
+        idempotencyKey: `whale-${start + index}`,
+        memberId: 'whale',
+        points: big,
+        reason: 'w',
+      }));
+      const response = await api.call('POST', '/v1/credits/batch', { items: batch });
+      expect(
+        response.body.results?.every((r: { status: number }) => r.status === 201),
+        JSON.stringify(response.body).slice(0, 400),
+      ).toBe(true);
+    }
+    const rest = Number.MAX_SAFE_INTEGER - full * big;
+    const response = await api.call('POST', '/v1/credits/batch', {
+      items: [
+        { idempotencyKey: 'whale-over', memberId: 'whale', points: rest + 1, reason: 'one too many' },
+        { idempotencyKey: 'whale-b1', memberId: 'b1', points: 1, reason: 'someone else' },
+        { idempotencyKey: 'whale-last', memberId: 'whale', points: rest, reason: 'to the limit' },
+      ],
+    });
+    expect(
+      response.body.results.map((r: { status: number; body: { code?: string } }) => r.body.code ?? r.status),
+    ).toEqual(['balance_limit_exceeded', 201, 201]);
+    const whale = (await api.call('GET', '/v1/members/whale')).body.balances;
+    expect(whale.available).toBe(Number.MAX_SAFE_INTEGER);
+    expect((await verifyLedger(api.db)).violations).toEqual([]);
+  });
+
   test('a batch over 1,000 items is refused with the field named', async () => {
     const many = Array.from({ length: 1001 }, (_, i) => ({
       idempotencyKey: `x${i}`,

@@ -13,9 +13,12 @@
  *   creation order. `available` = spendable points − debt.
  * - Reversing something that gave points (earn, transfer-in, positive adjust) claws the points back
  *   from its own lots first, then from other spendable lots; the rest becomes debt (allow_debt) or
- *   is written off (cap_at_zero). Points past their expiry are never clawed back.
+ *   is written off (cap_at_zero) — unless the member has points in open holds: then `points_held`.
+ *   Its own lots (and the lots that renewed them) give back even points past their expiry; points
+ *   the expiry sweep already took from them are not taken again.
  * - Reversing something that took points (spend, capture, expire, transfer-out, negative adjust)
- *   gives them back to the same lots; a lot whose expiry passed gets now + restoredLotGraceDays.
+ *   gives them back to the same lots; points of a lot whose expiry passed go to a new lot expiring
+ *   at now + restoredLotGraceDays (the old lot stays expired).
  *   Debt the reversed entry created is cancelled, and what later income already repaid of it
  *   comes back as a new lot (expiring by the policy, never dead on arrival).
  * - Any incoming spendable points repay debt first.
@@ -63,6 +66,8 @@ export interface ModelLot {
   earnedAt: number;
   availableAt: number;
   expiresAt: number | null;
+  /** A lot that received a restore after its expiry: the points went to this new lot instead. */
+  renewedFrom?: ModelLot;
 }
 
 /** Points an entry took from (negative) or gave to (positive) a lot. */
@@ -230,6 +235,7 @@ export class LedgerModel {
     return {
       available: this.spendablePoints(memberId),
       pending: sum(own.filter((lot) => lot.status === 'pending').map((lot) => lot.remaining)),
+      // Open holds, including one past its time limit until the sweep releases it.
       held: sum(
         this.holds
           .filter((hold) => hold.memberId === memberId && hold.status === 'open')
@@ -267,6 +273,14 @@ export class LedgerModel {
     return [...new Set(instants.filter((at) => at > this.now))].sort((a, b) => a - b);
   }
 
+  /** Points the member transferred out since local midnight (reversed transfers still count). */
+  sentToday(memberId: string): number {
+    const dayStart = startOfLocalDay(this.now);
+    return sum(
+      this.transfersSent.filter((t) => t.memberId === memberId && t.at >= dayStart).map((t) => t.points),
+    );
+  }
+
   holdOpen(hold: ModelHold): boolean {
     return hold.status === 'open' && hold.expiresAt > this.now;
   }
@@ -300,6 +314,7 @@ export class LedgerModel {
       this.repayDebt(memberId);
       return { ok: true, entries: [this.record(memberId, 'adjust', [{ lot, points }], 'in')] };
     }
+    if (this.clawbackStrandsHeldPoints(memberId, -points, [])) return fail('points_held');
     const { taken, debtCreated, writtenOff } = this.clawback(memberId, -points, []);
     const entry = this.record(memberId, 'adjust', taken, 'out');
     entry.debtCreated = debtCreated;
@@ -312,14 +327,8 @@ export class LedgerModel {
     const { minPoints, maxPoints, dailyMaxPoints } = this.settings.transferLimits;
     if (minPoints !== undefined && points < minPoints) return fail('transfer_limit_exceeded');
     if (maxPoints !== undefined && points > maxPoints) return fail('transfer_limit_exceeded');
-    if (dailyMaxPoints !== undefined) {
-      const dayStart = startOfLocalDay(this.now);
-      const sentToday = sum(
-        this.transfersSent
-          .filter((t) => t.memberId === fromMemberId && t.at >= dayStart)
-          .map((t) => t.points),
-      );
-      if (sentToday + points > dailyMaxPoints) return fail('transfer_limit_exceeded');
+    if (dailyMaxPoints !== undefined && this.sentToday(fromMemberId) + points > dailyMaxPoints) {
+      return fail('transfer_limit_exceeded');
     }
     if (this.spendablePoints(fromMemberId) < points) return fail('insufficient_points');
     const taken = this.take(this.spendableLots(fromMemberId), points);
@@ -340,6 +349,12 @@ export class LedgerModel {
     if (NOT_REVERSIBLE.has(entry.type)) return fail('entry_not_reversible');
     const originals = entry.partner ? [entry, entry.partner] : [entry];
     if (originals.some((original) => original.reversed)) return fail('entry_already_reversed');
+    const strands = originals.some((original) => {
+      if (original.direction !== 'in') return false;
+      const { points, lots } = this.reclaimable(original);
+      return this.clawbackStrandsHeldPoints(original.memberId, points, lots);
+    });
+    if (strands) return fail('points_held');
     // Give back before taking: a transfer's sender is restored before its recipient pays.
     const ordered = [...originals].sort(
       (a, b) => (a.direction === 'out' ? 0 : 1) - (b.direction === 'out' ? 0 : 1),
@@ -347,9 +362,8 @@ export class LedgerModel {
     const entries = ordered.map((original) => {
       original.reversed = true;
       if (original.direction === 'in') {
-        const points = sum(original.touches.map((touch) => touch.points));
-        const own = original.touches.map((touch) => touch.lot);
-        const { taken, writtenOff } = this.clawback(original.memberId, points, own);
+        const { points, lots } = this.reclaimable(original);
+        const { taken, writtenOff } = this.clawback(original.memberId, points, lots);
         const reversal = this.record(original.memberId, 'reverse', taken);
         reversal.writtenOff = writtenOff;
         return reversal;
@@ -421,10 +435,15 @@ export class LedgerModel {
       made.push(this.record(hold.memberId, 'hold_timeout', this.restore(hold.memberId, hold.taken, 0)));
     }
     for (const memberId of this.memberIds) {
-      const due = this.lots.filter(
-        (lot) =>
-          lot.memberId === memberId && lot.status === 'available' && lot.remaining > 0 && this.isExpired(lot),
-      );
+      const due = this.lots
+        .filter(
+          (lot) =>
+            lot.memberId === memberId &&
+            lot.status === 'available' &&
+            lot.remaining > 0 &&
+            this.isExpired(lot),
+        )
+        .sort(spendingOrder);
       if (due.length === 0) continue;
       const taken = this.take(due, sum(due.map((lot) => lot.remaining)));
       made.push(this.record(memberId, 'expire', taken, 'out'));
@@ -491,13 +510,31 @@ export class LedgerModel {
     this.debts.set(memberId, debt - repaid);
   }
 
-  /** Takes back given points: own lots first, then other spendable lots; never expired points. */
+  /**
+   * What reversing an inflow takes back: the points it gave, less those expiry already swept away
+   * (the member lost them once), first from its own lots and their renewals, expired or not.
+   */
+  private reclaimable(original: ModelEntry): { points: number; lots: ModelLot[] } {
+    const given = original.touches.map((touch) => touch.lot);
+    const lineage = this.lots.filter((lot) => {
+      for (let at: ModelLot | undefined = lot; at; at = at.renewedFrom) if (given.includes(at)) return true;
+      return false;
+    });
+    const expired = -sum(
+      this.entries
+        .filter((entry) => entry.type === 'expire' && !entry.reversed)
+        .flatMap((entry) => entry.touches)
+        .filter((touch) => lineage.includes(touch.lot))
+        .map((touch) => touch.points),
+    );
+    const points = sum(original.touches.map((touch) => touch.points)) - expired;
+    return { points, lots: lineage.filter((lot) => lot.remaining > 0).sort(spendingOrder) };
+  }
+
+  /** Takes back given points: from `own` lots first (even expired), then other spendable lots. */
   private clawback(memberId: string, points: number, own: readonly ModelLot[]) {
-    const ownLive = own
-      .filter((lot) => lot.memberId === memberId && lot.remaining > 0 && !this.isExpired(lot))
-      .sort(spendingOrder);
     const others = this.spendableLots(memberId).filter((lot) => !own.includes(lot));
-    const taken = this.take([...ownLive, ...others], points);
+    const taken = this.take([...own, ...others], points);
     const shortfall = points + sum(taken.map((touch) => touch.points));
     const debtCreated = this.settings.negativeBalance === 'allow_debt' ? shortfall : 0;
     this.debts.set(memberId, this.debt(memberId) + debtCreated);
@@ -505,7 +542,19 @@ export class LedgerModel {
   }
 
   /**
-   * Gives taken points back to their lots (an expired lot gets the grace period), cancels the debt
+   * Under cap_at_zero, a take-back that cannot be covered is written off — refused while the member
+   * has points in open holds, since voiding them later would hand back points already taken.
+   */
+  private clawbackStrandsHeldPoints(memberId: string, points: number, own: readonly ModelLot[]): boolean {
+    if (this.settings.negativeBalance !== 'cap_at_zero') return false;
+    const others = this.spendableLots(memberId).filter((lot) => !own.includes(lot));
+    const coverable = sum([...own, ...others].map((lot) => lot.remaining));
+    return points > coverable && this.balances(memberId).held > 0;
+  }
+
+  /**
+   * Gives taken points back to their lots (an expired lot's points go to a new lot that expires
+   * after the grace period; the old lot stays expired), cancels the debt
    * the undone entry created — returning as a new lot what later income already repaid of it — and
    * lets the points repay older debt. Returns positive touches.
    */
@@ -513,9 +562,14 @@ export class LedgerModel {
     const restored: Touch[] = [];
     for (const touch of taken) {
       const points = -touch.points;
-      touch.lot.remaining += points;
-      if (this.isExpired(touch.lot)) touch.lot.expiresAt = this.graceEnd();
-      restored.push({ lot: touch.lot, points });
+      if (this.isExpired(touch.lot)) {
+        const renewed = this.newLot(memberId, points, this.graceEnd());
+        renewed.renewedFrom = touch.lot;
+        restored.push({ lot: renewed, points });
+      } else {
+        touch.lot.remaining += points;
+        restored.push({ lot: touch.lot, points });
+      }
     }
     const cancelled = Math.min(debtCreated, this.debt(memberId));
     this.debts.set(memberId, this.debt(memberId) - cancelled);

@@ -3,7 +3,7 @@ import { JifenError } from '../../shared/errors.ts';
 import type { LedgerDraft } from '../ledger-draft.ts';
 import type { Entry, Reason } from '../ledger-types.ts';
 import { assertCanEarn } from '../member-status-rules.ts';
-import { earn } from '../movements.ts';
+import { assertWithinBalanceLimit, earn } from '../movements.ts';
 import type { CommandContext } from './command-context.ts';
 
 export interface CreditInput {
@@ -23,6 +23,12 @@ const DAY_MS = 86_400_000;
 
 /** The expiry of a new lot: the explicit one, or the program's policy; never before it is usable. */
 export function lotExpiry(draft: LedgerDraft, availableAt: Date, explicit?: Date): Date | null {
+  if (explicit && Number.isNaN(explicit.getTime())) {
+    throw new JifenError('validation_failed', {
+      detail: 'body/expiresAt is not a date Jifen can store (e.g. a leap second)',
+      extensions: { errors: [{ field: 'body/expiresAt', message: 'is not a representable date' }] },
+    });
+  }
   const { expiryPolicy, timezone } = draft.settings;
   const expiresAt = explicit ?? expiryFor(expiryPolicy, availableAt, timezone);
   if (expiresAt && expiresAt.getTime() <= availableAt.getTime()) {
@@ -39,6 +45,8 @@ export function decideCredit(draft: LedgerDraft, input: CreditInput, context: Co
   assertCanEarn(draft.account(input.memberId));
   const availableAt = new Date(draft.now.getTime() + (input.pendingDays ?? 0) * DAY_MS);
   const expiresAt = lotExpiry(draft, availableAt, input.expiresAt);
+  // Every check before the first change to the draft: a batch goes on with the same draft.
+  assertWithinBalanceLimit(draft.account(input.memberId).balances.growth, input.growth ?? 0);
   const shared = { source: context.source, reason: input.reason, operator: input.operator ?? null };
   const entries = [
     earn(draft, {

@@ -30,10 +30,21 @@ const NOT_REVERSIBLE: ReadonlySet<EntryType> = new Set([
   'pending_release',
 ]);
 
+/**
+ * What became of the points an inflow gave: the lots still holding some of them (the lots it
+ * created and the lots that took over their points when a reversal renewed an expired lot), and
+ * how many of them expiry swept away — those the member already lost, so they are not taken twice.
+ */
+export interface InflowLineage {
+  lotIds: readonly string[];
+  expiredPoints: number;
+}
+
 /** Decides the reversal of `originals` (one entry, or both sides of a transfer). */
 export function decideReversal(
   draft: LedgerDraft,
   originals: readonly Entry[],
+  lineages: ReadonlyMap<string, InflowLineage>,
   input: ReverseInput,
   context: CommandContext,
 ): Entry[] {
@@ -55,9 +66,10 @@ export function decideReversal(
       return draft.record({ ...fields, delta: { growth: -original.delta.growth } });
     }
     if (isInflow(original)) {
-      const given = original.lots.filter((touch) => touch.points > 0);
-      const points = given.reduce((sum, touch) => sum + touch.points, 0);
-      return clawback(draft, { ...fields, points, preferLotIds: given.map((touch) => touch.lotId) });
+      const given = original.lots.reduce((sum, touch) => sum + Math.max(touch.points, 0), 0);
+      const lineage = lineages.get(original.id) ?? { lotIds: [], expiredPoints: 0 };
+      const points = Math.max(given - lineage.expiredPoints, 0);
+      return clawback(draft, { ...fields, points, preferLotIds: lineage.lotIds });
     }
     return restore(draft, { ...fields, touches: original.lots, debtPoints: original.delta.debt });
   });
@@ -97,8 +109,12 @@ export async function reverse(
     context.programId,
     originals.map((entry) => entry.id),
   );
+  const lineages = new Map<string, InflowLineage>();
+  for (const entry of originals.filter(isInflow)) {
+    lineages.set(entry.id, await findInflowLineage(tx, context.programId, entry));
+  }
   const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
-  const entries = decideReversal(draft, originals, input, context);
+  const entries = decideReversal(draft, originals, lineages, input, context);
   return { status: 201, body: { entries: entries.map(entryView) }, draft };
 }
 
@@ -114,6 +130,29 @@ async function findEntry(tx: Queryable, programId: string, entryId: string): Pro
     });
   }
   return toEntry(row);
+}
+
+/** Read under the member lock, so no sweep or reversal changes it before the draft is written. */
+async function findInflowLineage(tx: Queryable, programId: string, entry: Entry): Promise<InflowLineage> {
+  const given = entry.lots.filter((touch) => touch.points > 0).map((touch) => touch.lotId);
+  const [row] = await tx.query<{ lot_ids: string[] | null; expired_points: string | number | null }>(
+    `with recursive lineage (id, remaining) as (
+       select id, remaining from lots where program_id = $1 and member_id = $2 and id = any($3::text[])
+       union
+       select l.id, l.remaining from lots l join lineage on l.origin_lot_id = lineage.id
+        where l.program_id = $1 and l.member_id = $2
+     )
+     select (select array_agg(id) from lineage where remaining > 0) as lot_ids,
+            (select -sum((t.touch->>'points')::int8)
+               from entries e cross join lateral jsonb_array_elements(e.lots) as t(touch)
+              where e.program_id = $1 and e.member_id = $2 and e.type = 'expire'
+                and t.touch->>'lotId' in (select id from lineage)
+                and not exists (select 1 from entries r
+                                 where r.program_id = e.program_id and r.reverses_entry_id = e.id)
+            ) as expired_points`,
+    [programId, entry.memberId, given],
+  );
+  return { lotIds: row?.lot_ids ?? [], expiredPoints: Number(row?.expired_points ?? 0) };
 }
 
 async function findTransferEntries(tx: Queryable, programId: string, txnId: string): Promise<Entry[]> {

@@ -27,7 +27,8 @@ import {
  */
 
 const RUNS = Number(process.env.JIFEN_PROPERTY_RUNS ?? 60);
-const SEED = process.env.JIFEN_PROPERTY_SEED === undefined ? undefined : Number(process.env.JIFEN_PROPERTY_SEED);
+const SEED =
+  process.env.JIFEN_PROPERTY_SEED === undefined ? undefined : Number(process.env.JIFEN_PROPERTY_SEED);
 const MAX_STEPS = 30;
 const MEMBERS = ['m0', 'm1', 'm2'] as const;
 

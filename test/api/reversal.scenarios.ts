@@ -54,6 +54,15 @@ async function entryOfType(shop: Shop, memberId: string, type: string) {
   return entry;
 }
 
+/** 100 points (30 spent), then 50 that last longer; then the 100's expiry passes. */
+async function creditSpentThenExpired(shop: Shop): Promise<string> {
+  const earn = await shop.credit('m', 100);
+  await shop.debit('m', 30);
+  await shop.credit('m', 50, { expiresAt: daysAfter(shop.api.clock.now(), 30) });
+  shop.api.clock.advance(3 * DAY_MS);
+  return earn.id;
+}
+
 const withFriend = { m: {}, friend: {} };
 
 const scenarios: ReversalScenario[] = [
@@ -151,13 +160,10 @@ const scenarios: ReversalScenario[] = [
     name: 'a credit partly spent, the rest expired and swept: only the spent points are taken back',
     settings: EXPIRING,
     given: async (shop) => {
-      const earn = await shop.credit('m', 100);
-      await shop.debit('m', 30);
-      await shop.credit('m', 50, { expiresAt: daysAfter(shop.api.clock.now(), 30) });
-      shop.api.clock.advance(3 * DAY_MS);
+      const earnId = await creditSpentThenExpired(shop);
       await sweep(shop.api);
       expect((await shop.balances('m')).available).toBe(50);
-      return earn.id;
+      return earnId;
     },
     status: 201,
     verify: async (reply, shop) => {
@@ -170,11 +176,7 @@ const scenarios: ReversalScenario[] = [
     name: 'a credit partly spent, the rest past expiry but not yet swept: its dead points go first',
     settings: EXPIRING,
     given: async (shop) => {
-      const earn = await shop.credit('m', 100);
-      await shop.debit('m', 30);
-      await shop.credit('m', 50, { expiresAt: daysAfter(shop.api.clock.now(), 30) });
-      shop.api.clock.advance(3 * DAY_MS);
-      return earn.id;
+      return creditSpentThenExpired(shop);
     },
     status: 201,
     verify: async (reply, shop) => {

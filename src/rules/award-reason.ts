@@ -1,0 +1,44 @@
+import type { Reason } from '../ledger/ledger-types.ts';
+import { formatMoney, perMoneyText } from './money-text.ts';
+import type { RuleDefinition } from './rule-types.ts';
+
+/**
+ * The reason an award's entry carries, in the member's words: "消费 ¥128.00,每 1 元积 1 分,会员日
+ * 2 倍" / "Spent ¥128.00: 1 point per ¥1, Member day ×2".
+ */
+export function awardReason(
+  definition: RuleDefinition,
+  amountMinor: number | null,
+  multipliers: readonly { definition: RuleDefinition; factor: number }[],
+  currency: string,
+): Reason {
+  const base = baseReason(definition, amountMinor, currency);
+  const zh = multipliers.map((m) => `,${m.definition.name['zh-CN']} ${m.factor} 倍`).join('');
+  const en = multipliers.map((m) => `, ${m.definition.name.en} ×${m.factor}`).join('');
+  return { zh: `${base.zh}${zh}`, en: `${base.en}${en}` };
+}
+
+function baseReason(definition: RuleDefinition, amountMinor: number | null, currency: string): Reason {
+  const { reward, name } = definition;
+  switch (reward.kind) {
+    case 'per_amount': {
+      const per = perMoneyText(reward.perAmountMinor, currency);
+      const spent = formatMoney(amountMinor ?? 0, currency);
+      return {
+        zh: `消费 ${spent},每${reward.wholeSteps ? '满' : ''} ${per.zh}积 ${reward.points} 分`,
+        en: `Spent ${spent}: ${pointsWord(reward.points)} per ${reward.wholeSteps ? 'full ' : ''}${per.en}`,
+      };
+    }
+    case 'per_item':
+      return {
+        zh: `${name['zh-CN']}:每${reward.per === 'unit' ? '件' : '行'}商品积 ${reward.points} 分`,
+        en: `${name.en}: ${pointsWord(reward.points)} per ${reward.per === 'unit' ? 'item' : 'order line'}`,
+      };
+    default:
+      return { zh: name['zh-CN'], en: name.en };
+  }
+}
+
+function pointsWord(points: number): string {
+  return `${points} point${points === 1 ? '' : 's'}`;
+}

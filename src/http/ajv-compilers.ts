@@ -2,10 +2,13 @@ import { OptionalKind } from '@sinclair/typebox';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { Condition, RuleDefinition } from '../rules/rule-types.ts';
 
 // Both packages are CommonJS with a default export.
 const Ajv = AjvModule.default ?? AjvModule;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
+
+export const SHARED_SCHEMAS = [Condition, RuleDefinition];
 
 function makeAjv(coerceTypes: boolean) {
   const ajv = new Ajv({
@@ -16,6 +19,9 @@ function makeAjv(coerceTypes: boolean) {
     strict: false,
   });
   addFormats(ajv);
+  // Schemas that routes refer to by $id (recursive ones, registered once); the app adds the same
+  // ones with addSchema for the serializer and the OpenAPI document.
+  for (const schema of SHARED_SCHEMAS) ajv.addSchema(schema);
   return ajv;
 }
 

@@ -19,6 +19,7 @@ import { keyRoutes } from './routes/key-routes.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
 import { programRoutes } from './routes/program-routes.ts';
+import { ruleRoutes } from './routes/rule-routes.ts';
 
 export interface AppOptions {
   db: Database;
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   holdRoutes(app, deps);
   keyRoutes(app, deps);
   programRoutes(app, deps);
+  ruleRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

@@ -8,6 +8,8 @@ export const SCOPES = [
   'members:write',
   'ledger:read',
   'ledger:write',
+  'rules:read',
+  'rules:write',
   'keys:manage',
   'program:manage',
 ] as const;

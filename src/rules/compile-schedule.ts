@@ -1,5 +1,6 @@
 import type { CompiledCondition, RuleProblem, Verdict } from './compile-condition.ts';
 import type { Schedule } from './rule-types.ts';
+import { WEEKDAY_EN, WEEKDAY_ZH } from './weekday-names.ts';
 
 /**
  * When a rule applies, judged on the event's own moment in the program's timezone (not on when it
@@ -58,8 +59,6 @@ export function compileSchedule(
 }
 
 const PASS: Verdict = { ok: true };
-const WEEKDAY_ZH = ['', '一', '二', '三', '四', '五', '六', '日'];
-const WEEKDAY_EN = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 function fail(zh: string, en: string): Verdict {
   return { ok: false, why: { zh: zh, en } };

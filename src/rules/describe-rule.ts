@@ -1,6 +1,7 @@
 import type { Reason } from '../ledger/ledger-types.ts';
 import { perMoneyText } from './money-text.ts';
 import type { RuleDefinition } from './rule-types.ts';
+import { WEEKDAY_EN, WEEKDAY_ZH } from './weekday-names.ts';
 
 /**
  * A rule in plain words for operators' lists, e.g. "order.paid:每 1 元积 1 分;每周三;每人每天最多
@@ -63,8 +64,6 @@ export function describeRule(definition: RuleDefinition, currency: string): Reas
   };
 }
 
-const WEEKDAY_ZH = ['', '一', '二', '三', '四', '五', '六', '日'];
-const WEEKDAY_EN = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const PERIOD_TEXT = {
   day: ['每天', 'per day'],
   week: ['每周', 'per week'],

@@ -95,6 +95,12 @@ export const Condition = Type.Recursive(
 export type Condition = Static<typeof Condition>;
 export type Comparison = Static<typeof Comparison>;
 
+/**
+ * Where a rule holds a condition, it refers to the one `RuleCondition` schema by $id (register
+ * `Condition` beside any schema that uses it), so a recursive schema is never embedded twice.
+ */
+const ConditionRef = Type.Unsafe<Condition>(Type.Ref('RuleCondition'));
+
 const Rounding = Type.Union([Type.Literal('floor'), Type.Literal('round'), Type.Literal('ceil')], {
   description: 'How a fractional award becomes whole points: floor (default), round half up, or ceil.',
 });
@@ -119,7 +125,7 @@ export const Reward = Type.Union([
       /** 每满: only whole steps count (¥128 at 5 per ¥10 → 60), instead of pro rata (→ 64). */
       wholeSteps: Type.Optional(Type.Boolean()),
       /** Only these line items' amount counts (e.g. exclude gift cards); the event amount otherwise. */
-      items: Type.Optional(Condition),
+      items: Type.Optional(ConditionRef),
     },
     {
       additionalProperties: false,
@@ -131,7 +137,7 @@ export const Reward = Type.Union([
       kind: Type.Literal('per_item'),
       points: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
       per: Type.Union([Type.Literal('unit'), Type.Literal('line')]),
-      items: Type.Optional(Condition),
+      items: Type.Optional(ConditionRef),
     },
     { additionalProperties: false, description: '`points` per matching unit bought, or per matching line.' },
   ),
@@ -219,7 +225,7 @@ export const RuleDefinition = Type.Object(
   {
     name: Name,
     trigger: Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$', maxLength: 100 }),
-    condition: Type.Optional(Condition),
+    condition: Type.Optional(ConditionRef),
     reward: Reward,
     target: Type.Optional(Target),
     schedule: Type.Optional(Schedule),
@@ -229,7 +235,7 @@ export const RuleDefinition = Type.Object(
     priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     stacking: Type.Optional(Stacking),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'RuleDefinition' },
 );
 export type RuleDefinition = Static<typeof RuleDefinition>;
 

@@ -45,6 +45,11 @@ export const ERROR_CODES = {
     title: 'No such hold in this program',
     action: 'Check the hold id (it starts with `hld_`).',
   },
+  rule_not_found: {
+    status: 404,
+    title: 'No such rule in this program',
+    action: 'List rules with GET /v1/rules to find the id (it starts with `rul_`).',
+  },
   api_key_not_found: {
     status: 404,
     title: 'No such API key in this program',
@@ -72,6 +77,16 @@ export const ERROR_CODES = {
     title: 'The points to take back are reserved by an open hold',
     action:
       "Capture or void the member's open holds (see `heldPoints`), then retry: otherwise voiding them later would hand back points already taken.",
+  },
+  rule_has_no_draft: {
+    status: 409,
+    title: 'The rule has no draft to publish',
+    action: 'Write a draft first with PUT /v1/rules/{ruleId}/draft; published versions never change.',
+  },
+  rule_not_published: {
+    status: 409,
+    title: 'The rule has no published version to retire',
+    action: 'Nothing to do: the rule does not award anything now. See GET /v1/rules/{ruleId}.',
   },
   payload_too_large: {
     status: 413,

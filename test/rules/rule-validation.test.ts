@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, test } from 'vitest';
 import { compileRule } from '../../src/rules/compile-rule.ts';
-import { RuleDefinition } from '../../src/rules/rule-types.ts';
+import { Condition, RuleDefinition } from '../../src/rules/rule-types.ts';
 import { JifenError } from '../../src/shared/errors.ts';
 
 const base: RuleDefinition = {
@@ -125,13 +125,18 @@ describe('a rule with mistakes is refused, each mistake named by its place', () 
   });
 
   test('the schema (what the API will accept) refuses shapes the compiler never sees', () => {
-    expect(Value.Check(RuleDefinition, base)).toBe(true);
-    expect(Value.Check(RuleDefinition, { ...base, reward: { kind: 'per_amount', points: 1 } })).toBe(false);
+    expect(Value.Check(RuleDefinition, [Condition], base)).toBe(true);
     expect(
-      Value.Check(RuleDefinition, { ...base, condition: { field: 'event.x', op: 'matches', value: '.*' } }),
+      Value.Check(RuleDefinition, [Condition], { ...base, reward: { kind: 'per_amount', points: 1 } }),
     ).toBe(false);
-    expect(Value.Check(RuleDefinition, { ...base, target: { points: 1.15 } })).toBe(true);
-    expect(Value.Check(RuleDefinition, { ...base, target: { points: 0 } })).toBe(false);
-    expect(Value.Check(RuleDefinition, { ...base, trigger: 'Order Paid' })).toBe(false);
+    expect(
+      Value.Check(RuleDefinition, [Condition], {
+        ...base,
+        condition: { field: 'event.x', op: 'matches', value: '.*' },
+      }),
+    ).toBe(false);
+    expect(Value.Check(RuleDefinition, [Condition], { ...base, target: { points: 1.15 } })).toBe(true);
+    expect(Value.Check(RuleDefinition, [Condition], { ...base, target: { points: 0 } })).toBe(false);
+    expect(Value.Check(RuleDefinition, [Condition], { ...base, trigger: 'Order Paid' })).toBe(false);
   });
 });

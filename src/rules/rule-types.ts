@@ -152,6 +152,10 @@ export const Reward = Type.Union([
 ]);
 export type Reward = Static<typeof Reward>;
 
+/**
+ * For a multiplier rule, the target names the balances it multiplies (points only by default);
+ * the rates themselves are not used.
+ */
 export const Target = Type.Object(
   {
     /** Points per point of reward (1 = as computed). Absent: the rule gives no points. */
@@ -201,7 +205,7 @@ export const Limits = Type.Object(
       ),
     ),
     /** At most once per value of this event attribute, e.g. `orderId`: first review per order. */
-    oncePer: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', maxLength: 100 })),
+    oncePer: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 100 })),
     /** Total points this rule may ever issue, across all members (a campaign budget). */
     budgetPoints: Type.Optional(Type.Integer({ minimum: 1 })),
   },
@@ -245,3 +249,25 @@ export interface RuleVersion {
   version: number;
   definition: RuleDefinition;
 }
+
+/** A line item as events carry it (SPEC §3.2): amounts in minor units, never floats. */
+export const LineItemSchema = Type.Object(
+  {
+    sku: Type.String({ minLength: 1, maxLength: 100 }),
+    category: Type.Optional(Type.String({ maxLength: 100 })),
+    quantity: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    unitPriceMinor: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
+    amountMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 })),
+  },
+  { additionalProperties: true },
+);
+
+/** Event attributes: free-form, except the ones rules compute with, which must be well-formed. */
+export const EventAttributes = Type.Object(
+  {
+    amountMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 })),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+    items: Type.Optional(Type.Array(LineItemSchema, { maxItems: 1000 })),
+  },
+  { additionalProperties: true },
+);

@@ -127,6 +127,11 @@ describe.each(ENGINES)('rules over the API (%s)', (engine) => {
         message: expect.stringMatching(/unknown member field/),
       }),
     ]);
+    const badItems = await api.call('POST', '/v1/rules/preview', {
+      event: { ...order.event, attributes: { items: [{ sku: 'A', quantity: '2', unitPriceMinor: 100 }] } },
+    });
+    expect(badItems.status).toBe(400);
+    expect(badItems.body.errors[0].field).toBe('body/event/attributes/items/0/quantity');
     const missing = await api.call('POST', '/v1/rules/rul_nope/publish');
     expect(missing).toMatchObject({ status: 404, body: { code: 'rule_not_found' } });
   });

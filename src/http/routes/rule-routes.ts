@@ -11,7 +11,7 @@ import {
   retireRule,
   writeDraft,
 } from '../../rules/rule-store.ts';
-import type { RuleDefinition } from '../../rules/rule-types.ts';
+import { EventAttributes, type RuleDefinition } from '../../rules/rule-types.ts';
 import { SHARED_SCHEMAS } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -203,7 +203,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
                 type: Type.String({ minLength: 1, maxLength: 100 }),
                 memberId: MemberId,
                 occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
-                attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+                attributes: Type.Optional(EventAttributes),
               },
               { additionalProperties: false },
             ),

@@ -4,13 +4,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import {
-  createTestPostgresDatabase,
   freePort,
+  freshProcessStore,
   killAllChildren,
   runJifen,
   type ServerProcess,
   startServer,
-  tempDataDir,
 } from '../support/jifen-process.ts';
 import { ENGINES, type Engine } from '../support/test-database.ts';
 
@@ -51,16 +50,10 @@ describe.each(ENGINES)('jifen commands (%s)', (engine: Engine) => {
   }
 
   beforeAll(async () => {
-    if (engine === 'pglite') {
-      const data = tempDataDir();
-      dataDir = data.dir;
-      databaseArgs = ['--data', data.dir];
-      cleanup = async () => data.remove();
-    } else {
-      const database = await createTestPostgresDatabase();
-      databaseArgs = ['--database-url', database.url];
-      cleanup = database.drop;
-    }
+    const store = await freshProcessStore(engine);
+    dataDir = store.dataDir ?? '';
+    databaseArgs = store.args;
+    cleanup = store.remove;
   });
 
   afterAll(async () => {

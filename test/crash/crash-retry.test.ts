@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  createTestPostgresDatabase,
+  freshProcessStore,
   killAllChildren,
   runJifen,
   type ServerProcess,
   startServer,
-  tempDataDir,
 } from '../support/jifen-process.ts';
 import { ENGINES, type Engine } from '../support/test-database.ts';
 
@@ -152,15 +151,9 @@ describe.each(ENGINES)(
     let server: ServerProcess | undefined;
 
     beforeAll(async () => {
-      if (engine === 'pglite') {
-        const data = tempDataDir();
-        databaseArgs = ['--data', data.dir];
-        cleanup = async () => data.remove();
-      } else {
-        const database = await createTestPostgresDatabase();
-        databaseArgs = ['--database-url', database.url];
-        cleanup = database.drop;
-      }
+      const store = await freshProcessStore(engine);
+      databaseArgs = store.args;
+      cleanup = store.remove;
     });
 
     afterAll(async () => {

@@ -190,3 +190,15 @@ export async function createTestPostgresDatabase(): Promise<{ url: string; drop(
     },
   };
 }
+
+/** A fresh store for a server process: its CLI arguments, and how to throw it away afterwards. */
+export async function freshProcessStore(
+  engine: 'pglite' | 'postgres',
+): Promise<{ args: string[]; dataDir: string | null; remove(): Promise<void> }> {
+  if (engine === 'pglite') {
+    const data = tempDataDir();
+    return { args: ['--data', data.dir], dataDir: data.dir, remove: async () => data.remove() };
+  }
+  const database = await createTestPostgresDatabase();
+  return { args: ['--database-url', database.url], dataDir: null, remove: database.drop };
+}

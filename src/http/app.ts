@@ -13,6 +13,7 @@ import { installErrorHandling } from './error-handler.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { docsRoutes } from './routes/docs-routes.ts';
+import { eventRoutes } from './routes/event-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { holdRoutes } from './routes/hold-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   keyRoutes(app, deps);
   programRoutes(app, deps);
   ruleRoutes(app, deps);
+  eventRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

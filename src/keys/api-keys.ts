@@ -10,6 +10,8 @@ export const SCOPES = [
   'ledger:write',
   'rules:read',
   'rules:write',
+  'events:read',
+  'events:write',
   'keys:manage',
   'program:manage',
 ] as const;

@@ -17,8 +17,11 @@ import type { Entry, Hold, Lot, MemberAccount, ProgramLedgerSettings } from './l
 export interface LoadRequest {
   programId: string;
   memberIds: readonly string[];
-  /** Load each member's lots with points left, plus these specific lots (e.g. ones to restore). */
-  lots?: boolean;
+  /**
+   * Load each member's lots with points left (true), or only these members' lots, plus the specific
+   * lots in `lotIds` (e.g. ones to restore).
+   */
+  lots?: boolean | readonly string[];
   lotIds?: readonly string[];
   holdIds?: readonly string[];
   /** Sweeps: lock only the members no other transaction holds, and skip the rest. */
@@ -67,14 +70,17 @@ export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Pro
   }
   const lockedIds = rows.map((row) => row.member_id);
   if (rows.length === 0) return null;
+  const lotOwners =
+    request.lots === true
+      ? lockedIds
+      : (request.lots || []).filter((memberId) => lockedIds.includes(memberId));
   const lots =
-    request.lots || request.lotIds?.length
+    lotOwners.length > 0 || request.lotIds?.length
       ? await tx.query<LotRow>(
           `select ${LOT_COLUMNS} from lots
             where program_id = $1
-              and ((${request.lots ? 'true' : 'false'} and member_id = any($2::text[]) and remaining > 0)
-                   or id = any($3::text[]))`,
-          [request.programId, lockedIds, request.lotIds ?? []],
+              and ((member_id = any($2::text[]) and remaining > 0) or id = any($3::text[]))`,
+          [request.programId, lotOwners, request.lotIds ?? []],
         )
       : [];
   const holds = request.holdIds?.length

@@ -61,6 +61,7 @@ export type EntryType =
   | 'spend'
   | 'adjust'
   | 'reverse'
+  | 'refund'
   | 'transfer_out'
   | 'transfer_in'
   | 'hold'

@@ -16,6 +16,7 @@ interface ProgramRow {
   restored_lot_grace_days: number;
   transfer_limits: Program['transferLimits'];
   hold_ttl_seconds: number;
+  auto_create_members: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -32,6 +33,7 @@ function toProgram(row: ProgramRow): Program {
     restoredLotGraceDays: row.restored_lot_grace_days,
     transferLimits: row.transfer_limits,
     holdTtlSeconds: row.hold_ttl_seconds,
+    autoCreateMembers: row.auto_create_members,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -73,7 +75,8 @@ export async function updateProgramSettings(
   const [row] = await db.query<ProgramRow>(
     `update programs set name = $2, currency = $3, point_value_points = $4, point_value_minor = $5,
             timezone = $6, expiry_policy = $7, negative_balance = $8, restored_lot_grace_days = $9,
-            transfer_limits = $10, hold_ttl_seconds = $11, updated_at = $12
+            transfer_limits = $10, hold_ttl_seconds = $11, updated_at = $12,
+            auto_create_members = $13
       where id = $1 returning *`,
     [
       programId,
@@ -88,6 +91,7 @@ export async function updateProgramSettings(
       JSON.stringify(next.transferLimits),
       next.holdTtlSeconds,
       now.toISOString(),
+      next.autoCreateMembers,
     ],
   );
   return toProgram(row!);

@@ -13,6 +13,8 @@ export interface Program {
   restoredLotGraceDays: number;
   transferLimits: TransferLimits;
   holdTtlSeconds: number;
+  /** Events for a member the program has not seen create the member (default true). */
+  autoCreateMembers: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -29,5 +31,6 @@ export type ProgramSettingsPatch = Partial<
     | 'restoredLotGraceDays'
     | 'transferLimits'
     | 'holdTtlSeconds'
+    | 'autoCreateMembers'
   >
 >;

@@ -50,6 +50,12 @@ export const ERROR_CODES = {
     title: 'No such rule in this program',
     action: 'List rules with GET /v1/rules to find the id (it starts with `rul_`).',
   },
+  event_not_found: {
+    status: 404,
+    title: 'No such event in this program',
+    action:
+      "Use the id the event was sent with; list a member's events with GET /v1/members/{memberId}/events.",
+  },
   api_key_not_found: {
     status: 404,
     title: 'No such API key in this program',
@@ -60,6 +66,22 @@ export const ERROR_CODES = {
     title: 'This idempotency key was used for a different request',
     action:
       'Use a new Idempotency-Key for a new request; resend the exact original request to get its original answer.',
+  },
+  event_id_reused: {
+    status: 409,
+    title: 'This event id was already used for a different event',
+    action:
+      'An event id identifies one event: resend the exact original to get its original answer, or give a different event a new id.',
+  },
+  order_already_paid: {
+    status: 409,
+    title: 'This order was already paid by another event',
+    action: "Send each order's `order.paid` once; a retry must reuse the original event id and body.",
+  },
+  order_cancelled: {
+    status: 409,
+    title: 'This order was cancelled',
+    action: 'A cancelled order cannot be paid or refunded; use a new order id for a new order.',
   },
   entry_already_reversed: {
     status: 409,
@@ -87,6 +109,18 @@ export const ERROR_CODES = {
     status: 409,
     title: 'The rule has no published version to retire',
     action: 'Nothing to do: the rule does not award anything now. See GET /v1/rules/{ruleId}.',
+  },
+  order_not_found: {
+    status: 422,
+    title: 'No paid order with this id',
+    action:
+      'Refunds and cancellations name an order an earlier `order.paid` event paid (attributes.orderId); send that event first.',
+  },
+  refund_exceeds_order: {
+    status: 422,
+    title: 'The refund is more than what is left of the order',
+    action:
+      "Refund at most the order's amount (or item quantities) not yet refunded; `refundableMinor` and `items` say what is left.",
   },
   payload_too_large: {
     status: 413,

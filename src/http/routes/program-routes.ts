@@ -68,6 +68,9 @@ const Program = Type.Object({
   restoredLotGraceDays: Type.Integer(),
   transferLimits: TransferLimits,
   holdTtlSeconds: Type.Integer(),
+  autoCreateMembers: Type.Boolean({
+    description: 'Events for a member the program has not seen create the member.',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -83,6 +86,7 @@ const ProgramPatch = Type.Object(
     restoredLotGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
     transferLimits: Type.Optional(TransferLimits),
     holdTtlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
+    autoCreateMembers: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

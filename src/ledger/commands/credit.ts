@@ -40,25 +40,30 @@ export function lotExpiry(draft: LedgerDraft, availableAt: Date, explicit?: Date
   return expiresAt;
 }
 
-/** Decides a credit on a loaded draft: a new lot (pending or available) and, optionally, growth. */
+/** Decides a credit on a loaded draft: a new lot (pending or available) and, optionally, growth.
+ * Checks everything before changing the draft, so a batch can go on with the same draft after one
+ * credit is refused. */
 export function decideCredit(draft: LedgerDraft, input: CreditInput, context: CommandContext): Entry[] {
   assertCanEarn(draft.account(input.memberId));
   const availableAt = new Date(draft.now.getTime() + (input.pendingDays ?? 0) * DAY_MS);
   const expiresAt = lotExpiry(draft, availableAt, input.expiresAt);
-  // Every check before the first change to the draft: a batch goes on with the same draft.
   assertWithinBalanceLimit(draft.account(input.memberId).balances.growth, input.growth ?? 0);
   const shared = { source: context.source, reason: input.reason, operator: input.operator ?? null };
-  const entries = [
-    earn(draft, {
-      ...shared,
-      memberId: input.memberId,
-      points: input.points,
-      availableAt,
-      expiresAt,
-      type: 'earn',
-      contraAccount: 'issued',
-    }).entry,
-  ];
+  const entries: Entry[] = [];
+  // Rules may award growth alone; the API's credits always carry points.
+  if (input.points > 0) {
+    entries.push(
+      earn(draft, {
+        ...shared,
+        memberId: input.memberId,
+        points: input.points,
+        availableAt,
+        expiresAt,
+        type: 'earn',
+        contraAccount: 'issued',
+      }).entry,
+    );
+  }
   if (input.growth) {
     entries.push(
       draft.record({

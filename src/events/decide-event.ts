@@ -1,0 +1,399 @@
+import { decideCredit } from '../ledger/commands/credit.ts';
+import type { LedgerDraft } from '../ledger/ledger-draft.ts';
+import type { EntrySource, Reason } from '../ledger/ledger-types.ts';
+import { isSpendable } from '../ledger/lot-order.ts';
+import { assertWithinBalanceLimit, clawback } from '../ledger/movements.ts';
+import type { CompiledRule } from '../rules/compile-rule.ts';
+import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
+import { formatMoney } from '../rules/money-text.ts';
+import type { LineItem, RuleFacts } from '../rules/rule-facts.ts';
+import { JifenError } from '../shared/errors.ts';
+import type { AwardOutcome, EventOutcome, RefundOutcome } from './event-outcome.ts';
+import { decideRefund, type Order, orderItemsOf, type RefundDecision, type RefundRequest } from './orders.ts';
+import type { Periods, RuleUsageTracker } from './rule-usage.ts';
+
+/**
+ * One event, decided in two steps. `planEvent` checks everything that can refuse the event (unknown
+ * order, refund larger than the order, balance limits, ...) without changing anything, so a refused
+ * event leaves the batch's draft untouched; `applyPlan` then records the credits, the refund and the
+ * limits used. Refused events are not stored: a retry with the same id is judged afresh.
+ */
+
+export interface EventContext {
+  draft: LedgerDraft;
+  rules: readonly CompiledRule[];
+  tracker: RuleUsageTracker;
+  orders: Map<string, Order>;
+  currency: string;
+  /** Who sent the event (API key), recorded on every entry with the rule that produced it. */
+  source: EntrySource;
+}
+
+export interface PlannedEvent {
+  memberId: string;
+  facts: RuleFacts;
+  periods: Periods;
+  orderId: string | null;
+  memberCreated: boolean;
+  receivedAt: Date;
+}
+
+type Plan =
+  | { kind: 'earn'; evaluation: Evaluation; newOrder: boolean }
+  | { kind: 'refund'; evaluation: Evaluation; order: Order; decision: RefundDecision; growth: number }
+  | { kind: 'cancel-unpaid'; evaluation: Evaluation }
+  | { kind: 'nothing'; evaluation: Evaluation; note: Reason };
+
+const BLOCKED: Reason = { zh: '会员已被封禁,不能获得积分', en: 'the member is blocked and cannot earn' };
+
+export function planEvent(context: EventContext, event: PlannedEvent): Plan {
+  const { facts, orderId } = event;
+  const { type, attributes } = facts.event;
+  const memberId = memberIdOf(event);
+  const account = context.draft.account(memberId);
+  const evaluation = evaluate(context, event);
+  if (account.status === 'blocked') {
+    evaluation.misses.unshift(
+      ...evaluation.awards.map((award) => ({ ruleId: award.ruleId, version: award.version, why: BLOCKED })),
+    );
+    evaluation.awards = [];
+  }
+  const points = evaluation.awards.reduce((sum, award) => sum + award.points, 0);
+  const growth = evaluation.awards.reduce((sum, award) => sum + award.growth, 0);
+  const { balances } = account;
+  assertWithinBalanceLimit(balances.available + balances.pending + balances.held, points);
+  assertWithinBalanceLimit(balances.growth, growth);
+
+  const order = orderId === null ? undefined : context.orders.get(orderId);
+  if (type === 'order.paid') {
+    if (order?.status === 'cancelled') throw orderCancelled(order.orderId);
+    if (order) {
+      throw new JifenError('order_already_paid', {
+        detail: `Order "${order.orderId}" was already paid by event "${order.paidEventId}".`,
+        extensions: { orderId: order.orderId, eventId: order.paidEventId },
+      });
+    }
+    return { kind: 'earn', evaluation, newOrder: true };
+  }
+  if (type === 'order.refunded' || type === 'order.cancelled') {
+    if (!order || order.memberId !== memberId) {
+      if (type === 'order.cancelled' && !order) return { kind: 'cancel-unpaid', evaluation };
+      throw new JifenError('order_not_found', {
+        detail: `Member "${memberId}" has no paid order "${orderId}".`,
+        extensions: { orderId, memberId },
+      });
+    }
+    if (order.status === 'cancelled') {
+      if (type === 'order.cancelled') return { kind: 'nothing', evaluation, note: ALREADY_CANCELLED };
+      throw orderCancelled(order.orderId);
+    }
+    if (type === 'order.cancelled' && order.status === 'refunded') {
+      return { kind: 'nothing', evaluation, note: ALREADY_REFUNDED };
+    }
+    const request: RefundRequest =
+      type === 'order.cancelled'
+        ? {}
+        : {
+            ...(typeof attributes.amountMinor === 'number' ? { amountMinor: attributes.amountMinor } : {}),
+            ...(Array.isArray(attributes.items) ? { items: attributes.items as RefundRequest['items'] } : {}),
+          };
+    const decision = decideRefund(order, request);
+    assertRecoverable(context.draft, memberId, decision.points, refundLots(context.draft, order));
+    return {
+      kind: 'refund',
+      evaluation,
+      order,
+      decision,
+      growth: Math.min(decision.growth, Math.max(balances.growth + growth, 0)),
+    };
+  }
+  return { kind: 'earn', evaluation, newOrder: false };
+}
+
+/** Records what the plan decided; the checks were made, so this only fails on a defect. */
+export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan): EventOutcome {
+  const memberId = memberIdOf(event);
+  const { facts } = event;
+  const awards = plan.evaluation.awards.map((award): AwardOutcome => {
+    const entries = decideCredit(
+      context.draft,
+      {
+        memberId,
+        points: award.points,
+        growth: award.growth,
+        reason: award.reason,
+        pendingDays: award.pendingDays,
+        ...(award.expiresInDays !== null ? { expiresAt: expiresAt(context.draft, award) } : {}),
+      },
+      {
+        programId: context.draft.settings.programId,
+        now: context.draft.now,
+        source: {
+          ...context.source,
+          kind: 'rule',
+          ref: facts.event.id,
+          eventId: facts.event.id,
+          ruleId: award.ruleId,
+          ruleVersion: award.version,
+          ...(event.orderId !== null ? { orderId: event.orderId } : {}),
+        },
+      },
+    );
+    context.tracker.record(memberId, event.periods, award, facts.event.id);
+    const { expiresInDays, ...rest } = award;
+    const lot = entries.find((entry) => entry.type === 'earn')?.lots[0];
+    return {
+      ...rest,
+      expiresAt: lot ? iso(context.draft.lot(lot.lotId).expiresAt) : null,
+      entryIds: entries.map((entry) => entry.id),
+    };
+  });
+  const earned = sum(awards.map((award) => award.points));
+  const grown = sum(awards.map((award) => award.growth));
+  let refund: RefundOutcome | null = null;
+  let order: Order | undefined;
+  let note: Reason | null = null;
+
+  if (plan.kind === 'earn' && plan.newOrder) {
+    order = newOrder(context, event, awards, earned, grown);
+    context.orders.set(order.orderId, order);
+  } else if (plan.kind === 'refund') {
+    order = plan.order;
+    refund = applyRefund(context, event, plan);
+  } else if (plan.kind === 'cancel-unpaid') {
+    order = cancelledUnpaid(event);
+    context.orders.set(order.orderId, order);
+    note = {
+      zh: '订单在付款前取消,无积分变动',
+      en: 'The order was cancelled before payment; nothing changes',
+    };
+  } else if (plan.kind === 'nothing') {
+    order = event.orderId === null ? undefined : context.orders.get(event.orderId);
+    note = plan.note;
+  }
+  return {
+    eventId: facts.event.id,
+    type: facts.event.type,
+    memberId,
+    occurredAt: facts.event.occurredAt.toISOString(),
+    receivedAt: event.receivedAt.toISOString(),
+    memberCreated: event.memberCreated,
+    points: earned - (refund?.points ?? 0),
+    growth: grown - (refund?.growth ?? 0),
+    awards,
+    misses: plan.evaluation.misses,
+    order: order ? orderOutcome(order) : null,
+    refund,
+    note,
+  };
+}
+
+function evaluate(context: EventContext, event: PlannedEvent): Evaluation {
+  const { facts } = event;
+  const evaluation = evaluateRules(context.rules, facts, {
+    currency: context.currency,
+    usage: context.tracker.usageFor(memberIdOf(event), event.periods, facts.event.attributes),
+  });
+  // Rules for other event types are not news: keep the reasons of rules this type could trigger.
+  const triggers = new Map(context.rules.map((rule) => [rule.ruleId, rule.definition.trigger]));
+  evaluation.misses = evaluation.misses.filter((miss) => triggers.get(miss.ruleId) === facts.event.type);
+  return evaluation;
+}
+
+function applyRefund(
+  context: EventContext,
+  event: PlannedEvent,
+  plan: Extract<Plan, { kind: 'refund' }>,
+): RefundOutcome {
+  const { draft } = context;
+  const { order, decision } = plan;
+  const memberId = memberIdOf(event);
+  const cancelled = event.facts.event.type === 'order.cancelled';
+  const money = formatMoney(decision.refundMinor, order.currency ?? context.currency);
+  const reason: Reason = cancelled
+    ? {
+        zh: `订单 ${order.orderId} 已取消,扣回积分`,
+        en: `Order ${order.orderId} cancelled: points taken back`,
+      }
+    : {
+        zh: `订单 ${order.orderId} 退款 ${money},按比例扣回`,
+        en: `Refund of ${money} on order ${order.orderId}: points taken back in proportion`,
+      };
+  const fields = {
+    memberId,
+    type: 'refund' as const,
+    source: {
+      ...context.source,
+      kind: 'order' as const,
+      ref: event.facts.event.id,
+      eventId: event.facts.event.id,
+      orderId: order.orderId,
+    },
+    reason,
+    operator: null,
+  };
+  const entries = [];
+  if (decision.points > 0) {
+    entries.push(
+      clawback(draft, {
+        ...fields,
+        contraAccount: 'issued',
+        points: decision.points,
+        preferLotIds: refundLots(draft, order).map((lot) => lot.id),
+      }),
+    );
+  }
+  if (plan.growth > 0) {
+    entries.push(
+      draft.record({ ...fields, contraAccount: 'growth_issued', delta: { growth: -plan.growth } }),
+    );
+  }
+  order.refundedMinor += decision.refundMinor;
+  order.items = decision.items;
+  order.pointsRefunded += decision.points;
+  order.growthRefunded += decision.growth;
+  if (cancelled) order.status = 'cancelled';
+  else if (decision.complete) order.status = 'refunded';
+  return {
+    amountMinor: decision.refundMinor,
+    points: decision.points,
+    growth: plan.growth,
+    unrecoveredPoints: sum(entries.map((entry) => entry.unrecoveredPoints)),
+    entryIds: entries.map((entry) => entry.id),
+  };
+}
+
+/** The order's own lots still holding points it earned and not past expiry: taken back first. */
+function refundLots(draft: LedgerDraft, order: Order) {
+  const ids = new Set(order.lotIds);
+  return draft
+    .lots()
+    .filter(
+      (lot) =>
+        ids.has(lot.id) && lot.remaining > 0 && (lot.status === 'pending' || isSpendable(lot, draft.now)),
+    );
+}
+
+/**
+ * A take-back the program's cap-at-zero policy would write off is refused while points sit in a
+ * hold (see `clawback`): checked here, before anything changes.
+ */
+function assertRecoverable(
+  draft: LedgerDraft,
+  memberId: string,
+  points: number,
+  own: ReturnType<typeof refundLots>,
+) {
+  if (points === 0 || draft.settings.negativeBalance === 'allow_debt') return;
+  const held = draft.account(memberId).balances.held;
+  if (held === 0) return;
+  const pending = sum(own.filter((lot) => lot.status === 'pending').map((lot) => lot.remaining));
+  const spendable = sum(draft.spendableLots(memberId).map((lot) => lot.remaining));
+  const shortfall =
+    points - Math.min(points, pending) - Math.min(points - Math.min(points, pending), spendable);
+  if (shortfall > 0) {
+    throw new JifenError('points_held', {
+      detail: `${shortfall} of the ${points} points to take back are not available and ${held} are held; capture or void the holds first.`,
+      extensions: { heldPoints: held, shortfallPoints: shortfall },
+    });
+  }
+}
+
+function newOrder(
+  context: EventContext,
+  event: PlannedEvent,
+  awards: readonly AwardOutcome[],
+  points: number,
+  growth: number,
+): Order {
+  const { attributes } = event.facts.event;
+  const lotIds = awards.flatMap((award) =>
+    award.entryIds.flatMap((entryId) => {
+      const entry = context.draft.entries.find((candidate) => candidate.id === entryId);
+      return entry?.type === 'earn'
+        ? entry.lots.filter((touch) => touch.points > 0).map((touch) => touch.lotId)
+        : [];
+    }),
+  );
+  return {
+    orderId: event.orderId!,
+    memberId: memberIdOf(event),
+    status: 'paid',
+    currency: typeof attributes.currency === 'string' ? attributes.currency : null,
+    amountMinor: attributes.amountMinor as number,
+    refundedMinor: 0,
+    items: orderItemsOf(event.facts.items as LineItem[]),
+    points,
+    growth,
+    pointsRefunded: 0,
+    growthRefunded: 0,
+    lotIds: [...new Set(lotIds)],
+    paidEventId: event.facts.event.id,
+    createdAt: context.draft.now,
+  };
+}
+
+function cancelledUnpaid(event: PlannedEvent): Order {
+  return {
+    orderId: event.orderId!,
+    memberId: memberIdOf(event),
+    status: 'cancelled',
+    currency: null,
+    amountMinor: 0,
+    refundedMinor: 0,
+    items: [],
+    points: 0,
+    growth: 0,
+    pointsRefunded: 0,
+    growthRefunded: 0,
+    lotIds: [],
+    paidEventId: null,
+    createdAt: event.receivedAt,
+  };
+}
+
+function orderOutcome(order: Order) {
+  return {
+    orderId: order.orderId,
+    status: order.status,
+    amountMinor: order.amountMinor,
+    refundedMinor: order.refundedMinor,
+    points: order.points,
+    growth: order.growth,
+    pointsRefunded: order.pointsRefunded,
+    growthRefunded: order.growthRefunded,
+  };
+}
+
+const ALREADY_CANCELLED: Reason = {
+  zh: '订单已取消,无积分变动',
+  en: 'The order was already cancelled; nothing changes',
+};
+const ALREADY_REFUNDED: Reason = {
+  zh: '订单已全额退款,无积分变动',
+  en: 'The order was already refunded in full; nothing changes',
+};
+
+function orderCancelled(orderId: string): JifenError {
+  return new JifenError('order_cancelled', {
+    detail: `Order "${orderId}" was cancelled.`,
+    extensions: { orderId },
+  });
+}
+
+function expiresAt(draft: LedgerDraft, award: { pendingDays: number; expiresInDays: number | null }): Date {
+  const days = award.pendingDays + (award.expiresInDays ?? 0);
+  return new Date(draft.now.getTime() + days * 86_400_000);
+}
+
+function memberIdOf(event: PlannedEvent): string {
+  return event.memberId;
+}
+
+function iso(at: Date | null): string | null {
+  return at ? at.toISOString() : null;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

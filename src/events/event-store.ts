@@ -1,0 +1,95 @@
+import type { Queryable } from '../db/database.ts';
+import { JifenError } from '../shared/errors.ts';
+import type { EventOutcome } from './event-outcome.ts';
+
+/** Reading stored events back: one by id, or a member's newest first. */
+
+export interface StoredEvent {
+  id: string;
+  type: string;
+  memberId: string;
+  occurredAt: string;
+  receivedAt: string;
+  attributes: Record<string, unknown>;
+  outcome: EventOutcome;
+}
+
+interface EventRow {
+  id: string;
+  type: string;
+  member_id: string;
+  occurred_at: Date;
+  received_at: Date;
+  attributes: Record<string, unknown>;
+  outcome: EventOutcome;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    memberId: row.member_id,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    receivedAt: new Date(row.received_at).toISOString(),
+    attributes: row.attributes,
+    outcome: row.outcome,
+  };
+}
+
+export async function getEvent(db: Queryable, programId: string, eventId: string): Promise<StoredEvent> {
+  const [row] = await db.query<EventRow>('select * from events where program_id = $1 and id = $2', [
+    programId,
+    eventId,
+  ]);
+  if (!row) {
+    throw new JifenError('event_not_found', {
+      detail: `There is no event "${eventId}" in this program.`,
+      extensions: { eventId },
+    });
+  }
+  return toStoredEvent(row);
+}
+
+/** A member's events, newest first; the cursor is the last event of the previous page. */
+export async function listMemberEvents(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<{ data: StoredEvent[]; nextCursor: string | null }> {
+  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const rows = await db.query<EventRow>(
+    `select * from events
+      where program_id = $1 and member_id = $2
+        and ($3::timestamptz is null or (occurred_at, id) < ($3::timestamptz, $4::text))
+      order by occurred_at desc, id desc limit $5`,
+    [programId, memberId, after?.occurredAt ?? null, after?.id ?? null, options.limit + 1],
+  );
+  const page = rows.slice(0, options.limit).map(toStoredEvent);
+  const last = page.at(-1);
+  return {
+    data: page,
+    nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+function encodeCursor(event: StoredEvent): string {
+  return Buffer.from(JSON.stringify([event.occurredAt, event.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { occurredAt: string; id: string } {
+  try {
+    const [occurredAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (typeof occurredAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(occurredAt))) {
+      return { occurredAt, id };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new JifenError('validation_failed', {
+    detail: 'querystring/cursor is not a cursor this endpoint gave out',
+    extensions: {
+      errors: [{ field: 'querystring/cursor', message: 'is not a cursor this endpoint gave out' }],
+    },
+  });
+}

@@ -1,0 +1,214 @@
+import type { Queryable } from '../db/database.ts';
+import { itemAmountMinor, type LineItem } from '../rules/rule-facts.ts';
+import { JifenError } from '../shared/errors.ts';
+
+/**
+ * Orders as events describe them: what was paid, what it earned (points, growth and the lots that
+ * hold them), and what refunds have taken back. Refunds are proportional and cumulative: after
+ * refunding r of an order's amount a, round(points × r / a) points have been taken back in total,
+ * so partial refunds never drift and a full refund takes back exactly what the order earned.
+ */
+
+export type OrderStatus = 'paid' | 'refunded' | 'cancelled';
+
+export interface OrderItem {
+  sku: string;
+  quantity: number;
+  amountMinor: number;
+  refundedQuantity: number;
+}
+
+export interface Order {
+  orderId: string;
+  memberId: string;
+  status: OrderStatus;
+  currency: string | null;
+  amountMinor: number;
+  refundedMinor: number;
+  items: OrderItem[];
+  points: number;
+  growth: number;
+  pointsRefunded: number;
+  growthRefunded: number;
+  lotIds: string[];
+  paidEventId: string | null;
+  createdAt: Date;
+}
+
+interface OrderRow {
+  id: string;
+  member_id: string;
+  status: OrderStatus;
+  currency: string | null;
+  amount_minor: string;
+  refunded_minor: string;
+  items: OrderItem[];
+  points: string;
+  growth: string;
+  points_refunded: string;
+  growth_refunded: string;
+  lot_ids: string[];
+  paid_event_id: string | null;
+  created_at: Date;
+}
+
+/** Read under the lock of the orders' members: refunds of one order are serialised by it. */
+export async function loadOrders(tx: Queryable, programId: string, orderIds: readonly string[]) {
+  const orders = new Map<string, Order>();
+  if (orderIds.length === 0) return orders;
+  const rows = await tx.query<OrderRow>(
+    'select * from orders where program_id = $1 and id = any($2::text[])',
+    [programId, orderIds],
+  );
+  for (const row of rows) {
+    orders.set(row.id, {
+      orderId: row.id,
+      memberId: row.member_id,
+      status: row.status,
+      currency: row.currency,
+      amountMinor: Number(row.amount_minor),
+      refundedMinor: Number(row.refunded_minor),
+      items: row.items,
+      points: Number(row.points),
+      growth: Number(row.growth),
+      pointsRefunded: Number(row.points_refunded),
+      growthRefunded: Number(row.growth_refunded),
+      lotIds: row.lot_ids,
+      paidEventId: row.paid_event_id,
+      createdAt: new Date(row.created_at),
+    });
+  }
+  return orders;
+}
+
+export async function saveOrders(tx: Queryable, programId: string, orders: readonly Order[], now: Date) {
+  if (orders.length === 0) return;
+  const column = <T>(get: (order: Order) => T) => orders.map(get);
+  await tx.query(
+    `insert into orders (program_id, id, member_id, status, currency, amount_minor, refunded_minor, items,
+                         points, growth, points_refunded, growth_refunded, lot_ids, paid_event_id,
+                         created_at, updated_at)
+     select $1, o.id, o.member_id, o.status, o.currency, o.amount_minor, o.refunded_minor, o.items::jsonb,
+            o.points, o.growth, o.points_refunded, o.growth_refunded,
+            coalesce(array(select jsonb_array_elements_text(o.lot_ids::jsonb)), '{}'), o.paid_event_id,
+            o.created_at, $16
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], $8::text[],
+                   $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::text[], $14::text[],
+                   $15::timestamptz[])
+            as o (id, member_id, status, currency, amount_minor, refunded_minor, items, points, growth,
+                  points_refunded, growth_refunded, lot_ids, paid_event_id, created_at)
+     on conflict (program_id, id) do update set
+       status = excluded.status, refunded_minor = excluded.refunded_minor, items = excluded.items,
+       points_refunded = excluded.points_refunded, growth_refunded = excluded.growth_refunded,
+       updated_at = excluded.updated_at`,
+    [
+      programId,
+      column((o) => o.orderId),
+      column((o) => o.memberId),
+      column((o) => o.status),
+      column((o) => o.currency),
+      column((o) => o.amountMinor),
+      column((o) => o.refundedMinor),
+      column((o) => JSON.stringify(o.items)),
+      column((o) => o.points),
+      column((o) => o.growth),
+      column((o) => o.pointsRefunded),
+      column((o) => o.growthRefunded),
+      column((o) => JSON.stringify(o.lotIds)),
+      column((o) => o.paidEventId),
+      column((o) => o.createdAt.toISOString()),
+      now.toISOString(),
+    ],
+  );
+}
+
+export function orderItemsOf(items: readonly LineItem[]): OrderItem[] {
+  return items.map((item) => ({
+    sku: item.sku,
+    quantity: item.quantity,
+    amountMinor: itemAmountMinor(item),
+    refundedQuantity: 0,
+  }));
+}
+
+export interface RefundRequest {
+  amountMinor?: number;
+  items?: readonly { sku: string; quantity: number }[];
+}
+
+export interface RefundDecision {
+  refundMinor: number;
+  items: OrderItem[];
+  /** Points and growth to take back now. */
+  points: number;
+  growth: number;
+  /** The refund leaves nothing of the order to refund. */
+  complete: boolean;
+}
+
+/** What a refund takes back; throws when it asks for more than is left of the order. */
+export function decideRefund(order: Order, request: RefundRequest): RefundDecision {
+  const left = order.amountMinor - order.refundedMinor;
+  let refundMinor: number;
+  let items = order.items;
+  if (request.items) {
+    ({ refundMinor, items } = refundItems(order, request.items));
+  } else if (request.amountMinor !== undefined) {
+    refundMinor = request.amountMinor;
+  } else {
+    refundMinor = left;
+    items = order.items.map((item) => ({ ...item, refundedQuantity: item.quantity }));
+  }
+  if (refundMinor > left) throw exceeds(order, `${refundMinor} is more than the ${left} left to refund`);
+  if (left === 0 && order.status !== 'paid') throw exceeds(order, 'the order is already fully refunded');
+  const refundedMinor = order.refundedMinor + refundMinor;
+  const complete = refundedMinor === order.amountMinor;
+  const share = (total: number) =>
+    complete ? total : order.amountMinor === 0 ? 0 : shareOf(total, refundedMinor, order.amountMinor);
+  return {
+    refundMinor,
+    items,
+    points: Math.max(share(order.points) - order.pointsRefunded, 0),
+    growth: Math.max(share(order.growth) - order.growthRefunded, 0),
+    complete,
+  };
+}
+
+function refundItems(order: Order, requested: NonNullable<RefundRequest['items']>) {
+  const items = order.items.map((item) => ({ ...item }));
+  let refundMinor = 0;
+  for (const { sku, quantity } of requested) {
+    const line = items.find((item) => item.sku === sku && item.quantity - item.refundedQuantity >= quantity);
+    if (!line) {
+      const known = items.some((item) => item.sku === sku);
+      throw exceeds(
+        order,
+        known ? `${quantity} of ${sku} is more than is left to refund` : `the order has no item ${sku}`,
+      );
+    }
+    const before = Math.round((line.amountMinor * line.refundedQuantity) / line.quantity);
+    line.refundedQuantity += quantity;
+    refundMinor += Math.round((line.amountMinor * line.refundedQuantity) / line.quantity) - before;
+  }
+  return { refundMinor, items };
+}
+
+/** round(total × part / whole), half up, exact for any amounts (products pass 2^53). */
+function shareOf(total: number, part: number, whole: number): number {
+  const [t, p, w] = [BigInt(total), BigInt(part), BigInt(whole)];
+  return Number((2n * t * p + w) / (2n * w));
+}
+
+function exceeds(order: Order, why: string): JifenError {
+  return new JifenError('refund_exceeds_order', {
+    detail: `Order "${order.orderId}": ${why}.`,
+    extensions: {
+      orderId: order.orderId,
+      refundableMinor: order.amountMinor - order.refundedMinor,
+      items: order.items.map((item) => ({
+        sku: item.sku,
+        refundable: item.quantity - item.refundedQuantity,
+      })),
+    },
+  });
+}

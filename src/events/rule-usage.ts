@@ -1,0 +1,195 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Queryable } from '../db/database.ts';
+import type { CompiledRule } from '../rules/compile-rule.ts';
+import { NO_USAGE, type RuleAward, type RuleUsage } from '../rules/evaluate-rules.ts';
+import type { LocalMoment } from '../rules/rule-facts.ts';
+
+/**
+ * The limits rules have used up, loaded under lock and kept in step as a batch decides: per-member
+ * points per day / week / month / lifetime and once-per-object keys are read under the member's
+ * row lock; a campaign budget row is locked itself (after the members, in rule id order), so two
+ * transactions never both spend the last of a budget.
+ */
+
+export interface Periods {
+  day: string;
+  week: string;
+  month: string;
+  lifetime: string;
+}
+
+/** Period keys in the program's timezone: 'day:2026-11-23', 'week:2026-W48', 'month:2026-11'. */
+export function periodsOf(time: LocalMoment): Periods {
+  const date = Temporal.PlainDate.from(time.date);
+  const week = String(date.weekOfYear).padStart(2, '0');
+  return {
+    day: `day:${time.date}`,
+    week: `week:${date.yearOfWeek}-W${week}`,
+    month: `month:${time.date.slice(0, 7)}`,
+    lifetime: 'lifetime',
+  };
+}
+
+export interface UsageScope {
+  memberIds: readonly string[];
+  periods: readonly string[];
+  /** Objects events in the batch name, for rules with `oncePer`. */
+  objectKeys: readonly string[];
+  /** Event types in the batch: only budgets of rules they can trigger are locked. */
+  eventTypes: ReadonlySet<string>;
+}
+
+interface OnceKeyRow {
+  memberId: string;
+  ruleId: string;
+  objectKey: string;
+  eventId: string;
+}
+
+export class RuleUsageTracker {
+  private readonly memberPoints = new Map<string, number>();
+  private readonly memberDeltas = new Map<string, number>();
+  private readonly onceKeys = new Set<string>();
+  private readonly newOnceKeys: OnceKeyRow[] = [];
+  private readonly budgets = new Map<string, number>();
+  private readonly budgetDeltas = new Map<string, number>();
+
+  private constructor(private readonly rules: ReadonlyMap<string, CompiledRule>) {}
+
+  /** Loads what the batch's members and rules have used; call after the members are locked. */
+  static async load(
+    tx: Queryable,
+    programId: string,
+    rules: readonly CompiledRule[],
+    scope: UsageScope,
+  ): Promise<RuleUsageTracker> {
+    const tracker = new RuleUsageTracker(new Map(rules.map((rule) => [rule.ruleId, rule])));
+    const limited = rules.filter((rule) => rule.definition.limits?.perMemberPoints).map((r) => r.ruleId);
+    const once = rules.filter((rule) => rule.definition.limits?.oncePer).map((r) => r.ruleId);
+    const budgeted = rules
+      .filter((rule) => rule.definition.limits?.budgetPoints && scope.eventTypes.has(rule.definition.trigger))
+      .map((rule) => rule.ruleId)
+      .sort();
+    if (limited.length > 0 && scope.memberIds.length > 0) {
+      const rows = await tx.query<{ member_id: string; rule_id: string; period: string; points: string }>(
+        `select member_id, rule_id, period, points from rule_member_usage
+          where program_id = $1 and member_id = any($2::text[]) and rule_id = any($3::text[])
+            and period = any($4::text[])`,
+        [programId, scope.memberIds, limited, scope.periods],
+      );
+      for (const row of rows) {
+        tracker.memberPoints.set(memberKey(row.member_id, row.rule_id, row.period), Number(row.points));
+      }
+    }
+    if (once.length > 0 && scope.objectKeys.length > 0) {
+      const rows = await tx.query<{ member_id: string; rule_id: string; object_key: string }>(
+        `select member_id, rule_id, object_key from rule_once_keys
+          where program_id = $1 and member_id = any($2::text[]) and rule_id = any($3::text[])
+            and object_key = any($4::text[])`,
+        [programId, scope.memberIds, once, scope.objectKeys],
+      );
+      for (const row of rows) tracker.onceKeys.add(memberKey(row.member_id, row.rule_id, row.object_key));
+    }
+    if (budgeted.length > 0) {
+      await tx.query(
+        `insert into rule_budgets (program_id, rule_id) select $1, unnest($2::text[])
+         on conflict do nothing`,
+        [programId, budgeted],
+      );
+      const rows = await tx.query<{ rule_id: string; issued_points: string }>(
+        `select rule_id, issued_points from rule_budgets
+          where program_id = $1 and rule_id = any($2::text[]) order by rule_id for update`,
+        [programId, budgeted],
+      );
+      for (const row of rows) tracker.budgets.set(row.rule_id, Number(row.issued_points));
+    }
+    return tracker;
+  }
+
+  /** The usage `evaluateRules` asks for, for one event of one member. */
+  usageFor(memberId: string, periods: Periods, attributes: Readonly<Record<string, unknown>>) {
+    return (ruleId: string): RuleUsage => {
+      const limits = this.rules.get(ruleId)?.definition.limits;
+      if (!limits) return NO_USAGE;
+      const used = (period: string) => this.memberPoints.get(memberKey(memberId, ruleId, period)) ?? 0;
+      const object = limits.oncePer ? attributes[limits.oncePer] : undefined;
+      return {
+        memberPoints: {
+          day: used(periods.day),
+          week: used(periods.week),
+          month: used(periods.month),
+          lifetime: used(periods.lifetime),
+        },
+        issuedPoints: this.budgets.get(ruleId) ?? 0,
+        awardedForObject:
+          object !== undefined && this.onceKeys.has(memberKey(memberId, ruleId, String(object))),
+      };
+    };
+  }
+
+  /** Counts an award that was credited against its rule's limits. */
+  record(memberId: string, periods: Periods, award: RuleAward, eventId: string): void {
+    const limits = this.rules.get(award.ruleId)?.definition.limits;
+    if (!limits) return;
+    if (limits.perMemberPoints && award.points > 0) {
+      for (const period of Object.values(periods)) {
+        const key = memberKey(memberId, award.ruleId, period);
+        this.memberPoints.set(key, (this.memberPoints.get(key) ?? 0) + award.points);
+        this.memberDeltas.set(key, (this.memberDeltas.get(key) ?? 0) + award.points);
+      }
+    }
+    if (award.onceKey !== null) {
+      this.onceKeys.add(memberKey(memberId, award.ruleId, award.onceKey));
+      this.newOnceKeys.push({ memberId, ruleId: award.ruleId, objectKey: award.onceKey, eventId });
+    }
+    if (limits.budgetPoints && award.points > 0) {
+      this.budgets.set(award.ruleId, (this.budgets.get(award.ruleId) ?? 0) + award.points);
+      this.budgetDeltas.set(award.ruleId, (this.budgetDeltas.get(award.ruleId) ?? 0) + award.points);
+    }
+  }
+
+  /** Writes what `record` counted, in the same transaction as the credits. */
+  async save(tx: Queryable, programId: string): Promise<void> {
+    if (this.memberDeltas.size > 0) {
+      const keys = [...this.memberDeltas.keys()].map((key) => key.split('\u0000'));
+      await tx.query(
+        `insert into rule_member_usage (program_id, member_id, rule_id, period, points)
+         select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::int8[])
+         on conflict (program_id, member_id, rule_id, period)
+         do update set points = rule_member_usage.points + excluded.points`,
+        [
+          programId,
+          keys.map((key) => key[0]),
+          keys.map((key) => key[1]),
+          keys.map((key) => key[2]),
+          [...this.memberDeltas.values()],
+        ],
+      );
+    }
+    if (this.newOnceKeys.length > 0) {
+      await tx.query(
+        `insert into rule_once_keys (program_id, member_id, rule_id, object_key, event_id)
+         select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[])`,
+        [
+          programId,
+          this.newOnceKeys.map((row) => row.memberId),
+          this.newOnceKeys.map((row) => row.ruleId),
+          this.newOnceKeys.map((row) => row.objectKey),
+          this.newOnceKeys.map((row) => row.eventId),
+        ],
+      );
+    }
+    if (this.budgetDeltas.size > 0) {
+      await tx.query(
+        `update rule_budgets b set issued_points = b.issued_points + d.points
+           from unnest($2::text[], $3::int8[]) as d (rule_id, points)
+          where b.program_id = $1 and b.rule_id = d.rule_id`,
+        [programId, [...this.budgetDeltas.keys()], [...this.budgetDeltas.values()]],
+      );
+    }
+  }
+}
+
+function memberKey(memberId: string, ruleId: string, detail: string): string {
+  return `${memberId}\u0000${ruleId}\u0000${detail}`;
+}

@@ -1,0 +1,156 @@
+import { Type } from '@sinclair/typebox';
+import { EventInputSchema } from '../../events/event-input.ts';
+import { getEvent, listMemberEvents } from '../../events/event-store.ts';
+import { type EventResult, ingestEvents } from '../../events/ingest-events.ts';
+import { principalOf } from '../auth.ts';
+import { sendOutcome } from '../command-route.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
+import { MAX_BATCH_ITEMS } from './batch-routes.ts';
+
+const Text = Type.Object({ zh: Type.String(), en: Type.String() });
+
+const EventOutcome = Type.Object(
+  {
+    eventId: Type.String(),
+    type: Type.String(),
+    memberId: Type.String(),
+    occurredAt: Type.String({ format: 'date-time' }),
+    receivedAt: Type.String({ format: 'date-time' }),
+    memberCreated: Type.Boolean(),
+    points: Type.Integer({ description: 'Points awarded minus points a refund took back.' }),
+    growth: Type.Integer(),
+    awards: Type.Array(
+      Type.Object(
+        {
+          ruleId: Type.String(),
+          version: Type.Integer(),
+          points: Type.Integer(),
+          growth: Type.Integer(),
+          reason: Text,
+          entryIds: Type.Array(Type.String()),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    misses: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer(), why: Text })),
+    order: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    refund: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    note: Type.Union([Text, Type.Null()]),
+  },
+  {
+    description:
+      'What the event earned (or took back), by which rule versions, and why other rules did not fire.',
+  },
+);
+
+const StoredEvent = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  memberId: Type.String(),
+  occurredAt: Type.String({ format: 'date-time' }),
+  receivedAt: Type.String({ format: 'date-time' }),
+  attributes: Type.Object({}, { additionalProperties: true }),
+  outcome: EventOutcome,
+});
+
+const BatchResult = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      eventId: Type.String(),
+      status: Type.Integer({ description: 'The HTTP status this event would have had on its own.' }),
+      replayed: Type.Boolean(),
+      body: Type.Unknown({ description: 'The event outcome, or a problem document.' }),
+    }),
+  ),
+});
+
+/** Event intake: what happened to members; the published rules decide what it is worth. */
+export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
+  const context = (keyId: string, programId: string) => ({
+    programId,
+    now: deps.clock.now(),
+    source: { kind: 'event' as const, apiKeyId: keyId },
+  });
+
+  app.post(
+    '/v1/events',
+    {
+      config: { scope: 'events:write' },
+      schema: {
+        tags: ['events'],
+        summary:
+          'Send one event; the rules in force award points and growth (the event id is its idempotency key)',
+        body: EventInputSchema,
+        response: { 201: EventOutcome, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const [result] = await ingestEvents(deps.db, context(principal.keyId, principal.programId), [
+        request.body,
+      ]);
+      return sendOutcome(reply, result as EventResult);
+    },
+  );
+
+  app.post(
+    '/v1/events/batch',
+    {
+      config: { scope: 'events:write' },
+      bodyLimit: 16 * 1_048_576,
+      schema: {
+        tags: ['events'],
+        summary: `Up to ${MAX_BATCH_ITEMS} events in one transaction, each with its own answer`,
+        body: Type.Object(
+          { events: Type.Array(EventInputSchema, { minItems: 1, maxItems: MAX_BATCH_ITEMS }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: BatchResult, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { events } = request.body;
+      const results = await ingestEvents(deps.db, context(principal.keyId, principal.programId), events, {
+        at: (index) => `body/events/${index}`,
+      });
+      return {
+        results: results.map((result, index) => ({ eventId: events[index]!.id, ...result })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/events/:eventId',
+    {
+      config: { scope: 'events:read' },
+      schema: {
+        tags: ['events'],
+        summary: 'One stored event with its outcome',
+        params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: StoredEvent, ...problemResponses },
+      },
+    },
+    async (request) => getEvent(deps.db, principalOf(request).programId, request.params.eventId),
+  );
+
+  app.get(
+    '/v1/members/:memberId/events',
+    {
+      config: { scope: 'events:read' },
+      schema: {
+        tags: ['events'],
+        summary: "A member's events with their outcomes, newest first",
+        params: Type.Object({ memberId: MemberId }),
+        querystring: PageQuery,
+        response: { 200: pageOf(StoredEvent), ...problemResponses },
+      },
+    },
+    async (request) =>
+      listMemberEvents(deps.db, principalOf(request).programId, request.params.memberId, {
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      }),
+  );
+}

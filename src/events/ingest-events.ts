@@ -4,11 +4,12 @@ import { inTransactionRetryingRaces } from '../idempotency/run-command.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { persistDraft, tryLoadForUpdate } from '../ledger/ledger-store.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
+import { loadMemberFacts } from '../members/member-facts.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import { compiledPublishedRules } from '../rules/rule-cache.ts';
-import { type MemberFacts, ruleFacts } from '../rules/rule-facts.ts';
+import { ruleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { applyPlan, type EventContext, type PlannedEvent, planEvent } from './decide-event.ts';
@@ -183,7 +184,7 @@ async function decideFresh(
     lots: refundingMembers,
   });
   const known = new Set(state?.accounts.map((account) => account.memberId));
-  const members = await memberFacts(tx, context.programId, [...known]);
+  const members = await loadMemberFacts(tx, context.programId, [...known]);
   const orderIds = fresh.flatMap(({ event }) => {
     const orderId = event.type.startsWith('order.') ? orderIdOf(event) : null;
     return orderId === null ? [] : [orderId];
@@ -296,38 +297,6 @@ async function createUnknownMembers(
     ],
   );
   return new Set(rows.map((row) => row.member_id));
-}
-
-interface MemberFactsRow {
-  member_id: string;
-  status: MemberFacts['status'];
-  tags: string[];
-  birthday: string | null;
-  joined_at: Date;
-  attributes: Record<string, unknown>;
-}
-
-/** What rules may look at, read under the members' lock. */
-async function memberFacts(tx: Queryable, programId: string, memberIds: readonly string[]) {
-  const facts = new Map<string, MemberFacts>();
-  if (memberIds.length === 0) return facts;
-  const rows = await tx.query<MemberFactsRow>(
-    `select member_id, status, tags, to_char(birthday, 'YYYY-MM-DD') as birthday, joined_at, attributes
-       from members where program_id = $1 and member_id = any($2::text[])`,
-    [programId, memberIds],
-  );
-  for (const row of rows) {
-    facts.set(row.member_id, {
-      status: row.status,
-      tags: row.tags,
-      tier: null,
-      segments: [],
-      joinedAt: new Date(row.joined_at),
-      birthday: row.birthday,
-      attributes: row.attributes,
-    });
-  }
-  return facts;
 }
 
 function onceObjects(rules: readonly CompiledRule[], events: readonly PlannedEvent[]): string[] {

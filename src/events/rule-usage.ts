@@ -56,6 +56,11 @@ export class RuleUsageTracker {
 
   private constructor(private readonly rules: ReadonlyMap<string, CompiledRule>) {}
 
+  /** Starts from nothing used: back-tests count limits as they replay. */
+  static empty(rules: readonly CompiledRule[]): RuleUsageTracker {
+    return new RuleUsageTracker(new Map(rules.map((rule) => [rule.ruleId, rule])));
+  }
+
   /** Loads what the batch's members and rules have used; call after the members are locked. */
   static async load(
     tx: Queryable,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { loadMemberFacts } from '../members/member-facts.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { compileRule } from './compile-rule.ts';
 import { type Evaluation, evaluateRules } from './evaluate-rules.ts';
@@ -14,14 +15,6 @@ export interface PreviewInput {
 export interface Preview extends Evaluation {
   totals: { points: number; growth: number };
   memberKnown: boolean;
-}
-
-interface MemberRow {
-  status: MemberFacts['status'];
-  tags: string[];
-  birthday: string | null;
-  joined_at: Date;
-  attributes: Record<string, unknown>;
 }
 
 /**
@@ -41,20 +34,17 @@ export async function previewEvent(
   for (const draft of drafts) byRule.set(draft.ruleId, draft);
   const compiled = [...byRule.values()].map((rule) => compileRule(rule));
 
-  const [row] = await db.query<MemberRow>(
-    `select status, tags, to_char(birthday, 'YYYY-MM-DD') as birthday, joined_at, attributes
-       from members where program_id = $1 and member_id = $2`,
-    [programId, input.event.memberId],
-  );
+  const found = (await loadMemberFacts(db, programId, [input.event.memberId])).get(input.event.memberId);
   const occurredAt = input.event.occurredAt ? new Date(input.event.occurredAt) : now;
-  const member: MemberFacts = {
-    status: row?.status ?? 'active',
-    tags: row?.tags ?? [],
+  // An unknown member is judged as a new one: the event would create it (if the program does so).
+  const member: MemberFacts = found ?? {
+    status: 'active',
+    tags: [],
     tier: null,
     segments: [],
-    joinedAt: row ? new Date(row.joined_at) : occurredAt,
-    birthday: row?.birthday ?? null,
-    attributes: row?.attributes ?? {},
+    joinedAt: occurredAt,
+    birthday: null,
+    attributes: {},
   };
   const event: EventFacts = {
     id: 'preview',
@@ -71,6 +61,6 @@ export async function previewEvent(
       points: evaluation.awards.reduce((sum, award) => sum + award.points, 0),
       growth: evaluation.awards.reduce((sum, award) => sum + award.growth, 0),
     },
-    memberKnown: row !== undefined,
+    memberKnown: found !== undefined,
   };
 }

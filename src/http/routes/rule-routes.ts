@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { backTest } from '../../events/back-test.ts';
 import { getProgram } from '../../programs/program-store.ts';
 import { describeRule } from '../../rules/describe-rule.ts';
 import { previewEvent } from '../../rules/preview-event.ts';
@@ -12,6 +13,7 @@ import {
   writeDraft,
 } from '../../rules/rule-store.ts';
 import { EventAttributes, type RuleDefinition } from '../../rules/rule-types.ts';
+import { JifenError } from '../../shared/errors.ts';
 import { SHARED_SCHEMAS } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -54,6 +56,36 @@ const Award = Type.Object({
   ),
   limitedBy: Type.Union([Type.String(), Type.Null()]),
   onceKey: Type.Union([Type.String(), Type.Null()]),
+});
+
+const MAX_BACK_TEST_MS = 3 * 366 * 86_400_000;
+
+const BackTestTotals = {
+  points: Type.Integer(),
+  growth: Type.Integer(),
+  costMinor: Type.Integer({ description: 'Money the net points stand for, at the program point value.' }),
+};
+const Scenario = Type.Object({
+  ...BackTestTotals,
+  pointsTakenBack: Type.Integer({ description: 'Points refunds in the range would take back.' }),
+  byDay: Type.Array(Type.Object({ date: Type.String(), ...BackTestTotals, pointsTakenBack: Type.Integer() })),
+  byRule: Type.Array(
+    Type.Object({
+      ruleId: Type.String(),
+      version: Type.Integer(),
+      awards: Type.Integer(),
+      ...BackTestTotals,
+    }),
+  ),
+});
+const BackTestReport = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  events: Type.Integer(),
+  currency: Type.String(),
+  inForce: Scenario,
+  proposed: Scenario,
+  drafts: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer() })),
 });
 
 /** Rules as data, over the API: draft, publish, retire, list, and preview an event against them. */
@@ -225,5 +257,38 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
       },
     },
     async (request) => previewEvent(deps.db, principalOf(request).programId, request.body, deps.clock.now()),
+  );
+
+  app.post(
+    '/v1/rules/back-test',
+    {
+      config: read,
+      schema: {
+        tags: ['rules'],
+        summary:
+          'Replay the stored events of a date range under the rules in force and under the drafts: points, growth and money cost by day and by rule (writes nothing)',
+        body: Type.Object(
+          {
+            from: Type.String({ format: 'date-time', description: 'First instant included.' }),
+            to: Type.String({ format: 'date-time', description: 'First instant not included.' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: BackTestReport, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const from = new Date(request.body.from);
+      const to = new Date(request.body.to);
+      if (!(from.getTime() < to.getTime()) || to.getTime() - from.getTime() > MAX_BACK_TEST_MS) {
+        throw new JifenError('validation_failed', {
+          detail: 'body/to must be after body/from, at most 3 years later',
+          extensions: {
+            errors: [{ field: 'body/to', message: 'must be after from, at most 3 years later' }],
+          },
+        });
+      }
+      return backTest(deps.db, principalOf(request).programId, { from, to });
+    },
   );
 }

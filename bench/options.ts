@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Distribution } from './workload.ts';
 
-export type Scenario = 'all' | 'http' | 'batch' | 'baseline';
+export type Scenario = 'all' | 'http' | 'batch' | 'baseline' | 'events';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -36,7 +36,8 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline   what to run (default all)
+  --scenario all|http|batch|baseline|events  what to run (default all; events = intake, rule
+                                       evaluation and back-test)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
   --distribution uniform|zipfian|retail  how members are picked (default uniform; retail = the
@@ -126,7 +127,12 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
   if (values.help) return 'help';
   const str = (name: string) => values[name] as string | undefined;
   return {
-    scenario: choice(str('scenario'), ['all', 'http', 'batch', 'baseline'] as const, 'scenario', 'all'),
+    scenario: choice(
+      str('scenario'),
+      ['all', 'http', 'batch', 'baseline', 'events'] as const,
+      'scenario',
+      'all',
+    ),
     engine: choice(str('engine'), ['postgres', 'pglite', 'both'] as const, 'engine', 'both'),
     members: number(str('members'), 'members', 10_000, { min: 1, max: 10_000_000 }),
     distribution: choice(

@@ -9,6 +9,7 @@ import { machineInfo, type ScenarioResult, settle, table, writeResults } from '.
 import { runBaselinePerOp, runBaselineUnnest } from './scenarios/baseline.ts';
 import { runBatch } from './scenarios/batch.ts';
 import type { BenchContext } from './scenarios/common.ts';
+import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp } from './scenarios/http.ts';
 import { nowMs } from './stats.ts';
 import { findRetailCsv, loadRetail } from './workload.ts';
@@ -24,12 +25,12 @@ interface Step {
 function plan(options: BenchOptions): Step[] {
   const engines: Array<'postgres' | 'pglite'> =
     options.engine === 'both' ? ['postgres', 'pglite'] : [options.engine];
-  const wants = (scenario: 'http' | 'batch' | 'baseline') =>
+  const wants = (scenario: 'http' | 'batch' | 'baseline' | 'events') =>
     options.scenario === 'all' || options.scenario === scenario;
   const steps: Step[] = [];
   // Baselines first, so a figure's ratio is known as soon as it is measured.
-  const perOp = wants('baseline') || (options.baseline && wants('http'));
-  const unnest = wants('baseline') || (options.baseline && wants('batch'));
+  const perOp = wants('baseline') || (options.baseline && (wants('http') || wants('events')));
+  const unnest = wants('baseline') || (options.baseline && (wants('batch') || wants('events')));
   if (perOp) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
   if (unnest) steps.push({ label: 'd-unnest', needsPostgres: true, run: runBaselineUnnest });
   for (const engine of engines) {
@@ -46,6 +47,29 @@ function plan(options: BenchOptions): Step[] {
         needsPostgres: pgNeeded,
         run: (c) => runHttp(c, engine),
       });
+  }
+  if (wants('events')) {
+    if (engines.includes('postgres')) {
+      steps.push({
+        label: 'events-batch',
+        needsPostgres: true,
+        run: (c) => runEventIntake(c, { id: 'events-batch', engine: 'postgres', batched: true }),
+      });
+      steps.push({
+        label: 'events-single',
+        needsPostgres: true,
+        run: (c) => runEventIntake(c, { id: 'events-single', engine: 'postgres', batched: false }),
+      });
+    }
+    if (engines.includes('pglite')) {
+      steps.push({
+        label: 'events-batch-pglite',
+        needsPostgres: false,
+        run: (c) => runEventIntake(c, { id: 'events-batch-pglite', engine: 'pglite', batched: true }),
+      });
+      steps.push({ label: 'back-test', needsPostgres: false, run: runBackTest });
+    }
+    steps.push({ label: 'rule-eval', needsPostgres: false, run: runRuleEvaluation });
   }
   return steps;
 }
@@ -108,7 +132,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   settle(results);
   console.log(`\n${table(results)}\n`);
   console.log(
-    'ratio = throughput / its raw PostgreSQL baseline on this machine (a, c-http vs d-per-op; b, c-batch vs d-unnest)',
+    'ratio = throughput / its raw PostgreSQL baseline on this machine (a, c-http, events-single vs d-per-op; the rest vs d-unnest)',
   );
   const files = writeResults(options.out, options.scenario, {
     startedAt: startedAt.toISOString(),

@@ -16,6 +16,10 @@ export interface Invoice {
   /** Index into RetailData.customers. */
   customer: number;
   points: number;
+  /** The amount in pence (Quantity × UnitPrice, rounded). */
+  amountMinor: number;
+  /** InvoiceDate (M/D/YYYY H:MM, read as UTC) in ISO form. */
+  at: string;
 }
 
 export interface RetailData {
@@ -42,8 +46,9 @@ export function loadRetail(path: string): RetailData {
     if (index < 0) throw new Error(`${path}: no column ${name}`);
     return index;
   };
-  const [iNo, iCustomer, iQuantity, iPrice] = [
+  const [iNo, iDate, iCustomer, iQuantity, iPrice] = [
     col('InvoiceNo'),
+    col('InvoiceDate'),
     col('CustomerID'),
     col('Quantity'),
     col('UnitPrice'),
@@ -71,10 +76,24 @@ export function loadRetail(path: string): RetailData {
       customers.push(customerId);
       customerIndex.set(customerId, customer);
     }
-    invoices.push({ invoiceNo, customer, points: Math.max(1, Math.round(amount)) });
+    invoices.push({
+      invoiceNo,
+      customer,
+      points: Math.max(1, Math.round(amount)),
+      amountMinor: Math.max(1, Math.round(amount * 100)),
+      at: isoOf(fields[iDate] ?? ''),
+    });
   }
   if (invoices.length === 0) throw new Error(`${path}: no usable invoices`);
   return { path, customers, invoices, skipped };
+}
+
+/** "12/1/2010 8:26" → "2010-12-01T08:26:00.000Z" (an unreadable date becomes the epoch). */
+function isoOf(text: string): string {
+  const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!match) return new Date(0).toISOString();
+  const [, month, day, year, hour, minute] = match.map(Number) as number[];
+  return new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!)).toISOString();
 }
 
 /** Member k: the k-th retail customer, replicated as `c<id>.r<n>` beyond the real customer count. */
@@ -130,6 +149,7 @@ export interface WorkloadOptions {
 export interface Draw {
   member: number;
   points: number;
+  amountMinor: number;
   invoiceNo: string;
 }
 
@@ -179,6 +199,6 @@ export class Workload {
       member = invoice.customer + count * Math.floor(this.random() * replicas);
       if (member >= options.members) member = this.pickAll();
     } else member = this.pickAll();
-    return { member, points: invoice.points, invoiceNo: invoice.invoiceNo };
+    return { member, points: invoice.points, amountMinor: invoice.amountMinor, invoiceNo: invoice.invoiceNo };
   }
 }

@@ -21,7 +21,7 @@ const BIN = fileURLToPath(new URL('../../bin/jifen.js', import.meta.url));
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -38,7 +38,7 @@ interface Reply {
   text: string;
 }
 
-class Client {
+export class Client {
   private readonly agent: http.Agent;
 
   constructor(
@@ -87,13 +87,13 @@ class Client {
   }
 }
 
-interface Server {
+export interface Server {
   child: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
 }
 
-async function startServer(
+export async function startServer(
   args: string[],
   key: string,
   port: number,
@@ -148,7 +148,11 @@ async function startServer(
 }
 
 /** Runs `count` jobs on `workers` concurrent workers; stops at the first failure. */
-async function pool(count: number, workers: number, job: (index: number) => Promise<void>): Promise<void> {
+export async function pool(
+  count: number,
+  workers: number,
+  job: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   await Promise.all(

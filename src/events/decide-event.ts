@@ -1,4 +1,5 @@
 import { decideCredit } from '../ledger/commands/credit.ts';
+import { expiryFor } from '../programs/expiry-policy.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { EntrySource, Reason } from '../ledger/ledger-types.ts';
 import { isSpendable } from '../ledger/lot-order.ts';
@@ -114,6 +115,7 @@ export function planEvent(context: EventContext, event: PlannedEvent): Plan {
 export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan): EventOutcome {
   const memberId = memberIdOf(event);
   const { facts } = event;
+  const lotIds: string[] = [];
   const awards = plan.evaluation.awards.map((award): AwardOutcome => {
     const entries = decideCredit(
       context.draft,
@@ -142,6 +144,7 @@ export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan
     context.tracker.record(memberId, event.periods, award, facts.event.id);
     const { expiresInDays, ...rest } = award;
     const lot = entries.find((entry) => entry.type === 'earn')?.lots[0];
+    if (lot) lotIds.push(lot.lotId);
     return {
       ...rest,
       expiresAt: lot ? iso(context.draft.lot(lot.lotId).expiresAt) : null,
@@ -155,7 +158,7 @@ export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan
   let note: Reason | null = null;
 
   if (plan.kind === 'earn' && plan.newOrder) {
-    order = newOrder(context, event, awards, earned, grown);
+    order = newOrder(context, event, lotIds, earned, grown);
     context.orders.set(order.orderId, order);
   } else if (plan.kind === 'refund') {
     order = plan.order;
@@ -302,19 +305,11 @@ function assertRecoverable(
 function newOrder(
   context: EventContext,
   event: PlannedEvent,
-  awards: readonly AwardOutcome[],
+  lotIds: readonly string[],
   points: number,
   growth: number,
 ): Order {
   const { attributes } = event.facts.event;
-  const lotIds = awards.flatMap((award) =>
-    award.entryIds.flatMap((entryId) => {
-      const entry = context.draft.entries.find((candidate) => candidate.id === entryId);
-      return entry?.type === 'earn'
-        ? entry.lots.filter((touch) => touch.points > 0).map((touch) => touch.lotId)
-        : [];
-    }),
-  );
   return {
     orderId: event.orderId!,
     memberId: memberIdOf(event),
@@ -327,7 +322,7 @@ function newOrder(
     growth,
     pointsRefunded: 0,
     growthRefunded: 0,
-    lotIds: [...new Set(lotIds)],
+    lotIds: [...lotIds],
     paidEventId: event.facts.event.id,
     createdAt: context.draft.now,
   };
@@ -381,9 +376,12 @@ function orderCancelled(orderId: string): JifenError {
   });
 }
 
+/** A rule's expiry override reads like the program's rolling policy: N days after the points become
+ * available, through the end of that local day. */
 function expiresAt(draft: LedgerDraft, award: { pendingDays: number; expiresInDays: number | null }): Date {
-  const days = award.pendingDays + (award.expiresInDays ?? 0);
-  return new Date(draft.now.getTime() + days * 86_400_000);
+  const availableAt = new Date(draft.now.getTime() + award.pendingDays * 86_400_000);
+  const policy = { kind: 'rolling', unit: 'days', count: award.expiresInDays ?? 0 } as const;
+  return expiryFor(policy, availableAt, draft.settings.timezone)!;
 }
 
 function memberIdOf(event: PlannedEvent): string {

@@ -173,7 +173,10 @@ async function decideFresh(
   const results = new Map<number, EventResult>();
   // A refund or cancellation names an order its member paid: it never creates a member.
   const creating = fresh.filter(({ event }) => !REFERS_TO_ORDER.has(event.type));
-  const created = program.autoCreateMembers ? await createUnknownMembers(tx, context, creating) : new Set();
+  const created = program.autoCreateMembers
+    ? await createUnknownMembers(tx, context, creating)
+    : new Set<string>();
+  const createdIds = [...created];
   const refundingMembers = fresh
     .filter(({ event }) => REFERS_TO_ORDER.has(event.type))
     .map(({ event }) => event.memberId);
@@ -213,7 +216,8 @@ async function decideFresh(
       facts,
       periods: periodsOf(facts.time),
       orderId: orderIdOf(candidate.event),
-      memberCreated: created.has(candidate.event.memberId),
+      // The member's first event in the batch is the one that created it.
+      memberCreated: created.delete(candidate.event.memberId),
       receivedAt: context.now,
     });
   }
@@ -221,7 +225,7 @@ async function decideFresh(
 
   const tracker = await RuleUsageTracker.load(tx, context.programId, rules, {
     memberIds: [...known],
-    periods: [...new Set([...planned.values()].flatMap((event) => Object.values(event.periods)))],
+    usageKeys: usageKeys(rules, [...planned.values()]),
     objectKeys: onceObjects(rules, [...planned.values()]),
     eventTypes: new Set([...planned.values()].map((event) => event.facts.event.type)),
   });
@@ -254,6 +258,15 @@ async function decideFresh(
       if (error instanceof JifenError) throw new EventRefused(candidate.index, error);
       throw error;
     }
+  }
+  // A member made for events that were all refused is not kept: bad input leaves nothing behind.
+  const used = new Set(rows.map(({ candidate }) => candidate.event.memberId));
+  const unused = createdIds.filter((memberId) => !used.has(memberId));
+  if (unused.length > 0) {
+    await tx.query('delete from members where program_id = $1 and member_id = any($2::text[])', [
+      context.programId,
+      unused,
+    ]);
   }
   await persistDraft(tx, context.programId, draft);
   await insertEvents(tx, context, rows);
@@ -299,6 +312,24 @@ async function createUnknownMembers(
   return new Set(rows.map((row) => row.member_id));
 }
 
+function usageKeys(rules: readonly CompiledRule[], events: readonly PlannedEvent[]) {
+  const limited = rules.filter((rule) => rule.definition.limits?.perMemberPoints);
+  const keys = new Map<string, { memberId: string; ruleId: string; period: string }>();
+  for (const event of events) {
+    for (const rule of limited) {
+      if (rule.definition.trigger !== event.facts.event.type) continue;
+      for (const period of Object.values(event.periods)) {
+        keys.set(`${event.memberId}\u0000${rule.ruleId}\u0000${period}`, {
+          memberId: event.memberId,
+          ruleId: rule.ruleId,
+          period,
+        });
+      }
+    }
+  }
+  return [...keys.values()];
+}
+
 function onceObjects(rules: readonly CompiledRule[], events: readonly PlannedEvent[]): string[] {
   const names = new Set(rules.flatMap((rule) => rule.definition.limits?.oncePer ?? []));
   const keys = new Set<string>();
@@ -330,7 +361,7 @@ async function insertEvents(
     `insert into events (program_id, id, type, member_id, occurred_at, received_at, attributes, order_id,
                          request_hash, points, growth, outcome)
      select $1, e.id, e.type, e.member_id, e.occurred_at, $2, e.attributes::jsonb, e.order_id,
-            e.request_hash, e.points, e.growth, e.outcome::jsonb
+            e.request_hash, e.points, e.growth, e.outcome::json
        from unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[],
                    $9::text[], $10::int8[], $11::int8[], $12::text[])
             as e (id, type, member_id, occurred_at, attributes, order_id, request_hash, points, growth, outcome)`,

@@ -174,9 +174,14 @@ export function decideRefund(order: Order, request: RefundRequest): RefundDecisi
   };
 }
 
+/**
+ * Items are refunded at their share of what the order cost: with an order-level discount the lines
+ * add up to more than was paid, so each line's refunded value is scaled by amount ÷ lines' total
+ * (cumulatively, so no rounding drifts); refunding the last item refunds whatever is left.
+ */
 function refundItems(order: Order, requested: NonNullable<RefundRequest['items']>) {
   const items = order.items.map((item) => ({ ...item }));
-  let refundMinor = 0;
+  const before = refundedValue(items);
   for (const { sku, quantity } of requested) {
     const line = items.find((item) => item.sku === sku && item.quantity - item.refundedQuantity >= quantity);
     if (!line) {
@@ -186,11 +191,24 @@ function refundItems(order: Order, requested: NonNullable<RefundRequest['items']
         known ? `${quantity} of ${sku} is more than is left to refund` : `the order has no item ${sku}`,
       );
     }
-    const before = Math.round((line.amountMinor * line.refundedQuantity) / line.quantity);
     line.refundedQuantity += quantity;
-    refundMinor += Math.round((line.amountMinor * line.refundedQuantity) / line.quantity) - before;
   }
+  const everything = items.every((item) => item.refundedQuantity === item.quantity);
+  const total = items.reduce((sum, item) => sum + item.amountMinor, 0);
+  const paidFor = (value: number) => (total === 0 ? 0 : Math.round((order.amountMinor * value) / total));
+  const refundMinor = everything
+    ? order.amountMinor - order.refundedMinor
+    : Math.min(paidFor(refundedValue(items)) - paidFor(before), order.amountMinor - order.refundedMinor);
   return { refundMinor, items };
+}
+
+/** The list value of the item quantities refunded so far. */
+function refundedValue(items: readonly OrderItem[]): number {
+  return items.reduce(
+    (sum, item) =>
+      sum + (item.quantity === 0 ? 0 : (item.amountMinor * item.refundedQuantity) / item.quantity),
+    0,
+  );
 }
 
 /** round(total × part / whole), half up, exact for any amounts (products pass 2^53). */

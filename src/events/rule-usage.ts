@@ -32,7 +32,8 @@ export function periodsOf(time: LocalMoment): Periods {
 
 export interface UsageScope {
   memberIds: readonly string[];
-  periods: readonly string[];
+  /** Every (member, rule, period) the batch's events may count against. */
+  usageKeys: readonly { memberId: string; ruleId: string; period: string }[];
   /** Objects events in the batch name, for rules with `oncePer`. */
   objectKeys: readonly string[];
   /** Event types in the batch: only budgets of rules they can trigger are locked. */
@@ -75,12 +76,20 @@ export class RuleUsageTracker {
       .filter((rule) => rule.definition.limits?.budgetPoints && scope.eventTypes.has(rule.definition.trigger))
       .map((rule) => rule.ruleId)
       .sort();
-    if (limited.length > 0 && scope.memberIds.length > 0) {
+    if (limited.length > 0 && scope.usageKeys.length > 0) {
+      const keys = scope.usageKeys.filter((key) => limited.includes(key.ruleId));
+      // Exact keys, so each is one primary-key lookup however large the table grows.
       const rows = await tx.query<{ member_id: string; rule_id: string; period: string; points: string }>(
-        `select member_id, rule_id, period, points from rule_member_usage
-          where program_id = $1 and member_id = any($2::text[]) and rule_id = any($3::text[])
-            and period = any($4::text[])`,
-        [programId, scope.memberIds, limited, scope.periods],
+        `select u.member_id, u.rule_id, u.period, u.points
+           from unnest($2::text[], $3::text[], $4::text[]) as k (member_id, rule_id, period)
+           join rule_member_usage u on u.program_id = $1 and u.member_id = k.member_id
+                                   and u.rule_id = k.rule_id and u.period = k.period`,
+        [
+          programId,
+          keys.map((key) => key.memberId),
+          keys.map((key) => key.ruleId),
+          keys.map((key) => key.period),
+        ],
       );
       for (const row of rows) {
         tracker.memberPoints.set(memberKey(row.member_id, row.rule_id, row.period), Number(row.points));

@@ -7,8 +7,10 @@ export function reasonFrom(input: ReasonInput): Reason {
   return typeof input === 'string' ? { zh: input, en: input } : { zh: input.zh, en: input.en };
 }
 
+const POINTS = new Intl.NumberFormat('en-US');
+
 function formatPoints(points: number): string {
-  return points.toLocaleString('en-US');
+  return POINTS.format(points);
 }
 
 /** Plain-language reasons for the entries Jifen writes on its own. */

@@ -2,24 +2,38 @@
 
 const SYMBOLS: Record<string, string> = { CNY: '¥', JPY: '¥', USD: '$', GBP: '£', EUR: '€', HKD: 'HK$' };
 
+// Building an Intl formatter costs far more than using one: entry reasons format money for every
+// award, so formatters are made once per currency and kind.
+const digitsByCurrency = new Map<string, number>();
+const formatters = new Map<string, Intl.NumberFormat>();
+
 export function minorDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
-  } catch {
-    return 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    digitsByCurrency.set(currency, digits);
   }
+  return digits;
 }
 
 function major(amountMinor: number, currency: string, fixedDigits: boolean): string {
   const digits = minorDigits(currency);
-  const value = amountMinor / 10 ** digits;
-  return value.toLocaleString('en-US', {
-    minimumFractionDigits: fixedDigits ? digits : 0,
-    maximumFractionDigits: digits,
-  });
+  const key = `${digits}:${fixedDigits}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: fixedDigits ? digits : 0,
+      maximumFractionDigits: digits,
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(amountMinor / 10 ** digits);
 }
 
 /** ¥128.00 — both languages write amounts the same way. */

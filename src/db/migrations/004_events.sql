@@ -18,7 +18,8 @@ create table events (
   points bigint not null default 0,
   growth bigint not null default 0,
   -- the answer the event got: awards with rule versions and entries, or why each rule did not fire
-  outcome jsonb not null,
+  -- json, not jsonb: stored and answered as written, never searched inside; cheaper to write
+  outcome json not null,
   primary key (program_id, id)
 );
 -- back-tests and listings read events by time; member pages by member

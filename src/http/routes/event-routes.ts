@@ -5,10 +5,16 @@ import { type EventResult, ingestEvents } from '../../events/ingest-events.ts';
 import { principalOf } from '../auth.ts';
 import { sendOutcome } from '../command-route.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
+import { MemberId, pageOf, problemResponses } from '../schemas.ts';
 import { MAX_BATCH_ITEMS } from './batch-routes.ts';
 
 const Text = Type.Object({ zh: Type.String(), en: Type.String() });
+
+/** Event ids are the caller's (up to 200 characters), so cursors are longer than entry cursors. */
+const EventPageQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'nextCursor from the previous page.' })),
+});
 
 const EventOutcome = Type.Object(
   {
@@ -143,7 +149,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['events'],
         summary: "A member's events with their outcomes, newest first",
         params: Type.Object({ memberId: MemberId }),
-        querystring: PageQuery,
+        querystring: EventPageQuery,
         response: { 200: pageOf(StoredEvent), ...problemResponses },
       },
     },

@@ -20,19 +20,23 @@ export function awardReason(
 
 function baseReason(definition: RuleDefinition, amountMinor: number | null, currency: string): Reason {
   const { reward, name } = definition;
+  // A rule that feeds growth only speaks of growth value, not points.
+  const growthOnly = definition.target !== undefined && definition.target.points === undefined;
+  const unitZh = growthOnly ? '成长值' : '分';
+  const word = (count: number) => (growthOnly ? `${count} growth` : pointsWord(count));
   switch (reward.kind) {
     case 'per_amount': {
       const per = perMoneyText(reward.perAmountMinor, currency);
       const spent = formatMoney(amountMinor ?? 0, currency);
       return {
-        zh: `消费 ${spent},每${reward.wholeSteps ? '满' : ''} ${per.zh}积 ${reward.points} 分`,
-        en: `Spent ${spent}: ${pointsWord(reward.points)} per ${reward.wholeSteps ? 'full ' : ''}${per.en}`,
+        zh: `消费 ${spent},每${reward.wholeSteps ? '满' : ''} ${per.zh}${growthOnly ? '得' : '积'} ${reward.points} ${unitZh}`,
+        en: `Spent ${spent}: ${word(reward.points)} per ${reward.wholeSteps ? 'full ' : ''}${per.en}`,
       };
     }
     case 'per_item':
       return {
-        zh: `${name['zh-CN']}:每${reward.per === 'unit' ? '件' : '行'}商品积 ${reward.points} 分`,
-        en: `${name.en}: ${pointsWord(reward.points)} per ${reward.per === 'unit' ? 'item' : 'order line'}`,
+        zh: `${name['zh-CN']}:每${reward.per === 'unit' ? '件' : '行'}商品${growthOnly ? '得' : '积'} ${reward.points} ${unitZh}`,
+        en: `${name.en}: ${word(reward.points)} per ${reward.per === 'unit' ? 'item' : 'order line'}`,
       };
     default:
       return { zh: name['zh-CN'], en: name.en };

@@ -23,6 +23,13 @@ const scenarios: RewardScenario[] = [
   },
   { name: 'per amount floors by default: ¥128.99 → 128', fields: {}, amountMinor: 12_899, points: 128 },
   {
+    name: 'growth only: the reason speaks of growth value, not points',
+    fields: { reward: { kind: 'per_amount', points: 1, perAmountMinor: 1000 }, target: { growth: 1 } },
+    points: 0,
+    growth: 12,
+    reason: { zh: '消费 ¥128.00,每 10 元得 1 成长值', en: 'Spent ¥128.00: 1 growth per ¥10' },
+  },
+  {
     name: 'per amount, round half up: ¥128.50 → 129',
     fields: { reward: { kind: 'per_amount', points: 1, perAmountMinor: 100, rounding: 'round' } },
     amountMinor: 12_850,

@@ -1,9 +1,9 @@
 import { decideCredit } from '../ledger/commands/credit.ts';
-import { expiryFor } from '../programs/expiry-policy.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { EntrySource, Reason } from '../ledger/ledger-types.ts';
 import { isSpendable } from '../ledger/lot-order.ts';
 import { assertWithinBalanceLimit, clawback } from '../ledger/movements.ts';
+import { expiryFor } from '../programs/expiry-policy.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
 import { formatMoney } from '../rules/money-text.ts';

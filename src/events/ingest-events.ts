@@ -15,7 +15,7 @@ import { problemBody } from '../shared/problem.ts';
 import { applyPlan, type EventContext, type PlannedEvent, planEvent } from './decide-event.ts';
 import { checkEventAttributes, type EventInput, orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
-import { loadOrders, saveOrders } from './orders.ts';
+import { insertOrders, loadOrders, updateOrders } from './orders.ts';
 import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
 
 /**
@@ -127,12 +127,7 @@ async function ingestInTransaction(
   for (const candidate of candidates) {
     const earlier = stored.get(candidate.event.id);
     if (earlier) {
-      results.set(
-        candidate.index,
-        earlier.hash === candidate.hash
-          ? { status: 201, body: earlier.outcome, replayed: true }
-          : refusal(idReused(candidate.event.id)),
-      );
+      results.set(candidate.index, answerToStored(candidate, earlier));
     } else if (firstById.has(candidate.event.id)) {
       repeats.push(candidate);
     } else {
@@ -163,14 +158,22 @@ async function ingestInTransaction(
   return results;
 }
 
+/** A retry of a stored event gets its answer; another event under a used id is refused. */
+function answerToStored(candidate: Candidate, stored: { hash: string; outcome: EventOutcome }): EventResult {
+  return candidate.hash === stored.hash
+    ? { status: 201, body: stored.outcome, replayed: true }
+    : refusal(idReused(candidate.event.id));
+}
+
 async function decideFresh(
   tx: Queryable,
   context: IngestContext,
   program: Program,
   rules: readonly CompiledRule[],
-  fresh: readonly Candidate[],
+  unseen: readonly Candidate[],
 ): Promise<Map<number, EventResult>> {
   const results = new Map<number, EventResult>();
+  let fresh = unseen;
   // A refund or cancellation names an order its member paid: it never creates a member.
   const creating = fresh.filter(({ event }) => !REFERS_TO_ORDER.has(event.type));
   const created = program.autoCreateMembers
@@ -186,6 +189,20 @@ async function decideFresh(
     allowMissing: true,
     lots: refundingMembers,
   });
+  // Asked again under the members' lock: the same event sent twice at once (same member) waited
+  // for the first, which has committed by now. (Different members: the events key decides.)
+  const late = await storedEvents(
+    tx,
+    context.programId,
+    fresh.map(({ event }) => event.id),
+  );
+  if (late.size > 0) {
+    for (const candidate of fresh) {
+      const stored = late.get(candidate.event.id);
+      if (stored) results.set(candidate.index, answerToStored(candidate, stored));
+    }
+    fresh = fresh.filter(({ event }) => !late.has(event.id));
+  }
   const known = new Set(state?.accounts.map((account) => account.memberId));
   const members = await loadMemberFacts(tx, context.programId, [...known]);
   const orderIds = fresh.flatMap(({ event }) => {
@@ -193,12 +210,13 @@ async function decideFresh(
     return orderId === null ? [] : [orderId];
   });
   const orders = await loadOrders(tx, context.programId, [...new Set(orderIds)]);
+  const storedOrders = new Set(orders.keys());
 
   const planned = new Map<number, PlannedEvent>();
   for (const candidate of fresh) {
     const member = members.get(candidate.event.memberId);
     if (!member) {
-      results.set(candidate.index, refusal(memberNotFound(candidate.event.memberId)));
+      results.set(candidate.index, refusal(memberNotFound(candidate.event)));
       continue;
     }
     const facts = ruleFacts(
@@ -273,10 +291,19 @@ async function decideFresh(
   const touchedOrders = new Set(
     rows.flatMap(({ outcome }) => (outcome.order ? [outcome.order.orderId] : [])),
   );
-  await saveOrders(
+  const touched = [...touchedOrders].map((orderId) => orders.get(orderId)!);
+  // New orders are inserted, never merged: two members paying one order id at once (they do not
+  // share a lock) collide on the key, and the loser's batch is redone and finds the order paid.
+  await insertOrders(
     tx,
     context.programId,
-    [...touchedOrders].map((orderId) => orders.get(orderId)!),
+    touched.filter((order) => !storedOrders.has(order.orderId)),
+    context.now,
+  );
+  await updateOrders(
+    tx,
+    context.programId,
+    touched.filter((order) => storedOrders.has(order.orderId)),
     context.now,
   );
   await tracker.save(tx, context.programId);
@@ -398,9 +425,12 @@ function idReused(eventId: string): JifenError {
   });
 }
 
-function memberNotFound(memberId: string): JifenError {
+function memberNotFound(event: EventInput): JifenError {
+  const why = REFERS_TO_ORDER.has(event.type)
+    ? `a ${event.type} event names an order the member paid, so it never creates the member`
+    : 'the program does not create members from events (autoCreateMembers is off)';
   return new JifenError('member_not_found', {
-    detail: `There is no member "${memberId}" in this program, and it does not create members from events (autoCreateMembers is off).`,
-    extensions: { memberId },
+    detail: `There is no member "${event.memberId}" in this program, and ${why}.`,
+    extensions: { memberId: event.memberId },
   });
 }

@@ -81,7 +81,7 @@ export async function loadOrders(tx: Queryable, programId: string, orderIds: rea
   return orders;
 }
 
-export async function saveOrders(tx: Queryable, programId: string, orders: readonly Order[], now: Date) {
+export async function insertOrders(tx: Queryable, programId: string, orders: readonly Order[], now: Date) {
   if (orders.length === 0) return;
   const column = <T>(get: (order: Order) => T) => orders.map(get);
   await tx.query(
@@ -96,11 +96,7 @@ export async function saveOrders(tx: Queryable, programId: string, orders: reado
                    $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::text[], $14::text[],
                    $15::timestamptz[])
             as o (id, member_id, status, currency, amount_minor, refunded_minor, items, points, growth,
-                  points_refunded, growth_refunded, lot_ids, paid_event_id, created_at)
-     on conflict (program_id, id) do update set
-       status = excluded.status, refunded_minor = excluded.refunded_minor, items = excluded.items,
-       points_refunded = excluded.points_refunded, growth_refunded = excluded.growth_refunded,
-       updated_at = excluded.updated_at`,
+                  points_refunded, growth_refunded, lot_ids, paid_event_id, created_at)`,
     [
       programId,
       column((o) => o.orderId),
@@ -117,6 +113,29 @@ export async function saveOrders(tx: Queryable, programId: string, orders: reado
       column((o) => JSON.stringify(o.lotIds)),
       column((o) => o.paidEventId),
       column((o) => o.createdAt.toISOString()),
+      now.toISOString(),
+    ],
+  );
+}
+
+/** Refunds and cancellations of stored orders; read and written under their member's lock. */
+export async function updateOrders(tx: Queryable, programId: string, orders: readonly Order[], now: Date) {
+  if (orders.length === 0) return;
+  const column = <T>(get: (order: Order) => T) => orders.map(get);
+  await tx.query(
+    `update orders o set status = u.status, refunded_minor = u.refunded_minor, items = u.items::jsonb,
+            points_refunded = u.points_refunded, growth_refunded = u.growth_refunded, updated_at = $8
+       from unnest($2::text[], $3::text[], $4::int8[], $5::text[], $6::int8[], $7::int8[])
+            as u (id, status, refunded_minor, items, points_refunded, growth_refunded)
+      where o.program_id = $1 and o.id = u.id`,
+    [
+      programId,
+      column((o) => o.orderId),
+      column((o) => o.status),
+      column((o) => o.refundedMinor),
+      column((o) => JSON.stringify(o.items)),
+      column((o) => o.pointsRefunded),
+      column((o) => o.growthRefunded),
       now.toISOString(),
     ],
   );

@@ -30,7 +30,15 @@ export interface CommandOutcome {
 const MAX_ATTEMPTS = 8;
 
 /** Constraint violations that mean "a concurrent transaction got there first": retry and re-read. */
-const RACE_CONSTRAINTS = new Set(['idempotency_keys_pkey', 'entries_reversed_once', 'members_pkey']);
+const RACE_CONSTRAINTS = new Set([
+  'idempotency_keys_pkey',
+  'entries_reversed_once',
+  'members_pkey',
+  // One event id, or one order id, sent for different members at once: the members' locks do not
+  // order them, the key does; the retry finds the winner's row.
+  'events_pkey',
+  'orders_pkey',
+]);
 
 function isRace(error: unknown): boolean {
   if (isRetryable(error)) return true;

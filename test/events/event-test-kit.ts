@@ -46,3 +46,48 @@ export async function balances(api: TestApi, memberId: string) {
   const member = await api.call('GET', `/v1/members/${memberId}`);
   return member.body.balances;
 }
+
+/** Any event: a custom or built-in type with its attributes. */
+export function happened(
+  id: string,
+  type: string,
+  memberId: string,
+  attributes: Record<string, unknown> = {},
+  occurredAt = '2026-03-11T06:30:00Z',
+) {
+  return { id, type, memberId, occurredAt, attributes };
+}
+
+export function cancelled(id: string, memberId: string, orderId: string) {
+  return { id, type: 'order.cancelled', memberId, attributes: { orderId } };
+}
+
+/** Sends events one call at a time; returns their bodies, failing loudly on an unexpected status. */
+export async function send(api: TestApi, event: object, status = 201) {
+  const reply = await api.call('POST', '/v1/events', event);
+  if (reply.status !== status) {
+    throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+  }
+  return reply.body;
+}
+
+export async function sendBatch(api: TestApi, events: readonly object[]) {
+  const reply = await api.call('POST', '/v1/events/batch', { events });
+  if (reply.status !== 200) throw new Error(`batch refused: ${JSON.stringify(reply.body)}`);
+  // biome-ignore lint/suspicious/noExplicitAny: outcomes are JSON that each test reads its own way
+  return reply.body.results as { eventId: string; status: number; replayed: boolean; body: any }[];
+}
+
+/** Every journal entry and lot of the program, to prove that a request changed nothing. */
+export async function ledgerSnapshot(api: TestApi) {
+  const [row] = await api.db.query<{ entries: number; lots: number; points: number }>(
+    `select (select count(*)::int from entries) as entries, (select count(*)::int from lots) as lots,
+            (select coalesce(sum(available_points + pending_points), 0)::int from members) as points`,
+  );
+  return row;
+}
+
+export async function lotsOf(api: TestApi, memberId: string) {
+  const reply = await api.call('GET', `/v1/members/${memberId}/lots?includeEmpty=true`);
+  return reply.body.data as { id: string; amount: number; remaining: number; expiresAt: string | null }[];
+}

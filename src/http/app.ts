@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { EventCoalescer } from '../events/event-coalescer.ts';
 import { CreditCoalescer } from '../ledger/credit-coalescer.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -81,12 +82,21 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   const clock = options.clock ?? systemClock;
   const auth = new Authenticator(options.db);
   app.addHook('onRequest', (request, reply) => auth.authenticate(request, reply));
-  const credits = new CreditCoalescer(options.db, clock, {
+  const groupCommit = {
     maxBatch: 500,
     // PGlite runs one transaction at a time; on PostgreSQL two overlap (one writing, one deciding).
     maxInFlight: options.db.engine === 'pglite' ? 1 : 2,
-  });
-  const deps: RouteDeps = { db: options.db, clock, auth, credits, send: commandSender(options.db, clock) };
+  };
+  const credits = new CreditCoalescer(options.db, clock, groupCommit);
+  const events = new EventCoalescer(options.db, clock, groupCommit);
+  const deps: RouteDeps = {
+    db: options.db,
+    clock,
+    auth,
+    credits,
+    events,
+    send: commandSender(options.db, clock),
+  };
   healthRoutes(app, deps);
   memberRoutes(app, deps);
   ledgerRoutes(app, deps);

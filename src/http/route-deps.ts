@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Database } from '../db/database.ts';
+import type { EventCoalescer } from '../events/event-coalescer.ts';
 import type { CreditCoalescer } from '../ledger/credit-coalescer.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Authenticator } from './auth.ts';
@@ -26,4 +27,5 @@ export interface RouteDeps {
   send: SendCommand;
   auth: Authenticator;
   credits: CreditCoalescer;
+  events: EventCoalescer;
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { EventInputSchema } from '../../events/event-input.ts';
 import { getEvent, listMemberEvents } from '../../events/event-store.ts';
-import { type EventResult, ingestEvents } from '../../events/ingest-events.ts';
+import { ingestEvents } from '../../events/ingest-events.ts';
 import { principalOf } from '../auth.ts';
 import { sendOutcome } from '../command-route.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -93,10 +93,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const [result] = await ingestEvents(deps.db, context(principal.keyId, principal.programId), [
-        request.body,
-      ]);
-      return sendOutcome(reply, result as EventResult);
+      return sendOutcome(reply, await deps.events.send(principal.programId, principal.keyId, request.body));
     },
   );
 

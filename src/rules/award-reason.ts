@@ -1,6 +1,6 @@
 import type { Reason } from '../ledger/ledger-types.ts';
 import { formatMoney, perMoneyText } from './money-text.ts';
-import type { RuleDefinition } from './rule-types.ts';
+import { isGrowthOnly, type RuleDefinition } from './rule-types.ts';
 
 /**
  * The reason an award's entry carries, in the member's words: "消费 ¥128.00,每 1 元积 1 分,会员日
@@ -11,17 +11,20 @@ export function awardReason(
   amountMinor: number | null,
   multipliers: readonly { definition: RuleDefinition; factor: number }[],
   currency: string,
+  capped = false,
 ): Reason {
   const base = baseReason(definition, amountMinor, currency);
   const zh = multipliers.map((m) => `,${m.definition.name['zh-CN']} ${m.factor} 倍`).join('');
   const en = multipliers.map((m) => `, ${m.definition.name.en} ×${m.factor}`).join('');
-  return { zh: `${base.zh}${zh}`, en: `${base.en}${en}` };
+  // A limit cut the award: the words must not promise more than was given.
+  const cap = capped ? { zh: '(已达上限)', en: ' (capped by a limit)' } : { zh: '', en: '' };
+  return { zh: `${base.zh}${zh}${cap.zh}`, en: `${base.en}${en}${cap.en}` };
 }
 
 function baseReason(definition: RuleDefinition, amountMinor: number | null, currency: string): Reason {
   const { reward, name } = definition;
   // A rule that feeds growth only speaks of growth value, not points.
-  const growthOnly = definition.target !== undefined && definition.target.points === undefined;
+  const growthOnly = isGrowthOnly(definition);
   const unitZh = growthOnly ? '成长值' : '分';
   const word = (count: number) => (growthOnly ? `${count} growth` : pointsWord(count));
   switch (reward.kind) {

@@ -1,6 +1,6 @@
 import type { Reason } from '../ledger/ledger-types.ts';
 import { perMoneyText } from './money-text.ts';
-import type { RuleDefinition } from './rule-types.ts';
+import { isGrowthOnly, type RuleDefinition } from './rule-types.ts';
 import { WEEKDAY_EN, WEEKDAY_ZH } from './weekday-names.ts';
 
 /**
@@ -11,7 +11,11 @@ import { WEEKDAY_EN, WEEKDAY_ZH } from './weekday-names.ts';
 export function describeRule(definition: RuleDefinition, currency: string): Reason {
   const parts: Reason[] = [rewardText(definition, currency)];
   const { target, schedule, limits, condition, pendingDays, expiresInDays, stacking } = definition;
-  if (target && (target.points !== 1 || target.growth !== undefined)) parts.push(targetText(target));
+  const growthOnly = isGrowthOnly(definition);
+  const plainGrowth = growthOnly && target?.growth === 1;
+  if (target && !plainGrowth && (target.points !== 1 || target.growth !== undefined)) {
+    parts.push(targetText(target));
+  }
   if (condition) parts.push({ zh: '满足条件时', en: 'when its condition holds' });
   if (schedule?.from || schedule?.until) {
     parts.push({
@@ -73,21 +77,28 @@ const PERIOD_TEXT = {
 
 function rewardText(definition: RuleDefinition, currency: string): Reason {
   const { reward } = definition;
+  // A growth-only rule counts growth value (成长值), not points.
+  const growth = isGrowthOnly(definition);
+  const [earnZh, unitZh] = growth ? ['得', '成长值'] : ['积', '分'];
+  const units = (count: number) => (growth ? `${count} growth` : `${count} point${count === 1 ? '' : 's'}`);
   switch (reward.kind) {
     case 'fixed':
-      return { zh: `奖励 ${reward.points} 分`, en: `${reward.points} points` };
+      return { zh: `奖励 ${reward.points} ${unitZh}`, en: units(reward.points) };
     case 'per_amount': {
       const per = perMoneyText(reward.perAmountMinor, currency);
       const only = reward.items ? { zh: '(限指定商品)', en: ' (selected items only)' } : { zh: '', en: '' };
       return {
-        zh: `每${reward.wholeSteps ? '满' : ''} ${per.zh}积 ${reward.points} 分${only.zh}`,
-        en: `${reward.points} point${reward.points === 1 ? '' : 's'} per ${reward.wholeSteps ? 'full ' : ''}${per.en}${only.en}`,
+        zh: `每${reward.wholeSteps ? '满' : ''} ${per.zh}${earnZh} ${reward.points} ${unitZh}${only.zh}`,
+        en: `${units(reward.points)} per ${reward.wholeSteps ? 'full ' : ''}${per.en}${only.en}`,
       };
     }
     case 'per_item':
       return reward.per === 'unit'
-        ? { zh: `每件商品积 ${reward.points} 分`, en: `${reward.points} points per item` }
-        : { zh: `每行商品积 ${reward.points} 分`, en: `${reward.points} points per order line` };
+        ? { zh: `每件商品${earnZh} ${reward.points} ${unitZh}`, en: `${units(reward.points)} per item` }
+        : {
+            zh: `每行商品${earnZh} ${reward.points} ${unitZh}`,
+            en: `${units(reward.points)} per order line`,
+          };
     case 'multiplier':
       return { zh: `积分 ${reward.factor} 倍`, en: `points ×${reward.factor}` };
   }

@@ -189,7 +189,13 @@ function computeAward(
   };
   const uncapped = scaled(rule.pointsRate, 'points');
   const { points, limitedBy } = capped(rule, uncapped, usage);
-  const used = [...new Set([...applying('points'), ...applying('growth')])];
+  // Only the multipliers of the balances this rule feeds are part of its award (and its words).
+  const used = [
+    ...new Set([
+      ...(rule.pointsRate !== null ? applying('points') : []),
+      ...(rule.growthRate !== null ? applying('growth') : []),
+    ]),
+  ];
   return {
     ruleId: rule.ruleId,
     version: rule.version,
@@ -200,6 +206,7 @@ function computeAward(
       amountMinor,
       used.map(({ rule: m }) => ({ definition: m.definition, factor: factorOf(m) })),
       currency,
+      limitedBy !== null,
     ),
     pendingDays: rule.definition.pendingDays ?? 0,
     expiresInDays: rule.definition.expiresInDays ?? null,

@@ -243,6 +243,11 @@ export const RuleDefinition = Type.Object(
 );
 export type RuleDefinition = Static<typeof RuleDefinition>;
 
+/** A rule that feeds growth value only (its words say 成长值, not 分). */
+export function isGrowthOnly(definition: RuleDefinition): boolean {
+  return definition.target !== undefined && definition.target.points === undefined;
+}
+
 /** One published version of a rule: what an award records. */
 export interface RuleVersion {
   ruleId: string;

@@ -19,6 +19,16 @@ describe('every rule reads as a sentence in both languages', () => {
       definition: {
         name,
         trigger: 'order.paid',
+        reward: { kind: 'per_amount', points: 1, perAmountMinor: 100 },
+        target: { growth: 1 },
+      },
+      zh: 'order.paid:每 1 元得 1 成长值',
+      en: 'order.paid: 1 growth per ¥1',
+    },
+    {
+      definition: {
+        name,
+        trigger: 'order.paid',
         reward: { kind: 'multiplier', factor: 2 },
         schedule: { weekdays: [3] },
         limits: { perMemberPoints: { day: 500 } },

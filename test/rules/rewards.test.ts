@@ -152,6 +152,49 @@ describe('rewards', () => {
     expect(awards[0]).toMatchObject({ points: 384, growth: 128 });
   });
 
+  test('a growth-only rule under a points multiplier: growth unchanged, and the words say so', () => {
+    const rules = [
+      rule('growth', {
+        reward: { kind: 'per_amount', points: 1, perAmountMinor: 100 },
+        target: { growth: 1 },
+      }),
+      rule('member-day', {
+        name: { 'zh-CN': '会员日', en: 'Member day' },
+        reward: { kind: 'multiplier', factor: 2 },
+      }),
+    ];
+    const { awards } = evaluateRules(rules, factsOf(), { currency: 'CNY' });
+    expect(awards[0]).toMatchObject({
+      points: 0,
+      growth: 128,
+      multipliedBy: [],
+      reason: { zh: '消费 ¥128.00,每 1 元得 1 成长值', en: 'Spent ¥128.00: 1 growth per ¥1' },
+    });
+  });
+
+  test('an award a limit cut down says so after its multipliers', () => {
+    const rules = [
+      rule('bonus', {
+        name: { 'zh-CN': '首单奖励', en: 'First order bonus' },
+        reward: { kind: 'fixed', points: 500 },
+        limits: { perMemberPoints: { lifetime: 500 } },
+      }),
+      rule('member-day', {
+        name: { 'zh-CN': '会员日', en: 'Member day' },
+        reward: { kind: 'multiplier', factor: 2 },
+      }),
+    ];
+    const { awards } = evaluateRules(rules, factsOf(), { currency: 'CNY' });
+    expect(awards[0]).toMatchObject({
+      points: 500,
+      limitedBy: 'lifetime',
+      reason: {
+        zh: '首单奖励,会员日 2 倍(已达上限)',
+        en: 'First order bonus, Member day ×2 (capped by a limit)',
+      },
+    });
+  });
+
   test('multipliers are applied before rounding, once', () => {
     // ¥0.99 at 1 point per ¥1 is 0.99 points; ×1.5 = 1.485 → floor 1 (rounding first would give 0).
     const rules = [rule('base'), rule('x1.5', { reward: { kind: 'multiplier', factor: 1.5 } })];

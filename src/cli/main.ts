@@ -6,6 +6,7 @@ import { JifenError } from '../shared/errors.ts';
 import { listDueExpiries } from '../sweeps/due-expiries.ts';
 import { runSweep } from '../sweeps/sweeper.ts';
 import { verifyLedger } from '../verify/verify-ledger.ts';
+import { programFor, withDatabase } from './cli-database.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 
 const HELP = `jifen — membership points platform
@@ -21,25 +22,14 @@ Commands:
   keys list             List API keys         [--program prg_...]
   keys create           Create an API key     --name NAME [--scopes a,b] [--program prg_...]
   keys revoke KEY_ID    Revoke an API key     [--program prg_...]
+  demo                  Load a year of a real shop's orders, refunds and reviews into the default program
+                        (creating it if needed) with five example rules [--csv PATH] [--program prg_...]
   bench [flags]         Run the benchmarks (same as npm run bench; bench --help for flags)
 
 Database flags (every command):
   --data DIR            Embedded database directory (JIFEN_DATA_DIR, default ./.jifen)
   --database-url URL    PostgreSQL instead of the embedded database (DATABASE_URL)
 `;
-
-async function withDatabase<T>(
-  values: Parameters<typeof databaseLocation>[0],
-  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-): Promise<T> {
-  const db = await openDatabase(databaseLocation(values));
-  try {
-    await migrate(db);
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
 
 async function verifyCommand(args: string[]): Promise<number> {
   const { values } = parse(args, DATABASE_FLAGS);
@@ -78,19 +68,6 @@ async function expireCommand(args: string[]): Promise<number> {
     console.log(`expire: ${result.entries} expiry entries for ${result.members} members`);
     return 0;
   });
-}
-
-async function programFor(
-  db: Awaited<ReturnType<typeof openDatabase>>,
-  requested: string | undefined,
-): Promise<string> {
-  if (requested) return requested;
-  const programs = await db.query<{ id: string }>('select id from programs order by created_at limit 2');
-  if (programs.length === 0)
-    throw new UsageError('There is no program yet: run `jifen serve` once to create one.');
-  if (programs.length > 1)
-    throw new UsageError('There are several programs: say which with --program prg_...');
-  return programs[0]!.id;
 }
 
 async function keysCommand(args: string[]): Promise<number> {
@@ -151,6 +128,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   verify: verifyCommand,
   expire: expireCommand,
   keys: keysCommand,
+  demo: async (args) => (await import('../demo/demo-command.ts')).demoCommand(args),
   // The harness lives in bench/ (a repository checkout); loaded only when asked for.
   bench: async (args) => (await import('../../bench/run.ts')).benchMain(args),
 };

@@ -50,6 +50,12 @@ export async function getEvent(db: Queryable, programId: string, eventId: string
   return toStoredEvent(row);
 }
 
+/** Whether the program has received any event yet. */
+export async function programHasEvents(db: Queryable, programId: string): Promise<boolean> {
+  const rows = await db.query('select 1 from events where program_id = $1 limit 1', [programId]);
+  return rows.length > 0;
+}
+
 /** A member's events, newest first; the cursor is the last event of the previous page. */
 export async function listMemberEvents(
   db: Queryable,

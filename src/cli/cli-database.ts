@@ -1,0 +1,30 @@
+import { migrate } from '../db/migrate.ts';
+import { openDatabase } from '../db/open-database.ts';
+import { databaseLocation, UsageError } from './options.ts';
+
+export type CliDatabase = Awaited<ReturnType<typeof openDatabase>>;
+
+/** Opens the database the flags name, migrates it, runs `work`, and closes it whatever happens. */
+export async function withDatabase<T>(
+  values: Parameters<typeof databaseLocation>[0],
+  work: (db: CliDatabase) => Promise<T>,
+): Promise<T> {
+  const db = await openDatabase(databaseLocation(values));
+  try {
+    await migrate(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The program a command acts on: the one named by --program, or the only one there is. */
+export async function programFor(db: CliDatabase, requested: string | undefined): Promise<string> {
+  if (requested) return requested;
+  const programs = await db.query<{ id: string }>('select id from programs order by created_at limit 2');
+  if (programs.length === 0)
+    throw new UsageError('There is no program yet: run `jifen serve` once to create one.');
+  if (programs.length > 1)
+    throw new UsageError('There are several programs: say which with --program prg_...');
+  return programs[0]!.id;
+}

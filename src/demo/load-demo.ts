@@ -1,0 +1,262 @@
+import type { Database } from '../db/database.ts';
+import type { EventOutcome } from '../events/event-outcome.ts';
+import { getEvent, programHasEvents } from '../events/event-store.ts';
+import { type EventResult, ingestEvents } from '../events/ingest-events.ts';
+import type { EntrySource } from '../ledger/ledger-types.ts';
+import { getMember, upsertMember } from '../members/member-store.ts';
+import type { ExpiryPolicy } from '../programs/expiry-policy.ts';
+import { getProgram, updateProgramSettings } from '../programs/program-store.ts';
+import { type Clock, ManualClock } from '../shared/clock.ts';
+import { JifenError } from '../shared/errors.ts';
+import { runAllSweeps, runSweep } from '../sweeps/sweeper.ts';
+import { conversionTo, RATES_PER_GBP } from './demo-money.ts';
+import { ensureDemoRules } from './demo-rules.ts';
+import { epochDay, isoDateOfEpochDay, LocalDays, ShiftedClock, yesterdayEpochDay } from './demo-time.ts';
+import { type BadRow, parseRetailCsv, RetailCsvError, type RetailRow } from './retail-csv.ts';
+import { planReplay, type ReplayEvent, type ReplayPlan } from './retail-replay.ts';
+
+/**
+ * `jifen demo` as a flow over the areas it touches: program settings, rules, event intake, sweeps.
+ * The rows are planned into events first (pure), then replayed in time order, a day of events (at
+ * most 1,000) per batch with "now" at the batch's last event, so lots, pending periods and entries
+ * carry the dates they would have had; the sweeps run after each batch at that time, and once more
+ * at the real time at the end, so balances are as of today.
+ */
+
+/** Points expire 12 months after they become available: a common policy, and with a year of data
+ * the oldest points have just expired while the rest show upcoming expiry. */
+export const DEMO_EXPIRY_POLICY = {
+  kind: 'rolling',
+  unit: 'months',
+  count: 12,
+} as const satisfies ExpiryPolicy;
+
+const MAX_BATCH_EVENTS = 1_000;
+const DAY_MS = 86_400_000;
+const DEMO_SOURCE: EntrySource = { kind: 'event', importedBy: 'jifen demo' };
+
+/** The demo cannot run on this program or file at all (as opposed to a bad row, which is reported). */
+export class DemoSetupError extends Error {}
+
+export interface DemoSummary {
+  programId: string;
+  currency: string;
+  ratePerGbp: number;
+  firstDay: string;
+  lastDay: string;
+  /** Data rows in the file, and those that continue an invoice of an earlier row (merged into it). */
+  rows: number;
+  mergedRows: number;
+  events: number;
+  /** Events already stored by an earlier run: answered from the store, nothing changed. */
+  replayed: number;
+  stats: ReplayPlan['stats'];
+  reviewsRewarded: number;
+  pointsIssued: number;
+  growthIssued: number;
+  pointsTakenBack: number;
+  growthTakenBack: number;
+  /** Points a refund could not take back (already spent or expired) and the policy wrote off. */
+  pointsUnrecovered: number;
+  rulesCreated: number;
+  expiryPolicySet: boolean;
+  sweeps: { pendingReleased: number; expired: number };
+  badRows: BadRow[];
+  showcaseMemberId: string | null;
+  elapsedMs: number;
+}
+
+export interface LoadDemoOptions {
+  programId: string;
+  csvText: string;
+  clock: Clock;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<DemoSummary> {
+  const started = performance.now();
+  const { programId, clock } = options;
+  const program = await getProgram(db, programId);
+  const conversion = conversionTo(program.currency);
+  if (!conversion) {
+    throw new DemoSetupError(
+      `the demo converts the data's pounds at fixed rates into ${Object.keys(RATES_PER_GBP).join(', ')}; this program counts in ${program.currency}`,
+    );
+  }
+  let parsed: ReturnType<typeof parseRetailCsv>;
+  try {
+    parsed = parseRetailCsv(options.csvText);
+  } catch (error) {
+    if (error instanceof RetailCsvError)
+      throw new DemoSetupError(`the CSV file is not the invoices file: ${error.message}`);
+    throw error;
+  }
+  if (parsed.rows.length === 0) throw new DemoSetupError('the CSV file has no usable rows');
+  const shiftDays = await dateShift(db, programId, parsed.rows, program.timezone, clock.now());
+  const plan = planReplay(parsed.rows, { timezone: program.timezone, shiftDays, conversion });
+
+  // A fresh program with the default policy (never) gets the demo's; a program in use keeps its own.
+  const expiryPolicySet = program.expiryPolicy.kind === 'never' && !(await programHasEvents(db, programId));
+  if (expiryPolicySet) {
+    await updateProgramSettings(db, programId, { expiryPolicy: DEMO_EXPIRY_POLICY }, clock.now());
+  }
+  const rules = await ensureDemoRules(db, programId, program.currency, clock.now());
+  if (!program.autoCreateMembers) await createMembers(db, programId, plan.events);
+
+  const summary: DemoSummary = {
+    programId,
+    currency: program.currency,
+    ratePerGbp: conversion.rate,
+    firstDay: isoDateOfEpochDay(dayRange(parsed.rows).first + shiftDays),
+    lastDay: isoDateOfEpochDay(dayRange(parsed.rows).last + shiftDays),
+    rows: parsed.rows.length + parsed.badRows.length + parsed.mergedRows,
+    mergedRows: parsed.mergedRows,
+    events: plan.events.length,
+    replayed: 0,
+    stats: plan.stats,
+    reviewsRewarded: 0,
+    pointsIssued: 0,
+    growthIssued: 0,
+    pointsTakenBack: 0,
+    growthTakenBack: 0,
+    pointsUnrecovered: 0,
+    rulesCreated: rules.created,
+    expiryPolicySet,
+    sweeps: { pendingReleased: 0, expired: 0 },
+    badRows: [...parsed.badRows, ...plan.badRows],
+    showcaseMemberId: plan.showcaseMemberId,
+    elapsedMs: 0,
+  };
+
+  const sweepAt = async (at: Date) => {
+    const sweepClock = new ManualClock(at);
+    summary.sweeps.pendingReleased += (await runSweep(db, sweepClock, 'pending_release')).entries;
+    summary.sweeps.expired += (await runSweep(db, sweepClock, 'expiry')).entries;
+  };
+  let done = 0;
+  let sweptAt: number | null = null;
+  for (const batch of batches(plan.events, program.timezone)) {
+    // Pending points come due, and lots expire, as time passes in the replay: on days without
+    // events too, so a release is dated within a day of when it was due.
+    const firstAt = Date.parse(batch[0]!.event.occurredAt);
+    while (sweptAt !== null && sweptAt + DAY_MS < firstAt) {
+      sweptAt += DAY_MS;
+      await sweepAt(new Date(sweptAt));
+    }
+    const now = new Date(batch.at(-1)!.event.occurredAt);
+    const results = await ingestEvents(
+      db,
+      { programId, now, source: DEMO_SOURCE },
+      batch.map(({ event }) => event),
+    );
+    results.forEach((result, index) => {
+      tallyResult(summary, batch[index]!, result);
+    });
+    await sweepAt(now);
+    sweptAt = now.getTime();
+    done += batch.length;
+    options.onProgress?.(done, plan.events.length);
+  }
+  for (const result of await runAllSweeps(db, clock)) {
+    if (result.kind === 'pending_release') summary.sweeps.pendingReleased += result.entries;
+    if (result.kind === 'expiry') summary.sweeps.expired += result.entries;
+  }
+  summary.badRows.sort((a, b) => a.line - b.line);
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
+
+/**
+ * How many days the data moves: so that its last day is yesterday, or, when an earlier run loaded
+ * it already, by what that run chose, so a run on a later day replays the same events.
+ */
+async function dateShift(
+  db: Database,
+  programId: string,
+  rows: readonly RetailRow[],
+  timezone: string,
+  now: Date,
+): Promise<number> {
+  const firstSale = rows.find((row) => row.kind === 'sale');
+  if (firstSale) {
+    try {
+      const stored = await getEvent(db, programId, `demo-${firstSale.invoiceNo}`);
+      const unshifted = new ShiftedClock(timezone, 0).instant(firstSale.invoicedAt);
+      return Math.round((new Date(stored.occurredAt).getTime() - unshifted.getTime()) / 86_400_000);
+    } catch (error) {
+      if (!(error instanceof JifenError && error.code === 'event_not_found')) throw error;
+    }
+  }
+  return yesterdayEpochDay(now, timezone) - dayRange(rows).last;
+}
+
+/** The data's first and last calendar day, as days since 1970-01-01. */
+function dayRange(rows: readonly RetailRow[]): { first: number; last: number } {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    const day = epochDay(row.invoicedAt);
+    first = Math.min(first, day);
+    last = Math.max(last, day);
+  }
+  return { first, last };
+}
+
+/** When the program does not create members from events, the demo registers them itself. */
+async function createMembers(db: Database, programId: string, events: readonly ReplayEvent[]) {
+  const joinedAt = new Map<string, string>();
+  for (const { event } of events) {
+    if (!joinedAt.has(event.memberId)) joinedAt.set(event.memberId, event.occurredAt);
+  }
+  await db.transaction(async (tx) => {
+    for (const [memberId, at] of joinedAt) {
+      try {
+        await getMember(tx, programId, memberId, new Date(at));
+      } catch (error) {
+        if (!(error instanceof JifenError && error.code === 'member_not_found')) throw error;
+        await upsertMember(tx, programId, memberId, { joinedAt: at, channel: 'online' }, new Date(at));
+      }
+    }
+  });
+}
+
+/** Events in time order, cut into batches of one local day's events, at most 1,000 each. */
+export function* batches(events: readonly ReplayEvent[], timezone: string): Generator<ReplayEvent[]> {
+  const localDays = new LocalDays(timezone);
+  let batch: ReplayEvent[] = [];
+  let batchDay = Number.NaN;
+  for (const event of events) {
+    const day = localDays.of(new Date(event.event.occurredAt));
+    if (batch.length > 0 && (batch.length >= MAX_BATCH_EVENTS || day !== batchDay)) {
+      yield batch;
+      batch = [];
+    }
+    batchDay = day;
+    batch.push(event);
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function tallyResult(summary: DemoSummary, planned: ReplayEvent, result: EventResult) {
+  if (result.status >= 300) {
+    const problem = result.body as { code?: string; detail?: string };
+    summary.badRows.push({
+      line: planned.line,
+      reason: 'event_refused',
+      detail: `event ${planned.event.id} refused (${problem.code ?? result.status}): ${problem.detail ?? ''}`,
+    });
+    return;
+  }
+  if (result.replayed) summary.replayed++;
+  const outcome = result.body as EventOutcome;
+  for (const award of outcome.awards) {
+    summary.pointsIssued += award.points;
+    summary.growthIssued += award.growth;
+  }
+  if (planned.kind === 'review' && outcome.awards.length > 0) summary.reviewsRewarded++;
+  if (outcome.refund) {
+    summary.pointsTakenBack += outcome.refund.points;
+    summary.growthTakenBack += outcome.refund.growth;
+    summary.pointsUnrecovered += outcome.refund.unrecoveredPoints;
+  }
+}

@@ -1,0 +1,94 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freshProcessStore, killAllChildren, runJifen, tempDataDir } from '../support/jifen-process.ts';
+import { ENGINES, type Engine } from '../support/test-database.ts';
+import { FIXTURE_CSV } from './demo-fixture.ts';
+
+/** `jifen demo` as a new user runs it: a fresh store, the owner key printed once, a summary. */
+
+afterAll(() => killAllChildren());
+
+describe('jifen demo flags', () => {
+  test('a missing --csv file is named, before any database is opened', async () => {
+    const result = await runJifen([
+      'demo',
+      '--csv',
+      '/nonexistent/invoices.csv',
+      '--data',
+      '/nonexistent/data',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('jifen demo: --csv: there is no file at /nonexistent/invoices.csv');
+  });
+
+  test('an unknown --program is refused', async () => {
+    const data = tempDataDir();
+    try {
+      const csv = join(data.dir, 'invoices.csv');
+      writeFileSync(csv, FIXTURE_CSV);
+      const result = await runJifen([
+        'demo',
+        '--csv',
+        csv,
+        '--data',
+        join(data.dir, 'db'),
+        '--program',
+        'prg_nope',
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--program: there is no program "prg_nope"');
+    } finally {
+      data.remove();
+    }
+  });
+});
+
+describe.each(ENGINES)('jifen demo (%s)', (engine: Engine) => {
+  let databaseArgs: string[] = [];
+  let cleanup: () => Promise<void> = async () => {};
+  const files = tempDataDir();
+  const csv = join(files.dir, 'invoices.csv');
+
+  beforeAll(async () => {
+    writeFileSync(csv, FIXTURE_CSV);
+    const store = await freshProcessStore(engine);
+    databaseArgs = store.args;
+    cleanup = store.remove;
+  });
+  afterAll(async () => {
+    await cleanup();
+    files.remove();
+  });
+
+  test('on an empty database: creates the program, prints its key once, loads, says what next', async () => {
+    const result = await runJifen(['demo', '--csv', csv, ...databaseArgs]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const key = /Owner API key \(shown only this once; store it now\):\s+(\S+)/.exec(result.stdout)?.[1];
+    expect(key).toMatch(/^jf_/);
+    expect(result.stdout).toContain('demo: 14/14 events (100%)');
+    expect(result.stdout).toMatch(/demo: done in \d+\.\d s/);
+    expect(result.stdout).toContain('  orders             8\n');
+    expect(result.stdout).toContain('2 cancellations → 3 refunds of earlier orders');
+    expect(result.stdout).toContain('3 (2 rewarded; 1 second reviews of an order earn nothing)');
+    expect(result.stdout).toContain('bad rows           13 of 23 rows');
+    expect(result.stdout).toContain('    malformed × 2, lines 13, 14\n');
+    expect(result.stdout).toContain('      e.g. line 7: invoice 536511 has no customer ("(blank)")');
+    expect(result.stdout).toContain(
+      `  curl -H "Authorization: Bearer ${key}" localhost:8080/v1/members/17850/entries`,
+    );
+    expect(result.stdout).toMatch(/member 17850 has [\d,]+ points available, 0 pending, growth 532/);
+  });
+
+  test('a second run replays everything and changes nothing; no key is shown again', async () => {
+    const result = await runJifen(['demo', '--csv', csv, ...databaseArgs]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('Owner API key');
+    expect(result.stdout).toContain('all 14 events were replayed: nothing changed');
+    expect(result.stdout).toContain('0 rule(s) created; expiry policy left as it was');
+    expect(result.stdout).toContain('Bearer <your API key>');
+    const verify = await runJifen(['verify', ...databaseArgs]);
+    expect(verify.code).toBe(0);
+  });
+});

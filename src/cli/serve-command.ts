@@ -9,6 +9,7 @@ import {
 import { bootstrap } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
+import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 
 const SERVE_FLAGS = {
@@ -28,7 +29,7 @@ function integerFlag(value: string, flag: string): number {
   return number;
 }
 
-/** Background sweeps (expiry, pending release, hold time-outs), one pass every interval. */
+/** Background sweeps (expiry, pending release, hold time-outs, tier evaluations), one pass every interval. */
 function startSweeps(
   db: Database,
   intervalMs: number,
@@ -41,11 +42,18 @@ function startSweeps(
   const tick = () => {
     running = runAllSweeps(db, systemClock)
       .then(async (results) => {
+        const tiers = await runTierSweeps(db, systemClock);
         const before = new Date(systemClock.now().getTime() - retentionDays * 86_400_000);
         await pruneIdempotencyKeys(db, before);
-        const done = results.filter((result) => result.entries > 0);
-        if (done.length > 0)
-          log(done.map((r) => `${r.kind}: ${r.entries} entries for ${r.members} members`).join('; '));
+        const done = results
+          .filter((result) => result.entries > 0)
+          .map((r) => `${r.kind}: ${r.entries} entries for ${r.members} members`);
+        if (tiers.evaluated + tiers.manualEnded > 0) {
+          done.push(
+            `tiers: ${tiers.evaluated} evaluated (${tiers.downgraded} down), ${tiers.manualEnded} assignments ended`,
+          );
+        }
+        if (done.length > 0) log(done.join('; '));
       })
       .catch((error: unknown) => log(`sweep failed, will retry: ${(error as Error).message}`))
       .finally(() => {

@@ -9,6 +9,7 @@ import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
 import { formatMoney } from '../rules/money-text.ts';
 import type { LineItem, RuleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
+import { TIER_RULE_PREFIX } from '../tiers/tier-benefit-rules.ts';
 import type { AwardOutcome, EventOutcome, RefundOutcome } from './event-outcome.ts';
 import { decideRefund, type Order, orderItemsOf, type RefundDecision, type RefundRequest } from './orders.ts';
 import type { Periods, RuleUsageTracker } from './rule-usage.ts';
@@ -199,7 +200,10 @@ function evaluate(context: EventContext, event: PlannedEvent): Evaluation {
   });
   // Rules for other event types are not news: keep the reasons of rules this type could trigger.
   const triggers = new Map(context.rules.map((rule) => [rule.ruleId, rule.definition.trigger]));
-  evaluation.misses = evaluation.misses.filter((miss) => triggers.get(miss.ruleId) === facts.event.type);
+  // Tier multipliers are benefits, not operators' rules: a member not in the tier is no news either.
+  evaluation.misses = evaluation.misses.filter(
+    (miss) => triggers.get(miss.ruleId) === facts.event.type && !miss.ruleId.startsWith(TIER_RULE_PREFIX),
+  );
   return evaluation;
 }
 

@@ -12,6 +12,9 @@ import { compiledPublishedRules } from '../rules/rule-cache.ts';
 import { ruleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
+import { tierBenefitRules } from '../tiers/tier-benefit-rules.ts';
+import { currentTierConfig } from '../tiers/tier-store.ts';
+import { applyTierChanges } from '../tiers/tier-upgrades.ts';
 import { applyPlan, type EventContext, type PlannedEvent, planEvent } from './decide-event.ts';
 import { checkEventAttributes, type EventInput, orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
@@ -204,7 +207,14 @@ async function decideFresh(
     fresh = fresh.filter(({ event }) => !late.has(event.id));
   }
   const known = new Set(state?.accounts.map((account) => account.memberId));
-  const members = await loadMemberFacts(tx, context.programId, [...known]);
+  const tiers = await currentTierConfig(tx, context.programId);
+  const members = await loadMemberFacts(
+    tx,
+    context.programId,
+    [...known],
+    context.now,
+    tiers?.config.tiers[0]?.code ?? null,
+  );
   const orderIds = fresh.flatMap(({ event }) => {
     const orderId = event.type.startsWith('order.') ? orderIdOf(event) : null;
     return orderId === null ? [] : [orderId];
@@ -241,16 +251,19 @@ async function decideFresh(
   }
   if (planned.size === 0 || !state) return results;
 
-  const tracker = await RuleUsageTracker.load(tx, context.programId, rules, {
+  const eventTypes = new Set([...planned.values()].map((event) => event.facts.event.type));
+  // Tier earn multipliers join the published rules as multiplier rules of their own.
+  const judgedBy = [...rules, ...tierBenefitRules(context.programId, tiers, eventTypes)];
+  const tracker = await RuleUsageTracker.load(tx, context.programId, judgedBy, {
     memberIds: [...known],
     usageKeys: usageKeys(rules, [...planned.values()]),
     objectKeys: onceObjects(rules, [...planned.values()]),
-    eventTypes: new Set([...planned.values()].map((event) => event.facts.event.type)),
+    eventTypes,
   });
   const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
   const eventContext: EventContext = {
     draft,
-    rules,
+    rules: judgedBy,
     tracker,
     orders,
     currency: program.currency,
@@ -286,6 +299,7 @@ async function decideFresh(
       unused,
     ]);
   }
+  await applyTierChanges(tx, context.programId, draft);
   await persistDraft(tx, context.programId, draft);
   await insertEvents(tx, context, rows);
   const touchedOrders = new Set(

@@ -22,6 +22,7 @@ import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
 import { programRoutes } from './routes/program-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
+import { tierRoutes } from './routes/tier-routes.ts';
 
 export interface AppOptions {
   db: Database;
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   programRoutes(app, deps);
   ruleRoutes(app, deps);
   eventRoutes(app, deps);
+  tierRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

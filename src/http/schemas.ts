@@ -114,7 +114,10 @@ export const Member = Type.Object({
   store: Type.Union([Type.String(), Type.Null()]),
   tags: Type.Array(Type.String()),
   attributes: Type.Object({}, { additionalProperties: true }),
-  tier: Type.Null({ description: 'The member tier (arrives with tiers).' }),
+  tier: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The code of the tier in force (GET .../tier for details); null when the program has no tiers.',
+  }),
   balances: Balances,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

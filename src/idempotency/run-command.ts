@@ -4,6 +4,7 @@ import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { insertIdempotencyRecords, persistDraft } from '../ledger/ledger-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
+import { applyTierChanges } from '../tiers/tier-upgrades.ts';
 
 export interface CommandResult {
   status: number;
@@ -108,7 +109,9 @@ async function attemptCommand(
     statusCode: result.status,
     response: result.replayBody ?? result.body,
   };
-  if (result.draft) await persistDraft(tx, scope.programId, result.draft, record);
-  else if (record) await insertIdempotencyRecords(tx, scope.programId, [record], scope.now);
+  if (result.draft) {
+    await applyTierChanges(tx, scope.programId, result.draft);
+    await persistDraft(tx, scope.programId, result.draft, record);
+  } else if (record) await insertIdempotencyRecords(tx, scope.programId, [record], scope.now);
   return { status: result.status, body: result.body, replayed: false };
 }

@@ -18,6 +18,8 @@ interface MemberRow {
   debt_points: number;
   growth_points: number;
   expired_unswept: number;
+  tier: string | null;
+  first_tier: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -39,8 +41,8 @@ function toView(row: MemberRow) {
     store: row.store,
     tags: row.tags,
     attributes: row.attributes,
-    // Tiers arrive with the tiers issue; the field is here so clients can rely on its presence.
-    tier: null,
+    // The tier in force (an operator's assignment while it lasts); null when the program has no tiers.
+    tier: row.tier ?? row.first_tier,
     balances: {
       // Points past their expiry are never spendable, even before the expiry sweep removes them.
       available: row.available_points - row.expired_unswept,
@@ -59,7 +61,11 @@ export type MemberView = ReturnType<typeof toView>;
 const MEMBER_SELECT = `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday,
   coalesce((select sum(l.remaining) from lots l
              where l.program_id = m.program_id and l.member_id = m.member_id and l.remaining > 0
-               and l.status = 'available' and l.expires_at <= $3), 0)::int8 as expired_unswept
+               and l.status = 'available' and l.expires_at <= $3), 0)::int8 as expired_unswept,
+  (select case when t.manual_until > $3 then t.manual_tier else t.earned_tier end from member_tiers t
+    where t.program_id = m.program_id and t.member_id = m.member_id) as tier,
+  (select c.config->'tiers'->0->>'code' from tier_configs c where c.program_id = m.program_id
+    order by c.version desc limit 1) as first_tier
   from members m where m.program_id = $1 and m.member_id = $2`;
 
 export async function getMember(

@@ -122,6 +122,28 @@ export const ERROR_CODES = {
     action:
       "Refund at most the order's amount (or item quantities) not yet refunded; `refundableMinor` and `items` say what is left.",
   },
+  tier_in_use: {
+    status: 409,
+    title: 'Members hold a tier the new configuration leaves out',
+    action:
+      'Keep every tier code members hold (`codes` lists them); rename a tier by changing its name, not its code.',
+  },
+  tier_retention_unavailable: {
+    status: 409,
+    title: 'The tier cannot be kept with points now',
+    action:
+      'Only tiers with `benefits.retainWithPoints` can be kept with points, once per evaluation, by members with an evaluation ahead.',
+  },
+  tiers_not_configured: {
+    status: 404,
+    title: 'This program has no tiers yet',
+    action: 'Configure them with PUT /v1/tiers.',
+  },
+  tier_not_found: {
+    status: 422,
+    title: "No such tier in the program's configuration",
+    action: 'Use a tier `code` from GET /v1/tiers.',
+  },
   payload_too_large: {
     status: 413,
     title: 'The request body is too large',

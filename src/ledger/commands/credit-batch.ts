@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.ts';
 import { inTransactionRetryingRaces } from '../../idempotency/run-command.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { problemBody } from '../../shared/problem.ts';
+import { applyTierChanges } from '../../tiers/tier-upgrades.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
 import {
   type IdempotencyRecord,
@@ -87,8 +88,11 @@ export async function creditBatch(
       }
       return { ...outcome, replayed: false };
     });
-    if (draft) await persistDraft(tx, context.programId, draft, records);
-    else if (records.length > 0) await insertIdempotencyRecords(tx, context.programId, records, context.now);
+    if (draft) {
+      await applyTierChanges(tx, context.programId, draft);
+      await persistDraft(tx, context.programId, draft, records);
+    } else if (records.length > 0)
+      await insertIdempotencyRecords(tx, context.programId, records, context.now);
     return results;
   });
 }

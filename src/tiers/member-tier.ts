@@ -1,0 +1,203 @@
+import type { Queryable } from '../db/database.ts';
+import type { CommandResult } from '../idempotency/run-command.ts';
+import type { CommandContext } from '../ledger/commands/command-context.ts';
+import { decideDebit } from '../ledger/commands/debit.ts';
+import { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { loadForUpdate } from '../ledger/ledger-store.ts';
+import { entryView } from '../ledger/ledger-views.ts';
+import { getMember } from '../members/member-store.ts';
+import { getProgram } from '../programs/program-store.ts';
+import { JifenError } from '../shared/errors.ts';
+import { evaluateTier, periodKey, rankOf, tierByCode, windowStart } from './tier-decisions.ts';
+import { tierReasons } from './tier-reasons.ts';
+import {
+  currentTierConfig,
+  growthInWindow,
+  insertTierHistory,
+  loadMemberTiers,
+  type MemberTier,
+  saveMemberTiers,
+  type TierConfigVersion,
+} from './tier-store.ts';
+import type { Tier, TierConfig } from './tier-types.ts';
+
+/**
+ * A member's tier as the member page shows it (SPEC §3.3), an operator's manual assignment, and
+ * keeping a tier with points (用积分保级).
+ */
+
+async function configOrThrow(db: Queryable, programId: string): Promise<TierConfigVersion> {
+  const current = await currentTierConfig(db, programId);
+  if (!current) throw new JifenError('tiers_not_configured', { detail: 'This program has no tiers yet.' });
+  return current;
+}
+
+function blankRow(memberId: string, config: TierConfig, now: Date): MemberTier {
+  return {
+    memberId,
+    earnedTier: config.tiers[0]!.code,
+    since: now,
+    floorTier: config.tiers[0]!.code,
+    manualTier: null,
+    manualUntil: null,
+    retainedFor: null,
+    nextEvaluationAt: null,
+  };
+}
+
+/** The tier in force: an operator's assignment while it lasts, else the tier growth earned. */
+export function effectiveTier(row: MemberTier, now: Date): string {
+  return row.manualTier && row.manualUntil && row.manualUntil > now ? row.manualTier : row.earnedTier;
+}
+
+const tierView = (tier: Tier) => ({ code: tier.code, name: tier.name, benefits: tier.benefits ?? {} });
+
+export async function memberTierStatus(db: Queryable, programId: string, memberId: string, now: Date) {
+  await getMember(db, programId, memberId, now);
+  const { config, version } = await configOrThrow(db, programId);
+  const { timezone } = await getProgram(db, programId);
+  const row =
+    (await loadMemberTiers(db, programId, [memberId])).get(memberId) ?? blankRow(memberId, config, now);
+  const from = windowStart(config, now, timezone);
+  const growth = (await growthInWindow(db, programId, [memberId], from, new Date(now.getTime() + 1))).get(
+    memberId,
+  )!;
+  const earned = tierByCode(config, row.earnedTier);
+  const next = config.tiers[rankOf(config, earned.code) + 1];
+  let projected: { tier: ReturnType<typeof tierView>; growthInWindow: number } | null = null;
+  if (row.nextEvaluationAt) {
+    // What the next evaluation would decide if nothing more were earned before it.
+    const windowThen = windowStart(config, row.nextEvaluationAt, timezone);
+    const counted = (
+      await growthInWindow(db, programId, [memberId], windowThen, new Date(now.getTime() + 1))
+    ).get(memberId)!;
+    const retained = row.retainedFor === periodKey(row.nextEvaluationAt, timezone);
+    projected = {
+      tier: tierView(evaluateTier(config, earned.code, counted, retained).tier),
+      growthInWindow: counted,
+    };
+  }
+  const manualActive = row.manualTier && row.manualUntil && row.manualUntil > now;
+  return {
+    memberId,
+    configVersion: version,
+    tier: tierView(tierByCode(config, effectiveTier(row, now))),
+    earnedTier: earned.code,
+    since: row.since.toISOString(),
+    manual: manualActive ? { tier: row.manualTier!, until: row.manualUntil!.toISOString() } : null,
+    growthInWindow: growth,
+    window: { from: from.toISOString(), to: now.toISOString() },
+    nextTier: next
+      ? {
+          ...tierView(next),
+          entryGrowth: next.entryGrowth,
+          growthNeeded: Math.max(next.entryGrowth - growth, 0),
+        }
+      : null,
+    nextEvaluationAt: row.nextEvaluationAt?.toISOString() ?? null,
+    projectedTier: projected,
+    retainedWithPoints:
+      row.nextEvaluationAt !== null && row.retainedFor === periodKey(row.nextEvaluationAt, timezone),
+  };
+}
+
+export interface ManualAssignment {
+  tier: string;
+  until: Date;
+  reason: string;
+}
+
+/** An operator sets a member's tier until a date, with a reason; audited in tier history. */
+export async function assignTier(
+  tx: Queryable,
+  context: CommandContext,
+  memberId: string,
+  input: ManualAssignment,
+): Promise<CommandResult> {
+  const { config, version } = await configOrThrow(tx, context.programId);
+  const to = config.tiers.find((tier) => tier.code === input.tier);
+  if (!to) {
+    throw new JifenError('tier_not_found', {
+      detail: `There is no tier "${input.tier}"; the tiers are ${config.tiers.map((tier) => tier.code).join(', ')}.`,
+      extensions: { tier: input.tier },
+    });
+  }
+  if (!(input.until > context.now)) {
+    throw new JifenError('validation_failed', {
+      detail: 'body/until must be in the future',
+      extensions: { errors: [{ field: 'body/until', message: 'must be in the future' }] },
+    });
+  }
+  await loadForUpdate(tx, { programId: context.programId, memberIds: [memberId] });
+  const row =
+    (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId) ??
+    blankRow(memberId, config, context.now);
+  const from = effectiveTier(row, context.now);
+  row.manualTier = to.code;
+  row.manualUntil = input.until;
+  await saveMemberTiers(tx, context.programId, [row], context.now);
+  await insertTierHistory(
+    tx,
+    context.programId,
+    [
+      {
+        memberId,
+        kind: 'manual',
+        fromTier: from,
+        toTier: to.code,
+        growthInWindow: null,
+        period: null,
+        configVersion: version,
+        reason: tierReasons.manual(to, input.until, input.reason),
+        actor: String(context.source.apiKeyId ?? context.source.kind),
+      },
+    ],
+    context.now,
+  );
+  return { status: 200, body: await memberTierStatus(tx, context.programId, memberId, context.now) };
+}
+
+/**
+ * 用积分保级: spend the tier's `retainWithPoints` now to keep the tier at the next evaluation even
+ * if growth falls short. Once per evaluation.
+ */
+export async function retainTierWithPoints(
+  tx: Queryable,
+  context: CommandContext,
+  memberId: string,
+): Promise<CommandResult> {
+  const { config } = await configOrThrow(tx, context.programId);
+  const state = await loadForUpdate(tx, { programId: context.programId, memberIds: [memberId], lots: true });
+  const row = (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId);
+  const tier = tierByCode(config, row?.earnedTier ?? config.tiers[0]!.code);
+  const cost = tier.benefits?.retainWithPoints;
+  if (!row?.nextEvaluationAt || !cost) {
+    throw new JifenError('tier_retention_unavailable', {
+      detail: `${tier.name.en} cannot be kept with points${row?.nextEvaluationAt ? '' : ': the member has no evaluation ahead'}.`,
+      extensions: { tier: tier.code },
+    });
+  }
+  const period = periodKey(row.nextEvaluationAt, state.settings.timezone);
+  if (row.retainedFor === period) {
+    throw new JifenError('tier_retention_unavailable', {
+      detail: `${tier.name.en} is already kept for the evaluation on ${period}.`,
+      extensions: { tier: tier.code, evaluation: period },
+    });
+  }
+  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
+  const entry = decideDebit(
+    draft,
+    {
+      memberId,
+      points: cost,
+      reason: {
+        zh: `积分保级:保持${tier.name['zh-CN']}至 ${period} 定级`,
+        en: `Kept ${tier.name.en} with points for the evaluation on ${period}`,
+      },
+    },
+    context,
+  );
+  row.retainedFor = period;
+  await saveMemberTiers(tx, context.programId, [row], context.now);
+  return { status: 201, body: { evaluation: period, entry: entryView(entry) }, draft };
+}

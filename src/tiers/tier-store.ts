@@ -1,0 +1,266 @@
+import type { Queryable } from '../db/database.ts';
+import type { Reason } from '../ledger/ledger-types.ts';
+import { JifenError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { checkTierConfig, type TierConfig } from './tier-types.ts';
+
+/** Tier configuration versions, members' tiers, their history, and growth in a window. */
+
+export interface TierConfigVersion {
+  version: number;
+  config: TierConfig;
+  createdAt: string;
+}
+
+export async function currentTierConfig(db: Queryable, programId: string): Promise<TierConfigVersion | null> {
+  const [row] = await db.query<{ version: number; config: TierConfig; created_at: Date }>(
+    'select version, config, created_at from tier_configs where program_id = $1 order by version desc limit 1',
+    [programId],
+  );
+  return row
+    ? { version: row.version, config: row.config, createdAt: new Date(row.created_at).toISOString() }
+    : null;
+}
+
+/**
+ * A new configuration version. Members' tiers and their history stay as they are; a tier some
+ * member holds cannot disappear (rename it instead: codes are stable, names are not).
+ */
+export async function putTierConfig(
+  tx: Queryable,
+  programId: string,
+  config: TierConfig,
+  now: Date,
+): Promise<TierConfigVersion> {
+  const errors = checkTierConfig(config);
+  if (errors.length > 0) {
+    throw new JifenError('validation_failed', {
+      detail: errors.map((error) => `${error.field} ${error.message}`).join('; '),
+      extensions: { errors },
+    });
+  }
+  const codes = config.tiers.map((tier) => tier.code);
+  const inUse = await tx.query<{ code: string; members: string }>(
+    `select code, count(*)::int8 as members from (
+       select earned_tier as code from member_tiers where program_id = $1
+       union all select manual_tier from member_tiers where program_id = $1 and manual_tier is not null
+     ) held where not (code = any($2::text[])) group by code`,
+    [programId, codes],
+  );
+  if (inUse.length > 0) {
+    throw new JifenError('tier_in_use', {
+      detail: `Members hold ${inUse.map((row) => `"${row.code}" (${row.members})`).join(', ')}: keep those codes in the configuration.`,
+      extensions: { codes: inUse.map((row) => row.code) },
+    });
+  }
+  const [row] = await tx.query<{ version: number }>(
+    `insert into tier_configs (program_id, version, config, created_at)
+     select $1, coalesce(max(version), 0) + 1, $2, $3 from tier_configs where program_id = $1
+     returning version`,
+    [programId, JSON.stringify(config), now.toISOString()],
+  );
+  return { version: row!.version, config, createdAt: now.toISOString() };
+}
+
+export interface MemberTier {
+  memberId: string;
+  earnedTier: string;
+  since: Date;
+  floorTier: string;
+  manualTier: string | null;
+  manualUntil: Date | null;
+  retainedFor: string | null;
+  nextEvaluationAt: Date | null;
+}
+
+interface MemberTierRow {
+  member_id: string;
+  earned_tier: string;
+  since: Date;
+  floor_tier: string;
+  manual_tier: string | null;
+  manual_until: Date | null;
+  retained_for: string | null;
+  next_evaluation_at: Date | null;
+}
+
+const date = (value: Date | null) => (value ? new Date(value) : null);
+
+export async function loadMemberTiers(
+  db: Queryable,
+  programId: string,
+  memberIds: readonly string[],
+): Promise<Map<string, MemberTier>> {
+  const tiers = new Map<string, MemberTier>();
+  if (memberIds.length === 0) return tiers;
+  const rows = await db.query<MemberTierRow>(
+    `select member_id, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for, next_evaluation_at
+       from member_tiers where program_id = $1 and member_id = any($2::text[])`,
+    [programId, memberIds],
+  );
+  for (const row of rows) {
+    tiers.set(row.member_id, {
+      memberId: row.member_id,
+      earnedTier: row.earned_tier,
+      since: new Date(row.since),
+      floorTier: row.floor_tier,
+      manualTier: row.manual_tier,
+      manualUntil: date(row.manual_until),
+      retainedFor: row.retained_for,
+      nextEvaluationAt: date(row.next_evaluation_at),
+    });
+  }
+  return tiers;
+}
+
+export async function saveMemberTiers(
+  tx: Queryable,
+  programId: string,
+  tiers: readonly MemberTier[],
+  now: Date,
+): Promise<void> {
+  if (tiers.length === 0) return;
+  const column = <T>(get: (tier: MemberTier) => T) => tiers.map(get);
+  const iso = (value: Date | null) => (value ? value.toISOString() : null);
+  await tx.query(
+    `insert into member_tiers (program_id, member_id, earned_tier, since, floor_tier, manual_tier, manual_until,
+                               retained_for, next_evaluation_at, updated_at)
+     select $1, * , $10::timestamptz from unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
+                                               $7::timestamptz[], $8::text[], $9::timestamptz[])
+     on conflict (program_id, member_id) do update set
+       earned_tier = excluded.earned_tier, since = excluded.since, floor_tier = excluded.floor_tier,
+       manual_tier = excluded.manual_tier, manual_until = excluded.manual_until,
+       retained_for = excluded.retained_for, next_evaluation_at = excluded.next_evaluation_at,
+       updated_at = excluded.updated_at`,
+    [
+      programId,
+      column((t) => t.memberId),
+      column((t) => t.earnedTier),
+      column((t) => t.since.toISOString()),
+      column((t) => t.floorTier),
+      column((t) => t.manualTier),
+      column((t) => iso(t.manualUntil)),
+      column((t) => t.retainedFor),
+      column((t) => iso(t.nextEvaluationAt)),
+      now.toISOString(),
+    ],
+  );
+}
+
+export type TierChangeKind =
+  | 'upgrade'
+  | 'downgrade'
+  | 'retained'
+  | 'retained_with_points'
+  | 'refund_downgrade'
+  | 'manual'
+  | 'manual_ended';
+
+export interface TierChange {
+  memberId: string;
+  kind: TierChangeKind;
+  fromTier: string;
+  toTier: string;
+  growthInWindow: number | null;
+  period: string | null;
+  configVersion: number;
+  reason: Reason;
+  actor: string | null;
+}
+
+export async function insertTierHistory(
+  tx: Queryable,
+  programId: string,
+  changes: readonly TierChange[],
+  now: Date,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const column = <T>(get: (change: TierChange) => T) => changes.map(get);
+  await tx.query(
+    `insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window, period,
+                               config_version, reason_zh, reason_en, actor, created_at)
+     select $1, *, $13::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                                $7::int8[], $8::text[], $9::int4[], $10::text[], $11::text[],
+                                                $12::text[])`,
+    [
+      programId,
+      changes.map(() => newId('tch', now.getTime())),
+      column((c) => c.memberId),
+      column((c) => c.kind),
+      column((c) => c.fromTier),
+      column((c) => c.toTier),
+      column((c) => c.growthInWindow),
+      column((c) => c.period),
+      column((c) => c.configVersion),
+      column((c) => c.reason.zh),
+      column((c) => c.reason.en),
+      column((c) => c.actor),
+      now.toISOString(),
+    ],
+  );
+}
+
+export interface TierHistoryEntry extends TierChange {
+  id: string;
+  createdAt: string;
+}
+
+export async function listTierHistory(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  limit: number,
+): Promise<TierHistoryEntry[]> {
+  const rows = await db.query<{
+    id: string;
+    member_id: string;
+    kind: TierChangeKind;
+    from_tier: string;
+    to_tier: string;
+    growth_in_window: string | null;
+    period: string | null;
+    config_version: number;
+    reason_zh: string;
+    reason_en: string;
+    actor: string | null;
+    created_at: Date;
+  }>(`select * from tier_history where program_id = $1 and member_id = $2 order by id desc limit $3`, [
+    programId,
+    memberId,
+    limit,
+  ]);
+  return rows.map((row) => ({
+    id: row.id,
+    memberId: row.member_id,
+    kind: row.kind,
+    fromTier: row.from_tier,
+    toTier: row.to_tier,
+    growthInWindow: row.growth_in_window === null ? null : Number(row.growth_in_window),
+    period: row.period,
+    configVersion: row.config_version,
+    reason: { zh: row.reason_zh, en: row.reason_en },
+    actor: row.actor,
+    createdAt: new Date(row.created_at).toISOString(),
+  }));
+}
+
+/** Growth each member earned (net of refunds) in [from, to), from the journal. */
+export async function growthInWindow(
+  db: Queryable,
+  programId: string,
+  memberIds: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, number>> {
+  const growth = new Map<string, number>(memberIds.map((memberId) => [memberId, 0]));
+  if (memberIds.length === 0) return growth;
+  const rows = await db.query<{ member_id: string; growth: string }>(
+    `select member_id, sum(growth_delta)::int8 as growth from entries
+      where program_id = $1 and member_id = any($2::text[]) and growth_delta <> 0
+        and created_at >= $3 and created_at < $4
+      group by member_id`,
+    [programId, memberIds, from.toISOString(), to.toISOString()],
+  );
+  for (const row of rows) growth.set(row.member_id, Number(row.growth));
+  return growth;
+}

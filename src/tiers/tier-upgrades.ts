@@ -1,0 +1,91 @@
+import type { Queryable } from '../db/database.ts';
+import type { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { nextEvaluation, qualifiedTier, rankOf, tierByCode, windowStart } from './tier-decisions.ts';
+import { tierReasons } from './tier-reasons.ts';
+import {
+  currentTierConfig,
+  growthInWindow,
+  insertTierHistory,
+  loadMemberTiers,
+  type MemberTier,
+  saveMemberTiers,
+  type TierChange,
+} from './tier-store.ts';
+
+/**
+ * Upgrades in the same transaction as the growth that earns them (SPEC §3.3): after a command has
+ * decided, for every member whose growth it changed, the growth in the window (the journal plus the
+ * draft) is compared with the tiers; reaching a higher tier's entry upgrades at once. A refund that
+ * drops growth below the tier undoes an upgrade only where the program says so, and never below the
+ * tier kept at the last evaluation. Runs under the members' locks, before the draft is written.
+ */
+export async function applyTierChanges(tx: Queryable, programId: string, draft: LedgerDraft): Promise<void> {
+  const deltas = new Map<string, number>();
+  for (const entry of draft.entries) {
+    if (entry.delta.growth !== 0)
+      deltas.set(entry.memberId, (deltas.get(entry.memberId) ?? 0) + entry.delta.growth);
+  }
+  if (deltas.size === 0) return;
+  const current = await currentTierConfig(tx, programId);
+  if (!current) return;
+  const { config, version } = current;
+  const now = draft.now;
+  const { timezone } = draft.settings;
+  const memberIds = [...deltas.keys()];
+  const rows = await loadMemberTiers(tx, programId, memberIds);
+  const start = windowStart(config, now, timezone);
+  const earned = await growthInWindow(tx, programId, memberIds, start, new Date(now.getTime() + 1));
+  const first = config.tiers[0]!.code;
+  const saved: MemberTier[] = [];
+  const changes: TierChange[] = [];
+  for (const memberId of memberIds) {
+    // The draft's entries are not in the journal yet.
+    const inWindow = (earned.get(memberId) ?? 0) + (deltas.get(memberId) ?? 0);
+    const row: MemberTier = rows.get(memberId) ?? {
+      memberId,
+      earnedTier: first,
+      since: now,
+      floorTier: first,
+      manualTier: null,
+      manualUntil: null,
+      retainedFor: null,
+      nextEvaluationAt: null,
+    };
+    const qualified = qualifiedTier(config, inWindow);
+    const from = tierByCode(config, row.earnedTier);
+    const fromRank = rankOf(config, row.earnedTier);
+    const toRank = rankOf(config, qualified.code);
+    const change = (kind: TierChange['kind'], to: string, reason: TierChange['reason']) =>
+      changes.push({
+        memberId,
+        kind,
+        fromTier: row.earnedTier,
+        toTier: to,
+        growthInWindow: inWindow,
+        period: null,
+        configVersion: version,
+        reason,
+        actor: null,
+      });
+    if (toRank > fromRank) {
+      change('upgrade', qualified.code, tierReasons.upgrade(qualified, inWindow));
+      row.earnedTier = qualified.code;
+      row.since = now;
+      row.nextEvaluationAt ??= nextEvaluation(config, now, now, timezone);
+      saved.push(row);
+    } else if (
+      (deltas.get(memberId) ?? 0) < 0 &&
+      config.refundsCanDowngrade &&
+      toRank < fromRank &&
+      fromRank > rankOf(config, row.floorTier)
+    ) {
+      const to = config.tiers[Math.max(toRank, rankOf(config, row.floorTier))]!;
+      change('refund_downgrade', to.code, tierReasons.refundDowngrade(from, to, inWindow));
+      row.earnedTier = to.code;
+      if (rankOf(config, to.code) === 0 && row.manualTier === null) row.nextEvaluationAt = null;
+      saved.push(row);
+    }
+  }
+  await saveMemberTiers(tx, programId, saved, now);
+  await insertTierHistory(tx, programId, changes, now);
+}

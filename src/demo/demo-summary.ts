@@ -32,6 +32,13 @@ export function formatDemoSummary(summary: DemoSummary, next: NextSteps): string
     `  points issued      ${n(summary.pointsIssued)} (growth ${n(summary.growthIssued)})`,
     `  taken back         ${n(summary.pointsTakenBack)} points by refunds (growth ${n(summary.growthTakenBack)})${summary.pointsUnrecovered > 0 ? `, ${n(summary.pointsUnrecovered)} of them already spent or expired and written off` : ''}`,
     `  sweeps             ${n(summary.sweeps.pendingReleased)} pending releases, ${n(summary.sweeps.expired)} expiries`,
+    Object.keys(summary.tiers).length > 0
+      ? `  tiers              ${Object.entries(summary.tiers)
+          .map(([code, members]) => `${code} ${n(members)}`)
+          .join(
+            ' · ',
+          )}${summary.tiersSet ? ' (普通 / 银卡 / 金卡 / 钻石 on growth over 12 months, set up by the demo)' : ''}`
+      : null,
     ...badRowLines(summary.badRows, summary.rows),
     '',
     'Next:',
@@ -43,6 +50,7 @@ export function formatDemoSummary(summary: DemoSummary, next: NextSteps): string
     lines.push(
       `  curl ${auth} localhost:8080/v1/members/${member}`,
       `  curl ${auth} localhost:8080/v1/members/${member}/entries`,
+      `  curl ${auth} localhost:8080/v1/members/${member}/tier`,
     );
     if (!next.key)
       lines.push(

@@ -9,8 +9,11 @@ import { getProgram, updateProgramSettings } from '../programs/program-store.ts'
 import { type Clock, ManualClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { runAllSweeps, runSweep } from '../sweeps/sweeper.ts';
+import { runTierSweeps } from '../tiers/tier-evaluation.ts';
+import { currentTierConfig } from '../tiers/tier-store.ts';
 import { conversionTo, RATES_PER_GBP } from './demo-money.ts';
 import { ensureDemoRules } from './demo-rules.ts';
+import { ensureDemoTiers } from './demo-tiers.ts';
 import { epochDay, isoDateOfEpochDay, LocalDays, ShiftedClock, yesterdayEpochDay } from './demo-time.ts';
 import { type BadRow, parseRetailCsv, RetailCsvError, type RetailRow } from './retail-csv.ts';
 import { planReplay, type ReplayEvent, type ReplayPlan } from './retail-replay.ts';
@@ -60,6 +63,9 @@ export interface DemoSummary {
   pointsUnrecovered: number;
   rulesCreated: number;
   expiryPolicySet: boolean;
+  tiersSet: boolean;
+  /** Members per tier code at the end (members with no tier row are in the first tier). */
+  tiers: Record<string, number>;
   sweeps: { pendingReleased: number; expired: number };
   badRows: BadRow[];
   showcaseMemberId: string | null;
@@ -101,6 +107,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     await updateProgramSettings(db, programId, { expiryPolicy: DEMO_EXPIRY_POLICY }, clock.now());
   }
   const rules = await ensureDemoRules(db, programId, program.currency, clock.now());
+  const tiersSet = await ensureDemoTiers(db, programId, clock.now());
   if (!program.autoCreateMembers) await createMembers(db, programId, plan.events);
 
   const summary: DemoSummary = {
@@ -122,6 +129,8 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     pointsUnrecovered: 0,
     rulesCreated: rules.created,
     expiryPolicySet,
+    tiersSet,
+    tiers: {},
     sweeps: { pendingReleased: 0, expired: 0 },
     badRows: [...parsed.badRows, ...plan.badRows],
     showcaseMemberId: plan.showcaseMemberId,
@@ -132,6 +141,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     const sweepClock = new ManualClock(at);
     summary.sweeps.pendingReleased += (await runSweep(db, sweepClock, 'pending_release')).entries;
     summary.sweeps.expired += (await runSweep(db, sweepClock, 'expiry')).entries;
+    await runTierSweeps(db, sweepClock);
   };
   let done = 0;
   let sweptAt: number | null = null;
@@ -161,6 +171,8 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     if (result.kind === 'pending_release') summary.sweeps.pendingReleased += result.entries;
     if (result.kind === 'expiry') summary.sweeps.expired += result.entries;
   }
+  await runTierSweeps(db, clock);
+  summary.tiers = await membersByTier(db, programId, clock.now());
   summary.badRows.sort((a, b) => a.line - b.line);
   summary.elapsedMs = performance.now() - started;
   return summary;
@@ -259,4 +271,22 @@ function tallyResult(summary: DemoSummary, planned: ReplayEvent, result: EventRe
     summary.growthTakenBack += outcome.refund.growth;
     summary.pointsUnrecovered += outcome.refund.unrecoveredPoints;
   }
+}
+
+/** How many members hold each tier now (an operator's assignment counts while it lasts). */
+async function membersByTier(db: Database, programId: string, now: Date): Promise<Record<string, number>> {
+  const current = await currentTierConfig(db, programId);
+  if (!current) return {};
+  const first = current.config.tiers[0]!.code;
+  const rows = await db.query<{ tier: string | null; members: string }>(
+    `select coalesce(case when t.manual_until > $3 then t.manual_tier else t.earned_tier end, $2) as tier,
+            count(*)::int8 as members
+       from members m left join member_tiers t using (program_id, member_id)
+      where m.program_id = $1 group by 1`,
+    [programId, first, now.toISOString()],
+  );
+  const counts: Record<string, number> = {};
+  for (const tier of current.config.tiers) counts[tier.code] = 0;
+  for (const row of rows) counts[row.tier ?? first] = Number(row.members);
+  return counts;
 }

@@ -47,6 +47,23 @@ describe.skipIf(!existsSync(CSV))('jifen demo on the real invoices (pglite)', ()
     expect(summary.sweeps.expired).toBeGreaterThan(0);
   });
 
+  test('the year populates every tier, fewer members the higher the tier', async () => {
+    const { normal, silver, gold, diamond } = summary.tiers as Record<string, number>;
+    expect(summary.tiersSet).toBe(true);
+    expect(normal! + silver! + gold! + diamond!).toBe(summary.stats.members);
+    expect(diamond).toBeGreaterThan(0);
+    expect(normal).toBeGreaterThan(silver!);
+    expect(silver).toBeGreaterThan(gold!);
+    expect(gold).toBeGreaterThan(diamond!);
+    // Upgrades happened as the year went, and quarter-end evaluations kept or lowered tiers.
+    const [history] = await api.db.query<{ upgrades: string; evaluations: string }>(
+      `select count(*) filter (where kind = 'upgrade') as upgrades,
+              count(*) filter (where period is not null) as evaluations from tier_history`,
+    );
+    expect(Number(history!.upgrades)).toBeGreaterThan(diamond! + gold! + silver!);
+    expect(Number(history!.evaluations)).toBeGreaterThan(0);
+  });
+
   test('the showcase member has believable balances', async () => {
     const member = await api.call('GET', `/v1/members/${summary.showcaseMemberId}`);
     expect(member.status).toBe(200);

@@ -126,8 +126,8 @@ class Scenario {
     string,
     { ruleId: string; version: number; awards: number; points: number; growth: number }
   >();
-  /** Points each order earned in this scenario, for refunds. */
-  private readonly orders = new Map<string, number>();
+  /** Points each order earned in this scenario, and what its refunds took back so far. */
+  private readonly orders = new Map<string, { points: number; takenBack: number }>();
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -144,12 +144,10 @@ class Scenario {
     );
     const day = this.day(facts.time.date);
     if (row.type === 'order.refunded' || row.type === 'order.cancelled') {
-      const { refund, order } = row.outcome;
-      if (refund && order && row.order_id !== null && order.amountMinor > 0) {
-        const earned = this.orders.get(row.order_id) ?? 0;
-        day.pointsTakenBack += Math.round((earned * refund.amountMinor) / order.amountMinor);
-      }
+      day.pointsTakenBack += this.takeBack(row);
     }
+    // Blocked members earn nothing, whatever the rules say (as at intake).
+    if (member.status === 'blocked') return;
     const periods = periodsOf(facts.time);
     const { awards } = evaluateRules(this.rules, facts, {
       currency: this.program.currency,
@@ -174,7 +172,26 @@ class Scenario {
       rule.growth += award.growth;
       this.byRule.set(key, rule);
     }
-    if (row.type === 'order.paid' && row.order_id !== null) this.orders.set(row.order_id, orderPoints);
+    if (row.type === 'order.paid' && row.order_id !== null) {
+      this.orders.set(row.order_id, { points: orderPoints, takenBack: 0 });
+    }
+  }
+
+  /**
+   * What a stored refund takes back of this scenario's points for the order: cumulative, like
+   * intake (`decideRefund`), from the order's state after the refund as it happened.
+   */
+  private takeBack(row: StoredRow): number {
+    const { refund, order } = row.outcome;
+    const simulated = row.order_id === null ? undefined : this.orders.get(row.order_id);
+    if (!refund || !order || !simulated) return 0;
+    const complete = order.status !== 'paid' || order.refundedMinor >= order.amountMinor;
+    const target = complete
+      ? simulated.points
+      : Math.floor((simulated.points * order.refundedMinor) / order.amountMinor + 0.5);
+    const take = Math.max(target - simulated.takenBack, 0);
+    simulated.takenBack += take;
+    return take;
   }
 
   report(): ScenarioReport {

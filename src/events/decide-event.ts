@@ -1,4 +1,4 @@
-import { decideCredit } from '../ledger/commands/credit.ts';
+import { decideCredit, lotExpiry } from '../ledger/commands/credit.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { EntrySource, Reason } from '../ledger/ledger-types.ts';
 import { isSpendable } from '../ledger/lot-order.ts';
@@ -26,6 +26,8 @@ export interface EventContext {
   rules: readonly CompiledRule[];
   tracker: RuleUsageTracker;
   orders: Map<string, Order>;
+  /** Points of refunded orders already lost to expiry or reversals (see `loadOrderLosses`). */
+  orderLosses: ReadonlyMap<string, number>;
   currency: string;
   /** Who sent the event (API key), recorded on every entry with the rule that produced it. */
   source: EntrySource;
@@ -60,6 +62,7 @@ export function planEvent(context: EventContext, event: PlannedEvent): Plan {
     );
     evaluation.awards = [];
   }
+  dropAwardsDeadOnArrival(context.draft, evaluation);
   const points = evaluation.awards.reduce((sum, award) => sum + award.points, 0);
   const growth = evaluation.awards.reduce((sum, award) => sum + award.growth, 0);
   const { balances } = account;
@@ -99,7 +102,7 @@ export function planEvent(context: EventContext, event: PlannedEvent): Plan {
             ...(typeof attributes.amountMinor === 'number' ? { amountMinor: attributes.amountMinor } : {}),
             ...(Array.isArray(attributes.items) ? { items: attributes.items as RefundRequest['items'] } : {}),
           };
-    const decision = decideRefund(order, request);
+    const decision = decideRefund(order, request, context.orderLosses.get(order.orderId) ?? 0);
     assertRecoverable(context.draft, memberId, decision.points, refundLots(context.draft, order));
     return {
       kind: 'refund',
@@ -190,6 +193,32 @@ export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan
     refund,
     note,
   };
+}
+
+/**
+ * Points the program's expiry policy would expire before their pending period ends (a fixed date,
+ * or a period end inside a return window) are not awarded; the rest of the event goes on.
+ */
+function dropAwardsDeadOnArrival(draft: LedgerDraft, evaluation: Evaluation): void {
+  evaluation.awards = evaluation.awards.filter((award) => {
+    if (award.points === 0) return true;
+    const availableAt = new Date(draft.now.getTime() + award.pendingDays * 86_400_000);
+    try {
+      lotExpiry(draft, availableAt, award.expiresInDays !== null ? expiresAt(draft, award) : undefined);
+      return true;
+    } catch (error) {
+      if (!(error instanceof JifenError && error.code === 'expiry_in_past')) throw error;
+      evaluation.misses.push({
+        ruleId: award.ruleId,
+        version: award.version,
+        why: {
+          zh: '积分到账前就会过期,不予发放',
+          en: 'the points would expire before they become available',
+        },
+      });
+      return false;
+    }
+  });
 }
 
 function evaluate(context: EventContext, event: PlannedEvent): Evaluation {

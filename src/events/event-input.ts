@@ -49,7 +49,10 @@ export const EventInputSchema = Type.Object(
 
 export type EventInput = Static<typeof EventInputSchema>;
 
-const OrderId = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Integer({ minimum: 0 })]);
+const OrderId = Type.Union([
+  Type.String({ minLength: 1, maxLength: 200 }),
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+]);
 
 const OrderPaid = Type.Composite([EventAttributes, Type.Object({ orderId: OrderId })], {
   additionalProperties: true,
@@ -110,10 +113,60 @@ export function checkEventAttributes(event: EventInput, at: string): FieldError[
   ) {
     errors.push({ field: `${at}/attributes`, message: 'give amountMinor or items, not both' });
   }
-  if (event.occurredAt !== undefined && Number.isNaN(new Date(event.occurredAt).getTime())) {
-    errors.push({ field: `${at}/occurredAt`, message: 'is not a representable date' });
+  if (event.occurredAt !== undefined) {
+    const occurredAt = new Date(event.occurredAt).getTime();
+    if (Number.isNaN(occurredAt) || occurredAt < EARLIEST || occurredAt > LATEST) {
+      errors.push({ field: `${at}/occurredAt`, message: 'is not a date between the years 1970 and 9999' });
+    }
   }
+  errors.push(...textProblems(event, at));
   return dedupe(errors);
+}
+
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
+const MAX_DEPTH = 32;
+const MAX_TEXT = 10_000;
+
+/**
+ * What PostgreSQL cannot store, or what would only make trouble: NUL and unpaired surrogates in
+ * any string or key, texts over 10,000 characters, and attributes nested deeper than 32 levels.
+ */
+function textProblems(event: EventInput, at: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const visit = (value: unknown, path: string, depth: number) => {
+    if (errors.length > 0) return;
+    if (typeof value === 'string') {
+      if (!isStorableText(value))
+        errors.push({ field: path, message: 'contains a NUL or an unpaired surrogate' });
+      else if (value.length > MAX_TEXT)
+        errors.push({ field: path, message: `is longer than ${MAX_TEXT} characters` });
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    if (depth > MAX_DEPTH) {
+      errors.push({ field: path, message: `nests deeper than ${MAX_DEPTH} levels` });
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (!isStorableText(key)) {
+        errors.push({ field: path, message: 'has a key with a NUL or an unpaired surrogate' });
+        return;
+      }
+      visit(child, `${path}/${key}`, depth + 1);
+    }
+  };
+  visit(event.id, `${at}/id`, 0);
+  visit(event.memberId, `${at}/memberId`, 0);
+  visit(event.attributes ?? {}, `${at}/attributes`, 0);
+  return errors;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is looked for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
 }
 
 /** The first complaint about each field: one missing field should not read as three mistakes. */

@@ -18,8 +18,8 @@ import { applyTierChanges } from '../tiers/tier-upgrades.ts';
 import { applyPlan, type EventContext, type PlannedEvent, planEvent } from './decide-event.ts';
 import { checkEventAttributes, type EventInput, orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
-import { insertOrders, loadOrders, updateOrders } from './orders.ts';
-import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
+import { insertOrders, loadOrderLosses, loadOrders, updateOrders } from './orders.ts';
+import { onceKeyOf, periodsOf, RuleUsageTracker } from './rule-usage.ts';
 
 /**
  * Event intake (SPEC §3.2): a batch of events — one to a thousand — in one transaction. Each event
@@ -104,8 +104,29 @@ export async function ingestEvents(
       for (const [index, result] of decided) results[index] = result;
       return results;
     } catch (error) {
-      if (!(error instanceof EventRefused)) throw error;
-      refused.set(error.index, error.error);
+      if (error instanceof EventRefused) {
+        refused.set(error.index, error.error);
+        continue;
+      }
+      if (candidates.length === 1) throw error;
+      // Something unforeseen failed the shared transaction: each event goes alone, so only the
+      // one that causes it fails (the others must not be lost with it).
+      for (const candidate of candidates) {
+        try {
+          const [alone] = await ingestEvents(db, context, [candidate.event], {
+            ...options,
+            at: () => at(candidate.index),
+          });
+          results[candidate.index] = alone!;
+        } catch {
+          results[candidate.index] = refusal(
+            new JifenError('internal_error', {
+              detail: 'This event could not be processed; the other events of the batch were.',
+            }),
+          );
+        }
+      }
+      return results;
     }
   }
 }
@@ -221,6 +242,14 @@ async function decideFresh(
   });
   const orders = await loadOrders(tx, context.programId, [...new Set(orderIds)]);
   const storedOrders = new Set(orders.keys());
+  const refundedOrderIds = new Set(
+    fresh.flatMap(({ event }) => (REFERS_TO_ORDER.has(event.type) ? [orderIdOf(event) ?? ''] : [])),
+  );
+  const orderLosses = await loadOrderLosses(
+    tx,
+    context.programId,
+    [...orders.values()].filter((order) => refundedOrderIds.has(order.orderId)),
+  );
 
   const planned = new Map<number, PlannedEvent>();
   for (const candidate of fresh) {
@@ -229,7 +258,7 @@ async function decideFresh(
       results.set(candidate.index, refusal(memberNotFound(candidate.event)));
       continue;
     }
-    const facts = ruleFacts(
+    const judged = ruleFacts(
       {
         id: candidate.event.id,
         type: candidate.event.type,
@@ -239,6 +268,8 @@ async function decideFresh(
       member,
       program.timezone,
     );
+    // A refund's items are what is returned ({sku, quantity}), not line items rules compute with.
+    const facts = REFERS_TO_ORDER.has(candidate.event.type) ? { ...judged, items: [] } : judged;
     planned.set(candidate.index, {
       memberId: candidate.event.memberId,
       facts,
@@ -266,6 +297,7 @@ async function decideFresh(
     rules: judgedBy,
     tracker,
     orders,
+    orderLosses,
     currency: program.currency,
     source: context.source,
   };
@@ -377,7 +409,7 @@ function onceObjects(rules: readonly CompiledRule[], events: readonly PlannedEve
   for (const event of events) {
     for (const name of names) {
       const value = event.facts.event.attributes[name];
-      if (typeof value === 'string' || typeof value === 'number') keys.add(String(value));
+      if (typeof value === 'string' || typeof value === 'number') keys.add(onceKeyOf(String(value)));
     }
   }
   return [...keys];

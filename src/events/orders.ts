@@ -165,8 +165,13 @@ export interface RefundDecision {
   complete: boolean;
 }
 
-/** What a refund takes back; throws when it asks for more than is left of the order. */
-export function decideRefund(order: Order, request: RefundRequest): RefundDecision {
+/**
+ * What a refund takes back; throws when it asks for more than is left of the order. `lostPoints`
+ * are points of the order the member no longer has for other reasons — expired, or taken back by a
+ * reversal of the award — which a refund must not take a second time.
+ */
+export function decideRefund(order: Order, request: RefundRequest, lostPoints = 0): RefundDecision {
+  if (order.status !== 'paid') throw exceeds(order, 'the order is already fully refunded');
   const left = order.amountMinor - order.refundedMinor;
   let refundMinor: number;
   let items = order.items;
@@ -179,38 +184,72 @@ export function decideRefund(order: Order, request: RefundRequest): RefundDecisi
     items = order.items.map((item) => ({ ...item, refundedQuantity: item.quantity }));
   }
   if (refundMinor > left) throw exceeds(order, `${refundMinor} is more than the ${left} left to refund`);
-  if (left === 0 && order.status !== 'paid') throw exceeds(order, 'the order is already fully refunded');
   const refundedMinor = order.refundedMinor + refundMinor;
-  const complete = refundedMinor === order.amountMinor;
-  const share = (total: number) =>
-    complete ? total : order.amountMinor === 0 ? 0 : shareOf(total, refundedMinor, order.amountMinor);
+  const { complete, share } = refundedShare(order, refundedMinor, items, request);
   return {
     refundMinor,
     items,
-    points: Math.max(share(order.points) - order.pointsRefunded, 0),
+    points: Math.max(share(order.points) - order.pointsRefunded - lostPoints, 0),
     growth: Math.max(share(order.growth) - order.growthRefunded, 0),
     complete,
   };
 }
 
 /**
+ * How much of the order is refunded now: by money; for an order that cost nothing, by the list
+ * value of its items (or their units), and all of it when refunded as a whole.
+ */
+function refundedShare(
+  order: Order,
+  refundedMinor: number,
+  items: readonly OrderItem[],
+  request: RefundRequest,
+): { complete: boolean; share: (total: number) => number } {
+  if (order.amountMinor > 0) {
+    const complete = refundedMinor === order.amountMinor;
+    return {
+      complete,
+      share: (total) => (complete ? total : shareOf(total, refundedMinor, order.amountMinor)),
+    };
+  }
+  const complete = !request.items || items.every((item) => item.refundedQuantity === item.quantity);
+  const value = items.reduce((sum, item) => sum + item.amountMinor, 0);
+  const [part, whole] =
+    value > 0
+      ? [Math.round(refundedValue(items)), value]
+      : [
+          items.reduce((sum, item) => sum + item.refundedQuantity, 0),
+          items.reduce((sum, item) => sum + item.quantity, 0),
+        ];
+  return { complete, share: (total) => (complete ? total : whole === 0 ? 0 : shareOf(total, part, whole)) };
+}
+
+/**
  * Items are refunded at their share of what the order cost: with an order-level discount the lines
  * add up to more than was paid, so each line's refunded value is scaled by amount ÷ lines' total
- * (cumulatively, so no rounding drifts); refunding the last item refunds whatever is left.
+ * (cumulatively, so no rounding drifts); refunding the last item refunds whatever is left. A SKU on
+ * several lines is refunded from them in order.
  */
 function refundItems(order: Order, requested: NonNullable<RefundRequest['items']>) {
   const items = order.items.map((item) => ({ ...item }));
   const before = refundedValue(items);
   for (const { sku, quantity } of requested) {
-    const line = items.find((item) => item.sku === sku && item.quantity - item.refundedQuantity >= quantity);
-    if (!line) {
-      const known = items.some((item) => item.sku === sku);
+    const lines = items.filter((item) => item.sku === sku);
+    const refundable = lines.reduce((sum, line) => sum + line.quantity - line.refundedQuantity, 0);
+    if (refundable < quantity) {
       throw exceeds(
         order,
-        known ? `${quantity} of ${sku} is more than is left to refund` : `the order has no item ${sku}`,
+        lines.length > 0
+          ? `${quantity} of ${sku} is more than the ${refundable} left to refund`
+          : `the order has no item ${sku}`,
       );
     }
-    line.refundedQuantity += quantity;
+    let remaining = quantity;
+    for (const line of lines) {
+      const taken = Math.min(remaining, line.quantity - line.refundedQuantity);
+      line.refundedQuantity += taken;
+      remaining -= taken;
+    }
   }
   const everything = items.every((item) => item.refundedQuantity === item.quantity);
   const total = items.reduce((sum, item) => sum + item.amountMinor, 0);
@@ -228,6 +267,48 @@ function refundedValue(items: readonly OrderItem[]): number {
       sum + (item.quantity === 0 ? 0 : (item.amountMinor * item.refundedQuantity) / item.quantity),
     0,
   );
+}
+
+/**
+ * Points of each order its member has lost other than by refunds, read under the member's lock:
+ * what expiry swept from the order's lots (unless the expiry was reversed), and what reversals of
+ * the order's awards took back.
+ */
+export async function loadOrderLosses(
+  tx: Queryable,
+  programId: string,
+  orders: readonly Order[],
+): Promise<Map<string, number>> {
+  const losses = new Map<string, number>();
+  const withLots = orders.filter((order) => order.lotIds.length > 0);
+  if (withLots.length === 0) return losses;
+  const pairs = withLots.flatMap((order) =>
+    order.lotIds.map((lotId) => [order.orderId, order.memberId, lotId]),
+  );
+  const rows = await tx.query<{ order_id: string; lost: string }>(
+    `with order_lots (order_id, member_id, lot_id) as (
+       select * from unnest($2::text[], $3::text[], $4::text[])
+     ),
+     expired as (
+       select ol.order_id, -(t.touch->>'points')::int8 as points
+         from order_lots ol
+         join entries e on e.program_id = $1 and e.member_id = ol.member_id and e.type = 'expire'
+         cross join lateral jsonb_array_elements(e.lots) as t (touch)
+        where t.touch->>'lotId' = ol.lot_id
+          and not exists (select 1 from entries r where r.program_id = $1 and r.reverses_entry_id = e.id)
+     ),
+     reversed as (
+       select ol.order_id, -(r.available_delta + r.pending_delta) + r.unrecovered_points as points
+         from order_lots ol
+         join lots l on l.program_id = $1 and l.id = ol.lot_id
+         join entries r on r.program_id = $1 and r.reverses_entry_id = l.entry_id
+     )
+     select order_id, sum(points)::int8 as lost from (select * from expired union all select * from reversed) x
+      group by order_id`,
+    [programId, pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1]), pairs.map((pair) => pair[2])],
+  );
+  for (const row of rows) losses.set(row.order_id, Number(row.lost));
+  return losses;
 }
 
 /** round(total × part / whole), half up, exact for any amounts (products pass 2^53). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../db/database.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
@@ -136,7 +137,7 @@ export class RuleUsageTracker {
         },
         issuedPoints: this.budgets.get(ruleId) ?? 0,
         awardedForObject:
-          object !== undefined && this.onceKeys.has(memberKey(memberId, ruleId, String(object))),
+          object !== undefined && this.onceKeys.has(memberKey(memberId, ruleId, onceKeyOf(String(object)))),
       };
     };
   }
@@ -153,8 +154,9 @@ export class RuleUsageTracker {
       }
     }
     if (award.onceKey !== null) {
-      this.onceKeys.add(memberKey(memberId, award.ruleId, award.onceKey));
-      this.newOnceKeys.push({ memberId, ruleId: award.ruleId, objectKey: award.onceKey, eventId });
+      const objectKey = onceKeyOf(award.onceKey);
+      this.onceKeys.add(memberKey(memberId, award.ruleId, objectKey));
+      this.newOnceKeys.push({ memberId, ruleId: award.ruleId, objectKey, eventId });
     }
     if (limits.budgetPoints && award.points > 0) {
       this.budgets.set(award.ruleId, (this.budgets.get(award.ruleId) ?? 0) + award.points);
@@ -202,6 +204,14 @@ export class RuleUsageTracker {
       );
     }
   }
+}
+
+/**
+ * How a `oncePer` object is stored: as itself when short, else as its SHA-256 (an index entry has a
+ * size limit; a review id can be anything the integration sends).
+ */
+export function onceKeyOf(value: string): string {
+  return value.length <= 200 ? value : `sha256:${createHash('sha256').update(value).digest('hex')}`;
 }
 
 function memberKey(memberId: string, ruleId: string, detail: string): string {

@@ -96,6 +96,25 @@ describe.each(ENGINES)('back-test of draft rules over stored events (%s)', (engi
     expect((await api.call('GET', '/v1/members/ann')).body.balances).toEqual(before.body.balances);
   });
 
+  test('refunds in thirds take back what intake took (cumulative rounding, not per refund)', async () => {
+    const at = '2026-03-12T04:00:00Z';
+    await api.call('POST', '/v1/events', { ...paid('th-paid', 'tess', 'th-o', 10_000), occurredAt: at });
+    const taken: number[] = [];
+    for (const [index, refund] of [{ amountMinor: 3_333 }, { amountMinor: 3_333 }, {}].entries()) {
+      const reply = await api.call('POST', '/v1/events', {
+        ...refunded(`th-r${index}`, 'tess', 'th-o', refund),
+        occurredAt: at,
+      });
+      taken.push(reply.body.refund.points);
+    }
+    expect(taken).toEqual([33, 34, 33]);
+    const report = await api.call('POST', '/v1/rules/back-test', {
+      from: '2026-03-11T16:00:00Z',
+      to: '2026-03-12T16:00:00Z',
+    });
+    expect(report.body.inForce).toMatchObject({ points: 100, pointsTakenBack: 100 });
+  });
+
   test('a range that ends before it starts is refused', async () => {
     const report = await api.call('POST', '/v1/rules/back-test', { from: range.to, to: range.from });
     expect(report).toMatchObject({ status: 400, body: { code: 'validation_failed' } });

@@ -62,7 +62,8 @@ export function decideReversal(
       reason: systemReasons.reversal(original.reason, input.reason ?? null),
       operator: input.operator ?? null,
     };
-    if (original.type === 'growth') {
+    // Growth entries (credits, and the growth part of refunds) are undone by the opposite growth.
+    if (original.delta.growth !== 0) {
       return draft.record({ ...fields, delta: { growth: -original.delta.growth } });
     }
     if (isInflow(original)) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Distribution } from './workload.ts';
 
-export type Scenario = 'all' | 'http' | 'batch' | 'baseline' | 'events';
+export type Scenario = 'all' | 'http' | 'batch' | 'baseline' | 'events' | 'tiers';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -30,14 +30,17 @@ export interface BenchOptions {
   profile: boolean;
   csv: string | undefined;
   out: string;
+  /** Members the tier evaluation scenario evaluates. */
+  tierMembers: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events  what to run (default all; events = intake, rule
-                                       evaluation and back-test)
+  --scenario all|http|batch|baseline|events|tiers  what to run (default all; events = intake,
+                                       rule evaluation and back-test; tiers = the evaluation sweep)
+  --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
   --distribution uniform|zipfian|retail  how members are picked (default uniform; retail = the
@@ -118,6 +121,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         profile: { type: 'boolean' },
         csv: { type: 'string' },
         out: { type: 'string' },
+        'tier-members': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -129,7 +133,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
   return {
     scenario: choice(
       str('scenario'),
-      ['all', 'http', 'batch', 'baseline', 'events'] as const,
+      ['all', 'http', 'batch', 'baseline', 'events', 'tiers'] as const,
       'scenario',
       'all',
     ),
@@ -158,5 +162,6 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
     profile: values.profile === true,
     csv: str('csv'),
     out: str('out') ?? defaultOut,
+    tierMembers: number(str('tier-members'), 'tier-members', 1_000_000, { min: 1, max: 100_000_000 }),
   };
 }

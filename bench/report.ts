@@ -18,7 +18,8 @@ export type ScenarioId =
   | 'events-batch-pglite'
   | 'events-single'
   | 'rule-eval'
-  | 'back-test';
+  | 'back-test'
+  | 'tier-eval';
 
 export interface Target {
   minPerSecond?: number;
@@ -41,7 +42,7 @@ export interface ScenarioResult {
   name: string;
   engine: 'postgres' | 'pglite';
   /** What one unit of throughput is. */
-  unit: 'credits' | 'rows' | 'events' | 'evaluations';
+  unit: 'credits' | 'rows' | 'events' | 'evaluations' | 'members';
   /** What one latency sample is. */
   latencyOf: 'request' | 'batch' | 'transaction';
   clients: number;
@@ -73,6 +74,7 @@ export const TARGETS: Partial<Record<ScenarioId, Target>> = {
   'events-single': { maxP99Ms: 25 },
   'rule-eval': { minPerSecond: 500_000 },
   'back-test': { maxSeconds: 10 },
+  'tier-eval': { maxSeconds: 60 },
 };
 
 export const BASELINE_OF: Partial<Record<ScenarioId, ScenarioId>> = {
@@ -86,6 +88,7 @@ export const BASELINE_OF: Partial<Record<ScenarioId, ScenarioId>> = {
   // In-memory work, compared with the same raw baseline so every figure has a ratio (SPEC §5).
   'rule-eval': 'd-unnest',
   'back-test': 'd-unnest',
+  'tier-eval': 'd-unnest',
 };
 
 export function targetMet(

@@ -11,6 +11,7 @@ import { runBatch } from './scenarios/batch.ts';
 import type { BenchContext } from './scenarios/common.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp } from './scenarios/http.ts';
+import { runTierEvaluation } from './scenarios/tiers.ts';
 import { nowMs } from './stats.ts';
 import { findRetailCsv, loadRetail } from './workload.ts';
 
@@ -25,12 +26,13 @@ interface Step {
 function plan(options: BenchOptions): Step[] {
   const engines: Array<'postgres' | 'pglite'> =
     options.engine === 'both' ? ['postgres', 'pglite'] : [options.engine];
-  const wants = (scenario: 'http' | 'batch' | 'baseline' | 'events') =>
+  const wants = (scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers') =>
     options.scenario === 'all' || options.scenario === scenario;
   const steps: Step[] = [];
   // Baselines first, so a figure's ratio is known as soon as it is measured.
   const perOp = wants('baseline') || (options.baseline && (wants('http') || wants('events')));
-  const unnest = wants('baseline') || (options.baseline && (wants('batch') || wants('events')));
+  const unnest =
+    wants('baseline') || (options.baseline && (wants('batch') || wants('events') || wants('tiers')));
   if (perOp) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
   if (unnest) steps.push({ label: 'd-unnest', needsPostgres: true, run: runBaselineUnnest });
   for (const engine of engines) {
@@ -71,6 +73,7 @@ function plan(options: BenchOptions): Step[] {
     }
     steps.push({ label: 'rule-eval', needsPostgres: false, run: runRuleEvaluation });
   }
+  if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
   return steps;
 }
 

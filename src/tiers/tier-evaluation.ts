@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
@@ -14,18 +14,21 @@ import {
   currentTierConfig,
   growthInWindow,
   insertTierHistory,
-  loadMemberTiers,
+  MEMBER_TIER_COLUMNS,
   type MemberTier,
-  saveMemberTiers,
+  type MemberTierRow,
   type TierChange,
+  toMemberTier,
+  updateMemberTiers,
 } from './tier-store.ts';
 
 /**
- * Tier evaluation and the end of manual assignments, as sweeps like the others: a lock-free query
- * finds members whose evaluation (or assignment) is due, each batch locks them with SKIP LOCKED and
- * re-reads them under the lock. An evaluation writes a history row keyed by the member and the
- * evaluation's date (unique), and moves next_evaluation_at past it in the same transaction: never
- * twice for one member and period, safe with several servers, resumable after a crash.
+ * Tier evaluation and the end of manual assignments, as sweeps like the others. Each batch is one
+ * transaction that takes the members whose evaluation (or assignment) is due and locks them — the
+ * member and tier rows — with SKIP LOCKED, so several servers split the work and none waits on
+ * another. An evaluation writes a history row keyed by the member and the evaluation's date
+ * (unique) and moves next_evaluation_at past it in the same transaction: never twice for one member
+ * and period, and a crash rolls back the batch for the next pass to redo.
  */
 
 export interface TierSweepResult {
@@ -34,127 +37,137 @@ export interface TierSweepResult {
   manualEnded: number;
 }
 
+type SweepKind = 'manual' | 'evaluation';
+
+const DUE: Record<SweepKind, string> = {
+  manual: 't.manual_until <= $1 order by t.manual_until',
+  evaluation: 't.next_evaluation_at <= $1 order by t.next_evaluation_at',
+};
+
 export async function runTierSweeps(db: Database, clock: Clock, batchSize = 1000): Promise<TierSweepResult> {
   const result: TierSweepResult = { evaluated: 0, downgraded: 0, manualEnded: 0 };
   for (const kind of ['manual', 'evaluation'] as const) {
     for (;;) {
-      const now = clock.now();
-      const due = await db.query<{ program_id: string; member_id: string }>(
-        kind === 'manual'
-          ? 'select program_id, member_id from member_tiers where manual_until <= $1 order by manual_until limit $2'
-          : `select program_id, member_id from member_tiers where next_evaluation_at <= $1
-              order by next_evaluation_at limit $2`,
-        [now.toISOString(), batchSize],
-      );
-      if (due.length === 0) break;
-      let progressed = 0;
-      for (const [programId, memberIds] of byProgram(due)) {
-        const done = await sweepBatch(db, now, kind, programId, memberIds);
-        progressed += done.changed;
-        result.evaluated += done.evaluated;
-        result.downgraded += done.downgraded;
-        result.manualEnded += done.manualEnded;
-      }
-      // Everything due was locked by another sweeper, which is doing it: leave it to them.
-      if (progressed === 0) break;
+      const done = await db.transaction((tx) => sweepBatch(tx, clock.now(), kind, batchSize));
+      result.evaluated += done.evaluated;
+      result.downgraded += done.downgraded;
+      result.manualEnded += done.manualEnded;
+      // Nothing due, or everything due is locked by others (another sweeper, or a credit whose
+      // member will be looked at again on the next pass).
+      if (done.members === 0) break;
     }
   }
   return result;
 }
 
-async function sweepBatch(
-  db: Database,
-  now: Date,
-  kind: 'manual' | 'evaluation',
-  programId: string,
-  memberIds: string[],
-) {
-  const program = await getProgram(db, programId);
-  return db.transaction(async (tx) => {
-    const done = { changed: 0, evaluated: 0, downgraded: 0, manualEnded: 0 };
-    const current = await currentTierConfig(tx, programId);
-    const locked = await tx.query<{ member_id: string }>(
-      `select m.member_id from members m join member_tiers t using (program_id, member_id)
-        where m.program_id = $1 and m.member_id = any($2::text[])
-        order by m.member_id for update of m, t skip locked`,
-      [programId, memberIds],
-    );
-    if (!current || locked.length === 0) return done;
-    const { config, version } = current;
-    const rows = await loadMemberTiers(
+async function sweepBatch(tx: Queryable, now: Date, kind: SweepKind, batchSize: number) {
+  const done = { members: 0, evaluated: 0, downgraded: 0, manualEnded: 0 };
+  const rows = await tx.query<MemberTierRow & { program_id: string }>(
+    `select t.program_id, ${MEMBER_TIER_COLUMNS.split(', ')
+      .map((column) => `t.${column}`)
+      .join(', ')}
+       from member_tiers t join members m using (program_id, member_id)
+      where ${DUE[kind]} limit $2
+        for update of m, t skip locked`,
+    [now.toISOString(), batchSize],
+  );
+  done.members = rows.length;
+  for (const [programId, tiers] of byProgram(rows)) {
+    const changed =
+      kind === 'manual'
+        ? await endAssignments(tx, programId, tiers, now)
+        : await evaluate(tx, programId, tiers, now);
+    done.evaluated += changed.evaluated;
+    done.downgraded += changed.downgraded;
+    done.manualEnded += changed.manualEnded;
+  }
+  return done;
+}
+
+async function endAssignments(tx: Queryable, programId: string, rows: MemberTier[], now: Date) {
+  const done = { evaluated: 0, downgraded: 0, manualEnded: 0 };
+  const current = await currentTierConfig(tx, programId);
+  if (!current) return done;
+  const { config, version } = current;
+  const changes: TierChange[] = [];
+  for (const row of rows) {
+    const from = tierByCode(config, row.manualTier ?? row.earnedTier);
+    const to = tierByCode(config, row.earnedTier);
+    changes.push({
+      memberId: row.memberId,
+      kind: 'manual_ended',
+      fromTier: from.code,
+      toTier: to.code,
+      growthInWindow: null,
+      period: null,
+      configVersion: version,
+      reason: tierReasons.manualEnded(from, to),
+      actor: null,
+    });
+    row.manualTier = null;
+    row.manualUntil = null;
+    done.manualEnded++;
+  }
+  await updateMemberTiers(tx, programId, rows, now);
+  await insertTierHistory(tx, programId, changes, now);
+  return done;
+}
+
+/**
+ * Each member is judged on the window that ends at their own evaluation instant; members evaluated
+ * at the same instant (every member, at a period end) share one growth query.
+ */
+async function evaluate(tx: Queryable, programId: string, rows: MemberTier[], now: Date) {
+  const done = { evaluated: 0, downgraded: 0, manualEnded: 0 };
+  const current = await currentTierConfig(tx, programId);
+  if (!current) return done;
+  const { config, version } = current;
+  const { timezone } = await getProgram(tx, programId);
+  const growthOf = new Map<string, number>();
+  for (const group of groupByInstant(rows)) {
+    const at = group[0]!.nextEvaluationAt!;
+    const ids = group.map((row) => row.memberId);
+    for (const [memberId, growth] of await growthInWindow(
       tx,
       programId,
-      locked.map((row) => row.member_id),
-    );
-    const saved: MemberTier[] = [];
-    const changes: TierChange[] = [];
-    const change = (row: MemberTier, fields: Omit<TierChange, 'memberId' | 'configVersion' | 'actor'>) =>
-      changes.push({ memberId: row.memberId, configVersion: version, actor: null, ...fields });
-
-    if (kind === 'manual') {
-      for (const row of rows.values()) {
-        if (!row.manualUntil || row.manualUntil > now || !row.manualTier) continue;
-        const from = tierByCode(config, row.manualTier);
-        const to = tierByCode(config, row.earnedTier);
-        change(row, {
-          kind: 'manual_ended',
-          fromTier: from.code,
-          toTier: to.code,
-          growthInWindow: null,
-          period: null,
-          reason: tierReasons.manualEnded(from, to),
-        });
-        row.manualTier = null;
-        row.manualUntil = null;
-        saved.push(row);
-        done.manualEnded++;
-      }
-    } else {
-      // Each member is judged on the window that ends at their own evaluation instant; members
-      // evaluated at the same instant (every member, at a period end) share one query.
-      const due = [...rows.values()].filter((row) => row.nextEvaluationAt && row.nextEvaluationAt <= now);
-      const growthOf = new Map<string, number>();
-      for (const group of groupByInstant(due)) {
-        const at = group[0]!.nextEvaluationAt!;
-        const start = windowStart(config, at, program.timezone);
-        const ids = group.map((row) => row.memberId);
-        for (const [memberId, growth] of await growthInWindow(tx, programId, ids, start, at)) {
-          growthOf.set(memberId, growth);
-        }
-      }
-      for (const row of due) {
-        const at = row.nextEvaluationAt!;
-        const period = periodKey(at, program.timezone);
-        const growth = growthOf.get(row.memberId) ?? 0;
-        const from = tierByCode(config, row.earnedTier);
-        const decision = evaluateTier(config, row.earnedTier, growth, row.retainedFor === period);
-        change(row, {
-          kind: decision.kind,
-          fromTier: from.code,
-          toTier: decision.tier.code,
-          growthInWindow: growth,
-          period,
-          reason: tierReasons.evaluation(decision.kind, from, decision.tier, growth),
-        });
-        if (decision.tier.code !== row.earnedTier) row.since = at;
-        row.earnedTier = decision.tier.code;
-        row.floorTier = decision.tier.code;
-        row.retainedFor = null;
-        // The first tier has nothing to lose: no more evaluations until the member climbs again.
-        row.nextEvaluationAt =
-          rankOf(config, row.earnedTier) === 0
-            ? null
-            : nextEvaluation(config, row.since, at, program.timezone);
-        saved.push(row);
-        done.evaluated++;
-        if (decision.kind === 'downgrade') done.downgraded++;
-      }
+      ids,
+      windowStart(config, at, timezone),
+      at,
+    )) {
+      growthOf.set(memberId, growth);
     }
-    await saveMemberTiers(tx, programId, saved, now);
-    await insertTierHistory(tx, programId, changes, now);
-    done.changed = saved.length;
-    return done;
-  });
+  }
+  const changes: TierChange[] = [];
+  for (const row of rows) {
+    const at = row.nextEvaluationAt!;
+    const period = periodKey(at, timezone);
+    const growth = growthOf.get(row.memberId) ?? 0;
+    const from = tierByCode(config, row.earnedTier);
+    const decision = evaluateTier(config, row.earnedTier, growth, row.retainedFor === period);
+    changes.push({
+      memberId: row.memberId,
+      kind: decision.kind,
+      fromTier: from.code,
+      toTier: decision.tier.code,
+      growthInWindow: growth,
+      period,
+      configVersion: version,
+      reason: tierReasons.evaluation(decision.kind, from, decision.tier, growth),
+      actor: null,
+    });
+    if (decision.tier.code !== row.earnedTier) row.since = at;
+    row.earnedTier = decision.tier.code;
+    row.floorTier = decision.tier.code;
+    row.retainedFor = null;
+    // The first tier has nothing to lose: no more evaluations until the member climbs again.
+    row.nextEvaluationAt =
+      rankOf(config, row.earnedTier) === 0 ? null : nextEvaluation(config, row.since, at, timezone);
+    done.evaluated++;
+    if (decision.kind === 'downgrade') done.downgraded++;
+  }
+  await updateMemberTiers(tx, programId, rows, now);
+  await insertTierHistory(tx, programId, changes, now);
+  return done;
 }
 
 function groupByInstant(rows: readonly MemberTier[]): MemberTier[][] {
@@ -168,12 +181,12 @@ function groupByInstant(rows: readonly MemberTier[]): MemberTier[][] {
   return [...groups.values()];
 }
 
-function byProgram(rows: readonly { program_id: string; member_id: string }[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
+function byProgram(rows: readonly (MemberTierRow & { program_id: string })[]): Map<string, MemberTier[]> {
+  const groups = new Map<string, MemberTier[]>();
   for (const row of rows) {
     const group = groups.get(row.program_id);
-    if (group) group.push(row.member_id);
-    else groups.set(row.program_id, [row.member_id]);
+    if (group) group.push(toMemberTier(row));
+    else groups.set(row.program_id, [toMemberTier(row)]);
   }
   return groups;
 }

@@ -73,7 +73,7 @@ export interface MemberTier {
   nextEvaluationAt: Date | null;
 }
 
-interface MemberTierRow {
+export interface MemberTierRow {
   member_id: string;
   earned_tier: string;
   since: Date;
@@ -84,33 +84,69 @@ interface MemberTierRow {
   next_evaluation_at: Date | null;
 }
 
+export const MEMBER_TIER_COLUMNS =
+  'member_id, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for, next_evaluation_at';
+
 const date = (value: Date | null) => (value ? new Date(value) : null);
+
+export function toMemberTier(row: MemberTierRow): MemberTier {
+  return {
+    memberId: row.member_id,
+    earnedTier: row.earned_tier,
+    since: new Date(row.since),
+    floorTier: row.floor_tier,
+    manualTier: row.manual_tier,
+    manualUntil: date(row.manual_until),
+    retainedFor: row.retained_for,
+    nextEvaluationAt: date(row.next_evaluation_at),
+  };
+}
 
 export async function loadMemberTiers(
   db: Queryable,
   programId: string,
   memberIds: readonly string[],
 ): Promise<Map<string, MemberTier>> {
-  const tiers = new Map<string, MemberTier>();
-  if (memberIds.length === 0) return tiers;
+  if (memberIds.length === 0) return new Map();
   const rows = await db.query<MemberTierRow>(
-    `select member_id, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for, next_evaluation_at
-       from member_tiers where program_id = $1 and member_id = any($2::text[])`,
+    `select ${MEMBER_TIER_COLUMNS} from member_tiers where program_id = $1 and member_id = any($2::text[])`,
     [programId, memberIds],
   );
-  for (const row of rows) {
-    tiers.set(row.member_id, {
-      memberId: row.member_id,
-      earnedTier: row.earned_tier,
-      since: new Date(row.since),
-      floorTier: row.floor_tier,
-      manualTier: row.manual_tier,
-      manualUntil: date(row.manual_until),
-      retainedFor: row.retained_for,
-      nextEvaluationAt: date(row.next_evaluation_at),
-    });
-  }
-  return tiers;
+  return new Map(rows.map((row) => [row.member_id, toMemberTier(row)]));
+}
+
+/** Writes back rows the caller read (sweeps): an update, cheaper than an upsert. */
+export async function updateMemberTiers(
+  tx: Queryable,
+  programId: string,
+  tiers: readonly MemberTier[],
+  now: Date,
+): Promise<void> {
+  if (tiers.length === 0) return;
+  const column = <T>(get: (tier: MemberTier) => T) => tiers.map(get);
+  const iso = (value: Date | null) => (value ? value.toISOString() : null);
+  await tx.query(
+    `update member_tiers t set earned_tier = u.earned_tier, since = u.since, floor_tier = u.floor_tier,
+            manual_tier = u.manual_tier, manual_until = u.manual_until, retained_for = u.retained_for,
+            next_evaluation_at = u.next_evaluation_at, updated_at = $10
+       from unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[],
+                   $8::text[], $9::timestamptz[])
+            as u (member_id, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for,
+                  next_evaluation_at)
+      where t.program_id = $1 and t.member_id = u.member_id`,
+    [
+      programId,
+      column((t) => t.memberId),
+      column((t) => t.earnedTier),
+      column((t) => t.since.toISOString()),
+      column((t) => t.floorTier),
+      column((t) => t.manualTier),
+      column((t) => iso(t.manualUntil)),
+      column((t) => t.retainedFor),
+      column((t) => iso(t.nextEvaluationAt)),
+      now.toISOString(),
+    ],
+  );
 }
 
 export async function saveMemberTiers(

@@ -84,7 +84,7 @@ export async function ledgerSnapshot(api: TestApi) {
     `select (select count(*)::int from entries) as entries, (select count(*)::int from lots) as lots,
             (select coalesce(sum(available_points + pending_points), 0)::int from members) as points`,
   );
-  return row;
+  return row!;
 }
 
 export async function lotsOf(api: TestApi, memberId: string) {

@@ -9,6 +9,7 @@ import {
 import { bootstrap } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
+import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 
@@ -43,6 +44,7 @@ function startSweeps(
     running = runAllSweeps(db, systemClock)
       .then(async (results) => {
         const tiers = await runTierSweeps(db, systemClock);
+        const birthdays = await runBirthdayBonuses(db, systemClock);
         const before = new Date(systemClock.now().getTime() - retentionDays * 86_400_000);
         await pruneIdempotencyKeys(db, before);
         const done = results
@@ -53,6 +55,7 @@ function startSweeps(
             `tiers: ${tiers.evaluated} evaluated (${tiers.downgraded} down), ${tiers.manualEnded} assignments ended`,
           );
         }
+        if (birthdays > 0) done.push(`birthday gifts: ${birthdays}`);
         if (done.length > 0) log(done.join('; '));
       })
       .catch((error: unknown) => log(`sweep failed, will retry: ${(error as Error).message}`))

@@ -1,0 +1,85 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Database } from '../db/database.ts';
+import { creditBatch } from '../ledger/commands/credit-batch.ts';
+import type { Clock } from '../shared/clock.ts';
+import { currentTierConfig } from './tier-store.ts';
+
+/**
+ * The tier benefit `birthdayBonusPoints`: on a member's birthday (the program's local date; 29
+ * February is celebrated on 28 February in common years) the tier they hold that day credits its
+ * bonus, once a year. Each credit carries the idempotency key `birthday:<member>:<year>`, so a
+ * second pass, a second server or a restart never pays twice; each program is scanned at most once
+ * per local day per process.
+ */
+
+const scanned = new Map<string, string>();
+const BATCH = 1000;
+
+export async function runBirthdayBonuses(db: Database, clock: Clock): Promise<number> {
+  const programs = await db.query<{ id: string; timezone: string }>(
+    `select p.id, p.timezone from programs p
+      where exists (select 1 from tier_configs c where c.program_id = p.id)`,
+  );
+  let credited = 0;
+  for (const program of programs) {
+    const now = clock.now();
+    const today = Temporal.Instant.fromEpochMilliseconds(now.getTime())
+      .toZonedDateTimeISO(program.timezone)
+      .toPlainDate();
+    if (scanned.get(program.id) === today.toString()) continue;
+    credited += await payToday(db, program.id, today, now);
+    scanned.set(program.id, today.toString());
+  }
+  return credited;
+}
+
+async function payToday(
+  db: Database,
+  programId: string,
+  today: Temporal.PlainDate,
+  now: Date,
+): Promise<number> {
+  const current = await currentTierConfig(db, programId);
+  const bonuses = new Map(
+    (current?.config.tiers ?? []).flatMap((tier) =>
+      tier.benefits?.birthdayBonusPoints
+        ? [[tier.code, { tier, points: tier.benefits.birthdayBonusPoints }]]
+        : [],
+    ),
+  );
+  if (!current || bonuses.size === 0) return 0;
+  const first = current.config.tiers[0]!.code;
+  const days = [today.toString().slice(5)];
+  // Born on 29 February: celebrated on the 28th when the year has no 29th.
+  if (today.month === 2 && today.day === 28 && !today.inLeapYear) days.push('02-29');
+  const members = await db.query<{ member_id: string; tier: string | null }>(
+    `select m.member_id,
+            case when t.manual_until > $3 then t.manual_tier else t.earned_tier end as tier
+       from members m left join member_tiers t using (program_id, member_id)
+      where m.program_id = $1 and m.status <> 'blocked' and to_char(m.birthday, 'MM-DD') = any($2::text[])`,
+    [programId, days, now.toISOString()],
+  );
+  const due = members.flatMap((member) => {
+    const bonus = bonuses.get(member.tier ?? first);
+    return bonus ? [{ memberId: member.member_id, ...bonus }] : [];
+  });
+  let credited = 0;
+  for (let start = 0; start < due.length; start += BATCH) {
+    const items = due.slice(start, start + BATCH).map(({ memberId, tier, points }) => ({
+      memberId,
+      points,
+      reason: {
+        zh: `${tier.name['zh-CN']}生日礼:${points} 积分,生日快乐`,
+        en: `${tier.name.en} birthday gift: ${points} points. Happy birthday!`,
+      },
+      idempotency: { key: `birthday:${memberId}:${today.year}`, requestHash: `birthday:${today.year}` },
+    }));
+    const results = await creditBatch(
+      db,
+      { programId, now, source: { kind: 'system', ref: `birthday:${today.toString()}` } },
+      items,
+    );
+    credited += results.filter((result) => result.status === 201 && !result.replayed).length;
+  }
+  return credited;
+}

@@ -8,7 +8,14 @@ import { entryView } from '../ledger/ledger-views.ts';
 import { getMember } from '../members/member-store.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { JifenError } from '../shared/errors.ts';
-import { evaluateTier, periodKey, rankOf, tierByCode, windowStart } from './tier-decisions.ts';
+import {
+  evaluateTier,
+  evaluationWindowStart,
+  periodKey,
+  rankOf,
+  tierByCode,
+  windowStart,
+} from './tier-decisions.ts';
 import { tierReasons } from './tier-reasons.ts';
 import {
   currentTierConfig,
@@ -16,6 +23,7 @@ import {
   insertTierHistory,
   loadMemberTiers,
   type MemberTier,
+  readTierConfig,
   saveMemberTiers,
   type TierConfigVersion,
 } from './tier-store.ts';
@@ -26,8 +34,12 @@ import type { Tier, TierConfig } from './tier-types.ts';
  * keeping a tier with points (用积分保级).
  */
 
-async function configOrThrow(db: Queryable, programId: string): Promise<TierConfigVersion> {
-  const current = await currentTierConfig(db, programId);
+async function configOrThrow(
+  db: Queryable,
+  programId: string,
+  forWriting = false,
+): Promise<TierConfigVersion> {
+  const current = forWriting ? await readTierConfig(db, programId) : await currentTierConfig(db, programId);
   if (!current) throw new JifenError('tiers_not_configured', { detail: 'This program has no tiers yet.' });
   return current;
 }
@@ -67,7 +79,7 @@ export async function memberTierStatus(db: Queryable, programId: string, memberI
   let projected: { tier: ReturnType<typeof tierView>; growthInWindow: number } | null = null;
   if (row.nextEvaluationAt) {
     // What the next evaluation would decide if nothing more were earned before it.
-    const windowThen = windowStart(config, row.nextEvaluationAt, timezone);
+    const windowThen = evaluationWindowStart(config, row.nextEvaluationAt, timezone);
     const counted = (
       await growthInWindow(db, programId, [memberId], windowThen, new Date(now.getTime() + 1))
     ).get(memberId)!;
@@ -114,7 +126,7 @@ export async function assignTier(
   memberId: string,
   input: ManualAssignment,
 ): Promise<CommandResult> {
-  const { config, version } = await configOrThrow(tx, context.programId);
+  const { config, version } = await configOrThrow(tx, context.programId, true);
   const to = config.tiers.find((tier) => tier.code === input.tier);
   if (!to) {
     throw new JifenError('tier_not_found', {

@@ -58,16 +58,29 @@ function toDate(value: Temporal.ZonedDateTime): Date {
   return new Date(value.epochMilliseconds);
 }
 
-/** The start of the qualification window that ends at `end`. */
-export function windowStart(config: TierConfig, end: Date, timezone: string): Date {
-  const local = zoned(end, timezone);
-  if (config.window.kind === 'calendar_year') {
-    // A window ending exactly at New Year (an evaluation) is the year that just ended.
-    const atBoundary = local.equals(local.startOfDay()) && local.month === 1 && local.day === 1;
-    const year = atBoundary ? local.year - 1 : local.year;
-    return toDate(Temporal.PlainDate.from({ year, month: 1, day: 1 }).toZonedDateTime(timezone));
-  }
+/**
+ * The start of the qualification window that contains `at` (upgrades, the member view): the local
+ * calendar year of `at`, or the months before it.
+ */
+export function windowStart(config: TierConfig, at: Date, timezone: string): Date {
+  const local = zoned(at, timezone);
+  if (config.window.kind === 'calendar_year') return startOfYear(local.year, timezone);
   return toDate(local.subtract({ months: config.window.months }));
+}
+
+/**
+ * The start of the window an evaluation at `at` judges: the one that ends at `at` — for a calendar
+ * year evaluated at New Year's midnight, the year that just ended.
+ */
+export function evaluationWindowStart(config: TierConfig, at: Date, timezone: string): Date {
+  if (config.window.kind === 'calendar_year') {
+    return startOfYear(zoned(new Date(at.getTime() - 1), timezone).year, timezone);
+  }
+  return windowStart(config, at, timezone);
+}
+
+function startOfYear(year: number, timezone: string): Date {
+  return toDate(Temporal.PlainDate.from({ year, month: 1, day: 1 }).toZonedDateTime(timezone));
 }
 
 /**

@@ -3,21 +3,22 @@ import { getProgram } from '../programs/program-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
   evaluateTier,
+  evaluationWindowStart,
   nextEvaluation,
   periodKey,
   rankOf,
   tierByCode,
-  windowStart,
 } from './tier-decisions.ts';
 import { tierReasons } from './tier-reasons.ts';
 import {
-  currentTierConfig,
   growthInWindow,
   insertTierHistory,
   MEMBER_TIER_COLUMNS,
   type MemberTier,
   type MemberTierRow,
+  readTierConfig,
   type TierChange,
+  type TierConfigVersion,
   toMemberTier,
   updateMemberTiers,
 } from './tier-store.ts';
@@ -86,7 +87,7 @@ async function sweepBatch(tx: Queryable, now: Date, kind: SweepKind, batchSize: 
 
 async function endAssignments(tx: Queryable, programId: string, rows: MemberTier[], now: Date) {
   const done = { evaluated: 0, downgraded: 0, manualEnded: 0 };
-  const current = await currentTierConfig(tx, programId);
+  const current = await readTierConfig(tx, programId);
   if (!current) return done;
   const { config, version } = current;
   const changes: TierChange[] = [];
@@ -119,9 +120,9 @@ async function endAssignments(tx: Queryable, programId: string, rows: MemberTier
  */
 async function evaluate(tx: Queryable, programId: string, rows: MemberTier[], now: Date) {
   const done = { evaluated: 0, downgraded: 0, manualEnded: 0 };
-  const current = await currentTierConfig(tx, programId);
+  const current = await readTierConfig(tx, programId);
   if (!current) return done;
-  const { config, version } = current;
+  const { config } = current;
   const { timezone } = await getProgram(tx, programId);
   const growthOf = new Map<string, number>();
   for (const group of groupByInstant(rows)) {
@@ -131,43 +132,54 @@ async function evaluate(tx: Queryable, programId: string, rows: MemberTier[], no
       tx,
       programId,
       ids,
-      windowStart(config, at, timezone),
+      evaluationWindowStart(config, at, timezone),
       at,
     )) {
       growthOf.set(memberId, growth);
     }
   }
-  const changes: TierChange[] = [];
-  for (const row of rows) {
-    const at = row.nextEvaluationAt!;
-    const period = periodKey(at, timezone);
-    const growth = growthOf.get(row.memberId) ?? 0;
-    const from = tierByCode(config, row.earnedTier);
-    const decision = evaluateTier(config, row.earnedTier, growth, row.retainedFor === period);
-    changes.push({
-      memberId: row.memberId,
-      kind: decision.kind,
-      fromTier: from.code,
-      toTier: decision.tier.code,
-      growthInWindow: growth,
-      period,
-      configVersion: version,
-      reason: tierReasons.evaluation(decision.kind, from, decision.tier, growth),
-      actor: null,
-    });
-    if (decision.tier.code !== row.earnedTier) row.since = at;
-    row.earnedTier = decision.tier.code;
-    row.floorTier = decision.tier.code;
-    row.retainedFor = null;
-    // The first tier has nothing to lose: no more evaluations until the member climbs again.
-    row.nextEvaluationAt =
-      rankOf(config, row.earnedTier) === 0 ? null : nextEvaluation(config, row.since, at, timezone);
-    done.evaluated++;
-    if (decision.kind === 'downgrade') done.downgraded++;
-  }
+  const changes = rows.map((row) => evaluateMember(current, timezone, row, growthOf.get(row.memberId) ?? 0));
+  done.evaluated = changes.length;
+  done.downgraded = changes.filter((change) => change.kind === 'downgrade').length;
   await updateMemberTiers(tx, programId, rows, now);
   await insertTierHistory(tx, programId, changes, now);
   return done;
+}
+
+/**
+ * One member's evaluation at `row.nextEvaluationAt`, on the growth of the window that ends there:
+ * the history row it writes, with the member's tier row brought up to date (the next evaluation
+ * counts from this one, so anniversaries do not drift).
+ */
+export function evaluateMember(
+  current: TierConfigVersion,
+  timezone: string,
+  row: MemberTier,
+  growth: number,
+): TierChange {
+  const { config, version } = current;
+  const at = row.nextEvaluationAt!;
+  const period = periodKey(at, timezone);
+  const from = tierByCode(config, row.earnedTier);
+  const decision = evaluateTier(config, row.earnedTier, growth, row.retainedFor === period);
+  row.since = at;
+  row.earnedTier = decision.tier.code;
+  row.floorTier = decision.tier.code;
+  row.retainedFor = null;
+  // The first tier has nothing to lose: no more evaluations until the member climbs again.
+  row.nextEvaluationAt =
+    rankOf(config, row.earnedTier) === 0 ? null : nextEvaluation(config, at, at, timezone);
+  return {
+    memberId: row.memberId,
+    kind: decision.kind,
+    fromTier: from.code,
+    toTier: decision.tier.code,
+    growthInWindow: growth,
+    period,
+    configVersion: version,
+    reason: tierReasons.evaluation(decision.kind, from, decision.tier, growth),
+    actor: null,
+  };
 }
 
 function groupByInstant(rows: readonly MemberTier[]): MemberTier[][] {

@@ -22,6 +22,16 @@ export async function currentTierConfig(db: Queryable, programId: string): Promi
     : null;
 }
 
+// Writers of members' tier codes hold this lock shared; a new configuration takes it exclusively,
+// so a tier cannot be removed while a transaction is moving members into it.
+const CONFIG_LOCK = 7_212_016;
+
+/** The configuration in force, read under the shared configuration lock (see CONFIG_LOCK). */
+export async function readTierConfig(tx: Queryable, programId: string): Promise<TierConfigVersion | null> {
+  await tx.query('select pg_advisory_xact_lock_shared($1, hashtext($2))', [CONFIG_LOCK, programId]);
+  return currentTierConfig(tx, programId);
+}
+
 /**
  * A new configuration version. Members' tiers and their history stay as they are; a tier some
  * member holds cannot disappear (rename it instead: codes are stable, names are not).
@@ -39,10 +49,13 @@ export async function putTierConfig(
       extensions: { errors },
     });
   }
+  // Versions are numbered in order, and no upgrade into a tier being removed is in flight.
+  await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [CONFIG_LOCK, programId]);
   const codes = config.tiers.map((tier) => tier.code);
   const inUse = await tx.query<{ code: string; members: string }>(
     `select code, count(*)::int8 as members from (
        select earned_tier as code from member_tiers where program_id = $1
+       union all select floor_tier from member_tiers where program_id = $1
        union all select manual_tier from member_tiers where program_id = $1 and manual_tier is not null
      ) held where not (code = any($2::text[])) group by code`,
     [programId, codes],

@@ -98,7 +98,7 @@ export function checkTierConfig(config: TierConfig, at = 'body'): FieldError[] {
       });
     }
     const multiplier = tier.benefits?.earnMultiplier;
-    if (multiplier !== undefined && Math.round(multiplier * 100) !== multiplier * 100) {
+    if (multiplier !== undefined && Math.abs(multiplier * 100 - Math.round(multiplier * 100)) > 1e-9) {
       errors.push({
         field: `${place}/benefits/earnMultiplier`,
         message: 'has at most 2 decimals (e.g. 1.25)',

@@ -1,23 +1,34 @@
 import type { Queryable } from '../db/database.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { nextEvaluation, qualifiedTier, rankOf, tierByCode, windowStart } from './tier-decisions.ts';
+import {
+  evaluationWindowStart,
+  nextEvaluation,
+  qualifiedTier,
+  rankOf,
+  tierByCode,
+  windowStart,
+} from './tier-decisions.ts';
+import { evaluateMember } from './tier-evaluation.ts';
 import { tierReasons } from './tier-reasons.ts';
 import {
-  currentTierConfig,
   growthInWindow,
   insertTierHistory,
   loadMemberTiers,
   type MemberTier,
+  readTierConfig,
   saveMemberTiers,
   type TierChange,
+  type TierConfigVersion,
 } from './tier-store.ts';
 
 /**
  * Upgrades in the same transaction as the growth that earns them (SPEC §3.3): after a command has
- * decided, for every member whose growth it changed, the growth in the window (the journal plus the
- * draft) is compared with the tiers; reaching a higher tier's entry upgrades at once. A refund that
- * drops growth below the tier undoes an upgrade only where the program says so, and never below the
- * tier kept at the last evaluation. Runs under the members' locks, before the draft is written.
+ * decided, for every member whose growth it changed, the growth in the current window (the journal
+ * plus the draft) is compared with the tiers; reaching a higher tier's entry upgrades at once. An
+ * evaluation already due for the member (the sweep has not reached it yet) is done first, on its own
+ * window, so growth earned after it never changes what it decides. A refund that drops growth below
+ * the tier undoes an upgrade only where the program says so, and never below the tier kept at the
+ * last evaluation. Runs under the members' locks, before the draft is written.
  */
 export async function applyTierChanges(tx: Queryable, programId: string, draft: LedgerDraft): Promise<void> {
   const deltas = new Map<string, number>();
@@ -26,21 +37,29 @@ export async function applyTierChanges(tx: Queryable, programId: string, draft: 
       deltas.set(entry.memberId, (deltas.get(entry.memberId) ?? 0) + entry.delta.growth);
   }
   if (deltas.size === 0) return;
-  const current = await currentTierConfig(tx, programId);
+  const current = await readTierConfig(tx, programId);
   if (!current) return;
   const { config, version } = current;
   const now = draft.now;
   const { timezone } = draft.settings;
   const memberIds = [...deltas.keys()];
   const rows = await loadMemberTiers(tx, programId, memberIds);
+  const changes: TierChange[] = await catchUpEvaluations(
+    tx,
+    programId,
+    current,
+    timezone,
+    [...rows.values()],
+    now,
+  );
   const start = windowStart(config, now, timezone);
   const earned = await growthInWindow(tx, programId, memberIds, start, new Date(now.getTime() + 1));
   const first = config.tiers[0]!.code;
-  const saved: MemberTier[] = [];
-  const changes: TierChange[] = [];
+  const saved = new Set<MemberTier>(changes.map((change) => rows.get(change.memberId)!));
   for (const memberId of memberIds) {
+    const delta = deltas.get(memberId) ?? 0;
     // The draft's entries are not in the journal yet.
-    const inWindow = (earned.get(memberId) ?? 0) + (deltas.get(memberId) ?? 0);
+    const inWindow = (earned.get(memberId) ?? 0) + delta;
     const row: MemberTier = rows.get(memberId) ?? {
       memberId,
       earnedTier: first,
@@ -72,20 +91,43 @@ export async function applyTierChanges(tx: Queryable, programId: string, draft: 
       row.earnedTier = qualified.code;
       row.since = now;
       row.nextEvaluationAt ??= nextEvaluation(config, now, now, timezone);
-      saved.push(row);
+      saved.add(row);
     } else if (
-      (deltas.get(memberId) ?? 0) < 0 &&
+      delta < 0 &&
       config.refundsCanDowngrade &&
       toRank < fromRank &&
-      fromRank > rankOf(config, row.floorTier)
+      fromRank > rankOf(config, row.floorTier) &&
+      // Only the refund's own growth may undo the tier: growth was above its entry just before.
+      inWindow - delta >= from.entryGrowth
     ) {
       const to = config.tiers[Math.max(toRank, rankOf(config, row.floorTier))]!;
       change('refund_downgrade', to.code, tierReasons.refundDowngrade(from, to, inWindow));
       row.earnedTier = to.code;
       if (rankOf(config, to.code) === 0 && row.manualTier === null) row.nextEvaluationAt = null;
-      saved.push(row);
+      saved.add(row);
     }
   }
-  await saveMemberTiers(tx, programId, saved, now);
+  await saveMemberTiers(tx, programId, [...saved], now);
   await insertTierHistory(tx, programId, changes, now);
+}
+
+/** Evaluations already due for these members, done now in order (a member may have missed several). */
+async function catchUpEvaluations(
+  tx: Queryable,
+  programId: string,
+  current: TierConfigVersion,
+  timezone: string,
+  rows: MemberTier[],
+  now: Date,
+): Promise<TierChange[]> {
+  const changes: TierChange[] = [];
+  for (const row of rows) {
+    while (row.nextEvaluationAt && row.nextEvaluationAt <= now) {
+      const at = row.nextEvaluationAt;
+      const from = evaluationWindowStart(current.config, at, timezone);
+      const growth = (await growthInWindow(tx, programId, [row.memberId], from, at)).get(row.memberId) ?? 0;
+      changes.push(evaluateMember(current, timezone, row, growth));
+    }
+  }
+  return changes;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runTierSweeps } from '../../src/tiers/tier-evaluation.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { grow, name, TIERS, tierOf } from './tier-kit.ts';
@@ -221,5 +222,26 @@ describe.each(ENGINES)('tier configuration (%s)', (engine) => {
     const put = await program.call('PUT', '/v1/tiers', { ...TIERS, ...config });
     expect(put.status, JSON.stringify(put.body)).toBe(201);
     expect((await program.call('GET', '/v1/tiers')).body.config).toMatchObject(config);
+  });
+
+  test('a version that lowers a threshold upgrades at the next evaluation, recorded under that version', async () => {
+    const program = await programWith(api);
+    await join(program, 'low');
+    await grow(program, 'low', 4000);
+    const lower = withTier(2, { entryGrowth: 3000, retainGrowth: 2500 });
+    expect((await program.call('PUT', '/v1/tiers', { ...TIERS, tiers: lower })).body.version).toBe(2);
+    // Nothing re-evaluates members when the configuration changes...
+    expect(await tierOf(program, 'low')).toMatchObject({
+      tier: { code: 'silver' },
+      projectedTier: { tier: { code: 'gold' } },
+    });
+    // ...the evaluation does, under the version in force.
+    api.clock.set('2027-01-01T00:00:00Z');
+    await runTierSweeps(api.db, api.clock);
+    const rows = await historyOf(program, 'low');
+    expect(rows.map((row) => [row.kind, row.fromTier, row.toTier, row.configVersion])).toEqual([
+      ['upgrade', 'normal', 'silver', 1],
+      ['upgrade', 'silver', 'gold', 2],
+    ]);
   });
 });

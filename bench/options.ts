@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Distribution } from './workload.ts';
 
-export type Scenario = 'all' | 'http' | 'batch' | 'baseline' | 'events' | 'tiers';
+export type Scenario = 'all' | 'http' | 'batch' | 'baseline' | 'events' | 'events-batch' | 'tiers';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -38,8 +38,9 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|tiers  what to run (default all; events = intake,
-                                       rule evaluation and back-test; tiers = the evaluation sweep)
+  --scenario all|http|batch|baseline|events|events-batch|tiers  what to run (default all; events =
+                                       intake, rule evaluation and back-test; events-batch = batched
+                                       intake on PostgreSQL alone; tiers = the evaluation sweep)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
@@ -133,7 +134,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
   return {
     scenario: choice(
       str('scenario'),
-      ['all', 'http', 'batch', 'baseline', 'events', 'tiers'] as const,
+      ['all', 'http', 'batch', 'baseline', 'events', 'events-batch', 'tiers'] as const,
       'scenario',
       'all',
     ),

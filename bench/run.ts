@@ -32,7 +32,9 @@ function plan(options: BenchOptions): Step[] {
   // Baselines first, so a figure's ratio is known as soon as it is measured.
   const perOp = wants('baseline') || (options.baseline && (wants('http') || wants('events')));
   const unnest =
-    wants('baseline') || (options.baseline && (wants('batch') || wants('events') || wants('tiers')));
+    wants('baseline') ||
+    (options.baseline &&
+      (wants('batch') || wants('events') || wants('tiers') || options.scenario === 'events-batch'));
   if (perOp) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
   if (unnest) steps.push({ label: 'd-unnest', needsPostgres: true, run: runBaselineUnnest });
   for (const engine of engines) {
@@ -49,6 +51,14 @@ function plan(options: BenchOptions): Step[] {
         needsPostgres: pgNeeded,
         run: (c) => runHttp(c, engine),
       });
+  }
+  if (options.scenario === 'events-batch') {
+    // The intake benchmark alone, e.g. with --ops 1000000 for the million-event replay.
+    steps.push({
+      label: 'events-batch',
+      needsPostgres: true,
+      run: (c) => runEventIntake(c, { id: 'events-batch', engine: 'postgres', batched: true }),
+    });
   }
   if (wants('events')) {
     if (engines.includes('postgres')) {

@@ -43,8 +43,15 @@ function startSweeps(
   const tick = () => {
     running = runAllSweeps(db, systemClock)
       .then(async (results) => {
-        const tiers = await runTierSweeps(db, systemClock);
-        const birthdays = await runBirthdayBonuses(db, systemClock);
+        // Each kind of work on its own: one failing must not hold up the others.
+        const tiers = await runTierSweeps(db, systemClock).catch((error: unknown) => {
+          log(`tier sweep failed, will retry: ${(error as Error).message}`);
+          return { evaluated: 0, downgraded: 0, manualEnded: 0 };
+        });
+        const birthdays = await runBirthdayBonuses(db, systemClock).catch((error: unknown) => {
+          log(`birthday gifts failed, will retry: ${(error as Error).message}`);
+          return 0;
+        });
         const before = new Date(systemClock.now().getTime() - retentionDays * 86_400_000);
         await pruneIdempotencyKeys(db, before);
         const done = results

@@ -13,8 +13,7 @@ import { ruleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { tierBenefitRules } from '../tiers/tier-benefit-rules.ts';
-import { currentTierConfig } from '../tiers/tier-store.ts';
-import { applyTierChanges } from '../tiers/tier-upgrades.ts';
+import { applyTierChanges, catchUpDueTiers } from '../tiers/tier-upgrades.ts';
 import { applyPlan, type EventContext, type PlannedEvent, planEvent } from './decide-event.ts';
 import { checkEventAttributes, type EventInput, orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
@@ -228,7 +227,7 @@ async function decideFresh(
     fresh = fresh.filter(({ event }) => !late.has(event.id));
   }
   const known = new Set(state?.accounts.map((account) => account.memberId));
-  const tiers = await currentTierConfig(tx, context.programId);
+  const tiers = await catchUpDueTiers(tx, context.programId, [...known], context.now, program.timezone);
   const members = await loadMemberFacts(
     tx,
     context.programId,
@@ -331,7 +330,7 @@ async function decideFresh(
       unused,
     ]);
   }
-  await applyTierChanges(tx, context.programId, draft);
+  await applyTierChanges(tx, context.programId, draft, tiers);
   await persistDraft(tx, context.programId, draft);
   await insertEvents(tx, context, rows);
   const touchedOrders = new Set(

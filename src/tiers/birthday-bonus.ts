@@ -7,7 +7,7 @@ import { currentTierConfig } from './tier-store.ts';
 /**
  * The tier benefit `birthdayBonusPoints`: on a member's birthday (the program's local date; 29
  * February is celebrated on 28 February in common years) the tier they hold that day credits its
- * bonus, once a year. Each credit carries the idempotency key `birthday:<member>:<year>`, so a
+ * bonus, once a year. Each credit carries the idempotency key `jifen:birthday:<member>:<year>`, so a
  * second pass, a second server or a restart never pays twice; each program is scanned at most once
  * per local day per process.
  */
@@ -72,7 +72,7 @@ async function payToday(
         zh: `${tier.name['zh-CN']}生日礼:${points} 积分,生日快乐`,
         en: `${tier.name.en} birthday gift: ${points} points. Happy birthday!`,
       },
-      idempotency: { key: `birthday:${memberId}:${today.year}`, requestHash: `birthday:${today.year}` },
+      idempotency: { key: `jifen:birthday:${memberId}:${today.year}`, requestHash: `birthday:${today.year}` },
     }));
     const results = await creditBatch(
       db,

@@ -113,6 +113,9 @@ export async function memberTierStatus(db: Queryable, programId: string, memberI
   };
 }
 
+/** A manual tier is never a silent permanent floor: it ends within this many years. */
+const MAX_ASSIGNMENT_YEARS = 5;
+
 export interface ManualAssignment {
   tier: string;
   until: Date;
@@ -126,6 +129,8 @@ export async function assignTier(
   memberId: string,
   input: ManualAssignment,
 ): Promise<CommandResult> {
+  // Members first, then the configuration lock: the order credits take them in.
+  await loadForUpdate(tx, { programId: context.programId, memberIds: [memberId] });
   const { config, version } = await configOrThrow(tx, context.programId, true);
   const to = config.tiers.find((tier) => tier.code === input.tier);
   if (!to) {
@@ -134,13 +139,14 @@ export async function assignTier(
       extensions: { tier: input.tier },
     });
   }
-  if (!(input.until > context.now)) {
+  const latest = context.now.getTime() + MAX_ASSIGNMENT_YEARS * 366 * 86_400_000;
+  if (!(input.until > context.now) || input.until.getTime() > latest) {
+    const message = `must be in the future, at most ${MAX_ASSIGNMENT_YEARS} years ahead`;
     throw new JifenError('validation_failed', {
-      detail: 'body/until must be in the future',
-      extensions: { errors: [{ field: 'body/until', message: 'must be in the future' }] },
+      detail: `body/until ${message}`,
+      extensions: { errors: [{ field: 'body/until', message }] },
     });
   }
-  await loadForUpdate(tx, { programId: context.programId, memberIds: [memberId] });
   const row =
     (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId) ??
     blankRow(memberId, config, context.now);
@@ -183,6 +189,12 @@ export async function retainTierWithPoints(
   const row = (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId);
   const tier = tierByCode(config, row?.earnedTier ?? config.tiers[0]!.code);
   const cost = tier.benefits?.retainWithPoints;
+  if (row?.nextEvaluationAt && row.nextEvaluationAt <= context.now) {
+    throw new JifenError('tier_retention_unavailable', {
+      detail: `The evaluation of ${row.nextEvaluationAt.toISOString()} has fallen due: it is too late to keep the tier for it.`,
+      extensions: { tier: tier.code },
+    });
+  }
   if (!row?.nextEvaluationAt || !cost) {
     throw new JifenError('tier_retention_unavailable', {
       detail: `${tier.name.en} cannot be kept with points${row?.nextEvaluationAt ? '' : ': the member has no evaluation ahead'}.`,

@@ -26,10 +26,18 @@ export async function currentTierConfig(db: Queryable, programId: string): Promi
 // so a tier cannot be removed while a transaction is moving members into it.
 const CONFIG_LOCK = 7_212_016;
 
-/** The configuration in force, read under the shared configuration lock (see CONFIG_LOCK). */
+/**
+ * The configuration in force, read under the shared configuration lock (see CONFIG_LOCK). A program
+ * without tiers costs one statement (the lock and the check together); with tiers, the
+ * configuration is read by a second statement, whose snapshot is taken after the lock was granted.
+ */
 export async function readTierConfig(tx: Queryable, programId: string): Promise<TierConfigVersion | null> {
-  await tx.query('select pg_advisory_xact_lock_shared($1, hashtext($2))', [CONFIG_LOCK, programId]);
-  return currentTierConfig(tx, programId);
+  const [row] = await tx.query<{ configured: boolean }>(
+    `select pg_advisory_xact_lock_shared($1, hashtext($2)) is not null
+            and exists (select 1 from tier_configs where program_id = $2) as configured`,
+    [CONFIG_LOCK, programId],
+  );
+  return row?.configured ? currentTierConfig(tx, programId) : null;
 }
 
 /**

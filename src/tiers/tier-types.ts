@@ -30,9 +30,9 @@ export const TierDefinition = Type.Object(
     }),
     name: TierName,
     /** Growth earned inside the window that reaches the tier (the first tier's is 0). */
-    entryGrowth: Type.Integer({ minimum: 0 }),
+    entryGrowth: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
     /** Growth inside the window that keeps the tier at evaluation (at most entryGrowth). */
-    retainGrowth: Type.Integer({ minimum: 0 }),
+    retainGrowth: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
     benefits: Type.Optional(TierBenefits),
   },
   { additionalProperties: false },

@@ -30,14 +30,20 @@ import {
  * the tier undoes an upgrade only where the program says so, and never below the tier kept at the
  * last evaluation. Runs under the members' locks, before the draft is written.
  */
-export async function applyTierChanges(tx: Queryable, programId: string, draft: LedgerDraft): Promise<void> {
+export async function applyTierChanges(
+  tx: Queryable,
+  programId: string,
+  draft: LedgerDraft,
+  /** The configuration the caller already read under the lock, if it did. */
+  preloaded?: TierConfigVersion | null,
+): Promise<void> {
   const deltas = new Map<string, number>();
   for (const entry of draft.entries) {
     if (entry.delta.growth !== 0)
       deltas.set(entry.memberId, (deltas.get(entry.memberId) ?? 0) + entry.delta.growth);
   }
   if (deltas.size === 0) return;
-  const current = await readTierConfig(tx, programId);
+  const current = preloaded === undefined ? await readTierConfig(tx, programId) : preloaded;
   if (!current) return;
   const { config, version } = current;
   const now = draft.now;
@@ -90,6 +96,8 @@ export async function applyTierChanges(tx: Queryable, programId: string, draft: 
       change('upgrade', qualified.code, tierReasons.upgrade(qualified, inWindow));
       row.earnedTier = qualified.code;
       row.since = now;
+      // Points paid to keep the old tier do not keep this one.
+      row.retainedFor = null;
       row.nextEvaluationAt ??= nextEvaluation(config, now, now, timezone);
       saved.add(row);
     } else if (
@@ -103,12 +111,37 @@ export async function applyTierChanges(tx: Queryable, programId: string, draft: 
       const to = config.tiers[Math.max(toRank, rankOf(config, row.floorTier))]!;
       change('refund_downgrade', to.code, tierReasons.refundDowngrade(from, to, inWindow));
       row.earnedTier = to.code;
+      row.retainedFor = null;
       if (rankOf(config, to.code) === 0 && row.manualTier === null) row.nextEvaluationAt = null;
       saved.add(row);
     }
   }
   await saveMemberTiers(tx, programId, [...saved], now);
   await insertTierHistory(tx, programId, changes, now);
+}
+
+/**
+ * Before an event batch judges its members: evaluations already due for them are done first, so
+ * rules and tier multipliers see the tier the member holds now. Returns the configuration, read
+ * under the shared lock, for the rest of the transaction.
+ */
+export async function catchUpDueTiers(
+  tx: Queryable,
+  programId: string,
+  memberIds: readonly string[],
+  now: Date,
+  timezone: string,
+): Promise<TierConfigVersion | null> {
+  const current = await readTierConfig(tx, programId);
+  if (!current || memberIds.length === 0) return current;
+  const overdue = [...(await loadMemberTiers(tx, programId, memberIds)).values()].filter(
+    (row) => row.nextEvaluationAt && row.nextEvaluationAt <= now,
+  );
+  if (overdue.length === 0) return current;
+  const changes = await catchUpEvaluations(tx, programId, current, timezone, overdue, now);
+  await saveMemberTiers(tx, programId, overdue, now);
+  await insertTierHistory(tx, programId, changes, now);
+  return current;
 }
 
 /** Evaluations already due for these members, done now in order (a member may have missed several). */

@@ -57,4 +57,5 @@ create unique index tier_history_one_evaluation on tier_history (program_id, mem
   where period is not null;
 
 -- Growth in a window, per member, without reading the member's whole journal.
-create index entries_growth_by_member on entries (program_id, member_id, created_at) where growth_delta <> 0;
+create index entries_growth_by_member on entries (program_id, member_id, created_at) include (growth_delta)
+  where growth_delta <> 0;

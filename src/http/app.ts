@@ -21,6 +21,7 @@ import { keyRoutes } from './routes/key-routes.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
 import { programRoutes } from './routes/program-routes.ts';
+import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
 
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   ruleRoutes(app, deps);
   eventRoutes(app, deps);
   tierRoutes(app, deps);
+  rewardRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

@@ -12,6 +12,8 @@ export const SCOPES = [
   'rules:write',
   'events:read',
   'events:write',
+  'rewards:read',
+  'rewards:write',
   'keys:manage',
   'program:manage',
 ] as const;

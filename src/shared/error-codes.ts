@@ -144,6 +144,50 @@ export const ERROR_CODES = {
     title: "No such tier in the program's configuration",
     action: 'Use a tier `code` from GET /v1/tiers.',
   },
+  reward_not_found: {
+    status: 404,
+    title: 'No such reward in this program',
+    action: 'List rewards with GET /v1/rewards to find the id (it starts with `rwd_`).',
+  },
+  redemption_not_found: {
+    status: 404,
+    title: 'No such redemption in this program',
+    action:
+      "Check the id (it starts with `rdm_`); list a member's with GET /v1/members/{memberId}/redemptions.",
+  },
+  reward_state: {
+    status: 409,
+    title: "The reward's status does not allow this change",
+    action:
+      'Draft → live or retired; live ↔ paused; any → retired. A retired reward cannot come back: create a new one.',
+  },
+  reward_unavailable: {
+    status: 409,
+    title: 'The reward cannot be redeemed now',
+    action:
+      'Read `why` (not_live or outside_window) and `message`; GET /v1/rewards?memberId= shows what can be redeemed now.',
+  },
+  out_of_stock: {
+    status: 409,
+    title: 'The reward does not have enough stock left',
+    action: 'Check `stock` (units left); ask for fewer, or wait for an operator to add stock.',
+  },
+  redemption_limit_reached: {
+    status: 422,
+    title: "The member reached the reward's redemption limit for a period",
+    action: 'Read `period`, `limit` and `used`; the limit resets with the period in the program timezone.',
+  },
+  tier_not_eligible: {
+    status: 422,
+    title: "The member's tier may not redeem this reward",
+    action: 'Read `eligibleTiers` and `memberTier`; the reward is for members of those tiers only.',
+  },
+  redemption_state: {
+    status: 409,
+    title: "The redemption's status does not allow this step",
+    action:
+      'Read `redemptionStatus`: awaiting_shipment → shipped → delivered; cancel before shipment (goods) or any time before it is cancelled (coupons, vouchers, privileges).',
+  },
   payload_too_large: {
     status: 413,
     title: 'The request body is too large',

@@ -1,0 +1,279 @@
+import { Type } from '@sinclair/typebox';
+import { redeemReward } from '../../rewards/redeem-reward.ts';
+import { cancelRedemption, deliverRedemption, shipRedemption } from '../../rewards/redemption-lifecycle.ts';
+import {
+  getRedemption,
+  listRedemptions,
+  type RedemptionFilter,
+  redemptionViews,
+} from '../../rewards/redemption-store.ts';
+import {
+  RedeemBody,
+  RedemptionStatusName,
+  RedemptionView,
+  RewardView,
+} from '../../rewards/reward-api-schemas.ts';
+import { createReward, patchReward, rewardView } from '../../rewards/reward-catalogue.ts';
+import { listRewardsFor } from '../../rewards/reward-listing.ts';
+import { getReward } from '../../rewards/reward-store.ts';
+import {
+  RewardCreateSchema,
+  RewardPatchSchema,
+  RewardStatusName,
+  RewardTypeName,
+} from '../../rewards/reward-types.ts';
+import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+});
+const RewardParams = Type.Object({ rewardId: Type.String({ minLength: 1, maxLength: 64 }) });
+const RedemptionParams = Type.Object({ redemptionId: Type.String({ minLength: 1, maxLength: 64 }) });
+const write = { config: { scope: 'rewards:write' as const } };
+const read = { config: { scope: 'rewards:read' as const } };
+
+/** Rewards (SPEC §3.4): the catalogue, redemption orders and their lifecycle. */
+export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
+  app.post(
+    '/v1/rewards',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Add a reward to the catalogue (as a draft)',
+        body: RewardCreateSchema,
+        response: { 201: RewardView, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { programId } = principalOf(request);
+      const reward = await deps.db.transaction((tx) =>
+        createReward(tx, programId, request.body, deps.clock.now()),
+      );
+      reply.code(201);
+      return rewardView(reward);
+    },
+  );
+
+  app.get(
+    '/v1/rewards',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: 'The catalogue; with memberId, whether that member can redeem each reward now and why not',
+        querystring: Type.Object({
+          ...PageQuery.properties,
+          status: Type.Optional(RewardStatusName),
+          type: Type.Optional(RewardTypeName),
+          memberId: Type.Optional(MemberId),
+        }),
+        response: { 200: pageOf(RewardView), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit = 50, cursor, ...filter } = request.query;
+      return listRewardsFor(
+        deps.db,
+        principalOf(request).programId,
+        { ...filter, limit, after: cursor },
+        deps.clock.now(),
+      );
+    },
+  );
+
+  app.get(
+    '/v1/rewards/:rewardId',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: 'One reward',
+        params: RewardParams,
+        response: { 200: RewardView, ...problemResponses },
+      },
+    },
+    async (request) =>
+      rewardView(await getReward(deps.db, principalOf(request).programId, request.params.rewardId)),
+  );
+
+  app.patch(
+    '/v1/rewards/:rewardId',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Edit a reward, or move its status (draft → live ↔ paused → retired; retired is final)',
+        params: RewardParams,
+        body: RewardPatchSchema,
+        response: { 200: RewardView, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { programId } = principalOf(request);
+      const reward = await deps.db.transaction((tx) =>
+        patchReward(tx, programId, request.params.rewardId, request.body, deps.clock.now()),
+      );
+      return rewardView(reward);
+    },
+  );
+
+  app.post(
+    '/v1/redemptions',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Redeem a reward with points (goods need a shipping address)',
+        headers: IdempotencyHeaders,
+        body: RedeemBody,
+        response: { 201: RedemptionView, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) =>
+        redeemReward(tx, context, { ...request.body, quantity: request.body.quantity ?? 1 }),
+      ),
+  );
+
+  const ShipBody = Type.Object(
+    {
+      carrier: Type.String({ minLength: 1, maxLength: 100 }),
+      trackingNumber: Type.String({ minLength: 1, maxLength: 100 }),
+    },
+    { additionalProperties: false },
+  );
+
+  app.post(
+    '/v1/redemptions/:redemptionId/ship',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Record the shipment of goods (awaiting_shipment → shipped)',
+        params: RedemptionParams,
+        headers: IdempotencyHeaders,
+        body: ShipBody,
+        response: { 200: RedemptionView, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) =>
+        shipRedemption(tx, context, request.params.redemptionId, request.body),
+      ),
+  );
+
+  app.post(
+    '/v1/redemptions/:redemptionId/deliver',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Record that shipped goods were delivered (shipped → delivered)',
+        params: RedemptionParams,
+        headers: IdempotencyHeaders,
+        response: { 200: RedemptionView, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) => deliverRedemption(tx, context, request.params.redemptionId)),
+  );
+
+  const CancelBody = Type.Optional(
+    Type.Object(
+      { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+      { additionalProperties: false },
+    ),
+  );
+  app.post(
+    '/v1/redemptions/:redemptionId/cancel',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Cancel: points back to their lots, stock and limits back, coupon codes voided',
+        params: RedemptionParams,
+        headers: IdempotencyHeaders,
+        body: CancelBody,
+        response: { 200: RedemptionView, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) =>
+        cancelRedemption(tx, context, request.params.redemptionId, request.body?.reason ?? null),
+      ),
+  );
+
+  app.get(
+    '/v1/redemptions/:redemptionId',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: 'One redemption',
+        params: RedemptionParams,
+        response: { 200: RedemptionView, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { programId } = principalOf(request);
+      const redemption = await getRedemption(deps.db, programId, request.params.redemptionId);
+      return (await redemptionViews(deps.db, programId, [redemption]))[0]!;
+    },
+  );
+
+  const listed = async (programId: string, filter: RedemptionFilter) => {
+    const redemptions = await listRedemptions(deps.db, programId, filter);
+    const nextCursor = redemptions.length === filter.limit ? (redemptions.at(-1)?.id ?? null) : null;
+    return { data: await redemptionViews(deps.db, programId, redemptions), nextCursor };
+  };
+  const RedemptionQuery = Type.Object({
+    ...PageQuery.properties,
+    status: Type.Optional(RedemptionStatusName),
+  });
+
+  app.get(
+    '/v1/redemptions',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Redemptions, newest first, by status and reward (for operators)',
+        querystring: Type.Object({
+          ...RedemptionQuery.properties,
+          rewardId: Type.Optional(Type.String({ maxLength: 64 })),
+        }),
+        response: { 200: pageOf(RedemptionView), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit = 50, cursor, ...filter } = request.query;
+      return listed(principalOf(request).programId, { ...filter, limit, before: cursor });
+    },
+  );
+
+  app.get(
+    '/v1/members/:memberId/redemptions',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: "A member's redemptions, newest first",
+        params: Type.Object({ memberId: MemberId }),
+        querystring: RedemptionQuery,
+        response: { 200: pageOf(RedemptionView), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit = 50, cursor, status } = request.query;
+      return listed(principalOf(request).programId, {
+        memberId: request.params.memberId,
+        status,
+        limit,
+        before: cursor,
+      });
+    },
+  );
+}

@@ -1,0 +1,138 @@
+import type { Queryable } from '../db/database.ts';
+import type { Periods } from '../events/rule-usage.ts';
+import type { CommandResult } from '../idempotency/run-command.ts';
+import type { CommandContext } from '../ledger/commands/command-context.ts';
+import { decideDebit } from '../ledger/commands/debit.ts';
+import { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { loadForUpdate } from '../ledger/ledger-store.ts';
+import type { Entry } from '../ledger/ledger-types.ts';
+import { entryView } from '../ledger/ledger-views.ts';
+import { JifenError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { issueCouponCodes } from './coupon-codes.ts';
+import { redeemerFactsUnderLock } from './redeemer-facts.ts';
+import { redemptionReasons } from './redemption-reasons.ts';
+import {
+  insertRedemption,
+  type Redemption,
+  redemptionView,
+  type ShippingAddress,
+} from './redemption-store.ts';
+import { blockError, findRedemptionBlock, type RedeemerFacts } from './reward-availability.ts';
+import { getReward, takeStock } from './reward-store.ts';
+import type { Reward } from './reward-types.ts';
+import { countRewardUsage, periodKeys, redemptionPeriods } from './reward-usage.ts';
+
+export interface RedeemInput {
+  memberId: string;
+  rewardId: string;
+  quantity: number;
+  shippingAddress?: ShippingAddress | undefined;
+}
+
+/**
+ * Decide: may this member redeem `quantity` of the reward now? If so, spend the points (earliest
+ * expiring lots first) and describe the order. Pure over the draft, the locked reward and the facts.
+ */
+export function decideRedemption(
+  draft: LedgerDraft,
+  reward: Reward,
+  input: RedeemInput,
+  facts: Omit<RedeemerFacts, 'status' | 'spendablePoints'>,
+  periods: Periods,
+  context: CommandContext,
+): { redemption: Redemption; entry: Entry } {
+  const account = draft.account(input.memberId);
+  const redeemer = {
+    ...facts,
+    status: account.status,
+    spendablePoints: draft.spendablePoints(input.memberId),
+  };
+  const block = findRedemptionBlock(reward, redeemer, input.quantity, context.now, periods);
+  if (block) throw blockError(block);
+  const redemptionId = newId('rdm', context.now.getTime());
+  const pointsTotal = reward.pricePoints * input.quantity;
+  const apiKeyId = context.source.apiKeyId;
+  const entry = decideDebit(
+    draft,
+    {
+      memberId: input.memberId,
+      points: pointsTotal,
+      reason: redemptionReasons.redeemed(reward.name, input.quantity),
+    },
+    {
+      ...context,
+      source: { kind: 'redemption', redemptionId, rewardId: reward.id, ...(apiKeyId ? { apiKeyId } : {}) },
+    },
+  );
+  const redemption: Redemption = {
+    id: redemptionId,
+    memberId: input.memberId,
+    rewardId: reward.id,
+    rewardType: reward.type,
+    rewardName: reward.name,
+    quantity: input.quantity,
+    pointsPerUnit: reward.pricePoints,
+    pointsTotal,
+    status: reward.type === 'goods' ? 'awaiting_shipment' : 'fulfilled',
+    spendEntryId: entry.id,
+    cancelEntryId: null,
+    usagePeriods: periodKeys(periods),
+    details: reward.details,
+    shippingAddress: reward.type === 'goods' ? (input.shippingAddress ?? null) : null,
+    shipment: null,
+    cancelReason: null,
+    createdAt: context.now,
+    updatedAt: context.now,
+    shippedAt: null,
+    deliveredAt: null,
+    cancelledAt: null,
+  };
+  return { redemption, entry };
+}
+
+/**
+ * `POST /v1/redemptions`, in one transaction. Lock order: the member (with its lots), then the
+ * reward row, so redemptions of one reward queue on its row and never oversell; the member lock
+ * also serialises the member's usage rows and balance.
+ */
+export async function redeemReward(
+  tx: Queryable,
+  context: CommandContext,
+  input: RedeemInput,
+): Promise<CommandResult> {
+  const { programId, now } = context;
+  const state = await loadForUpdate(tx, { programId, memberIds: [input.memberId], lots: true });
+  const reward = await getReward(tx, programId, input.rewardId, { forUpdate: true });
+  if (reward.type === 'goods' && !input.shippingAddress) {
+    throw new JifenError('validation_failed', {
+      detail: 'body/shippingAddress is required to redeem goods',
+      extensions: { errors: [{ field: 'body/shippingAddress', message: 'is required to redeem goods' }] },
+    });
+  }
+  const periods = redemptionPeriods(now, state.settings.timezone);
+  const facts = await redeemerFactsUnderLock(tx, programId, input.memberId, reward, periods, now);
+  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
+  const { redemption, entry } = decideRedemption(draft, reward, input, facts, periods, context);
+
+  await takeStock(tx, programId, reward.id, input.quantity, now);
+  await countRewardUsage(tx, programId, input.memberId, reward.id, redemption.usagePeriods, input.quantity);
+  await insertRedemption(tx, programId, redemption);
+  const codes =
+    reward.type === 'coupon'
+      ? await issueCouponCodes(tx, {
+          programId,
+          rewardId: reward.id,
+          redemptionId: redemption.id,
+          memberId: input.memberId,
+          codePattern: reward.details.codePattern ?? 'JF-XXXX-XXXX',
+          count: input.quantity,
+          now,
+        })
+      : [];
+  const view = redemptionView(
+    redemption,
+    codes.map((code) => ({ code, status: 'issued' as const })),
+  );
+  return { status: 201, body: { ...view, entries: [entryView(entry)] }, draft };
+}

@@ -1,0 +1,168 @@
+import type { Queryable } from '../db/database.ts';
+import type { CommandResult } from '../idempotency/run-command.ts';
+import type { CommandContext } from '../ledger/commands/command-context.ts';
+import { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { ENTRY_COLUMNS, type EntryRow, toEntry } from '../ledger/ledger-rows.ts';
+import { loadForUpdate } from '../ledger/ledger-store.ts';
+import type { Entry } from '../ledger/ledger-types.ts';
+import { entryView } from '../ledger/ledger-views.ts';
+import { restore } from '../ledger/movements.ts';
+import { assert, JifenError } from '../shared/errors.ts';
+import { voidCouponCodes } from './coupon-codes.ts';
+import { redemptionReasons } from './redemption-reasons.ts';
+import {
+  getRedemption,
+  type Redemption,
+  type RedemptionStatus,
+  redemptionViews,
+  type Shipment,
+  saveRedemptionStatus,
+} from './redemption-store.ts';
+import { getReward, takeStock } from './reward-store.ts';
+import { returnRewardUsage } from './reward-usage.ts';
+
+/**
+ * A redemption's life after it is created: goods are shipped then delivered; anything not yet
+ * shipped (and every coupon, voucher and privilege) can be cancelled, which gives the points back
+ * to the lots they came from, and the stock, the usage and the coupon codes with them.
+ */
+
+type Step = 'ship' | 'deliver' | 'cancel';
+
+const ALLOWED_FROM: Readonly<Record<Step, readonly RedemptionStatus[]>> = {
+  ship: ['awaiting_shipment'],
+  deliver: ['shipped'],
+  cancel: ['fulfilled', 'awaiting_shipment'],
+};
+
+export function assertStepAllowed(redemption: Redemption, step: Step): void {
+  if (!ALLOWED_FROM[step].includes(redemption.status)) {
+    throw new JifenError('redemption_state', {
+      detail: `A redemption that is ${redemption.status} cannot be ${step === 'ship' ? 'shipped' : step === 'deliver' ? 'delivered' : 'cancelled'}.`,
+      extensions: { redemptionId: redemption.id, redemptionStatus: redemption.status, step },
+    });
+  }
+}
+
+async function answer(tx: Queryable, programId: string, redemption: Redemption, entries: Entry[] = []) {
+  const [view] = await redemptionViews(tx, programId, [redemption]);
+  return entries.length > 0 ? { ...view, entries: entries.map(entryView) } : view;
+}
+
+export async function shipRedemption(
+  tx: Queryable,
+  context: CommandContext,
+  redemptionId: string,
+  shipment: Shipment,
+): Promise<CommandResult> {
+  const current = await getRedemption(tx, context.programId, redemptionId, { forUpdate: true });
+  assertStepAllowed(current, 'ship');
+  const shipped = {
+    ...current,
+    status: 'shipped' as const,
+    shipment,
+    shippedAt: context.now,
+    updatedAt: context.now,
+  };
+  await saveRedemptionStatus(tx, context.programId, shipped);
+  return { status: 200, body: await answer(tx, context.programId, shipped) };
+}
+
+export async function deliverRedemption(
+  tx: Queryable,
+  context: CommandContext,
+  redemptionId: string,
+): Promise<CommandResult> {
+  const current = await getRedemption(tx, context.programId, redemptionId, { forUpdate: true });
+  assertStepAllowed(current, 'deliver');
+  const delivered = {
+    ...current,
+    status: 'delivered' as const,
+    deliveredAt: context.now,
+    updatedAt: context.now,
+  };
+  await saveRedemptionStatus(tx, context.programId, delivered);
+  return { status: 200, body: await answer(tx, context.programId, delivered) };
+}
+
+/**
+ * Cancels in the redemption's lock order: the member (with the lots the spend took from), then the
+ * reward, then the redemption row, whose status is re-read under those locks.
+ */
+export async function cancelRedemption(
+  tx: Queryable,
+  context: CommandContext,
+  redemptionId: string,
+  reason: string | null,
+): Promise<CommandResult> {
+  const { programId, now } = context;
+  const unlocked = await getRedemption(tx, programId, redemptionId);
+  assertStepAllowed(unlocked, 'cancel');
+  const spend = await findSpendEntry(tx, programId, unlocked.spendEntryId);
+  const state = await loadForUpdate(tx, {
+    programId,
+    memberIds: [unlocked.memberId],
+    lots: true,
+    lotIds: spend.lots.map((touch) => touch.lotId),
+  });
+  const reward = await getReward(tx, programId, unlocked.rewardId, { forUpdate: true });
+  const redemption = await getRedemption(tx, programId, redemptionId, { forUpdate: true });
+  assertStepAllowed(redemption, 'cancel');
+  await assertSpendNotReversed(tx, programId, spend.id);
+
+  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
+  const entry = restore(draft, {
+    memberId: redemption.memberId,
+    type: 'reverse',
+    contraAccount: spend.contraAccount,
+    reversesEntryId: spend.id,
+    touches: spend.lots,
+    debtPoints: spend.delta.debt,
+    source: { ...spend.source, kind: 'redemption', cancelled: true },
+    reason: redemptionReasons.cancelled(redemption.rewardName, redemption.quantity, reason),
+    operator: null,
+  });
+  const cancelled: Redemption = {
+    ...redemption,
+    status: 'cancelled',
+    cancelEntryId: entry.id,
+    cancelReason: reason,
+    cancelledAt: now,
+    updatedAt: now,
+  };
+  await takeStock(tx, programId, reward.id, -redemption.quantity, now);
+  await returnRewardUsage(
+    tx,
+    programId,
+    redemption.memberId,
+    reward.id,
+    redemption.usagePeriods,
+    redemption.quantity,
+  );
+  await voidCouponCodes(tx, programId, redemption.id, now);
+  await saveRedemptionStatus(tx, programId, cancelled);
+  return { status: 200, body: await answer(tx, programId, cancelled, [entry]), draft };
+}
+
+async function findSpendEntry(tx: Queryable, programId: string, entryId: string): Promise<Entry> {
+  const [row] = await tx.query<EntryRow>(
+    `select ${ENTRY_COLUMNS} from entries where program_id = $1 and id = $2`,
+    [programId, entryId],
+  );
+  assert(row && row.type === 'spend', `redemption's spend entry ${entryId} exists`);
+  return toEntry(row);
+}
+
+/** The spend may have been reversed through the ledger API; the points must not come back twice. */
+async function assertSpendNotReversed(tx: Queryable, programId: string, spendEntryId: string): Promise<void> {
+  const [row] = await tx.query<{ id: string }>(
+    'select id from entries where program_id = $1 and reverses_entry_id = $2 limit 1',
+    [programId, spendEntryId],
+  );
+  if (row) {
+    throw new JifenError('redemption_state', {
+      detail: `The points of this redemption were already returned by entry "${row.id}".`,
+      extensions: { reversalEntryId: row.id },
+    });
+  }
+}

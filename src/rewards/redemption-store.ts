@@ -1,0 +1,247 @@
+import type { Queryable } from '../db/database.ts';
+import type { Reason } from '../ledger/ledger-types.ts';
+import { reasonView } from '../ledger/ledger-views.ts';
+import { JifenError } from '../shared/errors.ts';
+import { type CouponCodeView, couponCodesOf } from './coupon-codes.ts';
+import type { RewardDetails, RewardType } from './reward-types.ts';
+
+/** Redemption orders: one row each, its status moved by the lifecycle commands. */
+
+export type RedemptionStatus = 'fulfilled' | 'awaiting_shipment' | 'shipped' | 'delivered' | 'cancelled';
+
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  lines: string[];
+  postalCode?: string;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+}
+
+export interface Redemption {
+  id: string;
+  memberId: string;
+  rewardId: string;
+  rewardType: RewardType;
+  rewardName: Reason;
+  quantity: number;
+  pointsPerUnit: number;
+  pointsTotal: number;
+  status: RedemptionStatus;
+  spendEntryId: string;
+  cancelEntryId: string | null;
+  usagePeriods: string[];
+  details: RewardDetails;
+  shippingAddress: ShippingAddress | null;
+  shipment: Shipment | null;
+  cancelReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+interface RedemptionRow {
+  id: string;
+  member_id: string;
+  reward_id: string;
+  reward_type: RewardType;
+  reward_name_zh: string;
+  reward_name_en: string;
+  quantity: number;
+  points_per_unit: string | number;
+  points_total: string | number;
+  status: RedemptionStatus;
+  spend_entry_id: string;
+  cancel_entry_id: string | null;
+  usage_periods: string[];
+  details: RewardDetails;
+  shipping_address: ShippingAddress | null;
+  shipment: Shipment | null;
+  cancel_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+  shipped_at: Date | null;
+  delivered_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+const COLUMNS = `id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en, quantity, points_per_unit,
+  points_total, status, spend_entry_id, cancel_entry_id, usage_periods, details, shipping_address, shipment,
+  cancel_reason, created_at, updated_at, shipped_at, delivered_at, cancelled_at`;
+
+const dateOrNull = (value: Date | null) => (value === null ? null : new Date(value));
+
+function toRedemption(row: RedemptionRow): Redemption {
+  return {
+    id: row.id,
+    memberId: row.member_id,
+    rewardId: row.reward_id,
+    rewardType: row.reward_type,
+    rewardName: { zh: row.reward_name_zh, en: row.reward_name_en },
+    quantity: row.quantity,
+    pointsPerUnit: Number(row.points_per_unit),
+    pointsTotal: Number(row.points_total),
+    status: row.status,
+    spendEntryId: row.spend_entry_id,
+    cancelEntryId: row.cancel_entry_id,
+    usagePeriods: row.usage_periods,
+    details: row.details,
+    shippingAddress: row.shipping_address,
+    shipment: row.shipment,
+    cancelReason: row.cancel_reason,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    shippedAt: dateOrNull(row.shipped_at),
+    deliveredAt: dateOrNull(row.delivered_at),
+    cancelledAt: dateOrNull(row.cancelled_at),
+  };
+}
+
+export async function insertRedemption(
+  tx: Queryable,
+  programId: string,
+  redemption: Redemption,
+): Promise<void> {
+  const r = redemption;
+  await tx.query(
+    `insert into redemptions (program_id, id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en,
+       quantity, points_per_unit, points_total, status, spend_entry_id, usage_periods, details,
+       shipping_address, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::jsonb, $15::jsonb, $16, $16)`,
+    [
+      programId,
+      r.id,
+      r.memberId,
+      r.rewardId,
+      r.rewardType,
+      r.rewardName.zh,
+      r.rewardName.en,
+      r.quantity,
+      r.pointsPerUnit,
+      r.pointsTotal,
+      r.status,
+      r.spendEntryId,
+      r.usagePeriods,
+      JSON.stringify(r.details),
+      r.shippingAddress && JSON.stringify(r.shippingAddress),
+      r.createdAt,
+    ],
+  );
+}
+
+/** Writes the lifecycle fields of a redemption the caller read under lock. */
+export async function saveRedemptionStatus(tx: Queryable, programId: string, r: Redemption): Promise<void> {
+  await tx.query(
+    `update redemptions set status = $3, cancel_entry_id = $4, shipment = $5::jsonb, cancel_reason = $6,
+       updated_at = $7, shipped_at = $8, delivered_at = $9, cancelled_at = $10
+     where program_id = $1 and id = $2`,
+    [
+      programId,
+      r.id,
+      r.status,
+      r.cancelEntryId,
+      r.shipment && JSON.stringify(r.shipment),
+      r.cancelReason,
+      r.updatedAt,
+      r.shippedAt,
+      r.deliveredAt,
+      r.cancelledAt,
+    ],
+  );
+}
+
+export async function getRedemption(
+  db: Queryable,
+  programId: string,
+  redemptionId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Redemption> {
+  const [row] = await db.query<RedemptionRow>(
+    `select ${COLUMNS} from redemptions where program_id = $1 and id = $2${options.forUpdate ? ' for update' : ''}`,
+    [programId, redemptionId],
+  );
+  if (!row) {
+    throw new JifenError('redemption_not_found', {
+      detail: `There is no redemption "${redemptionId}" in this program.`,
+      extensions: { redemptionId },
+    });
+  }
+  return toRedemption(row);
+}
+
+export interface RedemptionFilter {
+  memberId?: string | undefined;
+  rewardId?: string | undefined;
+  status?: RedemptionStatus | undefined;
+  /** Cursor: only redemptions older than this id. */
+  before?: string | undefined;
+  limit: number;
+}
+
+/** Newest first. */
+export async function listRedemptions(
+  db: Queryable,
+  programId: string,
+  filter: RedemptionFilter,
+): Promise<Redemption[]> {
+  const rows = await db.query<RedemptionRow>(
+    `select ${COLUMNS} from redemptions
+      where program_id = $1 and ($2::text is null or member_id = $2) and ($3::text is null or reward_id = $3)
+        and ($4::text is null or status = $4) and ($5::text is null or id < $5)
+      order by id desc limit $6`,
+    [
+      programId,
+      filter.memberId ?? null,
+      filter.rewardId ?? null,
+      filter.status ?? null,
+      filter.before ?? null,
+      filter.limit,
+    ],
+  );
+  return rows.map(toRedemption);
+}
+
+export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeView[] = []) {
+  return {
+    id: r.id,
+    memberId: r.memberId,
+    rewardId: r.rewardId,
+    rewardType: r.rewardType,
+    rewardName: reasonView(r.rewardName),
+    quantity: r.quantity,
+    pointsPerUnit: r.pointsPerUnit,
+    pointsTotal: r.pointsTotal,
+    status: r.status,
+    spendEntryId: r.spendEntryId,
+    cancelEntryId: r.cancelEntryId,
+    couponCodes: [...couponCodes],
+    voucher:
+      r.rewardType === 'voucher'
+        ? { valueMinor: r.details.valueMinor ?? 0, currency: r.details.currency ?? 'CNY' }
+        : null,
+    shippingAddress: r.shippingAddress,
+    shipment: r.shipment,
+    cancelReason: r.cancelReason,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    shippedAt: r.shippedAt?.toISOString() ?? null,
+    deliveredAt: r.deliveredAt?.toISOString() ?? null,
+    cancelledAt: r.cancelledAt?.toISOString() ?? null,
+  };
+}
+export type RedemptionView = ReturnType<typeof redemptionView>;
+
+/** Views of redemptions with their coupon codes, in one query for the codes. */
+export async function redemptionViews(db: Queryable, programId: string, redemptions: readonly Redemption[]) {
+  const codes = await couponCodesOf(
+    db,
+    programId,
+    redemptions.map((r) => r.id),
+  );
+  return redemptions.map((r) => redemptionView(r, codes.get(r.id) ?? []));
+}

@@ -1,0 +1,104 @@
+import { Type } from '@sinclair/typebox';
+import { Entry, MemberId } from '../http/schemas.ts';
+import { RewardLimitsSchema, RewardStatusName, RewardTypeName } from './reward-types.ts';
+
+/** Response and request shapes of the rewards API; the OpenAPI document is generated from them. */
+
+const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
+const NullableDate = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+export const RedemptionStatusName = Type.Union([
+  Type.Literal('fulfilled'),
+  Type.Literal('awaiting_shipment'),
+  Type.Literal('shipped'),
+  Type.Literal('delivered'),
+  Type.Literal('cancelled'),
+]);
+
+export const RewardView = Type.Object({
+  id: Type.String(),
+  type: RewardTypeName,
+  status: RewardStatusName,
+  name: Localized,
+  description: Localized,
+  imageUrl: Type.Union([Type.String(), Type.Null()]),
+  pricePoints: Type.Integer(),
+  cashMinor: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Points + cash: reserved, null for now.',
+  }),
+  stock: Type.Union([Type.Integer(), Type.Null()], { description: 'Units left; null = unlimited.' }),
+  redeemedQuantity: Type.Integer(),
+  limits: RewardLimitsSchema,
+  eligibleTiers: Type.Array(Type.String()),
+  availableFrom: NullableDate,
+  availableUntil: NullableDate,
+  coupon: Type.Optional(Type.Object({ codePattern: Type.Optional(Type.String()) })),
+  voucher: Type.Optional(
+    Type.Object({ valueMinor: Type.Optional(Type.Integer()), currency: Type.Optional(Type.String()) }),
+  ),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  forMember: Type.Optional(
+    Type.Object(
+      {
+        redeemable: Type.Boolean(),
+        why: Type.Union([
+          Type.Object({
+            code: Type.String({ description: 'The error code redeeming would answer.' }),
+            reason: Type.String({
+              description:
+                'not_live, outside_window, tier_not_eligible, member_frozen, member_blocked, limit_reached, out_of_stock or not_enough_points',
+            }),
+            message: Localized,
+          }),
+          Type.Null(),
+        ]),
+      },
+      { description: 'With `memberId`: whether that member can redeem one unit now, and if not why.' },
+    ),
+  ),
+});
+
+export const ShippingAddressSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    phone: Type.String({ minLength: 3, maxLength: 40 }),
+    lines: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 4 }),
+    postalCode: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RedeemBody = Type.Object(
+  {
+    memberId: MemberId,
+    rewardId: Type.String({ minLength: 1, maxLength: 64 }),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
+    shippingAddress: Type.Optional(ShippingAddressSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const RedemptionView = Type.Object({
+  id: Type.String(),
+  memberId: Type.String(),
+  rewardId: Type.String(),
+  rewardType: RewardTypeName,
+  rewardName: Localized,
+  quantity: Type.Integer(),
+  pointsPerUnit: Type.Integer(),
+  pointsTotal: Type.Integer(),
+  status: RedemptionStatusName,
+  spendEntryId: Type.String(),
+  cancelEntryId: Type.Union([Type.String(), Type.Null()]),
+  couponCodes: Type.Array(Type.Object({ code: Type.String(), status: Type.String() })),
+  voucher: Type.Union([Type.Object({ valueMinor: Type.Integer(), currency: Type.String() }), Type.Null()]),
+  shippingAddress: Type.Union([ShippingAddressSchema, Type.Null()]),
+  shipment: Type.Union([Type.Object({ carrier: Type.String(), trackingNumber: Type.String() }), Type.Null()]),
+  cancelReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  shippedAt: NullableDate,
+  deliveredAt: NullableDate,
+  cancelledAt: NullableDate,
+  entries: Type.Optional(Type.Array(Entry, { description: 'The ledger entries this step wrote.' })),
+});

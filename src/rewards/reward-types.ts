@@ -1,0 +1,130 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { Reason } from '../ledger/ledger-types.ts';
+
+/** The catalogue's shapes (SPEC §3.4): what the API accepts, and the reward as the domain sees it. */
+
+export const RewardTypeName = Type.Union([
+  Type.Literal('goods'),
+  Type.Literal('coupon'),
+  Type.Literal('voucher'),
+  Type.Literal('privilege'),
+]);
+export type RewardType = Static<typeof RewardTypeName>;
+export const RewardStatusName = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('live'),
+  Type.Literal('paused'),
+  Type.Literal('retired'),
+]);
+export type RewardStatus = Static<typeof RewardStatusName>;
+
+export const DEFAULT_CODE_PATTERN = 'JF-XXXX-XXXX';
+
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+
+export const LocalizedText = (maxLength: number) =>
+  Type.Object({ 'zh-CN': Text(maxLength), en: Text(maxLength) }, { additionalProperties: false });
+
+export const RewardLimitsSchema = Type.Object(
+  {
+    perDay: Type.Optional(Quantity),
+    perWeek: Type.Optional(Quantity),
+    perMonth: Type.Optional(Quantity),
+    lifetime: Type.Optional(Quantity),
+  },
+  {
+    additionalProperties: false,
+    description: "Units one member may redeem per local day / ISO week / month (program's timezone) / ever.",
+  },
+);
+export type RewardLimits = Static<typeof RewardLimitsSchema>;
+
+export const CouponSettingsSchema = Type.Object(
+  {
+    codePattern: Type.String({
+      pattern: '^[A-Z0-9-]*(X[A-Z0-9-]*){8,}$',
+      maxLength: 40,
+      description:
+        'Each X becomes a random character (crypto source); at least 8 of them. Default JF-XXXX-XXXX.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const VoucherSettingsSchema = Type.Object(
+  {
+    valueMinor: Type.Integer({ minimum: 1, description: 'Face value in minor units (fen).' }),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+  },
+  { additionalProperties: false },
+);
+
+const DateTime = Type.String({ format: 'date-time' });
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+const editableFields = {
+  name: LocalizedText(200),
+  description: Type.Optional(LocalizedText(4000)),
+  imageUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2000 }))),
+  pricePoints: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Price of one unit.' }),
+  stock: Type.Optional(
+    Nullable(
+      Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Units left; null = unlimited.' }),
+    ),
+  ),
+  limits: Type.Optional(RewardLimitsSchema),
+  eligibleTiers: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
+      maxItems: 10,
+      uniqueItems: true,
+      description: 'Tier codes that may redeem; empty = every member.',
+    }),
+  ),
+  availableFrom: Type.Optional(Nullable(DateTime)),
+  availableUntil: Type.Optional(Nullable(DateTime)),
+  coupon: Type.Optional(CouponSettingsSchema),
+  voucher: Type.Optional(VoucherSettingsSchema),
+};
+
+export const RewardCreateSchema = Type.Object(
+  { type: RewardTypeName, ...editableFields },
+  { additionalProperties: false },
+);
+export type RewardCreate = Static<typeof RewardCreateSchema>;
+
+export const RewardPatchSchema = Type.Object(
+  {
+    ...Type.Partial(Type.Object(editableFields)).properties,
+    status: Type.Optional(RewardStatusName),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type RewardPatch = Static<typeof RewardPatchSchema>;
+
+export interface RewardDetails {
+  codePattern?: string;
+  valueMinor?: number;
+  currency?: string;
+}
+
+export interface Reward {
+  id: string;
+  type: RewardType;
+  status: RewardStatus;
+  name: Reason;
+  description: Reason;
+  imageUrl: string | null;
+  pricePoints: number;
+  cashMinor: number | null;
+  stock: number | null;
+  redeemedQuantity: number;
+  limits: RewardLimits;
+  eligibleTiers: string[];
+  availableFrom: Date | null;
+  availableUntil: Date | null;
+  details: RewardDetails;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,7 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { Distribution } from './workload.ts';
 
-export type Scenario = 'all' | 'http' | 'batch' | 'baseline' | 'events' | 'events-batch' | 'tiers';
+export type Scenario =
+  | 'all'
+  | 'http'
+  | 'batch'
+  | 'baseline'
+  | 'events'
+  | 'events-batch'
+  | 'tiers'
+  | 'rewards';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -38,9 +46,10 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|tiers  what to run (default all; events =
+  --scenario all|http|batch|baseline|events|events-batch|tiers|rewards  what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
-                                       intake on PostgreSQL alone; tiers = the evaluation sweep)
+                                       intake on PostgreSQL alone; tiers = the evaluation sweep;
+                                       rewards = redemptions of one hot reward)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
@@ -134,7 +143,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
   return {
     scenario: choice(
       str('scenario'),
-      ['all', 'http', 'batch', 'baseline', 'events', 'events-batch', 'tiers'] as const,
+      ['all', 'http', 'batch', 'baseline', 'events', 'events-batch', 'tiers', 'rewards'] as const,
       'scenario',
       'all',
     ),

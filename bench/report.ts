@@ -19,7 +19,8 @@ export type ScenarioId =
   | 'events-single'
   | 'rule-eval'
   | 'back-test'
-  | 'tier-eval';
+  | 'tier-eval'
+  | 'redeem-hot';
 
 export interface Target {
   minPerSecond?: number;
@@ -42,7 +43,7 @@ export interface ScenarioResult {
   name: string;
   engine: 'postgres' | 'pglite';
   /** What one unit of throughput is. */
-  unit: 'credits' | 'rows' | 'events' | 'evaluations' | 'members';
+  unit: 'credits' | 'rows' | 'events' | 'evaluations' | 'members' | 'redemptions';
   /** What one latency sample is. */
   latencyOf: 'request' | 'batch' | 'transaction';
   clients: number;
@@ -89,6 +90,7 @@ export const BASELINE_OF: Partial<Record<ScenarioId, ScenarioId>> = {
   'rule-eval': 'd-unnest',
   'back-test': 'd-unnest',
   'tier-eval': 'd-unnest',
+  'redeem-hot': 'd-per-op',
 };
 
 export function targetMet(

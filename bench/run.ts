@@ -11,6 +11,7 @@ import { runBatch } from './scenarios/batch.ts';
 import type { BenchContext } from './scenarios/common.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp } from './scenarios/http.ts';
+import { runHotRedemptions } from './scenarios/rewards.ts';
 import { runTierEvaluation } from './scenarios/tiers.ts';
 import { nowMs } from './stats.ts';
 import { findRetailCsv, loadRetail } from './workload.ts';
@@ -26,11 +27,12 @@ interface Step {
 function plan(options: BenchOptions): Step[] {
   const engines: Array<'postgres' | 'pglite'> =
     options.engine === 'both' ? ['postgres', 'pglite'] : [options.engine];
-  const wants = (scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers') =>
+  const wants = (scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers' | 'rewards') =>
     options.scenario === 'all' || options.scenario === scenario;
   const steps: Step[] = [];
   // Baselines first, so a figure's ratio is known as soon as it is measured.
-  const perOp = wants('baseline') || (options.baseline && (wants('http') || wants('events')));
+  const perOp =
+    wants('baseline') || (options.baseline && (wants('http') || wants('events') || wants('rewards')));
   const unnest =
     wants('baseline') ||
     (options.baseline &&
@@ -84,6 +86,7 @@ function plan(options: BenchOptions): Step[] {
     steps.push({ label: 'rule-eval', needsPostgres: false, run: runRuleEvaluation });
   }
   if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
+  if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
   return steps;
 }
 

@@ -136,6 +136,24 @@ export async function loadMemberTiers(
   return new Map(rows.map((row) => [row.member_id, toMemberTier(row)]));
 }
 
+/** $1 the program, $2–$9 the rows' columns (in MEMBER_TIER_COLUMNS order), $10 the time. */
+function tierParams(programId: string, tiers: readonly MemberTier[], now: Date): unknown[] {
+  const column = <T>(get: (tier: MemberTier) => T) => tiers.map(get);
+  const iso = (value: Date | null) => (value ? value.toISOString() : null);
+  return [
+    programId,
+    column((t) => t.memberId),
+    column((t) => t.earnedTier),
+    column((t) => t.since.toISOString()),
+    column((t) => t.floorTier),
+    column((t) => t.manualTier),
+    column((t) => iso(t.manualUntil)),
+    column((t) => t.retainedFor),
+    column((t) => iso(t.nextEvaluationAt)),
+    now.toISOString(),
+  ];
+}
+
 /** Writes back rows the caller read (sweeps): an update, cheaper than an upsert. */
 export async function updateMemberTiers(
   tx: Queryable,
@@ -144,8 +162,6 @@ export async function updateMemberTiers(
   now: Date,
 ): Promise<void> {
   if (tiers.length === 0) return;
-  const column = <T>(get: (tier: MemberTier) => T) => tiers.map(get);
-  const iso = (value: Date | null) => (value ? value.toISOString() : null);
   await tx.query(
     `update member_tiers t set earned_tier = u.earned_tier, since = u.since, floor_tier = u.floor_tier,
             manual_tier = u.manual_tier, manual_until = u.manual_until, retained_for = u.retained_for,
@@ -155,18 +171,7 @@ export async function updateMemberTiers(
             as u (member_id, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for,
                   next_evaluation_at)
       where t.program_id = $1 and t.member_id = u.member_id`,
-    [
-      programId,
-      column((t) => t.memberId),
-      column((t) => t.earnedTier),
-      column((t) => t.since.toISOString()),
-      column((t) => t.floorTier),
-      column((t) => t.manualTier),
-      column((t) => iso(t.manualUntil)),
-      column((t) => t.retainedFor),
-      column((t) => iso(t.nextEvaluationAt)),
-      now.toISOString(),
-    ],
+    tierParams(programId, tiers, now),
   );
 }
 
@@ -177,8 +182,6 @@ export async function saveMemberTiers(
   now: Date,
 ): Promise<void> {
   if (tiers.length === 0) return;
-  const column = <T>(get: (tier: MemberTier) => T) => tiers.map(get);
-  const iso = (value: Date | null) => (value ? value.toISOString() : null);
   await tx.query(
     `insert into member_tiers (program_id, member_id, earned_tier, since, floor_tier, manual_tier, manual_until,
                                retained_for, next_evaluation_at, updated_at)
@@ -189,18 +192,7 @@ export async function saveMemberTiers(
        manual_tier = excluded.manual_tier, manual_until = excluded.manual_until,
        retained_for = excluded.retained_for, next_evaluation_at = excluded.next_evaluation_at,
        updated_at = excluded.updated_at`,
-    [
-      programId,
-      column((t) => t.memberId),
-      column((t) => t.earnedTier),
-      column((t) => t.since.toISOString()),
-      column((t) => t.floorTier),
-      column((t) => t.manualTier),
-      column((t) => iso(t.manualUntil)),
-      column((t) => t.retainedFor),
-      column((t) => iso(t.nextEvaluationAt)),
-      now.toISOString(),
-    ],
+    tierParams(programId, tiers, now),
   );
 }
 

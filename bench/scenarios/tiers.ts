@@ -47,17 +47,17 @@ export async function runTierEvaluation(context: BenchContext): Promise<Scenario
     // Growth spread 0..119,999: a quarter of the members keep their tier, the rest drop one step.
     await db.query(
       `insert into members (program_id, member_id, joined_at, growth_points, created_at, updated_at)
-       select $1, 'm' || i, $2, (i * 7919) % 120000, $2, $2 from generate_series(1, $3) as i`,
+       select $1, 'm' || i, $2, (i::int8 * 7919) % 120000, $2, $2 from generate_series(1, $3) as i`,
       [programId, YEAR_START, members],
     );
     await db.query(
       `insert into entries (program_id, id, txn_id, member_id, type, growth_delta, contra_account, contra_delta,
                             available_after, pending_after, held_after, debt_after, growth_after, source,
                             reason_zh, reason_en, created_at)
-       select $1, 'ent_bench' || i, 'txn_bench' || i, 'm' || i, 'growth', (i * 7919) % 120000, 'growth_issued',
-              -((i * 7919) % 120000), 0, 0, 0, 0, (i * 7919) % 120000, '{"kind":"api"}', 'bench', 'bench',
+       select $1, 'ent_bench' || i, 'txn_bench' || i, 'm' || i, 'growth', (i::int8 * 7919) % 120000, 'growth_issued',
+              -((i::int8 * 7919) % 120000), 0, 0, 0, 0, (i::int8 * 7919) % 120000, '{"kind":"api"}', 'bench', 'bench',
               $2::timestamptz + interval '100 days'
-         from generate_series(1, $3) as i where (i * 7919) % 120000 > 0`,
+         from generate_series(1, $3) as i where (i::int8 * 7919) % 120000 > 0`,
       [programId, YEAR_START, members],
     );
     await db.query(

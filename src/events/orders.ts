@@ -1,4 +1,3 @@
-import type { Queryable } from '../db/database.ts';
 import { itemAmountMinor, type LineItem } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 
@@ -33,112 +32,6 @@ export interface Order {
   lotIds: string[];
   paidEventId: string | null;
   createdAt: Date;
-}
-
-interface OrderRow {
-  id: string;
-  member_id: string;
-  status: OrderStatus;
-  currency: string | null;
-  amount_minor: string;
-  refunded_minor: string;
-  items: OrderItem[];
-  points: string;
-  growth: string;
-  points_refunded: string;
-  growth_refunded: string;
-  lot_ids: string[];
-  paid_event_id: string | null;
-  created_at: Date;
-}
-
-/** Read under the lock of the orders' members: refunds of one order are serialised by it. */
-export async function loadOrders(tx: Queryable, programId: string, orderIds: readonly string[]) {
-  const orders = new Map<string, Order>();
-  if (orderIds.length === 0) return orders;
-  const rows = await tx.query<OrderRow>(
-    'select * from orders where program_id = $1 and id = any($2::text[])',
-    [programId, orderIds],
-  );
-  for (const row of rows) {
-    orders.set(row.id, {
-      orderId: row.id,
-      memberId: row.member_id,
-      status: row.status,
-      currency: row.currency,
-      amountMinor: Number(row.amount_minor),
-      refundedMinor: Number(row.refunded_minor),
-      items: row.items,
-      points: Number(row.points),
-      growth: Number(row.growth),
-      pointsRefunded: Number(row.points_refunded),
-      growthRefunded: Number(row.growth_refunded),
-      lotIds: row.lot_ids,
-      paidEventId: row.paid_event_id,
-      createdAt: new Date(row.created_at),
-    });
-  }
-  return orders;
-}
-
-export async function insertOrders(tx: Queryable, programId: string, orders: readonly Order[], now: Date) {
-  if (orders.length === 0) return;
-  const column = <T>(get: (order: Order) => T) => orders.map(get);
-  await tx.query(
-    `insert into orders (program_id, id, member_id, status, currency, amount_minor, refunded_minor, items,
-                         points, growth, points_refunded, growth_refunded, lot_ids, paid_event_id,
-                         created_at, updated_at)
-     select $1, o.id, o.member_id, o.status, o.currency, o.amount_minor, o.refunded_minor, o.items::jsonb,
-            o.points, o.growth, o.points_refunded, o.growth_refunded,
-            coalesce(array(select jsonb_array_elements_text(o.lot_ids::jsonb)), '{}'), o.paid_event_id,
-            o.created_at, $16
-       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], $8::text[],
-                   $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::text[], $14::text[],
-                   $15::timestamptz[])
-            as o (id, member_id, status, currency, amount_minor, refunded_minor, items, points, growth,
-                  points_refunded, growth_refunded, lot_ids, paid_event_id, created_at)`,
-    [
-      programId,
-      column((o) => o.orderId),
-      column((o) => o.memberId),
-      column((o) => o.status),
-      column((o) => o.currency),
-      column((o) => o.amountMinor),
-      column((o) => o.refundedMinor),
-      column((o) => JSON.stringify(o.items)),
-      column((o) => o.points),
-      column((o) => o.growth),
-      column((o) => o.pointsRefunded),
-      column((o) => o.growthRefunded),
-      column((o) => JSON.stringify(o.lotIds)),
-      column((o) => o.paidEventId),
-      column((o) => o.createdAt.toISOString()),
-      now.toISOString(),
-    ],
-  );
-}
-
-/** Refunds and cancellations of stored orders; read and written under their member's lock. */
-export async function updateOrders(tx: Queryable, programId: string, orders: readonly Order[], now: Date) {
-  if (orders.length === 0) return;
-  const column = <T>(get: (order: Order) => T) => orders.map(get);
-  await tx.query(
-    `update orders o set status = u.status, refunded_minor = u.refunded_minor, items = u.items::jsonb,
-            points_refunded = u.points_refunded, growth_refunded = u.growth_refunded, updated_at = $8
-       from unnest($2::text[], $3::text[], $4::int8[], $5::text[], $6::int8[], $7::int8[])
-            as u (id, status, refunded_minor, items, points_refunded, growth_refunded)
-      where o.program_id = $1 and o.id = u.id`,
-    [
-      programId,
-      column((o) => o.orderId),
-      column((o) => o.status),
-      column((o) => o.refundedMinor),
-      column((o) => JSON.stringify(o.items)),
-      column((o) => o.pointsRefunded),
-      column((o) => o.growthRefunded),
-      now.toISOString(),
-    ],
-  );
 }
 
 export function orderItemsOf(items: readonly LineItem[]): OrderItem[] {
@@ -267,48 +160,6 @@ function refundedValue(items: readonly OrderItem[]): number {
       sum + (item.quantity === 0 ? 0 : (item.amountMinor * item.refundedQuantity) / item.quantity),
     0,
   );
-}
-
-/**
- * Points of each order its member has lost other than by refunds, read under the member's lock:
- * what expiry swept from the order's lots (unless the expiry was reversed), and what reversals of
- * the order's awards took back.
- */
-export async function loadOrderLosses(
-  tx: Queryable,
-  programId: string,
-  orders: readonly Order[],
-): Promise<Map<string, number>> {
-  const losses = new Map<string, number>();
-  const withLots = orders.filter((order) => order.lotIds.length > 0);
-  if (withLots.length === 0) return losses;
-  const pairs = withLots.flatMap((order) =>
-    order.lotIds.map((lotId) => [order.orderId, order.memberId, lotId]),
-  );
-  const rows = await tx.query<{ order_id: string; lost: string }>(
-    `with order_lots (order_id, member_id, lot_id) as (
-       select * from unnest($2::text[], $3::text[], $4::text[])
-     ),
-     expired as (
-       select ol.order_id, -(t.touch->>'points')::int8 as points
-         from order_lots ol
-         join entries e on e.program_id = $1 and e.member_id = ol.member_id and e.type = 'expire'
-         cross join lateral jsonb_array_elements(e.lots) as t (touch)
-        where t.touch->>'lotId' = ol.lot_id
-          and not exists (select 1 from entries r where r.program_id = $1 and r.reverses_entry_id = e.id)
-     ),
-     reversed as (
-       select ol.order_id, -(r.available_delta + r.pending_delta) + r.unrecovered_points as points
-         from order_lots ol
-         join lots l on l.program_id = $1 and l.id = ol.lot_id
-         join entries r on r.program_id = $1 and r.reverses_entry_id = l.entry_id
-     )
-     select order_id, sum(points)::int8 as lost from (select * from expired union all select * from reversed) x
-      group by order_id`,
-    [programId, pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1]), pairs.map((pair) => pair[2])],
-  );
-  for (const row of rows) losses.set(row.order_id, Number(row.lost));
-  return losses;
 }
 
 /** round(total × part / whole), half up, exact for any amounts (products pass 2^53). */

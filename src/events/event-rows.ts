@@ -1,0 +1,48 @@
+import type { Queryable } from '../db/database.ts';
+import { orderIdOf } from './event-input.ts';
+import type { EventOutcome } from './event-outcome.ts';
+import type { Candidate, IngestContext } from './ingest-events.ts';
+
+/** Events in the database, as intake reads and writes them (reads for the API: event-store.ts). */
+
+/** The events of these ids already stored: their fingerprints and answers. */
+export async function storedEvents(tx: Queryable, programId: string, ids: readonly string[]) {
+  const rows = await tx.query<{ id: string; request_hash: string; outcome: EventOutcome }>(
+    'select id, request_hash, outcome from events where program_id = $1 and id = any($2::text[])',
+    [programId, [...new Set(ids)]],
+  );
+  return new Map(rows.map((row) => [row.id, { hash: row.request_hash, outcome: row.outcome }]));
+}
+
+/** Stores decided events with their outcomes, in one statement. */
+export async function insertEvents(
+  tx: Queryable,
+  context: IngestContext,
+  rows: readonly { candidate: Candidate; outcome: EventOutcome }[],
+) {
+  if (rows.length === 0) return;
+  const column = <T>(get: (row: (typeof rows)[number]) => T) => rows.map(get);
+  await tx.query(
+    `insert into events (program_id, id, type, member_id, occurred_at, received_at, attributes, order_id,
+                         request_hash, points, growth, outcome)
+     select $1, e.id, e.type, e.member_id, e.occurred_at, $2, e.attributes::jsonb, e.order_id,
+            e.request_hash, e.points, e.growth, e.outcome::json
+       from unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[],
+                   $9::text[], $10::int8[], $11::int8[], $12::text[])
+            as e (id, type, member_id, occurred_at, attributes, order_id, request_hash, points, growth, outcome)`,
+    [
+      context.programId,
+      context.now.toISOString(),
+      column(({ candidate }) => candidate.event.id),
+      column(({ candidate }) => candidate.event.type),
+      column(({ candidate }) => candidate.event.memberId),
+      column(({ candidate }) => candidate.occurredAt.toISOString()),
+      column(({ candidate }) => JSON.stringify(candidate.event.attributes ?? {})),
+      column(({ candidate }) => orderIdOf(candidate.event)),
+      column(({ candidate }) => candidate.hash),
+      column(({ outcome }) => outcome.points),
+      column(({ outcome }) => outcome.growth),
+      column(({ outcome }) => JSON.stringify(outcome)),
+    ],
+  );
+}

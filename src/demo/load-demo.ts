@@ -11,6 +11,7 @@ import { JifenError } from '../shared/errors.ts';
 import { runAllSweeps, runSweep } from '../sweeps/sweeper.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { currentTierConfig } from '../tiers/tier-store.ts';
+import { ensureDemoCatalogue } from './demo-catalogue.ts';
 import { conversionTo, RATES_PER_GBP } from './demo-money.ts';
 import { ensureDemoRules } from './demo-rules.ts';
 import { ensureDemoTiers } from './demo-tiers.ts';
@@ -108,6 +109,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
   }
   const rules = await ensureDemoRules(db, programId, program.currency, clock.now());
   const tiersSet = await ensureDemoTiers(db, programId, clock.now());
+  await ensureDemoCatalogue(db, programId, clock.now());
   if (!program.autoCreateMembers) await createMembers(db, programId, plan.events);
 
   const summary: DemoSummary = {

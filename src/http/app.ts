@@ -13,7 +13,9 @@ import { commandSender } from './command-route.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
+import { checkoutRoutes } from './routes/checkout-routes.ts';
 import { docsRoutes } from './routes/docs-routes.ts';
+import { drawRoutes } from './routes/draw-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { holdRoutes } from './routes/hold-routes.ts';
@@ -110,6 +112,8 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   eventRoutes(app, deps);
   tierRoutes(app, deps);
   rewardRoutes(app, deps);
+  checkoutRoutes(app, deps);
+  drawRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

@@ -188,6 +188,26 @@ export const ERROR_CODES = {
     action:
       'Read `redemptionStatus`: awaiting_shipment → shipped → delivered; cancel before shipment (goods) or any time before it is cancelled (coupons, vouchers, privileges).',
   },
+  draw_not_found: {
+    status: 404,
+    title: 'No such lucky draw in this program',
+    action: 'Check the id; GET /v1/draws lists the draws.',
+  },
+  draw_state: {
+    status: 409,
+    title: "The draw's status does not allow this change",
+    action: 'Draft → live or retired; live ↔ paused; any → retired. A retired draw cannot come back.',
+  },
+  draw_unavailable: {
+    status: 409,
+    title: 'The lucky draw cannot be played now',
+    action: 'Read `why` (not_live or outside_window); GET /v1/draws/{drawId} shows its status and window.',
+  },
+  draw_limit_reached: {
+    status: 422,
+    title: 'The member reached the daily play limit of the draw',
+    action: "Read `limit`, `used` and `localDay`; the limit resets at midnight in the program's timezone.",
+  },
   payload_too_large: {
     status: 413,
     title: 'The request body is too large',
@@ -249,6 +269,42 @@ export const ERROR_CODES = {
     status: 503,
     title: 'The embedded data directory is in use by another process',
     action: 'Stop the other Jifen process, or point --data at another directory.',
+  },
+  checkout_currency_mismatch: {
+    status: 422,
+    title: "The cart's currency is not the one the program values its points in",
+    action: 'Send the cart in the currency named in `programCurrency`.',
+  },
+  checkout_points_exceed_quote: {
+    status: 422,
+    title: 'More points than the checkout quote allows for this cart',
+    action: 'Use at most `maxPoints` (POST /v1/checkout/quote explains the caps in `reasons`).',
+  },
+  checkout_points_invalid: {
+    status: 422,
+    title: "The points are below the program's minimum or not a multiple of its step",
+    action: 'Use at least `minPoints`, in multiples of `stepPoints` (GET /v1/checkout/settings).',
+  },
+  checkout_order_exists: {
+    status: 409,
+    title: 'The order already has a checkout payment',
+    action: 'Act on the existing payment (GET /v1/checkout/payments/{orderId}), or use a new order id.',
+  },
+  checkout_payment_not_found: {
+    status: 404,
+    title: 'No checkout payment for this order in this program',
+    action: 'Authorize points for the order first (POST /v1/checkout/authorizations), or check the order id.',
+  },
+  checkout_payment_state: {
+    status: 409,
+    title: 'The checkout payment is not in a state that allows this',
+    action:
+      'See `paymentState`: only authorized payments are captured or voided, only captured ones refunded.',
+  },
+  checkout_refund_exceeds_payment: {
+    status: 422,
+    title: 'The refund is larger than what is left of the order to refund',
+    action: 'Refund at most `refundableMinor`, or the quantities left in `items`.',
   },
   internal_error: {
     status: 500,

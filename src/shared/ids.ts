@@ -54,4 +54,18 @@ export function newId(prefix: IdPrefix, atMillis: number = Date.now()): string {
   return `${prefix}_${encodeBase32(time, 10)}${encodeBase32(lastRandom, 16)}`;
 }
 
-export type IdPrefix = 'prg' | 'key' | 'ent' | 'txn' | 'lot' | 'hld' | 'req' | 'rul' | 'tch' | 'rwd' | 'rdm';
+export type IdPrefix =
+  | 'prg'
+  | 'key'
+  | 'ent'
+  | 'txn'
+  | 'lot'
+  | 'hld'
+  | 'req'
+  | 'rul'
+  | 'tch'
+  | 'rwd'
+  | 'rdm'
+  | 'drw'
+  | 'prz'
+  | 'ply';

@@ -137,6 +137,16 @@ describe.each(ENGINES)('jifen demo on a small file (%s)', (engine) => {
     expect((await verifyLedger(api.db)).violations).toEqual([]);
   });
 
+  test('the catalogue has 2 coupons, 2 goods, 1 privilege and a live lucky draw with 4 prizes', async () => {
+    const types = (await api.call('GET', '/v1/rewards?status=live')).body.data.map(
+      (r: { type: string }) => r.type,
+    );
+    expect(types.sort()).toEqual(['coupon', 'coupon', 'goods', 'goods', 'privilege']);
+    const draws = (await api.call('GET', '/v1/draws?status=live')).body.data;
+    expect(draws).toHaveLength(1);
+    expect(draws[0].prizes).toHaveLength(4);
+  });
+
   test('running it again replays: no new rules, events, entries or points', async () => {
     const before = await snapshot();
     const second = await loadDemo(api.db, {

@@ -1,0 +1,146 @@
+import { Type } from '@sinclair/typebox';
+import { DrawView, PlayBody, PlayResult, PlayView } from '../../rewards/draws/draw-api-schemas.ts';
+import { createDraw, drawView, patchDraw } from '../../rewards/draws/draw-catalogue.ts';
+import { getDraw, listDraws } from '../../rewards/draws/draw-store.ts';
+import { DrawCreateSchema, DrawPatchSchema, DrawStatusName } from '../../rewards/draws/draw-types.ts';
+import { playDraw } from '../../rewards/draws/play-draw.ts';
+import { listPlays, playView } from '../../rewards/draws/play-store.ts';
+import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+});
+const DrawParams = Type.Object({ drawId: Type.String({ minLength: 1, maxLength: 64 }) });
+const write = { config: { scope: 'rewards:write' as const } };
+const read = { config: { scope: 'rewards:read' as const } };
+
+/** Lucky draws (积分抽奖, SPEC §3.4): campaigns, plays, and the audit trail of every play. */
+export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
+  app.post(
+    '/v1/draws',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Create a lucky draw (as a draft) with its weighted prize table and consolation',
+        body: DrawCreateSchema,
+        response: { 201: DrawView, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { programId } = principalOf(request);
+      const draw = await deps.db.transaction((tx) =>
+        createDraw(tx, programId, request.body, deps.clock.now()),
+      );
+      reply.code(201);
+      return drawView(draw);
+    },
+  );
+
+  app.get(
+    '/v1/draws',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Lucky draws, with remaining stock per prize',
+        querystring: Type.Object({ ...PageQuery.properties, status: Type.Optional(DrawStatusName) }),
+        response: { 200: pageOf(DrawView), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit = 50, cursor, status } = request.query;
+      const draws = await listDraws(deps.db, principalOf(request).programId, {
+        status,
+        limit,
+        after: cursor,
+      });
+      const nextCursor = draws.length === limit ? (draws.at(-1)?.id ?? null) : null;
+      return { data: draws.map(drawView), nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/draws/:drawId',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: 'One lucky draw, with remaining stock per prize',
+        params: DrawParams,
+        response: { 200: DrawView, ...problemResponses },
+      },
+    },
+    async (request) =>
+      drawView(await getDraw(deps.db, principalOf(request).programId, request.params.drawId)),
+  );
+
+  app.patch(
+    '/v1/draws/:drawId',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Edit a draw, or move its status (draft → live ↔ paused → retired); prizes are fixed',
+        params: DrawParams,
+        body: DrawPatchSchema,
+        response: { 200: DrawView, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { programId } = principalOf(request);
+      const draw = await deps.db.transaction((tx) =>
+        patchDraw(tx, programId, request.params.drawId, request.body, deps.clock.now()),
+      );
+      return drawView(draw);
+    },
+  );
+
+  app.post(
+    '/v1/draws/:drawId/play',
+    {
+      ...write,
+      schema: {
+        tags: ['rewards'],
+        summary: 'Play once: spend costPoints, draw with a crypto-random ticket, give the prize',
+        params: DrawParams,
+        headers: IdempotencyHeaders,
+        body: PlayBody,
+        response: { 201: PlayResult, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) =>
+        playDraw(tx, context, request.params.drawId, request.body.memberId),
+      ),
+  );
+
+  app.get(
+    '/v1/draws/:drawId/plays',
+    {
+      ...read,
+      schema: {
+        tags: ['rewards'],
+        summary: 'The audit trail: every play with its random value, ticket and prize, newest first',
+        params: DrawParams,
+        querystring: Type.Object({ ...PageQuery.properties, memberId: Type.Optional(MemberId) }),
+        response: { 200: pageOf(PlayView), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { programId } = principalOf(request);
+      const { limit = 50, cursor, memberId } = request.query;
+      await getDraw(deps.db, programId, request.params.drawId);
+      const plays = await listPlays(deps.db, programId, {
+        drawId: request.params.drawId,
+        memberId,
+        limit,
+        before: cursor,
+      });
+      const nextCursor = plays.length === limit ? (plays.at(-1)?.id ?? null) : null;
+      return { data: plays.map(playView), nextCursor };
+    },
+  );
+}

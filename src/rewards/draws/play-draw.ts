@@ -1,0 +1,119 @@
+import type { Queryable } from '../../db/database.ts';
+import type { CommandResult } from '../../idempotency/run-command.ts';
+import type { CommandContext } from '../../ledger/commands/command-context.ts';
+import { decideCredit } from '../../ledger/commands/credit.ts';
+import { decideDebit } from '../../ledger/commands/debit.ts';
+import { LedgerDraft } from '../../ledger/ledger-draft.ts';
+import { loadForUpdate } from '../../ledger/ledger-store.ts';
+import type { Entry, Reason } from '../../ledger/ledger-types.ts';
+import { entryView } from '../../ledger/ledger-views.ts';
+import { localMoment } from '../../rules/rule-facts.ts';
+import { JifenError } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { awardPrize, getDraw } from './draw-store.ts';
+import type { Draw, Play } from './draw-types.ts';
+import { drawTicket, pickOutcome, totalWeight } from './pick-outcome.ts';
+import { countPlaysOnDay, insertPlay, playView } from './play-store.ts';
+
+export const drawReasons = {
+  cost: (name: Reason): Reason => ({ zh: `抽奖 ${name.zh}`, en: `Lucky draw: ${name.en}` }),
+  prize: (name: Reason): Reason => ({ zh: `抽奖奖品 ${name.zh}`, en: `Lucky draw prize: ${name.en}` }),
+};
+
+/** Why the draw cannot be played now: not live, or outside its window. */
+export function assertPlayable(draw: Draw, now: Date): void {
+  if (draw.status !== 'live') {
+    throw new JifenError('draw_unavailable', {
+      detail: `The draw is ${draw.status}, not live.`,
+      extensions: { why: 'not_live', drawStatus: draw.status },
+    });
+  }
+  if (
+    (draw.availableFrom && now < draw.availableFrom) ||
+    (draw.availableUntil && now >= draw.availableUntil)
+  ) {
+    throw new JifenError('draw_unavailable', {
+      detail: 'The draw is outside its availability window.',
+      extensions: {
+        why: 'outside_window',
+        availableFrom: draw.availableFrom?.toISOString() ?? null,
+        availableUntil: draw.availableUntil?.toISOString() ?? null,
+      },
+    });
+  }
+}
+
+/**
+ * `POST /v1/draws/:id/play`, in one transaction. Lock order: the member (with its lots), then the
+ * draw's prize rows in id order, so plays of one draw queue on its prizes and stock never goes
+ * below zero; the member lock serialises the member's balance and daily count.
+ */
+export async function playDraw(
+  tx: Queryable,
+  context: CommandContext,
+  drawId: string,
+  memberId: string,
+  random: (total: number) => { random: number; ticket: number } = drawTicket,
+): Promise<CommandResult> {
+  const { programId, now } = context;
+  const state = await loadForUpdate(tx, { programId, memberIds: [memberId], lots: true });
+  const draw = await getDraw(tx, programId, drawId, { lock: 'prizes' });
+  assertPlayable(draw, now);
+  const localDay = localMoment(now, state.settings.timezone).date;
+  if (draw.perMemberPerDay !== null) {
+    const played = await countPlaysOnDay(tx, programId, drawId, memberId, localDay);
+    if (played >= draw.perMemberPerDay) {
+      throw new JifenError('draw_limit_reached', {
+        detail: `The member played ${played} of ${draw.perMemberPerDay} times allowed on ${localDay}.`,
+        extensions: { limit: draw.perMemberPerDay, used: played, localDay },
+      });
+    }
+  }
+  const playId = newId('ply', now.getTime());
+  const apiKeyId = context.source.apiKeyId;
+  const source = { kind: 'redemption' as const, drawId, playId, ...(apiKeyId ? { apiKeyId } : {}) };
+  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
+  const cost = decideDebit(
+    draft,
+    { memberId, points: draw.costPoints, reason: drawReasons.cost(draw.name) },
+    { ...context, source },
+  );
+
+  const total = totalWeight(draw.prizes, draw.consolation.weight);
+  const { random: randomValue, ticket } = random(total);
+  const outcome = pickOutcome(draw.prizes, ticket);
+  const prize = draw.prizes.find((candidate) => candidate.id === outcome.prizeId) ?? null;
+  const given = prize
+    ? { name: prize.name, kind: prize.kind, points: prize.points ?? 0 }
+    : { name: draw.consolation.name, kind: 'consolation' as const, points: draw.consolation.points };
+  let prizeEntry: Entry | null = null;
+  if (given.points > 0) {
+    [prizeEntry] = decideCredit(
+      draft,
+      { memberId, points: given.points, reason: drawReasons.prize(given.name) },
+      { ...context, source },
+    ) as [Entry];
+  }
+  if (prize) await awardPrize(tx, programId, prize.id);
+  const play: Play = {
+    id: playId,
+    drawId,
+    memberId,
+    localDay,
+    randomValue,
+    totalWeight: total,
+    ticket,
+    drawnPrizeId: outcome.drawnPrizeId,
+    prizeId: prize?.id ?? null,
+    prizeName: given.name,
+    prizeKind: given.kind,
+    prizePoints: given.points,
+    costPoints: draw.costPoints,
+    costEntryId: cost.id,
+    prizeEntryId: prizeEntry?.id ?? null,
+    createdAt: now,
+  };
+  await insertPlay(tx, programId, play);
+  const entries = [cost, ...(prizeEntry ? [prizeEntry] : [])].map(entryView);
+  return { status: 201, body: { ...playView(play), entries }, draft };
+}

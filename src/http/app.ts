@@ -14,6 +14,7 @@ import { installErrorHandling } from './error-handler.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
+import { couponPoolRoutes } from './routes/coupon-pool-routes.ts';
 import { docsRoutes } from './routes/docs-routes.ts';
 import { drawRoutes } from './routes/draw-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
@@ -112,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   eventRoutes(app, deps);
   tierRoutes(app, deps);
   rewardRoutes(app, deps);
+  couponPoolRoutes(app, deps);
   checkoutRoutes(app, deps);
   drawRoutes(app, deps);
   docsRoutes(app);

@@ -3,6 +3,7 @@ import type { Periods } from '../events/rule-usage.ts';
 import type { CommandResult } from '../idempotency/run-command.ts';
 import type { CommandContext } from '../ledger/commands/command-context.ts';
 import { decideDebit } from '../ledger/commands/debit.ts';
+import { decideAuthorize } from '../ledger/commands/holds.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadForUpdate } from '../ledger/ledger-store.ts';
 import type { Entry } from '../ledger/ledger-types.ts';
@@ -10,6 +11,7 @@ import { entryView } from '../ledger/ledger-views.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { issueCouponCodes } from './coupon-codes.ts';
+import { claimPoolCodes, isPoolReward, withPoolStock } from './coupon-pool.ts';
 import { redeemerFactsUnderLock } from './redeemer-facts.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
 import {
@@ -32,7 +34,8 @@ export interface RedeemInput {
 
 /**
  * Decide: may this member redeem `quantity` of the reward now? If so, spend the points (earliest
- * expiring lots first) and describe the order. Pure over the draft, the locked reward and the facts.
+ * expiring lots first) and describe the order — or, for points + cash, hold the points until the
+ * cash is paid (the program's hold TTL). Pure over the draft, the locked reward and the facts.
  */
 export function decideRedemption(
   draft: LedgerDraft,
@@ -53,18 +56,24 @@ export function decideRedemption(
   const redemptionId = newId('rdm', context.now.getTime());
   const pointsTotal = reward.pricePoints * input.quantity;
   const apiKeyId = context.source.apiKeyId;
-  const entry = decideDebit(
-    draft,
-    {
-      memberId: input.memberId,
-      points: pointsTotal,
-      reason: redemptionReasons.redeemed(reward.name, input.quantity),
+  const debit = {
+    memberId: input.memberId,
+    points: pointsTotal,
+    reason: redemptionReasons.redeemed(reward.name, input.quantity),
+  };
+  const redemptionContext = {
+    ...context,
+    source: {
+      kind: 'redemption' as const,
+      redemptionId,
+      rewardId: reward.id,
+      ...(apiKeyId ? { apiKeyId } : {}),
     },
-    {
-      ...context,
-      source: { kind: 'redemption', redemptionId, rewardId: reward.id, ...(apiKeyId ? { apiKeyId } : {}) },
-    },
-  );
+  };
+  const withCash = reward.cashMinor !== null;
+  const held = withCash ? decideAuthorize(draft, debit, redemptionContext) : null;
+  const entry = held ? held.entry : decideDebit(draft, debit, redemptionContext);
+  const paidStatus = reward.type === 'goods' ? 'awaiting_shipment' : 'fulfilled';
   const redemption: Redemption = {
     id: redemptionId,
     memberId: input.memberId,
@@ -74,9 +83,15 @@ export function decideRedemption(
     quantity: input.quantity,
     pointsPerUnit: reward.pricePoints,
     pointsTotal,
-    status: reward.type === 'goods' ? 'awaiting_shipment' : 'fulfilled',
-    spendEntryId: entry.id,
+    status: held ? 'awaiting_payment' : paidStatus,
+    spendEntryId: held ? null : entry.id,
     cancelEntryId: null,
+    holdId: held?.hold.id ?? null,
+    cash:
+      reward.cashMinor === null
+        ? null
+        : { amountMinor: reward.cashMinor * input.quantity, currency: reward.details.cashCurrency ?? 'CNY' },
+    paidAt: null,
     usagePeriods: periodKeys(periods),
     details: reward.details,
     shippingAddress: reward.type === 'goods' ? (input.shippingAddress ?? null) : null,
@@ -103,7 +118,8 @@ export async function redeemReward(
 ): Promise<CommandResult> {
   const { programId, now } = context;
   const state = await loadForUpdate(tx, { programId, memberIds: [input.memberId], lots: true });
-  const reward = await getReward(tx, programId, input.rewardId, { forUpdate: true });
+  const locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
+  const reward = await withPoolStock(tx, programId, locked);
   if (reward.type === 'goods' && !input.shippingAddress) {
     throw new JifenError('validation_failed', {
       detail: 'body/shippingAddress is required to redeem goods',
@@ -118,8 +134,17 @@ export async function redeemReward(
   await takeStock(tx, programId, reward.id, input.quantity, now);
   await countRewardUsage(tx, programId, input.memberId, reward.id, redemption.usagePeriods, input.quantity);
   await insertRedemption(tx, programId, redemption);
-  const codes =
-    reward.type === 'coupon'
+  const claim = {
+    programId,
+    rewardId: reward.id,
+    redemptionId: redemption.id,
+    memberId: input.memberId,
+    count: input.quantity,
+    now,
+  };
+  const codes = isPoolReward(reward)
+    ? await claimPoolCodes(tx, claim)
+    : reward.type === 'coupon'
       ? await issueCouponCodes(tx, {
           programId,
           rewardId: reward.id,

@@ -9,6 +9,7 @@ import { entryView } from '../ledger/ledger-views.ts';
 import { restore } from '../ledger/movements.ts';
 import { assert, JifenError } from '../shared/errors.ts';
 import { voidCouponCodes } from './coupon-codes.ts';
+import { cancelAwaitingPayment } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
 import {
   getRedemption,
@@ -32,7 +33,7 @@ type Step = 'ship' | 'deliver' | 'cancel';
 const ALLOWED_FROM: Readonly<Record<Step, readonly RedemptionStatus[]>> = {
   ship: ['awaiting_shipment'],
   deliver: ['shipped'],
-  cancel: ['fulfilled', 'awaiting_shipment'],
+  cancel: ['awaiting_payment', 'fulfilled', 'awaiting_shipment'],
 };
 
 export function assertStepAllowed(redemption: Redemption, step: Step): void {
@@ -98,6 +99,8 @@ export async function cancelRedemption(
   const { programId, now } = context;
   const unlocked = await getRedemption(tx, programId, redemptionId);
   assertStepAllowed(unlocked, 'cancel');
+  if (unlocked.status === 'awaiting_payment') return cancelAwaitingPayment(tx, context, redemptionId, reason);
+  assert(unlocked.spendEntryId !== null, `redemption ${redemptionId} past payment has a spend entry`);
   const spend = await findSpendEntry(tx, programId, unlocked.spendEntryId);
   const state = await loadForUpdate(tx, {
     programId,
@@ -149,7 +152,11 @@ async function findSpendEntry(tx: Queryable, programId: string, entryId: string)
     `select ${ENTRY_COLUMNS} from entries where program_id = $1 and id = $2`,
     [programId, entryId],
   );
-  assert(row && row.type === 'spend', `redemption's spend entry ${entryId} exists`);
+  // Points + cash: the capture of the hold is what spent the points.
+  assert(
+    row && (row.type === 'spend' || row.type === 'capture'),
+    `redemption's spend entry ${entryId} exists`,
+  );
   return toEntry(row);
 }
 

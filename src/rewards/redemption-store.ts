@@ -7,7 +7,14 @@ import type { RewardDetails, RewardType } from './reward-types.ts';
 
 /** Redemption orders: one row each, its status moved by the lifecycle commands. */
 
-export type RedemptionStatus = 'fulfilled' | 'awaiting_shipment' | 'shipped' | 'delivered' | 'cancelled';
+export type RedemptionStatus =
+  | 'awaiting_payment'
+  | 'payment_expired'
+  | 'fulfilled'
+  | 'awaiting_shipment'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled';
 
 export interface ShippingAddress {
   name: string;
@@ -31,8 +38,13 @@ export interface Redemption {
   pointsPerUnit: number;
   pointsTotal: number;
   status: RedemptionStatus;
-  spendEntryId: string;
+  /** The spend entry, or for points + cash the capture entry once paid. */
+  spendEntryId: string | null;
   cancelEntryId: string | null;
+  /** Points + cash: the hold on the points until the cash is paid, and the cash part. */
+  holdId: string | null;
+  cash: { amountMinor: number; currency: string } | null;
+  paidAt: Date | null;
   usagePeriods: string[];
   details: RewardDetails;
   shippingAddress: ShippingAddress | null;
@@ -56,8 +68,12 @@ interface RedemptionRow {
   points_per_unit: string | number;
   points_total: string | number;
   status: RedemptionStatus;
-  spend_entry_id: string;
+  spend_entry_id: string | null;
   cancel_entry_id: string | null;
+  hold_id: string | null;
+  cash_minor: string | number | null;
+  cash_currency: string | null;
+  paid_at: Date | null;
   usage_periods: string[];
   details: RewardDetails;
   shipping_address: ShippingAddress | null;
@@ -72,7 +88,8 @@ interface RedemptionRow {
 
 const COLUMNS = `id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en, quantity, points_per_unit,
   points_total, status, spend_entry_id, cancel_entry_id, usage_periods, details, shipping_address, shipment,
-  cancel_reason, created_at, updated_at, shipped_at, delivered_at, cancelled_at`;
+  cancel_reason, created_at, updated_at, shipped_at, delivered_at, cancelled_at, hold_id, cash_minor,
+  cash_currency, paid_at`;
 
 const dateOrNull = (value: Date | null) => (value === null ? null : new Date(value));
 
@@ -89,6 +106,12 @@ function toRedemption(row: RedemptionRow): Redemption {
     status: row.status,
     spendEntryId: row.spend_entry_id,
     cancelEntryId: row.cancel_entry_id,
+    holdId: row.hold_id,
+    cash:
+      row.cash_minor === null
+        ? null
+        : { amountMinor: Number(row.cash_minor), currency: row.cash_currency ?? '' },
+    paidAt: dateOrNull(row.paid_at),
     usagePeriods: row.usage_periods,
     details: row.details,
     shippingAddress: row.shipping_address,
@@ -111,8 +134,9 @@ export async function insertRedemption(
   await tx.query(
     `insert into redemptions (program_id, id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en,
        quantity, points_per_unit, points_total, status, spend_entry_id, usage_periods, details,
-       shipping_address, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::jsonb, $15::jsonb, $16, $16)`,
+       shipping_address, created_at, updated_at, hold_id, cash_minor, cash_currency)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::jsonb, $15::jsonb, $16, $16,
+       $17, $18, $19)`,
     [
       programId,
       r.id,
@@ -130,6 +154,9 @@ export async function insertRedemption(
       JSON.stringify(r.details),
       r.shippingAddress && JSON.stringify(r.shippingAddress),
       r.createdAt,
+      r.holdId,
+      r.cash?.amountMinor ?? null,
+      r.cash?.currency ?? null,
     ],
   );
 }
@@ -138,7 +165,8 @@ export async function insertRedemption(
 export async function saveRedemptionStatus(tx: Queryable, programId: string, r: Redemption): Promise<void> {
   await tx.query(
     `update redemptions set status = $3, cancel_entry_id = $4, shipment = $5::jsonb, cancel_reason = $6,
-       updated_at = $7, shipped_at = $8, delivered_at = $9, cancelled_at = $10
+       updated_at = $7, shipped_at = $8, delivered_at = $9, cancelled_at = $10, spend_entry_id = $11,
+       paid_at = $12
      where program_id = $1 and id = $2`,
     [
       programId,
@@ -151,6 +179,8 @@ export async function saveRedemptionStatus(tx: Queryable, programId: string, r: 
       r.shippedAt,
       r.deliveredAt,
       r.cancelledAt,
+      r.spendEntryId,
+      r.paidAt,
     ],
   );
 }
@@ -219,7 +249,11 @@ export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeVi
     status: r.status,
     spendEntryId: r.spendEntryId,
     cancelEntryId: r.cancelEntryId,
-    couponCodes: [...couponCodes],
+    holdId: r.holdId,
+    cash: r.cash,
+    paidAt: r.paidAt?.toISOString() ?? null,
+    // Codes are reserved at once but handed out only when the cash is paid.
+    couponCodes: r.status === 'awaiting_payment' ? [] : [...couponCodes],
     voucher:
       r.rewardType === 'voucher'
         ? { valueMinor: r.details.valueMinor ?? 0, currency: r.details.currency ?? 'CNY' }

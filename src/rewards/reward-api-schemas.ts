@@ -7,6 +7,8 @@ import { RewardLimitsSchema, RewardStatusName, RewardTypeName } from './reward-t
 const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
 const NullableDate = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 export const RedemptionStatusName = Type.Union([
+  Type.Literal('awaiting_payment'),
+  Type.Literal('payment_expired'),
   Type.Literal('fulfilled'),
   Type.Literal('awaiting_shipment'),
   Type.Literal('shipped'),
@@ -23,7 +25,10 @@ export const RewardView = Type.Object({
   imageUrl: Type.Union([Type.String(), Type.Null()]),
   pricePoints: Type.Integer(),
   cashMinor: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'Points + cash: reserved, null for now.',
+    description: 'Points + cash: the cash part of one unit in minor units; null = points only.',
+  }),
+  cashCurrency: Type.Union([Type.String(), Type.Null()], {
+    description: "The program's currency, with cashMinor.",
   }),
   stock: Type.Union([Type.Integer(), Type.Null()], { description: 'Units left; null = unlimited.' }),
   redeemedQuantity: Type.Integer(),
@@ -31,7 +36,12 @@ export const RewardView = Type.Object({
   eligibleTiers: Type.Array(Type.String()),
   availableFrom: NullableDate,
   availableUntil: NullableDate,
-  coupon: Type.Optional(Type.Object({ codePattern: Type.Optional(Type.String()) })),
+  coupon: Type.Optional(
+    Type.Object({
+      codePattern: Type.Optional(Type.String()),
+      codeSource: Type.Optional(Type.Union([Type.Literal('generated'), Type.Literal('pool')])),
+    }),
+  ),
   voucher: Type.Optional(
     Type.Object({ valueMinor: Type.Optional(Type.Integer()), currency: Type.Optional(Type.String()) }),
   ),
@@ -88,7 +98,12 @@ export const RedemptionView = Type.Object({
   pointsPerUnit: Type.Integer(),
   pointsTotal: Type.Integer(),
   status: RedemptionStatusName,
-  spendEntryId: Type.String(),
+  spendEntryId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The spend (or, for points + cash, the capture) entry; null until paid.',
+  }),
+  holdId: Type.Union([Type.String(), Type.Null()], { description: 'Points + cash: the hold on the points.' }),
+  cash: Type.Union([Type.Object({ amountMinor: Type.Integer(), currency: Type.String() }), Type.Null()]),
+  paidAt: NullableDate,
   cancelEntryId: Type.Union([Type.String(), Type.Null()]),
   couponCodes: Type.Array(Type.Object({ code: Type.String(), status: Type.String() })),
   voucher: Type.Union([Type.Object({ valueMinor: Type.Integer(), currency: Type.String() }), Type.Null()]),

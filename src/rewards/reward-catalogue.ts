@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
+import { getProgram } from '../programs/program-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { currentTierConfig } from '../tiers/tier-store.ts';
@@ -23,16 +24,31 @@ interface FieldError {
 const fromText = (text: { 'zh-CN': string; en: string }) => ({ zh: text['zh-CN'], en: text.en });
 const dateOrNull = (value: string | null | undefined) => (value ? new Date(value) : null);
 
-function detailsOf(input: RewardCreate | RewardPatch, type: Reward['type'], current: RewardDetails) {
+function detailsOf(
+  input: RewardCreate | RewardPatch,
+  type: Reward['type'],
+  current: RewardDetails,
+  cashCurrency: string | null,
+): RewardDetails {
+  const cash = cashCurrency ? { cashCurrency } : {};
   if (type === 'coupon')
-    return { codePattern: input.coupon?.codePattern ?? current.codePattern ?? DEFAULT_CODE_PATTERN };
+    return {
+      codePattern: input.coupon?.codePattern ?? current.codePattern ?? DEFAULT_CODE_PATTERN,
+      codeSource: input.coupon?.codeSource ?? current.codeSource ?? 'generated',
+      ...cash,
+    };
   if (type === 'voucher') {
     const voucher = input.voucher ?? current;
     return voucher.valueMinor === undefined
-      ? {}
-      : { valueMinor: voucher.valueMinor, currency: voucher.currency ?? 'CNY' };
+      ? cash
+      : { valueMinor: voucher.valueMinor, currency: voucher.currency ?? 'CNY', ...cash };
   }
-  return {};
+  return cash;
+}
+
+/** The currency of the cash part is the program's; null when the reward is points only. */
+async function cashCurrencyOf(db: Queryable, programId: string, cashMinor: number | null) {
+  return cashMinor === null ? null : (await getProgram(db, programId)).currency;
 }
 
 /** What the schema cannot say: settings that belong to another type, windows, unknown tiers. */
@@ -78,6 +94,7 @@ export async function createReward(
   input: RewardCreate,
   now: Date,
 ): Promise<Reward> {
+  const cashMinor = input.cashMinor ?? null;
   const reward: Reward = {
     id: newId('rwd', now.getTime()),
     type: input.type,
@@ -86,14 +103,14 @@ export async function createReward(
     description: input.description ? fromText(input.description) : { zh: '', en: '' },
     imageUrl: input.imageUrl ?? null,
     pricePoints: input.pricePoints,
-    cashMinor: null,
+    cashMinor,
     stock: input.stock ?? null,
     redeemedQuantity: 0,
     limits: input.limits ?? {},
     eligibleTiers: input.eligibleTiers ?? [],
     availableFrom: dateOrNull(input.availableFrom),
     availableUntil: dateOrNull(input.availableUntil),
-    details: detailsOf(input, input.type, {}),
+    details: detailsOf(input, input.type, {}, await cashCurrencyOf(tx, programId, cashMinor)),
     createdAt: now,
     updatedAt: now,
   };
@@ -112,6 +129,7 @@ export async function patchReward(
 ): Promise<Reward> {
   const current = await getReward(tx, programId, rewardId, { forUpdate: true });
   assertRewardTransition(current.status, patch.status ?? current.status);
+  const cashMinor = patch.cashMinor === undefined ? current.cashMinor : patch.cashMinor;
   const reward: Reward = {
     ...current,
     status: patch.status ?? current.status,
@@ -119,6 +137,7 @@ export async function patchReward(
     description: patch.description ? fromText(patch.description) : current.description,
     imageUrl: patch.imageUrl === undefined ? current.imageUrl : patch.imageUrl,
     pricePoints: patch.pricePoints ?? current.pricePoints,
+    cashMinor,
     stock: patch.stock === undefined ? current.stock : patch.stock,
     limits: patch.limits ?? current.limits,
     eligibleTiers: patch.eligibleTiers ?? current.eligibleTiers,
@@ -126,7 +145,7 @@ export async function patchReward(
       patch.availableFrom === undefined ? current.availableFrom : dateOrNull(patch.availableFrom),
     availableUntil:
       patch.availableUntil === undefined ? current.availableUntil : dateOrNull(patch.availableUntil),
-    details: detailsOf(patch, current.type, current.details),
+    details: detailsOf(patch, current.type, current.details, await cashCurrencyOf(tx, programId, cashMinor)),
     updatedAt: now,
   };
   await fieldErrors(tx, programId, patch, reward);
@@ -144,13 +163,21 @@ export function rewardView(reward: Reward) {
     imageUrl: reward.imageUrl,
     pricePoints: reward.pricePoints,
     cashMinor: reward.cashMinor,
+    cashCurrency: reward.cashMinor === null ? null : (reward.details.cashCurrency ?? null),
     stock: reward.stock,
     redeemedQuantity: reward.redeemedQuantity,
     limits: reward.limits,
     eligibleTiers: reward.eligibleTiers,
     availableFrom: reward.availableFrom?.toISOString() ?? null,
     availableUntil: reward.availableUntil?.toISOString() ?? null,
-    ...(reward.type === 'coupon' ? { coupon: { codePattern: reward.details.codePattern } } : {}),
+    ...(reward.type === 'coupon'
+      ? {
+          coupon: {
+            codePattern: reward.details.codePattern,
+            codeSource: reward.details.codeSource ?? 'generated',
+          },
+        }
+      : {}),
     ...(reward.type === 'voucher'
       ? { voucher: { valueMinor: reward.details.valueMinor, currency: reward.details.currency } }
       : {}),

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
+import { withPoolStock } from './coupon-pool.ts';
 import { memberForListing, memberTierCode } from './redeemer-facts.ts';
 import { findRedemptionBlock } from './reward-availability.ts';
 import { type RewardView, rewardView } from './reward-catalogue.ts';
@@ -21,7 +22,8 @@ export async function listRewardsFor(
   filter: RewardFilter & { memberId?: string | undefined },
   now: Date,
 ): Promise<{ data: (RewardView & { forMember?: RedeemabilityView })[]; nextCursor: string | null }> {
-  const rewards = await listRewards(db, programId, filter);
+  const listed = await listRewards(db, programId, filter);
+  const rewards = await Promise.all(listed.map((reward) => withPoolStock(db, programId, reward)));
   const nextCursor = rewards.length === filter.limit ? (rewards.at(-1)?.id ?? null) : null;
   if (!filter.memberId) return { data: rewards.map(rewardView), nextCursor };
   const member = await memberForListing(db, programId, filter.memberId);

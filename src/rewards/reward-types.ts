@@ -42,12 +42,20 @@ export type RewardLimits = Static<typeof RewardLimitsSchema>;
 
 export const CouponSettingsSchema = Type.Object(
   {
-    codePattern: Type.String({
-      pattern: '^[A-Z0-9-]*(X[A-Z0-9-]*){8,}$',
-      maxLength: 40,
-      description:
-        'Each X becomes a random character (crypto source); at least 8 of them. Default JF-XXXX-XXXX.',
-    }),
+    codePattern: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z0-9-]*(X[A-Z0-9-]*){8,}$',
+        maxLength: 40,
+        description:
+          'Each X becomes a random character (crypto source); at least 8 of them. Default JF-XXXX-XXXX.',
+      }),
+    ),
+    codeSource: Type.Optional(
+      Type.Union([Type.Literal('generated'), Type.Literal('pool')], {
+        description:
+          "generated (default): a new code per unit; pool: codes uploaded with POST /v1/rewards/{id}/codes, which are the reward's stock.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,6 +77,16 @@ const editableFields = {
   description: Type.Optional(LocalizedText(4000)),
   imageUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2000 }))),
   pricePoints: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Price of one unit.' }),
+  cashMinor: Type.Optional(
+    Nullable(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000_000_000,
+        description:
+          "Points + cash: the cash part of one unit's price in minor units, in the program's currency; null = points only.",
+      }),
+    ),
+  ),
   stock: Type.Optional(
     Nullable(
       Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Units left; null = unlimited.' }),
@@ -103,8 +121,13 @@ export const RewardPatchSchema = Type.Object(
 );
 export type RewardPatch = Static<typeof RewardPatchSchema>;
 
+export type CodeSource = 'generated' | 'pool';
+
 export interface RewardDetails {
   codePattern?: string;
+  codeSource?: CodeSource;
+  /** Points + cash: the program's currency of `cashMinor`. */
+  cashCurrency?: string;
   valueMinor?: number;
   currency?: string;
 }

@@ -208,6 +208,18 @@ export const ERROR_CODES = {
     title: 'The member reached the daily play limit of the draw',
     action: "Read `limit`, `used` and `localDay`; the limit resets at midnight in the program's timezone.",
   },
+  coupon_pool_not_coupon: {
+    status: 409,
+    title: 'Only coupon rewards take uploaded codes',
+    action:
+      'Read `rewardType`; upload codes to a coupon reward (with coupon.codeSource "pool" to hand them out).',
+  },
+  redemption_payment_expired: {
+    status: 409,
+    title: 'The points + cash redemption was not paid in time',
+    action:
+      'The hold on the points timed out: the points, the stock and any coupon codes are back and the redemption is payment_expired. Redeem again.',
+  },
   payload_too_large: {
     status: 413,
     title: 'The request body is too large',

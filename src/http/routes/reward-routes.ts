@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { withPoolStock } from '../../rewards/coupon-pool.ts';
 import { redeemReward } from '../../rewards/redeem-reward.ts';
 import { cancelRedemption, deliverRedemption, shipRedemption } from '../../rewards/redemption-lifecycle.ts';
+import { settleLapsedPayment, settleLapsedPayments } from '../../rewards/redemption-payment.ts';
 import {
   getRedemption,
   listRedemptions,
@@ -95,8 +97,11 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: RewardView, ...problemResponses },
       },
     },
-    async (request) =>
-      rewardView(await getReward(deps.db, principalOf(request).programId, request.params.rewardId)),
+    async (request) => {
+      const { programId } = principalOf(request);
+      const reward = await getReward(deps.db, programId, request.params.rewardId);
+      return rewardView(await withPoolStock(deps.db, programId, reward));
+    },
   );
 
   app.patch(
@@ -200,10 +205,14 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: RedemptionView, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      deps.send(request, reply, (tx, context) =>
+    async (request, reply) => {
+      // A points + cash redemption whose hold lapsed is settled first (payment_expired), then refused.
+      const { programId } = principalOf(request);
+      await settleLapsedPayment(deps.db, programId, request.params.redemptionId, deps.clock.now());
+      return deps.send(request, reply, (tx, context) =>
         cancelRedemption(tx, context, request.params.redemptionId, request.body?.reason ?? null),
-      ),
+      );
+    },
   );
 
   app.get(
@@ -219,13 +228,16 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const { programId } = principalOf(request);
+      await settleLapsedPayment(deps.db, programId, request.params.redemptionId, deps.clock.now());
       const redemption = await getRedemption(deps.db, programId, request.params.redemptionId);
       return (await redemptionViews(deps.db, programId, [redemption]))[0]!;
     },
   );
 
   const listed = async (programId: string, filter: RedemptionFilter) => {
-    const redemptions = await listRedemptions(deps.db, programId, filter);
+    let redemptions = await listRedemptions(deps.db, programId, filter);
+    if (await settleLapsedPayments(deps.db, programId, redemptions, deps.clock.now()))
+      redemptions = await listRedemptions(deps.db, programId, filter);
     const nextCursor = redemptions.length === filter.limit ? (redemptions.at(-1)?.id ?? null) : null;
     return { data: await redemptionViews(deps.db, programId, redemptions), nextCursor };
   };

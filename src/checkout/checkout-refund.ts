@@ -1,4 +1,5 @@
 import { JifenError } from '../shared/errors.ts';
+import { shareOf, spreadRefundedUnits } from '../shared/proportional-refunds.ts';
 import { itemValueMinor } from './cart.ts';
 import type { CheckoutPayment, PaymentItem } from './payment-store.ts';
 
@@ -13,12 +14,6 @@ export interface CheckoutRefundDecision {
   items: PaymentItem[];
   /** Points to give back now. */
   points: number;
-}
-
-/** round(total × part / whole), half up, exact for any amounts. */
-function shareOf(total: number, part: number, whole: number): number {
-  const [t, p, w] = [BigInt(total), BigInt(part), BigInt(whole)];
-  return Number((2n * t * p + w) / (2n * w));
 }
 
 /**
@@ -37,25 +32,8 @@ export function decideCheckoutRefund(
   if (request.items) {
     items = payment.items.map((item) => ({ ...item }));
     refundMinor = 0;
-    for (const { sku, quantity } of request.items) {
-      const lines = items.filter((item) => item.sku === sku);
-      const refundable = lines.reduce((sum, line) => sum + line.quantity - line.refundedQuantity, 0);
-      if (refundable < quantity) {
-        throw exceeds(
-          payment,
-          lines.length > 0
-            ? `${quantity} of ${sku} is more than the ${refundable} left to refund`
-            : `the order has no item ${sku}`,
-        );
-      }
-      let remaining = quantity;
-      for (const line of lines) {
-        const taken = Math.min(remaining, line.quantity - line.refundedQuantity);
-        line.refundedQuantity += taken;
-        remaining -= taken;
-        if (line.deductible) refundMinor += itemValueMinor(line, taken);
-      }
-    }
+    const touched = spreadRefundedUnits(items, request.items, (why) => exceeds(payment, why));
+    for (const { line, units } of touched) if (line.deductible) refundMinor += itemValueMinor(line, units);
   } else if (request.amountMinor !== undefined) {
     refundMinor = request.amountMinor;
   } else {

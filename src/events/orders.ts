@@ -1,5 +1,6 @@
 import { itemAmountMinor, type LineItem } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
+import { shareOf, spreadRefundedUnits } from '../shared/proportional-refunds.ts';
 
 /**
  * Orders as events describe them: what was paid, what it earned (points, growth and the lots that
@@ -126,24 +127,7 @@ function refundedShare(
 function refundItems(order: Order, requested: NonNullable<RefundRequest['items']>) {
   const items = order.items.map((item) => ({ ...item }));
   const before = refundedValue(items);
-  for (const { sku, quantity } of requested) {
-    const lines = items.filter((item) => item.sku === sku);
-    const refundable = lines.reduce((sum, line) => sum + line.quantity - line.refundedQuantity, 0);
-    if (refundable < quantity) {
-      throw exceeds(
-        order,
-        lines.length > 0
-          ? `${quantity} of ${sku} is more than the ${refundable} left to refund`
-          : `the order has no item ${sku}`,
-      );
-    }
-    let remaining = quantity;
-    for (const line of lines) {
-      const taken = Math.min(remaining, line.quantity - line.refundedQuantity);
-      line.refundedQuantity += taken;
-      remaining -= taken;
-    }
-  }
+  spreadRefundedUnits(items, requested, (why) => exceeds(order, why));
   const everything = items.every((item) => item.refundedQuantity === item.quantity);
   const total = items.reduce((sum, item) => sum + item.amountMinor, 0);
   const paidFor = (value: number) => (total === 0 ? 0 : Math.round((order.amountMinor * value) / total));
@@ -160,12 +144,6 @@ function refundedValue(items: readonly OrderItem[]): number {
       sum + (item.quantity === 0 ? 0 : (item.amountMinor * item.refundedQuantity) / item.quantity),
     0,
   );
-}
-
-/** round(total × part / whole), half up, exact for any amounts (products pass 2^53). */
-function shareOf(total: number, part: number, whole: number): number {
-  const [t, p, w] = [BigInt(total), BigInt(part), BigInt(whole)];
-  return Number((2n * t * p + w) / (2n * w));
 }
 
 function exceeds(order: Order, why: string): JifenError {

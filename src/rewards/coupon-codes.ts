@@ -60,6 +60,24 @@ export async function voidCouponCodes(
   );
 }
 
+/**
+ * Codes an unpaid redemption reserved go back: pool codes to the pool (never shown to anyone, they
+ * keep their place), generated ones are voided.
+ */
+export async function releaseReservedCodes(
+  tx: Queryable,
+  programId: string,
+  redemptionId: string,
+  now: Date,
+): Promise<void> {
+  await tx.query(
+    `update coupon_codes set status = 'available', redemption_id = null, member_id = null, issued_at = null
+      where program_id = $1 and redemption_id = $2 and status = 'issued' and source = 'pool'`,
+    [programId, redemptionId],
+  );
+  await voidCouponCodes(tx, programId, redemptionId, now);
+}
+
 export interface CouponCodeView {
   code: string;
   status: 'issued' | 'voided';

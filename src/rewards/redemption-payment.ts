@@ -6,7 +6,7 @@ import { persistDraft } from '../ledger/ledger-store.ts';
 import type { Entry, Hold } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import { JifenError } from '../shared/errors.ts';
-import { voidCouponCodes } from './coupon-codes.ts';
+import { releaseReservedCodes } from './coupon-codes.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
 import { getRedemption, type Redemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
 import { takeStock } from './reward-store.ts';
@@ -55,7 +55,7 @@ async function lockAwaitingPayment(tx: Queryable, context: CommandContext, redem
   return { redemption, draft, hold };
 }
 
-/** Gives back what the order took besides the points: stock, usage, coupon codes. */
+/** Gives back what an unpaid order took besides the points: stock, usage, reserved coupon codes. */
 async function returnTaken(tx: Queryable, programId: string, redemption: Redemption, now: Date) {
   await takeStock(tx, programId, redemption.rewardId, -redemption.quantity, now);
   await returnRewardUsage(
@@ -66,7 +66,7 @@ async function returnTaken(tx: Queryable, programId: string, redemption: Redempt
     redemption.usagePeriods,
     redemption.quantity,
   );
-  await voidCouponCodes(tx, programId, redemption.id, now);
+  await releaseReservedCodes(tx, programId, redemption.id, now);
 }
 
 async function answer(tx: Queryable, programId: string, redemption: Redemption, entries: Entry[]) {

@@ -220,6 +220,12 @@ export const ERROR_CODES = {
     action:
       'The hold on the points timed out: the points, the stock and any coupon codes are back and the redemption is payment_expired. Redeem again.',
   },
+  hold_owned_by_order: {
+    status: 409,
+    title: 'This hold belongs to an order',
+    action:
+      'Pay or cancel the redemption (POST /v1/redemptions/{id}/pay or /cancel), or capture or void the checkout payment (POST /v1/checkout/payments/{orderId}/...).',
+  },
   payload_too_large: {
     status: 413,
     title: 'The request body is too large',

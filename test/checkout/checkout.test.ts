@@ -342,4 +342,16 @@ describe.each(ENGINES)('Checkout: points as cash (%s)', (engine) => {
     expect((await state(shop)).pointsRefunded).toBe(300);
     expect(await shop.balances('m')).toMatchObject({ available: 9_700, held: 0 });
   });
+
+  test('a checkout hold is settled through its payment, never through the holds API', async () => {
+    const shop = await shopWith(10_000);
+    const authorized = await authorize(shop, 1_000, 'owned-1');
+    expect(authorized.status, JSON.stringify(authorized.body)).toBe(201);
+    const holdId = (await state(shop, 'owned-1')).holdId;
+    for (const step of ['void', 'capture']) {
+      const reply = await shop.call('POST', `/v1/holds/${holdId}/${step}`, {});
+      expect(reply).toMatchObject({ status: 409, body: { code: 'hold_owned_by_order' } });
+    }
+    expect((await state(shop, 'owned-1')).state).toBe('authorized');
+  });
 });

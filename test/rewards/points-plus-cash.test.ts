@@ -112,4 +112,41 @@ describe.each(ENGINES)('points + cash redemptions (%s)', (engine) => {
     );
     expect((await verifyLedger(api.db)).violations).toEqual([]);
   });
+
+  test('an unpaid redemption is paid or cancelled through the redemption, not the holds API', async () => {
+    const memberId = await fundedMember(api, [500]);
+    const reward = await liveReward(api, CASH_MUG);
+    const reply = await redeem(api, { memberId, rewardId: reward.id, shippingAddress: ADDRESS }, 'pc-owned');
+    const captured = await api.call('POST', `/v1/holds/${reply.body.holdId}/capture`, {});
+    expect(captured).toMatchObject({ status: 409, body: { code: 'hold_owned_by_order' } });
+    expect(await available(api, memberId)).toBe(400);
+    const cancelled = await api.call('POST', `/v1/redemptions/${reply.body.id}/cancel`, { reason: '不要了' });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(await available(api, memberId)).toBe(500);
+  });
+
+  test('a pool code reserved by an unpaid redemption goes back to the pool when it is cancelled', async () => {
+    const reward = await liveReward(api, {
+      type: 'coupon',
+      name: { 'zh-CN': '咖啡券', en: 'Coffee' },
+      pricePoints: 50,
+      cashMinor: 100,
+      coupon: { codeSource: 'pool' },
+    });
+    const upload = await api.call('POST', `/v1/rewards/${reward.id}/codes`, { codes: ['POOL-0001'] });
+    expect(upload.status, JSON.stringify(upload.body)).toBe(200);
+    const first = await fundedMember(api, [500]);
+    const unpaid = await redeem(api, { memberId: first, rewardId: reward.id }, 'pool-unpaid');
+    expect(unpaid.status, JSON.stringify(unpaid.body)).toBe(201);
+    expect(
+      (await api.call('POST', `/v1/redemptions/${unpaid.body.id}/cancel`, { reason: '未付款' })).status,
+    ).toBe(200);
+    expect((await api.call('GET', `/v1/rewards/${reward.id}/codes/summary`)).body).toMatchObject({
+      available: 1,
+      voided: 0,
+    });
+    const second = await fundedMember(api, [500]);
+    const again = await redeem(api, { memberId: second, rewardId: reward.id }, 'pool-again');
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+  });
 });

@@ -18,3 +18,5 @@ alter table redemptions add column paid_at timestamptz;
 alter table redemptions add constraint redemptions_paid_or_held
   check (spend_entry_id is not null or hold_id is not null);
 create index redemptions_awaiting_payment on redemptions (program_id, id) where status = 'awaiting_payment';
+-- the holds API asks whether a hold belongs to a redemption before settling it
+create index redemptions_by_hold on redemptions (program_id, hold_id) where hold_id is not null;

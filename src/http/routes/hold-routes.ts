@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import type { Queryable } from '../../db/database.ts';
 import { authorizeHold, captureHold, voidHold } from '../../ledger/commands/holds.ts';
 import { getHold } from '../../ledger/ledger-queries.ts';
+import { JifenError } from '../../shared/errors.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -92,12 +94,13 @@ export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const points = request.body?.points;
-      return deps.send(request, reply, (tx, context) =>
-        captureHold(tx, context, {
+      return deps.send(request, reply, async (tx, context) => {
+        await assertHoldNotOwned(tx, context.programId, request.params.holdId);
+        return captureHold(tx, context, {
           holdId: request.params.holdId,
           ...(points !== undefined ? { points } : {}),
-        }),
-      );
+        });
+      });
     },
   );
 
@@ -118,12 +121,33 @@ export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const reason = request.body?.reason;
-      return deps.send(request, reply, (tx, context) =>
-        voidHold(tx, context, {
+      return deps.send(request, reply, async (tx, context) => {
+        await assertHoldNotOwned(tx, context.programId, request.params.holdId);
+        return voidHold(tx, context, {
           holdId: request.params.holdId,
           ...(reason !== undefined ? { reason: toReason(reason) } : {}),
-        }),
-      );
+        });
+      });
     },
   );
+}
+
+/**
+ * Holds a points + cash redemption or a checkout payment placed are settled through their order
+ * (pay, cancel, capture, void there); settling them here would leave the order out of step.
+ */
+async function assertHoldNotOwned(tx: Queryable, programId: string, holdId: string): Promise<void> {
+  const [owner] = await tx.query<{ kind: string; id: string }>(
+    `select 'redemption' as kind, id from redemptions where program_id = $1 and hold_id = $2
+     union all
+     select 'checkout payment', order_id from checkout_payments where program_id = $1 and hold_id = $2
+     limit 1`,
+    [programId, holdId],
+  );
+  if (owner) {
+    throw new JifenError('hold_owned_by_order', {
+      detail: `Hold "${holdId}" belongs to ${owner.kind} "${owner.id}": settle it there.`,
+      extensions: { holdId, owner: owner.kind, ownerId: owner.id },
+    });
+  }
 }

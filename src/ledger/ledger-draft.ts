@@ -75,6 +75,11 @@ export class LedgerDraft {
     return lot;
   }
 
+  /** The lot if the draft has it (created or loaded), else undefined. */
+  findLot(lotId: string): Lot | undefined {
+    return this.lotsById.get(lotId);
+  }
+
   hold(holdId: string): Hold {
     const hold = this.holdsById.get(holdId);
     assert(hold, `hold ${holdId} was not loaded into the draft`);

@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/database.ts';
+import { ledgerMessages } from '../notifications/outbox/ledger-messages.ts';
+import { outboxInsertSql } from '../notifications/outbox/outbox-sql.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { LedgerDraft } from './ledger-draft.ts';
 import {
@@ -243,6 +245,13 @@ export async function persistDraft(
   const accounts = draft.touchedAccounts();
 
   if (draft.entries.length > 0) parts.push(insertMany('entries', draft.entries, ENTRY_INSERT, param));
+  // Notifications are recorded with the change itself (the transactional outbox), in this statement.
+  const messages = ledgerMessages(
+    programId,
+    draft.entries,
+    (lotId) => draft.findLot(lotId)?.availableAt ?? null,
+  );
+  if (messages.length > 0) parts.push(outboxInsertSql(messages, param));
   if (createdLots.length > 0) parts.push(insertMany('lots', createdLots, LOT_INSERT, param));
   if (changedLots.length > 0) parts.push(updateMany('lots', 'id', changedLots, LOT_UPDATE, param));
   if (createdHolds.length > 0) parts.push(insertMany('holds', createdHolds, HOLD_INSERT, param));

@@ -8,6 +8,10 @@ import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadForUpdate } from '../ledger/ledger-store.ts';
 import type { Entry } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
+import {
+  recordRedemptionMessage,
+  redemptionMessageType,
+} from '../notifications/outbox/redemption-messages.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { issueCouponCodes } from './coupon-codes.ts';
@@ -155,6 +159,8 @@ export async function redeemReward(
           now,
         })
       : [];
+  const created = redemptionMessageType(null, redemption.status);
+  if (created) await recordRedemptionMessage(tx, programId, redemption, created, codes, now);
   const view = redemptionView(
     redemption,
     codes.map((code) => ({ code, status: 'issued' as const })),

@@ -1,6 +1,10 @@
 import type { Queryable } from '../db/database.ts';
 import type { Reason } from '../ledger/ledger-types.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
+import {
+  recordRedemptionMessage,
+  redemptionMessageType,
+} from '../notifications/outbox/redemption-messages.ts';
 import { JifenError } from '../shared/errors.ts';
 import { type CouponCodeView, couponCodesOf } from './coupon-codes.ts';
 import type { RewardDetails, RewardType } from './reward-types.ts';
@@ -161,13 +165,18 @@ export async function insertRedemption(
   );
 }
 
-/** Writes the lifecycle fields of a redemption the caller read under lock. */
+/**
+ * Writes the lifecycle fields of a redemption the caller read under lock, and records the
+ * notification its change of status makes (redemption.created / shipped / delivered / cancelled).
+ */
 export async function saveRedemptionStatus(tx: Queryable, programId: string, r: Redemption): Promise<void> {
-  await tx.query(
-    `update redemptions set status = $3, cancel_entry_id = $4, shipment = $5::jsonb, cancel_reason = $6,
+  const [previous] = await tx.query<{ status: RedemptionStatus }>(
+    `update redemptions t set status = $3, cancel_entry_id = $4, shipment = $5::jsonb, cancel_reason = $6,
        updated_at = $7, shipped_at = $8, delivered_at = $9, cancelled_at = $10, spend_entry_id = $11,
        paid_at = $12
-     where program_id = $1 and id = $2`,
+       from redemptions old
+     where t.program_id = $1 and t.id = $2 and old.program_id = t.program_id and old.id = t.id
+     returning old.status`,
     [
       programId,
       r.id,
@@ -183,6 +192,11 @@ export async function saveRedemptionStatus(tx: Queryable, programId: string, r: 
       r.paidAt,
     ],
   );
+  const type = redemptionMessageType(previous?.status ?? null, r.status);
+  if (type === null) return;
+  const codes = (await couponCodesOf(tx, programId, [r.id])).get(r.id) ?? [];
+  const issued = codes.filter((code) => code.status === 'issued').map((code) => code.code);
+  await recordRedemptionMessage(tx, programId, r, type, issued, r.updatedAt);
 }
 
 export async function getRedemption(

@@ -68,4 +68,7 @@ export type IdPrefix =
   | 'rdm'
   | 'drw'
   | 'prz'
-  | 'ply';
+  | 'ply'
+  | 'msg'
+  | 'whk'
+  | 'dlv';

@@ -225,12 +225,33 @@ export async function insertTierHistory(
 ): Promise<void> {
   if (changes.length === 0) return;
   const column = <T>(get: (change: TierChange) => T) => changes.map(get);
+  // A change of tier is also a `tier.changed` notification, written by the same statement; the
+  // tier names come from the configuration version that made the change.
+  const messageIds = changes.map((c) => (c.fromTier === c.toTier ? null : newId('msg', now.getTime())));
   await tx.query(
-    `insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window, period,
-                               config_version, reason_zh, reason_en, actor, created_at)
-     select $1, *, $13::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                                $7::int8[], $8::text[], $9::int4[], $10::text[], $11::text[],
-                                                $12::text[])`,
+    `with changes as (
+       select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::text[],
+                            $9::int4[], $10::text[], $11::text[], $12::text[], $14::text[])
+         as c(id, member_id, kind, from_tier, to_tier, growth_in_window, period, config_version, reason_zh,
+              reason_en, actor, message_id)
+     ), history as (
+       insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window, period,
+                                 config_version, reason_zh, reason_en, actor, created_at)
+       select $1, id, member_id, kind, from_tier, to_tier, growth_in_window, period, config_version, reason_zh,
+              reason_en, actor, $13::timestamptz from changes
+     )
+     insert into outbox (program_id, id, type, member_id, data, created_at)
+     select $1, c.message_id, 'tier.changed', c.member_id,
+            jsonb_build_object('memberId', c.member_id, 'kind', c.kind, 'fromTier', c.from_tier,
+              'toTier', c.to_tier, 'fromTierName', (select jsonb_build_object('zh', t->'name'->>'zh-CN', 'en', t->'name'->>'en')
+                 from jsonb_array_elements(cfg.config->'tiers') t where t->>'code' = c.from_tier limit 1),
+              'toTierName', (select jsonb_build_object('zh', t->'name'->>'zh-CN', 'en', t->'name'->>'en')
+                 from jsonb_array_elements(cfg.config->'tiers') t where t->>'code' = c.to_tier limit 1), 'growthInWindow', c.growth_in_window,
+              'reason', jsonb_build_object('zh', c.reason_zh, 'en', c.reason_en), 'occurredAt', $15::text),
+            $13::timestamptz
+       from changes c
+       left join tier_configs cfg on cfg.program_id = $1 and cfg.version = c.config_version
+      where c.message_id is not null`,
     [
       programId,
       changes.map(() => newId('tch', now.getTime())),
@@ -244,6 +265,8 @@ export async function insertTierHistory(
       column((c) => c.reason.zh),
       column((c) => c.reason.en),
       column((c) => c.actor),
+      now.toISOString(),
+      messageIds,
       now.toISOString(),
     ],
   );

@@ -1,0 +1,49 @@
+import type { Queryable } from '../../db/database.ts';
+import type { OutboxMessage } from '../message-types.ts';
+
+type Param = (value: unknown, cast: string) => string;
+
+/**
+ * `insert into outbox ... select from unnest(...)` for any number of messages of one program,
+ * with `$1` bound to the program id: callers splice it into their own statement (persistDraft
+ * writes it as one more CTE), so recording a notification costs no extra round trip.
+ */
+export function outboxInsertSql(messages: readonly OutboxMessage[], param: Param): string {
+  const ids = param(
+    messages.map((m) => m.id),
+    'text[]',
+  );
+  const types = param(
+    messages.map((m) => m.type),
+    'text[]',
+  );
+  const members = param(
+    messages.map((m) => m.memberId),
+    'text[]',
+  );
+  const data = param(
+    messages.map((m) => JSON.stringify(m.data)),
+    'jsonb[]',
+  );
+  const createdAt = param(
+    messages.map((m) => m.createdAt.toISOString()),
+    'timestamptz[]',
+  );
+  return `insert into outbox (program_id, id, type, member_id, data, created_at)
+          select $1, * from unnest(${ids}, ${types}, ${members}, ${data}, ${createdAt})`;
+}
+
+/** Records messages in the caller's transaction, for changes written outside persistDraft. */
+export async function writeOutbox(
+  tx: Queryable,
+  programId: string,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  const params: unknown[] = [programId];
+  const param: Param = (value, cast) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  await tx.query(outboxInsertSql(messages, param), params);
+}

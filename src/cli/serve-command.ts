@@ -6,6 +6,9 @@ import {
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
   pruneIdempotencyKeys,
 } from '../idempotency/prune-idempotency-keys.ts';
+import { smsAdapterFromEnv, smtpSenderFromEnv } from '../notifications/channels/channels-from-env.ts';
+import { startDispatcher } from '../notifications/dispatch/dispatcher.ts';
+import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
@@ -19,7 +22,11 @@ const SERVE_FLAGS = {
   host: { type: 'string' },
   role: { type: 'string' },
   'sweep-interval-ms': { type: 'string' },
+  'dispatch-interval-ms': { type: 'string' },
 } as const;
+
+/** Reminders look ahead a month of lots; once a minute is soon enough for a day-grained message. */
+const REMINDER_INTERVAL_MS = 60_000;
 
 function integerFlag(value: string, flag: string): number {
   const number = Number(value);
@@ -40,6 +47,7 @@ function startSweeps(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let remindersDueAt = 0;
   const tick = () => {
     running = runAllSweeps(db, systemClock)
       .then(async (results) => {
@@ -52,6 +60,17 @@ function startSweeps(
           log(`birthday gifts failed, will retry: ${(error as Error).message}`);
           return 0;
         });
+        let reminders = 0;
+        if (Date.now() >= remindersDueAt) {
+          remindersDueAt = Date.now() + REMINDER_INTERVAL_MS;
+          reminders = await runExpiryReminders(db, systemClock)
+            .then((result) => result.reminders)
+            .catch((error: unknown) => {
+              log(`expiry reminders failed, will retry: ${(error as Error).message}`);
+              remindersDueAt = 0;
+              return 0;
+            });
+        }
         const before = new Date(systemClock.now().getTime() - retentionDays * 86_400_000);
         await pruneIdempotencyKeys(db, before);
         const done = results
@@ -63,6 +82,7 @@ function startSweeps(
           );
         }
         if (birthdays > 0) done.push(`birthday gifts: ${birthdays}`);
+        if (reminders > 0) done.push(`expiry reminders: ${reminders}`);
         if (done.length > 0) log(done.join('; '));
       })
       .catch((error: unknown) => log(`sweep failed, will retry: ${(error as Error).message}`))
@@ -102,6 +122,26 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const app = role === 'worker' ? null : await buildApp({ db });
   const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, retentionDays, log);
+  const stopDispatcher =
+    role === 'api'
+      ? null
+      : startDispatcher(
+          db,
+          systemClock,
+          {
+            email: smtpSenderFromEnv(process.env),
+            sms: smsAdapterFromEnv(process.env, log),
+            webhookTimeoutMs: integerFlag(
+              process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
+              'JIFEN_WEBHOOK_TIMEOUT_MS',
+            ),
+          },
+          {
+            idleMs: integerFlag(values['dispatch-interval-ms'] ?? '200', 'dispatch-interval-ms'),
+            leaseMs: integerFlag(process.env.JIFEN_DELIVERY_LEASE_MS ?? '60000', 'JIFEN_DELIVERY_LEASE_MS'),
+            log,
+          },
+        );
   if (app) {
     await app.listen({ port, host });
     log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
@@ -113,6 +153,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   log('shutting down');
   await app?.close();
   await stopSweeps?.();
+  await stopDispatcher?.();
   await db.close();
   return 0;
 }

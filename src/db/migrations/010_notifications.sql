@@ -85,6 +85,8 @@ create table deliveries (
   status text not null check (status in ('pending', 'delivered', 'dead')),
   attempts integer not null default 0,
   next_attempt_at timestamptz not null,
+  -- failed attempts are retried until then (24 hours after creation or after a replay), then dead
+  retry_until timestamptz not null,
   last_attempt_at timestamptz,
   last_status_code integer,
   last_error text,

@@ -1,0 +1,121 @@
+import { elapsedMs, RESPONSE_EXCERPT_CHARS, type SendOutcome } from './send-outcome.ts';
+
+/** How an HTTP POST went: the peer answered with a status, or it never did. */
+export type PostResult =
+  | { answered: true; status: number; excerpt: string | null; durationMs: number }
+  | { answered: false; error: string; durationMs: number };
+
+/** A UTF-8 character is at most 4 bytes: this many bytes always hold the excerpt. */
+const EXCERPT_BYTES = RESPONSE_EXCERPT_CHARS * 4;
+
+/**
+ * POSTs a JSON body and reads at most the start of the answer. One deadline covers connecting,
+ * the status line and the excerpt, so a peer that stalls or streams a huge body cannot hold a
+ * dispatcher worker past `timeoutMs`. Redirects are not followed: the caller sees the 3xx.
+ */
+export async function postJson(request: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}): Promise<PostResult> {
+  const startedAt = performance.now();
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...request.headers },
+      body: request.body,
+      redirect: 'manual',
+      signal,
+    });
+  } catch (error) {
+    return {
+      answered: false,
+      error: describeFetchError(error, request.timeoutMs),
+      durationMs: elapsedMs(startedAt),
+    };
+  }
+  const excerpt = await readExcerpt(response);
+  return { answered: true, status: response.status, excerpt, durationMs: elapsedMs(startedAt) };
+}
+
+/**
+ * The outcome of a POST whose only success is a 2xx. A peer that never answered is always worth
+ * another try; which other statuses are depends on the protocol.
+ */
+export function outcomeOfPost(
+  result: PostResult,
+  isRetryableStatus: (status: number) => boolean,
+): SendOutcome {
+  const { durationMs } = result;
+  if (!result.answered) {
+    return {
+      ok: false,
+      retryable: true,
+      statusCode: null,
+      error: result.error,
+      responseExcerpt: null,
+      durationMs,
+    };
+  }
+  const { status, excerpt } = result;
+  const ok = status >= 200 && status < 300;
+  const error = ok
+    ? null
+    : status >= 300 && status < 400
+      ? `HTTP ${status} (redirects are not followed)`
+      : `HTTP ${status}`;
+  return {
+    ok,
+    retryable: !ok && isRetryableStatus(status),
+    statusCode: status,
+    error,
+    responseExcerpt: excerpt,
+    durationMs,
+  };
+}
+
+/**
+ * The first characters of the body, then the rest is cancelled so the connection is released.
+ * The status has already decided the outcome, so a body cut off by the deadline or a reset only
+ * shortens the excerpt.
+ */
+async function readExcerpt(response: Response): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    while (bytes < EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      bytes += value.byteLength;
+    }
+  } catch {
+    // Deadline or connection reset mid-body: keep what arrived.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES));
+  return text.length > 0 ? text.slice(0, RESPONSE_EXCERPT_CHARS) : null;
+}
+
+/** 'timeout after 300 ms', 'ECONNREFUSED', 'ENOTFOUND', ... rather than undici's 'fetch failed'. */
+export function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
+  const cause = error instanceof Error ? (error.cause as CauseLike | undefined) : undefined;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  if (code) return code;
+  if (cause?.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** undici's cause: a system error, or an AggregateError when several addresses were tried. */
+interface CauseLike {
+  code?: string;
+  message?: string;
+  errors?: { code?: string }[];
+}

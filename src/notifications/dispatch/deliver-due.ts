@@ -1,0 +1,212 @@
+import type { Database } from '../../db/database.ts';
+import type { SendOutcome } from '../channels/send-outcome.ts';
+import type { SmsAdapter } from '../channels/sms-adapter.ts';
+import type { SmtpSender } from '../channels/smtp-sender.ts';
+import { webhookBody } from '../channels/webhook-body.ts';
+import { sendWebhook } from '../channels/webhook-sender.ts';
+import type { OutboxMessage } from '../message-types.ts';
+import { notificationSettingsOf } from '../settings/notification-settings.ts';
+import { afterQuietHours } from './quiet-hours.ts';
+import { fateAfterFailure } from './retry-schedule.ts';
+
+export interface DeliveryChannels {
+  email: SmtpSender | null;
+  sms: SmsAdapter;
+  webhookTimeoutMs?: number;
+}
+
+export interface DeliverOptions {
+  batchSize?: number;
+  /** A claimed delivery that was not answered for this long (its server died) is sent again. */
+  leaseMs?: number;
+  /** Sends in flight at once per batch. */
+  concurrency?: number;
+}
+
+interface ClaimedDelivery {
+  program_id: string;
+  id: string;
+  message_id: string;
+  channel: 'webhook' | 'email' | 'sms';
+  endpoint_id: string | null;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  attempts: number;
+  retry_until: Date;
+  type: OutboxMessage['type'];
+  member_id: string | null;
+  data: OutboxMessage['data'];
+  message_created_at: Date;
+  url: string | null;
+  secret: string | null;
+  endpoint_status: string | null;
+  timezone: string;
+}
+
+/**
+ * Claims due deliveries (SKIP LOCKED, in a short transaction that pushes each one's next attempt
+ * a lease ahead and counts the attempt), sends them with no transaction open, then records every
+ * outcome in one statement. A server killed while sending leaves its deliveries pending: another
+ * takes them when the lease runs out, so nothing is lost, and nothing is marked delivered before
+ * the receiver answered. Returns the number of deliveries attempted.
+ */
+export async function deliverDue(
+  db: Database,
+  now: () => Date,
+  channels: DeliveryChannels,
+  options: DeliverOptions = {},
+): Promise<number> {
+  const claimedAt = now();
+  const leaseMs = options.leaseMs ?? 60_000;
+  const claimed = await db.query<ClaimedDelivery>(
+    `with due as (
+       select program_id, id from deliveries
+        where status = 'pending' and next_attempt_at <= $1
+        order by next_attempt_at limit $2 for update skip locked
+     ), claimed as (
+       update deliveries d set attempts = d.attempts + 1, next_attempt_at = $3, last_attempt_at = $1
+         from due where d.program_id = due.program_id and d.id = due.id
+       returning d.*
+     )
+     select c.program_id, c.id, c.message_id, c.channel, c.endpoint_id, c.recipient, c.subject, c.body, c.attempts,
+            c.retry_until, o.type, o.member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
+            e.status as endpoint_status, p.timezone
+       from claimed c
+       join outbox o on o.program_id = c.program_id and o.id = c.message_id
+       join programs p on p.id = c.program_id
+       left join webhook_endpoints e on e.program_id = c.program_id and e.id = c.endpoint_id`,
+    [
+      claimedAt.toISOString(),
+      options.batchSize ?? 200,
+      new Date(claimedAt.getTime() + leaseMs).toISOString(),
+    ],
+  );
+  if (claimed.length === 0) return 0;
+  const outcomes = await mapWithConcurrency(claimed, options.concurrency ?? 32, (delivery) =>
+    send(delivery, channels),
+  );
+  await recordOutcomes(db, claimed, outcomes, now());
+  return claimed.length;
+}
+
+function send(delivery: ClaimedDelivery, channels: DeliveryChannels): Promise<SendOutcome> {
+  if (delivery.channel === 'webhook') {
+    if (delivery.url === null || delivery.secret === null || delivery.endpoint_status !== 'enabled')
+      return Promise.resolve(failed('the endpoint was disabled or deleted; replay after enabling it'));
+    const message: OutboxMessage = {
+      id: delivery.message_id,
+      programId: delivery.program_id,
+      memberId: delivery.member_id,
+      type: delivery.type,
+      data: delivery.data,
+      createdAt: new Date(delivery.message_created_at),
+    };
+    return sendWebhook({
+      url: delivery.url,
+      secret: delivery.secret,
+      messageId: delivery.message_id,
+      type: delivery.type,
+      body: webhookBody(message),
+      timestampSeconds: Math.floor(Date.now() / 1000),
+      timeoutMs: channels.webhookTimeoutMs ?? 10_000,
+      attempt: delivery.attempts,
+    });
+  }
+  if (delivery.channel === 'email') {
+    if (!channels.email)
+      return Promise.resolve(failed('no SMTP server is configured (JIFEN_SMTP_URL)', true));
+    return channels.email.send({
+      to: delivery.recipient!,
+      subject: delivery.subject ?? '',
+      text: delivery.body ?? '',
+      messageId: delivery.message_id,
+    });
+  }
+  return channels.sms.send({
+    to: delivery.recipient!,
+    text: delivery.body ?? '',
+    messageId: delivery.message_id,
+  });
+}
+
+const failed = (error: string, retryable = false): SendOutcome => ({
+  ok: false,
+  retryable,
+  statusCode: null,
+  error,
+  responseExcerpt: null,
+  durationMs: 0,
+});
+
+async function recordOutcomes(
+  db: Database,
+  deliveries: ClaimedDelivery[],
+  outcomes: SendOutcome[],
+  now: Date,
+): Promise<void> {
+  const quiet = await notificationSettingsOf(db, [...new Set(deliveries.map((d) => d.program_id))]);
+  const fates = deliveries.map((delivery, index) => {
+    const outcome = outcomes[index]!;
+    if (outcome.ok) return { status: 'delivered', nextAttemptAt: null };
+    const fate = fateAfterFailure(now, delivery.attempts, new Date(delivery.retry_until), outcome.retryable);
+    if (fate.status === 'dead') return { status: 'dead', nextAttemptAt: null };
+    const next =
+      delivery.channel === 'sms'
+        ? afterQuietHours(fate.nextAttemptAt, quiet.get(delivery.program_id)!.quietHours, delivery.timezone)
+        : fate.nextAttemptAt;
+    return { status: 'pending', nextAttemptAt: next.toISOString() };
+  });
+  const column = <T>(get: (delivery: ClaimedDelivery, index: number) => T) => deliveries.map(get);
+  await db.query(
+    `with outcome as (
+       select * from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::timestamptz[], $6::int4[],
+                            $7::text[], $8::bool[], $9::int4[], $10::text[])
+         as o(program_id, id, attempt, status, next_attempt_at, status_code, error, ok, duration_ms, excerpt)
+     ), attempts as (
+       insert into delivery_attempts (program_id, delivery_id, attempt, started_at, duration_ms, ok, status_code,
+                                      error, response_excerpt)
+       select program_id, id, attempt, $11::timestamptz - make_interval(secs => duration_ms / 1000.0), duration_ms,
+              ok, status_code, error, excerpt
+         from outcome
+       on conflict do nothing
+     )
+     update deliveries d
+        set status = o.status, next_attempt_at = coalesce(o.next_attempt_at, d.next_attempt_at),
+            last_status_code = o.status_code, last_error = o.error,
+            delivered_at = case when o.status = 'delivered' then $11::timestamptz else d.delivered_at end
+       from outcome o
+      where d.program_id = o.program_id and d.id = o.id and d.attempts = o.attempt`,
+    [
+      column((d) => d.program_id),
+      column((d) => d.id),
+      column((d) => d.attempts),
+      fates.map((fate) => fate.status),
+      fates.map((fate) => fate.nextAttemptAt),
+      outcomes.map((o) => o.statusCode),
+      outcomes.map((o) => o.error),
+      outcomes.map((o) => o.ok),
+      outcomes.map((o) => Math.round(o.durationMs)),
+      outcomes.map((o) => o.responseExcerpt),
+      now.toISOString(),
+    ],
+  );
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping the results in order. */
+async function mapWithConcurrency<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

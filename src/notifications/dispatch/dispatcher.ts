@@ -1,0 +1,73 @@
+import type { Database } from '../../db/database.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { type DeliverOptions, type DeliveryChannels, deliverDue } from './deliver-due.ts';
+import { fanOutMessages } from './fan-out.ts';
+
+export interface DispatchOptions extends DeliverOptions {
+  fanOutBatchSize?: number;
+  /** Stop a pass after this many batches of each kind, so one pass never runs unbounded. */
+  maxBatches?: number;
+}
+
+export interface DispatchResult {
+  fannedOut: number;
+  attempted: number;
+}
+
+/** One pass: fan out what the outbox holds, then attempt every delivery that is due. */
+export async function runDispatchPass(
+  db: Database,
+  clock: Clock,
+  channels: DeliveryChannels,
+  options: DispatchOptions = {},
+): Promise<DispatchResult> {
+  const result: DispatchResult = { fannedOut: 0, attempted: 0 };
+  const maxBatches = options.maxBatches ?? 20;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const fanned = await fanOutMessages(db, clock, {
+      batchSize: options.fanOutBatchSize,
+      emailConfigured: channels.email !== null,
+    });
+    result.fannedOut += fanned;
+    if (fanned === 0) break;
+  }
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const attempted = await deliverDue(db, () => clock.now(), channels, options);
+    result.attempted += attempted;
+    if (attempted === 0) break;
+  }
+  return result;
+}
+
+/**
+ * Runs dispatch passes back to back while there is work, and every `idleMs` when there is none,
+ * so a message goes out within about `idleMs` of its commit. Returns a function that stops the
+ * loop after the pass in progress.
+ */
+export function startDispatcher(
+  db: Database,
+  clock: Clock,
+  channels: DeliveryChannels,
+  options: DispatchOptions & { idleMs: number; log: (message: string) => void },
+): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = runDispatchPass(db, clock, channels, options)
+      .then((result) => result.fannedOut + result.attempted > 0)
+      .catch((error: unknown) => {
+        options.log(`notification dispatch failed, will retry: ${(error as Error).message}`);
+        return false;
+      })
+      .then((busy) => {
+        if (!stopped) timer = setTimeout(tick, busy ? 0 : options.idleMs);
+      });
+  };
+  tick();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}

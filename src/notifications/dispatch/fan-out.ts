@@ -1,0 +1,321 @@
+import type { Database, Queryable } from '../../db/database.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { newId } from '../../shared/ids.ts';
+import type { Language, MemberChannel, NotificationType, OutboxMessage } from '../message-types.ts';
+import { type NotificationSettings, notificationSettingsOf } from '../settings/notification-settings.ts';
+import { defaultTemplate } from '../templates/default-templates.ts';
+import { renderTemplate } from '../templates/render-template.ts';
+import type { MessageTemplate } from '../templates/template-types.ts';
+import { templateVariables } from '../templates/template-variables.ts';
+import { afterQuietHours } from './quiet-hours.ts';
+import { RETRY_WINDOW_MS } from './retry-schedule.ts';
+
+interface OutboxRow {
+  program_id: string;
+  id: string;
+  type: NotificationType;
+  member_id: string | null;
+  data: OutboxMessage['data'];
+  created_at: Date;
+}
+
+interface Preferences {
+  email: string | null;
+  phone: string | null;
+  language: Language | null;
+  inbox: boolean;
+  emailEnabled: boolean;
+  smsEnabled: boolean;
+  marketingConsent: boolean;
+}
+
+const NO_PREFERENCES: Preferences = {
+  email: null,
+  phone: null,
+  language: null,
+  inbox: true,
+  emailEnabled: true,
+  smsEnabled: true,
+  marketingConsent: false,
+};
+
+/** What fanning out a batch needs to know about its programs, read once per batch. */
+interface ProgramContext {
+  timezone: string;
+  settings: NotificationSettings;
+  endpoints: { id: string; types: string[] }[];
+  templates: Map<string, MessageTemplate>;
+}
+
+const templateKey = (type: string, channel: string, language: string) => `${type}|${channel}|${language}`;
+
+interface DeliveryRow {
+  programId: string;
+  id: string;
+  messageId: string;
+  channel: 'webhook' | 'email' | 'sms';
+  endpointId: string | null;
+  memberId: string | null;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  nextAttemptAt: Date;
+}
+
+interface InboxRow {
+  programId: string;
+  memberId: string;
+  id: string;
+  type: string;
+  subject: string;
+  body: string;
+  category: string;
+  createdAt: Date;
+}
+
+export interface FanOutOptions {
+  batchSize?: number;
+  /** Email deliveries are made only when an SMTP server is configured. */
+  emailConfigured: boolean;
+}
+
+/**
+ * Turns outbox messages into deliveries (webhooks, email, SMS) and inbox messages. Each batch is
+ * one transaction that takes its messages with SKIP LOCKED and marks them dispatched, so several
+ * servers fan out side by side and every message is fanned out exactly once. Messages are
+ * rendered here, in the member's language with the program's templates of this moment: what was
+ * sent is what the delivery row says.
+ */
+export async function fanOutMessages(db: Database, clock: Clock, options: FanOutOptions): Promise<number> {
+  const batchSize = options.batchSize ?? 500;
+  return db.transaction(async (tx) => {
+    const now = clock.now();
+    const messages = await tx.query<OutboxRow>(
+      `select program_id, id, type, member_id, data, created_at from outbox
+        where dispatched_at is null order by created_at, id limit $1 for update skip locked`,
+      [batchSize],
+    );
+    if (messages.length === 0) return 0;
+    const programs = await programContexts(tx, [...new Set(messages.map((m) => m.program_id))]);
+    const preferences = await preferencesOf(tx, messages);
+    const deliveries: DeliveryRow[] = [];
+    const inbox: InboxRow[] = [];
+    for (const message of messages) {
+      const program = programs.get(message.program_id)!;
+      for (const endpoint of program.endpoints) {
+        if (endpoint.types.length > 0 && !endpoint.types.includes(message.type)) continue;
+        deliveries.push(delivery(message, 'webhook', now, { endpointId: endpoint.id }));
+      }
+      if (message.member_id === null) continue;
+      const member = preferences.get(`${message.program_id}|${message.member_id}`) ?? NO_PREFERENCES;
+      fanOutToMember(message, program, member, now, options, deliveries, inbox);
+    }
+    await insertDeliveries(tx, deliveries, now);
+    await insertInbox(tx, inbox);
+    await tx.query(
+      `update outbox o set dispatched_at = $3 from unnest($1::text[], $2::text[]) as d(program_id, id)
+        where o.program_id = d.program_id and o.id = d.id`,
+      [messages.map((m) => m.program_id), messages.map((m) => m.id), now.toISOString()],
+    );
+    return messages.length;
+  });
+}
+
+function fanOutToMember(
+  message: OutboxRow,
+  program: ProgramContext,
+  member: Preferences,
+  now: Date,
+  options: FanOutOptions,
+  deliveries: DeliveryRow[],
+  inbox: InboxRow[],
+): void {
+  const language = member.language ?? program.settings.defaultLanguage;
+  let variables: Record<string, string> | null = null;
+  const render = (channel: MemberChannel) => {
+    const template =
+      program.templates.get(templateKey(message.type, channel, language)) ??
+      defaultTemplate(message.type, channel, language);
+    if (template.category === 'marketing' && !member.marketingConsent) return null;
+    variables ??= templateVariables(message.type, message.data, language, { timezone: program.timezone });
+    return { ...renderTemplate(template, variables), category: template.category };
+  };
+  for (const channel of program.settings.channels[message.type] ?? []) {
+    if (channel === 'inbox' && member.inbox) {
+      const rendered = render('inbox');
+      if (rendered)
+        inbox.push({
+          programId: message.program_id,
+          memberId: message.member_id!,
+          id: message.id,
+          type: message.type,
+          subject: rendered.subject ?? '',
+          body: rendered.body,
+          category: rendered.category,
+          createdAt: message.created_at,
+        });
+    } else if (channel === 'email' && member.emailEnabled && member.email && options.emailConfigured) {
+      const rendered = render('email');
+      if (rendered)
+        deliveries.push(delivery(message, 'email', now, { recipient: member.email, ...rendered }));
+    } else if (channel === 'sms' && member.smsEnabled && member.phone) {
+      const rendered = render('sms');
+      const sendAt = afterQuietHours(now, program.settings.quietHours, program.timezone);
+      if (rendered)
+        deliveries.push(delivery(message, 'sms', sendAt, { recipient: member.phone, ...rendered }));
+    }
+  }
+}
+
+function delivery(
+  message: OutboxRow,
+  channel: DeliveryRow['channel'],
+  nextAttemptAt: Date,
+  target: { endpointId?: string; recipient?: string; subject?: string | null; body?: string },
+): DeliveryRow {
+  return {
+    programId: message.program_id,
+    id: newId('dlv'),
+    messageId: message.id,
+    channel,
+    endpointId: target.endpointId ?? null,
+    memberId: message.member_id,
+    recipient: target.recipient ?? null,
+    subject: target.subject ?? null,
+    body: target.body ?? null,
+    nextAttemptAt,
+  };
+}
+
+async function programContexts(tx: Queryable, programIds: string[]): Promise<Map<string, ProgramContext>> {
+  const [programs, settings, endpoints, templates] = await Promise.all([
+    tx.query<{ id: string; timezone: string }>(
+      'select id, timezone from programs where id = any($1::text[])',
+      [programIds],
+    ),
+    notificationSettingsOf(tx, programIds),
+    tx.query<{ program_id: string; id: string; types: string[] }>(
+      `select program_id, id, types from webhook_endpoints
+        where program_id = any($1::text[]) and status = 'enabled' order by program_id, id`,
+      [programIds],
+    ),
+    tx.query<{
+      program_id: string;
+      type: string;
+      channel: string;
+      language: string;
+      subject: string | null;
+      body: string;
+      category: MessageTemplate['category'];
+    }>(
+      `select program_id, type, channel, language, subject, body, category from notification_templates
+        where program_id = any($1::text[])`,
+      [programIds],
+    ),
+  ]);
+  return new Map(
+    programs.map((program) => [
+      program.id,
+      {
+        timezone: program.timezone,
+        settings: settings.get(program.id)!,
+        endpoints: endpoints.filter((endpoint) => endpoint.program_id === program.id),
+        templates: new Map(
+          templates
+            .filter((row) => row.program_id === program.id)
+            .map((row) => [
+              templateKey(row.type, row.channel, row.language),
+              { subject: row.subject, body: row.body, category: row.category },
+            ]),
+        ),
+      },
+    ]),
+  );
+}
+
+async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<string, Preferences>> {
+  const members = messages.filter((m) => m.member_id !== null);
+  if (members.length === 0) return new Map();
+  const rows = await tx.query<{
+    program_id: string;
+    member_id: string;
+    email: string | null;
+    phone: string | null;
+    language: Language | null;
+    inbox: boolean;
+    email_enabled: boolean;
+    sms_enabled: boolean;
+    marketing_consent: boolean;
+  }>(
+    `select p.program_id, p.member_id, p.email, p.phone, p.language, p.inbox, p.email_enabled, p.sms_enabled,
+            p.marketing_consent
+       from member_notification_preferences p
+       join (select distinct * from unnest($1::text[], $2::text[])) as m(program_id, member_id)
+         on p.program_id = m.program_id and p.member_id = m.member_id`,
+    [members.map((m) => m.program_id), members.map((m) => m.member_id)],
+  );
+  return new Map(
+    rows.map((row) => [
+      `${row.program_id}|${row.member_id}`,
+      {
+        email: row.email,
+        phone: row.phone,
+        language: row.language,
+        inbox: row.inbox,
+        emailEnabled: row.email_enabled,
+        smsEnabled: row.sms_enabled,
+        marketingConsent: row.marketing_consent,
+      },
+    ]),
+  );
+}
+
+async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <T>(get: (row: DeliveryRow) => T) => rows.map(get);
+  await tx.query(
+    `insert into deliveries (program_id, id, message_id, channel, endpoint_id, member_id, recipient, subject, body,
+                             status, next_attempt_at, retry_until, created_at)
+     select program_id, id, message_id, channel, endpoint_id, member_id, recipient, subject, body, 'pending',
+            next_attempt_at, next_attempt_at + $11::interval, $12
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::timestamptz[])
+         as d(program_id, id, message_id, channel, endpoint_id, member_id, recipient, subject, body, next_attempt_at)
+     on conflict do nothing`,
+    [
+      column((r) => r.programId),
+      column((r) => r.id),
+      column((r) => r.messageId),
+      column((r) => r.channel),
+      column((r) => r.endpointId),
+      column((r) => r.memberId),
+      column((r) => r.recipient),
+      column((r) => r.subject),
+      column((r) => r.body),
+      column((r) => r.nextAttemptAt.toISOString()),
+      `${RETRY_WINDOW_MS} milliseconds`,
+      now.toISOString(),
+    ],
+  );
+}
+
+async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <T>(get: (row: InboxRow) => T) => rows.map(get);
+  await tx.query(
+    `insert into inbox_messages (program_id, member_id, id, type, subject, body, category, created_at)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                          $8::timestamptz[])
+     on conflict do nothing`,
+    [
+      column((r) => r.programId),
+      column((r) => r.memberId),
+      column((r) => r.id),
+      column((r) => r.type),
+      column((r) => r.subject),
+      column((r) => r.body),
+      column((r) => r.category),
+      column((r) => new Date(r.createdAt).toISOString()),
+    ],
+  );
+}

@@ -39,6 +39,9 @@ export function formatDemoSummary(summary: DemoSummary, next: NextSteps): string
             ' · ',
           )}${summary.tiersSet ? ' (普通 / 银卡 / 金卡 / 钻石 on growth over 12 months, set up by the demo)' : ''}`
       : null,
+    summary.notifications
+      ? `  notifications      ${n(summary.notifications.inboxMessages)} inbox messages, ${n(summary.notifications.reminders)} expiry reminders sent today`
+      : null,
     ...badRowLines(summary.badRows, summary.rows),
     '',
     'Next:',
@@ -51,6 +54,8 @@ export function formatDemoSummary(summary: DemoSummary, next: NextSteps): string
       `  curl ${auth} localhost:8080/v1/members/${member}`,
       `  curl ${auth} localhost:8080/v1/members/${member}/entries`,
       `  curl ${auth} localhost:8080/v1/members/${member}/tier`,
+      `  curl ${auth} localhost:8080/v1/members/${member}/expiry-calendar`,
+      `  curl ${auth} localhost:8080/v1/members/${member}/inbox`,
     );
     if (!next.key)
       lines.push(
@@ -60,6 +65,18 @@ export function formatDemoSummary(summary: DemoSummary, next: NextSteps): string
       const { balances } = next.member;
       lines.push(
         `  member ${member} has ${n(balances.available)} points available, ${n(balances.pending)} pending, growth ${n(balances.growth)}`,
+      );
+    }
+    const notes = summary.notifications;
+    if (notes && notes.upcoming.length > 0) {
+      const buckets = notes.upcoming.slice(0, 4).map((bucket) => `${bucket.expiresOn} ${n(bucket.points)}`);
+      lines.push(
+        `  upcoming expiries  ${buckets.join(' · ')}${notes.upcoming.length > 4 ? ` (+${notes.upcoming.length - 4} more days)` : ''}`,
+      );
+    }
+    for (const message of notes?.latestInbox ?? []) {
+      lines.push(
+        `  inbox              ${message.createdAt.slice(0, 10)} ${message.subject}: ${message.body}`,
       );
     }
   }

@@ -13,6 +13,7 @@ import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { currentTierConfig } from '../tiers/tier-store.ts';
 import { ensureDemoCatalogue } from './demo-catalogue.ts';
 import { conversionTo, RATES_PER_GBP } from './demo-money.ts';
+import { type DemoNotifications, deliverDemoNotifications } from './demo-notifications.ts';
 import { ensureDemoRules } from './demo-rules.ts';
 import { ensureDemoTiers } from './demo-tiers.ts';
 import { epochDay, isoDateOfEpochDay, LocalDays, ShiftedClock, yesterdayEpochDay } from './demo-time.ts';
@@ -70,6 +71,7 @@ export interface DemoSummary {
   sweeps: { pendingReleased: number; expired: number };
   badRows: BadRow[];
   showcaseMemberId: string | null;
+  notifications: DemoNotifications | null;
   elapsedMs: number;
 }
 
@@ -136,6 +138,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     sweeps: { pendingReleased: 0, expired: 0 },
     badRows: [...parsed.badRows, ...plan.badRows],
     showcaseMemberId: plan.showcaseMemberId,
+    notifications: null,
     elapsedMs: 0,
   };
 
@@ -175,6 +178,13 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
   }
   await runTierSweeps(db, clock);
   summary.tiers = await membersByTier(db, programId, clock.now());
+  summary.notifications = await deliverDemoNotifications(
+    db,
+    clock,
+    programId,
+    program.timezone,
+    summary.showcaseMemberId,
+  );
   summary.badRows.sort((a, b) => a.line - b.line);
   summary.elapsedMs = performance.now() - started;
   return summary;

@@ -1,0 +1,57 @@
+import type { Database } from '../db/database.ts';
+import { createLogSmsAdapter } from '../notifications/channels/log-sms-adapter.ts';
+import { runDispatchPass } from '../notifications/dispatch/dispatcher.ts';
+import { type ExpiryBucket, memberExpiryCalendar } from '../notifications/reminders/expiry-calendar.ts';
+import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
+import type { Clock } from '../shared/clock.ts';
+
+export interface DemoNotifications {
+  reminders: number;
+  inboxMessages: number;
+  /** The showcase member's upcoming expiries and newest inbox messages, for the summary. */
+  upcoming: ExpiryBucket[];
+  latestInbox: { subject: string; body: string; createdAt: string }[];
+}
+
+/**
+ * After the replay: the reminders due today, then every message fanned out and delivered, so
+ * members' inboxes hold what the year told them ("您有 1,200 积分将于 … 过期") and any webhook
+ * endpoint registered on this database hears about it. The demo's members have no phone numbers
+ * or email addresses, so nothing leaves the machine but webhooks.
+ */
+export async function deliverDemoNotifications(
+  db: Database,
+  clock: Clock,
+  programId: string,
+  timezone: string,
+  showcaseMemberId: string | null,
+): Promise<DemoNotifications> {
+  const { reminders } = await runExpiryReminders(db, clock);
+  const channels = { email: null, sms: createLogSmsAdapter(() => {}) };
+  for (;;) {
+    const pass = await runDispatchPass(db, clock, channels, { fanOutBatchSize: 1000, maxBatches: 50 });
+    if (pass.fannedOut === 0 && pass.attempted === 0) break;
+  }
+  const [count] = await db.query<{ n: string }>(
+    'select count(*) as n from inbox_messages where program_id = $1',
+    [programId],
+  );
+  if (!showcaseMemberId)
+    return { reminders, inboxMessages: Number(count?.n ?? 0), upcoming: [], latestInbox: [] };
+  const upcoming = await memberExpiryCalendar(db, programId, showcaseMemberId, timezone, clock.now());
+  const latest = await db.query<{ subject: string; body: string; created_at: Date }>(
+    `select subject, body, created_at from inbox_messages where program_id = $1 and member_id = $2
+      order by created_at desc, id desc limit 3`,
+    [programId, showcaseMemberId],
+  );
+  return {
+    reminders,
+    inboxMessages: Number(count?.n ?? 0),
+    upcoming,
+    latestInbox: latest.map((row) => ({
+      subject: row.subject,
+      body: row.body,
+      createdAt: new Date(row.created_at).toISOString(),
+    })),
+  };
+}

@@ -9,7 +9,8 @@ export type Scenario =
   | 'events'
   | 'events-batch'
   | 'tiers'
-  | 'rewards';
+  | 'rewards'
+  | 'notifications';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -46,10 +47,12 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|tiers|rewards  what to run (default all; events =
+  --scenario all|http|batch|baseline|events|events-batch|tiers|rewards|notifications
+                                       what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; tiers = the evaluation sweep;
-                                       rewards = redemptions of one hot reward)
+                                       rewards = redemptions of one hot reward;
+                                       notifications = webhook dispatch throughput and commit-to-delivery lag)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
@@ -143,7 +146,17 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
   return {
     scenario: choice(
       str('scenario'),
-      ['all', 'http', 'batch', 'baseline', 'events', 'events-batch', 'tiers', 'rewards'] as const,
+      [
+        'all',
+        'http',
+        'batch',
+        'baseline',
+        'events',
+        'events-batch',
+        'tiers',
+        'rewards',
+        'notifications',
+      ] as const,
       'scenario',
       'all',
     ),

@@ -20,7 +20,9 @@ export type ScenarioId =
   | 'rule-eval'
   | 'back-test'
   | 'tier-eval'
-  | 'redeem-hot';
+  | 'redeem-hot'
+  | 'dispatch'
+  | 'dispatch-lag';
 
 export interface Target {
   minPerSecond?: number;
@@ -43,7 +45,7 @@ export interface ScenarioResult {
   name: string;
   engine: 'postgres' | 'pglite';
   /** What one unit of throughput is. */
-  unit: 'credits' | 'rows' | 'events' | 'evaluations' | 'members' | 'redemptions';
+  unit: 'credits' | 'rows' | 'events' | 'evaluations' | 'members' | 'redemptions' | 'messages';
   /** What one latency sample is. */
   latencyOf: 'request' | 'batch' | 'transaction';
   clients: number;
@@ -91,6 +93,8 @@ export const BASELINE_OF: Partial<Record<ScenarioId, ScenarioId>> = {
   'back-test': 'd-unnest',
   'tier-eval': 'd-unnest',
   'redeem-hot': 'd-per-op',
+  dispatch: 'd-unnest',
+  'dispatch-lag': 'd-per-op',
 };
 
 export function targetMet(

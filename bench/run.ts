@@ -11,6 +11,7 @@ import { runBatch } from './scenarios/batch.ts';
 import type { BenchContext } from './scenarios/common.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp } from './scenarios/http.ts';
+import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
 import { runHotRedemptions } from './scenarios/rewards.ts';
 import { runTierEvaluation } from './scenarios/tiers.ts';
 import { nowMs } from './stats.ts';
@@ -27,16 +28,22 @@ interface Step {
 function plan(options: BenchOptions): Step[] {
   const engines: Array<'postgres' | 'pglite'> =
     options.engine === 'both' ? ['postgres', 'pglite'] : [options.engine];
-  const wants = (scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers' | 'rewards') =>
-    options.scenario === 'all' || options.scenario === scenario;
+  const wants = (
+    scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers' | 'rewards' | 'notifications',
+  ) => options.scenario === 'all' || options.scenario === scenario;
   const steps: Step[] = [];
   // Baselines first, so a figure's ratio is known as soon as it is measured.
   const perOp =
-    wants('baseline') || (options.baseline && (wants('http') || wants('events') || wants('rewards')));
+    wants('baseline') ||
+    (options.baseline && (wants('http') || wants('events') || wants('rewards') || wants('notifications')));
   const unnest =
     wants('baseline') ||
     (options.baseline &&
-      (wants('batch') || wants('events') || wants('tiers') || options.scenario === 'events-batch'));
+      (wants('batch') ||
+        wants('events') ||
+        wants('tiers') ||
+        wants('notifications') ||
+        options.scenario === 'events-batch'));
   if (perOp) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
   if (unnest) steps.push({ label: 'd-unnest', needsPostgres: true, run: runBaselineUnnest });
   for (const engine of engines) {
@@ -87,6 +94,10 @@ function plan(options: BenchOptions): Step[] {
   }
   if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
   if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
+  if (wants('notifications')) {
+    steps.push({ label: 'dispatch', needsPostgres: true, run: runDispatchThroughput });
+    steps.push({ label: 'dispatch-lag', needsPostgres: true, run: runDispatchLag });
+  }
   return steps;
 }
 

@@ -98,6 +98,7 @@ export async function startServer(
   key: string,
   port: number,
   profileDir: string | null,
+  options: { waitForHealth?: boolean } = {},
 ): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...process.env, JIFEN_BOOTSTRAP_KEY: key };
   delete env.DATABASE_URL;
@@ -125,6 +126,8 @@ export async function startServer(
     await exited;
     clearTimeout(timer);
   });
+  // A worker-only server (--role worker) has no API to ask.
+  if (options.waitForHealth === false) return { child, output: () => output, stop };
   const deadline = nowMs() + START_TIMEOUT_MS;
   const probe = new Client(port, key, 1);
   try {

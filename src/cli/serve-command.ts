@@ -137,7 +137,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             ),
           },
           {
-            idleMs: integerFlag(values['dispatch-interval-ms'] ?? '200', 'dispatch-interval-ms'),
+            idleMs: integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms'),
             leaseMs: integerFlag(process.env.JIFEN_DELIVERY_LEASE_MS ?? '60000', 'JIFEN_DELIVERY_LEASE_MS'),
             log,
           },

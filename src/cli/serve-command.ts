@@ -8,6 +8,10 @@ import {
 } from '../idempotency/prune-idempotency-keys.ts';
 import { smsAdapterFromEnv, smtpSenderFromEnv } from '../notifications/channels/channels-from-env.ts';
 import { startDispatcher } from '../notifications/dispatch/dispatcher.ts';
+import {
+  DEFAULT_NOTIFICATION_RETENTION_DAYS,
+  pruneNotifications,
+} from '../notifications/dispatch/prune-notifications.ts';
 import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
@@ -25,7 +29,10 @@ const SERVE_FLAGS = {
   'dispatch-interval-ms': { type: 'string' },
 } as const;
 
-/** Reminders look ahead a month of lots; once a minute is soon enough for a day-grained message. */
+/**
+ * Reminders look ahead a month of lots; once a minute is soon enough for a day-grained message.
+ * Old notifications are pruned on the same beat.
+ */
 const REMINDER_INTERVAL_MS = 60_000;
 
 function integerFlag(value: string, flag: string): number {
@@ -70,6 +77,12 @@ function startSweeps(
               remindersDueAt = 0;
               return 0;
             });
+          const keepFrom = new Date(
+            systemClock.now().getTime() - DEFAULT_NOTIFICATION_RETENTION_DAYS * 86_400_000,
+          );
+          await pruneNotifications(db, keepFrom).catch((error: unknown) =>
+            log(`pruning notifications failed, will retry: ${(error as Error).message}`),
+          );
         }
         const before = new Date(systemClock.now().getTime() - retentionDays * 86_400_000);
         await pruneIdempotencyKeys(db, before);

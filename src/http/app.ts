@@ -20,13 +20,17 @@ import { drawRoutes } from './routes/draw-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { holdRoutes } from './routes/hold-routes.ts';
+import { inboxRoutes } from './routes/inbox-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
+import { notificationPreferenceRoutes } from './routes/notification-preference-routes.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
 import { programRoutes } from './routes/program-routes.ts';
 import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
+import { webhookRoutes } from './routes/webhook-routes.ts';
 
 export interface AppOptions {
   db: Database;
@@ -116,6 +120,10 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   couponPoolRoutes(app, deps);
   checkoutRoutes(app, deps);
   drawRoutes(app, deps);
+  webhookRoutes(app, deps);
+  inboxRoutes(app, deps);
+  notificationPreferenceRoutes(app, deps);
+  notificationRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

@@ -324,6 +324,39 @@ export const ERROR_CODES = {
     title: 'The refund is larger than what is left of the order to refund',
     action: 'Refund at most `refundableMinor`, or the quantities left in `items`.',
   },
+  webhook_endpoint_not_found: {
+    status: 404,
+    title: 'No such webhook endpoint in this program',
+    action: 'List endpoints with GET /v1/webhooks to find the id (it starts with `whk_`).',
+  },
+  webhook_delivery_not_found: {
+    status: 404,
+    title: 'No such webhook delivery in this program',
+    action:
+      "Check the id (it starts with `dlv_`); list an endpoint's deliveries with GET /v1/webhooks/{endpointId}/deliveries.",
+  },
+  webhook_limit_reached: {
+    status: 409,
+    title: 'The program already has the most webhook endpoints it may have',
+    action:
+      'Read `limit`; delete an endpoint you no longer use (DELETE /v1/webhooks/{endpointId}), or give one endpoint more types.',
+  },
+  webhook_endpoint_disabled: {
+    status: 409,
+    title: 'The webhook endpoint is disabled',
+    action:
+      'Enable it first (PATCH /v1/webhooks/{endpointId} with status "enabled"), then replay; a disabled endpoint is sent nothing.',
+  },
+  replay_range_too_large: {
+    status: 400,
+    title: 'Too many messages to replay at once',
+    action: 'Read `limit`; replay a narrower range (from/to) or fewer types, in several requests if need be.',
+  },
+  inbox_message_not_found: {
+    status: 404,
+    title: "No such message in the member's inbox",
+    action: 'Use a message id from GET /v1/members/{memberId}/inbox (it starts with `msg_`).',
+  },
   internal_error: {
     status: 500,
     title: 'Something went wrong inside Jifen',

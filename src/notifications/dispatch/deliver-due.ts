@@ -34,6 +34,8 @@ interface ClaimedDelivery {
   body: string | null;
   attempts: number;
   retry_until: Date;
+  /** The claim's lease end: an outcome is recorded only while the row still carries it. */
+  lease_until: Date;
   type: OutboxMessage['type'];
   member_id: string | null;
   data: OutboxMessage['data'];
@@ -70,7 +72,7 @@ export async function deliverDue(
        returning d.*
      )
      select c.program_id, c.id, c.message_id, c.channel, c.endpoint_id, c.recipient, c.subject, c.body, c.attempts,
-            c.retry_until, o.type, o.member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
+            c.retry_until, c.next_attempt_at as lease_until, o.type, o.member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
             e.status as endpoint_status, p.timezone
        from claimed c
        join outbox o on o.program_id = c.program_id and o.id = c.message_id
@@ -161,8 +163,9 @@ async function recordOutcomes(
   await db.query(
     `with outcome as (
        select * from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::timestamptz[], $6::int4[],
-                            $7::text[], $8::bool[], $9::int4[], $10::text[])
-         as o(program_id, id, attempt, status, next_attempt_at, status_code, error, ok, duration_ms, excerpt)
+                            $7::text[], $8::bool[], $9::int4[], $10::text[], $12::timestamptz[])
+         as o(program_id, id, attempt, status, next_attempt_at, status_code, error, ok, duration_ms, excerpt,
+              lease_until)
      ), attempts as (
        insert into delivery_attempts (program_id, delivery_id, attempt, started_at, duration_ms, ok, status_code,
                                       error, response_excerpt)
@@ -176,7 +179,9 @@ async function recordOutcomes(
             last_status_code = o.status_code, last_error = o.error,
             delivered_at = case when o.status = 'delivered' then $11::timestamptz else d.delivered_at end
        from outcome o
-      where d.program_id = o.program_id and d.id = o.id and d.attempts = o.attempt`,
+      where d.program_id = o.program_id and d.id = o.id and d.attempts = o.attempt
+        -- a replay (pending again, due now) or a deletion (dead) while this attempt was in flight wins
+        and d.status = 'pending' and d.next_attempt_at = o.lease_until`,
     [
       column((d) => d.program_id),
       column((d) => d.id),
@@ -189,6 +194,7 @@ async function recordOutcomes(
       outcomes.map((o) => Math.round(o.durationMs)),
       outcomes.map((o) => o.responseExcerpt),
       now.toISOString(),
+      column((d) => new Date(d.lease_until).toISOString()),
     ],
   );
 }

@@ -1,7 +1,12 @@
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
-import type { Language, MemberChannel, NotificationType, OutboxMessage } from '../message-types.ts';
+import type { MemberChannel, NotificationType, OutboxMessage } from '../message-types.ts';
+import {
+  defaultPreferences,
+  type MemberPreferences,
+  memberPreferences,
+} from '../preferences/member-preferences.ts';
 import { type NotificationSettings, notificationSettingsOf } from '../settings/notification-settings.ts';
 import { defaultTemplate } from '../templates/default-templates.ts';
 import { renderTemplate } from '../templates/render-template.ts';
@@ -18,26 +23,6 @@ interface OutboxRow {
   data: OutboxMessage['data'];
   created_at: Date;
 }
-
-interface Preferences {
-  email: string | null;
-  phone: string | null;
-  language: Language | null;
-  inbox: boolean;
-  emailEnabled: boolean;
-  smsEnabled: boolean;
-  marketingConsent: boolean;
-}
-
-const NO_PREFERENCES: Preferences = {
-  email: null,
-  phone: null,
-  language: null,
-  inbox: true,
-  emailEnabled: true,
-  smsEnabled: true,
-  marketingConsent: false,
-};
 
 /** What fanning out a batch needs to know about its programs, read once per batch. */
 interface ProgramContext {
@@ -107,7 +92,9 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
         deliveries.push(delivery(message, 'webhook', now, { endpointId: endpoint.id }));
       }
       if (message.member_id === null) continue;
-      const member = preferences.get(`${message.program_id}|${message.member_id}`) ?? NO_PREFERENCES;
+      const member =
+        preferences.get(`${message.program_id}|${message.member_id}`) ??
+        defaultPreferences(message.member_id);
       fanOutToMember(message, program, member, now, options, deliveries, inbox);
     }
     await insertDeliveries(tx, deliveries, now);
@@ -124,7 +111,7 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
 function fanOutToMember(
   message: OutboxRow,
   program: ProgramContext,
-  member: Preferences,
+  member: MemberPreferences,
   now: Date,
   options: FanOutOptions,
   deliveries: DeliveryRow[],
@@ -141,7 +128,7 @@ function fanOutToMember(
     return { ...renderTemplate(template, variables), category: template.category };
   };
   for (const channel of program.settings.channels[message.type] ?? []) {
-    if (channel === 'inbox' && member.inbox) {
+    if (channel === 'inbox' && member.channels.inbox) {
       const rendered = render('inbox');
       if (rendered)
         inbox.push({
@@ -154,11 +141,11 @@ function fanOutToMember(
           category: rendered.category,
           createdAt: message.created_at,
         });
-    } else if (channel === 'email' && member.emailEnabled && member.email && options.emailConfigured) {
+    } else if (channel === 'email' && member.channels.email && member.email && options.emailConfigured) {
       const rendered = render('email');
       if (rendered)
         deliveries.push(delivery(message, 'email', now, { recipient: member.email, ...rendered }));
-    } else if (channel === 'sms' && member.smsEnabled && member.phone) {
+    } else if (channel === 'sms' && member.channels.sms && member.phone) {
       const rendered = render('sms');
       const sendAt = afterQuietHours(now, program.settings.quietHours, program.timezone);
       if (rendered)
@@ -188,31 +175,31 @@ function delivery(
 }
 
 async function programContexts(tx: Queryable, programIds: string[]): Promise<Map<string, ProgramContext>> {
-  const [programs, settings, endpoints, templates] = await Promise.all([
-    tx.query<{ id: string; timezone: string }>(
-      'select id, timezone from programs where id = any($1::text[])',
-      [programIds],
-    ),
-    notificationSettingsOf(tx, programIds),
-    tx.query<{ program_id: string; id: string; types: string[] }>(
-      `select program_id, id, types from webhook_endpoints
-        where program_id = any($1::text[]) and status = 'enabled' order by program_id, id`,
-      [programIds],
-    ),
-    tx.query<{
-      program_id: string;
-      type: string;
-      channel: string;
-      language: string;
-      subject: string | null;
-      body: string;
-      category: MessageTemplate['category'];
-    }>(
-      `select program_id, type, channel, language, subject, body, category from notification_templates
-        where program_id = any($1::text[])`,
-      [programIds],
-    ),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time (pg
+  // deprecates queueing them, and pg 9 will refuse it).
+  const programs = await tx.query<{ id: string; timezone: string }>(
+    'select id, timezone from programs where id = any($1::text[])',
+    [programIds],
+  );
+  const settings = await notificationSettingsOf(tx, programIds);
+  const endpoints = await tx.query<{ program_id: string; id: string; types: string[] }>(
+    `select program_id, id, types from webhook_endpoints
+      where program_id = any($1::text[]) and status = 'enabled' order by program_id, id`,
+    [programIds],
+  );
+  const templates = await tx.query<{
+    program_id: string;
+    type: string;
+    channel: string;
+    language: string;
+    subject: string | null;
+    body: string;
+    category: MessageTemplate['category'];
+  }>(
+    `select program_id, type, channel, language, subject, body, category from notification_templates
+      where program_id = any($1::text[])`,
+    [programIds],
+  );
   return new Map(
     programs.map((program) => [
       program.id,
@@ -233,41 +220,21 @@ async function programContexts(tx: Queryable, programIds: string[]): Promise<Map
   );
 }
 
-async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<string, Preferences>> {
-  const members = messages.filter((m) => m.member_id !== null);
-  if (members.length === 0) return new Map();
-  const rows = await tx.query<{
-    program_id: string;
-    member_id: string;
-    email: string | null;
-    phone: string | null;
-    language: Language | null;
-    inbox: boolean;
-    email_enabled: boolean;
-    sms_enabled: boolean;
-    marketing_consent: boolean;
-  }>(
-    `select p.program_id, p.member_id, p.email, p.phone, p.language, p.inbox, p.email_enabled, p.sms_enabled,
-            p.marketing_consent
-       from member_notification_preferences p
-       join (select distinct * from unnest($1::text[], $2::text[])) as m(program_id, member_id)
-         on p.program_id = m.program_id and p.member_id = m.member_id`,
-    [members.map((m) => m.program_id), members.map((m) => m.member_id)],
-  );
-  return new Map(
-    rows.map((row) => [
-      `${row.program_id}|${row.member_id}`,
-      {
-        email: row.email,
-        phone: row.phone,
-        language: row.language,
-        inbox: row.inbox,
-        emailEnabled: row.email_enabled,
-        smsEnabled: row.sms_enabled,
-        marketingConsent: row.marketing_consent,
-      },
-    ]),
-  );
+/** Each message's member's preferences, read per program, keyed `program|member`. */
+async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<string, MemberPreferences>> {
+  const byProgram = new Map<string, Set<string>>();
+  for (const message of messages) {
+    if (message.member_id === null) continue;
+    const members = byProgram.get(message.program_id) ?? new Set<string>();
+    members.add(message.member_id);
+    byProgram.set(message.program_id, members);
+  }
+  const result = new Map<string, MemberPreferences>();
+  for (const [programId, memberIds] of byProgram) {
+    for (const [memberId, preferences] of await memberPreferences(tx, programId, [...memberIds]))
+      result.set(`${programId}|${memberId}`, preferences);
+  }
+  return result;
 }
 
 async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Entry, EntryType } from '../../ledger/ledger-types.ts';
+import type { Balances, Entry, EntryType } from '../../ledger/ledger-types.ts';
 import { newId } from '../../shared/ids.ts';
 import type { NotificationType, OutboxMessage, PointsMovedData } from '../message-types.ts';
 
@@ -15,40 +15,63 @@ const MESSAGE_FOR_ENTRY: Partial<Record<EntryType, NotificationType>> = {
   refund: 'points.reversed',
 };
 
+/**
+ * Which entries make one message. The rules an event fired are one piece of news (summed); every
+ * other change is one entry per member and kind, and a transaction may hold many of them (a batch,
+ * or the group commit of concurrent credits), each its own news.
+ */
+const newsKey = (entry: Entry, type: NotificationType) =>
+  typeof entry.source.eventId === 'string'
+    ? `${entry.txnId}\u0000${entry.memberId}\u0000${type}\u0000${entry.source.eventId}`
+    : entry.id;
+
 /** Points an entry moved on the member's side (available, pending and held together). */
 const pointsMoved = (entry: Entry) => entry.delta.available + entry.delta.pending + entry.delta.held;
 
 /**
- * One message per transaction, member and kind of movement: an event whose five rules awarded
- * points is one `points.earned` with their sum and every entry id, not five messages.
+ * One message per change, member and kind of movement: an event whose five rules awarded points is
+ * one `points.earned` with their sum and every entry id, not five messages; two events (or two
+ * credits) that shared a transaction are two messages, each with its own points and source.
  */
 export function ledgerMessages(
   programId: string,
   entries: readonly Entry[],
   lotAvailableAt: (lotId: string) => Date | null = () => null,
 ): OutboxMessage[] {
-  const groups = new Map<string, { type: NotificationType; entries: Entry[] }>();
+  const groups = new Map<string, Group>();
+  // The member's latest news in this transaction: entries nobody hears about (the release of a
+  // partly captured hold, growth) still move its balances, which the message must end with.
+  const latest = new Map<string, Group>();
   for (const entry of entries) {
     const type = MESSAGE_FOR_ENTRY[entry.type];
-    if (type === undefined || pointsMoved(entry) === 0) continue;
-    const key = `${entry.txnId}\u0000${entry.memberId}\u0000${type}`;
-    const group = groups.get(key);
+    if (type === undefined || pointsMoved(entry) === 0) {
+      const group = latest.get(entry.memberId);
+      if (group) group.balances = entry.after;
+      continue;
+    }
+    const key = newsKey(entry, type);
+    let group = groups.get(key);
     if (group) group.entries.push(entry);
-    else groups.set(key, { type, entries: [entry] });
+    else groups.set(key, (group = { type, entries: [entry], balances: entry.after }));
+    group.balances = entry.after;
+    latest.set(entry.memberId, group);
   }
-  return [...groups.values()].map(({ type, entries: group }) =>
-    toMessage(programId, type, group, lotAvailableAt),
-  );
+  return [...groups.values()].map((group) => toMessage(programId, group, lotAvailableAt));
+}
+
+interface Group {
+  type: NotificationType;
+  entries: Entry[];
+  /** The member's balances once this change is complete. */
+  balances: Balances;
 }
 
 function toMessage(
   programId: string,
-  type: NotificationType,
-  entries: Entry[],
+  { type, entries, balances }: Group,
   lotAvailableAt: (lotId: string) => Date | null,
 ): OutboxMessage {
   const first = entries[0]!;
-  const last = entries[entries.length - 1]!;
   const net = entries.reduce((sum, entry) => sum + pointsMoved(entry), 0);
   const pendingPoints = entries.reduce((sum, entry) => sum + Math.max(0, entry.delta.pending), 0);
   const data: PointsMovedData = {
@@ -60,7 +83,7 @@ function toMessage(
     reason: entries.length === 1 ? first.reason : joinReasons(entries),
     source: first.source,
     entryIds: entries.map((entry) => entry.id),
-    balances: last.after,
+    balances,
     occurredAt: first.createdAt.toISOString(),
   };
   return {

@@ -1,0 +1,117 @@
+import { Type } from '@sinclair/typebox';
+import {
+  countUnread,
+  listInbox,
+  markAllInboxRead,
+  markInboxMessageRead,
+} from '../../notifications/inbox/inbox-store.ts';
+import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
+
+const MemberParams = Type.Object({ memberId: MemberId });
+const MessageParams = Type.Object({
+  memberId: MemberId,
+  messageId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+const InboxMessage = Type.Object({
+  id: Type.String({ description: 'The message id (the same one webhooks carry).' }),
+  type: Type.String(),
+  subject: Type.String(),
+  body: Type.String(),
+  category: Type.String({ description: 'transactional or marketing.' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  readAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+const read = { config: { scope: 'members:read' as const } };
+const write = { config: { scope: 'members:write' as const } };
+const tags = ['notifications'];
+
+/** A member's in-app inbox (站内信), for the member page: list, unread count, mark read. */
+export function inboxRoutes(app: TypedApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/members/:memberId/inbox',
+    {
+      ...read,
+      schema: {
+        tags,
+        summary: "A member's inbox messages, newest first",
+        params: MemberParams,
+        querystring: Type.Object({
+          ...PageQuery.properties,
+          unread: Type.Optional(Type.Boolean({ description: 'true: only the unread ones.' })),
+        }),
+        response: { 200: pageOf(InboxMessage), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit = 50, cursor, unread = false } = request.query;
+      return listInbox(deps.db, principalOf(request).programId, request.params.memberId, {
+        limit,
+        cursor,
+        unreadOnly: unread,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/members/:memberId/inbox/unread-count',
+    {
+      ...read,
+      schema: {
+        tags,
+        summary: 'How many inbox messages the member has not read (the badge)',
+        params: MemberParams,
+        response: { 200: Type.Object({ unread: Type.Integer() }), ...problemResponses },
+      },
+    },
+    async (request) => ({
+      unread: await countUnread(deps.db, principalOf(request).programId, request.params.memberId),
+    }),
+  );
+
+  app.post(
+    '/v1/members/:memberId/inbox/:messageId/read',
+    {
+      ...write,
+      schema: {
+        tags,
+        summary: 'Mark one message read (again is fine: it keeps its first read time)',
+        params: MessageParams,
+        response: { 200: InboxMessage, ...problemResponses },
+      },
+    },
+    async (request) =>
+      markInboxMessageRead(
+        deps.db,
+        principalOf(request).programId,
+        request.params.memberId,
+        request.params.messageId,
+        deps.clock.now(),
+      ),
+  );
+
+  app.post(
+    '/v1/members/:memberId/inbox/read-all',
+    {
+      ...write,
+      schema: {
+        tags,
+        summary: "Mark all the member's messages read",
+        params: MemberParams,
+        response: {
+          200: Type.Object({ marked: Type.Integer({ description: 'How many were unread.' }) }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => ({
+      marked: await markAllInboxRead(
+        deps.db,
+        principalOf(request).programId,
+        request.params.memberId,
+        deps.clock.now(),
+      ),
+    }),
+  );
+}

@@ -1,0 +1,350 @@
+import { type TLiteral, Type } from '@sinclair/typebox';
+import { NOTIFICATION_TYPES } from '../../notifications/message-types.ts';
+import {
+  getWebhookDeliveryDetail,
+  listEndpointDeliveries,
+} from '../../notifications/webhooks/delivery-log.ts';
+import { replayDelivery, replayEndpointRange } from '../../notifications/webhooks/replay-deliveries.ts';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  getWebhookEndpoint,
+  listWebhookEndpoints,
+  rotateWebhookSecret,
+  updateWebhookEndpoint,
+  type WebhookEndpoint,
+  webhookEndpointView,
+} from '../../notifications/webhooks/webhook-endpoint-store.ts';
+import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
+import { PageQuery, pageOf, problemResponses } from '../schemas.ts';
+
+// Typed as a tuple of literals so the route's request types know the exact names.
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K] & string> };
+const NotificationTypeName = Type.Union(
+  NOTIFICATION_TYPES.map((type) => Type.Literal(type)) as unknown as Literals<typeof NOTIFICATION_TYPES>,
+);
+const EndpointStatus = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')], {
+  description: 'Disabled endpoints receive nothing new and cannot be replayed to.',
+});
+const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]);
+const Types = Type.Array(NotificationTypeName, {
+  maxItems: NOTIFICATION_TYPES.length,
+  uniqueItems: true,
+  description: 'Only these message types; empty or absent: every type.',
+});
+const EndpointFields = {
+  url: Type.String({
+    minLength: 1,
+    maxLength: 2048,
+    description: 'http or https, without credentials; deliveries are signed instead.',
+  }),
+  types: Types,
+  description: Type.String({ maxLength: 500 }),
+  status: EndpointStatus,
+};
+const DateTime = Type.String({ format: 'date-time' });
+const NullableDateTime = Type.Union([DateTime, Type.Null()]);
+
+const Endpoint = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  types: Types,
+  description: Type.String(),
+  status: EndpointStatus,
+  secretPrefix: Type.String({ description: 'The first characters of the signing secret.' }),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+const EndpointWithSecret = Type.Object({
+  ...Endpoint.properties,
+  secret: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The signing secret (whsec_...), shown in this answer only: store it now. Null in an idempotent replay.',
+  }),
+});
+const Delivery = Type.Object({
+  id: Type.String(),
+  messageId: Type.String({ description: 'The id receivers de-duplicate on.' }),
+  type: Type.Union([Type.String(), Type.Null()]),
+  endpointId: Type.String(),
+  status: DeliveryStatus,
+  attemptCount: Type.Integer(),
+  nextAttemptAt: DateTime,
+  lastAttemptAt: NullableDateTime,
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: DateTime,
+  deliveredAt: NullableDateTime,
+});
+const DeliveryDetail = Type.Object({
+  ...Delivery.properties,
+  attempts: Type.Array(
+    Type.Object({
+      attempt: Type.Integer(),
+      startedAt: DateTime,
+      durationMs: Type.Integer(),
+      ok: Type.Boolean(),
+      statusCode: Type.Union([Type.Integer(), Type.Null()]),
+      error: Type.Union([Type.String(), Type.Null()]),
+      responseExcerpt: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  message: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      type: Type.String(),
+      memberId: Type.Union([Type.String(), Type.Null()]),
+      createdAt: DateTime,
+      data: Type.Object({}, { additionalProperties: true }),
+    }),
+    Type.Null(),
+  ]),
+});
+
+const EndpointParams = Type.Object({ endpointId: Type.String({ minLength: 1, maxLength: 64 }) });
+const DeliveryParams = Type.Object({ deliveryId: Type.String({ minLength: 1, maxLength: 64 }) });
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+});
+const manage = { config: { scope: 'program:manage' as const } };
+const tags = ['webhooks'];
+
+const withSecret = (endpoint: WebhookEndpoint) => ({
+  ...webhookEndpointView(endpoint),
+  secret: endpoint.secret,
+});
+
+/** Webhooks (SPEC §3.6): the program's endpoints, their delivery log, and replays. */
+export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
+  app.post(
+    '/v1/webhooks',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'Add a webhook endpoint (at most 20); its signing secret is in this answer only',
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            url: EndpointFields.url,
+            types: Type.Optional(EndpointFields.types),
+            description: Type.Optional(EndpointFields.description),
+            status: Type.Optional(EndpointFields.status),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: EndpointWithSecret, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, async (tx, context) => {
+        const endpoint = await createWebhookEndpoint(tx, context.programId, request.body, context.now);
+        // The idempotency record keeps no copy of the secret: a replay answers without it.
+        const view = webhookEndpointView(endpoint);
+        return { status: 201, body: withSecret(endpoint), replayBody: { ...view, secret: null } };
+      }),
+  );
+
+  app.get(
+    '/v1/webhooks',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: "The program's webhook endpoints (secrets are never listed)",
+        response: { 200: Type.Object({ data: Type.Array(Endpoint) }), ...problemResponses },
+      },
+    },
+    async (request) => ({
+      data: (await listWebhookEndpoints(deps.db, principalOf(request).programId)).map(webhookEndpointView),
+    }),
+  );
+
+  app.get(
+    '/v1/webhooks/:endpointId',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'One webhook endpoint',
+        params: EndpointParams,
+        response: { 200: Endpoint, ...problemResponses },
+      },
+    },
+    async (request) =>
+      webhookEndpointView(
+        await getWebhookEndpoint(deps.db, principalOf(request).programId, request.params.endpointId),
+      ),
+  );
+
+  app.patch(
+    '/v1/webhooks/:endpointId',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'Change the URL, types, description or status of an endpoint',
+        params: EndpointParams,
+        body: Type.Partial(Type.Object(EndpointFields), { additionalProperties: false }),
+        response: { 200: Endpoint, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { programId } = principalOf(request);
+      const endpoint = await deps.db.transaction((tx) =>
+        updateWebhookEndpoint(tx, programId, request.params.endpointId, request.body, deps.clock.now()),
+      );
+      return webhookEndpointView(endpoint);
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:endpointId/rotate-secret',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'Replace the signing secret (the old one stops at once); the new one is in this answer only',
+        params: EndpointParams,
+        headers: IdempotencyHeaders,
+        response: { 200: EndpointWithSecret, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, async (tx, context) => {
+        const endpoint = await rotateWebhookSecret(
+          tx,
+          context.programId,
+          request.params.endpointId,
+          context.now,
+        );
+        const view = webhookEndpointView(endpoint);
+        return { status: 200, body: withSecret(endpoint), replayBody: { ...view, secret: null } };
+      }),
+  );
+
+  app.delete(
+    '/v1/webhooks/:endpointId',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'Delete an endpoint; what was still pending for it is dead-lettered, its log stays',
+        params: EndpointParams,
+        response: {
+          200: Type.Object({
+            id: Type.String(),
+            deleted: Type.Literal(true),
+            deadLetteredDeliveries: Type.Integer({
+              description: 'Pending deliveries that will not be sent.',
+            }),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { programId } = principalOf(request);
+      const result = await deps.db.transaction((tx) =>
+        deleteWebhookEndpoint(tx, programId, request.params.endpointId, deps.clock.now()),
+      );
+      return { ...result, deleted: true as const };
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/:endpointId/deliveries',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: "An endpoint's deliveries, newest first (also after the endpoint was deleted)",
+        params: EndpointParams,
+        querystring: Type.Object({ ...PageQuery.properties, status: Type.Optional(DeliveryStatus) }),
+        response: { 200: pageOf(Delivery), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit = 50, cursor, status } = request.query;
+      return listEndpointDeliveries(deps.db, principalOf(request).programId, request.params.endpointId, {
+        limit,
+        cursor,
+        status,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/webhook-deliveries/:deliveryId',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'One delivery with every attempt (status code, error, response excerpt) and its message',
+        params: DeliveryParams,
+        response: { 200: DeliveryDetail, ...problemResponses },
+      },
+    },
+    async (request) =>
+      getWebhookDeliveryDetail(deps.db, principalOf(request).programId, request.params.deliveryId),
+  );
+
+  app.post(
+    '/v1/webhook-deliveries/:deliveryId/replay',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'Send a delivery again, whatever its status (pending, due now; attempts keep counting)',
+        params: DeliveryParams,
+        response: { 202: Delivery, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { programId } = principalOf(request);
+      const delivery = await deps.db.transaction((tx) =>
+        replayDelivery(tx, programId, request.params.deliveryId, deps.clock.now()),
+      );
+      reply.code(202);
+      return delivery;
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:endpointId/replay',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary:
+          'Send every message of [from, to) the endpoint receives again, including those from before it existed (at most 100,000)',
+        params: EndpointParams,
+        body: Type.Object(
+          {
+            from: DateTime,
+            to: Type.String({ format: 'date-time', description: 'Exclusive.' }),
+            types: Type.Optional(Types),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ replayed: Type.Integer() }), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { programId } = principalOf(request);
+      const { from, to, types } = request.body;
+      const replayed = await deps.db.transaction((tx) =>
+        replayEndpointRange(
+          tx,
+          programId,
+          request.params.endpointId,
+          { from: new Date(from), to: new Date(to), types },
+          deps.clock.now(),
+        ),
+      );
+      reply.code(202);
+      return replayed;
+    },
+  );
+}

@@ -1,0 +1,111 @@
+import type { Queryable } from '../../db/database.ts';
+import { memberNotFound } from '../../members/member-store.ts';
+import { JifenError } from '../../shared/errors.ts';
+
+/** A member's in-app inbox (站内信): what the dispatcher rendered for them, and what they read. */
+interface InboxRow {
+  id: string;
+  type: string;
+  subject: string;
+  body: string;
+  category: string;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+function toView(row: InboxRow) {
+  return {
+    id: row.id,
+    type: row.type,
+    subject: row.subject,
+    body: row.body,
+    category: row.category,
+    createdAt: new Date(row.created_at).toISOString(),
+    readAt: row.read_at === null ? null : new Date(row.read_at).toISOString(),
+  };
+}
+
+export type InboxMessageView = ReturnType<typeof toView>;
+
+const INBOX_COLUMNS = 'id, type, subject, body, category, created_at, read_at';
+
+async function assertMemberExists(db: Queryable, programId: string, memberId: string): Promise<void> {
+  const [row] = await db.query('select 1 from members where program_id = $1 and member_id = $2', [
+    programId,
+    memberId,
+  ]);
+  if (!row) throw memberNotFound(memberId);
+}
+
+/** Newest first; the cursor is the last id of the previous page (message ids sort by time). */
+export async function listInbox(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  options: { limit: number; cursor?: string | undefined; unreadOnly: boolean },
+): Promise<{ data: InboxMessageView[]; nextCursor: string | null }> {
+  await assertMemberExists(db, programId, memberId);
+  const rows = await db.query<InboxRow>(
+    `select ${INBOX_COLUMNS} from inbox_messages
+      where program_id = $1 and member_id = $2 and ($3::text is null or id < $3)
+        and (not $4::boolean or read_at is null)
+      order by id desc limit $5`,
+    [programId, memberId, options.cursor ?? null, options.unreadOnly, options.limit + 1],
+  );
+  const shown = rows.slice(0, options.limit);
+  return {
+    data: shown.map(toView),
+    nextCursor: rows.length > options.limit ? shown.at(-1)!.id : null,
+  };
+}
+
+export async function countUnread(db: Queryable, programId: string, memberId: string): Promise<number> {
+  await assertMemberExists(db, programId, memberId);
+  const [row] = await db.query<{ unread: number }>(
+    `select count(*)::int as unread from inbox_messages
+      where program_id = $1 and member_id = $2 and read_at is null`,
+    [programId, memberId],
+  );
+  return row?.unread ?? 0;
+}
+
+/** Idempotent: a message read before keeps its first read time. */
+export async function markInboxMessageRead(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  messageId: string,
+  now: Date,
+): Promise<InboxMessageView> {
+  await assertMemberExists(db, programId, memberId);
+  const [row] = await db.query<InboxRow>(
+    `update inbox_messages set read_at = coalesce(read_at, $4)
+      where program_id = $1 and member_id = $2 and id = $3 returning ${INBOX_COLUMNS}`,
+    [programId, memberId, messageId, now.toISOString()],
+  );
+  if (!row) {
+    throw new JifenError('inbox_message_not_found', {
+      detail: `Member "${memberId}" has no inbox message "${messageId}".`,
+      extensions: { memberId, messageId },
+    });
+  }
+  return toView(row);
+}
+
+/** Marks every unread message read; the count is how many were unread. */
+export async function markAllInboxRead(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  now: Date,
+): Promise<number> {
+  await assertMemberExists(db, programId, memberId);
+  const [row] = await db.query<{ marked: number }>(
+    `with marked as (
+       update inbox_messages set read_at = $3
+        where program_id = $1 and member_id = $2 and read_at is null returning 1)
+     select count(*)::int as marked from marked`,
+    [programId, memberId, now.toISOString()],
+  );
+  return row?.marked ?? 0;
+}

@@ -1,0 +1,179 @@
+import type { Queryable } from '../../db/database.ts';
+import { memberNotFound } from '../../members/member-store.ts';
+import { JifenError } from '../../shared/errors.ts';
+import { validatePhoneNumber } from '../channels/sms-adapter.ts';
+import { validateEmailAddress } from '../channels/smtp-sender.ts';
+import type { Language, MemberChannel } from '../message-types.ts';
+
+/**
+ * How a member wants to hear from the program, and their marketing consent. Without contacts only
+ * the inbox can reach them, so the defaults (every channel on) amount to "inbox only".
+ */
+export interface MemberPreferences {
+  memberId: string;
+  email: string | null;
+  phone: string | null;
+  /** null: the program's language. */
+  language: Language | null;
+  channels: Record<MemberChannel, boolean>;
+  /** Marketing messages go only to members who said yes (个人信息保护法). */
+  marketingConsent: boolean;
+  /** When marketingConsent last changed; null while it never did. */
+  consentUpdatedAt: Date | null;
+  /** null: the member never set anything (these are the defaults). */
+  updatedAt: Date | null;
+}
+
+export interface MemberPreferencesPatch {
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  language?: Language | null | undefined;
+  channels?: Partial<Record<MemberChannel, boolean>> | undefined;
+  marketingConsent?: boolean | undefined;
+}
+
+interface PreferencesRow {
+  member_id: string;
+  email: string | null;
+  phone: string | null;
+  language: Language | null;
+  inbox: boolean;
+  email_enabled: boolean;
+  sms_enabled: boolean;
+  marketing_consent: boolean;
+  consent_updated_at: Date | null;
+  updated_at: Date;
+}
+
+export const defaultPreferences = (memberId: string): MemberPreferences => ({
+  memberId,
+  email: null,
+  phone: null,
+  language: null,
+  channels: { inbox: true, email: true, sms: true },
+  marketingConsent: false,
+  consentUpdatedAt: null,
+  updatedAt: null,
+});
+
+const toPreferences = (row: PreferencesRow): MemberPreferences => ({
+  memberId: row.member_id,
+  email: row.email,
+  phone: row.phone,
+  language: row.language,
+  channels: { inbox: row.inbox, email: row.email_enabled, sms: row.sms_enabled },
+  marketingConsent: row.marketing_consent,
+  consentUpdatedAt: row.consent_updated_at === null ? null : new Date(row.consent_updated_at),
+  updatedAt: new Date(row.updated_at),
+});
+
+export function memberPreferencesView(preferences: MemberPreferences) {
+  return {
+    ...preferences,
+    consentUpdatedAt: preferences.consentUpdatedAt?.toISOString() ?? null,
+    updatedAt: preferences.updatedAt?.toISOString() ?? null,
+  };
+}
+
+/** The preferences of many members at once (the dispatcher's read); defaults for those without a row. */
+export async function memberPreferences(
+  db: Queryable,
+  programId: string,
+  memberIds: string[],
+): Promise<Map<string, MemberPreferences>> {
+  const found = new Map<string, MemberPreferences>();
+  if (memberIds.length === 0) return found;
+  const rows = await db.query<PreferencesRow>(
+    `select * from member_notification_preferences where program_id = $1 and member_id = any($2::text[])`,
+    [programId, memberIds],
+  );
+  for (const row of rows) found.set(row.member_id, toPreferences(row));
+  for (const memberId of memberIds)
+    if (!found.has(memberId)) found.set(memberId, defaultPreferences(memberId));
+  return found;
+}
+
+export async function getMemberPreferences(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+): Promise<MemberPreferences> {
+  const [row] = await db.query<PreferencesRow & { has_row: boolean }>(
+    `select p.*, p.program_id is not null as has_row from members m
+       left join member_notification_preferences p on p.program_id = m.program_id and p.member_id = m.member_id
+      where m.program_id = $1 and m.member_id = $2`,
+    [programId, memberId],
+  );
+  if (!row) throw memberNotFound(memberId);
+  return row.has_row ? toPreferences(row) : defaultPreferences(memberId);
+}
+
+/** What the schema cannot check: contacts that could not be reached. */
+function contactErrors(patch: MemberPreferencesPatch): { field: string; message: string }[] {
+  const errors = [];
+  const emailProblem = typeof patch.email === 'string' ? validateEmailAddress(patch.email) : null;
+  if (emailProblem) errors.push({ field: 'body/email', message: emailProblem });
+  const phoneProblem = typeof patch.phone === 'string' ? validatePhoneNumber(patch.phone) : null;
+  if (phoneProblem) errors.push({ field: 'body/phone', message: phoneProblem });
+  return errors;
+}
+
+/**
+ * Changes the fields given and keeps the others (null clears a contact or the language). The merge
+ * is one upsert, so two changes at once cannot undo each other; consent_updated_at moves only when
+ * the consent itself changes, which is the audit trail the law asks for.
+ */
+export async function putMemberPreferences(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  patch: MemberPreferencesPatch,
+  now: Date,
+): Promise<MemberPreferences> {
+  const errors = contactErrors(patch);
+  if (errors.length > 0) {
+    throw new JifenError('validation_failed', {
+      detail: errors.map((error) => `${error.field} ${error.message}`).join('; '),
+      extensions: { errors },
+    });
+  }
+  const given = (value: unknown) => value !== undefined;
+  const [row] = await db.query<PreferencesRow>(
+    `insert into member_notification_preferences as p
+       (program_id, member_id, email, phone, language, inbox, email_enabled, sms_enabled,
+        marketing_consent, consent_updated_at, updated_at)
+     select m.program_id, m.member_id, $3::text, $4::text, $5::text,
+            coalesce($9::boolean, true), coalesce($10::boolean, true), coalesce($11::boolean, true),
+            coalesce($12::boolean, false), case when $12::boolean then $13::timestamptz end, $13::timestamptz
+       from members m where m.program_id = $1 and m.member_id = $2
+     on conflict (program_id, member_id) do update set
+       email = case when $6::boolean then excluded.email else p.email end,
+       phone = case when $7::boolean then excluded.phone else p.phone end,
+       language = case when $8::boolean then excluded.language else p.language end,
+       inbox = coalesce($9::boolean, p.inbox),
+       email_enabled = coalesce($10::boolean, p.email_enabled),
+       sms_enabled = coalesce($11::boolean, p.sms_enabled),
+       marketing_consent = coalesce($12::boolean, p.marketing_consent),
+       consent_updated_at = case when $12::boolean is not null and $12::boolean <> p.marketing_consent
+                                 then $13::timestamptz else p.consent_updated_at end,
+       updated_at = $13::timestamptz
+     returning *`,
+    [
+      programId,
+      memberId,
+      patch.email ?? null,
+      patch.phone ?? null,
+      patch.language ?? null,
+      given(patch.email),
+      given(patch.phone),
+      given(patch.language),
+      patch.channels?.inbox ?? null,
+      patch.channels?.email ?? null,
+      patch.channels?.sms ?? null,
+      patch.marketingConsent ?? null,
+      now.toISOString(),
+    ],
+  );
+  if (!row) throw memberNotFound(memberId);
+  return toPreferences(row);
+}

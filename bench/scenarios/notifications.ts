@@ -272,7 +272,7 @@ export async function runDispatchLag(context: BenchContext): Promise<ScenarioRes
         cpu: null,
         notes: [
           'latency = arrival at the receiver minus the message time (set in the credit transaction, before commit)',
-          'one server doing both the API and the dispatcher, idle poll 100 ms (--dispatch-interval-ms)',
+          'one server doing both the API and the dispatcher: woken after each answered write, else polling every 100 ms',
         ],
       },
     );

@@ -133,9 +133,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${created.secret}\n`);
     }
   }
-  const app = role === 'worker' ? null : await buildApp({ db });
   const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, retentionDays, log);
-  const stopDispatcher =
+  const dispatcher =
     role === 'api'
       ? null
       : startDispatcher(
@@ -155,6 +154,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             log,
           },
         );
+  const app = role === 'worker' ? null : await buildApp({ db, onWriteAnswered: dispatcher?.nudge });
   if (app) {
     await app.listen({ port, host });
     log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
@@ -166,7 +166,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   log('shutting down');
   await app?.close();
   await stopSweeps?.();
-  await stopDispatcher?.();
+  await dispatcher?.stop();
   await db.close();
   return 0;
 }

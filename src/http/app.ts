@@ -38,6 +38,11 @@ export interface AppOptions {
   logger?: boolean;
   /** Largest accepted request body (default 1 MiB; batches will raise it). */
   bodyLimitBytes?: number;
+  /**
+   * Called after a write request was answered (so its transaction has committed): `serve` wakes
+   * its notification dispatcher, so a message goes out without waiting for the next poll.
+   */
+  onWriteAnswered?: () => void;
 }
 
 export const API_VERSION = '0.1.0';
@@ -73,6 +78,12 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     return parseJson(request, body as string, done);
   });
   installErrorHandling(app);
+  const onWriteAnswered = options.onWriteAnswered;
+  if (onWriteAnswered) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && reply.statusCode < 300) onWriteAnswered();
+    });
+  }
 
   await app.register(swagger, {
     openapi: {

@@ -39,21 +39,32 @@ export async function runDispatchPass(
   return result;
 }
 
+export interface RunningDispatcher {
+  /** Something was committed: run a pass now instead of at the next poll (if idle). */
+  nudge(): void;
+  /** Stops the loop after the pass in progress. */
+  stop(): Promise<void>;
+}
+
 /**
- * Runs dispatch passes back to back while there is work, and every `idleMs` when there is none,
- * so a message goes out within about `idleMs` of its commit. Returns a function that stops the
- * loop after the pass in progress.
+ * Runs dispatch passes back to back while there is work, and every `idleMs` when there is none
+ * (messages written by other servers), or at once when this server's API nudges it after a write.
  */
 export function startDispatcher(
   db: Database,
   clock: Clock,
   channels: DeliveryChannels,
   options: DispatchOptions & { idleMs: number; log: (message: string) => void },
-): () => Promise<void> {
+): RunningDispatcher {
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let inPass = false;
+  let nudged = false;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
+    idle = undefined;
+    inPass = true;
+    nudged = false;
     running = runDispatchPass(db, clock, channels, options)
       .then((result) => result.fannedOut + result.attempted > 0)
       .catch((error: unknown) => {
@@ -61,13 +72,25 @@ export function startDispatcher(
         return false;
       })
       .then((busy) => {
-        if (!stopped) timer = setTimeout(tick, busy ? 0 : options.idleMs);
+        inPass = false;
+        if (!stopped) idle = setTimeout(tick, busy || nudged ? 0 : options.idleMs);
       });
   };
   tick();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
+  return {
+    nudge() {
+      if (stopped) return;
+      if (inPass) {
+        nudged = true;
+      } else if (idle !== undefined) {
+        clearTimeout(idle);
+        tick();
+      }
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(idle);
+      await running;
+    },
   };
 }

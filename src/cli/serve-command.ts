@@ -7,6 +7,7 @@ import {
   pruneIdempotencyKeys,
 } from '../idempotency/prune-idempotency-keys.ts';
 import { smsAdapterFromEnv, smtpSenderFromEnv } from '../notifications/channels/channels-from-env.ts';
+import { defaultLeaseMs } from '../notifications/dispatch/deliver-due.ts';
 import { startDispatcher } from '../notifications/dispatch/dispatcher.ts';
 import {
   DEFAULT_NOTIFICATION_RETENTION_DAYS,
@@ -134,6 +135,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
   }
   const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, retentionDays, log);
+  const webhookTimeoutMs = integerFlag(
+    process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
+    'JIFEN_WEBHOOK_TIMEOUT_MS',
+  );
   const dispatcher =
     role === 'api'
       ? null
@@ -143,14 +148,14 @@ export async function serveCommand(args: string[]): Promise<number> {
           {
             email: smtpSenderFromEnv(process.env),
             sms: smsAdapterFromEnv(process.env, log),
-            webhookTimeoutMs: integerFlag(
-              process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
-              'JIFEN_WEBHOOK_TIMEOUT_MS',
-            ),
+            webhookTimeoutMs,
           },
           {
             idleMs: integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms'),
-            leaseMs: integerFlag(process.env.JIFEN_DELIVERY_LEASE_MS ?? '60000', 'JIFEN_DELIVERY_LEASE_MS'),
+            leaseMs: integerFlag(
+              process.env.JIFEN_DELIVERY_LEASE_MS ?? String(defaultLeaseMs(webhookTimeoutMs)),
+              'JIFEN_DELIVERY_LEASE_MS',
+            ),
             log,
           },
         );

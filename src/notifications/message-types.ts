@@ -49,7 +49,10 @@ export interface PointsExpiringData {
   expiresOn: string;
   /** The first instant at which some of these points expire. */
   expiresAt: string;
+  /** The reminder offset that fired (30, 7, 1 by default). */
   offsetDays: number;
+  /** Whole days from the reminder to the first expiry, rounded up (a lot earned late may have fewer). */
+  daysLeft: number;
   lots: number;
 }
 

@@ -351,7 +351,8 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       config: { scope: 'members:read' },
       schema: {
         tags: ['notifications'],
-        summary: 'Points that will expire across the program, per local day (default: the next 90 days)',
+        summary:
+          'Available points that will expire across the program, per local day (default: the next 90 days; pending points are left out)',
         querystring: Type.Object({
           from: Type.Optional(Type.String({ format: 'date-time' })),
           to: Type.Optional(Type.String({ format: 'date-time' })),

@@ -15,6 +15,16 @@ export interface DeliveryChannels {
   webhookTimeoutMs?: number;
 }
 
+const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_CONCURRENCY = 32;
+
+/**
+ * Long enough for a whole batch to be sent by one server even if every send runs into its
+ * timeout, so a live server's claims are never taken over by another (which would send twice).
+ */
+export const defaultLeaseMs = (sendTimeoutMs: number): number =>
+  Math.max(60_000, sendTimeoutMs * Math.ceil(DEFAULT_BATCH_SIZE / DEFAULT_CONCURRENCY) + 10_000);
+
 export interface DeliverOptions {
   batchSize?: number;
   /** A claimed delivery that was not answered for this long (its server died) is sent again. */
@@ -63,9 +73,18 @@ export async function deliverDue(
   const leaseMs = options.leaseMs ?? 60_000;
   const claimed = await db.query<ClaimedDelivery>(
     `with due as (
-       select program_id, id from deliveries
+       select program_id, id, attempts as previous_attempt, last_attempt_at as previous_attempt_at
+         from deliveries
         where status = 'pending' and next_attempt_at <= $1
         order by next_attempt_at limit $2 for update skip locked
+     ), lost as (
+       -- A previous attempt without an outcome was cut short (its server died, its lease ran out):
+       -- the delivery log says so, so it shows every attempt.
+       insert into delivery_attempts (program_id, delivery_id, attempt, started_at, duration_ms, ok, error)
+       select program_id, id, previous_attempt, previous_attempt_at, 0, false,
+              'no outcome: the server stopped during this attempt, so it was sent again'
+         from due where previous_attempt > 0 and previous_attempt_at is not null
+       on conflict do nothing
      ), claimed as (
        update deliveries d set attempts = d.attempts + 1, next_attempt_at = $3, last_attempt_at = $1
          from due where d.program_id = due.program_id and d.id = due.id
@@ -80,12 +99,12 @@ export async function deliverDue(
        left join webhook_endpoints e on e.program_id = c.program_id and e.id = c.endpoint_id`,
     [
       claimedAt.toISOString(),
-      options.batchSize ?? 200,
+      options.batchSize ?? DEFAULT_BATCH_SIZE,
       new Date(claimedAt.getTime() + leaseMs).toISOString(),
     ],
   );
   if (claimed.length === 0) return 0;
-  const outcomes = await mapWithConcurrency(claimed, options.concurrency ?? 32, (delivery) =>
+  const outcomes = await mapWithConcurrency(claimed, options.concurrency ?? DEFAULT_CONCURRENCY, (delivery) =>
     send(delivery, channels),
   );
   await recordOutcomes(db, claimed, outcomes, now());

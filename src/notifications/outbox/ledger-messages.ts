@@ -50,9 +50,9 @@ export function ledgerMessages(
       continue;
     }
     const key = newsKey(entry, type);
-    let group = groups.get(key);
-    if (group) group.entries.push(entry);
-    else groups.set(key, (group = { type, entries: [entry], balances: entry.after }));
+    const group = groups.get(key) ?? { type, entries: [], balances: entry.after };
+    groups.set(key, group);
+    group.entries.push(entry);
     group.balances = entry.after;
     latest.set(entry.memberId, group);
   }

@@ -27,7 +27,9 @@ const DUE_REMINDERS = `
            min(expires_at) as first_expiry, sum(remaining) as points, count(*)::int as lots
       from lots
      where program_id = $1 and status = 'available' and remaining > 0 and expires_at is not null
-       and expires_at > $2::timestamptz and expires_at <= $2::timestamptz + make_interval(days => $4)
+       -- Two days past the largest offset, so the day at the window's edge is summed whole: a
+       -- reminder due for its 09:00 lot also counts its 18:00 one. Days not due yet have no offset.
+       and expires_at > $2::timestamptz and expires_at <= $2::timestamptz + make_interval(days => $4 + 2)
      group by 1, 2
   ), due as (
     select g.*, (select min(o) from unnest($5::int[]) o
@@ -61,7 +63,8 @@ const RECORD_REMINDERS = `
   select $1, d.message_id, 'points.expiring', d.member_id,
          jsonb_build_object('memberId', d.member_id, 'points', d.points,
            'expiresOn', to_char(d.expires_on, 'YYYY-MM-DD'), 'expiresAt', to_char(d.first_expiry at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'offsetDays', d.offset_days, 'lots', d.lots),
+           'offsetDays', d.offset_days,
+           'daysLeft', ceil(extract(epoch from (d.first_expiry - $9::timestamptz)) / 86400)::int, 'lots', d.lots),
          $9
     from due d join sent s using (member_id, expires_on, offset_days)`;
 

@@ -104,6 +104,8 @@ export function settingsErrors(input: NotificationSettingsInput): SettingsError[
   for (const [type, channels] of Object.entries(input.channels ?? {})) {
     if (!(NOTIFICATION_TYPES as readonly string[]).includes(type))
       errors.push({ field: `body/channels/${type}`, message: `"${type}" is not a notification type` });
+    if (new Set(channels).size !== (channels ?? []).length)
+      errors.push({ field: `body/channels/${type}`, message: 'each channel may appear only once' });
     for (const channel of channels ?? [])
       if (!(MEMBER_CHANNELS as readonly string[]).includes(channel))
         errors.push({ field: `body/channels/${type}`, message: `"${channel}" is not inbox, email or sms` });

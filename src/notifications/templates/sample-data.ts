@@ -76,6 +76,7 @@ const SAMPLES: { [T in NotificationType]: NotificationDataByType[T] } = {
     expiresOn: '2026-12-31',
     expiresAt: '2026-12-31T16:00:00.000Z',
     offsetDays: 30,
+    daysLeft: 30,
     lots: 2,
   },
   'points.expired': pointsMoved({

@@ -61,7 +61,8 @@ const pointsExpiring = [
     'Last local day the points can be used, e.g. 2026-12-31',
     '积分可用的最后一天,如 2026-12-31',
   ),
-  variable('offsetDays', 'Days between this reminder and expiry, e.g. 30', '提醒距过期的天数,如 30'),
+  variable('offsetDays', 'The reminder offset that fired, e.g. 30', '触发提醒的提前天数设置,如 30'),
+  variable('daysLeft', 'Whole days left until the points expire, e.g. 28', '距积分过期还剩的天数,如 28'),
 ];
 
 const tierChanged = [

@@ -68,6 +68,7 @@ function pointsExpiring(data: PointsExpiringData): Values {
     // Already the program's local date: converting expiresAt again would show the day after.
     expiresOn: data.expiresOn,
     offsetDays: String(data.offsetDays),
+    daysLeft: String(data.daysLeft),
   };
 }
 

@@ -18,8 +18,12 @@ describe.each(ENGINES)('pruning old notifications (%s)', (engine) => {
       [api.programId],
     );
     await api.call('PUT', '/v1/members/m-1', {});
-    expect((await api.call('POST', '/v1/members/m-1/credits', { points: 100, reason: 'gift' })).status).toBe(201);
-    expect((await api.call('POST', '/v1/members/m-1/debits', { points: 10, reason: 'coffee' })).status).toBe(201);
+    expect((await api.call('POST', '/v1/members/m-1/credits', { points: 100, reason: 'gift' })).status).toBe(
+      201,
+    );
+    expect((await api.call('POST', '/v1/members/m-1/debits', { points: 10, reason: 'coffee' })).status).toBe(
+      201,
+    );
     await runDispatchPass(api.db, api.clock, { email: null, sms: createLogSmsAdapter(() => {}) });
   });
   afterAll(async () => api?.close());

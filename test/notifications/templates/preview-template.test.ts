@@ -12,7 +12,13 @@ describe('previewTemplate', () => {
     });
     expect(preview).toEqual({
       rendered: { subject: null, body: '您有 1,200 积分将于 2026-12-31 过期,请及时使用。' },
-      variables: { memberId: 'm-1001', points: '1,200', expiresOn: '2026-12-31', offsetDays: '30' },
+      variables: {
+        memberId: 'm-1001',
+        points: '1,200',
+        expiresOn: '2026-12-31',
+        offsetDays: '30',
+        daysLeft: '30',
+      },
       errors: [],
     });
   });

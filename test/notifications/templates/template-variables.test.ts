@@ -116,6 +116,7 @@ describe('other types', () => {
       points: '1,200',
       expiresOn: '2026-12-31',
       offsetDays: '30',
+      daysLeft: '30',
     });
   });
 

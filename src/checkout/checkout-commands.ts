@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { CommandResult } from '../idempotency/run-command.ts';
 import type { CommandContext } from '../ledger/commands/command-context.ts';
-import { decideCredit } from '../ledger/commands/credit.ts';
 import {
   decideAuthorize,
   decideCapture,
@@ -9,13 +8,15 @@ import {
   loadHoldForUpdate,
 } from '../ledger/commands/holds.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { HOLD_COLUMNS, type HoldRow, toHold } from '../ledger/ledger-rows.ts';
 import { loadForUpdate } from '../ledger/ledger-store.ts';
 import type { Entry, Reason } from '../ledger/ledger-types.ts';
 import { entryView, holdView } from '../ledger/ledger-views.ts';
+import { restore } from '../ledger/movements.ts';
 import { getProgram } from '../programs/program-store.ts';
-import { JifenError } from '../shared/errors.ts';
+import { assert, JifenError } from '../shared/errors.ts';
 import { assertCurrency, type Cart, deductibleMinorOf } from './cart.ts';
-import { type CheckoutRefundRequest, decideCheckoutRefund } from './checkout-refund.ts';
+import { type CheckoutRefundRequest, decideCheckoutRefund, refundTouches } from './checkout-refund.ts';
 import { getCheckoutSettings } from './checkout-settings.ts';
 import {
   type CheckoutPayment,
@@ -107,6 +108,8 @@ export async function authorizeCheckout(
     capturedValueMinor: 0,
     refundedMinor: 0,
     pointsRefunded: 0,
+    minPoints: settings.minPoints,
+    stepPoints: settings.stepPoints,
     createdAt: now,
     updatedAt: now,
   };
@@ -128,6 +131,22 @@ async function lockPayment(tx: Queryable, context: CommandContext, orderId: stri
   return { draft, hold, payment };
 }
 
+/** A partial capture keeps to the minimum and step the points were authorized under. */
+function assertCaptureAllowed(payment: CheckoutPayment, points: number): void {
+  if (points > payment.points) return; // capture_exceeds_hold says so
+  if (points < payment.minPoints || points % payment.stepPoints !== 0) {
+    throw new JifenError('checkout_points_invalid', {
+      detail: `Order "${payment.orderId}" was authorized for points from ${payment.minPoints} in multiples of ${payment.stepPoints}; ${points} cannot be captured.`,
+      extensions: {
+        orderId: payment.orderId,
+        minPoints: payment.minPoints,
+        stepPoints: payment.stepPoints,
+        requestedPoints: points,
+      },
+    });
+  }
+}
+
 export async function captureCheckout(
   tx: Queryable,
   context: CommandContext,
@@ -136,6 +155,7 @@ export async function captureCheckout(
   const { draft, hold, payment } = await lockPayment(tx, context, input.orderId);
   const state = paymentState(payment, context.now);
   if (state !== 'authorized') throw stateError(payment, state, 'captured');
+  if (input.points !== undefined) assertCaptureAllowed(payment, input.points);
   const entries = decideCapture(draft, hold, input.points, context);
   const program = await getProgram(tx, context.programId);
   const capturedPoints = input.points ?? payment.points;
@@ -164,7 +184,11 @@ export async function voidCheckout(
   return answer(voided, draft, hold.id, [entry], context.now);
 }
 
-/** Gives back points in proportion to the refunded share, as a new credit to the member. */
+/**
+ * Gives back points in proportion to the refunded share, to the lots the capture took them from
+ * (a lot that expired meanwhile gives way to a new lot with the program's grace period), against
+ * `redeemed`: a refund undoes spending, it neither issues points nor extends their life.
+ */
 export async function refundCheckout(
   tx: Queryable,
   context: CommandContext,
@@ -172,20 +196,45 @@ export async function refundCheckout(
 ): Promise<CommandResult> {
   const { programId, now } = context;
   const unlocked = await getPayment(tx, programId, input.orderId);
-  const state = await loadForUpdate(tx, { programId, memberIds: [unlocked.memberId], lots: [] });
+  // A hold's touches never change after it is created, so they can be read before the lock.
+  const hold = await getHoldTouches(tx, programId, unlocked.holdId);
+  const state = await loadForUpdate(tx, {
+    programId,
+    memberIds: [unlocked.memberId],
+    lots: true,
+    lotIds: hold.lots.map((touch) => touch.lotId),
+  });
   const payment = await getPayment(tx, programId, input.orderId, { forUpdate: true });
   const current = paymentState(payment, now);
   if (current !== 'captured' && current !== 'partially_refunded')
     throw stateError(payment, current, 'refunded');
+  const capture = await findCapture(tx, programId, payment);
   const decision = decideCheckoutRefund(payment, input);
   const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
   const entries: Entry[] =
     decision.points > 0
-      ? decideCredit(
-          draft,
-          { memberId: payment.memberId, points: decision.points, reason: reasons.refunded(payment.orderId) },
-          context,
-        )
+      ? [
+          restore(draft, {
+            memberId: payment.memberId,
+            type: 'refund',
+            contraAccount: 'redeemed',
+            touches: refundTouches(
+              hold.lots,
+              payment.capturedPoints,
+              payment.pointsRefunded,
+              decision.points,
+            ),
+            source: {
+              ...context.source,
+              kind: 'order',
+              ref: payment.orderId,
+              orderId: payment.orderId,
+              holdId: payment.holdId,
+              captureEntryId: capture.id,
+            },
+            reason: reasons.refunded(payment.orderId),
+          }),
+        ]
       : [];
   const refunded: CheckoutPayment = {
     ...payment,
@@ -204,6 +253,40 @@ export async function refundCheckout(
     },
     ...(entries.length > 0 ? { draft } : {}),
   };
+}
+
+async function getHoldTouches(tx: Queryable, programId: string, holdId: string) {
+  const [row] = await tx.query<HoldRow>(
+    `select ${HOLD_COLUMNS} from holds where program_id = $1 and id = $2`,
+    [programId, holdId],
+  );
+  assert(row, `checkout payment's hold ${holdId} exists`);
+  return toHold(row);
+}
+
+/**
+ * The capture of the payment's hold, read under the member's lock. Refused when it was reversed
+ * through the ledger API: its points are back already and must not come back twice.
+ */
+async function findCapture(
+  tx: Queryable,
+  programId: string,
+  payment: CheckoutPayment,
+): Promise<{ id: string }> {
+  const [row] = await tx.query<{ id: string; reversal_id: string | null }>(
+    `select c.id, (select r.id from entries r where r.program_id = c.program_id and r.reverses_entry_id = c.id)
+              as reversal_id
+       from entries c where c.program_id = $1 and c.member_id = $2 and c.hold_id = $3 and c.type = 'capture'`,
+    [programId, payment.memberId, payment.holdId],
+  );
+  assert(row, `captured checkout payment ${payment.orderId} has a capture entry`);
+  if (row.reversal_id) {
+    throw new JifenError('checkout_payment_state', {
+      detail: `The points captured for order "${payment.orderId}" were already returned by reversal "${row.reversal_id}".`,
+      extensions: { orderId: payment.orderId, paymentState: 'reversed', reversalEntryId: row.reversal_id },
+    });
+  }
+  return { id: row.id };
 }
 
 function answer(payment: CheckoutPayment, draft: LedgerDraft, holdId: string, entries: Entry[], now: Date) {

@@ -1,3 +1,4 @@
+import type { LotTouch } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
 import { shareOf, spreadRefundedUnits } from '../shared/proportional-refunds.ts';
 import { itemValueMinor } from './cart.ts';
@@ -61,4 +62,33 @@ function exceeds(payment: CheckoutPayment, why: string): JifenError {
       })),
     },
   });
+}
+
+/**
+ * Which lots a refund gives `points` back to. The capture spent the first `capturedPoints` of the
+ * hold's touches (spending order: earliest expiry first). Refunds give back the points spent last
+ * (the latest-expiring) first: after refunds of r points, what stays spent is exactly the first
+ * captured − r points, as if the capture had been r points smaller — the same lots a partial
+ * capture of that size would have kept, and the member keeps the longest-lived points.
+ * Returns negative touches (points taken from each lot), for `restore`.
+ */
+export function refundTouches(
+  holdTouches: readonly LotTouch[],
+  capturedPoints: number,
+  alreadyReturned: number,
+  points: number,
+): LotTouch[] {
+  const from = capturedPoints - alreadyReturned - points;
+  const to = capturedPoints - alreadyReturned;
+  if (from < 0 || points <= 0) throw new RangeError(`cannot return ${points} of ${capturedPoints} points`);
+  const touches: LotTouch[] = [];
+  let start = 0;
+  for (const touch of holdTouches) {
+    const size = -touch.points;
+    const end = start + size;
+    const overlap = Math.min(end, to) - Math.max(start, from);
+    if (overlap > 0) touches.push({ lotId: touch.lotId, points: -overlap });
+    start = end;
+  }
+  return touches;
 }

@@ -85,6 +85,10 @@ export const PaymentView = Type.Object({
   shippingMinor: Type.Integer(),
   refundedMinor: Type.Integer(),
   pointsRefunded: Type.Integer(),
+  minPoints: Type.Integer({
+    description: 'The minimum in force at authorize; a partial capture keeps to it.',
+  }),
+  stepPoints: Type.Integer({ description: 'The step in force at authorize; a partial capture keeps to it.' }),
   items: Type.Array(
     Type.Object({
       sku: Type.String(),

@@ -32,6 +32,9 @@ export interface CheckoutPayment {
   capturedValueMinor: number;
   refundedMinor: number;
   pointsRefunded: number;
+  /** The minimum and step of the settings in force at authorize: a partial capture keeps to them. */
+  minPoints: number;
+  stepPoints: number;
   createdAt: Date;
   updatedAt: Date;
   /** The hold's status and time limit, read with the payment. */
@@ -53,6 +56,8 @@ interface PaymentRow {
   captured_value_minor: string;
   refunded_minor: string;
   points_refunded: string;
+  min_points: string;
+  step_points: string;
   created_at: Date;
   updated_at: Date;
   hold_status: string | null;
@@ -75,6 +80,8 @@ function toPayment(row: PaymentRow): CheckoutPayment {
     capturedValueMinor: Number(row.captured_value_minor),
     refundedMinor: Number(row.refunded_minor),
     pointsRefunded: Number(row.points_refunded),
+    minPoints: Number(row.min_points),
+    stepPoints: Number(row.step_points),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     hold: { status: row.hold_status ?? 'open', expiresAt: new Date(row.hold_expires_at ?? row.created_at) },
@@ -124,8 +131,9 @@ export async function insertPayment(
 ): Promise<boolean> {
   const rows = await tx.query(
     `insert into checkout_payments (program_id, order_id, member_id, hold_id, status, currency, points,
-                                    value_minor, deductible_minor, shipping_minor, items, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12)
+                                    value_minor, deductible_minor, shipping_minor, items, created_at, updated_at,
+                                    min_points, step_points)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12, $13, $14)
      on conflict (program_id, order_id) do nothing
      returning order_id`,
     [
@@ -141,6 +149,8 @@ export async function insertPayment(
       payment.shippingMinor,
       JSON.stringify(payment.items),
       payment.createdAt.toISOString(),
+      payment.minPoints,
+      payment.stepPoints,
     ],
   );
   return rows.length > 0;
@@ -180,6 +190,8 @@ export function paymentView(payment: CheckoutPayment, now: Date) {
     shippingMinor: payment.shippingMinor,
     refundedMinor: payment.refundedMinor,
     pointsRefunded: payment.pointsRefunded,
+    minPoints: payment.minPoints,
+    stepPoints: payment.stepPoints,
     items: payment.items.map((item) => ({
       sku: item.sku,
       quantity: item.quantity,

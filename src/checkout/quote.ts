@@ -6,6 +6,7 @@ import { type CheckoutSettings, SHARE_DENOMINATOR, shareInTenThousandths } from 
 
 export type QuoteReasonCode =
   | 'disabled'
+  | 'no_point_value'
   | 'no_deductible_amount'
   | 'non_deductible_items'
   | 'shipping_excluded'
@@ -80,6 +81,15 @@ export function computeQuote(
     reasons.push({ code: 'disabled', zh: '本计划未开启积分抵现', en: 'Points as cash is turned off' });
     return quote(0);
   }
+  if (pointValue.amountMinor === 0) {
+    // The program values points at nothing: they cannot pay for anything (and nothing divides by 0).
+    reasons.push({
+      code: 'no_point_value',
+      zh: '本计划的积分不具货币价值,不能抵现',
+      en: 'Points have no money value in this program (pointValue.amountMinor is 0), so they cannot pay',
+    });
+    return quote(0);
+  }
   if (deductibleMinor === 0) {
     reasons.push({
       code: 'no_deductible_amount',
@@ -131,11 +141,22 @@ export function computeQuote(
   return quote(stepped);
 }
 
+/** Reasons that leave a quote at zero on their own. */
+const STOPPERS: ReadonlySet<QuoteReasonCode> = new Set([
+  'disabled',
+  'no_point_value',
+  'no_deductible_amount',
+  'available_points',
+  'minimum',
+]);
+
 /** Refuses an amount the quote does not allow. */
 export function assertPointsAllowed(quote: Quote, points: number): void {
   if (points > quote.maxPoints) {
+    // With no points allowed at all, the first reason that stopped them says why.
+    const why = quote.maxPoints === 0 ? quote.reasons.find((reason) => STOPPERS.has(reason.code)) : undefined;
     throw new JifenError('checkout_points_exceed_quote', {
-      detail: `At most ${quote.maxPoints} points may pay for this cart; ${points} were asked for.`,
+      detail: `At most ${quote.maxPoints} points may pay for this cart${why ? ` (${why.en})` : ''}; ${points} were asked for.`,
       extensions: { maxPoints: quote.maxPoints, requestedPoints: points, reasons: quote.reasons },
     });
   }

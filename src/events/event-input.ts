@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EventAttributes } from '../rules/rule-types.ts';
+import { isStorableDate, NOT_STORABLE_DATE } from '../shared/storable-dates.ts';
 
 /** What integrations send (SPEC §3.2): something that happened to a member. */
 
@@ -113,18 +114,13 @@ export function checkEventAttributes(event: EventInput, at: string): FieldError[
   ) {
     errors.push({ field: `${at}/attributes`, message: 'give amountMinor or items, not both' });
   }
-  if (event.occurredAt !== undefined) {
-    const occurredAt = new Date(event.occurredAt).getTime();
-    if (Number.isNaN(occurredAt) || occurredAt < EARLIEST || occurredAt > LATEST) {
-      errors.push({ field: `${at}/occurredAt`, message: 'is not a date between the years 1970 and 9999' });
-    }
+  if (event.occurredAt !== undefined && !isStorableDate(event.occurredAt)) {
+    errors.push({ field: `${at}/occurredAt`, message: NOT_STORABLE_DATE });
   }
   errors.push(...textProblems(event, at));
   return dedupe(errors);
 }
 
-const EARLIEST = Date.UTC(1970, 0, 1);
-const LATEST = Date.UTC(9999, 11, 31);
 const MAX_DEPTH = 32;
 const MAX_TEXT = 10_000;
 

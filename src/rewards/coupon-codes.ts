@@ -3,8 +3,9 @@ import type { Queryable } from '../db/database.ts';
 
 /**
  * Coupon codes. Generated codes come from a cryptographic random source; the table's primary key
- * (program, code) means a code is never handed out twice. An uploaded pool will add rows with
- * status 'available' that redemptions claim instead of generating.
+ * (program, code) means a code is never handed out twice. An uploaded pool adds rows with status
+ * 'available' that redemptions claim instead of generating (coupon-pool.ts); the merchant's till
+ * marks an issued code 'used' (coupon-use.ts).
  */
 
 // No 0/O, 1/I/L: codes are read aloud and typed at tills.
@@ -78,9 +79,15 @@ export async function releaseReservedCodes(
   await voidCouponCodes(tx, programId, redemptionId, now);
 }
 
+export type CouponCodeStatus = 'available' | 'issued' | 'used' | 'voided';
+
+/** A code as its redemption shows it: issued, used at a till (when, for which order), or voided. */
 export interface CouponCodeView {
   code: string;
-  status: 'issued' | 'voided';
+  status: 'issued' | 'used' | 'voided';
+  usedAt: string | null;
+  usedOrderId: string | null;
+  usedStore: string | null;
 }
 
 export async function couponCodesOf(
@@ -90,15 +97,32 @@ export async function couponCodesOf(
 ): Promise<Map<string, CouponCodeView[]>> {
   const byRedemption = new Map<string, CouponCodeView[]>();
   if (redemptionIds.length === 0) return byRedemption;
-  const rows = await db.query<{ redemption_id: string; code: string; status: 'issued' | 'voided' }>(
-    `select redemption_id, code, status from coupon_codes
+  const rows = await db.query<{
+    redemption_id: string;
+    code: string;
+    status: CouponCodeView['status'];
+    used_at: Date | null;
+    used_order_id: string | null;
+    used_store: string | null;
+  }>(
+    `select redemption_id, code, status, used_at, used_order_id, used_store from coupon_codes
       where program_id = $1 and redemption_id = any($2::text[]) order by code`,
     [programId, redemptionIds],
   );
   for (const row of rows) {
     const codes = byRedemption.get(row.redemption_id) ?? [];
-    codes.push({ code: row.code, status: row.status });
+    codes.push({
+      code: row.code,
+      status: row.status,
+      usedAt: row.used_at === null ? null : new Date(row.used_at).toISOString(),
+      usedOrderId: row.used_order_id,
+      usedStore: row.used_store,
+    });
     byRedemption.set(row.redemption_id, codes);
   }
   return byRedemption;
 }
+
+/** Fresh codes as a new redemption shows them. */
+export const issuedCodeViews = (codes: readonly string[]): CouponCodeView[] =>
+  codes.map((code) => ({ code, status: 'issued', usedAt: null, usedOrderId: null, usedStore: null }));

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
+import type { CouponCodeStatus } from './coupon-codes.ts';
 import { getReward } from './reward-store.ts';
 import type { Reward } from './reward-types.ts';
 
@@ -13,7 +14,10 @@ import type { Reward } from './reward-types.ts';
 export const isPoolReward = (reward: Reward) =>
   reward.type === 'coupon' && reward.details.codeSource === 'pool';
 
-/** Adds codes to the pool of a coupon reward; codes already known in the program are reported. */
+/**
+ * Adds codes to the pool of a coupon whose codes come from a pool (coupon.codeSource 'pool');
+ * codes already known in the program are reported.
+ */
 export async function uploadPoolCodes(
   tx: Queryable,
   programId: string,
@@ -26,6 +30,12 @@ export async function uploadPoolCodes(
     throw new JifenError('coupon_pool_not_coupon', {
       detail: `Reward "${rewardId}" is a ${reward.type}; only coupons take uploaded codes.`,
       extensions: { rewardId, rewardType: reward.type },
+    });
+  }
+  if (!isPoolReward(reward)) {
+    throw new JifenError('coupon_code_source', {
+      detail: `Coupon "${rewardId}" generates its own codes, so uploaded codes would never be handed out; set coupon.codeSource to "pool" first.`,
+      extensions: { rewardId, codeSource: reward.details.codeSource ?? 'generated' },
     });
   }
   const [last] = await tx.query<{ position: string | number | null }>(
@@ -93,12 +103,12 @@ export async function claimPoolCodes(tx: Queryable, claim: PoolClaim): Promise<s
 
 export async function poolSummary(db: Queryable, programId: string, rewardId: string) {
   await getReward(db, programId, rewardId);
-  const rows = await db.query<{ status: 'available' | 'issued' | 'voided'; n: string | number }>(
+  const rows = await db.query<{ status: CouponCodeStatus; n: string | number }>(
     `select status, count(*) as n from coupon_codes
       where program_id = $1 and reward_id = $2 and source = 'pool' group by status`,
     [programId, rewardId],
   );
-  const summary = { available: 0, issued: 0, voided: 0 };
+  const summary: Record<CouponCodeStatus, number> = { available: 0, issued: 0, used: 0, voided: 0 };
   for (const row of rows) summary[row.status] = Number(row.n);
   return summary;
 }

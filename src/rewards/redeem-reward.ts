@@ -14,9 +14,11 @@ import {
 } from '../notifications/outbox/redemption-messages.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { issueCouponCodes } from './coupon-codes.ts';
+import { issueCouponCodes, issuedCodeViews } from './coupon-codes.ts';
 import { claimPoolCodes, isPoolReward, withPoolStock } from './coupon-pool.ts';
+import { redeemLuckyDraw } from './redeem-lucky-draw.ts';
 import { redeemerFactsUnderLock } from './redeemer-facts.ts';
+import { settleLapsedOfMember } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
 import {
   insertRedemption,
@@ -113,7 +115,8 @@ export function decideRedemption(
 /**
  * `POST /v1/redemptions`, in one transaction. Lock order: the member (with its lots), then the
  * reward row, so redemptions of one reward queue on its row and never oversell; the member lock
- * also serialises the member's usage rows and balance.
+ * also serialises the member's usage rows and balance. The member's lapsed unpaid orders of the
+ * reward are settled first, so they never keep its limit or stock.
  */
 export async function redeemReward(
   tx: Queryable,
@@ -121,8 +124,15 @@ export async function redeemReward(
   input: RedeemInput,
 ): Promise<CommandResult> {
   const { programId, now } = context;
-  const state = await loadForUpdate(tx, { programId, memberIds: [input.memberId], lots: true });
-  const locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
+  const load = { programId, memberIds: [input.memberId], lots: true };
+  let state = await loadForUpdate(tx, load);
+  let locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
+  if (await settleLapsedOfMember(tx, context, input.memberId, locked.id)) {
+    // A lapsed unpaid order of this reward gave back points, stock and usage: read them again.
+    state = await loadForUpdate(tx, load);
+    locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
+  }
+  if (locked.type === 'lucky_draw') return redeemLuckyDraw(tx, context, input, state, locked);
   const reward = await withPoolStock(tx, programId, locked);
   if (reward.type === 'goods' && !input.shippingAddress) {
     throw new JifenError('validation_failed', {
@@ -161,9 +171,6 @@ export async function redeemReward(
       : [];
   const created = redemptionMessageType(null, redemption.status);
   if (created) await recordRedemptionMessage(tx, programId, redemption, created, codes, now);
-  const view = redemptionView(
-    redemption,
-    codes.map((code) => ({ code, status: 'issued' as const })),
-  );
+  const view = redemptionView(redemption, issuedCodeViews(codes));
   return { status: 201, body: { ...view, entries: [entryView(entry)] }, draft };
 }

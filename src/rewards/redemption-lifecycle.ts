@@ -9,6 +9,7 @@ import { entryView } from '../ledger/ledger-views.ts';
 import { restore } from '../ledger/movements.ts';
 import { assert, JifenError } from '../shared/errors.ts';
 import { voidCouponCodes } from './coupon-codes.ts';
+import { assertNoCodeUsed } from './coupon-use.ts';
 import { cancelAwaitingPayment } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
 import {
@@ -24,8 +25,9 @@ import { returnRewardUsage } from './reward-usage.ts';
 
 /**
  * A redemption's life after it is created: goods are shipped then delivered; anything not yet
- * shipped (and every coupon, voucher and privilege) can be cancelled, which gives the points back
- * to the lots they came from, and the stock, the usage and the coupon codes with them.
+ * shipped (and every coupon whose code was not used, voucher and privilege) can be cancelled,
+ * which gives the points back to the lots they came from, and the stock, the usage and the coupon
+ * codes with them.
  */
 
 type Step = 'ship' | 'deliver' | 'cancel';
@@ -37,6 +39,12 @@ const ALLOWED_FROM: Readonly<Record<Step, readonly RedemptionStatus[]>> = {
 };
 
 export function assertStepAllowed(redemption: Redemption, step: Step): void {
+  if (step === 'cancel' && redemption.rewardType === 'lucky_draw') {
+    throw new JifenError('redemption_state', {
+      detail: 'A lucky draw play cannot be cancelled: its ticket was drawn and its prize given.',
+      extensions: { redemptionId: redemption.id, redemptionStatus: redemption.status, step },
+    });
+  }
   if (!ALLOWED_FROM[step].includes(redemption.status)) {
     throw new JifenError('redemption_state', {
       detail: `A redemption that is ${redemption.status} cannot be ${step === 'ship' ? 'shipped' : step === 'deliver' ? 'delivered' : 'cancelled'}.`,
@@ -112,6 +120,7 @@ export async function cancelRedemption(
   const redemption = await getRedemption(tx, programId, redemptionId, { forUpdate: true });
   assertStepAllowed(redemption, 'cancel');
   await assertSpendNotReversed(tx, programId, spend.id);
+  await assertNoCodeUsed(tx, programId, redemption);
 
   const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
   const entry = restore(draft, {

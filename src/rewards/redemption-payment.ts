@@ -2,7 +2,8 @@ import type { Database, Queryable } from '../db/database.ts';
 import type { CommandResult } from '../idempotency/run-command.ts';
 import type { CommandContext } from '../ledger/commands/command-context.ts';
 import { decideCapture, decideRelease, loadHoldForUpdate } from '../ledger/commands/holds.ts';
-import { persistDraft } from '../ledger/ledger-store.ts';
+import { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { loadForUpdate, persistDraft } from '../ledger/ledger-store.ts';
 import type { Entry, Hold } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -15,12 +16,24 @@ import { returnRewardUsage } from './reward-usage.ts';
 /**
  * Points + cash: a redemption that holds its points until the cash is paid. Pay captures the hold
  * (the same lots the hold took) and moves the order on; cancel voids the hold. A hold that timed
- * out — swept, or merely past `expiresAt` — leaves the order `payment_expired`, settled (stock,
- * usage and codes returned) the next time the redemption is touched, read or listed.
+ * out — swept, or merely past `expiresAt` — leaves the order `payment_expired` (stock, usage and
+ * codes returned): settled by the hold time-out sweep in its own transaction, by the member's next
+ * redemption of the reward, or the next time the redemption is touched, read or listed.
  * Lock order as everywhere: the member (with the hold's lots), the reward, the redemption.
  */
 
-const SETTLE_SOURCE = { kind: 'system' as const, ref: 'redemption_payment_expired' };
+/** Entries a redemption's payment writes trace to the order: kind 'redemption', ref its id. */
+function orderSource(redemption: Redemption, context: CommandContext, step: 'cancelled' | 'paymentExpired') {
+  const apiKeyId = context.source.apiKeyId;
+  return {
+    kind: 'redemption' as const,
+    ref: redemption.id,
+    redemptionId: redemption.id,
+    rewardId: redemption.rewardId,
+    [step]: true,
+    ...(apiKeyId ? { apiKeyId } : {}),
+  };
+}
 
 function stateError(redemption: Redemption, step: 'paid' | 'cancelled'): JifenError {
   if (redemption.status === 'payment_expired') return expiredError(redemption);
@@ -108,7 +121,8 @@ export async function cancelAwaitingPayment(
   if (redemption.status !== 'awaiting_payment' || !draft || !hold) throw stateError(redemption, 'cancelled');
   if (lapsed(hold, now)) throw expiredError(redemption);
   const why = redemptionReasons.cancelled(redemption.rewardName, redemption.quantity, reason);
-  const entry = decideRelease(draft, hold, 'void', context, why);
+  const source = orderSource(redemption, context, 'cancelled');
+  const entry = decideRelease(draft, hold, 'void', { ...context, source }, why);
   const cancelled: Redemption = {
     ...redemption,
     status: 'cancelled',
@@ -122,15 +136,96 @@ export async function cancelAwaitingPayment(
   return { status: 200, body: await answer(tx, programId, cancelled, [entry]), draft };
 }
 
+/** An unpaid order whose hold lapsed gives back what it took; its status says why. */
+async function expireUnpaid(tx: Queryable, programId: string, redemption: Redemption, now: Date) {
+  const expired: Redemption = { ...redemption, status: 'payment_expired', updatedAt: now };
+  await returnTaken(tx, programId, expired, now);
+  await saveRedemptionStatus(tx, programId, expired);
+}
+
 async function settleOne(tx: Queryable, context: CommandContext, redemptionId: string): Promise<boolean> {
   const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
   if (redemption.status !== 'awaiting_payment' || !draft || !hold || !lapsed(hold, context.now)) return false;
   // Not swept yet: time the hold out here, as the sweep would.
-  if (hold.status === 'open') decideRelease(draft, hold, 'hold_timeout', context);
-  const expired: Redemption = { ...redemption, status: 'payment_expired', updatedAt: context.now };
-  await returnTaken(tx, context.programId, expired, context.now);
-  await saveRedemptionStatus(tx, context.programId, expired);
+  const source = orderSource(redemption, context, 'paymentExpired');
+  if (hold.status === 'open') decideRelease(draft, hold, 'hold_timeout', { ...context, source });
+  await expireUnpaid(tx, context.programId, redemption, context.now);
   await persistDraft(tx, context.programId, draft);
+  return true;
+}
+
+/**
+ * The hold time-out sweep released these holds, with their members locked by the caller: the
+ * unpaid redemptions that own them become payment_expired in the same transaction, so their stock,
+ * usage and codes are back at once. Lock order as everywhere: members, rewards (id order), then
+ * the redemption rows, re-read under the lock.
+ */
+export async function settleRedemptionsOfHolds(
+  tx: Queryable,
+  programId: string,
+  holdIds: readonly string[],
+  now: Date,
+): Promise<number> {
+  if (holdIds.length === 0) return 0;
+  const owners = await tx.query<{ id: string; reward_id: string }>(
+    `select id, reward_id from redemptions
+      where program_id = $1 and hold_id = any($2::text[]) and status = 'awaiting_payment' order by id`,
+    [programId, holdIds],
+  );
+  if (owners.length === 0) return 0;
+  const rewardIds = [...new Set(owners.map((owner) => owner.reward_id))].sort();
+  await tx.query(
+    'select 1 from rewards where program_id = $1 and id = any($2::text[]) order by id for update',
+    [programId, rewardIds],
+  );
+  let settled = 0;
+  for (const owner of owners) {
+    const redemption = await getRedemption(tx, programId, owner.id, { forUpdate: true });
+    if (redemption.status !== 'awaiting_payment') continue;
+    await expireUnpaid(tx, programId, redemption, now);
+    settled++;
+  }
+  return settled;
+}
+
+/**
+ * Before redeeming, under the member's and the reward's locks: the member's unpaid orders of this
+ * reward whose hold lapsed (swept or merely past `expiresAt`) are settled first, so a lapsed order
+ * never keeps the member's limit or the last unit. Writes at once, in the caller's transaction;
+ * returns whether anything changed (the caller then re-reads the member and the reward).
+ */
+export async function settleLapsedOfMember(
+  tx: Queryable,
+  context: CommandContext,
+  memberId: string,
+  rewardId: string,
+): Promise<boolean> {
+  const { programId, now } = context;
+  const rows = await tx.query<{ id: string; hold_id: string; lots: { lotId: string }[] }>(
+    `select r.id, r.hold_id, h.lots from redemptions r
+       join holds h on h.program_id = r.program_id and h.id = r.hold_id
+      where r.program_id = $1 and r.member_id = $2 and r.reward_id = $3 and r.status = 'awaiting_payment'
+        and (h.status in ('expired', 'voided') or (h.status = 'open' and h.expires_at <= $4))
+      order by r.id`,
+    [programId, memberId, rewardId, now],
+  );
+  if (rows.length === 0) return false;
+  const state = await loadForUpdate(tx, {
+    programId,
+    memberIds: [memberId],
+    lots: true,
+    lotIds: rows.flatMap((row) => row.lots.map((touch) => touch.lotId)),
+    holdIds: rows.map((row) => row.hold_id),
+  });
+  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots, state.holds);
+  for (const row of rows) {
+    const redemption = await getRedemption(tx, programId, row.id, { forUpdate: true });
+    const hold = draft.hold(row.hold_id);
+    const source = orderSource(redemption, context, 'paymentExpired');
+    if (hold.status === 'open') decideRelease(draft, hold, 'hold_timeout', { ...context, source });
+    await expireUnpaid(tx, programId, redemption, now);
+  }
+  await persistDraft(tx, programId, draft);
   return true;
 }
 
@@ -145,7 +240,7 @@ export async function settleLapsedPayments(
   now: Date,
 ): Promise<boolean> {
   let changed = false;
-  const context = { programId, now, source: SETTLE_SOURCE };
+  const context = { programId, now, source: { kind: 'system' as const } };
   for (const redemption of redemptions) {
     if (redemption.status !== 'awaiting_payment') continue;
     changed = (await db.transaction((tx) => settleOne(tx, context, redemption.id))) || changed;

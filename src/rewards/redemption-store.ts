@@ -7,6 +7,7 @@ import {
 } from '../notifications/outbox/redemption-messages.ts';
 import { JifenError } from '../shared/errors.ts';
 import { type CouponCodeView, couponCodesOf } from './coupon-codes.ts';
+import { playsByIds, playView } from './draws/play-store.ts';
 import type { RewardDetails, RewardType } from './reward-types.ts';
 
 /** Redemption orders: one row each, its status moved by the lifecycle commands. */
@@ -222,28 +223,47 @@ export interface RedemptionFilter {
   memberId?: string | undefined;
   rewardId?: string | undefined;
   status?: RedemptionStatus | undefined;
+  /** Created at or after this instant. */
+  createdFrom?: string | undefined;
+  /** Created before this instant. */
+  createdTo?: string | undefined;
+  /** Only the redemption that holds this coupon code (exact). */
+  couponCode?: string | undefined;
+  /** Text in the reward's name (either language, any case) or in the redemption id. */
+  q?: string | undefined;
   /** Cursor: only redemptions older than this id. */
   before?: string | undefined;
   limit: number;
 }
 
-/** Newest first. */
+/** Newest first; every filter narrows the query itself, so pages stay full and cursors exact. */
 export async function listRedemptions(
   db: Queryable,
   programId: string,
   filter: RedemptionFilter,
 ): Promise<Redemption[]> {
+  // strpos, not LIKE: the operator's text is matched as it is, with no wildcard to escape.
   const rows = await db.query<RedemptionRow>(
-    `select ${COLUMNS} from redemptions
+    `select ${COLUMNS} from redemptions r
       where program_id = $1 and ($2::text is null or member_id = $2) and ($3::text is null or reward_id = $3)
         and ($4::text is null or status = $4) and ($5::text is null or id < $5)
-      order by id desc limit $6`,
+        and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
+        and ($8::text is null or exists (
+              select 1 from coupon_codes c
+               where c.program_id = r.program_id and c.code = $8 and c.redemption_id = r.id))
+        and ($9::text is null or strpos(lower(reward_name_zh), lower($9)) > 0
+             or strpos(lower(reward_name_en), lower($9)) > 0 or strpos(id, lower($9)) > 0)
+      order by id desc limit $10`,
     [
       programId,
       filter.memberId ?? null,
       filter.rewardId ?? null,
       filter.status ?? null,
       filter.before ?? null,
+      filter.createdFrom ?? null,
+      filter.createdTo ?? null,
+      filter.couponCode ?? null,
+      filter.q ?? null,
       filter.limit,
     ],
   );
@@ -284,12 +304,18 @@ export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeVi
 }
 export type RedemptionView = ReturnType<typeof redemptionView>;
 
-/** Views of redemptions with their coupon codes, in one query for the codes. */
+/** Views of redemptions with their coupon codes and lucky draw plays, one query for each. */
 export async function redemptionViews(db: Queryable, programId: string, redemptions: readonly Redemption[]) {
   const codes = await couponCodesOf(
     db,
     programId,
     redemptions.map((r) => r.id),
   );
-  return redemptions.map((r) => redemptionView(r, codes.get(r.id) ?? []));
+  const playIds = redemptions.flatMap((r) => (r.details.playId ? [r.details.playId] : []));
+  const plays = await playsByIds(db, programId, playIds);
+  return redemptions.map((r) => {
+    const play = r.details.playId ? plays.get(r.details.playId) : undefined;
+    const view = redemptionView(r, codes.get(r.id) ?? []);
+    return play ? { ...view, play: playView(play) } : view;
+  });
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Entry, MemberId } from '../http/schemas.ts';
+import { PlayView } from './draws/draw-api-schemas.ts';
 import { RewardLimitsSchema, RewardStatusName, RewardTypeName } from './reward-types.ts';
 
 /** Response and request shapes of the rewards API; the OpenAPI document is generated from them. */
@@ -45,6 +46,12 @@ export const RewardView = Type.Object({
   voucher: Type.Optional(
     Type.Object({ valueMinor: Type.Optional(Type.Integer()), currency: Type.Optional(Type.String()) }),
   ),
+  luckyDraw: Type.Optional(
+    Type.Object(
+      { drawId: Type.String() },
+      { description: "lucky_draw: the draw redeeming plays; pricePoints is the draw's costPoints." },
+    ),
+  ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   forMember: Type.Optional(
@@ -56,7 +63,7 @@ export const RewardView = Type.Object({
             code: Type.String({ description: 'The error code redeeming would answer.' }),
             reason: Type.String({
               description:
-                'not_live, outside_window, tier_not_eligible, member_frozen, member_blocked, limit_reached, out_of_stock or not_enough_points',
+                'not_live, outside_window, draw_not_live, draw_outside_window, tier_not_eligible, member_frozen, member_blocked, limit_reached, draw_limit_reached, out_of_stock or not_enough_points',
             }),
             message: Localized,
           }),
@@ -88,6 +95,16 @@ export const RedeemBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const CouponCodeView = Type.Object({
+  code: Type.String(),
+  status: Type.Union([Type.Literal('issued'), Type.Literal('used'), Type.Literal('voided')], {
+    description: 'issued (can be used), used (accepted at a till), voided (its redemption was cancelled)',
+  }),
+  usedAt: NullableDate,
+  usedOrderId: Type.Union([Type.String(), Type.Null()]),
+  usedStore: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const RedemptionView = Type.Object({
   id: Type.String(),
   memberId: Type.String(),
@@ -105,7 +122,7 @@ export const RedemptionView = Type.Object({
   cash: Type.Union([Type.Object({ amountMinor: Type.Integer(), currency: Type.String() }), Type.Null()]),
   paidAt: NullableDate,
   cancelEntryId: Type.Union([Type.String(), Type.Null()]),
-  couponCodes: Type.Array(Type.Object({ code: Type.String(), status: Type.String() })),
+  couponCodes: Type.Array(CouponCodeView),
   voucher: Type.Union([Type.Object({ valueMinor: Type.Integer(), currency: Type.String() }), Type.Null()]),
   shippingAddress: Type.Union([ShippingAddressSchema, Type.Null()]),
   shipment: Type.Union([Type.Object({ carrier: Type.String(), trackingNumber: Type.String() }), Type.Null()]),
@@ -115,5 +132,10 @@ export const RedemptionView = Type.Object({
   shippedAt: NullableDate,
   deliveredAt: NullableDate,
   cancelledAt: NullableDate,
+  play: Type.Optional(
+    Type.Object(PlayView.properties, {
+      description: 'lucky_draw: the play this redemption made (its random value, ticket and prize).',
+    }),
+  ),
   entries: Type.Optional(Type.Array(Entry, { description: 'The ledger entries this step wrote.' })),
 });

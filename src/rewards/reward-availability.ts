@@ -2,12 +2,14 @@ import type { Periods } from '../events/rule-usage.ts';
 import type { MemberStatus, Reason } from '../ledger/ledger-types.ts';
 import type { ErrorCode } from '../shared/error-codes.ts';
 import { JifenError } from '../shared/errors.ts';
+import type { DrawStatus } from './draws/draw-types.ts';
 import type { Reward, RewardLimits, RewardStatus } from './reward-types.ts';
 
 /**
  * Whether a member can redeem a reward now, and if not why, in both languages: one pure function
  * that the catalogue listing (`GET /v1/rewards?memberId=`) and the redemption command share, so the
- * list never promises what redeeming refuses.
+ * list never promises what redeeming refuses. A lucky_draw entry also answers for its draw: live,
+ * within its window, and the member's plays left today.
  */
 
 export type BlockReason =
@@ -18,7 +20,10 @@ export type BlockReason =
   | 'member_blocked'
   | 'limit_reached'
   | 'out_of_stock'
-  | 'not_enough_points';
+  | 'not_enough_points'
+  | 'draw_not_live'
+  | 'draw_outside_window'
+  | 'draw_limit_reached';
 
 export interface RedemptionBlock {
   why: BlockReason;
@@ -36,6 +41,20 @@ export interface RedeemerFacts {
   usedByPeriod: ReadonlyMap<string, number>;
 }
 
+/** A lucky_draw entry: its draw's state, and the member's plays of it on the local day. */
+export interface DrawGate {
+  status: DrawStatus;
+  availableFrom: Date | null;
+  availableUntil: Date | null;
+  perMemberPerDay: number | null;
+  playedToday: number;
+  localDay: string;
+}
+
+const outside = (window: { availableFrom: Date | null; availableUntil: Date | null }, now: Date) =>
+  (window.availableFrom !== null && now < window.availableFrom) ||
+  (window.availableUntil !== null && now >= window.availableUntil);
+
 const LIMIT_PERIODS: readonly { limit: keyof RewardLimits; period: keyof Periods; zh: string; en: string }[] =
   [
     { limit: 'perDay', period: 'day', zh: '每日', en: 'per day' },
@@ -50,6 +69,7 @@ export function findRedemptionBlock(
   quantity: number,
   now: Date,
   periods: Periods,
+  draw: DrawGate | null = null,
 ): RedemptionBlock | null {
   const block = (why: BlockReason, code: ErrorCode, zh: string, en: string, extensions = {}) => ({
     why,
@@ -62,14 +82,28 @@ export function findRedemptionBlock(
       rewardStatus: reward.status,
     });
   }
-  if (
-    (reward.availableFrom && now < reward.availableFrom) ||
-    (reward.availableUntil && now >= reward.availableUntil)
-  ) {
+  if (outside(reward, now)) {
     return block('outside_window', 'reward_unavailable', '不在兑换时间内', 'Outside the redemption window', {
       availableFrom: reward.availableFrom?.toISOString() ?? null,
       availableUntil: reward.availableUntil?.toISOString() ?? null,
     });
+  }
+  if (draw && draw.status !== 'live') {
+    return block('draw_not_live', 'draw_unavailable', '抽奖活动未开放', 'The lucky draw is not open', {
+      drawStatus: draw.status,
+    });
+  }
+  if (draw && outside(draw, now)) {
+    return block(
+      'draw_outside_window',
+      'draw_unavailable',
+      '不在抽奖时间内',
+      "Outside the lucky draw's window",
+      {
+        availableFrom: draw.availableFrom?.toISOString() ?? null,
+        availableUntil: draw.availableUntil?.toISOString() ?? null,
+      },
+    );
   }
   if (reward.eligibleTiers.length > 0 && !reward.eligibleTiers.includes(redeemer.tierCode ?? '')) {
     return block('tier_not_eligible', 'tier_not_eligible', '会员等级不符', 'Not available at your tier', {
@@ -96,6 +130,15 @@ export function findRedemptionBlock(
         { period: limit, limit: allowed, used },
       );
     }
+  }
+  if (draw && draw.perMemberPerDay !== null && draw.playedToday + quantity > draw.perMemberPerDay) {
+    return block(
+      'draw_limit_reached',
+      'draw_limit_reached',
+      `今日抽奖次数已用完(每日 ${draw.perMemberPerDay} 次)`,
+      `No plays left today (${draw.perMemberPerDay} per day)`,
+      { limit: draw.perMemberPerDay, used: draw.playedToday, localDay: draw.localDay },
+    );
   }
   if (reward.stock !== null && reward.stock < quantity) {
     return block('out_of_stock', 'out_of_stock', '库存不足', 'Out of stock', { stock: reward.stock });

@@ -142,17 +142,39 @@ export async function takeStock(
 export interface RewardFilter {
   status?: RewardStatus | undefined;
   type?: RewardType | undefined;
+  /** Text in the name (either language, any case). */
+  q?: string | undefined;
+  /** Only rewards members of this tier may redeem (open to every tier, or listing it). */
+  eligibleTier?: string | undefined;
+  /** Only rewards with stock left (unlimited, or units left; a pool coupon needs codes left). */
+  inStock?: boolean | undefined;
   after?: string | undefined;
   limit: number;
 }
 
+/** In id order; every filter narrows the query itself, so pages stay full and cursors exact. */
 export async function listRewards(db: Queryable, programId: string, filter: RewardFilter): Promise<Reward[]> {
   const rows = await db.query<RewardRow>(
-    `select ${COLUMNS} from rewards
+    `select ${COLUMNS} from rewards r
       where program_id = $1 and ($2::text is null or status = $2) and ($3::text is null or type = $3)
         and ($4::text is null or id > $4)
-      order by id limit $5`,
-    [programId, filter.status ?? null, filter.type ?? null, filter.after ?? null, filter.limit],
+        and ($5::text is null or strpos(lower(name_zh), lower($5)) > 0 or strpos(lower(name_en), lower($5)) > 0)
+        and ($6::text is null or cardinality(eligible_tiers) = 0 or $6 = any(eligible_tiers))
+        and (not $7::boolean or ((stock is null or stock > 0)
+             and (type <> 'coupon' or details->>'codeSource' is distinct from 'pool' or exists (
+                   select 1 from coupon_codes c
+                    where c.program_id = r.program_id and c.reward_id = r.id and c.status = 'available'))))
+      order by id limit $8`,
+    [
+      programId,
+      filter.status ?? null,
+      filter.type ?? null,
+      filter.after ?? null,
+      filter.q ?? null,
+      filter.eligibleTier ?? null,
+      filter.inStock ?? false,
+      filter.limit,
+    ],
   );
   return rows.map(toReward);
 }

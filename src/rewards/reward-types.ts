@@ -8,6 +8,7 @@ export const RewardTypeName = Type.Union([
   Type.Literal('coupon'),
   Type.Literal('voucher'),
   Type.Literal('privilege'),
+  Type.Literal('lucky_draw'),
 ]);
 export type RewardType = Static<typeof RewardTypeName>;
 export const RewardStatusName = Type.Union([
@@ -19,6 +20,8 @@ export const RewardStatusName = Type.Union([
 export type RewardStatus = Static<typeof RewardStatusName>;
 
 export const DEFAULT_CODE_PATTERN = 'JF-XXXX-XXXX';
+/** A pattern needs this many Xs at least: 31^8 ≈ 8.5 × 10^11 codes, too many to guess. */
+export const MIN_CODE_PATTERN_XS = 8;
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000 });
@@ -44,10 +47,12 @@ export const CouponSettingsSchema = Type.Object(
   {
     codePattern: Type.Optional(
       Type.String({
-        pattern: '^[A-Z0-9-]*(X[A-Z0-9-]*){8,}$',
+        // A plain character class: a pattern that counts the Xs would backtrack exponentially on
+        // hostile input (ReDoS). The count of Xs is checked after the schema (reward-catalogue.ts).
+        pattern: '^[A-Z0-9-]+$',
         maxLength: 40,
         description:
-          'Each X becomes a random character (crypto source); at least 8 of them. Default JF-XXXX-XXXX.',
+          'Capital letters, digits and dashes; each X becomes a random character (crypto source), at least 8 of them. Default JF-XXXX-XXXX.',
       }),
     ),
     codeSource: Type.Optional(
@@ -68,6 +73,17 @@ export const VoucherSettingsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const LuckyDrawSettingsSchema = Type.Object(
+  {
+    drawId: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'The lucky draw (GET /v1/draws) that redeeming this entry plays, once per redemption.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 const DateTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -76,7 +92,13 @@ const editableFields = {
   name: LocalizedText(200),
   description: Type.Optional(LocalizedText(4000)),
   imageUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2000 }))),
-  pricePoints: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Price of one unit.' }),
+  pricePoints: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000_000_000,
+      description: "Price of one unit; required, except for a lucky_draw, which costs its draw's costPoints.",
+    }),
+  ),
   cashMinor: Type.Optional(
     Nullable(
       Type.Integer({
@@ -104,6 +126,7 @@ const editableFields = {
   availableUntil: Type.Optional(Nullable(DateTime)),
   coupon: Type.Optional(CouponSettingsSchema),
   voucher: Type.Optional(VoucherSettingsSchema),
+  luckyDraw: Type.Optional(LuckyDrawSettingsSchema),
 };
 
 export const RewardCreateSchema = Type.Object(
@@ -130,6 +153,10 @@ export interface RewardDetails {
   cashCurrency?: string;
   valueMinor?: number;
   currency?: string;
+  /** lucky_draw: the draw a redemption plays. */
+  drawId?: string;
+  /** A lucky_draw redemption: the play it made. */
+  playId?: string;
 }
 
 export interface Reward {

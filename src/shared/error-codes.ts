@@ -201,7 +201,8 @@ export const ERROR_CODES = {
   draw_unavailable: {
     status: 409,
     title: 'The lucky draw cannot be played now',
-    action: 'Read `why` (not_live or outside_window); GET /v1/draws/{drawId} shows its status and window.',
+    action:
+      'Read `why` (not_live or outside_window; through a lucky_draw catalogue entry, draw_not_live or draw_outside_window); GET /v1/draws/{drawId} shows its status and window.',
   },
   draw_limit_reached: {
     status: 422,
@@ -220,11 +221,41 @@ export const ERROR_CODES = {
     action:
       'The hold on the points timed out: the points, the stock and any coupon codes are back and the redemption is payment_expired. Redeem again.',
   },
+  entry_owned_by_order: {
+    status: 409,
+    title: 'This entry belongs to an order',
+    action:
+      'Cancel the redemption (POST /v1/redemptions/{id}/cancel) or refund the checkout payment (POST /v1/checkout/payments/{orderId}/refunds) instead of reversing its entry.',
+  },
   hold_owned_by_order: {
     status: 409,
     title: 'This hold belongs to an order',
     action:
       'Pay or cancel the redemption (POST /v1/redemptions/{id}/pay or /cancel), or capture or void the checkout payment (POST /v1/checkout/payments/{orderId}/...).',
+  },
+  coupon_code_source: {
+    status: 409,
+    title: "The coupon's code source does not allow this",
+    action:
+      'Read `codeSource`: codes are uploaded only to coupons with coupon.codeSource "pool"; a pool coupon switches to generated codes only once `availableCodes` is 0.',
+  },
+  coupon_code_not_found: {
+    status: 404,
+    title: 'No such coupon code in this program',
+    action:
+      "Check the code as the member shows it; GET /v1/redemptions?couponCode= finds the code's redemption.",
+  },
+  coupon_code_state: {
+    status: 409,
+    title: 'The coupon code cannot be used',
+    action:
+      'Read `why`: already_used (see `usedAt`, `usedOrderId`), voided, redemption_cancelled, not_paid (a points + cash redemption not paid yet) or not_issued. Do not accept the code.',
+  },
+  redemption_coupon_used: {
+    status: 409,
+    title: "The redemption's coupon code was already used",
+    action:
+      'A till accepted the code (see `usedCodes`), so the redemption cannot be cancelled and its points are not returned; settle it with the member outside Jifen if needed.',
   },
   payload_too_large: {
     status: 413,

@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import { decideRelease } from '../ledger/commands/holds.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { persistDraft, tryLoadForUpdate } from '../ledger/ledger-store.ts';
+import { settleRedemptionsOfHolds } from '../rewards/redemption-payment.ts';
 import type { Clock } from '../shared/clock.ts';
 import { decideExpiry, decidePendingRelease, SWEEP_SOURCE } from './sweep-decisions.ts';
 
@@ -102,6 +103,7 @@ async function sweepMembers(
       // Re-read under the lock: only holds still open and due are released, and only those of the
       // members locked here (with SKIP LOCKED, the holds of skipped members were loaded too).
       const locked = new Set(state.accounts.map((account) => account.memberId));
+      const released: string[] = [];
       for (const hold of draft.holds()) {
         if (
           locked.has(hold.memberId) &&
@@ -109,8 +111,13 @@ async function sweepMembers(
           hold.expiresAt.getTime() <= now.getTime()
         ) {
           decideRelease(draft, hold, 'hold_timeout', context);
+          released.push(hold.id);
         }
       }
+      // An unpaid redemption owning a released hold gives back its stock and usage in this
+      // transaction (members are locked; it locks rewards, then redemptions). A checkout payment
+      // holds nothing but the points: it reads as expired from its hold, so it needs nothing here.
+      await settleRedemptionsOfHolds(tx, programId, released, now);
     }
     await persistDraft(tx, programId, draft);
     return { members: state.accounts.length, entries: draft.entries.length };

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { poolSummary, uploadPoolCodes } from '../../rewards/coupon-pool.ts';
+import { couponCodeView, getCouponCode, useCouponCode } from '../../rewards/coupon-use.ts';
 import { payRedemption, settleLapsedPayment } from '../../rewards/redemption-payment.ts';
 import { RedemptionView } from '../../rewards/reward-api-schemas.ts';
 import { principalOf } from '../auth.ts';
@@ -32,10 +33,40 @@ const UploadAnswer = Type.Object({
 const PoolSummary = Type.Object({
   available: Type.Integer(),
   issued: Type.Integer(),
+  used: Type.Integer({ description: 'Issued codes a till has accepted.' }),
   voided: Type.Integer(),
 });
 
-/** Uploaded coupon code pools, and paying the cash of a points + cash redemption. */
+const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+const UseBody = Type.Optional(
+  Type.Object(
+    {
+      orderId: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 128, description: "The merchant's order the code paid for." }),
+      ),
+      store: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Where it was used.' })),
+    },
+    { additionalProperties: false },
+  ),
+);
+const CouponCodeAnswer = Type.Object({
+  code: Type.String(),
+  status: Type.Union([
+    Type.Literal('available'),
+    Type.Literal('issued'),
+    Type.Literal('used'),
+    Type.Literal('voided'),
+  ]),
+  rewardId: Type.String(),
+  redemptionId: Type.Union([Type.String(), Type.Null()]),
+  memberId: Type.Union([Type.String(), Type.Null()]),
+  issuedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  usedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  usedOrderId: Type.Union([Type.String(), Type.Null()]),
+  usedStore: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Uploaded coupon code pools, codes used at the till, and paying a points + cash redemption. */
 export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/rewards/:rewardId/codes',
@@ -64,12 +95,54 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
       config: { scope: 'rewards:read' as const },
       schema: {
         tags: ['rewards'],
-        summary: "How many of the reward's pool codes are available, issued and voided",
+        summary: "How many of the reward's pool codes are available, issued, used and voided",
         params: RewardParams,
         response: { 200: PoolSummary, ...problemResponses },
       },
     },
     async (request) => poolSummary(deps.db, principalOf(request).programId, request.params.rewardId),
+  );
+
+  app.get(
+    '/v1/coupon-codes/:code',
+    {
+      config: { scope: 'rewards:read' as const },
+      schema: {
+        tags: ['rewards'],
+        summary:
+          'One coupon code: whether it can be used (issued), was used (when, for which order) or voided',
+        params: CodeParams,
+        response: { 200: CouponCodeAnswer, ...problemResponses },
+      },
+    },
+    async (request) =>
+      couponCodeView(await getCouponCode(deps.db, principalOf(request).programId, request.params.code)),
+  );
+
+  app.post(
+    '/v1/coupon-codes/:code/use',
+    {
+      config: { scope: 'rewards:write' as const },
+      schema: {
+        tags: ['rewards'],
+        summary:
+          'The till accepted the code: mark it used (once; the same order and store again answer the same)',
+        params: CodeParams,
+        headers: IdempotencyHeaders,
+        body: UseBody,
+        response: {
+          200: Type.Object({
+            ...CouponCodeAnswer.properties,
+            alreadyUsed: Type.Boolean({ description: 'True when this use was recorded before.' }),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, (tx, context) =>
+        useCouponCode(tx, context, { code: request.params.code, ...request.body }),
+      ),
   );
 
   app.post(

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Queryable } from '../../db/database.ts';
 import { authorizeHold, captureHold, voidHold } from '../../ledger/commands/holds.ts';
 import { getHold } from '../../ledger/ledger-queries.ts';
-import { JifenError } from '../../shared/errors.ts';
+import { assertHoldNotOwned } from '../../ledger/order-owned.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -130,24 +130,4 @@ export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
       });
     },
   );
-}
-
-/**
- * Holds a points + cash redemption or a checkout payment placed are settled through their order
- * (pay, cancel, capture, void there); settling them here would leave the order out of step.
- */
-async function assertHoldNotOwned(tx: Queryable, programId: string, holdId: string): Promise<void> {
-  const [owner] = await tx.query<{ kind: string; id: string }>(
-    `select 'redemption' as kind, id from redemptions where program_id = $1 and hold_id = $2
-     union all
-     select 'checkout payment', order_id from checkout_payments where program_id = $1 and hold_id = $2
-     limit 1`,
-    [programId, holdId],
-  );
-  if (owner) {
-    throw new JifenError('hold_owned_by_order', {
-      detail: `Hold "${holdId}" belongs to ${owner.kind} "${owner.id}": settle it there.`,
-      extensions: { holdId, owner: owner.kind, ownerId: owner.id },
-    });
-  }
 }

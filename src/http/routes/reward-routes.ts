@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { withPoolStock } from '../../rewards/coupon-pool.ts';
+import { storableDateErrors, throwFieldErrors } from '../../rewards/field-errors.ts';
 import { redeemReward } from '../../rewards/redeem-reward.ts';
 import { cancelRedemption, deliverRedemption, shipRedemption } from '../../rewards/redemption-lifecycle.ts';
 import { settleLapsedPayment, settleLapsedPayments } from '../../rewards/redemption-payment.ts';
@@ -15,8 +15,8 @@ import {
   RedemptionView,
   RewardView,
 } from '../../rewards/reward-api-schemas.ts';
-import { createReward, patchReward, rewardView } from '../../rewards/reward-catalogue.ts';
-import { listRewardsFor } from '../../rewards/reward-listing.ts';
+import { createReward, patchReward } from '../../rewards/reward-catalogue.ts';
+import { listRewardsFor, showReward } from '../../rewards/reward-listing.ts';
 import { getReward } from '../../rewards/reward-store.ts';
 import {
   RewardCreateSchema,
@@ -51,11 +51,11 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const { programId } = principalOf(request);
-      const reward = await deps.db.transaction((tx) =>
-        createReward(tx, programId, request.body, deps.clock.now()),
+      const view = await deps.db.transaction(async (tx) =>
+        showReward(tx, programId, await createReward(tx, programId, request.body, deps.clock.now())),
       );
       reply.code(201);
-      return rewardView(reward);
+      return view;
     },
   );
 
@@ -70,6 +70,23 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
           ...PageQuery.properties,
           status: Type.Optional(RewardStatusName),
           type: Type.Optional(RewardTypeName),
+          q: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'Text in the name (zh or en, any case).',
+            }),
+          ),
+          eligibleTier: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 40,
+              description: 'Only rewards members of this tier may redeem (open to all, or listing it).',
+            }),
+          ),
+          inStock: Type.Optional(
+            Type.Boolean({ description: 'Only rewards with stock left (a pool coupon: codes left).' }),
+          ),
           memberId: Type.Optional(MemberId),
         }),
         response: { 200: pageOf(RewardView), ...problemResponses },
@@ -100,7 +117,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
     async (request) => {
       const { programId } = principalOf(request);
       const reward = await getReward(deps.db, programId, request.params.rewardId);
-      return rewardView(await withPoolStock(deps.db, programId, reward));
+      return showReward(deps.db, programId, reward);
     },
   );
 
@@ -118,10 +135,13 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const { programId } = principalOf(request);
-      const reward = await deps.db.transaction((tx) =>
-        patchReward(tx, programId, request.params.rewardId, request.body, deps.clock.now()),
+      return deps.db.transaction(async (tx) =>
+        showReward(
+          tx,
+          programId,
+          await patchReward(tx, programId, request.params.rewardId, request.body, deps.clock.now()),
+        ),
       );
-      return rewardView(reward);
     },
   );
 
@@ -252,16 +272,40 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       ...read,
       schema: {
         tags: ['rewards'],
-        summary: 'Redemptions, newest first, by status and reward (for operators)',
+        summary: 'Redemptions, newest first: search by member, reward, status, time, coupon code or text',
         querystring: Type.Object({
           ...RedemptionQuery.properties,
           rewardId: Type.Optional(Type.String({ maxLength: 64 })),
+          memberId: Type.Optional(MemberId),
+          createdFrom: Type.Optional(
+            Type.String({ format: 'date-time', description: 'Created at or after this instant.' }),
+          ),
+          createdTo: Type.Optional(
+            Type.String({ format: 'date-time', description: 'Created before this instant.' }),
+          ),
+          couponCode: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 64,
+              description: 'The redemption holding this code (exact).',
+            }),
+          ),
+          q: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: "Text in the reward's name (zh or en, any case) or in the redemption id.",
+            }),
+          ),
         }),
         response: { 200: pageOf(RedemptionView), ...problemResponses },
       },
     },
     async (request) => {
       const { limit = 50, cursor, ...filter } = request.query;
+      throwFieldErrors(
+        storableDateErrors('querystring', { createdFrom: filter.createdFrom, createdTo: filter.createdTo }),
+      );
       return listed(principalOf(request).programId, { ...filter, limit, before: cursor });
     },
   );

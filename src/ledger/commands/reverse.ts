@@ -7,6 +7,7 @@ import { loadForUpdate } from '../ledger-store.ts';
 import type { Entry, EntryType, Reason } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import { clawback, restore } from '../movements.ts';
+import { assertEntryNotOwned } from '../order-owned.ts';
 import { systemReasons } from '../reasons.ts';
 import type { CommandContext } from './command-context.ts';
 
@@ -88,6 +89,7 @@ export async function reverse(
   input: ReverseInput,
 ): Promise<CommandResult> {
   const original = await findEntry(tx, context.programId, input.entryId);
+  await assertEntryNotOwned(tx, context.programId, original);
   if (NOT_REVERSIBLE.has(original.type)) {
     throw new JifenError('entry_not_reversible', {
       detail: `A "${original.type}" entry cannot be reversed.`,

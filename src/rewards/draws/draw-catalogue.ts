@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.ts';
 import { reasonView } from '../../ledger/ledger-views.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
+import { throwFieldErrors, windowDateErrors, windowOrderErrors } from '../field-errors.ts';
 import { getDraw, insertDraw, updateDraw } from './draw-store.ts';
 import type { Draw, DrawCreate, DrawPatch, DrawStatus } from './draw-types.ts';
 
@@ -30,22 +31,17 @@ export function assertDrawTransition(from: DrawStatus, to: DrawStatus): void {
   }
 }
 
-function assertFields(input: DrawCreate | null, draw: Draw): void {
-  const errors: { field: string; message: string }[] = [];
-  input?.prizes.forEach((prize, index) => {
+function assertFields(input: DrawCreate | DrawPatch, draw: Draw): void {
+  const errors = windowDateErrors(input);
+  const prizes = 'prizes' in input ? input.prizes : [];
+  prizes.forEach((prize, index) => {
     if (prize.kind === 'points' && prize.points === undefined)
       errors.push({ field: `body/prizes/${index}/points`, message: 'a points prize needs points' });
     if (prize.kind === 'item' && prize.points !== undefined)
       errors.push({ field: `body/prizes/${index}/points`, message: 'only points prizes have points' });
   });
-  if (draw.availableFrom && draw.availableUntil && draw.availableFrom >= draw.availableUntil)
-    errors.push({ field: 'body/availableUntil', message: 'must be later than availableFrom' });
-  if (errors.length > 0) {
-    throw new JifenError('validation_failed', {
-      detail: errors.map((error) => `${error.field} ${error.message}`).join('; '),
-      extensions: { errors },
-    });
-  }
+  errors.push(...windowOrderErrors(draw, errors));
+  throwFieldErrors(errors);
 }
 
 export async function createDraw(tx: Queryable, programId: string, input: DrawCreate, now: Date) {
@@ -101,7 +97,7 @@ export async function patchDraw(
       patch.availableUntil === undefined ? current.availableUntil : dateOrNull(patch.availableUntil),
     updatedAt: now,
   };
-  assertFields(null, draw);
+  assertFields(patch, draw);
   await updateDraw(tx, programId, draw);
   return draw;
 }

@@ -203,3 +203,38 @@ export async function awardPrize(tx: Queryable, programId: string, prizeId: stri
     [programId, prizeId],
   );
 }
+
+/** The cost of a play, or null when the program has no such draw (a catalogue entry checks it). */
+export async function drawCostPoints(
+  db: Queryable,
+  programId: string,
+  drawId: string,
+): Promise<number | null> {
+  const [row] = await db.query<{ cost_points: string | number }>(
+    'select cost_points from lucky_draws where program_id = $1 and id = $2',
+    [programId, drawId],
+  );
+  return row ? Number(row.cost_points) : null;
+}
+
+/** Draws by id, with their prizes (no lock): what catalogue listings show of them. */
+export async function getDrawsByIds(
+  db: Queryable,
+  programId: string,
+  drawIds: readonly string[],
+): Promise<Map<string, Draw>> {
+  const draws = new Map<string, Draw>();
+  if (drawIds.length === 0) return draws;
+  const rows = await db.query<DrawRow>(
+    `select ${DRAW_COLUMNS} from lucky_draws where program_id = $1 and id = any($2::text[])`,
+    [programId, [...drawIds]],
+  );
+  const prizes = await prizesOf(
+    db,
+    programId,
+    rows.map((row) => row.id),
+    false,
+  );
+  for (const row of rows) draws.set(row.id, toDraw(row, prizes.get(row.id) ?? []));
+  return draws;
+}

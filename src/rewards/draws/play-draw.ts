@@ -5,7 +5,7 @@ import { decideCredit } from '../../ledger/commands/credit.ts';
 import { decideDebit } from '../../ledger/commands/debit.ts';
 import { LedgerDraft } from '../../ledger/ledger-draft.ts';
 import { loadForUpdate } from '../../ledger/ledger-store.ts';
-import type { Entry, Reason } from '../../ledger/ledger-types.ts';
+import type { Entry, EntrySource, Reason } from '../../ledger/ledger-types.ts';
 import { entryView } from '../../ledger/ledger-views.ts';
 import { localMoment } from '../../rules/rule-facts.ts';
 import { JifenError } from '../../shared/errors.ts';
@@ -43,6 +43,17 @@ export function assertPlayable(draw: Draw, now: Date): void {
   }
 }
 
+/** The member's plays of the draw on the local day, read under the member's lock. */
+export async function playsToday(
+  tx: Queryable,
+  programId: string,
+  draw: Draw,
+  memberId: string,
+  localDay: string,
+) {
+  return draw.perMemberPerDay === null ? 0 : countPlaysOnDay(tx, programId, draw.id, memberId, localDay);
+}
+
 /**
  * `POST /v1/draws/:id/play`, in one transaction. Lock order: the member (with its lots), then the
  * draw's prize rows in id order, so plays of one draw queue on its prizes and stock never goes
@@ -60,19 +71,50 @@ export async function playDraw(
   const draw = await getDraw(tx, programId, drawId, { lock: 'prizes' });
   assertPlayable(draw, now);
   const localDay = localMoment(now, state.settings.timezone).date;
-  if (draw.perMemberPerDay !== null) {
-    const played = await countPlaysOnDay(tx, programId, drawId, memberId, localDay);
-    if (played >= draw.perMemberPerDay) {
-      throw new JifenError('draw_limit_reached', {
-        detail: `The member played ${played} of ${draw.perMemberPerDay} times allowed on ${localDay}.`,
-        extensions: { limit: draw.perMemberPerDay, used: played, localDay },
-      });
-    }
+  const played = await playsToday(tx, programId, draw, memberId, localDay);
+  if (draw.perMemberPerDay !== null && played >= draw.perMemberPerDay) {
+    throw new JifenError('draw_limit_reached', {
+      detail: `The member played ${played} of ${draw.perMemberPerDay} times allowed on ${localDay}.`,
+      extensions: { limit: draw.perMemberPerDay, used: played, localDay },
+    });
   }
-  const playId = newId('ply', now.getTime());
   const apiKeyId = context.source.apiKeyId;
-  const source = { kind: 'redemption' as const, drawId, playId, ...(apiKeyId ? { apiKeyId } : {}) };
+  const source = { kind: 'redemption' as const, drawId, ...(apiKeyId ? { apiKeyId } : {}) };
   const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
+  const { play, entries } = await playLockedDraw(
+    tx,
+    context,
+    { draft, draw, memberId, localDay, source },
+    random,
+  );
+  return { status: 201, body: { ...playView(play), entries: entries.map(entryView) }, draft };
+}
+
+export interface LockedPlay {
+  draft: LedgerDraft;
+  /** Read with its prize rows locked, after the member's lock; judged playable by the caller. */
+  draw: Draw;
+  memberId: string;
+  localDay: string;
+  /** The entries' source; the play's id is added to it. */
+  source: EntrySource;
+}
+
+/**
+ * One play, once the caller holds the locks and judged the play allowed: spend the cost, draw a
+ * crypto-random ticket, give the prize (points through the ledger, stock down), keep the play.
+ * Shared by the draw's own endpoint and the catalogue (a lucky_draw entry redeemed).
+ */
+export async function playLockedDraw(
+  tx: Queryable,
+  context: CommandContext,
+  input: LockedPlay,
+  random: (total: number) => { random: number; ticket: number } = drawTicket,
+): Promise<{ play: Play; entries: Entry[] }> {
+  const { programId, now } = context;
+  const { draft, draw, memberId, localDay } = input;
+  const playId = newId('ply', now.getTime());
+  const source = { ...input.source, playId };
   const cost = decideDebit(
     draft,
     { memberId, points: draw.costPoints, reason: drawReasons.cost(draw.name) },
@@ -97,7 +139,7 @@ export async function playDraw(
   if (prize) await awardPrize(tx, programId, prize.id);
   const play: Play = {
     id: playId,
-    drawId,
+    drawId: draw.id,
     memberId,
     localDay,
     randomValue,
@@ -114,6 +156,5 @@ export async function playDraw(
     createdAt: now,
   };
   await insertPlay(tx, programId, play);
-  const entries = [cost, ...(prizeEntry ? [prizeEntry] : [])].map(entryView);
-  return { status: 201, body: { ...playView(play), entries }, draft };
+  return { play, entries: [cost, ...(prizeEntry ? [prizeEntry] : [])] };
 }

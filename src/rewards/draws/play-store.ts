@@ -69,6 +69,24 @@ export async function countPlaysOnDay(
   return Number(row?.plays ?? 0);
 }
 
+/** The member's plays of each of the draws on one local day (no lock: what a listing shows). */
+export async function playsOnDayByDraw(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  drawIds: readonly string[],
+  localDay: string,
+): Promise<Map<string, number>> {
+  if (drawIds.length === 0) return new Map();
+  const rows = await db.query<{ draw_id: string; plays: string | number }>(
+    `select draw_id, count(*)::int8 as plays from lucky_draw_plays
+      where program_id = $1 and member_id = $2 and draw_id = any($3::text[]) and local_day = $4
+      group by draw_id`,
+    [programId, memberId, [...drawIds], localDay],
+  );
+  return new Map(rows.map((row) => [row.draw_id, Number(row.plays)]));
+}
+
 /** Plays of a draw, newest first, optionally of one member. */
 export async function listPlays(
   db: Queryable,
@@ -82,7 +100,25 @@ export async function listPlays(
       order by id desc limit $5`,
     [programId, filter.drawId, filter.memberId ?? null, filter.before ?? null, filter.limit],
   );
-  return rows.map((row) => ({
+  return rows.map(toPlay);
+}
+
+/** Plays by id (the plays lucky_draw redemptions made). */
+export async function playsByIds(
+  db: Queryable,
+  programId: string,
+  playIds: readonly string[],
+): Promise<Map<string, Play>> {
+  if (playIds.length === 0) return new Map();
+  const rows = await db.query<PlayRow>(
+    'select * from lucky_draw_plays where program_id = $1 and id = any($2::text[])',
+    [programId, [...playIds]],
+  );
+  return new Map(rows.map((row) => [row.id, toPlay(row)]));
+}
+
+function toPlay(row: PlayRow): Play {
+  return {
     id: row.id,
     drawId: row.draw_id,
     memberId: row.member_id,
@@ -99,7 +135,7 @@ export async function listPlays(
     costEntryId: row.cost_entry_id,
     prizeEntryId: row.prize_entry_id,
     createdAt: new Date(row.created_at),
-  }));
+  };
 }
 
 export function playView(play: Play) {

@@ -1,0 +1,53 @@
+import type { Queryable } from '../db/database.ts';
+import { JifenError } from '../shared/errors.ts';
+import type { Entry } from './ledger-types.ts';
+
+/** The redemption or checkout payment that placed a hold, if one did. */
+async function holdOwner(tx: Queryable, programId: string, holdId: string) {
+  const [owner] = await tx.query<{ kind: string; id: string }>(
+    `select 'redemption' as kind, id from redemptions where program_id = $1 and hold_id = $2
+     union all
+     select 'checkout payment', order_id from checkout_payments where program_id = $1 and hold_id = $2
+     limit 1`,
+    [programId, holdId],
+  );
+  return owner ?? null;
+}
+
+/**
+ * Holds a points + cash redemption or a checkout payment placed are settled through their order
+ * (pay, cancel, capture, void there); settling them through the holds API would leave the order
+ * out of step.
+ */
+export async function assertHoldNotOwned(tx: Queryable, programId: string, holdId: string): Promise<void> {
+  const owner = await holdOwner(tx, programId, holdId);
+  if (owner) {
+    throw new JifenError('hold_owned_by_order', {
+      detail: `Hold "${holdId}" belongs to ${owner.kind} "${owner.id}": settle it there.`,
+      extensions: { holdId, owner: owner.kind, ownerId: owner.id },
+    });
+  }
+}
+
+/**
+ * The same for entries: a redemption's spend, capture or cancellation and a checkout payment's
+ * capture or refund are undone through their order (cancel, refund). Reversing one directly would
+ * give points back the order still counts as spent, or back a second time after a refund.
+ */
+export async function assertEntryNotOwned(tx: Queryable, programId: string, entry: Entry): Promise<void> {
+  const source = entry.source;
+  const owner =
+    source.kind === 'redemption'
+      ? { kind: 'redemption', id: String(source.redemptionId ?? source.ref ?? '') }
+      : typeof source.captureEntryId === 'string'
+        ? { kind: 'checkout payment', id: String(source.orderId ?? source.ref ?? '') }
+        : entry.holdId
+          ? await holdOwner(tx, programId, entry.holdId)
+          : null;
+  if (owner) {
+    throw new JifenError('entry_owned_by_order', {
+      detail: `Entry "${entry.id}" belongs to ${owner.kind} "${owner.id}": cancel or refund it there.`,
+      extensions: { entryId: entry.id, owner: owner.kind, ownerId: owner.id },
+    });
+  }
+}

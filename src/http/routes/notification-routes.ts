@@ -24,6 +24,7 @@ import { deleteTemplate, listTemplates, putTemplate } from '../../notifications/
 import { TEMPLATE_VARIABLES } from '../../notifications/templates/template-variables.ts';
 import { getProgram } from '../../programs/program-store.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { MemberId, problemResponses } from '../schemas.ts';
@@ -369,6 +370,11 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const { programId } = principalOf(request);
+      for (const field of ['from', 'to'] as const) {
+        const value = request.query[field];
+        if (value !== undefined && !isStorableDate(value))
+          throw invalid([{ field: `querystring/${field}`, message: NOT_STORABLE_DATE }]);
+      }
       const from = request.query.from ? new Date(request.query.from) : deps.clock.now();
       const to = request.query.to ? new Date(request.query.to) : new Date(from.getTime() + 90 * 86_400_000);
       const days = (to.getTime() - from.getTime()) / 86_400_000;

@@ -15,6 +15,8 @@ import {
   type WebhookEndpoint,
   webhookEndpointView,
 } from '../../notifications/webhooks/webhook-endpoint-store.ts';
+import { JifenError } from '../../shared/errors.ts';
+import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { PageQuery, pageOf, problemResponses } from '../schemas.ts';
@@ -53,6 +55,9 @@ const Endpoint = Type.Object({
   description: Type.String(),
   status: EndpointStatus,
   secretPrefix: Type.String({ description: 'The first characters of the signing secret.' }),
+  previousSecretUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'After a rotation: until when the old secret also signs each delivery',
+  }),
   createdAt: DateTime,
   updatedAt: DateTime,
 });
@@ -205,9 +210,24 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
       ...manage,
       schema: {
         tags,
-        summary: 'Replace the signing secret (the old one stops at once); the new one is in this answer only',
+        summary:
+          'Replace the signing secret; the old one keeps signing next to it for overlapSeconds (default a day). The new one is in this answer only',
         params: EndpointParams,
         headers: IdempotencyHeaders,
+        body: Type.Optional(
+          Type.Object(
+            {
+              overlapSeconds: Type.Optional(
+                Type.Integer({
+                  minimum: 0,
+                  maximum: 7 * 24 * 3600,
+                  description: 'How long the old secret still signs (0: it stops at once)',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
         response: { 200: EndpointWithSecret, ...problemResponses },
       },
     },
@@ -218,6 +238,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
           context.programId,
           request.params.endpointId,
           context.now,
+          request.body?.overlapSeconds,
         );
         const view = webhookEndpointView(endpoint);
         return { status: 200, body: withSecret(endpoint), replayBody: { ...view, secret: null } };
@@ -334,6 +355,14 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
     async (request, reply) => {
       const { programId } = principalOf(request);
       const { from, to, types } = request.body;
+      const unstorable = Object.entries({ from, to }).filter(([, value]) => !isStorableDate(value));
+      if (unstorable.length > 0)
+        throw new JifenError('validation_failed', {
+          detail: unstorable.map(([field]) => `body/${field} ${NOT_STORABLE_DATE}`).join('; '),
+          extensions: {
+            errors: unstorable.map(([field]) => ({ field: `body/${field}`, message: NOT_STORABLE_DATE })),
+          },
+        });
       const replayed = await deps.db.transaction((tx) =>
         replayEndpointRange(
           tx,

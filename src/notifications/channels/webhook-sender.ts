@@ -68,5 +68,17 @@ export function validateWebhookUrl(url: string): string | null {
     return `webhook URL must use http or https, not ${parsed.protocol.slice(0, -1)}`;
   }
   if (parsed.username || parsed.password) return 'webhook URL must not contain credentials';
+  if (isLinkLocal(parsed.hostname))
+    return 'webhook URL must not point at a link-local address (169.254.x.x, fe80::): cloud metadata lives there';
   return null;
+}
+
+/**
+ * Link-local addresses are where cloud metadata services answer (169.254.169.254), never where an
+ * integrator's receiver lives. Private networks stay allowed: an ERP on the office network is a
+ * normal receiver; restrict the server's outbound traffic where that is not wanted.
+ */
+function isLinkLocal(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return /^169\.254\.\d{1,3}\.\d{1,3}$/.test(host) || /^fe[89ab][0-9a-f]:/.test(host);
 }

@@ -46,12 +46,14 @@ interface ClaimedDelivery {
   retry_until: Date;
   /** The claim's lease end: an outcome is recorded only while the row still carries it. */
   lease_until: Date;
-  type: OutboxMessage['type'];
+  /** Null when the message was pruned meanwhile (a replay racing the retention sweep). */
+  type: OutboxMessage['type'] | null;
   member_id: string | null;
   data: OutboxMessage['data'];
   message_created_at: Date;
   url: string | null;
   secret: string | null;
+  previous_secret: string | null;
   endpoint_status: string | null;
   timezone: string;
 }
@@ -92,9 +94,10 @@ export async function deliverDue(
      )
      select c.program_id, c.id, c.message_id, c.channel, c.endpoint_id, c.recipient, c.subject, c.body, c.attempts,
             c.retry_until, c.next_attempt_at as lease_until, o.type, o.member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
+            case when e.previous_secret_until > $1 then e.previous_secret end as previous_secret,
             e.status as endpoint_status, p.timezone
        from claimed c
-       join outbox o on o.program_id = c.program_id and o.id = c.message_id
+       left join outbox o on o.program_id = c.program_id and o.id = c.message_id
        join programs p on p.id = c.program_id
        left join webhook_endpoints e on e.program_id = c.program_id and e.id = c.endpoint_id`,
     [
@@ -112,6 +115,19 @@ export async function deliverDue(
 }
 
 function send(delivery: ClaimedDelivery, channels: DeliveryChannels): Promise<SendOutcome> {
+  if (delivery.type === null)
+    return Promise.resolve(failed('the message is past its retention and was pruned'));
+  const timeoutMs = channels.webhookTimeoutMs ?? 10_000;
+  // No send may outlive the claim's lease (SMTP's timeouts are per step, not per message): past
+  // this deadline the attempt counts as failed and is retried.
+  return withDeadline(sendNow(delivery, delivery.type, channels), timeoutMs + 5_000);
+}
+
+function sendNow(
+  delivery: ClaimedDelivery,
+  type: OutboxMessage['type'],
+  channels: DeliveryChannels,
+): Promise<SendOutcome> {
   if (delivery.channel === 'webhook') {
     if (delivery.url === null || delivery.secret === null || delivery.endpoint_status !== 'enabled')
       return Promise.resolve(failed('the endpoint was disabled or deleted; replay after enabling it'));
@@ -119,15 +135,16 @@ function send(delivery: ClaimedDelivery, channels: DeliveryChannels): Promise<Se
       id: delivery.message_id,
       programId: delivery.program_id,
       memberId: delivery.member_id,
-      type: delivery.type,
+      type,
       data: delivery.data,
       createdAt: new Date(delivery.message_created_at),
     };
     return sendWebhook({
       url: delivery.url,
-      secret: delivery.secret,
+      // During a rotation's overlap both secrets sign, so receivers holding either accept it.
+      secret: delivery.previous_secret ? [delivery.secret, delivery.previous_secret] : delivery.secret,
       messageId: delivery.message_id,
-      type: delivery.type,
+      type,
       body: webhookBody(message),
       timestampSeconds: Math.floor(Date.now() / 1000),
       timeoutMs: channels.webhookTimeoutMs ?? 10_000,
@@ -149,6 +166,21 @@ function send(delivery: ClaimedDelivery, channels: DeliveryChannels): Promise<Se
     text: delivery.body ?? '',
     messageId: delivery.message_id,
   });
+}
+
+async function withDeadline(sending: Promise<SendOutcome>, deadlineMs: number): Promise<SendOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<SendOutcome>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ...failed(`no answer within ${deadlineMs} ms`, true), durationMs: deadlineMs }),
+      deadlineMs,
+    );
+  });
+  try {
+    return await Promise.race([sending, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const failed = (error: string, retryable = false): SendOutcome => ({

@@ -20,9 +20,9 @@ export function afterQuietHours(
   const quietNow = spansMidnight ? now >= start || now < end : now >= start && now < end;
   if (!quietNow) return at;
   const endDay = spansMidnight && now >= start ? local.toPlainDate().add({ days: 1 }) : local.toPlainDate();
-  const endAt = endDay.toZonedDateTime({
-    timeZone: timezone,
-    plainTime: Temporal.PlainTime.from(quiet.end),
-  });
-  return new Date(endAt.epochMilliseconds);
+  // In the hour a DST change repeats, the end's later reading is the one still ahead of `at`.
+  const endAt = endDay
+    .toPlainDateTime(Temporal.PlainTime.from(quiet.end))
+    .toZonedDateTime(timezone, { disambiguation: 'later' });
+  return new Date(Math.max(endAt.epochMilliseconds, at.getTime()));
 }

@@ -120,6 +120,12 @@ export async function putNotificationSettings(
   input: NotificationSettingsInput,
   now: Date,
 ): Promise<NotificationSettings> {
+  // The row exists before it is read for update, so two first saves queue instead of one losing.
+  await tx.query(
+    `insert into notification_settings (program_id, settings, updated_at) values ($1, '{}', $2)
+     on conflict (program_id) do nothing`,
+    [programId, now],
+  );
   const [row] = await tx.query<{ settings: NotificationSettingsInput }>(
     'select settings from notification_settings where program_id = $1 for update',
     [programId],

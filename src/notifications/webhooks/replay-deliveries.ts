@@ -42,7 +42,8 @@ export async function replayDelivery(
   // Held until commit, so a deletion cannot slip between the check and the reset.
   assertEnabled(await getWebhookEndpoint(tx, programId, delivery.endpointId, 'share'));
   const reset = await tx.query(
-    `update deliveries set status = 'pending', next_attempt_at = $3, retry_until = $4, delivered_at = null
+    `update deliveries set status = 'pending', next_attempt_at = $3, retry_until = $4, delivered_at = null,
+                           last_attempt_at = null
       where program_id = $1 and id = $2 and channel = 'webhook' returning id`,
     [programId, deliveryId, now.toISOString(), retryUntil(now)],
   );
@@ -100,7 +101,7 @@ export async function replayEndpointRange(
          from unnest($3::text[], $4::text[]) as fresh (id, message_id)
          join outbox o on o.program_id = $1 and o.id = fresh.message_id
        on conflict (program_id, message_id, channel, coalesce(endpoint_id, '')) do update
-         set status = 'pending', next_attempt_at = excluded.next_attempt_at,
+         set status = 'pending', next_attempt_at = excluded.next_attempt_at, last_attempt_at = null,
              retry_until = excluded.retry_until, delivered_at = null
        returning 1)
      select count(*)::int as replayed from replayed`,

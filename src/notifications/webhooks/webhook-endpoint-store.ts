@@ -21,6 +21,8 @@ export interface WebhookEndpoint {
   types: NotificationType[];
   description: string;
   status: WebhookEndpointStatus;
+  /** After a rotation, the old secret still signs until then (null: no overlap). */
+  previousSecretUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,6 +43,7 @@ interface EndpointRow {
   types: NotificationType[];
   description: string;
   status: WebhookEndpointStatus;
+  previous_secret_until: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -52,6 +55,7 @@ const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
   types: row.types,
   description: row.description,
   status: row.status,
+  previousSecretUntil: row.previous_secret_until ? new Date(row.previous_secret_until) : null,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -65,6 +69,7 @@ export function webhookEndpointView(endpoint: WebhookEndpoint) {
     description: endpoint.description,
     status: endpoint.status,
     secretPrefix: endpoint.secret.slice(0, SECRET_PREFIX_CHARS),
+    previousSecretUntil: endpoint.previousSecretUntil?.toISOString() ?? null,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
   };
@@ -178,16 +183,27 @@ export async function updateWebhookEndpoint(
 }
 
 /** The old secret stops signing at once: the integrator switches to the new one it is shown now. */
+/** How long a rotated-out secret keeps signing unless the caller says otherwise. */
+export const DEFAULT_SECRET_OVERLAP_SECONDS = 24 * 3600;
+
+/**
+ * A new signing secret. The old one keeps signing, next to the new, for `overlapSeconds` (0: it
+ * stops at once), so a receiver can deploy the new secret at any time within that window.
+ */
 export async function rotateWebhookSecret(
   tx: Queryable,
   programId: string,
   endpointId: string,
   now: Date,
+  overlapSeconds = DEFAULT_SECRET_OVERLAP_SECONDS,
 ): Promise<WebhookEndpoint> {
+  const until = overlapSeconds > 0 ? new Date(now.getTime() + overlapSeconds * 1000).toISOString() : null;
   const [row] = await tx.query<EndpointRow>(
-    `update webhook_endpoints set secret = $3, updated_at = $4
+    `update webhook_endpoints
+        set previous_secret = case when $5::timestamptz is null then null else secret end,
+            previous_secret_until = $5::timestamptz, secret = $3, updated_at = $4
       where program_id = $1 and id = $2 returning *`,
-    [programId, endpointId, newWebhookSecret(), now.toISOString()],
+    [programId, endpointId, newWebhookSecret(), now.toISOString(), until],
   );
   if (!row) throw webhookEndpointNotFound(endpointId);
   return toEndpoint(row);

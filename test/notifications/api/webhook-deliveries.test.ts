@@ -244,6 +244,19 @@ describe.each(ENGINES)('webhook delivery log and replays (%s)', (engine) => {
     expect((await deliveryRow(api.db, client.programId, deliveryId))?.status).toBe('dead');
   });
 
+  test('a range with a date no store can keep (a leap second, year 0) is a 400 naming the field', async () => {
+    const client = await newProgram(api);
+    const endpoint = await createEndpoint(client, {});
+    for (const [from, to, field] of [
+      ['2016-12-31T23:59:60Z', '2017-01-02T00:00:00Z', 'body/from'],
+      ['2026-01-01T00:00:00Z', '10000-01-01T00:00:00Z', 'body/to'],
+    ]) {
+      const refused = await client.call('POST', `/v1/webhooks/${endpoint.id}/replay`, { from, to });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+    }
+  });
+
   test('a range replay resets what the endpoint had and inserts what it never had, within [from, to) and its types', async () => {
     const client = await newProgram(api);
     const endpoint = await createEndpoint(client, { types: ['points.earned', 'points.spent'] });

@@ -172,6 +172,9 @@ describe('validateWebhookUrl', () => {
     ['https://user:secret@example.com/hooks', 'must not contain credentials'],
     ['https://user@example.com/hooks', 'must not contain credentials'],
     [`https://example.com/${'a'.repeat(2_029)}`, 'longer than 2048 characters'],
+    ['http://10.1.2.3/erp', null],
+    ['http://169.254.169.254/latest/meta-data', 'link-local'],
+    ['http://[fe80::1]/hooks', 'link-local'],
   ])('%s', (url, problem) => {
     const error = validateWebhookUrl(url);
     if (problem === null) expect(error).toBeNull();

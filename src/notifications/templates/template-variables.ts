@@ -1,6 +1,11 @@
-import type { Language, NotificationDataByType, NotificationType } from '../message-types.ts';
+import {
+  type Language,
+  NOTIFICATION_TYPES,
+  type NotificationDataByType,
+  type NotificationType,
+} from '../message-types.ts';
 import type { TemplateContext } from './template-types.ts';
-import { variableComputers } from './variable-values.ts';
+import { type PayloadKind, variableComputers } from './variable-values.ts';
 
 /** A placeholder a template may use, described for the template editor, the docs and the API. */
 export interface TemplateVariable {
@@ -101,20 +106,34 @@ const riskCaseOpened = [
   occurredAt,
 ];
 
-export const TEMPLATE_VARIABLES: Record<NotificationType, readonly TemplateVariable[]> = {
-  'points.earned': pointsEarned,
-  'points.spent': pointsMoved,
-  'points.expiring': pointsExpiring,
-  'points.expired': pointsMoved,
-  'points.adjusted': pointsMoved,
-  'points.reversed': pointsMoved,
-  'tier.changed': tierChanged,
-  'redemption.created': redemption,
-  'redemption.shipped': redemption,
-  'redemption.delivered': redemption,
-  'redemption.cancelled': redemption,
-  'risk.case.opened': riskCaseOpened,
+/** The payload each type carries: types of one kind share their variables and their computer. */
+const PAYLOAD_KIND: Record<NotificationType, PayloadKind> = {
+  'points.earned': 'pointsEarned',
+  'points.spent': 'pointsMoved',
+  'points.expiring': 'pointsExpiring',
+  'points.expired': 'pointsMoved',
+  'points.adjusted': 'pointsMoved',
+  'points.reversed': 'pointsMoved',
+  'tier.changed': 'tierChanged',
+  'redemption.created': 'redemption',
+  'redemption.shipped': 'redemption',
+  'redemption.delivered': 'redemption',
+  'redemption.cancelled': 'redemption',
+  'risk.case.opened': 'riskCaseOpened',
 };
+
+const VARIABLES_OF_KIND: Record<PayloadKind, readonly TemplateVariable[]> = {
+  pointsEarned,
+  pointsMoved,
+  pointsExpiring,
+  tierChanged,
+  redemption,
+  riskCaseOpened,
+};
+
+export const TEMPLATE_VARIABLES = Object.fromEntries(
+  NOTIFICATION_TYPES.map((type) => [type, VARIABLES_OF_KIND[PAYLOAD_KIND[type]]]),
+) as Record<NotificationType, readonly TemplateVariable[]>;
 
 export const variableNamesFor = (type: NotificationType): string[] =>
   TEMPLATE_VARIABLES[type].map((entry) => entry.name);
@@ -126,5 +145,10 @@ export function templateVariables<T extends NotificationType>(
   language: Language,
   context: TemplateContext,
 ): Record<string, string> {
-  return variableComputers[type](data, language, context);
+  const compute = variableComputers[PAYLOAD_KIND[type]] as (
+    data: NotificationDataByType[T],
+    language: Language,
+    context: TemplateContext,
+  ) => Record<string, string>;
+  return compute(data, language, context);
 }

@@ -156,6 +156,10 @@ export async function serveCommand(args: string[]): Promise<number> {
               process.env.JIFEN_DELIVERY_LEASE_MS ?? String(defaultLeaseMs(webhookTimeoutMs)),
               'JIFEN_DELIVERY_LEASE_MS',
             ),
+            onMessageError: (messageId, error) =>
+              log(
+                `message ${messageId} reached webhooks only: its member channels failed (${error.message})`,
+              ),
             log,
           },
         );

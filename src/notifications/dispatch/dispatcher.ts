@@ -5,6 +5,7 @@ import { fanOutMessages } from './fan-out.ts';
 
 export interface DispatchOptions extends DeliverOptions {
   fanOutBatchSize?: number;
+  onMessageError?: (messageId: string, error: Error) => void;
   /** Stop a pass after this many batches of each kind, so one pass never runs unbounded. */
   maxBatches?: number;
 }
@@ -27,6 +28,7 @@ export async function runDispatchPass(
     const fanned = await fanOutMessages(db, clock, {
       batchSize: options.fanOutBatchSize,
       emailConfigured: channels.email !== null,
+      onMessageError: options.onMessageError,
     });
     result.fannedOut += fanned;
     if (fanned === 0) break;

@@ -62,6 +62,8 @@ export interface FanOutOptions {
   batchSize?: number;
   /** Email deliveries are made only when an SMTP server is configured. */
   emailConfigured: boolean;
+  /** A message whose member channels could not be rendered; its webhooks still go out. */
+  onMessageError?: (messageId: string, error: Error) => void;
 }
 
 /**
@@ -95,7 +97,16 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
       const member =
         preferences.get(`${message.program_id}|${message.member_id}`) ??
         defaultPreferences(message.member_id);
-      fanOutToMember(message, program, member, now, options, deliveries, inbox);
+      // One message that cannot be rendered (a payload an older version wrote, say) must not
+      // hold up every message behind it: it goes to webhooks only, and the error is reported.
+      const before = { deliveries: deliveries.length, inbox: inbox.length };
+      try {
+        fanOutToMember(message, program, member, now, options, deliveries, inbox);
+      } catch (error) {
+        deliveries.length = before.deliveries;
+        inbox.length = before.inbox;
+        options.onMessageError?.(message.id, error as Error);
+      }
     }
     await insertDeliveries(tx, deliveries, now);
     await insertInbox(tx, inbox);

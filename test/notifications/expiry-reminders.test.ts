@@ -317,3 +317,47 @@ describe.each(ENGINES)('expiry reminders in America/New_York with custom offsets
     expect(await runExpiryReminders(api.db, api.clock)).toEqual({ reminders: 0 });
   });
 });
+
+describe.each(ENGINES)('expiry reminders when the program’s settings change (%s)', (engine) => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await openTestApi(engine, '2026-11-20T02:00:00Z');
+  });
+  afterAll(async () => api?.close());
+
+  test('a new timezone moves the last local day, but the same points are not reminded again', async () => {
+    await createMember(api, 'tz1');
+    // 10:00 on 12-01 in Shanghai, 21:00 on 11-30 in New York.
+    await credit(api, 'tz1', { points: 800, reason: 'gift', expiresAt: '2026-12-01T02:00:00Z' });
+    api.clock.set('2026-11-24T03:00:00Z');
+    expect(await runExpiryReminders(api.db, api.clock)).toEqual({ reminders: 1 });
+    const moved = await api.call('PATCH', '/v1/program', { timezone: 'America/New_York' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    api.clock.advance(60_000);
+    expect(await runExpiryReminders(api.db, api.clock)).toEqual({ reminders: 0 });
+    // The next offset comes, for the day as New York sees it.
+    api.clock.set('2026-11-30T02:00:00Z');
+    expect(await runExpiryReminders(api.db, api.clock)).toEqual({ reminders: 1 });
+    const messages = (await outboxOf(api, 'tz1')).filter((m) => m.type === 'points.expiring');
+    expect(messages.map((m) => [m.data.offsetDays, m.data.expiresOn, m.data.points])).toEqual([
+      [7, '2026-12-01', 800],
+      [1, '2026-11-30', 800],
+    ]);
+  });
+
+  test('new offsets never send a larger one after a smaller one was sent', async () => {
+    api.clock.set('2026-12-01T03:00:00Z');
+    await createMember(api, 'zed');
+    await credit(api, 'zed', { points: 500, reason: 'gift', expiresAt: '2026-12-07T16:00:00Z' });
+    expect(await runExpiryReminders(api.db, api.clock)).toEqual({ reminders: 1 }); // 7 days, at once
+    const changed = await api.call('PATCH', '/v1/notification-settings', { reminderOffsetsDays: [14, 3] });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    api.clock.advance(3_600_000);
+    expect(await runExpiryReminders(api.db, api.clock)).toEqual({ reminders: 0 });
+    api.clock.set('2026-12-04T16:00:00Z');
+    expect(await runExpiryReminders(api.db, api.clock)).toEqual({ reminders: 1 });
+    expect((await remindersOf(api)).filter((r) => r.member_id === 'zed').map((r) => r.offset_days)).toEqual([
+      7, 3,
+    ]);
+  });
+});

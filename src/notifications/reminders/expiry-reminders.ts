@@ -1,78 +1,27 @@
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { newId } from '../../shared/ids.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
-
-interface DueReminder {
-  member_id: string;
-  expires_on: string;
-  first_expiry: Date;
-  points: string;
-  lots: number;
-  offset_days: number;
-}
-
-/**
- * A member's available lots that expire on one local day, and the reminder offset that applies
- * now: the smallest offset whose time (first expiry minus that many days) has come. Groups whose
- * reminder for that offset exists are left out; a larger offset never applies again once a smaller
- * one has (time only moves forward), so a late-earned lot never triggers the 30-day reminder after
- * the 7-day one. The last local day of a lot is the day of the instant before `expires_at`, so
- * points expiring at midnight are "将于 2026-12-31 过期", not 2027-01-01.
- */
-const DUE_REMINDERS = `
-  with groups as (
-    select member_id,
-           to_char((expires_at - interval '1 millisecond') at time zone $3, 'YYYY-MM-DD') as expires_on,
-           min(expires_at) as first_expiry, sum(remaining) as points, count(*)::int as lots
-      from lots
-     where program_id = $1 and status = 'available' and remaining > 0 and expires_at is not null
-       -- Two days past the largest offset, so the day at the window's edge is summed whole: a
-       -- reminder due for its 09:00 lot also counts its 18:00 one. Days not due yet have no offset.
-       and expires_at > $2::timestamptz and expires_at <= $2::timestamptz + make_interval(days => $4 + 2)
-     group by 1, 2
-  ), due as (
-    select g.*, (select min(o) from unnest($5::int[]) o
-                  where g.first_expiry - make_interval(days => o) <= $2::timestamptz) as offset_days
-      from groups g
-  )
-  select d.* from due d
-   where d.offset_days is not null
-     and not exists (select 1 from expiry_reminders r
-                      where r.program_id = $1 and r.member_id = d.member_id
-                        and r.expires_on = d.expires_on::date and r.offset_days = d.offset_days)
-   order by d.member_id, d.expires_on
-   limit $6`;
-
-/**
- * Records the reminders and their `points.expiring` messages in one statement. The primary key of
- * expiry_reminders makes each (member, day, offset) happen once whatever the number of servers:
- * a row another server inserted first is skipped here, and so is its message.
- */
-const RECORD_REMINDERS = `
-  with due as (
-    select * from unnest($2::text[], $3::date[], $4::int4[], $5::int8[], $6::text[], $7::timestamptz[], $8::int4[])
-      as d(member_id, expires_on, offset_days, points, message_id, first_expiry, lots)
-  ), sent as (
-    insert into expiry_reminders (program_id, member_id, expires_on, offset_days, points, message_id, created_at)
-    select $1, member_id, expires_on, offset_days, points, message_id, $9 from due
-    on conflict do nothing
-    returning member_id, expires_on, offset_days
-  )
-  insert into outbox (program_id, id, type, member_id, data, created_at)
-  select $1, d.message_id, 'points.expiring', d.member_id,
-         jsonb_build_object('memberId', d.member_id, 'points', d.points,
-           'expiresOn', to_char(d.expires_on, 'YYYY-MM-DD'), 'expiresAt', to_char(d.first_expiry at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'offsetDays', d.offset_days,
-           'daysLeft', ceil(extract(epoch from (d.first_expiry - $9::timestamptz)) / 86400)::int, 'lots', d.lots),
-         $9
-    from due d join sent s using (member_id, expires_on, offset_days)`;
+import { dueReminders } from './due-reminders.ts';
+import { DAY_MS, type ExpiryBand, planReminderScan } from './reminder-scan.ts';
+import {
+  loadExpiryGroups,
+  loadReminderProgress,
+  loadSentReminders,
+  membersCreditedAfter,
+  membersExpiringIn,
+  recordReminders,
+  saveReminderProgress,
+} from './reminder-store.ts';
 
 export interface ReminderResult {
   reminders: number;
 }
 
-/** One pass over every program: every reminder due now is recorded, in batches. */
+/**
+ * One pass over every program: every reminder due now is recorded, in batches of members. A pass
+ * reads only the members for whom something can have changed since the last completed pass (see
+ * reminder-scan.ts), then, for those members only, every lot of the days they have expiring.
+ */
 export async function runExpiryReminders(
   db: Database,
   clock: Clock,
@@ -87,42 +36,72 @@ export async function runExpiryReminders(
   );
   let reminders = 0;
   for (const program of programs) {
-    const offsets = settings.get(program.id)?.reminderOffsetsDays ?? [];
-    if (offsets.length === 0) continue;
-    for (;;) {
-      const now = clock.now();
-      const due = await db.query<DueReminder>(DUE_REMINDERS, [
-        program.id,
-        now.toISOString(),
-        program.timezone,
-        Math.max(...offsets),
-        offsets,
-        batchSize,
-      ]);
-      if (due.length === 0) break;
-      reminders += await recordReminders(db, program.id, due, now);
-      if (due.length < batchSize) break;
-    }
+    const offsetsDays = settings.get(program.id)?.reminderOffsetsDays ?? [];
+    if (offsetsDays.length === 0) continue;
+    reminders += await remindProgram(db, clock, program, offsetsDays, batchSize);
   }
   return { reminders };
 }
 
-async function recordReminders(
+interface Program {
+  id: string;
+  timezone: string;
+}
+
+async function remindProgram(
   db: Database,
-  programId: string,
-  due: DueReminder[],
-  now: Date,
+  clock: Clock,
+  program: Program,
+  offsetsDays: readonly number[],
+  batchSize: number,
 ): Promise<number> {
-  const rows = await db.query<{ id: string }>(`${RECORD_REMINDERS} returning id`, [
-    programId,
-    due.map((reminder) => reminder.member_id),
-    due.map((reminder) => reminder.expires_on),
-    due.map((reminder) => reminder.offset_days),
-    due.map((reminder) => reminder.points),
-    due.map(() => newId('msg', now.getTime())),
-    due.map((reminder) => new Date(reminder.first_expiry).toISOString()),
-    due.map((reminder) => reminder.lots),
-    now.toISOString(),
-  ]);
-  return rows.length;
+  const startedAt = clock.now();
+  // Journal ids carry the wall clock (shared/ids.ts), which a test may hold apart from `clock`.
+  const entriesReadAt = new Date(Date.now());
+  const scan = planReminderScan(offsetsDays, await loadReminderProgress(db, program.id), startedAt);
+  let reminders = 0;
+  for (const band of scan.bands) {
+    for await (const memberIds of membersExpiringIn(db, program.id, band, batchSize)) {
+      reminders += await remindMembers(db, clock.now(), program, offsetsDays, memberIds);
+    }
+  }
+  if (scan.entriesAfter !== null) {
+    for await (const memberIds of membersCreditedAfter(db, program.id, scan.entriesAfter, batchSize)) {
+      reminders += await remindMembers(db, clock.now(), program, offsetsDays, memberIds);
+    }
+  }
+  // Only now that every batch is committed: a pass that died halfway is done again from the start.
+  const progress = offsetsDays.map((offsetDays) => ({
+    offsetDays,
+    scannedUntil: later(startedAt, offsetDays),
+    entriesReadAt,
+  }));
+  await saveReminderProgress(db, program.id, progress, clock.now());
+  return reminders;
+}
+
+/** Load the members' expiry days and reminders, decide, record. */
+async function remindMembers(
+  db: Database,
+  now: Date,
+  program: Program,
+  offsetsDays: readonly number[],
+  memberIds: string[],
+): Promise<number> {
+  // Two days past the largest offset, so the day at the window's edge is summed whole: a reminder
+  // due for its 09:00 lot also counts its 18:00 one. Days not due yet get no reminder.
+  const window: ExpiryBand = { after: now, until: later(now, Math.max(...offsetsDays) + 2) };
+  const groups = await loadExpiryGroups(db, program.id, program.timezone, memberIds, window);
+  if (groups.length === 0) return 0;
+  // A reminder about points still to expire is about a local day from yesterday's UTC date on,
+  // in any timezone the program had: two days back is enough.
+  const fromDay = later(now, -2).toISOString().slice(0, 10);
+  const withGroups = [...new Set(groups.map((group) => group.memberId))];
+  const sent = await loadSentReminders(db, program.id, withGroups, fromDay);
+  const due = dueReminders(groups, sent, offsetsDays, now);
+  return due.length === 0 ? 0 : recordReminders(db, program.id, due, now);
+}
+
+function later(at: Date, days: number): Date {
+  return new Date(at.getTime() + days * DAY_MS);
 }

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { Queryable } from '../../db/database.ts';
 import { authorizeHold, captureHold, voidHold } from '../../ledger/commands/holds.ts';
 import { getHold } from '../../ledger/ledger-queries.ts';
 import { assertHoldNotOwned } from '../../ledger/order-owned.ts';

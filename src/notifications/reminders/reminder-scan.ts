@@ -31,7 +31,7 @@ export interface ExpiryBand {
 
 export interface ReminderScan {
   bands: ExpiryBand[];
-  /** Journal entries with a greater id are read; null when every offset starts afresh (its band is whole). */
+  /** Journal entries with a greater id are read; null when every band is whole (nothing is behind). */
   entriesAfter: string | null;
 }
 
@@ -49,7 +49,11 @@ export function planReminderScan(
     const after = Math.max(row?.scannedUntil.getTime() ?? 0, now.getTime());
     const until = now.getTime() + offsetDays * DAY_MS;
     if (after < until) bands.push({ after: new Date(after), until: new Date(until) });
-    if (row !== undefined) readAt = Math.min(readAt ?? Number.POSITIVE_INFINITY, row.entriesReadAt.getTime());
+    // Points behind this frontier (expiring up to scanned_until) are found in the journal; none
+    // are when the frontier is behind now (an offset long out of use, a server down that long).
+    if (row !== undefined && row.scannedUntil.getTime() > now.getTime()) {
+      readAt = Math.min(readAt ?? Number.POSITIVE_INFINITY, row.entriesReadAt.getTime());
+    }
   }
   const entriesAfter = readAt === null ? null : entryIdFloor(readAt - LATE_COMMIT_MARGIN_MS);
   return { bands: mergeBands(bands), entriesAfter };

@@ -71,6 +71,20 @@ describe('planReminderScan', () => {
     expect(planReminderScan([30, 7], progress, NOW).entriesAfter).toBe(floor(-1));
     expect(planReminderScan([30, 3, 1], progress, NOW).entriesAfter).toBe(floor(-5));
   });
+
+  test('an offset whose frontier is behind now reads its whole window and not the journal since then', () => {
+    const progress = [
+      { offsetDays: 30, scannedUntil: at(30 - MINUTE_DAYS), entriesReadAt: READ_AT },
+      { offsetDays: 14, scannedUntil: at(-100), entriesReadAt: at(-114) },
+    ];
+    const scan = planReminderScan([30, 14], progress, NOW);
+    expect(bands(scan)).toEqual([
+      [NOW.toISOString(), at(14).toISOString()],
+      [at(30 - MINUTE_DAYS).toISOString(), at(30).toISOString()],
+    ]);
+    expect(scan.entriesAfter).toBe(entryIdFloor(READ_AT.getTime() - LATE_COMMIT_MARGIN_MS));
+    expect(planReminderScan([14], progress, NOW).entriesAfter).toBeNull();
+  });
 });
 
 describe('entryIdFloor', () => {

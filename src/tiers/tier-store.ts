@@ -234,6 +234,12 @@ export async function insertTierHistory(
                             $9::int4[], $10::text[], $11::text[], $12::text[], $14::text[])
          as c(id, member_id, kind, from_tier, to_tier, growth_in_window, period, config_version, reason_zh,
               reason_en, actor, message_id)
+     ), names as (
+       -- each configuration version's tier names, read once for the whole statement
+       select cfg.version, t->>'code' as code,
+              jsonb_build_object('zh', t->'name'->>'zh-CN', 'en', t->'name'->>'en') as name
+         from tier_configs cfg, jsonb_array_elements(cfg.config->'tiers') t
+        where cfg.program_id = $1 and cfg.version in (select distinct config_version from changes)
      ), history as (
        insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window, period,
                                  config_version, reason_zh, reason_en, actor, created_at)
@@ -243,14 +249,13 @@ export async function insertTierHistory(
      insert into outbox (program_id, id, type, member_id, data, created_at)
      select $1, c.message_id, 'tier.changed', c.member_id,
             jsonb_build_object('memberId', c.member_id, 'kind', c.kind, 'fromTier', c.from_tier,
-              'toTier', c.to_tier, 'fromTierName', (select jsonb_build_object('zh', t->'name'->>'zh-CN', 'en', t->'name'->>'en')
-                 from jsonb_array_elements(cfg.config->'tiers') t where t->>'code' = c.from_tier limit 1),
-              'toTierName', (select jsonb_build_object('zh', t->'name'->>'zh-CN', 'en', t->'name'->>'en')
-                 from jsonb_array_elements(cfg.config->'tiers') t where t->>'code' = c.to_tier limit 1), 'growthInWindow', c.growth_in_window,
+              'toTier', c.to_tier, 'fromTierName', from_name.name,
+              'toTierName', to_name.name, 'growthInWindow', c.growth_in_window,
               'reason', jsonb_build_object('zh', c.reason_zh, 'en', c.reason_en), 'occurredAt', $15::text),
             $13::timestamptz
        from changes c
-       left join tier_configs cfg on cfg.program_id = $1 and cfg.version = c.config_version
+       left join names from_name on from_name.version = c.config_version and from_name.code = c.from_tier
+       left join names to_name on to_name.version = c.config_version and to_name.code = c.to_tier
       where c.message_id is not null`,
     [
       programId,

@@ -114,7 +114,10 @@ export const RefundBody = Type.Object(
     items: Type.Optional(
       Type.Array(
         Type.Object(
-          { sku: Type.String({ minLength: 1, maxLength: 128 }), quantity: Type.Integer({ minimum: 1 }) },
+          {
+            sku: Type.String({ minLength: 1, maxLength: 128 }),
+            quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+          },
           { additionalProperties: false },
         ),
         { minItems: 1, maxItems: 500 },

@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EventAttributes } from '../rules/rule-types.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../shared/storable-dates.ts';
+import { type FieldError, findUnstorable } from '../shared/storable-input.ts';
 
 /** What integrations send (SPEC §3.2): something that happened to a member. */
 
@@ -85,10 +86,7 @@ const checkers = {
   other: TypeCompiler.Compile(EventAttributes),
 };
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 /**
  * The checks a schema cannot express per type: an order event names its order, a paid order its
@@ -121,48 +119,23 @@ export function checkEventAttributes(event: EventInput, at: string): FieldError[
   return dedupe(errors);
 }
 
-const MAX_DEPTH = 32;
 const MAX_TEXT = 10_000;
 
 /**
- * What PostgreSQL cannot store, or what would only make trouble: NUL and unpaired surrogates in
- * any string or key, texts over 10,000 characters, and attributes nested deeper than 32 levels.
+ * What PostgreSQL cannot store, or what would only make trouble (`findUnstorable`), plus texts
+ * over 10,000 characters. Events check this per event, so one bad event does not sink a batch.
  */
 function textProblems(event: EventInput, at: string): FieldError[] {
-  const errors: FieldError[] = [];
-  const visit = (value: unknown, path: string, depth: number) => {
-    if (errors.length > 0) return;
-    if (typeof value === 'string') {
-      if (!isStorableText(value))
-        errors.push({ field: path, message: 'contains a NUL or an unpaired surrogate' });
-      else if (value.length > MAX_TEXT)
-        errors.push({ field: path, message: `is longer than ${MAX_TEXT} characters` });
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    if (depth > MAX_DEPTH) {
-      errors.push({ field: path, message: `nests deeper than ${MAX_DEPTH} levels` });
-      return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-      if (!isStorableText(key)) {
-        errors.push({ field: path, message: 'has a key with a NUL or an unpaired surrogate' });
-        return;
-      }
-      visit(child, `${path}/${key}`, depth + 1);
-    }
-  };
-  visit(event.id, `${at}/id`, 0);
-  visit(event.memberId, `${at}/memberId`, 0);
-  visit(event.attributes ?? {}, `${at}/attributes`, 0);
-  return errors;
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is looked for
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  const parts: [unknown, string][] = [
+    [event.id, `${at}/id`],
+    [event.memberId, `${at}/memberId`],
+    [event.attributes ?? {}, `${at}/attributes`],
+  ];
+  for (const [value, path] of parts) {
+    const problem = findUnstorable(value, path, { maxTextLength: MAX_TEXT });
+    if (problem) return [problem];
+  }
+  return [];
 }
 
 /** The first complaint about each field: one missing field should not read as three mistakes. */

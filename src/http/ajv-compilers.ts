@@ -3,6 +3,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { Condition, RuleDefinition } from '../rules/rule-types.ts';
+import { findUnstorable } from '../shared/storable-input.ts';
 
 // Both packages are CommonJS with a default export.
 const Ajv = AjvModule.default ?? AjvModule;
@@ -29,21 +30,38 @@ function makeAjv(coerceTypes: boolean) {
 const bodyAjv = makeAjv(false);
 const urlAjv = makeAjv(true);
 
+/**
+ * Marks a body schema whose route checks storable input per item itself (event batches answer
+ * each event on its own, so one event with a NUL must not sink the others).
+ */
+export const CHECKS_ITEMS_ITSELF = Symbol.for('jifen.checksItemsItself');
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+
+/**
+ * Every part of every request (body, path, query, headers) is checked for what cannot be stored —
+ * NUL, unpaired surrogates, non-finite numbers, deep nesting — in this one place, before its
+ * schema, so no route can forget it.
+ */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : urlAjv;
   const validate = ajv.compile(schema as object);
+  const marks = schema as Record<symbol, unknown>;
   // Fastify validates an absent body as null; a body declared Optional (void, capture, reversal)
   // may be left out altogether.
-  if (httpPart === 'body' && (schema as Record<symbol, unknown>)[OptionalKind] === 'Optional') {
-    const optional = Object.assign(
-      (data: unknown) => {
-        const valid = data === null || validate(data);
-        optional.errors = valid ? null : validate.errors;
-        return valid;
-      },
-      { errors: null as typeof validate.errors },
-    );
-    return optional as ReturnType<FastifySchemaCompiler<unknown>>;
-  }
-  return validate as ReturnType<FastifySchemaCompiler<unknown>>;
+  const optional = httpPart === 'body' && marks[OptionalKind] === 'Optional';
+  const checksStorable = !(httpPart === 'body' && marks[CHECKS_ITEMS_ITSELF] === true);
+  const checked: Validate = (data: unknown) => {
+    const problem = checksStorable ? findUnstorable(data, '') : null;
+    if (problem) {
+      checked.errors = [
+        { keyword: 'storable', instancePath: problem.field, message: problem.message, params: {} },
+      ];
+      return false;
+    }
+    const valid = (optional && data === null) || validate(data);
+    checked.errors = valid ? null : validate.errors;
+    return valid;
+  };
+  return checked as ReturnType<FastifySchemaCompiler<unknown>>;
 };

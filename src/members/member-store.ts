@@ -80,6 +80,9 @@ export async function getMember(
 }
 
 /** PUT semantics for a member: creates it, or changes exactly the fields given. */
+/** Custom attributes are read with every event a member sends: keep them small. */
+export const MAX_ATTRIBUTES_BYTES = 16_384;
+
 export async function upsertMember(
   db: Queryable,
   programId: string,
@@ -87,6 +90,13 @@ export async function upsertMember(
   input: MemberProfileInput,
   now: Date,
 ): Promise<{ member: MemberView; created: boolean }> {
+  if (input.attributes && Buffer.byteLength(JSON.stringify(input.attributes)) > MAX_ATTRIBUTES_BYTES) {
+    const message = `is larger than ${MAX_ATTRIBUTES_BYTES} bytes as JSON`;
+    throw new JifenError('validation_failed', {
+      detail: `body/attributes ${message}`,
+      extensions: { errors: [{ field: 'body/attributes', message }] },
+    });
+  }
   const [result] = await db.query<{ created: boolean }>(
     `insert into members (program_id, member_id, status, birthday, joined_at, channel, store, tags, attributes,
                           created_at, updated_at)

@@ -67,7 +67,11 @@ export const CouponSettingsSchema = Type.Object(
 
 export const VoucherSettingsSchema = Type.Object(
   {
-    valueMinor: Type.Integer({ minimum: 1, description: 'Face value in minor units (fen).' }),
+    valueMinor: Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000_000_000,
+      description: 'Face value in minor units (fen).',
+    }),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
   },
   { additionalProperties: false },

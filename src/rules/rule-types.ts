@@ -47,7 +47,11 @@ export const OPERATORS = [
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
-const Scalar = Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]);
+const Scalar = Type.Union([
+  Type.String({ maxLength: 500 }),
+  Type.Number({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+  Type.Boolean(),
+]);
 const ConditionValue = Type.Union([Scalar, Type.Array(Scalar, { maxItems: 1000 })]);
 
 const Comparison = Type.Object(
@@ -59,11 +63,14 @@ const Comparison = Type.Object(
   { additionalProperties: false },
 );
 
+/** The largest points or money amount a limit or threshold may name (a trillion, as for ledger amounts). */
+const MAX_LIMIT = 1_000_000_000_000;
+
 const AtLeast = Type.Object(
   {
-    count: Type.Optional(Type.Integer({ minimum: 1 })),
-    quantity: Type.Optional(Type.Integer({ minimum: 1 })),
-    amountMinor: Type.Optional(Type.Integer({ minimum: 1 })),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+    amountMinor: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT })),
   },
   { additionalProperties: false },
 );
@@ -196,10 +203,10 @@ export const Limits = Type.Object(
     perMemberPoints: Type.Optional(
       Type.Object(
         {
-          day: Type.Optional(Type.Integer({ minimum: 1 })),
-          week: Type.Optional(Type.Integer({ minimum: 1 })),
-          month: Type.Optional(Type.Integer({ minimum: 1 })),
-          lifetime: Type.Optional(Type.Integer({ minimum: 1 })),
+          day: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT })),
+          week: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT })),
+          month: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT })),
+          lifetime: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT })),
         },
         { additionalProperties: false },
       ),
@@ -207,7 +214,7 @@ export const Limits = Type.Object(
     /** At most once per value of this event attribute, e.g. `orderId`: first review per order. */
     oncePer: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 100 })),
     /** Total points this rule may ever issue, across all members (a campaign budget). */
-    budgetPoints: Type.Optional(Type.Integer({ minimum: 1 })),
+    budgetPoints: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT })),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { EventInputSchema } from '../../events/event-input.ts';
 import { getEvent, listMemberEvents } from '../../events/event-store.ts';
 import { ingestEvents } from '../../events/ingest-events.ts';
+import { CHECKS_ITEMS_ITSELF } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import { sendOutcome } from '../command-route.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -107,7 +108,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
         summary: `Up to ${MAX_BATCH_ITEMS} events in one transaction, each with its own answer`,
         body: Type.Object(
           { events: Type.Array(EventInputSchema, { minItems: 1, maxItems: MAX_BATCH_ITEMS }) },
-          { additionalProperties: false },
+          { additionalProperties: false, [CHECKS_ITEMS_ITSELF]: true },
         ),
         response: { 200: BatchResult, ...problemResponses },
       },

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { listEntries, listLots } from '../../ledger/ledger-queries.ts';
-import { getMember, upsertMember } from '../../members/member-store.ts';
+import { getMember, MAX_ATTRIBUTES_BYTES, upsertMember } from '../../members/member-store.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { Entry, Lot, Member, MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
@@ -20,7 +20,14 @@ const MemberProfile = Type.Object(
     store: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
     attributes: Type.Optional(
-      Type.Object({}, { additionalProperties: true, description: 'Custom attributes.' }),
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          maxProperties: 100,
+          description: `Custom attributes: at most 100 keys, ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON, 32 levels deep.`,
+        },
+      ),
     ),
   },
   { additionalProperties: false },

@@ -50,7 +50,10 @@ const NegativeBalance = Type.Union([Type.Literal('allow_debt'), Type.Literal('ca
 });
 
 const PointValue = Type.Object(
-  { points: Type.Integer({ minimum: 1 }), amountMinor: Type.Integer({ minimum: 0 }) },
+  {
+    points: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+    amountMinor: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+  },
   {
     additionalProperties: false,
     description: '`points` points are worth `amountMinor` minor currency units.',

@@ -9,7 +9,6 @@ import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
-import { commandSender } from './command-route.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
@@ -31,6 +30,7 @@ import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
+import { commandSender, installIdempotency } from './write-route.ts';
 
 export interface AppOptions {
   db: Database;
@@ -102,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   const clock = options.clock ?? systemClock;
   const auth = new Authenticator(options.db);
   app.addHook('onRequest', (request, reply) => auth.authenticate(request, reply));
+  installIdempotency(app, options.db, clock);
   const groupCommit = {
     maxBatch: 500,
     // PGlite runs one transaction at a time; on PostgreSQL two overlap (one writing, one deciding).

@@ -11,7 +11,7 @@ import type { EventCoalescer } from '../events/event-coalescer.ts';
 import type { CreditCoalescer } from '../ledger/credit-coalescer.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Authenticator } from './auth.ts';
-import type { SendCommand } from './command-route.ts';
+import type { SendCommand } from './write-route.ts';
 
 export type TypedApp = FastifyInstance<
   RawServerDefault,

@@ -1,10 +1,11 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { constraintName, isRetryable, sqlState } from '../db/database.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { insertIdempotencyRecords, persistDraft } from '../ledger/ledger-store.ts';
+import { persistDraft } from '../ledger/ledger-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { applyTierChanges } from '../tiers/tier-upgrades.ts';
+import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from './answer-book.ts';
 
 export interface CommandResult {
   status: number;
@@ -18,7 +19,7 @@ export interface CommandResult {
 export interface CommandScope {
   programId: string;
   now: Date;
-  idempotency?: { key: string; requestHash: string } | undefined;
+  idempotency?: KeyedRequest | undefined;
 }
 
 export interface CommandOutcome {
@@ -81,21 +82,10 @@ async function attemptCommand(
   scope: CommandScope,
   execute: (tx: Queryable) => Promise<CommandResult>,
 ): Promise<CommandOutcome> {
-  const { idempotency } = scope;
-  if (idempotency) {
-    const [stored] = await tx.query<{ request_hash: string; status_code: number; response: unknown }>(
-      'select request_hash, status_code, response from idempotency_keys where program_id = $1 and key = $2',
-      [scope.programId, idempotency.key],
-    );
-    if (stored) {
-      if (stored.request_hash !== idempotency.requestHash) {
-        throw new JifenError('idempotency_key_reused', {
-          detail: `The Idempotency-Key "${idempotency.key}" was already used for a different request.`,
-        });
-      }
-      return { status: stored.status_code, body: stored.response, replayed: true };
-    }
-  }
+  const book = await AnswerBook.open(tx, scope.programId, [scope.idempotency]);
+  const prior = book.prior(scope.idempotency);
+  if (prior.kind === 'reused') throw prior.error;
+  if (prior.kind === 'replay') return { ...prior.answer, replayed: true };
   let result: CommandResult;
   try {
     result = await execute(tx);
@@ -103,15 +93,10 @@ async function attemptCommand(
     if (!(error instanceof JifenError)) throw error;
     result = { status: error.status, body: problemBody(error) };
   }
-  const record = idempotency && {
-    key: idempotency.key,
-    requestHash: idempotency.requestHash,
-    statusCode: result.status,
-    response: result.replayBody ?? result.body,
-  };
+  book.record(scope.idempotency, result, result.replayBody);
   if (result.draft) {
     await applyTierChanges(tx, scope.programId, result.draft);
-    await persistDraft(tx, scope.programId, result.draft, record);
-  } else if (record) await insertIdempotencyRecords(tx, scope.programId, [record], scope.now);
+    await persistDraft(tx, scope.programId, result.draft, book.records);
+  } else await insertIdempotencyRecords(tx, scope.programId, book.records, scope.now);
   return { status: result.status, body: result.body, replayed: false };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/answer-book.ts';
 import { ledgerMessages } from '../notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from '../notifications/outbox/outbox-sql.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -97,13 +98,6 @@ export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Pro
     lots: lots.map(toLot),
     holds: holds.map(toHold),
   };
-}
-
-export interface IdempotencyRecord {
-  key: string;
-  requestHash: string;
-  statusCode: number;
-  response: unknown;
 }
 
 type Param = (value: unknown, cast: string) => string;
@@ -229,7 +223,7 @@ export async function persistDraft(
   tx: Queryable,
   programId: string,
   draft: LedgerDraft,
-  idempotency?: IdempotencyRecord | readonly IdempotencyRecord[],
+  idempotency: readonly IdempotencyRecord[] = [],
 ): Promise<void> {
   const params: unknown[] = [programId];
   const param: Param = (value, cast) => {
@@ -260,39 +254,8 @@ export async function persistDraft(
     const updatedAt = `, updated_at = ${param(draft.now.toISOString(), 'timestamptz')}`;
     parts.push(updateMany('members', 'member_id', accounts, MEMBER_UPDATE, param, updatedAt));
   }
-  const records = idempotency === undefined ? [] : Array.isArray(idempotency) ? idempotency : [idempotency];
-  if (records.length > 0) parts.push(idempotencyInsertSql(records, param, draft.now));
+  if (idempotency.length > 0) parts.push(idempotencyInsertSql(idempotency, param, draft.now));
   if (parts.length === 0) return;
   const sql = `with ${parts.map((part, index) => `w${index} as (${part})`).join(',\n')} select 1`;
   await tx.query(sql, params);
-}
-
-export async function insertIdempotencyRecords(
-  tx: Queryable,
-  programId: string,
-  records: readonly IdempotencyRecord[],
-  now: Date,
-) {
-  const params: unknown[] = [programId];
-  const param: Param = (value, cast) => {
-    params.push(value);
-    return `$${params.length}::${cast}`;
-  };
-  await tx.query(idempotencyInsertSql(records, param, now), params);
-}
-
-function idempotencyInsertSql(records: readonly IdempotencyRecord[], param: Param, now: Date): string {
-  const createdAt = now.toISOString();
-  return insertMany(
-    'idempotency_keys',
-    records,
-    [
-      ['key', 'text', (r) => r.key],
-      ['request_hash', 'text', (r) => r.requestHash],
-      ['status_code', 'int4', (r) => r.statusCode],
-      ['response', 'jsonb', (r) => JSON.stringify(r.response)],
-      ['created_at', 'timestamptz', () => createdAt],
-    ],
-    param,
-  );
 }

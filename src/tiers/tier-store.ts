@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { canonicalJson } from '../idempotency/request-hash.ts';
 import type { Reason } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -42,14 +43,15 @@ export async function readTierConfig(tx: Queryable, programId: string): Promise<
 
 /**
  * A new configuration version. Members' tiers and their history stay as they are; a tier some
- * member holds cannot disappear (rename it instead: codes are stable, names are not).
+ * member holds cannot disappear (rename it instead: codes are stable, names are not). Putting the
+ * configuration in force again makes no new version (`created: false`): PUT is idempotent.
  */
 export async function putTierConfig(
   tx: Queryable,
   programId: string,
   config: TierConfig,
   now: Date,
-): Promise<TierConfigVersion> {
+): Promise<TierConfigVersion & { created: boolean }> {
   const errors = checkTierConfig(config);
   if (errors.length > 0) {
     throw new JifenError('validation_failed', {
@@ -59,6 +61,9 @@ export async function putTierConfig(
   }
   // Versions are numbered in order, and no upgrade into a tier being removed is in flight.
   await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [CONFIG_LOCK, programId]);
+  const current = await currentTierConfig(tx, programId);
+  if (current && canonicalJson(current.config) === canonicalJson(config))
+    return { ...current, created: false };
   const codes = config.tiers.map((tier) => tier.code);
   const inUse = await tx.query<{ code: string; members: string }>(
     `select code, count(*)::int8 as members from (
@@ -80,7 +85,7 @@ export async function putTierConfig(
      returning version`,
     [programId, JSON.stringify(config), now.toISOString()],
   );
-  return { version: row!.version, config, createdAt: now.toISOString() };
+  return { version: row!.version, config, createdAt: now.toISOString(), created: true };
 }
 
 export interface MemberTier {

@@ -4,9 +4,9 @@ import { getEvent, listMemberEvents } from '../../events/event-store.ts';
 import { ingestEvents } from '../../events/ingest-events.ts';
 import { CHECKS_ITEMS_ITSELF } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
-import { sendOutcome } from '../command-route.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { MemberId, pageOf, problemResponses } from '../schemas.ts';
+import { sendOutcome } from '../write-route.ts';
 import { MAX_BATCH_ITEMS } from './batch-routes.ts';
 
 const Text = Type.Object({ zh: Type.String(), en: Type.String() });

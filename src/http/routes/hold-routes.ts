@@ -13,7 +13,7 @@ const IdempotencyHeaders = Type.Object({
 });
 
 export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
-  const write = { config: { scope: 'ledger:write' as const } };
+  const write = { config: { scope: 'ledger:write' as const, keepsIdempotencyKey: true } };
 
   app.post(
     '/v1/holds',

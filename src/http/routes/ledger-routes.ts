@@ -5,7 +5,6 @@ import { reverse } from '../../ledger/commands/reverse.ts';
 import { transfer } from '../../ledger/commands/transfer.ts';
 import { getEntry } from '../../ledger/ledger-queries.ts';
 import { principalOf } from '../auth.ts';
-import { idempotencyOf, sendOutcome } from '../command-route.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import {
@@ -17,6 +16,7 @@ import {
   problemResponses,
   ReasonInput,
 } from '../schemas.ts';
+import { idempotencyOf, sendOutcome } from '../write-route.ts';
 
 const MemberParams = Type.Object({ memberId: MemberId });
 const IdempotencyHeaders = Type.Object({
@@ -27,7 +27,7 @@ const IdempotencyHeaders = Type.Object({
 const writeResponses = { 201: EntriesResult, ...problemResponses };
 
 export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
-  const write = { config: { scope: 'ledger:write' as const } };
+  const write = { config: { scope: 'ledger:write' as const, keepsIdempotencyKey: true } };
 
   app.post(
     '/v1/members/:memberId/credits',

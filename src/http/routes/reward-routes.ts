@@ -148,7 +148,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/redemptions',
     {
-      ...write,
+      config: { ...write.config, keepsIdempotencyKey: true },
       schema: {
         tags: ['rewards'],
         summary: 'Redeem a reward with points (goods need a shipping address)',

@@ -101,18 +101,18 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['tiers'],
         summary:
-          'A new version of the tier configuration (members keep their tiers; history is never rewritten)',
+          'A new version of the tier configuration (members keep their tiers; history is never rewritten); the configuration in force again answers 200 with its version',
         body: TierConfigSchema,
-        response: { 201: ConfigVersion, ...problemResponses },
+        response: { 200: ConfigVersion, 201: ConfigVersion, ...problemResponses },
       },
     },
     async (request, reply) => {
       const { programId } = principalOf(request);
-      const created = await deps.db.transaction((tx) =>
+      const { created, ...version } = await deps.db.transaction((tx) =>
         putTierConfig(tx, programId, request.body, deps.clock.now()),
       );
-      reply.code(201);
-      return created;
+      reply.code(created ? 201 : 200);
+      return version;
     },
   );
 

@@ -1,15 +1,11 @@
 import type { Database } from '../../db/database.ts';
+import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from '../../idempotency/answer-book.ts';
 import { inTransactionRetryingRaces } from '../../idempotency/run-command.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { problemBody } from '../../shared/problem.ts';
 import { applyTierChanges } from '../../tiers/tier-upgrades.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
-import {
-  type IdempotencyRecord,
-  insertIdempotencyRecords,
-  persistDraft,
-  tryLoadForUpdate,
-} from '../ledger-store.ts';
+import { persistDraft, tryLoadForUpdate } from '../ledger-store.ts';
 import type { EntrySource } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import type { CommandContext } from './command-context.ts';
@@ -17,7 +13,7 @@ import { type CreditInput, decideCredit } from './credit.ts';
 
 export interface BatchCreditItem extends CreditInput {
   /** With a key, a retried item has one effect and gets the original answer. */
-  idempotency?: { key: string; requestHash: string } | undefined;
+  idempotency?: KeyedRequest | undefined;
   /** Who asked, when items come from different callers (the credit coalescer). */
   source?: EntrySource;
 }
@@ -26,12 +22,6 @@ export interface BatchItemResult {
   status: number;
   body: unknown;
   replayed: boolean;
-}
-
-interface Answer {
-  status: number;
-  body: unknown;
-  requestHash: string;
 }
 
 /**
@@ -46,21 +36,12 @@ export async function creditBatch(
   items: readonly BatchCreditItem[],
 ): Promise<BatchItemResult[]> {
   return inTransactionRetryingRaces(db, async (tx) => {
-    const keys = items.flatMap((item) => (item.idempotency ? [item.idempotency.key] : []));
-    const stored = keys.length
-      ? await tx.query<{ key: string; request_hash: string; status_code: number; response: unknown }>(
-          `select key, request_hash, status_code, response from idempotency_keys
-            where program_id = $1 and key = any($2::text[])`,
-          [context.programId, keys],
-        )
-      : [];
-    const answered = new Map<string, Answer>(
-      stored.map((row) => [
-        row.key,
-        { status: row.status_code, body: row.response, requestHash: row.request_hash },
-      ]),
+    const book = await AnswerBook.open(
+      tx,
+      context.programId,
+      items.map((item) => item.idempotency),
     );
-    const fresh = items.filter((item) => !item.idempotency || !answered.has(item.idempotency.key));
+    const fresh = items.filter((item) => book.prior(item.idempotency).kind === 'new');
     const state = fresh.length
       ? await tryLoadForUpdate(tx, {
           programId: context.programId,
@@ -70,29 +51,20 @@ export async function creditBatch(
       : null;
     const draft = state ? new LedgerDraft(state.settings, context.now, state.accounts) : null;
     const known = new Set(state?.accounts.map((account) => account.memberId));
-    const records: IdempotencyRecord[] = [];
 
+    // Items are answered in order, so a key repeated within the batch replays its first item.
     const results = items.map((item): BatchItemResult => {
-      const previous = item.idempotency && answered.get(item.idempotency.key);
-      if (item.idempotency && previous) {
-        if (previous.requestHash !== item.idempotency.requestHash) {
-          return { ...problem(reused(item.idempotency.key)), replayed: false };
-        }
-        return { status: previous.status, body: previous.body, replayed: true };
-      }
+      const prior = book.prior(item.idempotency);
+      if (prior.kind === 'reused') return { ...problem(prior.error), replayed: false };
+      if (prior.kind === 'replay') return { ...prior.answer, replayed: true };
       const outcome = decideItem(draft, known, item, context);
-      if (item.idempotency) {
-        const { key, requestHash } = item.idempotency;
-        answered.set(key, { ...outcome, requestHash });
-        records.push({ key, requestHash, statusCode: outcome.status, response: outcome.body });
-      }
+      book.record(item.idempotency, outcome);
       return { ...outcome, replayed: false };
     });
     if (draft) {
       await applyTierChanges(tx, context.programId, draft);
-      await persistDraft(tx, context.programId, draft, records);
-    } else if (records.length > 0)
-      await insertIdempotencyRecords(tx, context.programId, records, context.now);
+      await persistDraft(tx, context.programId, draft, book.records);
+    } else await insertIdempotencyRecords(tx, context.programId, book.records, context.now);
     return results;
   });
 }
@@ -116,12 +88,6 @@ function decideItem(
     if (!(error instanceof JifenError)) throw error;
     return problem(error);
   }
-}
-
-function reused(key: string): JifenError {
-  return new JifenError('idempotency_key_reused', {
-    detail: `The Idempotency-Key "${key}" was already used for a different request.`,
-  });
 }
 
 function problem(error: JifenError): { status: number; body: unknown } {

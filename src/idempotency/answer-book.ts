@@ -1,0 +1,154 @@
+import type { Queryable } from '../db/database.ts';
+import { JifenError } from '../shared/errors.ts';
+
+/**
+ * The one implementation of Idempotency-Key semantics. Every write — one request, or many items
+ * of a batch that each carry a key — looks its keys up here in one statement, asks for each
+ * request whether it is new, a replay or a reused key, and records its answer so that it is
+ * written in the same statement as the write's effects. A single write is a batch of one.
+ */
+
+export interface KeyedRequest {
+  key: string;
+  /** The fingerprint of what was asked (`request-hash.ts`). */
+  requestHash: string;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: unknown;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** What an earlier request with the same key decides for this one. */
+export type Prior =
+  | { kind: 'new' }
+  | { kind: 'replay'; answer: Answer }
+  | { kind: 'reused'; error: JifenError };
+
+export class AnswerBook {
+  private readonly known: Map<string, { requestHash: string; answer: Answer }>;
+  private readonly fresh: IdempotencyRecord[] = [];
+
+  private constructor(rows: readonly StoredRow[]) {
+    this.known = new Map(
+      rows.map((row) => [
+        row.key,
+        { requestHash: row.request_hash, answer: { status: row.status_code, body: row.response } },
+      ]),
+    );
+  }
+
+  /** Looks up every key the requests carry, in one statement (none when no request has a key). */
+  static async open(
+    tx: Queryable,
+    programId: string,
+    requests: readonly (KeyedRequest | undefined)[],
+  ): Promise<AnswerBook> {
+    const keys = [...new Set(requests.flatMap((request) => (request ? [request.key] : [])))];
+    const rows = keys.length
+      ? await tx.query<StoredRow>(
+          `select key, request_hash, status_code, response from idempotency_keys
+            where program_id = $1 and key = any($2::text[])`,
+          [programId, keys],
+        )
+      : [];
+    return new AnswerBook(rows);
+  }
+
+  /** A key answered before — stored, or earlier in this batch — replays; with another request, 409. */
+  prior(request: KeyedRequest | undefined): Prior {
+    if (!request) return { kind: 'new' };
+    const known = this.known.get(request.key);
+    if (!known) return { kind: 'new' };
+    if (known.requestHash !== request.requestHash) return { kind: 'reused', error: keyReused(request.key) };
+    return { kind: 'replay', answer: known.answer };
+  }
+
+  /**
+   * Remembers the answer to a new request. `replayBody` is what a replay will answer when it must
+   * differ from the first answer (a secret is shown once, never replayed).
+   */
+  record(request: KeyedRequest | undefined, answer: Answer, replayBody?: unknown): void {
+    if (!request) return;
+    const stored = { status: answer.status, body: replayBody === undefined ? answer.body : replayBody };
+    this.known.set(request.key, { requestHash: request.requestHash, answer: stored });
+    this.fresh.push({
+      key: request.key,
+      requestHash: request.requestHash,
+      statusCode: stored.status,
+      response: stored.body,
+    });
+  }
+
+  /** The answers recorded since the book was opened: write them with the effects. */
+  get records(): readonly IdempotencyRecord[] {
+    return this.fresh;
+  }
+}
+
+interface StoredRow {
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: unknown;
+}
+
+export function keyReused(key: string): JifenError {
+  return new JifenError('idempotency_key_reused', {
+    detail: `The Idempotency-Key "${key}" was already used for a different request.`,
+  });
+}
+
+type Param = (value: unknown, cast: string) => string;
+
+/**
+ * The insert of recorded answers, as one part of a larger statement (the ledger writes it among
+ * its CTEs). Two identical requests at once both get here; the loser hits the primary key, its
+ * transaction rolls back, and its retry replays the winner's answer.
+ */
+export function idempotencyInsertSql(records: readonly IdempotencyRecord[], param: Param, now: Date): string {
+  const keys = param(
+    records.map((record) => record.key),
+    'text[]',
+  );
+  const hashes = param(
+    records.map((record) => record.requestHash),
+    'text[]',
+  );
+  const statuses = param(
+    records.map((record) => record.statusCode),
+    'int4[]',
+  );
+  const responses = param(
+    records.map((record) => JSON.stringify(record.response)),
+    'jsonb[]',
+  );
+  return `insert into idempotency_keys (program_id, key, request_hash, status_code, response, created_at)
+          select $1, k, h, s, r, ${param(now.toISOString(), 'timestamptz')}
+            from unnest(${keys}, ${hashes}, ${statuses}, ${responses}) as t(k, h, s, r)`;
+}
+
+/** Writes recorded answers on their own, for writes whose effects are not a ledger draft. */
+export async function insertIdempotencyRecords(
+  tx: Queryable,
+  programId: string,
+  records: readonly IdempotencyRecord[],
+  now: Date,
+  options: { ifAbsent?: boolean } = {},
+): Promise<void> {
+  if (records.length === 0) return;
+  const params: unknown[] = [programId];
+  const param: Param = (value, cast) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  const conflict = options.ifAbsent ? ' on conflict do nothing' : '';
+  await tx.query(idempotencyInsertSql(records, param, now) + conflict, params);
+}

@@ -58,9 +58,16 @@ ${JSON.stringify(example, null, 2)}
   what happened this time, in words for a developer (not for the member), and may change.
 - Some codes add machine-readable fields next to these (\`availablePoints\`, \`requiredScope\`,
   \`limitBytes\`, \`errors\`, ...); the table says which to read.
-- A write sent with an \`Idempotency-Key\` stores its answer, errors included: sending the same
-  request again returns the same error with the header \`Idempotent-Replayed: true\`. Send a new key
-  to try again after fixing the cause.
+- Every write (\`POST\`, \`PUT\`, \`PATCH\`, \`DELETE\`) honours an \`Idempotency-Key\`: it stores its
+  answer, errors included, and sending the same request again returns the same answer with the
+  header \`Idempotent-Replayed: true\` and no second effect; another request with the key gets
+  \`idempotency_key_reused\`. Send a new key to try again after fixing the cause. A request refused
+  before it ran (\`validation_failed\`, \`unauthenticated\`, ...) and a \`5xx\` are not stored: retry a
+  \`5xx\` with the same key.
+- Input no database can store faithfully is refused with \`validation_failed\` naming the field, in
+  the body, the path and the query alike: a NUL character or an unpaired surrogate in any text or
+  key, a number JSON cannot hold (\`1e309\`), nesting deeper than 32 levels, and numbers outside the
+  range each field documents in the OpenAPI document.
 
 ${table}
 `;

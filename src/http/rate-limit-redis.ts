@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 
 /** A Redis command slower than this is given up on: the request goes ahead without counting. */
 const COMMAND_TIMEOUT_MS = 250;
+/** How long a start waits for Redis before serving without it. */
+const STARTUP_WAIT_MS = 2_000;
 /** While Redis stays down, one warning per this interval, not one per request. */
 const WARNING_INTERVAL_MS = 60_000;
 
@@ -11,7 +13,7 @@ const WARNING_INTERVAL_MS = 60_000;
  * fail open: requests are served uncounted and a warning is logged, instead of every request
  * waiting on Redis or being refused.
  */
-export function openRateLimitRedis(url: string, warn: (message: string) => void): Redis {
+export async function openRateLimitRedis(url: string, warn: (message: string) => void): Promise<Redis> {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -36,6 +38,17 @@ export function openRateLimitRedis(url: string, warn: (message: string) => void)
     down = false;
     warnedAt = 0;
     warn(`rate limits: Redis at ${redactedUrl(url)} is back; counting again`);
+  });
+  // Commands are not queued while connecting: wait for the connection (briefly), so the first
+  // requests after a start are counted too. Redis down at start: serve anyway, as above.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, STARTUP_WAIT_MS);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.once('ready', done);
   });
   return redis;
 }

@@ -52,7 +52,7 @@ function rateLimited(detail: string, retryAfterSeconds: number, limit: number): 
  */
 export async function installRateLimits(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
   const warn = options.warn ?? ((message: string) => app.log.warn(message));
-  const redis = options.redisUrl ? openRateLimitRedis(options.redisUrl, warn) : undefined;
+  const redis = options.redisUrl ? await openRateLimitRedis(options.redisUrl, warn) : undefined;
   if (redis) app.addHook('onClose', async () => void redis.disconnect());
   const defaultPerMinute = options.perMinute;
 

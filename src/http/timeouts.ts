@@ -38,7 +38,9 @@ export const TIMEOUT_ENV: Record<keyof TimeoutOptions, string> = {
 };
 
 /** Fastify's server options for these timeouts (and the problem+json answer to broken requests). */
-export function timeoutServerOptions(partial: Partial<TimeoutOptions> = {}): Pick<
+export function timeoutServerOptions(
+  partial: Partial<TimeoutOptions> = {},
+): Pick<
   FastifyServerOptions,
   'requestTimeout' | 'keepAliveTimeout' | 'connectionTimeout' | 'clientErrorHandler'
 > & { http: http.ServerOptions } {
@@ -99,10 +101,10 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   const body = JSON.stringify(problem);
   // Closed once written: the rest of what the client sends is not read.
   socket.end(
-      `HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}\r\n` +
-        'Content-Type: application/problem+json\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'Connection: close\r\n\r\n' +
+    `HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
       body,
     () => socket.destroy(),
   );

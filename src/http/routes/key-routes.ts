@@ -3,8 +3,8 @@ import {
   ALL_SCOPES,
   createApiKey,
   listApiKeys,
-  type Principal,
   MAX_RATE_LIMIT_PER_MINUTE,
+  type Principal,
   revokeApiKey,
   SCOPES,
 } from '../../keys/api-keys.ts';
@@ -27,7 +27,10 @@ const ApiKey = Type.Object({
 
 const RateLimitPerMinute = Type.Union(
   [Type.Integer({ minimum: 1, maximum: MAX_RATE_LIMIT_PER_MINUTE }), Type.Null()],
-  { description: "Requests a minute this key may make (429 past it); null or absent: the deployment's default." },
+  {
+    description:
+      "Requests a minute this key may make (429 past it); null or absent: the deployment's default.",
+  },
 );
 
 const ScopeName = Type.Union([...SCOPES.map((scope) => Type.Literal(scope)), Type.Literal('*')]);

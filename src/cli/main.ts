@@ -98,13 +98,14 @@ async function keysCommand(args: string[]): Promise<number> {
     'rate-limit': { type: 'string' },
   });
   const [action, keyId] = positionals;
+  const rateLimitPerMinute = rateLimitFlag(values['rate-limit']);
   return withDatabase(values, async (db) => {
     const programId = await programFor(db, values.program);
     const now = systemClock.now();
     if (action === 'list') {
       for (const key of await listApiKeys(db, programId)) {
         console.log(
-          `${key.id}\t${key.name}\t${key.prefix}…\t${key.scopes.join(',')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}\t${key.rateLimitPerMinute === null ? 'default rate limit' : `${key.rateLimitPerMinute}/min`}`,
+          `${key.id}\t${key.name}\t${key.prefix}…\t${key.rateLimitPerMinute === null ? 'default rate limit' : `${key.rateLimitPerMinute}/min`}\t${key.scopes.join(',')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}`,
         );
       }
       return 0;
@@ -117,7 +118,6 @@ async function keysCommand(args: string[]): Promise<number> {
       );
       if (unknown.length > 0)
         throw new UsageError(`Unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}, *`);
-      const rateLimitPerMinute = rateLimitFlag(values['rate-limit']);
       const { key, secret } = await createApiKey(
         db,
         programId,

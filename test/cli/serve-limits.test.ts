@@ -21,6 +21,8 @@ describe.each(ENGINES)('jifen serve limits (%s)', (engine: Engine) => {
   test('JIFEN_RATE_LIMIT_PER_MINUTE limits each key of a running server; keys create --rate-limit sets a key its own', async () => {
     const server = await startServer(databaseArgs, {
       env: { JIFEN_BOOTSTRAP_KEY: KEY, JIFEN_RATE_LIMIT_PER_MINUTE: '4' },
+      // A first start migrates a new database: slow on a loaded machine.
+      startTimeoutMs: 90_000,
     });
     try {
       const statuses: number[] = [];
@@ -52,7 +54,7 @@ describe.each(ENGINES)('jifen serve limits (%s)', (engine: Engine) => {
     const listed = await runJifen(['keys', 'list', ...databaseArgs]);
     expect(listed.stdout).toMatch(/\tpartner\t.*\t2\/min\t\*\tactive/);
     expect(listed.stdout).toMatch(/\towner\t.*\tdefault rate limit\t\*\tactive/);
-  }, 120_000);
+  }, 180_000);
 
   test.runIf(engine === ENGINES.at(-1))(
     'bad limits are refused with a message saying what to fix',

@@ -1,6 +1,13 @@
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
-import { ALL_SCOPES, createApiKey, listApiKeys, revokeApiKey, SCOPES } from '../keys/api-keys.ts';
+import {
+  ALL_SCOPES,
+  createApiKey,
+  listApiKeys,
+  MAX_RATE_LIMIT_PER_MINUTE,
+  revokeApiKey,
+  SCOPES,
+} from '../keys/api-keys.ts';
 import { systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { listDueExpiries } from '../sweeps/due-expiries.ts';
@@ -21,6 +28,7 @@ Commands:
   expire [--dry-run]    Expire due lots now, or list what would expire
   keys list             List API keys         [--program prg_...]
   keys create           Create an API key     --name NAME [--scopes a,b] [--program prg_...]
+                        [--rate-limit N] (requests a minute; default JIFEN_RATE_LIMIT_PER_MINUTE)
   keys revoke KEY_ID    Revoke an API key     [--program prg_...]
   demo                  Load a year of a real shop's orders, refunds and reviews into the default program
                         (creating it if needed) with five example rules [--csv PATH] [--program prg_...]
@@ -70,21 +78,34 @@ async function expireCommand(args: string[]): Promise<number> {
   });
 }
 
+function rateLimitFlag(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const perMinute = Number(value);
+  if (!Number.isInteger(perMinute) || perMinute < 1 || perMinute > MAX_RATE_LIMIT_PER_MINUTE) {
+    throw new UsageError(
+      `--rate-limit must be a whole number of requests a minute from 1 to ${MAX_RATE_LIMIT_PER_MINUTE}, got "${value}"`,
+    );
+  }
+  return perMinute;
+}
+
 async function keysCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     ...DATABASE_FLAGS,
     program: { type: 'string' },
     name: { type: 'string' },
     scopes: { type: 'string' },
+    'rate-limit': { type: 'string' },
   });
   const [action, keyId] = positionals;
+  const rateLimitPerMinute = rateLimitFlag(values['rate-limit']);
   return withDatabase(values, async (db) => {
     const programId = await programFor(db, values.program);
     const now = systemClock.now();
     if (action === 'list') {
       for (const key of await listApiKeys(db, programId)) {
         console.log(
-          `${key.id}\t${key.name}\t${key.prefix}…\t${key.scopes.join(',')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}`,
+          `${key.id}\t${key.name}\t${key.prefix}…\t${key.rateLimitPerMinute === null ? 'default rate limit' : `${key.rateLimitPerMinute}/min`}\t${key.scopes.join(',')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}`,
         );
       }
       return 0;
@@ -97,8 +118,14 @@ async function keysCommand(args: string[]): Promise<number> {
       );
       if (unknown.length > 0)
         throw new UsageError(`Unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}, *`);
-      const { key, secret } = await createApiKey(db, programId, { name: values.name, scopes }, now);
-      console.log(`created ${key.id} (${key.scopes.join(',')}); the key, shown only now:\n${secret}`);
+      const { key, secret } = await createApiKey(
+        db,
+        programId,
+        { name: values.name, scopes, rateLimitPerMinute },
+        now,
+      );
+      const limit = key.rateLimitPerMinute === null ? '' : `, ${key.rateLimitPerMinute} requests/min`;
+      console.log(`created ${key.id} (${key.scopes.join(',')}${limit}); the key, shown only now:\n${secret}`);
       return 0;
     }
     if (action === 'revoke') {

@@ -20,6 +20,7 @@ import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
+import { rateLimitsFromEnv, timeoutsFromEnv } from './serve-limits.ts';
 
 const SERVE_FLAGS = {
   ...DATABASE_FLAGS,
@@ -123,6 +124,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.env.JIFEN_IDEMPOTENCY_RETENTION_DAYS ?? String(DEFAULT_IDEMPOTENCY_RETENTION_DAYS),
     'JIFEN_IDEMPOTENCY_RETENTION_DAYS',
   );
+  // Read before anything starts, so a bad value stops serve at once.
+  const timeouts = timeoutsFromEnv(process.env);
+  const rateLimits = rateLimitsFromEnv(process.env);
 
   const db = await openDatabase({ ...databaseLocation(values), maxConnections: 24 });
   const log = (message: string) => console.log(`[jifen] ${message}`);
@@ -163,7 +167,15 @@ export async function serveCommand(args: string[]): Promise<number> {
             log,
           },
         );
-  const app = role === 'worker' ? null : await buildApp({ db, onWriteAnswered: dispatcher?.nudge });
+  const app =
+    role === 'worker'
+      ? null
+      : await buildApp({
+          db,
+          onWriteAnswered: dispatcher?.nudge,
+          timeouts,
+          rateLimits: { ...rateLimits, warn: log },
+        });
   if (app) {
     await app.listen({ port, host });
     log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);

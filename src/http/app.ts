@@ -10,6 +10,7 @@ import { problemBody } from '../shared/problem.ts';
 import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimitOptions } from './rate-limits.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
@@ -30,6 +31,7 @@ import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
+import { type TimeoutOptions, timeoutServerOptions } from './timeouts.ts';
 import { commandSender, installIdempotency } from './write-route.ts';
 
 export interface AppOptions {
@@ -43,6 +45,10 @@ export interface AppOptions {
    * its notification dispatcher, so a message goes out without waiting for the next poll.
    */
   onWriteAnswered?: () => void;
+  /** Slow-client timeouts (DEFAULT_TIMEOUTS for what is not given). */
+  timeouts?: Partial<TimeoutOptions>;
+  /** Rate limits (DEFAULT_RATE_LIMITS for what is not given). */
+  rateLimits?: Partial<RateLimitOptions>;
 }
 
 export const API_VERSION = '0.1.0';
@@ -55,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     // Fastify's default (100) is shorter than a valid member id (128): such ids got a bare 414.
     routerOptions: { maxParamLength: 256 },
     genReqId: () => crypto.randomUUID(),
+    ...timeoutServerOptions(options.timeouts),
     // Malformed URLs (bad percent-encoding, over-long parameters) fail before routing: they get
     // problem+json like every other error.
     frameworkErrors: (error, _request, frameworkReply) => {
@@ -101,6 +108,8 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
 
   const clock = options.clock ?? systemClock;
   const auth = new Authenticator(options.db);
+  // Before authentication: an address sending bad keys is refused before its key is looked up.
+  await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
   app.addHook('onRequest', (request, reply) => auth.authenticate(request, reply));
   installIdempotency(app, options.db, clock);
   const groupCommit = {

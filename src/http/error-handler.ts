@@ -63,7 +63,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     const problem = known
       ? problemBody(known)
       : { ...problemBody(new JifenError('internal_error')), instance: request.id };
-    if (problem.code === 'payload_too_large') problem.limitBytes = app.initialConfig.bodyLimit;
+    // A route may set its own limit (batches do): report the one that refused this body.
+    if (problem.code === 'payload_too_large')
+      problem.limitBytes = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit;
     return reply
       .code(ERROR_CODES[problem.code as keyof typeof ERROR_CODES].status)
       .type('application/problem+json')

@@ -158,4 +158,5 @@ export const problemResponses = {
   413: Problem,
   415: Problem,
   422: Problem,
+  429: Problem,
 };

@@ -18,6 +18,8 @@ export const SCOPES = [
   'program:manage',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
+/** The largest per-key rate limit (the column is an integer; a million a minute is no limit). */
+export const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 /** The owner key's scope: everything. */
 export const ALL_SCOPES = '*';
 
@@ -28,12 +30,15 @@ export interface ApiKeyView {
   scopes: string[];
   createdAt: string;
   revokedAt: string | null;
+  /** Requests a minute this key may make; null: the deployment's default. */
+  rateLimitPerMinute: number | null;
 }
 
 export interface Principal {
   keyId: string;
   programId: string;
   scopes: readonly string[];
+  rateLimitPerMinute: number | null;
 }
 
 /** Keys are 32 random bytes; only their SHA-256 is stored, so a database leak reveals no key. */
@@ -53,6 +58,7 @@ interface KeyRow {
   scopes: string[];
   created_at: Date;
   revoked_at: Date | null;
+  rate_limit_per_minute: number | null;
 }
 
 function toView(row: KeyRow): ApiKeyView {
@@ -63,19 +69,20 @@ function toView(row: KeyRow): ApiKeyView {
     scopes: row.scopes,
     createdAt: new Date(row.created_at).toISOString(),
     revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+    rateLimitPerMinute: row.rate_limit_per_minute,
   };
 }
 
 export async function createApiKey(
   db: Queryable,
   programId: string,
-  input: { name: string; scopes: string[]; secret?: string },
+  input: { name: string; scopes: string[]; secret?: string; rateLimitPerMinute?: number | null },
   now: Date,
 ): Promise<{ key: ApiKeyView; secret: string }> {
   const secret = input.secret ?? generateKeySecret();
   const [row] = await db.query<KeyRow>(
-    `insert into api_keys (id, program_id, name, key_prefix, key_hash, scopes, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+    `insert into api_keys (id, program_id, name, key_prefix, key_hash, scopes, created_at, rate_limit_per_minute)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
     [
       newId('key'),
       programId,
@@ -84,6 +91,7 @@ export async function createApiKey(
       hashKey(secret),
       input.scopes,
       now.toISOString(),
+      input.rateLimitPerMinute ?? null,
     ],
   );
   return { key: toView(row!), secret };
@@ -121,7 +129,14 @@ export async function findPrincipal(db: Queryable, secret: string): Promise<Prin
   const [row] = await db.query<KeyRow>('select * from api_keys where key_hash = $1 and revoked_at is null', [
     hashKey(secret),
   ]);
-  return row ? { keyId: row.id, programId: row.program_id, scopes: row.scopes } : null;
+  return row
+    ? {
+        keyId: row.id,
+        programId: row.program_id,
+        scopes: row.scopes,
+        rateLimitPerMinute: row.rate_limit_per_minute,
+      }
+    : null;
 }
 
 export function hasScope(principal: Principal, scope: Scope): boolean {

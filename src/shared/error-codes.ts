@@ -262,6 +262,28 @@ export const ERROR_CODES = {
     title: 'The request body is too large',
     action: 'Send a smaller body (see `limitBytes`), or split a batch.',
   },
+  request_timeout: {
+    status: 408,
+    title: 'The request did not arrive in time',
+    action:
+      "Send the whole request (headers and body) within the server's request timeout (30 s by default); check the connection, or send less at once.",
+  },
+  headers_too_large: {
+    status: 431,
+    title: 'The request headers are too large',
+    action: 'Send smaller headers (16 KiB in all at most): drop unneeded cookies or long custom headers.',
+  },
+  malformed_request: {
+    status: 400,
+    title: 'The request is not valid HTTP',
+    action: 'Send a well-formed HTTP/1.1 request; this usually means a broken client or proxy.',
+  },
+  rate_limited: {
+    status: 429,
+    title: 'Too many requests',
+    action:
+      'Wait for the number of seconds in `Retry-After` (also `retryAfterSeconds`), then retry; read `RateLimit-Remaining` to pace requests, or ask for a higher limit on the key (`rateLimitPerMinute`).',
+  },
   unsupported_media_type: {
     status: 415,
     title: 'The body must be JSON',

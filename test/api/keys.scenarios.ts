@@ -60,6 +60,7 @@ const scenarios: KeyScenario[] = [
         'id',
         'name',
         'prefix',
+        'rateLimitPerMinute',
         'revokedAt',
         'scopes',
       ]);

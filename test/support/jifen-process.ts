@@ -20,6 +20,9 @@ const INHERITED_SETTINGS = [
   'JIFEN_HOST',
   'JIFEN_ROLE',
   'JIFEN_BOOTSTRAP_KEY',
+  'JIFEN_REDIS_URL',
+  'JIFEN_RATE_LIMIT_PER_MINUTE',
+  'JIFEN_AUTH_FAILURE_LIMIT_PER_MINUTE',
 ];
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

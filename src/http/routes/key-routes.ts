@@ -3,6 +3,7 @@ import {
   ALL_SCOPES,
   createApiKey,
   listApiKeys,
+  MAX_RATE_LIMIT_PER_MINUTE,
   type Principal,
   revokeApiKey,
   SCOPES,
@@ -19,7 +20,18 @@ const ApiKey = Type.Object({
   scopes: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  rateLimitPerMinute: Type.Union([Type.Integer(), Type.Null()], {
+    description: "Requests a minute this key may make; null: the deployment's default.",
+  }),
 });
+
+const RateLimitPerMinute = Type.Union(
+  [Type.Integer({ minimum: 1, maximum: MAX_RATE_LIMIT_PER_MINUTE }), Type.Null()],
+  {
+    description:
+      "Requests a minute this key may make (429 past it); null or absent: the deployment's default.",
+  },
+);
 
 const ScopeName = Type.Union([...SCOPES.map((scope) => Type.Literal(scope)), Type.Literal('*')]);
 
@@ -62,6 +74,7 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
             scopes: Type.Array(ScopeName, { minItems: 1, uniqueItems: true }),
+            rateLimitPerMinute: Type.Optional(RateLimitPerMinute),
           },
           { additionalProperties: false },
         ),

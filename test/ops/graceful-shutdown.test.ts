@@ -90,6 +90,44 @@ describe.each(ENGINES)('graceful shutdown (%s)', (engine: Engine) => {
     expect((await restarted.stop('SIGTERM')).code).toBe(0);
   }, 150_000);
 
+  test('a request in flight at SIGTERM is answered; one arriving after it is refused with 503 problem+json', async () => {
+    const store = await freshProcessStore(engine);
+    cleanups.push(store.remove);
+    const server = await startServer(store.args, { env: { JIFEN_BOOTSTRAP_KEY: KEY } });
+    await createMembers(server.url, KEY, ['late']);
+    const credit = (key: string, body: string) =>
+      `POST /v1/members/late/credits HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${KEY}\r\nContent-Type: application/json\r\nIdempotency-Key: ${key}\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const first = '{"points":7,"reason":"in flight"}';
+    const second = '{"points":11,"reason":"too late"}';
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk;
+    });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // The first credit's headers and half its body: it is in flight when SIGTERM comes.
+    socket.write(credit('late-1', first) + first.slice(0, 10));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.child.kill('SIGTERM');
+    await waitUntil(() => server.output().includes('shutting down'), 10_000, 'the shutdown to begin');
+    // The rest of it, and on the same connection a second credit, which arrives while closing.
+    socket.write(first.slice(10) + credit('late-2', second) + second);
+    await closed;
+    expect((await server.exited).code).toBe(0);
+    const [answerToFirst, answerToSecond] = received.split(/(?=HTTP\/1\.1 )/);
+    expect(answerToFirst).toMatch(/^HTTP\/1\.1 201/);
+    expect(answerToSecond).toMatch(/^HTTP\/1\.1 503/);
+    expect(answerToSecond).toMatch(/content-type: application\/problem\+json/i);
+    expect(answerToSecond).toMatch(/retry-after: 1/i);
+    expect(answerToSecond).toMatch(/connection: close/i);
+    expect(answerToSecond).toMatch(/"code":"shutting_down"/);
+
+    const restarted = await startServer(store.args, { env: { JIFEN_BOOTSTRAP_KEY: KEY } });
+    expect(await availablePoints(restarted.url, KEY, 'late')).toBe(7);
+    expect((await restarted.stop('SIGTERM')).code).toBe(0);
+  }, 120_000);
+
   test('past the deadline it names what it cut short and exits 1', async () => {
     const store = await freshProcessStore(engine);
     cleanups.push(store.remove);

@@ -20,6 +20,10 @@ import { ENGINES, type Engine } from '../support/test-database.ts';
  * once or not at all (resending it with the same Idempotency-Key after a restart makes exactly one).
  */
 
+/** Real processes start slowly on a busy machine (PGlite compiles WebAssembly on every start). */
+const START_MS = 120_000;
+const jifen = (args: readonly string[]) => runJifen(args, { timeoutMs: 120_000 });
+
 const KEY = 'jf_shutdown_test_owner_key_0123456789ab';
 const CLIENTS = 6;
 const DEADLINE_MS = 10_000;
@@ -35,7 +39,7 @@ describe.each(ENGINES)('graceful shutdown (%s)', (engine: Engine) => {
     const store = await freshProcessStore(engine);
     cleanups.push(store.remove);
     const env = { JIFEN_BOOTSTRAP_KEY: KEY, JIFEN_SHUTDOWN_TIMEOUT_MS: String(DEADLINE_MS) };
-    const server = await startServer(store.args, { env });
+    const server = await startServer(store.args, { env, startTimeoutMs: START_MS });
     const members = Array.from({ length: CLIENTS }, (_, client) => `shutdown-${engine}-c${client}`);
     await createMembers(server.url, KEY, members);
 
@@ -61,13 +65,13 @@ describe.each(ENGINES)('graceful shutdown (%s)', (engine: Engine) => {
     }
 
     // Nothing half-done, before anything else touches the data.
-    const verify = await runJifen(['verify', ...store.args]);
+    const verify = await jifen(['verify', ...store.args]);
     expect(verify.stdout + verify.stderr).toMatch(/all \d+ invariants hold/);
     expect(verify.code).toBe(0);
 
     // Restart and resend every credit with its key: answered ones replay, refused ones were never
     // done, unanswered ones either; in the end each counts exactly once.
-    const restarted = await startServer(store.args, { env });
+    const restarted = await startServer(store.args, { env, startTimeoutMs: START_MS });
     const problems: string[] = [];
     for (const { write, outcome } of load.records) {
       const response = await creditRequest(restarted.url, KEY, write);
@@ -88,12 +92,15 @@ describe.each(ENGINES)('graceful shutdown (%s)', (engine: Engine) => {
       });
     }
     expect((await restarted.stop('SIGTERM')).code).toBe(0);
-  }, 150_000);
+  }, 400_000);
 
   test('a request in flight at SIGTERM is answered; one arriving after it is refused with 503 problem+json', async () => {
     const store = await freshProcessStore(engine);
     cleanups.push(store.remove);
-    const server = await startServer(store.args, { env: { JIFEN_BOOTSTRAP_KEY: KEY } });
+    const server = await startServer(store.args, {
+      env: { JIFEN_BOOTSTRAP_KEY: KEY },
+      startTimeoutMs: START_MS,
+    });
     await createMembers(server.url, KEY, ['late']);
     const credit = (key: string, body: string) =>
       `POST /v1/members/late/credits HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${KEY}\r\nContent-Type: application/json\r\nIdempotency-Key: ${key}\r\nContent-Length: ${body.length}\r\n\r\n`;
@@ -123,16 +130,20 @@ describe.each(ENGINES)('graceful shutdown (%s)', (engine: Engine) => {
     expect(answerToSecond).toMatch(/connection: close/i);
     expect(answerToSecond).toMatch(/"code":"shutting_down"/);
 
-    const restarted = await startServer(store.args, { env: { JIFEN_BOOTSTRAP_KEY: KEY } });
+    const restarted = await startServer(store.args, {
+      env: { JIFEN_BOOTSTRAP_KEY: KEY },
+      startTimeoutMs: START_MS,
+    });
     expect(await availablePoints(restarted.url, KEY, 'late')).toBe(7);
     expect((await restarted.stop('SIGTERM')).code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   test('past the deadline it names what it cut short and exits 1', async () => {
     const store = await freshProcessStore(engine);
     cleanups.push(store.remove);
     const server = await startServer(store.args, {
       env: { JIFEN_BOOTSTRAP_KEY: KEY, JIFEN_SHUTDOWN_TIMEOUT_MS: '1500' },
+      startTimeoutMs: START_MS,
     });
     // A client that sends headers and never the body it announced keeps one request in flight.
     const port = Number(new URL(server.url).port);
@@ -155,7 +166,7 @@ describe.each(ENGINES)('graceful shutdown (%s)', (engine: Engine) => {
     );
     // The database still closed: the lock is released and the ledger verifies.
     if (store.dataDir) expect(existsSync(join(store.dataDir, 'jifen.lock'))).toBe(false);
-    const verify = await runJifen(['verify', ...store.args]);
+    const verify = await jifen(['verify', ...store.args]);
     expect(verify.code).toBe(0);
-  }, 90_000);
+  }, 300_000);
 });

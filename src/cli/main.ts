@@ -32,6 +32,8 @@ Commands:
   keys revoke KEY_ID    Revoke an API key     [--program prg_...]
   demo                  Load a year of a real shop's orders, refunds and reviews into the default program
                         (creating it if needed) with five example rules [--csv PATH] [--program prg_...]
+  backup --out FILE     Snapshot the embedded database to FILE (asks the running server if one holds it)
+  restore FILE          Restore a backup into --data DIR (which must be empty; --force replaces its database)
   bench [flags]         Run the benchmarks (same as npm run bench; bench --help for flags)
 
 Database flags (every command):
@@ -155,6 +157,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   verify: verifyCommand,
   expire: expireCommand,
   keys: keysCommand,
+  backup: async (args) => (await import('./backup-command.ts')).backupCommand(args),
+  restore: async (args) => (await import('./backup-command.ts')).restoreCommand(args),
   demo: async (args) => (await import('../demo/demo-command.ts')).demoCommand(args),
   // The harness lives in bench/ (a repository checkout); loaded only when asked for.
   bench: async (args) => (await import('../../bench/run.ts')).benchMain(args),

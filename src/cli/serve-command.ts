@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { buildApp } from '../http/app.ts';
+import { httpServerPart } from '../http/shutdown.ts';
 import {
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
   pruneIdempotencyKeys,
@@ -14,6 +15,8 @@ import {
   pruneNotifications,
 } from '../notifications/dispatch/prune-notifications.ts';
 import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutDownGracefully, shutdownSignal } from '../ops/graceful-shutdown.ts';
+import { serveControlSocket } from '../ops/serve-control-socket.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
@@ -54,12 +57,14 @@ function startSweeps(
   log: (message: string) => void,
 ): () => Promise<void> {
   let stopped = false;
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let remindersDueAt = 0;
   const tick = () => {
-    running = runAllSweeps(db, systemClock)
+    running = runAllSweeps(db, systemClock, undefined, stopping.signal)
       .then(async (results) => {
+        if (stopping.signal.aborted) return; // shutting down: the rest waits for the next start
         // Each kind of work on its own: one failing must not hold up the others.
         const tiers = await runTierSweeps(db, systemClock).catch((error: unknown) => {
           log(`tier sweep failed, will retry: ${(error as Error).message}`);
@@ -108,6 +113,7 @@ function startSweeps(
   tick();
   return async () => {
     stopped = true;
+    stopping.abort();
     clearTimeout(timer);
     await running;
   };
@@ -128,8 +134,15 @@ export async function serveCommand(args: string[]): Promise<number> {
   const timeouts = timeoutsFromEnv(process.env);
   const rateLimits = rateLimitsFromEnv(process.env);
 
-  const db = await openDatabase({ ...databaseLocation(values), maxConnections: 24 });
+  const shutdownTimeoutMs = integerFlag(
+    process.env.JIFEN_SHUTDOWN_TIMEOUT_MS ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    'JIFEN_SHUTDOWN_TIMEOUT_MS',
+  );
+
+  const location = databaseLocation(values);
+  const db = await openDatabase({ ...location, maxConnections: 24 });
   const log = (message: string) => console.log(`[jifen] ${message}`);
+  const stopRequested = shutdownSignal(log);
   await migrate(db);
   const created = await bootstrap(db, systemClock.now(), process.env.JIFEN_BOOTSTRAP_KEY || undefined);
   if (created) {
@@ -176,18 +189,21 @@ export async function serveCommand(args: string[]): Promise<number> {
           timeouts,
           rateLimits: { ...rateLimits, warn: log },
         });
+  const control = await serveControlSocket(db, location, systemClock, log);
+  const http = app && httpServerPart(app);
   if (app) {
     await app.listen({ port, host });
     log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  log('shutting down');
-  await app?.close();
-  await stopSweeps?.();
-  await dispatcher?.stop();
-  await db.close();
-  return 0;
+  log(`${await stopRequested}: shutting down (deadline ${shutdownTimeoutMs} ms)`);
+  const parts = [
+    http,
+    control,
+    stopSweeps && { name: 'background sweeps', stop: stopSweeps },
+    dispatcher && { name: 'notification dispatcher', stop: dispatcher.stop },
+  ].filter((part) => part !== null);
+  const code = await shutDownGracefully(parts, () => db.close(), { timeoutMs: shutdownTimeoutMs, log });
+  // Past the deadline, connections or timers may still be open: do not wait for them.
+  if (code !== 0) process.exit(code);
+  return code;
 }

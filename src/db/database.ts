@@ -13,6 +13,11 @@ export interface Database extends Queryable {
   /** Runs `work` in one READ COMMITTED transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * The embedded engine only: its whole data directory as a gzipped tarball, taken between two
+   * transactions, so it is consistent. PostgreSQL is backed up with its own tools (pg_dump).
+   */
+  snapshotDataDir?(): Promise<Uint8Array>;
 }
 
 /** PostgreSQL error codes that mean "run the whole transaction again". */

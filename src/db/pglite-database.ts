@@ -34,5 +34,12 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     async close() {
       await db.close();
     },
+    async snapshotDataDir() {
+      // A checkpoint first, so the copy needs little WAL replay when it is opened. Then the copy is
+      // taken while holding the mutex every query and transaction takes: no transaction is open.
+      await db.exec('checkpoint');
+      const tarball = await db._runExclusiveTransaction(() => db.dumpDataDir('gzip'));
+      return new Uint8Array(await tarball.arrayBuffer());
+    },
   };
 }

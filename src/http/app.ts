@@ -31,6 +31,7 @@ import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
+import { installShutdownGuard } from './shutdown.ts';
 import { type TimeoutOptions, timeoutServerOptions } from './timeouts.ts';
 import { commandSender, installIdempotency } from './write-route.ts';
 
@@ -62,6 +63,8 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     routerOptions: { maxParamLength: 256 },
     genReqId: () => crypto.randomUUID(),
     ...timeoutServerOptions(options.timeouts),
+    // Requests arriving while closing get problem+json from installShutdownGuard instead.
+    return503OnClosing: false,
     // Malformed URLs (bad percent-encoding, over-long parameters) fail before routing: they get
     // problem+json like every other error.
     frameworkErrors: (error, _request, frameworkReply) => {
@@ -85,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     return parseJson(request, body as string, done);
   });
   installErrorHandling(app);
+  installShutdownGuard(app);
   const onWriteAnswered = options.onWriteAnswered;
   if (onWriteAnswered) {
     app.addHook('onResponse', async (request, reply) => {

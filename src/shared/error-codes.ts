@@ -336,10 +336,33 @@ export const ERROR_CODES = {
     title: 'The expiry date is not in the future',
     action: 'Send an `expiresAt` later than now (and later than the end of the pending period).',
   },
+  shutting_down: {
+    status: 503,
+    title: 'The server is shutting down',
+    action:
+      'Nothing of the request was done: send it again (with the same Idempotency-Key) after `Retry-After`, to this server once restarted or to another one.',
+  },
   data_dir_locked: {
     status: 503,
     title: 'The embedded data directory is in use by another process',
     action: 'Stop the other Jifen process, or point --data at another directory.',
+  },
+  backup_invalid: {
+    status: 422,
+    title: 'The file is not a usable Jifen backup',
+    action:
+      'Check the path: `jifen restore` reads files written by `jifen backup` (they start with the line `JIFEN-BACKUP 1`). If it is one, it was damaged or cut short: use another backup.',
+  },
+  backup_unavailable: {
+    status: 503,
+    title: 'No backup could be taken of this database',
+    action:
+      'Read `detail`: for PostgreSQL use pg_dump; for a data directory held by a running server, check that the server is a version with a control socket and is not shutting down.',
+  },
+  restore_target_not_empty: {
+    status: 409,
+    title: 'The data directory to restore into is not empty',
+    action: 'Restore into a new or empty directory, or pass --force to replace the database in it.',
   },
   checkout_currency_mismatch: {
     status: 422,

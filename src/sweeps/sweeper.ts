@@ -41,9 +41,12 @@ export async function runSweep(
   clock: Clock,
   kind: SweepKind,
   batchSize = 500,
+  signal?: AbortSignal,
 ): Promise<SweepResult> {
   const result: SweepResult = { kind, members: 0, entries: 0 };
   for (;;) {
+    // Asked to stop (serve shutting down): the batches done are committed, the rest stays due.
+    if (signal?.aborted) return result;
     const now = clock.now();
     const due = await db.query<DueMember>(DUE_MEMBERS[kind], [now.toISOString(), batchSize]);
     if (due.length === 0) return result;
@@ -136,8 +139,13 @@ function groupByProgram(rows: readonly DueMember[]): Map<string, string[]> {
 
 export const SWEEP_KINDS: readonly SweepKind[] = ['pending_release', 'hold_timeout', 'expiry'];
 
-export async function runAllSweeps(db: Database, clock: Clock, batchSize?: number): Promise<SweepResult[]> {
+export async function runAllSweeps(
+  db: Database,
+  clock: Clock,
+  batchSize?: number,
+  signal?: AbortSignal,
+): Promise<SweepResult[]> {
   const results: SweepResult[] = [];
-  for (const kind of SWEEP_KINDS) results.push(await runSweep(db, clock, kind, batchSize));
+  for (const kind of SWEEP_KINDS) results.push(await runSweep(db, clock, kind, batchSize, signal));
   return results;
 }

@@ -8,6 +8,8 @@ export interface DispatchOptions extends DeliverOptions {
   onMessageError?: (messageId: string, error: Error) => void;
   /** Stop a pass after this many batches of each kind, so one pass never runs unbounded. */
   maxBatches?: number;
+  /** Once aborted, the pass ends after the batch in progress (serve shutting down). */
+  signal?: AbortSignal;
 }
 
 export interface DispatchResult {
@@ -24,7 +26,7 @@ export async function runDispatchPass(
 ): Promise<DispatchResult> {
   const result: DispatchResult = { fannedOut: 0, attempted: 0 };
   const maxBatches = options.maxBatches ?? 20;
-  for (let batch = 0; batch < maxBatches; batch++) {
+  for (let batch = 0; batch < maxBatches && !options.signal?.aborted; batch++) {
     const fanned = await fanOutMessages(db, clock, {
       batchSize: options.fanOutBatchSize,
       emailConfigured: channels.email !== null,
@@ -33,7 +35,7 @@ export async function runDispatchPass(
     result.fannedOut += fanned;
     if (fanned === 0) break;
   }
-  for (let batch = 0; batch < maxBatches; batch++) {
+  for (let batch = 0; batch < maxBatches && !options.signal?.aborted; batch++) {
     const attempted = await deliverDue(db, () => clock.now(), channels, options);
     result.attempted += attempted;
     if (attempted === 0) break;
@@ -44,7 +46,7 @@ export async function runDispatchPass(
 export interface RunningDispatcher {
   /** Something was committed: run a pass now instead of at the next poll (if idle). */
   nudge(): void;
-  /** Stops the loop after the pass in progress. */
+  /** Stops the loop after the batch in progress. */
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export function startDispatcher(
   options: DispatchOptions & { idleMs: number; log: (message: string) => void },
 ): RunningDispatcher {
   let stopped = false;
+  const stopping = new AbortController();
   let idle: NodeJS.Timeout | undefined;
   let inPass = false;
   let nudged = false;
@@ -67,7 +70,7 @@ export function startDispatcher(
     idle = undefined;
     inPass = true;
     nudged = false;
-    running = runDispatchPass(db, clock, channels, options)
+    running = runDispatchPass(db, clock, channels, { ...options, signal: stopping.signal })
       .then((result) => result.fannedOut + result.attempted > 0)
       .catch((error: unknown) => {
         options.log(`notification dispatch failed, will retry: ${(error as Error).message}`);
@@ -91,6 +94,7 @@ export function startDispatcher(
     },
     async stop() {
       stopped = true;
+      stopping.abort();
       clearTimeout(idle);
       await running;
     },

@@ -18,25 +18,25 @@ const read = { config: { scope: 'rewards:read' as const } };
 
 /** Lucky draws (积分抽奖, SPEC §3.4): campaigns, plays, and the audit trail of every play. */
 export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
+  // A new draw each time it runs: the key is kept in its transaction, so that the same request
+  // sent twice at once (a client retrying too early) creates one draw, not two.
   app.post(
     '/v1/draws',
     {
-      ...write,
+      config: { ...write.config, keepsIdempotencyKey: true },
       schema: {
         tags: ['rewards'],
         summary: 'Create a lucky draw (as a draft) with its weighted prize table and consolation',
+        headers: IdempotencyHeaders,
         body: DrawCreateSchema,
         response: { 201: DrawView, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      const { programId } = principalOf(request);
-      const draw = await deps.db.transaction((tx) =>
-        createDraw(tx, programId, request.body, deps.clock.now()),
-      );
-      reply.code(201);
-      return drawView(draw);
-    },
+    async (request, reply) =>
+      deps.send(request, reply, async (tx, context) => ({
+        status: 201,
+        body: drawView(await createDraw(tx, context.programId, request.body, context.now)),
+      })),
   );
 
   app.get(

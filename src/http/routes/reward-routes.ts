@@ -38,25 +38,25 @@ const read = { config: { scope: 'rewards:read' as const } };
 
 /** Rewards (SPEC §3.4): the catalogue, redemption orders and their lifecycle. */
 export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
+  // A new reward each time it runs: the key is kept in its transaction, so that the same request
+  // sent twice at once (a client retrying too early) creates one reward, not two.
   app.post(
     '/v1/rewards',
     {
-      ...write,
+      config: { ...write.config, keepsIdempotencyKey: true },
       schema: {
         tags: ['rewards'],
         summary: 'Add a reward to the catalogue (as a draft)',
+        headers: IdempotencyHeaders,
         body: RewardCreateSchema,
         response: { 201: RewardView, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      const { programId } = principalOf(request);
-      const view = await deps.db.transaction(async (tx) =>
-        showReward(tx, programId, await createReward(tx, programId, request.body, deps.clock.now())),
-      );
-      reply.code(201);
-      return view;
-    },
+    async (request, reply) =>
+      deps.send(request, reply, async (tx, context) => {
+        const reward = await createReward(tx, context.programId, request.body, context.now);
+        return { status: 201, body: await showReward(tx, context.programId, reward) };
+      }),
   );
 
   app.get(

@@ -19,7 +19,7 @@ import { systemClock } from '../shared/clock.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
-import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
+import { booleanEnv, DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 
 const SERVE_FLAGS = {
   ...DATABASE_FLAGS,
@@ -123,6 +123,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.env.JIFEN_IDEMPOTENCY_RETENTION_DAYS ?? String(DEFAULT_IDEMPOTENCY_RETENTION_DAYS),
     'JIFEN_IDEMPOTENCY_RETENTION_DAYS',
   );
+  // Webhooks to loopback and private addresses: off unless the operator says so (docs/webhooks.md).
+  const webhookAllowPrivateNetworks = booleanEnv('JIFEN_WEBHOOK_ALLOW_PRIVATE', false);
 
   const db = await openDatabase({ ...databaseLocation(values), maxConnections: 24 });
   const log = (message: string) => console.log(`[jifen] ${message}`);
@@ -149,6 +151,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             email: smtpSenderFromEnv(process.env),
             sms: smsAdapterFromEnv(process.env, log),
             webhookTimeoutMs,
+            webhookAllowPrivateNetworks,
           },
           {
             idleMs: integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms'),

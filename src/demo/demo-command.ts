@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliDatabase, programFor, withDatabase } from '../cli/cli-database.ts';
-import { DATABASE_FLAGS, parse, UsageError } from '../cli/options.ts';
+import { booleanEnv, DATABASE_FLAGS, parse, UsageError } from '../cli/options.ts';
 import { getMember, type MemberView } from '../members/member-store.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { getProgram } from '../programs/program-store.ts';
@@ -44,6 +44,7 @@ export async function demoCommand(args: string[]): Promise<number> {
         csvText,
         clock: systemClock,
         onProgress: progressPrinter(),
+        webhookAllowPrivateNetworks: booleanEnv('JIFEN_WEBHOOK_ALLOW_PRIVATE', false),
       });
     } catch (error) {
       if (error instanceof DemoSetupError) throw new UsageError(error.message);

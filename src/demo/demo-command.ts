@@ -29,6 +29,8 @@ const DEMO_FLAGS = {
 
 export async function demoCommand(args: string[]): Promise<number> {
   const { values } = parse(args, DEMO_FLAGS);
+  // As `serve` reads it: webhooks registered on this database may reach private networks only then.
+  const webhookAllowPrivateNetworks = booleanEnv('JIFEN_WEBHOOK_ALLOW_PRIVATE', false);
   const csvPath = csvFile(values.csv);
   const csvText = await readFile(csvPath, 'utf8');
   return withDatabase(values, async (db) => {
@@ -44,7 +46,7 @@ export async function demoCommand(args: string[]): Promise<number> {
         csvText,
         clock: systemClock,
         onProgress: progressPrinter(),
-        webhookAllowPrivateNetworks: booleanEnv('JIFEN_WEBHOOK_ALLOW_PRIVATE', false),
+        webhookAllowPrivateNetworks,
       });
     } catch (error) {
       if (error instanceof DemoSetupError) throw new UsageError(error.message);

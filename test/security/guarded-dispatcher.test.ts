@@ -5,6 +5,7 @@ import {
   AddressRefusedError,
   createGuardedDispatcher,
 } from '../../src/notifications/channels/guarded-dispatcher.ts';
+import { createHttpSmsAdapter } from '../../src/notifications/channels/http-sms-adapter.ts';
 import { type LoopbackServer, startHttpServer } from '../notifications/channels/loopback-http.ts';
 
 /**
@@ -89,5 +90,20 @@ describe('the guarded dispatcher', () => {
     const outcome = await post('nowhere.example', true);
     expect(outcome).not.toBeInstanceOf(AddressRefusedError);
     expect((outcome as NodeJS.ErrnoException).code).toBe('ENOTFOUND');
+  });
+});
+
+describe('the HTTP SMS provider', () => {
+  test('may be on a private network, but never on a metadata address', async () => {
+    const sms = { to: '+8613800138000', text: '积分到账', messageId: 'msg_sms_1' };
+    const before = receiver.received.length;
+    const nearby = createHttpSmsAdapter({ url: `${receiver.url}/sms`, token: 't' });
+    expect(await nearby.send(sms)).toMatchObject({ ok: true });
+    expect(receiver.received.length).toBe(before + 1);
+
+    const metadata = createHttpSmsAdapter({ url: 'http://[::ffff:169.254.169.254]/sms', token: 't' });
+    const outcome = await metadata.send(sms);
+    expect(outcome).toMatchObject({ ok: false, retryable: false, statusCode: null });
+    expect(outcome.error).toMatch(/address guard: .*169\.254\.169\.254.* never allowed/);
   });
 });

@@ -11,6 +11,7 @@ test.each(['serve', 'demo'])(
     try {
       const result = await runJifen([command, '--data', data.dir], {
         env: { JIFEN_WEBHOOK_ALLOW_PRIVATE: 'yes' },
+        timeoutMs: 100_000,
       });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('JIFEN_WEBHOOK_ALLOW_PRIVATE must be true or false, got "yes"');
@@ -19,4 +20,5 @@ test.each(['serve', 'demo'])(
       data.remove();
     }
   },
+  120_000,
 );

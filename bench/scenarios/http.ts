@@ -98,9 +98,9 @@ export async function startServer(
   key: string,
   port: number,
   profileDir: string | null,
-  options: { waitForHealth?: boolean } = {},
+  options: { waitForHealth?: boolean; env?: Record<string, string> } = {},
 ): Promise<Server> {
-  const env: NodeJS.ProcessEnv = { ...process.env, JIFEN_BOOTSTRAP_KEY: key };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JIFEN_BOOTSTRAP_KEY: key };
   delete env.DATABASE_URL;
   delete env.JIFEN_DATA_DIR;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];

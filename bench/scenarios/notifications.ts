@@ -18,6 +18,8 @@ import { type BenchContext, resultOf, seconds } from './common.ts';
 import { Client, freePort, startServer } from './http.ts';
 
 const MEMBERS = 1_000;
+/** The receiver listens on 127.0.0.1, which webhooks reach only when the server allows private networks. */
+const RECEIVER_ON_LOOPBACK = { JIFEN_WEBHOOK_ALLOW_PRIVATE: 'true' };
 
 interface Receiver {
   url: string;
@@ -152,7 +154,7 @@ export async function runDispatchThroughput(context: BenchContext): Promise<Scen
       key,
       await freePort(),
       null,
-      { waitForHealth: false },
+      { waitForHealth: false, env: RECEIVER_ON_LOOPBACK },
     );
     const complete = await waitFor(() => receiver.ids.size >= messages, 600_000);
     await worker.stop();
@@ -215,7 +217,9 @@ export async function runDispatchLag(context: BenchContext): Promise<ScenarioRes
     await setupServer.stop();
     await registerEndpoint(database.url, receiver.url);
     const port = await freePort();
-    const server = await startServer(['--database-url', database.url], key, port, null);
+    const server = await startServer(['--database-url', database.url], key, port, null, {
+      env: RECEIVER_ON_LOOPBACK,
+    });
     const client = new Client(port, key, options.clients);
     const members = await createMembers(client, 200);
     const setupSeconds = seconds(nowMs() - started);

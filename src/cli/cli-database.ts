@@ -18,9 +18,23 @@ export async function withDatabase<T>(
   }
 }
 
-/** The program a command acts on: the one named by --program, or the only one there is. */
+/**
+ * The program a command acts on: the one named by --program, or the only one there is. A program
+ * that is not there is a typo to report, not a foreign-key violation to print as a stack trace.
+ */
 export async function programFor(db: CliDatabase, requested: string | undefined): Promise<string> {
-  if (requested) return requested;
+  if (requested) {
+    const [found] = await db.query<{ id: string }>('select id from programs where id = $1', [requested]);
+    if (found) return requested;
+    const known = await db.query<{ id: string }>('select id from programs order by created_at limit 6');
+    const listed = known.slice(0, 5).map((program) => program.id);
+    throw new UsageError(
+      `There is no program "${requested}" in this database. ` +
+        (known.length === 0
+          ? 'It has no program yet: run `jifen serve` once to create one.'
+          : `Its programs: ${listed.join(', ')}${known.length > 5 ? ', …' : ''}.`),
+    );
+  }
   const programs = await db.query<{ id: string }>('select id from programs order by created_at limit 2');
   if (programs.length === 0)
     throw new UsageError('There is no program yet: run `jifen serve` once to create one.');

@@ -26,3 +26,12 @@ export function parse<const T extends NonNullable<ParseArgsConfig['options']>>(a
     throw new UsageError((error as Error).message);
   }
 }
+
+/** A yes/no setting from the environment: unset or empty is `fallback`; anything but true/false/1/0 is a mistake. */
+export function booleanEnv(name: string, fallback: boolean): boolean {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new UsageError(`${name} must be true or false, got "${value}"`);
+}

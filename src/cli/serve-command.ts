@@ -22,7 +22,7 @@ import { systemClock } from '../shared/clock.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
-import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
+import { booleanEnv, DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 import { rateLimitsFromEnv, timeoutsFromEnv } from './serve-limits.ts';
 
 const SERVE_FLAGS = {
@@ -133,6 +133,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   // Read before anything starts, so a bad value stops serve at once.
   const timeouts = timeoutsFromEnv(process.env);
   const rateLimits = rateLimitsFromEnv(process.env);
+  // Webhooks to loopback and private addresses: off unless the operator says so (docs/webhooks.md).
+  const webhookAllowPrivateNetworks = booleanEnv('JIFEN_WEBHOOK_ALLOW_PRIVATE', false);
 
   const shutdownTimeoutMs = integerFlag(
     process.env.JIFEN_SHUTDOWN_TIMEOUT_MS ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS),
@@ -166,6 +168,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             email: smtpSenderFromEnv(process.env),
             sms: smsAdapterFromEnv(process.env, log),
             webhookTimeoutMs,
+            webhookAllowPrivateNetworks,
           },
           {
             idleMs: integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms'),

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliDatabase, programFor, withDatabase } from '../cli/cli-database.ts';
-import { DATABASE_FLAGS, parse, UsageError } from '../cli/options.ts';
+import { booleanEnv, DATABASE_FLAGS, parse, UsageError } from '../cli/options.ts';
 import { getMember, type MemberView } from '../members/member-store.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { getProgram } from '../programs/program-store.ts';
@@ -29,6 +29,8 @@ const DEMO_FLAGS = {
 
 export async function demoCommand(args: string[]): Promise<number> {
   const { values } = parse(args, DEMO_FLAGS);
+  // As `serve` reads it: webhooks registered on this database may reach private networks only then.
+  const webhookAllowPrivateNetworks = booleanEnv('JIFEN_WEBHOOK_ALLOW_PRIVATE', false);
   const csvPath = csvFile(values.csv);
   const csvText = await readFile(csvPath, 'utf8');
   return withDatabase(values, async (db) => {
@@ -44,6 +46,7 @@ export async function demoCommand(args: string[]): Promise<number> {
         csvText,
         clock: systemClock,
         onProgress: progressPrinter(),
+        webhookAllowPrivateNetworks,
       });
     } catch (error) {
       if (error instanceof DemoSetupError) throw new UsageError(error.message);

@@ -17,7 +17,8 @@ export interface DemoNotifications {
  * After the replay: the reminders due today, then every message fanned out and delivered, so
  * members' inboxes hold what the year told them ("您有 1,200 积分将于 … 过期") and any webhook
  * endpoint registered on this database hears about it. The demo's members have no phone numbers
- * or email addresses, so nothing leaves the machine but webhooks.
+ * or email addresses, so nothing leaves the machine but webhooks (under JIFEN_WEBHOOK_ALLOW_PRIVATE,
+ * as `serve` sends them).
  */
 export async function deliverDemoNotifications(
   db: Database,
@@ -25,9 +26,10 @@ export async function deliverDemoNotifications(
   programId: string,
   timezone: string,
   showcaseMemberId: string | null,
+  webhookAllowPrivateNetworks: boolean,
 ): Promise<DemoNotifications> {
   const { reminders } = await runExpiryReminders(db, clock);
-  const channels = { email: null, sms: createLogSmsAdapter(() => {}) };
+  const channels = { email: null, sms: createLogSmsAdapter(() => {}), webhookAllowPrivateNetworks };
   for (;;) {
     const pass = await runDispatchPass(db, clock, channels, { fanOutBatchSize: 1000, maxBatches: 50 });
     if (pass.fannedOut === 0 && pass.attempted === 0) break;

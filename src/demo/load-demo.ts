@@ -80,6 +80,8 @@ export interface LoadDemoOptions {
   csvText: string;
   clock: Clock;
   onProgress?: (done: number, total: number) => void;
+  /** JIFEN_WEBHOOK_ALLOW_PRIVATE, for webhooks registered on this database (default false). */
+  webhookAllowPrivateNetworks?: boolean;
 }
 
 export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<DemoSummary> {
@@ -184,6 +186,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     programId,
     program.timezone,
     summary.showcaseMemberId,
+    options.webhookAllowPrivateNetworks ?? false,
   );
   summary.badRows.sort((a, b) => a.line - b.line);
   summary.elapsedMs = performance.now() - started;

@@ -104,6 +104,19 @@ export async function listApiKeys(db: Queryable, programId: string): Promise<Api
   return rows.map(toView);
 }
 
+/** One key of the program, revoked or not; null when the program has no such key. */
+export async function findApiKey(
+  db: Queryable,
+  programId: string,
+  keyId: string,
+): Promise<ApiKeyView | null> {
+  const [row] = await db.query<KeyRow>('select * from api_keys where program_id = $1 and id = $2', [
+    programId,
+    keyId,
+  ]);
+  return row ? toView(row) : null;
+}
+
 export async function revokeApiKey(
   db: Queryable,
   programId: string,

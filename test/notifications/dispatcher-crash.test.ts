@@ -30,6 +30,8 @@ const SERVER_ENV = {
   JIFEN_DELIVERY_LEASE_MS: '1500',
   // Longer than the test: only the crash ends the held requests.
   JIFEN_WEBHOOK_TIMEOUT_MS: '120000',
+  // The receiver is on 127.0.0.1: allowed explicitly, as an operator would for a receiver nearby.
+  JIFEN_WEBHOOK_ALLOW_PRIVATE: 'true',
 };
 
 async function waitFor(what: string, done: () => boolean, timeoutMs = 30_000): Promise<void> {

@@ -162,6 +162,8 @@ export function dispatch(
       email,
       sms: createLogSmsAdapter((line) => smsLines.push(line)),
       ...(webhookTimeoutMs === undefined ? {} : { webhookTimeoutMs }),
+      // The tests' receivers listen on 127.0.0.1.
+      webhookAllowPrivateNetworks: true,
     },
     rest,
   );

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import {
   ALL_SCOPES,
   createApiKey,
+  findApiKey,
   listApiKeys,
   MAX_RATE_LIMIT_PER_MINUTE,
   type Principal,
@@ -35,13 +36,23 @@ const RateLimitPerMinute = Type.Union(
 
 const ScopeName = Type.Union([...SCOPES.map((scope) => Type.Literal(scope)), Type.Literal('*')]);
 
-/** A key can only hand out scopes it has itself: keys:manage alone must not mint an owner key. */
-function assertCanGrant(principal: Principal, scopes: readonly string[]): void {
+/**
+ * A key acts only on keys whose every scope it has itself: keys:manage alone must neither mint an
+ * owner key nor revoke one (which would lock the owner out). A key may revoke itself: it holds its
+ * own scopes, and retiring a key from the key itself is how a leaked key is shut down fastest.
+ */
+function assertHoldsEveryScope(
+  principal: Principal,
+  scopes: readonly string[],
+  verb: 'grant' | 'revoke',
+): void {
   if (principal.scopes.includes(ALL_SCOPES)) return;
   const missing = scopes.find((scope) => !principal.scopes.includes(scope));
   if (missing !== undefined) {
+    const what =
+      verb === 'grant' ? `grant the "${missing}" scope` : `revoke a key with the "${missing}" scope`;
     throw new JifenError('insufficient_scope', {
-      detail: `This key cannot grant the "${missing}" scope, which it does not have itself.`,
+      detail: `This key cannot ${what}, which it does not have itself.`,
       extensions: { requiredScope: missing },
     });
   }
@@ -94,7 +105,7 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) =>
       deps.send(request, reply, async (tx, context) => {
-        assertCanGrant(principalOf(request), request.body.scopes);
+        assertHoldsEveryScope(principalOf(request), request.body.scopes, 'grant');
         const created = await createApiKey(tx, context.programId, request.body, context.now);
         // The secret is never stored, not even in the idempotency record: a replay omits it.
         return { status: 201, body: created, replayBody: { key: created.key, secret: null } };
@@ -113,9 +124,13 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
       },
     },
     async (request) => {
+      const principal = principalOf(request);
+      // A key's scopes never change, so checking before the update cannot race with a change.
+      const target = await findApiKey(deps.db, principal.programId, request.params.keyId);
+      if (target) assertHoldsEveryScope(principal, target.scopes, 'revoke');
       const revoked = await revokeApiKey(
         deps.db,
-        principalOf(request).programId,
+        principal.programId,
         request.params.keyId,
         deps.clock.now(),
       );

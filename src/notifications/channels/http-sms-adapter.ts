@@ -34,6 +34,9 @@ export function createHttpSmsAdapter(config: {
           senderName: config.senderName ?? null,
         }),
         timeoutMs,
+        // The operator wrote this URL (JIFEN_SMS_URL), often a bridge on the same network: only
+        // link-local and metadata addresses are refused, as for every outbound POST.
+        allowPrivateNetworks: true,
       });
       return outcomeOfPost(result, isRetryableStatus);
     },

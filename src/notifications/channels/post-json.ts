@@ -1,9 +1,14 @@
+import { fetch, type Response } from 'undici';
+import { AddressRefusedError, outboundDispatcher } from './guarded-dispatcher.ts';
 import { elapsedMs, RESPONSE_EXCERPT_CHARS, type SendOutcome } from './send-outcome.ts';
 
-/** How an HTTP POST went: the peer answered with a status, or it never did. */
+/**
+ * How an HTTP POST went: the peer answered with a status, or it never did. `refused` says the
+ * address guard kept the server from connecting at all.
+ */
 export type PostResult =
   | { answered: true; status: number; excerpt: string | null; durationMs: number }
-  | { answered: false; error: string; durationMs: number };
+  | { answered: false; error: string; durationMs: number; refused?: boolean };
 
 /** A UTF-8 character is at most 4 bytes: this many bytes always hold the excerpt. */
 const EXCERPT_BYTES = RESPONSE_EXCERPT_CHARS * 4;
@@ -11,13 +16,17 @@ const EXCERPT_BYTES = RESPONSE_EXCERPT_CHARS * 4;
 /**
  * POSTs a JSON body and reads at most the start of the answer. One deadline covers connecting,
  * the status line and the excerpt, so a peer that stalls or streams a huge body cannot hold a
- * dispatcher worker past `timeoutMs`. Redirects are not followed: the caller sees the 3xx.
+ * dispatcher worker past `timeoutMs`. Redirects are not followed: the caller sees the 3xx (were
+ * they ever followed, each hop would pass the same guard, which sits on every connection).
+ * Every connection goes through the address guard (guarded-dispatcher.ts): link-local and cloud
+ * metadata addresses never, private ones only when `allowPrivateNetworks`.
  */
 export async function postJson(request: {
   url: string;
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
+  allowPrivateNetworks: boolean;
 }): Promise<PostResult> {
   const startedAt = performance.now();
   const signal = AbortSignal.timeout(request.timeoutMs);
@@ -29,8 +38,11 @@ export async function postJson(request: {
       body: request.body,
       redirect: 'manual',
       signal,
+      dispatcher: outboundDispatcher(request.allowPrivateNetworks),
     });
   } catch (error) {
+    const refused = refusalIn(error);
+    if (refused) return { answered: false, error: refused, refused: true, durationMs: elapsedMs(startedAt) };
     return {
       answered: false,
       error: describeFetchError(error, request.timeoutMs),
@@ -42,8 +54,9 @@ export async function postJson(request: {
 }
 
 /**
- * The outcome of a POST whose only success is a 2xx. A peer that never answered is always worth
- * another try; which other statuses are depends on the protocol.
+ * The outcome of a POST whose only success is a 2xx. A peer that never answered is worth another
+ * try, unless the address guard refused to connect (the same address would be refused again);
+ * which other statuses are depends on the protocol.
  */
 export function outcomeOfPost(
   result: PostResult,
@@ -53,7 +66,8 @@ export function outcomeOfPost(
   if (!result.answered) {
     return {
       ok: false,
-      retryable: true,
+      // The same address would be refused again; after fixing DNS or the setting, replay.
+      retryable: !result.refused,
       statusCode: null,
       error: result.error,
       responseExcerpt: null,
@@ -101,6 +115,16 @@ async function readExcerpt(response: Response): Promise<string | null> {
   }
   const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES));
   return text.length > 0 ? text.slice(0, RESPONSE_EXCERPT_CHARS) : null;
+}
+
+/** The address guard's message when it refused the connection (undici wraps it as the cause). */
+function refusalIn(error: unknown): string | null {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof AddressRefusedError)
+    return `connection refused by the address guard: ${cause.message}`;
+  if (error instanceof AddressRefusedError)
+    return `connection refused by the address guard: ${error.message}`;
+  return null;
 }
 
 /** 'timeout after 300 ms', 'ECONNREFUSED', 'ENOTFOUND', ... rather than undici's 'fetch failed'. */

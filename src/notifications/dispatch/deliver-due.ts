@@ -13,6 +13,11 @@ export interface DeliveryChannels {
   email: SmtpSender | null;
   sms: SmsAdapter;
   webhookTimeoutMs?: number;
+  /**
+   * JIFEN_WEBHOOK_ALLOW_PRIVATE: webhooks may reach loopback and private addresses (default false).
+   * Link-local and cloud metadata addresses are refused whatever this says.
+   */
+  webhookAllowPrivateNetworks?: boolean;
 }
 
 const DEFAULT_BATCH_SIZE = 200;
@@ -149,6 +154,7 @@ function sendNow(
       timestampSeconds: Math.floor(Date.now() / 1000),
       timeoutMs: channels.webhookTimeoutMs ?? 10_000,
       attempt: delivery.attempts,
+      allowPrivateNetworks: channels.webhookAllowPrivateNetworks ?? false,
     });
   }
   if (delivery.channel === 'email') {

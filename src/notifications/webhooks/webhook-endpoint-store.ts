@@ -84,8 +84,13 @@ export function webhookEndpointNotFound(endpointId: string): JifenError {
   });
 }
 
+/**
+ * Refuses, with the field, a URL that no server would deliver to. Private addresses pass here: the
+ * API does not know the setting of the servers that send (a --role api server sends nothing), so
+ * JIFEN_WEBHOOK_ALLOW_PRIVATE is applied when connecting, where a refusal shows in the delivery log.
+ */
 function assertDeliverableUrl(url: string | undefined): void {
-  const problem = url === undefined ? null : validateWebhookUrl(url);
+  const problem = url === undefined ? null : validateWebhookUrl(url, true);
   if (problem) {
     throw new JifenError('validation_failed', {
       detail: `body/url ${problem}`,

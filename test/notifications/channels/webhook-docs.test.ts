@@ -36,6 +36,7 @@ test('the documented Node example verifies a real delivery, and refuses a tamper
       timestampSeconds: Math.floor(Date.now() / 1000),
       timeoutMs: 5_000,
       attempt: 1,
+      allowPrivateNetworks: true,
     });
     expect(outcome.ok).toBe(true);
     const request = server.received[0]!;
@@ -62,6 +63,7 @@ test('the header table lists exactly the Jifen- headers a delivery carries', asy
       timestampSeconds: 1,
       timeoutMs: 5_000,
       attempt: 1,
+      allowPrivateNetworks: true,
     });
     const sent = Object.keys(server.received[0]?.headers ?? {}).filter((name) => name.startsWith('jifen-'));
     const documented = [...docs.matchAll(/^\| `(Jifen-[A-Za-z-]+)`/gm)].map((match) =>

@@ -57,6 +57,7 @@ describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
     const result = await runDispatchPass(api.db, api.clock, {
       email: null,
       sms: createLogSmsAdapter((l) => smsLines.push(l)),
+      webhookAllowPrivateNetworks: true,
     });
     expect(result).toEqual({ fannedOut: 1, attempted: 1 });
     expect(received).toHaveLength(1);

@@ -24,7 +24,11 @@ describe.each(ENGINES)('pruning old notifications (%s)', (engine) => {
     expect((await api.call('POST', '/v1/members/m-1/debits', { points: 10, reason: 'coffee' })).status).toBe(
       201,
     );
-    await runDispatchPass(api.db, api.clock, { email: null, sms: createLogSmsAdapter(() => {}) });
+    await runDispatchPass(api.db, api.clock, {
+      email: null,
+      sms: createLogSmsAdapter(() => {}),
+      webhookAllowPrivateNetworks: true,
+    });
   });
   afterAll(async () => api?.close());
 

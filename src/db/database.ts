@@ -12,7 +12,18 @@ export interface Database extends Queryable {
   readonly engine: 'postgres' | 'pglite';
   /** Runs `work` in one READ COMMITTED transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Connections right now, for metrics: a pool's (PostgreSQL) or the one connection's (PGlite). */
+  poolUsage(): PoolUsage;
   close(): Promise<void>;
+}
+
+export interface PoolUsage {
+  /** Connections open (PGlite: always 1). */
+  total: number;
+  /** Open connections doing nothing. */
+  idle: number;
+  /** Callers waiting for a connection (PGlite: operations queued behind the one in progress). */
+  waiting: number;
 }
 
 /** PostgreSQL error codes that mean "run the whole transaction again". */

@@ -20,6 +20,7 @@ import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
+import { OBSERVABILITY_FLAGS, serveObservability } from './serve-observability.ts';
 
 const SERVE_FLAGS = {
   ...DATABASE_FLAGS,
@@ -28,6 +29,7 @@ const SERVE_FLAGS = {
   role: { type: 'string' },
   'sweep-interval-ms': { type: 'string' },
   'dispatch-interval-ms': { type: 'string' },
+  ...OBSERVABILITY_FLAGS,
 } as const;
 
 /**
@@ -124,8 +126,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     'JIFEN_IDEMPOTENCY_RETENTION_DAYS',
   );
 
+  const observability = serveObservability(values, process.env);
   const db = await openDatabase({ ...databaseLocation(values), maxConnections: 24 });
-  const log = (message: string) => console.log(`[jifen] ${message}`);
+  const log = (message: string) => observability.logger.info(message);
+  const metrics = observability.metricsFor(db, systemClock);
   await migrate(db);
   const created = await bootstrap(db, systemClock.now(), process.env.JIFEN_BOOTSTRAP_KEY || undefined);
   if (created) {
@@ -163,7 +167,16 @@ export async function serveCommand(args: string[]): Promise<number> {
             log,
           },
         );
-  const app = role === 'worker' ? null : await buildApp({ db, onWriteAnswered: dispatcher?.nudge });
+  const app =
+    role === 'worker'
+      ? null
+      : await buildApp({
+          db,
+          onWriteAnswered: dispatcher?.nudge,
+          logger: observability.logger,
+          ...(metrics && { metrics, metricsOnApi: observability.metricsOnApi }),
+        });
+  const closeMetrics = await observability.listen(log);
   if (app) {
     await app.listen({ port, host });
     log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
@@ -176,6 +189,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   await app?.close();
   await stopSweeps?.();
   await dispatcher?.stop();
+  await closeMetrics();
+  metrics?.close();
   await db.close();
+  observability.flush();
   return 0;
 }

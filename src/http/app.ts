@@ -1,9 +1,11 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { EventCoalescer } from '../events/event-coalescer.ts';
 import { CreditCoalescer } from '../ledger/credit-coalescer.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { JifenMetrics } from '../observability/metrics.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
@@ -11,6 +13,8 @@ import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
 import { commandSender } from './command-route.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { installHttpMetrics } from './http-metrics.ts';
+import { installRequestLogging, requestIdOf } from './request-logging.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
@@ -35,7 +39,11 @@ import { webhookRoutes } from './routes/webhook-routes.ts';
 export interface AppOptions {
   db: Database;
   clock?: Clock;
-  logger?: boolean;
+  /** Where request lines and errors are logged (pino); silent when left out (tests). */
+  logger?: Logger;
+  /** Prometheus metrics: requests are counted, and `GET /metrics` is served unless `metricsOnApi` is false. */
+  metrics?: JifenMetrics;
+  metricsOnApi?: boolean;
   /** Largest accepted request body (default 1 MiB; batches will raise it). */
   bodyLimitBytes?: number;
   /**
@@ -50,17 +58,21 @@ export const API_VERSION = '0.1.0';
 /** Builds the HTTP app without listening, so tests can call it in process with `inject`. */
 export async function buildApp(options: AppOptions): Promise<TypedApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    // One line per request, written by installRequestLogging.
+    disableRequestLogging: true,
+    requestIdLogLabel: 'requestId',
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // Fastify's default (100) is shorter than a valid member id (128): such ids got a bare 414.
     routerOptions: { maxParamLength: 256 },
-    genReqId: () => crypto.randomUUID(),
+    genReqId: requestIdOf,
     // Malformed URLs (bad percent-encoding, over-long parameters) fail before routing: they get
     // problem+json like every other error.
     frameworkErrors: (error, _request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
       reply
         .code(400)
+        .header('x-request-id', _request.id)
         .type('application/problem+json')
         .send(problemBody(new JifenError('validation_failed', { detail: `url ${error.message}` })));
     },
@@ -77,6 +89,8 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     if (body === '') return done(null, undefined);
     return parseJson(request, body as string, done);
   });
+  installRequestLogging(app);
+  if (options.metrics) installHttpMetrics(app, options.metrics, options.metricsOnApi ?? true);
   installErrorHandling(app);
   const onWriteAnswered = options.onWriteAnswered;
   if (onWriteAnswered) {

@@ -20,6 +20,10 @@ const INHERITED_SETTINGS = [
   'JIFEN_HOST',
   'JIFEN_ROLE',
   'JIFEN_BOOTSTRAP_KEY',
+  'JIFEN_LOG_LEVEL',
+  'JIFEN_METRICS',
+  'JIFEN_METRICS_PORT',
+  'JIFEN_METRICS_HOST',
 ];
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

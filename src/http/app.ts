@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { EventCoalescer } from '../events/event-coalescer.ts';
 import { CreditCoalescer } from '../ledger/credit-coalescer.ts';
@@ -60,8 +60,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
     // One line per request, written by installRequestLogging.
-    disableRequestLogging: true,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // Fastify's default (100) is shorter than a valid member id (128): such ids got a bare 414.
     routerOptions: { maxParamLength: 256 },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JifenMetrics } from '../../src/observability/metrics.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
-import { parsePrometheus, type Sample, valueOf } from './prometheus-text.ts';
+import { parsePrometheus, type Sample, sampleValue } from './prometheus-text.ts';
 
 const order = (id: string, memberId: string) => ({
   id,
@@ -43,8 +43,8 @@ describe.each(ENGINES)('GET /metrics (%s)', (engine) => {
     await api.call('GET', '/v1/members/ann', undefined, { authorization: 'Bearer nope' });
     const after = await scrape();
     const moved = (labels: Record<string, string>) =>
-      valueOf(after, 'jifen_http_requests_total', labels) -
-      valueOf(before, 'jifen_http_requests_total', labels);
+      sampleValue(after, 'jifen_http_requests_total', labels) -
+      sampleValue(before, 'jifen_http_requests_total', labels);
     expect(moved({ method: 'GET', route: '/v1/members/:memberId', status: '200' })).toBe(1);
     expect(moved({ method: 'GET', route: '/v1/members/:memberId', status: '404' })).toBe(1);
     expect(moved({ method: 'GET', route: '/v1/members/:memberId', status: '401' })).toBe(1);
@@ -70,7 +70,7 @@ describe.each(ENGINES)('GET /metrics (%s)', (engine) => {
     expect((await api.call('POST', '/v1/members/cat/debits', { points: 999, reason: 'd' })).status).toBe(422);
     const after = await scrape();
     const moved = (name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(moved('jifen_ledger_entries_total', { type: 'earn' })).toBe(2);
     expect(moved('jifen_ledger_entries_total', { type: 'spend' })).toBe(1);
     expect(moved('jifen_points_issued_total')).toBe(150);
@@ -90,14 +90,16 @@ describe.each(ENGINES)('GET /metrics (%s)', (engine) => {
     expect(credit.status).toBe(201);
     const before = await scrape();
     api.clock.set('2026-03-06T00:00:00Z');
-    expect(valueOf(await scrape(), 'jifen_sweep_lag_seconds', { sweep: 'expiry' })).toBeGreaterThan(86_000);
+    expect(sampleValue(await scrape(), 'jifen_sweep_lag_seconds', { sweep: 'expiry' })).toBeGreaterThan(
+      86_000,
+    );
     const { runSweep } = await import('../../src/sweeps/sweeper.ts');
     await runSweep(api.db, api.clock, 'expiry');
     const after = await scrape();
-    expect(valueOf(after, 'jifen_points_expired_total') - valueOf(before, 'jifen_points_expired_total')).toBe(
-      40,
-    );
-    expect(valueOf(after, 'jifen_sweep_lag_seconds', { sweep: 'expiry' })).toBe(0);
+    expect(
+      sampleValue(after, 'jifen_points_expired_total') - sampleValue(before, 'jifen_points_expired_total'),
+    ).toBe(40);
+    expect(sampleValue(after, 'jifen_sweep_lag_seconds', { sweep: 'expiry' })).toBe(0);
   });
 
   it('counts event intake outcomes: accepted, replayed, refused by code', async () => {
@@ -110,7 +112,7 @@ describe.each(ENGINES)('GET /metrics (%s)', (engine) => {
     expect(batch.status).toBe(200);
     const after = await scrape();
     const moved = (labels: Record<string, string>) =>
-      valueOf(after, 'jifen_events_total', labels) - valueOf(before, 'jifen_events_total', labels);
+      sampleValue(after, 'jifen_events_total', labels) - sampleValue(before, 'jifen_events_total', labels);
     expect(moved({ outcome: 'accepted' })).toBe(3);
     expect(moved({ outcome: 'replayed' })).toBe(1);
     expect(moved({ outcome: 'refused', code: 'event_id_reused' })).toBe(1);
@@ -118,12 +120,12 @@ describe.each(ENGINES)('GET /metrics (%s)', (engine) => {
 
   it('reports the outbox backlog and the database connections', async () => {
     const samples = await scrape();
-    expect(valueOf(samples, 'jifen_outbox_undispatched')).toBeGreaterThan(0);
+    expect(sampleValue(samples, 'jifen_outbox_undispatched')).toBeGreaterThan(0);
     const [{ count }] = (await api.db.query<{ count: number }>(
       'select count(*)::int as count from outbox where dispatched_at is null',
     )) as [{ count: number }];
-    expect(valueOf(samples, 'jifen_outbox_undispatched')).toBe(count);
-    expect(valueOf(samples, 'jifen_db_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(samples, 'jifen_outbox_undispatched')).toBe(count);
+    expect(sampleValue(samples, 'jifen_db_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
     expect(samples.some((sample) => sample.name === 'jifen_process_cpu_seconds_total')).toBe(true);
   });
 });

@@ -25,7 +25,7 @@ export function parsePrometheus(text: string): Sample[] {
 }
 
 /** The value of one sample (0 when absent: counters start at nothing). */
-export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const found = samples.find(
     (sample) =>
       sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),

@@ -138,7 +138,9 @@ export async function serveCommand(args: string[]): Promise<number> {
       console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${created.secret}\n`);
     }
   }
-  const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, retentionDays, log);
+  // Background work gives way to the API (on PGlite, where both share one connection).
+  const worker = db.background();
+  const stopSweeps = role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, log);
   const webhookTimeoutMs = integerFlag(
     process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
     'JIFEN_WEBHOOK_TIMEOUT_MS',
@@ -147,7 +149,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     role === 'api'
       ? null
       : startDispatcher(
-          db,
+          worker,
           systemClock,
           {
             email: smtpSenderFromEnv(process.env),

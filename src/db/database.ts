@@ -12,6 +12,11 @@ export interface Database extends Queryable {
   readonly engine: 'postgres' | 'pglite';
   /** Runs `work` in one READ COMMITTED transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * The same database for background work (sweeps, dispatcher, reminders): on PGlite its operations
+   * wait behind the API's and let the event loop run first; on PostgreSQL it is the same pool.
+   */
+  background(): Database;
   /** Connections right now, for metrics: a pool's (PostgreSQL) or the one connection's (PGlite). */
   poolUsage(): PoolUsage;
   close(): Promise<void>;

@@ -43,8 +43,9 @@ export function openPostgres(options: PostgresOptions): Database {
   pool.on('error', () => {
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   });
-  return {
+  const db: Database = {
     engine: 'postgres',
+    background: () => db,
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       const result = await pool.query(toQuery(sql, params));
       return result.rows as Row[];
@@ -90,4 +91,5 @@ export function openPostgres(options: PostgresOptions): Database {
       await pool.end();
     },
   };
+  return db;
 }

@@ -33,7 +33,7 @@ describe('jifen serve logging and metrics flags', () => {
     } finally {
       data.remove();
     }
-  });
+  }, 180_000);
 });
 
 describe.each(ENGINES)('jifen serve --metrics-port (%s)', (engine) => {
@@ -43,6 +43,7 @@ describe.each(ENGINES)('jifen serve --metrics-port (%s)', (engine) => {
     const server = await startServer(store.args, {
       env: { JIFEN_BOOTSTRAP_KEY: KEY, JIFEN_LOG_LEVEL: 'info' },
       extraArgs: ['--metrics-port', String(metricsPort)],
+      startTimeoutMs: 150_000,
     });
     try {
       const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
@@ -90,5 +91,5 @@ describe.each(ENGINES)('jifen serve --metrics-port (%s)', (engine) => {
       expect((await server.stop()).code).toBe(0);
       await store.remove();
     }
-  });
+  }, 240_000);
 });

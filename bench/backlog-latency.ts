@@ -43,7 +43,9 @@ try {
     const batch = await client.send('POST', '/v1/credits/batch', { items });
     if (batch.status !== 200) throw new Error(`batch: ${batch.status} ${batch.text}`);
   }
-  console.log(`${members} members credited in ${((nowMs() - started) / 1000).toFixed(1)} s; probing for ${probeSeconds} s`);
+  console.log(
+    `${members} members credited in ${((nowMs() - started) / 1000).toFixed(1)} s; probing for ${probeSeconds} s`,
+  );
   const health: number[] = [];
   const member: number[] = [];
   started = nowMs();
@@ -52,7 +54,11 @@ try {
     const h = await client.send('GET', '/health', undefined);
     health.push(nowMs() - at);
     at = nowMs();
-    const m = await client.send('GET', `/v1/members/${ids[Math.floor(Math.random() * ids.length)]}`, undefined);
+    const m = await client.send(
+      'GET',
+      `/v1/members/${ids[Math.floor(Math.random() * ids.length)]}`,
+      undefined,
+    );
     member.push(nowMs() - at);
     if (h.status !== 200 || m.status !== 200) throw new Error(`probe: ${h.status} ${m.status}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

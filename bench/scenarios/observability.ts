@@ -56,6 +56,13 @@ export interface ObservabilityCost {
   runs: Record<ObservabilityMode, number[]>;
   medianPerSecond: Record<ObservabilityMode, number>;
   medianP99Ms: Record<ObservabilityMode, number>;
+  /**
+   * The server's CPU milliseconds per unit (credit, event), median of each mode: on a machine other
+   * processes keep busy, a steadier figure than throughput, since it counts only the server's work.
+   */
+  medianServerCpuMsPerUnit: Record<ObservabilityMode, number | null>;
+  /** Server CPU added with logs and metrics on: on/off - 1 of the medians. */
+  cpuCost: number | null;
   /** Throughput lost with logs and metrics on: 1 - on/off of the medians (negative: none measured). */
   cost: number;
 }
@@ -78,7 +85,24 @@ export function observabilityCosts(results: ScenarioResult[]): ObservabilityCost
       on: median(of('on').map((r) => r.latencyMs.p99)),
     };
     const cost = medianPerSecond.off > 0 ? 1 - medianPerSecond.on / medianPerSecond.off : 0;
-    return { id, runs, medianPerSecond, medianP99Ms, cost: Math.round(cost * 10_000) / 10_000 };
+    const cpuOf = (mode: ObservabilityMode) => {
+      const values = of(mode).flatMap((r) => (r.cpu?.msPerUnit.server ? [r.cpu.msPerUnit.server] : []));
+      return values.length > 0 ? median(values) : null;
+    };
+    const medianServerCpuMsPerUnit = { off: cpuOf('off'), on: cpuOf('on') };
+    const cpuCost =
+      medianServerCpuMsPerUnit.off && medianServerCpuMsPerUnit.on
+        ? Math.round((medianServerCpuMsPerUnit.on / medianServerCpuMsPerUnit.off - 1) * 10_000) / 10_000
+        : null;
+    return {
+      id,
+      runs,
+      medianPerSecond,
+      medianP99Ms,
+      cost: Math.round(cost * 10_000) / 10_000,
+      medianServerCpuMsPerUnit,
+      cpuCost,
+    };
   });
 }
 
@@ -90,6 +114,7 @@ export function describeCosts(costs: ObservabilityCost[]): string {
         `${c.id}: logs+metrics off ${list(c.runs.off)}/s (median ${Math.round(c.medianPerSecond.off).toLocaleString('en-US')}, p99 ${c.medianP99Ms.off} ms)`,
         `${' '.repeat(c.id.length)}  logs+metrics on  ${list(c.runs.on)}/s (median ${Math.round(c.medianPerSecond.on).toLocaleString('en-US')}, p99 ${c.medianP99Ms.on} ms)`,
         `${' '.repeat(c.id.length)}  cost of having them on: ${(c.cost * 100).toFixed(1)}% of throughput (target < 5%)`,
+        `${' '.repeat(c.id.length)}  server CPU per unit: off ${c.medianServerCpuMsPerUnit.off ?? 'n/a'} ms, on ${c.medianServerCpuMsPerUnit.on ?? 'n/a'} ms (${c.cpuCost === null ? 'n/a' : `${(c.cpuCost * 100).toFixed(1)}% more`})`,
       ].join('\n');
     })
     .join('\n');

@@ -67,11 +67,11 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     genReqId: requestIdOf,
     // Malformed URLs (bad percent-encoding, over-long parameters) fail before routing: they get
     // problem+json like every other error.
-    frameworkErrors: (error, _request, frameworkReply) => {
+    frameworkErrors: (error, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
       reply
         .code(400)
-        .header('x-request-id', _request.id)
+        .header('x-request-id', request.id)
         .type('application/problem+json')
         .send(problemBody(new JifenError('validation_failed', { detail: `url ${error.message}` })));
     },

@@ -49,5 +49,12 @@ export function createLogger(options: LoggerOptions): FlushableLogger {
     return { logger: pino(base, stream), flush: () => {} };
   }
   const stream = pino.destination({ dest: 1, sync: false });
-  return { logger: pino(base, stream), flush: () => stream.flushSync() };
+  const flush = () => {
+    try {
+      stream.flushSync();
+    } catch {
+      // Nothing was written yet (the stream is not open): nothing to flush.
+    }
+  };
+  return { logger: pino(base, stream), flush };
 }

@@ -10,7 +10,8 @@ export type Scenario =
   | 'events-batch'
   | 'tiers'
   | 'rewards'
-  | 'notifications';
+  | 'notifications'
+  | 'observability';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -41,18 +42,23 @@ export interface BenchOptions {
   out: string;
   /** Members the tier evaluation scenario evaluates. */
   tierMembers: number;
+  /** Off/on pairs of the observability scenario. */
+  pairs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|tiers|rewards|notifications
+  --scenario all|http|batch|baseline|events|events-batch|tiers|rewards|notifications|observability
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; tiers = the evaluation sweep;
                                        rewards = redemptions of one hot reward;
-                                       notifications = webhook dispatch throughput and commit-to-delivery lag)
+                                       notifications = webhook dispatch throughput and commit-to-delivery lag;
+                                       observability = a and events-batch with logs + metrics off, then
+                                       on, --pairs times alternating, and the cost of having them on)
+  --pairs N                            off/on pairs of the observability scenario (default 3)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
@@ -135,6 +141,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         csv: { type: 'string' },
         out: { type: 'string' },
         'tier-members': { type: 'string' },
+        pairs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -156,6 +163,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'tiers',
         'rewards',
         'notifications',
+        'observability',
       ] as const,
       'scenario',
       'all',
@@ -186,5 +194,6 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
     csv: str('csv'),
     out: str('out') ?? defaultOut,
     tierMembers: number(str('tier-members'), 'tier-members', 1_000_000, { min: 1, max: 100_000_000 }),
+    pairs: number(str('pairs'), 'pairs', 3, { min: 1, max: 50 }),
   };
 }

@@ -240,6 +240,8 @@ export function writeResults(
     config: BenchOptions & { csvRows: number; csvCustomers: number };
     machine: ReturnType<typeof machineInfo>;
     results: ScenarioResult[];
+    /** The observability scenario's comparison of its off and on runs. */
+    observability?: unknown;
     failures: string[];
   },
 ): string[] {

@@ -12,6 +12,7 @@ import type { BenchContext } from './scenarios/common.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp } from './scenarios/http.ts';
 import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
+import { describeCosts, observabilityCosts, observabilitySteps } from './scenarios/observability.ts';
 import { runHotRedemptions } from './scenarios/rewards.ts';
 import { runTierEvaluation } from './scenarios/tiers.ts';
 import { nowMs } from './stats.ts';
@@ -94,6 +95,7 @@ function plan(options: BenchOptions): Step[] {
   }
   if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
   if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
+  if (options.scenario === 'observability') steps.push(...observabilitySteps(options));
   if (wants('notifications')) {
     steps.push({ label: 'dispatch', needsPostgres: true, run: runDispatchThroughput });
     steps.push({ label: 'dispatch-lag', needsPostgres: true, run: runDispatchLag });
@@ -158,6 +160,9 @@ export async function benchMain(argv: string[]): Promise<number> {
   }
   settle(results);
   console.log(`\n${table(results)}\n`);
+  const costs = observabilityCosts(results);
+  if (costs.length > 0)
+    console.log(`cost of logs and metrics (medians of alternating off/on runs):\n${describeCosts(costs)}\n`);
   console.log(
     'ratio = throughput / its raw PostgreSQL baseline on this machine (a, c-http, events-single vs d-per-op; the rest vs d-unnest)',
   );
@@ -167,6 +172,7 @@ export async function benchMain(argv: string[]): Promise<number> {
     config: { ...options, csv, csvRows: data.invoices.length, csvCustomers: data.customers.length },
     machine: machineInfo(pgVersion),
     results,
+    ...(costs.length > 0 && { observability: costs }),
     failures: context.failures,
   });
   console.log(`results: ${files.join(', ')}`);

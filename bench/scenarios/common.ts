@@ -10,6 +10,8 @@ export interface BenchContext {
   /** Anything that must make the run fail loudly (verify violations, errors in the load). */
   failures: string[];
   log(message: string): void;
+  /** Extra `jifen serve` flags for the servers a scenario starts (the observability pairs). */
+  serverArgs?: readonly string[];
 }
 
 export function resultOf(

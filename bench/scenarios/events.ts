@@ -75,7 +75,7 @@ export async function runEventIntake(context: BenchContext, run: EventServerRun)
   const clients = run.batched ? options.batchClients : options.clients;
   try {
     let started = nowMs();
-    const server = await startServer(location, key, port, null);
+    const server = await startServer([...location, ...(context.serverArgs ?? [])], key, port, null);
     const startSeconds = seconds(nowMs() - started);
     const client = new Client(port, key, clients);
     started = nowMs();

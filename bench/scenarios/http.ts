@@ -187,7 +187,7 @@ export async function runHttp(context: BenchContext, engine: 'postgres' | 'pglit
   ];
   try {
     let started = nowMs();
-    const server = await startServer(location, key, port, profileDir);
+    const server = await startServer([...location, ...(context.serverArgs ?? [])], key, port, profileDir);
     const startSeconds = seconds(nowMs() - started);
     log(`  server up in ${startSeconds}s (${engine}); creating ${options.members} members over HTTP`);
     const client = new Client(port, key, options.clients);

@@ -23,6 +23,9 @@ Usage: jifen <command> [flags]
 Commands:
   serve                 Start the API and background sweeps (migrates first)
                         --port (JIFEN_PORT, 8080) --host (JIFEN_HOST, 127.0.0.1) --role api|worker|both
+                        --log-level fatal|error|warn|info|debug|trace|silent (JIFEN_LOG_LEVEL, info)
+                        --metrics on|off (JIFEN_METRICS, on) --metrics-port N (JIFEN_METRICS_PORT: /metrics
+                        there instead of on the API port) --metrics-host (JIFEN_METRICS_HOST, 127.0.0.1)
   migrate               Apply database migrations
   verify                Check every ledger invariant; exits 1 naming any violation
   expire [--dry-run]    Expire due lots now, or list what would expire

@@ -24,6 +24,7 @@ import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { booleanEnv, DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 import { rateLimitsFromEnv, timeoutsFromEnv } from './serve-limits.ts';
+import { OBSERVABILITY_FLAGS, serveObservability } from './serve-observability.ts';
 
 const SERVE_FLAGS = {
   ...DATABASE_FLAGS,
@@ -32,6 +33,7 @@ const SERVE_FLAGS = {
   role: { type: 'string' },
   'sweep-interval-ms': { type: 'string' },
   'dispatch-interval-ms': { type: 'string' },
+  ...OBSERVABILITY_FLAGS,
 } as const;
 
 /**
@@ -140,10 +142,12 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.env.JIFEN_SHUTDOWN_TIMEOUT_MS ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS),
     'JIFEN_SHUTDOWN_TIMEOUT_MS',
   );
+  const observability = serveObservability(values, process.env);
 
   const location = databaseLocation(values);
   const db = await openDatabase({ ...location, maxConnections: 24 });
-  const log = (message: string) => console.log(`[jifen] ${message}`);
+  const log = (message: string) => observability.logger.info(message);
+  const metrics = observability.metricsFor(db, systemClock);
   const stopRequested = shutdownSignal(log);
   await migrate(db);
   const created = await bootstrap(db, systemClock.now(), process.env.JIFEN_BOOTSTRAP_KEY || undefined);
@@ -153,7 +157,9 @@ export async function serveCommand(args: string[]): Promise<number> {
       console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${created.secret}\n`);
     }
   }
-  const stopSweeps = role === 'api' ? null : startSweeps(db, sweepIntervalMs, retentionDays, log);
+  // Background work gives way to the API (on PGlite, where both share one connection).
+  const worker = db.background();
+  const stopSweeps = role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, log);
   const webhookTimeoutMs = integerFlag(
     process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
     'JIFEN_WEBHOOK_TIMEOUT_MS',
@@ -162,7 +168,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     role === 'api'
       ? null
       : startDispatcher(
-          db,
+          worker,
           systemClock,
           {
             email: smtpSenderFromEnv(process.env),
@@ -191,7 +197,10 @@ export async function serveCommand(args: string[]): Promise<number> {
           onWriteAnswered: dispatcher?.nudge,
           timeouts,
           rateLimits: { ...rateLimits, warn: log },
+          logger: observability.logger,
+          ...(metrics && { metrics, metricsOnApi: observability.metricsOnApi }),
         });
+  const closeMetrics = await observability.listen(log);
   const control = await serveControlSocket(db, location, systemClock, log);
   const http = app && httpServerPart(app);
   if (app) {
@@ -204,8 +213,17 @@ export async function serveCommand(args: string[]): Promise<number> {
     control,
     stopSweeps && { name: 'background sweeps', stop: stopSweeps },
     dispatcher && { name: 'notification dispatcher', stop: dispatcher.stop },
+    { name: 'metrics', stop: closeMetrics },
   ].filter((part) => part !== null);
-  const code = await shutDownGracefully(parts, () => db.close(), { timeoutMs: shutdownTimeoutMs, log });
+  const code = await shutDownGracefully(
+    parts,
+    async () => {
+      metrics?.close();
+      await db.close();
+    },
+    { timeoutMs: shutdownTimeoutMs, log },
+  );
+  observability.flush();
   // Past the deadline, connections or timers may still be open: do not wait for them.
   if (code !== 0) process.exit(code);
   return code;

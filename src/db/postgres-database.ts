@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { beginTransaction, discardAfterCommit, runAfterCommit } from './after-commit.ts';
 import type { Database, Queryable } from './database.ts';
 
 // int8 and numeric come back as strings by default; every bigint we store is bounded far below 2^53.
@@ -42,8 +43,9 @@ export function openPostgres(options: PostgresOptions): Database {
   pool.on('error', () => {
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   });
-  return {
+  const db: Database = {
     engine: 'postgres',
+    background: () => db,
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       const result = await pool.query(toQuery(sql, params));
       return result.rows as Row[];
@@ -63,12 +65,15 @@ export function openPostgres(options: PostgresOptions): Database {
         },
       };
       let broken = false;
+      beginTransaction(tx);
       try {
         await client.query('begin');
         const value = await work(tx);
         await client.query('commit');
+        runAfterCommit(tx);
         return value;
       } catch (error) {
+        discardAfterCommit(tx);
         try {
           await client.query('rollback');
         } catch {
@@ -79,8 +84,12 @@ export function openPostgres(options: PostgresOptions): Database {
         client.release(broken);
       }
     },
+    poolUsage() {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    },
     async close() {
       await pool.end();
     },
   };
+  return db;
 }

@@ -6,6 +6,7 @@ import { getProgram } from '../programs/program-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import { compiledPublishedRules } from '../rules/rule-cache.ts';
+import { activity, type EventAnswerFact } from '../shared/activity.ts';
 import { JifenError } from '../shared/errors.ts';
 import { decideFresh } from './decide-batch.ts';
 import { answerToStored, EventRefused, idReused, refusal } from './event-answers.ts';
@@ -53,6 +54,22 @@ export async function ingestEvents(
   events: readonly EventInput[],
   options: IngestOptions = {},
 ): Promise<EventResult[]> {
+  const results = await ingest(db, context, events, options);
+  if (activity.eventsAnswered.observed) activity.eventsAnswered.emit(results.map(answerFact));
+  return results;
+}
+
+function answerFact(result: EventResult): EventAnswerFact {
+  const code = result.status >= 400 ? (result.body as { code?: unknown }).code : null;
+  return { replayed: result.replayed, refusedCode: code === null ? null : String(code ?? 'unknown') };
+}
+
+async function ingest(
+  db: Database,
+  context: IngestContext,
+  events: readonly EventInput[],
+  options: IngestOptions,
+): Promise<EventResult[]> {
   const at = options.at ?? ((index: number) => (events.length === 1 ? 'body' : `body/events/${index}`));
   const program = await getProgram(db, context.programId);
   const rules = options.rules ?? (await compiledPublishedRules(db, context.programId));
@@ -92,7 +109,7 @@ export async function ingestEvents(
       // one that causes it fails (the others must not be lost with it).
       for (const candidate of candidates) {
         try {
-          const [alone] = await ingestEvents(db, context, [candidate.event], {
+          const [alone] = await ingest(db, context, [candidate.event], {
             ...options,
             at: () => at(candidate.index),
           });

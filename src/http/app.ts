@@ -1,16 +1,20 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { EventCoalescer } from '../events/event-coalescer.ts';
 import { CreditCoalescer } from '../ledger/credit-coalescer.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { JifenMetrics } from '../observability/metrics.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { installHttpMetrics } from './http-metrics.ts';
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimitOptions } from './rate-limits.ts';
+import { installRequestLogging, requestIdOf } from './request-logging.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
@@ -38,7 +42,11 @@ import { commandSender, installIdempotency } from './write-route.ts';
 export interface AppOptions {
   db: Database;
   clock?: Clock;
-  logger?: boolean;
+  /** Where request lines and errors are logged (pino); silent when left out (tests). */
+  logger?: Logger;
+  /** Prometheus metrics: requests are counted, and `GET /metrics` is served unless `metricsOnApi` is false. */
+  metrics?: JifenMetrics;
+  metricsOnApi?: boolean;
   /** Largest accepted request body (default 1 MiB; batches will raise it). */
   bodyLimitBytes?: number;
   /**
@@ -57,20 +65,23 @@ export const API_VERSION = '0.1.0';
 /** Builds the HTTP app without listening, so tests can call it in process with `inject`. */
 export async function buildApp(options: AppOptions): Promise<TypedApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    // One line per request, written by installRequestLogging.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // Fastify's default (100) is shorter than a valid member id (128): such ids got a bare 414.
     routerOptions: { maxParamLength: 256 },
-    genReqId: () => crypto.randomUUID(),
+    genReqId: requestIdOf,
     ...timeoutServerOptions(options.timeouts),
     // Requests arriving while closing get problem+json from installShutdownGuard instead.
     return503OnClosing: false,
     // Malformed URLs (bad percent-encoding, over-long parameters) fail before routing: they get
     // problem+json like every other error.
-    frameworkErrors: (error, _request, frameworkReply) => {
+    frameworkErrors: (error, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
       reply
         .code(400)
+        .header('x-request-id', request.id)
         .type('application/problem+json')
         .send(problemBody(new JifenError('validation_failed', { detail: `url ${error.message}` })));
     },
@@ -87,6 +98,8 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     if (body === '') return done(null, undefined);
     return parseJson(request, body as string, done);
   });
+  installRequestLogging(app);
+  if (options.metrics) installHttpMetrics(app, options.metrics, options.metricsOnApi ?? true);
   installErrorHandling(app);
   installShutdownGuard(app);
   const onWriteAnswered = options.onWriteAnswered;

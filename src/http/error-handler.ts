@@ -59,7 +59,8 @@ function fromFastifyError(error: FastifyError): JifenError | null {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof JifenError ? error : fromFastifyError(error);
-    if (!known) request.log.error({ err: error }, 'unexpected error');
+    // The stack goes to the log under the id the body shows as `instance`, so a user's report finds it.
+    if (!known) request.log.error({ err: error, instance: request.id }, 'unexpected error');
     const problem = known
       ? problemBody(known)
       : { ...problemBody(new JifenError('internal_error')), instance: request.id };

@@ -1,7 +1,9 @@
+import { afterCommit } from '../db/after-commit.ts';
 import type { Queryable } from '../db/database.ts';
 import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/answer-book.ts';
 import { ledgerMessages } from '../notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from '../notifications/outbox/outbox-sql.ts';
+import { activity } from '../shared/activity.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { LedgerDraft } from './ledger-draft.ts';
 import {
@@ -258,4 +260,6 @@ export async function persistDraft(
   if (parts.length === 0) return;
   const sql = `with ${parts.map((part, index) => `w${index} as (${part})`).join(',\n')} select 1`;
   await tx.query(sql, params);
+  const committed = activity.ledgerEntriesCommitted;
+  if (committed.observed && draft.entries.length > 0) afterCommit(tx, () => committed.emit(draft.entries));
 }

@@ -433,6 +433,12 @@ export const ERROR_CODES = {
     title: "No such message in the member's inbox",
     action: 'Use a message id from GET /v1/members/{memberId}/inbox (it starts with `msg_`).',
   },
+  not_ready: {
+    status: 503,
+    title: 'The server is not ready to serve',
+    action:
+      'Wait and ask GET /ready again: the database did not answer in time, or migrations have not all run (`detail` says which). Keep sending traffic elsewhere meanwhile.',
+  },
   internal_error: {
     status: 500,
     title: 'Something went wrong inside Jifen',

@@ -23,6 +23,10 @@ const INHERITED_SETTINGS = [
   'JIFEN_REDIS_URL',
   'JIFEN_RATE_LIMIT_PER_MINUTE',
   'JIFEN_AUTH_FAILURE_LIMIT_PER_MINUTE',
+  'JIFEN_LOG_LEVEL',
+  'JIFEN_METRICS',
+  'JIFEN_METRICS_PORT',
+  'JIFEN_METRICS_HOST',
 ];
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -1,9 +1,11 @@
 import type { Database } from '../../src/db/database.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { type AppOptions, buildApp } from '../../src/http/app.ts';
 import type { TypedApp } from '../../src/http/route-deps.ts';
 import { bootstrap } from '../../src/programs/bootstrap.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { type Engine, openTestDatabase } from './test-database.ts';
+
+type ExtraAppOptions = Omit<AppOptions, 'db' | 'clock'>;
 
 export interface TestApi {
   engine: Engine;
@@ -31,13 +33,18 @@ export interface TestApi {
 export async function openTestApi(
   engine: Engine,
   start = '2026-03-01T02:00:00Z',
-  options: { maxConnections?: number } = {},
+  options: {
+    maxConnections?: number;
+    /** More app options (a logger, metrics), or a function of the database and clock giving them. */
+    app?: ExtraAppOptions | ((db: Database, clock: ManualClock) => ExtraAppOptions);
+  } = {},
 ): Promise<TestApi> {
   const db = await openTestDatabase(engine, options);
   const clock = new ManualClock(start);
   const created = await bootstrap(db, clock.now());
   if (!created) throw new Error('bootstrap did nothing on a fresh database');
-  const app = await buildApp({ db, clock });
+  const extra = typeof options.app === 'function' ? options.app(db, clock) : options.app;
+  const app = await buildApp({ db, clock, ...extra });
   const api: TestApi = {
     engine,
     db,

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { activity } from '../../shared/activity.ts';
 import type { SendOutcome } from '../channels/send-outcome.ts';
 import type { SmsAdapter } from '../channels/sms-adapter.ts';
 import type { SmtpSender } from '../channels/smtp-sender.ts';
@@ -116,6 +117,11 @@ export async function deliverDue(
     send(delivery, channels),
   );
   await recordOutcomes(db, claimed, outcomes, now());
+  if (activity.deliveriesAttempted.observed) {
+    activity.deliveriesAttempted.emit(
+      claimed.map((delivery, index) => ({ channel: delivery.channel, ok: outcomes[index]!.ok })),
+    );
+  }
   return claimed.length;
 }
 

@@ -176,10 +176,26 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
   test('configuration versions PUT at the same time are numbered one after another, none fails', async () => {
     const program = await programWith(api, null);
     const replies = await Promise.all(
-      Array.from({ length: 8 }, () => program.call('PUT', '/v1/tiers', TIERS)),
+      Array.from({ length: 8 }, (_, index) =>
+        program.call('PUT', '/v1/tiers', {
+          ...TIERS,
+          tiers: TIERS.tiers.map((tier, position) =>
+            position === 0 ? { ...tier, name: { ...tier.name, en: `Member ${index}` } } : tier,
+          ),
+        }),
+      ),
     );
     expect(replies.map((reply) => `${reply.status} ${reply.body.code ?? ''}`)).toEqual(Array(8).fill('201 '));
     expect(replies.map((reply) => reply.body.version).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  test('the same configuration PUT 8 times at once makes one version (PUT is idempotent)', async () => {
+    const program = await programWith(api, null);
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => program.call('PUT', '/v1/tiers', TIERS)),
+    );
+    expect(replies.map((reply) => reply.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(replies.map((reply) => reply.body.version))).toEqual(new Set([1]));
   });
 
   test('removing a tier while credits lift members into it: refused, or nobody holds it', async () => {

@@ -31,6 +31,7 @@ import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
+import { checkUnschemedBodies } from './unschemed-body.ts';
 
 export interface AppOptions {
   db: Database;
@@ -66,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  checkUnschemedBodies(app);
   // Bodies are JSON only: text/plain (fetch's default for a string body) must get 415, not a
   // confusing "body must be object".
   app.removeContentTypeParser('text/plain');

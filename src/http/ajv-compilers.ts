@@ -3,6 +3,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { Condition, RuleDefinition } from '../rules/rule-types.ts';
+import { isStorableCalendarDate, isStorableDate } from '../shared/storable-dates.ts';
 import { findUnstorable } from '../shared/storable-input.ts';
 
 // Both packages are CommonJS with a default export.
@@ -10,6 +11,11 @@ const Ajv = AjvModule.default ?? AjvModule;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
 
 export const SHARED_SCHEMAS = [Condition, RuleDefinition];
+
+interface FormatWithCompare {
+  validate: (text: string) => boolean;
+  compare: (a: string, b: string) => number | undefined;
+}
 
 function makeAjv(coerceTypes: boolean) {
   const ajv = new Ajv({
@@ -20,6 +26,21 @@ function makeAjv(coerceTypes: boolean) {
     strict: false,
   });
   addFormats(ajv);
+  // Dates are checked once, here, for every schema: a real date (no leap second, no 30 February)
+  // that PostgreSQL stores and reads back as written (storable-dates.ts).
+  // The original formats' compare functions stay, for formatMinimum / formatMaximum.
+  const dateTime = addFormats.get('date-time') as FormatWithCompare;
+  const date = addFormats.get('date') as FormatWithCompare;
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (text: string) => dateTime.validate(text) && isStorableDate(text),
+    compare: dateTime.compare,
+  });
+  ajv.addFormat('date', {
+    type: 'string',
+    validate: (text: string) => date.validate(text) && isStorableCalendarDate(text),
+    compare: date.compare,
+  });
   // Schemas that routes refer to by $id (recursive ones, registered once); the app adds the same
   // ones with addSchema for the serializer and the OpenAPI document.
   for (const schema of SHARED_SCHEMAS) ajv.addSchema(schema);

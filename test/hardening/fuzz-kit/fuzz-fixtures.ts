@@ -77,6 +77,9 @@ const CART = {
 
 type Body = Record<string, unknown>;
 
+/** A fixture the app refused to make (under the settings a fuzzed request left behind). */
+export class FixtureUnavailable extends Error {}
+
 export class FuzzFixtures {
   private readonly made = new Map<string, string>();
   private readonly dependents = new Map<string, Set<string>>();
@@ -116,16 +119,22 @@ export class FuzzFixtures {
   }
 
   /** Forget a used-up fixture, and every fixture made from it. */
-  useUp(name: string): void {
-    if (!this.made.delete(name)) return;
-    for (const dependent of this.dependents.get(name) ?? []) this.useUp(dependent);
+  async useUp(name: string): Promise<void> {
+    const id = this.made.get(name);
+    if (id === undefined) return;
+    this.made.delete(name);
+    // A program holds at most 20 webhook endpoints: a patched one is deleted, not left behind.
+    if (name === 'endpoint') await this.api.call('DELETE', `/v1/webhooks/${id}`);
+    for (const dependent of this.dependents.get(name) ?? []) await this.useUp(dependent);
   }
 
   private async ok(method: Parameters<TestApi['call']>[0], url: string, body?: unknown): Promise<Body> {
     this.setupRequests += 1;
     const reply = await this.api.call(method, url, body);
     if (reply.status >= 300) {
-      throw new Error(`fixture ${method} ${url} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+      throw new FixtureUnavailable(
+        `fixture ${method} ${url} answered ${reply.status}: ${JSON.stringify(reply.body)}`,
+      );
     }
     return reply.body as Body;
   }
@@ -159,7 +168,11 @@ export class FuzzFixtures {
 
   private readonly factories: Record<string, () => Promise<string>> = {
     setup: async () => {
-      await this.ok('PATCH', '/v1/program', { pointValue: { points: 1, amountMinor: 1 } });
+      // West of UTC, so the local midnights after late dates fall in the next UTC year.
+      await this.ok('PATCH', '/v1/program', {
+        pointValue: { points: 1, amountMinor: 1 },
+        timezone: 'America/Los_Angeles',
+      });
       await this.ok('PUT', '/v1/checkout/settings', {
         enabled: true,
         maxShareOfOrder: 1,

@@ -16,6 +16,13 @@ export interface RequestPlan {
   params?: Record<string, string>;
   /** A success leaves its path fixtures usable (credits to a member); by default it uses them up. */
   keepsFixtures?: boolean;
+  /** What a success made and the program may hold only so many of (webhook endpoints): delete it. */
+  cleanup?: (answer: Record<string, unknown>) => { method: 'DELETE'; url: string };
+  /**
+   * A success changed what later writes read (program settings, tiers, templates, a member's
+   * facts): the probe writes run next, so a setting that is stored but breaks them is found.
+   */
+  probeAfterSuccess?: boolean;
   /** A success changed program-wide settings: send the valid request again to restore them. */
   resetAfterSuccess?: boolean;
 }
@@ -61,6 +68,7 @@ const TEMPLATE = { subject: '{{points}} 积分', body: '您获得 {{points}} 积
 
 export const VALID_REQUESTS: Record<string, RequestPlan> = {
   'PUT /v1/members/{memberId}': {
+    probeAfterSuccess: true,
     body: body(() => ({
       status: 'active',
       birthday: '1990-05-01',
@@ -125,11 +133,12 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
   'DELETE /v1/api-keys/{keyId}': { body: body(() => undefined) },
   'PATCH /v1/program': {
     resetAfterSuccess: true,
+    probeAfterSuccess: true,
     body: body(() => ({
       name: 'Fuzz program',
       currency: 'CNY',
       pointValue: { points: 1, amountMinor: 1 },
-      timezone: 'Asia/Shanghai',
+      timezone: 'America/Los_Angeles',
       expiryPolicy: { kind: 'rolling', unit: 'months', count: 24 },
       negativeBalance: 'allow_debt',
       restoredLotGraceDays: 30,
@@ -153,8 +162,9 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
   },
   'POST /v1/events': { body: body(orderEvent) },
   'POST /v1/events/batch': { body: body(async (f) => ({ events: [await orderEvent(f)] })) },
-  'PUT /v1/tiers': { resetAfterSuccess: true, body: body(() => TIERS) },
+  'PUT /v1/tiers': { resetAfterSuccess: true, probeAfterSuccess: true, body: body(() => TIERS) },
   'PUT /v1/members/{memberId}/tier': {
+    probeAfterSuccess: true,
     body: body(() => ({ tier: 'gold', until: '2026-12-31T16:00:00Z', reason: 'vip' })),
   },
   'POST /v1/members/{memberId}/tier/retention': {
@@ -216,6 +226,7 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
   },
   'PUT /v1/checkout/settings': {
     resetAfterSuccess: true,
+    probeAfterSuccess: true,
     body: body(() => ({ enabled: true, maxShareOfOrder: 1, minPoints: 0, stepPoints: 1 })),
   },
   'POST /v1/checkout/quote': {
@@ -251,6 +262,7 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
     keepsFixtures: true,
   },
   'POST /v1/webhooks': {
+    cleanup: (answer) => ({ method: 'DELETE', url: `/v1/webhooks/${answer.id}` }),
     body: body(() => ({ url: 'https://example.com/fuzz', types: ['points.earned'], status: 'enabled' })),
   },
   'PATCH /v1/webhooks/{endpointId}': { body: body(() => ({ types: ['points.earned', 'points.spent'] })) },
@@ -271,6 +283,7 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
   'POST /v1/members/{memberId}/inbox/{messageId}/read': { body: body(() => undefined) },
   'POST /v1/members/{memberId}/inbox/read-all': { body: body(() => undefined), keepsFixtures: true },
   'PUT /v1/members/{memberId}/notification-preferences': {
+    probeAfterSuccess: true,
     body: body(() => ({
       email: 'member@example.com',
       phone: '13800000000',
@@ -282,6 +295,7 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
   },
   'PATCH /v1/notification-settings': {
     resetAfterSuccess: true,
+    probeAfterSuccess: true,
     body: body(() => ({
       defaultLanguage: 'zh-CN',
       reminderOffsetsDays: [7, 1],
@@ -289,9 +303,22 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
       channels: { 'points.earned': ['inbox'] },
     })),
   },
-  'PUT /v1/notification-templates/{type}/{channel}/{language}': { body: body(() => TEMPLATE) },
+  'PUT /v1/notification-templates/{type}/{channel}/{language}': {
+    probeAfterSuccess: true,
+    body: body(() => TEMPLATE),
+  },
   'DELETE /v1/notification-templates/{type}/{channel}/{language}': { body: body(() => undefined) },
   'POST /v1/notification-templates/preview': {
     body: body(() => ({ type: 'points.earned', channel: 'inbox', language: 'zh-CN', template: TEMPLATE })),
   },
 };
+
+/** Valid writes sent after a success that changed what they read (see probeAfterSuccess). */
+export const PROBE_OPERATIONS = [
+  'POST /v1/members/{memberId}/credits',
+  'POST /v1/events',
+  'POST /v1/holds',
+  'POST /v1/redemptions',
+  'POST /v1/checkout/authorizations',
+  'POST /v1/members/{memberId}/tier/retention',
+];

@@ -1,7 +1,8 @@
+import { fanOutMessages } from '../../../src/notifications/dispatch/fan-out.ts';
 import { ERROR_CODES } from '../../../src/shared/error-codes.ts';
 import type { TestApi } from '../../support/test-api.ts';
 import { DatabaseWatch, type Fingerprint, forbiddenChanges } from './db-fingerprint.ts';
-import { FuzzFixtures } from './fuzz-fixtures.ts';
+import { FixtureUnavailable, FuzzFixtures } from './fuzz-fixtures.ts';
 import { describeMutation, type Mutation } from './mutations.ts';
 import {
   type OpenApiDocument,
@@ -12,7 +13,7 @@ import {
 } from './openapi-operations.ts';
 import { RawJson, toJsonText } from './raw-json.ts';
 import { exampleOf, withValueAt } from './schema-walk.ts';
-import { PARAM_FIXTURES, VALID_REQUESTS } from './valid-requests.ts';
+import { PARAM_FIXTURES, PROBE_OPERATIONS, VALID_REQUESTS } from './valid-requests.ts';
 
 export interface FuzzRequest {
   method: Operation['method'];
@@ -48,6 +49,8 @@ export class WriteRouteFuzzer {
   readonly statuses = new Map<number, number>();
   requests = 0;
   private watch: DatabaseWatch | null = null;
+  /** The last mutated request, named in the failures of the probes that follow it. */
+  private lastLabel = '';
 
   constructor(
     private readonly api: TestApi,
@@ -121,24 +124,26 @@ export class WriteRouteFuzzer {
   }
 
   /** Builds, sends and checks one request; returns its answer. Problems go to `failures`. */
-  async run(operation: Operation, mutation: Mutation | null, expectStatus?: number): Promise<Answer> {
+  async run(
+    operation: Operation,
+    mutation: Mutation | null,
+    expectStatus?: number,
+    label?: string,
+  ): Promise<Answer> {
     const request = await this.build(operation, mutation);
-    return this.send(
-      operationName(operation),
-      request,
-      mutation ? describeMutation(mutation) : 'valid request',
-      {
-        expectStatus,
-        onSuccess: () => this.afterSuccess(operation),
-      },
-    );
+    const described = label ?? (mutation ? describeMutation(mutation) : 'valid request');
+    if (mutation) this.lastLabel = `${operationName(operation)} with ${described}`;
+    return this.send(operationName(operation), request, described, {
+      expectStatus,
+      onSuccess: (answer) => this.afterSuccess(operation, answer),
+    });
   }
 
   async send(
     operation: string,
     request: FuzzRequest,
     label: string,
-    options: { expectStatus?: number; onSuccess?: () => Promise<void> } = {},
+    options: { expectStatus?: number; onSuccess?: (answer: Answer) => Promise<void> } = {},
   ): Promise<Answer> {
     if (!this.watch) throw new Error('call start() first');
     const before = await this.watch.fingerprint();
@@ -169,7 +174,7 @@ export class WriteRouteFuzzer {
       });
     }
     if (answer.status < 300 && options.onSuccess) {
-      await options.onSuccess();
+      await options.onSuccess(answer);
     }
     return answer;
   }
@@ -201,15 +206,45 @@ export class WriteRouteFuzzer {
     return problems;
   }
 
+  /** The probe writes, then the notification fan-out that renders what they announced. */
+  private async probe(after: string): Promise<void> {
+    for (const name of PROBE_OPERATIONS) {
+      const operation = this.operations.find((op) => operationName(op) === name);
+      if (!operation) continue;
+      try {
+        await this.run(operation, null, undefined, `valid request, after ${this.lastLabel}`);
+      } catch (error) {
+        // Under these settings the probe's fixture cannot be made (a fixed expiry date in the past
+        // refuses every credit): the refusal was checked when it happened; skip this probe.
+        if (!(error instanceof FixtureUnavailable)) throw error;
+      }
+    }
+    try {
+      await fanOutMessages(this.api.db, this.api.clock, { emailConfigured: true });
+    } catch (error) {
+      this.failures.push({
+        operation: after,
+        request: 'notification fan-out after it',
+        status: 0,
+        problem: `fan-out threw ${(error as Error).stack?.slice(0, 400)}`,
+      });
+    }
+  }
+
   /** A write that worked may have used up its fixtures (a captured hold) or changed settings. */
-  private async afterSuccess(operation: Operation): Promise<void> {
+  private async afterSuccess(operation: Operation, answer: Answer): Promise<void> {
     const plan = VALID_REQUESTS[operationName(operation)];
     if (!plan?.keepsFixtures) {
       for (const { name } of operation.pathParams) {
         const fixture = plan?.params?.[name] ?? PARAM_FIXTURES[name];
-        if (fixture) this.fixtures.useUp(fixture);
+        if (fixture) await this.fixtures.useUp(fixture);
       }
     }
+    if (plan?.cleanup) {
+      const { method, url } = plan.cleanup(JSON.parse(answer.body));
+      await this.api.call(method, url);
+    }
+    if (plan?.probeAfterSuccess) await this.probe(operationName(operation));
     if (plan?.resetAfterSuccess) {
       const reset = await this.build(operation, null);
       const response = await this.api.app.inject({

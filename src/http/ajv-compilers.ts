@@ -17,7 +17,7 @@ interface FormatWithCompare {
   compare: (a: string, b: string) => number | undefined;
 }
 
-function makeAjv(coerceTypes: boolean) {
+function makeAjv(coerceTypes: boolean, storableDates = true) {
   const ajv = new Ajv({
     allErrors: true,
     coerceTypes,
@@ -26,6 +26,7 @@ function makeAjv(coerceTypes: boolean) {
     strict: false,
   });
   addFormats(ajv);
+  if (!storableDates) return withSharedSchemas(ajv);
   // Dates are checked once, here, for every schema: a real date (no leap second, no 30 February)
   // that PostgreSQL stores and reads back as written (storable-dates.ts).
   // The original formats' compare functions stay, for formatMinimum / formatMaximum.
@@ -41,8 +42,12 @@ function makeAjv(coerceTypes: boolean) {
     validate: (text: string) => date.validate(text) && isStorableCalendarDate(text),
     compare: date.compare,
   });
-  // Schemas that routes refer to by $id (recursive ones, registered once); the app adds the same
-  // ones with addSchema for the serializer and the OpenAPI document.
+  return withSharedSchemas(ajv);
+}
+
+// Schemas that routes refer to by $id (recursive ones, registered once); the app adds the same
+// ones with addSchema for the serializer and the OpenAPI document.
+function withSharedSchemas<T extends { addSchema: (schema: object) => unknown }>(ajv: T): T {
   for (const schema of SHARED_SCHEMAS) ajv.addSchema(schema);
   return ajv;
 }
@@ -50,10 +55,12 @@ function makeAjv(coerceTypes: boolean) {
 /** Bodies are JSON and must be typed exactly ("10" is not a number); URLs are text and are coerced. */
 const bodyAjv = makeAjv(false);
 const urlAjv = makeAjv(true);
+/** Batches that answer each item on its own also judge each item's dates on their own. */
+const itemsAjv = makeAjv(false, false);
 
 /**
  * Marks a body schema whose route checks storable input per item itself (event batches answer
- * each event on its own, so one event with a NUL must not sink the others).
+ * each event on its own, so one event with a NUL or a year-0 date must not sink the others).
  */
 export const CHECKS_ITEMS_ITSELF = Symbol.for('jifen.checksItemsItself');
 
@@ -65,13 +72,14 @@ type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
  * schema, so no route can forget it.
  */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : urlAjv;
-  const validate = ajv.compile(schema as object);
   const marks = schema as Record<symbol, unknown>;
+  const checksItems = httpPart === 'body' && marks[CHECKS_ITEMS_ITSELF] === true;
+  const ajv = checksItems ? itemsAjv : httpPart === 'body' ? bodyAjv : urlAjv;
+  const validate = ajv.compile(schema as object);
   // Fastify validates an absent body as null; a body declared Optional (void, capture, reversal)
   // may be left out altogether.
   const optional = httpPart === 'body' && marks[OptionalKind] === 'Optional';
-  const checksStorable = !(httpPart === 'body' && marks[CHECKS_ITEMS_ITSELF] === true);
+  const checksStorable = !checksItems;
   const checked: Validate = (data: unknown) => {
     const problem = checksStorable ? findUnstorable(data, '') : null;
     if (problem) {

@@ -3,6 +3,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { Condition, RuleDefinition } from '../rules/rule-types.ts';
+import { isStorableCalendarDate, isStorableDate } from '../shared/storable-dates.ts';
 import { findUnstorable } from '../shared/storable-input.ts';
 
 // Both packages are CommonJS with a default export.
@@ -11,7 +12,12 @@ const addFormats = addFormatsModule.default ?? addFormatsModule;
 
 export const SHARED_SCHEMAS = [Condition, RuleDefinition];
 
-function makeAjv(coerceTypes: boolean) {
+interface FormatWithCompare {
+  validate: (text: string) => boolean;
+  compare: (a: string, b: string) => number | undefined;
+}
+
+function makeAjv(coerceTypes: boolean, storableDates = true) {
   const ajv = new Ajv({
     allErrors: true,
     coerceTypes,
@@ -20,8 +26,28 @@ function makeAjv(coerceTypes: boolean) {
     strict: false,
   });
   addFormats(ajv);
-  // Schemas that routes refer to by $id (recursive ones, registered once); the app adds the same
-  // ones with addSchema for the serializer and the OpenAPI document.
+  if (!storableDates) return withSharedSchemas(ajv);
+  // Dates are checked once, here, for every schema: a real date (no leap second, no 30 February)
+  // that PostgreSQL stores and reads back as written (storable-dates.ts).
+  // The original formats' compare functions stay, for formatMinimum / formatMaximum.
+  const dateTime = addFormats.get('date-time') as FormatWithCompare;
+  const date = addFormats.get('date') as FormatWithCompare;
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (text: string) => dateTime.validate(text) && isStorableDate(text),
+    compare: dateTime.compare,
+  });
+  ajv.addFormat('date', {
+    type: 'string',
+    validate: (text: string) => date.validate(text) && isStorableCalendarDate(text),
+    compare: date.compare,
+  });
+  return withSharedSchemas(ajv);
+}
+
+// Schemas that routes refer to by $id (recursive ones, registered once); the app adds the same
+// ones with addSchema for the serializer and the OpenAPI document.
+function withSharedSchemas<T extends { addSchema: (schema: object) => unknown }>(ajv: T): T {
   for (const schema of SHARED_SCHEMAS) ajv.addSchema(schema);
   return ajv;
 }
@@ -29,10 +55,12 @@ function makeAjv(coerceTypes: boolean) {
 /** Bodies are JSON and must be typed exactly ("10" is not a number); URLs are text and are coerced. */
 const bodyAjv = makeAjv(false);
 const urlAjv = makeAjv(true);
+/** Batches that answer each item on its own also judge each item's dates on their own. */
+const itemsAjv = makeAjv(false, false);
 
 /**
  * Marks a body schema whose route checks storable input per item itself (event batches answer
- * each event on its own, so one event with a NUL must not sink the others).
+ * each event on its own, so one event with a NUL or a year-0 date must not sink the others).
  */
 export const CHECKS_ITEMS_ITSELF = Symbol.for('jifen.checksItemsItself');
 
@@ -44,13 +72,14 @@ type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
  * schema, so no route can forget it.
  */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : urlAjv;
-  const validate = ajv.compile(schema as object);
   const marks = schema as Record<symbol, unknown>;
+  const checksItems = httpPart === 'body' && marks[CHECKS_ITEMS_ITSELF] === true;
+  const ajv = checksItems ? itemsAjv : httpPart === 'body' ? bodyAjv : urlAjv;
+  const validate = ajv.compile(schema as object);
   // Fastify validates an absent body as null; a body declared Optional (void, capture, reversal)
   // may be left out altogether.
   const optional = httpPart === 'body' && marks[OptionalKind] === 'Optional';
-  const checksStorable = !(httpPart === 'body' && marks[CHECKS_ITEMS_ITSELF] === true);
+  const checksStorable = !checksItems;
   const checked: Validate = (data: unknown) => {
     const problem = checksStorable ? findUnstorable(data, '') : null;
     if (problem) {

@@ -37,6 +37,7 @@ import { tierRoutes } from './routes/tier-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { installShutdownGuard } from './shutdown.ts';
 import { type TimeoutOptions, timeoutServerOptions } from './timeouts.ts';
+import { checkUnschemedBodies } from './unschemed-body.ts';
 import { commandSender, installIdempotency } from './write-route.ts';
 
 export interface AppOptions {
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  checkUnschemedBodies(app);
   // Bodies are JSON only: text/plain (fetch's default for a string body) must get 415, not a
   // confusing "body must be object".
   app.removeContentTypeParser('text/plain');

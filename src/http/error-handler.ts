@@ -2,6 +2,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../shared/error-codes.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
+import { NOT_A_STORABLE_DATE, NOT_A_STORABLE_DATE_TIME } from '../shared/storable-dates.ts';
+
+const FORMAT_MESSAGES: Record<string, string> = {
+  'date-time': NOT_A_STORABLE_DATE_TIME,
+  date: NOT_A_STORABLE_DATE,
+};
 
 interface FieldError {
   field: string;
@@ -30,6 +36,8 @@ function fieldErrors(error: FastifyError): FieldError[] {
     if (item.keyword === 'anyOf') {
       return { field: base || part, message: 'matches none of the accepted forms (see /openapi.json)' };
     }
+    const formatMessage = item.keyword === 'format' ? FORMAT_MESSAGES[String(params.format)] : undefined;
+    if (formatMessage) return { field: base || part, message: formatMessage };
     return { field: base || part, message: item.message ?? 'is not valid' };
   });
 }

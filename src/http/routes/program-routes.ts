@@ -25,7 +25,12 @@ const ExpiryPolicySchema = Type.Union(
       { additionalProperties: false },
     ),
     Type.Object(
-      { kind: Type.Literal('fixed_date'), date: Type.String({ format: 'date' }) },
+      {
+        kind: Type.Literal('fixed_date'),
+        // Points expire at the midnight after this local day: for the latest day allowed, that is
+        // still before the year 10000 in UTC from any time zone.
+        date: Type.String({ format: 'date', formatMaximum: '9999-12-30' }),
+      },
       { additionalProperties: false },
     ),
   ],

@@ -74,9 +74,8 @@ export function installIdempotency(app: FastifyInstance, db: Database, clock: Cl
     if (reply.statusCode >= 500 || typeof payload !== 'string') return payload;
     const body =
       state.replayBody !== undefined ? state.replayBody : payload === '' ? null : JSON.parse(payload);
-    const book = await AnswerBook.open(db, request.principal.programId, []);
-    book.record(state.request, { status: reply.statusCode, body });
-    await insertIdempotencyRecords(db, request.principal.programId, book.records, clock.now(), {
+    const record = { ...state.request, statusCode: reply.statusCode, response: body };
+    await insertIdempotencyRecords(db, request.principal.programId, [record], clock.now(), {
       ifAbsent: true,
     });
     return payload;

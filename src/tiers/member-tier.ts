@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { CommandResult } from '../idempotency/run-command.ts';
-import type { CommandContext } from '../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideDebit } from '../ledger/commands/debit.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadForUpdate } from '../ledger/ledger-store.ts';
@@ -44,11 +43,12 @@ async function configOrThrow(
   return current;
 }
 
-function blankRow(memberId: string, config: TierConfig, now: Date): MemberTier {
+/** A member who never left the first tier has held it since joining. */
+function blankRow(memberId: string, config: TierConfig, joinedAt: Date): MemberTier {
   return {
     memberId,
     earnedTier: config.tiers[0]!.code,
-    since: now,
+    since: joinedAt,
     floorTier: config.tiers[0]!.code,
     manualTier: null,
     manualUntil: null,
@@ -65,11 +65,12 @@ export function effectiveTier(row: MemberTier, now: Date): string {
 const tierView = (tier: Tier) => ({ code: tier.code, name: tier.name, benefits: tier.benefits ?? {} });
 
 export async function memberTierStatus(db: Queryable, programId: string, memberId: string, now: Date) {
-  await getMember(db, programId, memberId, now);
+  const member = await getMember(db, programId, memberId, now);
   const { config, version } = await configOrThrow(db, programId);
   const { timezone } = await getProgram(db, programId);
   const row =
-    (await loadMemberTiers(db, programId, [memberId])).get(memberId) ?? blankRow(memberId, config, now);
+    (await loadMemberTiers(db, programId, [memberId])).get(memberId) ??
+    blankRow(memberId, config, new Date(member.joinedAt));
   const from = windowStart(config, now, timezone);
   const growth = (await growthInWindow(db, programId, [memberId], from, new Date(now.getTime() + 1))).get(
     memberId,
@@ -149,7 +150,11 @@ export async function assignTier(
   }
   const row =
     (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId) ??
-    blankRow(memberId, config, context.now);
+    blankRow(
+      memberId,
+      config,
+      new Date((await getMember(tx, context.programId, memberId, context.now)).joinedAt),
+    );
   const from = effectiveTier(row, context.now);
   row.manualTier = to.code;
   row.manualUntil = input.until;

@@ -106,6 +106,20 @@ describe.each(ENGINES)('upgrades and refunds (%s)', (engine) => {
     expect(await historyLines(program, memberId)).toEqual(history);
   });
 
+  test('a member who never left the first tier has held it since joining, not since the read', async () => {
+    const program = await programWith(api);
+    await join(program, 'since-join', { joinedAt: '2025-06-01T00:00:00Z' });
+    expect((await tiersOf(program, 'since-join')).view).toMatchObject({
+      tier: { code: 'normal' },
+      since: '2025-06-01T00:00:00.000Z',
+    });
+    await grow(program, 'since-join', 1000);
+    expect((await tiersOf(program, 'since-join')).view).toMatchObject({
+      tier: { code: 'silver' },
+      since: api.clock.now().toISOString(),
+    });
+  });
+
   test('an upgrade row says why, with the growth and the configuration version', async () => {
     const program = await programWith(api);
     await join(program, 'why');
@@ -126,7 +140,7 @@ describe.each(ENGINES)('upgrades and refunds (%s)', (engine) => {
     });
   });
 
-  test('batch credits upgrade every member they lift, in the same transaction', async () => {
+  test('batch credits upgrade every member they lift, in the same transaction, item by item as if sent alone', async () => {
     const program = await programWith(api);
     for (const memberId of ['b1', 'b2', 'b3']) await join(program, memberId);
     const batch = await program.call('POST', '/v1/credits/batch', {
@@ -142,7 +156,8 @@ describe.each(ENGINES)('upgrades and refunds (%s)', (engine) => {
     ]);
     expect((await tiersOf(program, 'b1')).tier).toBe('silver');
     expect((await tiersOf(program, 'b2')).tier).toBe('normal');
-    expect(await historyLines(program, 'b3')).toEqual(['upgrade normal→gold']);
+    // 3,000 reaches silver, the next 3,000 gold: two upgrades, as two single credits would make.
+    expect(await historyLines(program, 'b3')).toEqual(['upgrade normal→silver', 'upgrade silver→gold']);
   });
 
   test('an order that reaches gold upgrades with it; the next order earns the gold multiplier', async () => {

@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { CommandResult } from '../idempotency/run-command.ts';
-import type { CommandContext } from '../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import {
   decideAuthorize,
   decideCapture,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Entry, Hold, MemberId, Points } from '../http/schemas.ts';
+import { Entry, Hold, MemberId, Points } from '../shared/api-schemas.ts';
 
 const MinorUnits = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
 

@@ -13,6 +13,7 @@ import { JifenError } from '../shared/errors.ts';
 import { listDueExpiries } from '../sweeps/due-expiries.ts';
 import { runSweep } from '../sweeps/sweeper.ts';
 import { verifyLedger } from '../verify/verify-ledger.ts';
+import { wireAreas } from '../wiring.ts';
 import { programFor, withDatabase } from './cli-database.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 
@@ -168,6 +169,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  wireAreas();
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(HELP);

@@ -1,7 +1,8 @@
 import type { Database } from '../db/database.ts';
 import type { EventOutcome } from '../events/event-outcome.ts';
 import { getEvent, programHasEvents } from '../events/event-store.ts';
-import { type EventResult, ingestEvents } from '../events/ingest-events.ts';
+import { ingestEvents } from '../events/ingest-events.ts';
+import type { EventResult } from '../events/intake-types.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
 import { getMember, upsertMember } from '../members/member-store.ts';
 import type { ExpiryPolicy } from '../programs/expiry-policy.ts';

@@ -1,11 +1,12 @@
 import type { Queryable } from '../db/database.ts';
 import { loadMemberFacts } from '../members/member-facts.ts';
+import type { MemberFacts } from '../members/member-types.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import { type CompiledRule, compileRule } from '../rules/compile-rule.ts';
 import { evaluateRules } from '../rules/evaluate-rules.ts';
 import { compiledVersion } from '../rules/rule-cache.ts';
-import { type MemberFacts, ruleFacts } from '../rules/rule-facts.ts';
+import { ruleFacts } from '../rules/rule-facts.ts';
 import { draftRules, publishedRules } from '../rules/rule-store.ts';
 import type { EventOutcome } from './event-outcome.ts';
 import { periodsOf, RuleUsageTracker } from './rule-usage.ts';

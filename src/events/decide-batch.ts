@@ -7,13 +7,15 @@ import type { CompiledRule } from '../rules/compile-rule.ts';
 import { ruleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { tierBenefitRules } from '../tiers/tier-benefit-rules.ts';
-import { applyTierChanges, catchUpDueTiers } from '../tiers/tier-upgrades.ts';
-import { applyPlan, type EventContext, type PlannedEvent, planEvent } from './decide-event.ts';
+import { readTierConfig } from '../tiers/tier-store.ts';
+import { loadTierProgress, saveTierProgress } from '../tiers/tier-upgrades.ts';
+import { applyPlan, planEvent } from './decide-event.ts';
 import { answerToStored, EventRefused, memberNotFound, REFERS_TO_ORDER, refusal } from './event-answers.ts';
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
+import type { EventContext, PlannedEvent } from './event-plan.ts';
 import { insertEvents, storedEvents } from './event-rows.ts';
-import type { Candidate, EventResult, IngestContext } from './ingest-events.ts';
+import type { Candidate, EventResult, IngestContext } from './intake-types.ts';
 import { insertOrders, loadOrderLosses, loadOrders, updateOrders } from './order-store.ts';
 import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
 import { createUnknownMembers } from './unknown-members.ts';
@@ -64,14 +66,16 @@ export async function decideFresh(
     fresh = fresh.filter(({ event }) => !late.has(event.id));
   }
   const known = new Set(state?.accounts.map((account) => account.memberId));
-  const tiers = await catchUpDueTiers(tx, context.programId, [...known], context.now, program.timezone);
-  const members = await loadMemberFacts(
-    tx,
-    context.programId,
-    [...known],
-    context.now,
-    tiers?.config.tiers[0]?.code ?? null,
-  );
+  const tiers = await readTierConfig(tx, context.programId);
+  // Each member's tier and growth, carried forward event by event: an order that reaches a tier
+  // earns the member's next event in this batch that tier's multiplier, as if sent alone.
+  const progress = tiers
+    ? await loadTierProgress(tx, context.programId, tiers, [...known], {
+        now: context.now,
+        timezone: program.timezone,
+      })
+    : null;
+  const members = await loadMemberFacts(tx, context.programId, [...known], context.now);
   const orderIds = fresh.flatMap(({ event }) => {
     const orderId = event.type.startsWith('order.') ? orderIdOf(event) : null;
     return orderId === null ? [] : [orderId];
@@ -116,7 +120,10 @@ export async function decideFresh(
       receivedAt: context.now,
     });
   }
-  if (planned.size === 0 || !state) return results;
+  if (planned.size === 0 || !state) {
+    if (progress) await saveTierProgress(tx, context.programId, progress, context.now);
+    return results;
+  }
 
   const eventTypes = new Set([...planned.values()].map((event) => event.facts.event.type));
   // Tier earn multipliers join the published rules as multiplier rules of their own.
@@ -141,6 +148,11 @@ export async function decideFresh(
   for (const candidate of fresh) {
     const event = planned.get(candidate.index);
     if (!event) continue;
+    if (progress)
+      event.facts = {
+        ...event.facts,
+        member: { ...event.facts.member, tier: progress.tierOf(event.memberId) },
+      };
     let plan: ReturnType<typeof planEvent>;
     try {
       plan = planEvent(eventContext, event);
@@ -150,7 +162,9 @@ export async function decideFresh(
       continue;
     }
     try {
+      const decidedBefore = draft.entries.length;
       const outcome = applyPlan(eventContext, event, plan);
+      progress?.addGrowth(event.memberId, growthOf(draft, decidedBefore, event.memberId));
       rows.push({ candidate, outcome });
       results.set(candidate.index, { status: 201, body: outcome, replayed: false });
     } catch (error) {
@@ -167,7 +181,7 @@ export async function decideFresh(
       unused,
     ]);
   }
-  await applyTierChanges(tx, context.programId, draft, tiers);
+  if (progress) await saveTierProgress(tx, context.programId, progress, context.now);
   await persistDraft(tx, context.programId, draft);
   await insertEvents(tx, context, rows);
   const touchedOrders = new Set(
@@ -190,4 +204,12 @@ export async function decideFresh(
   );
   await tracker.save(tx, context.programId);
   return results;
+}
+
+/** The growth an event's entries (those from `from` on) gave or took from its member. */
+function growthOf(draft: LedgerDraft, from: number, memberId: string): number {
+  let growth = 0;
+  for (const entry of draft.entries.slice(from))
+    if (entry.memberId === memberId) growth += entry.delta.growth;
+  return growth;
 }

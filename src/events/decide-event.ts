@@ -1,14 +1,13 @@
 import { decideCredit, lotExpiry } from '../ledger/commands/credit.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
-import type { EntrySource, Reason } from '../ledger/ledger-types.ts';
+import type { Reason } from '../ledger/ledger-types.ts';
 import { assertWithinBalanceLimit } from '../ledger/movements.ts';
 import { expiryFor } from '../programs/expiry-policy.ts';
-import type { CompiledRule } from '../rules/compile-rule.ts';
 import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
-import type { RuleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { TIER_RULE_PREFIX } from '../tiers/tier-benefit-rules.ts';
 import type { AwardOutcome, EventOutcome, RefundOutcome } from './event-outcome.ts';
+import type { EventContext, PlannedEvent, RefundPlan } from './event-plan.ts';
 import {
   ALREADY_CANCELLED,
   ALREADY_REFUNDED,
@@ -20,8 +19,7 @@ import {
   orderOutcome,
   refundLots,
 } from './order-events.ts';
-import { decideRefund, type Order, type RefundDecision, type RefundRequest } from './orders.ts';
-import type { Periods, RuleUsageTracker } from './rule-usage.ts';
+import { decideRefund, type Order, type RefundRequest } from './orders.ts';
 
 /**
  * One event, decided in two steps. `planEvent` checks everything that can refuse the event (unknown
@@ -29,35 +27,6 @@ import type { Periods, RuleUsageTracker } from './rule-usage.ts';
  * event leaves the batch's draft untouched; `applyPlan` then records the credits, the refund and the
  * limits used. Refused events are not stored: a retry with the same id is judged afresh.
  */
-
-export interface EventContext {
-  draft: LedgerDraft;
-  rules: readonly CompiledRule[];
-  tracker: RuleUsageTracker;
-  orders: Map<string, Order>;
-  /** Points of refunded orders already lost to expiry or reversals (see `loadOrderLosses`). */
-  orderLosses: ReadonlyMap<string, number>;
-  currency: string;
-  /** Who sent the event (API key), recorded on every entry with the rule that produced it. */
-  source: EntrySource;
-}
-
-export interface PlannedEvent {
-  memberId: string;
-  facts: RuleFacts;
-  periods: Periods;
-  orderId: string | null;
-  memberCreated: boolean;
-  receivedAt: Date;
-}
-
-export interface RefundPlan {
-  kind: 'refund';
-  evaluation: Evaluation;
-  order: Order;
-  decision: RefundDecision;
-  growth: number;
-}
 
 type Plan =
   | { kind: 'earn'; evaluation: Evaluation; newOrder: boolean }

@@ -2,7 +2,7 @@ import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import type { EventInput } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
-import type { Candidate, EventResult } from './ingest-events.ts';
+import type { Candidate, EventResult } from './intake-types.ts';
 
 /** The answers intake gives besides outcomes: replays, refusals and their errors. */
 

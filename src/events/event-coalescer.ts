@@ -2,7 +2,8 @@ import type { Database } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { GroupCommit, type GroupCommitOptions } from '../shared/group-commit.ts';
 import type { EventInput } from './event-input.ts';
-import { type EventResult, ingestEvents } from './ingest-events.ts';
+import { ingestEvents } from './ingest-events.ts';
+import type { EventResult } from './intake-types.ts';
 
 /**
  * Group commit for single events (`POST /v1/events`): events that arrive while earlier ones are

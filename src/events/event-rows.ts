@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
-import type { Candidate, IngestContext } from './ingest-events.ts';
+import type { Candidate, IngestContext } from './intake-types.ts';
 
 /** Events in the database, as intake reads and writes them (reads for the API: event-store.ts). */
 

@@ -1,7 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
+import { inTransactionRetryingRaces } from '../db/retrying-races.ts';
 import { requestHash } from '../idempotency/request-hash.ts';
-import { inTransactionRetryingRaces } from '../idempotency/run-command.ts';
-import type { EntrySource } from '../ledger/ledger-types.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
@@ -12,6 +11,7 @@ import { decideFresh } from './decide-batch.ts';
 import { answerToStored, EventRefused, idReused, refusal } from './event-answers.ts';
 import { checkEventAttributes, type EventInput } from './event-input.ts';
 import { storedEvents } from './event-rows.ts';
+import type { Candidate, EventResult, IngestContext } from './intake-types.ts';
 
 /**
  * Event intake (SPEC §3.2): a batch of events — one to a thousand — in one transaction. Each event
@@ -22,30 +22,11 @@ import { storedEvents } from './event-rows.ts';
  * hold exactly however many servers take events at once.
  */
 
-export interface IngestContext {
-  programId: string;
-  now: Date;
-  source: EntrySource;
-}
-
-export interface EventResult {
-  status: number;
-  body: unknown;
-  replayed: boolean;
-}
-
 export interface IngestOptions {
   /** Where each event sits in the request, for error fields (default `body`, or `body/events/N`). */
   at?: (index: number) => string;
   /** Rules to judge by instead of the published ones (tests, replays). */
   rules?: readonly CompiledRule[];
-}
-
-export interface Candidate {
-  index: number;
-  event: EventInput;
-  hash: string;
-  occurredAt: Date;
 }
 
 export async function ingestEvents(

@@ -5,8 +5,8 @@ import { clawback } from '../ledger/movements.ts';
 import { formatMoney } from '../rules/money-text.ts';
 import type { LineItem } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
-import type { EventContext, PlannedEvent, RefundPlan } from './decide-event.ts';
 import type { RefundOutcome } from './event-outcome.ts';
+import type { EventContext, PlannedEvent, RefundPlan } from './event-plan.ts';
 import { type Order, orderItemsOf } from './orders.ts';
 
 /**

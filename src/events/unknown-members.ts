@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { Candidate, IngestContext } from './ingest-events.ts';
+import type { Candidate, IngestContext } from './intake-types.ts';
 
 /** Creates the members the program has not seen, joined when their first event in the batch happened. */
 export async function createUnknownMembers(

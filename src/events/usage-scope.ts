@@ -1,5 +1,5 @@
 import type { CompiledRule } from '../rules/compile-rule.ts';
-import type { PlannedEvent } from './decide-event.ts';
+import type { PlannedEvent } from './event-plan.ts';
 import { onceKeyOf } from './rule-usage.ts';
 
 /** Every (member, rule, period) the batch's events may count against a per-member limit. */

@@ -9,6 +9,7 @@ import type { JifenMetrics } from '../observability/metrics.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
+import { wireAreas } from '../wiring.ts';
 import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
@@ -65,6 +66,7 @@ export const API_VERSION = '0.1.0';
 
 /** Builds the HTTP app without listening, so tests can call it in process with `inject`. */
 export async function buildApp(options: AppOptions): Promise<TypedApp> {
+  wireAreas();
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
     // One line per request, written by installRequestLogging.

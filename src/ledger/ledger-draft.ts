@@ -48,6 +48,7 @@ export class LedgerDraft {
   private readonly accounts = new Map<string, MemberAccount>();
   private readonly lotsById = new Map<string, Lot>();
   private readonly holdsById = new Map<string, Hold>();
+  private readonly decisionStarts: number[] = [0];
 
   constructor(
     readonly settings: ProgramLedgerSettings,
@@ -61,6 +62,21 @@ export class LedgerDraft {
     }
     for (const lot of lots) this.lotsById.set(lot.id, { ...lot });
     for (const hold of holds) this.holdsById.set(hold.id, { ...hold, lots: [...hold.lots] });
+  }
+
+  /** Where the next decision of a batch begins (an item of a credit batch); see `decisions`. */
+  beginDecision(): void {
+    if (this.entries.length > this.decisionStarts.at(-1)!) this.decisionStarts.push(this.entries.length);
+  }
+
+  /**
+   * The entries of each decision, in order: one for a command, one per item of a batch. What
+   * follows from a decision (a tier reached) is judged decision by decision, as if each were alone.
+   */
+  decisions(): Entry[][] {
+    return this.decisionStarts
+      .map((start, index) => this.entries.slice(start, this.decisionStarts[index + 1] ?? this.entries.length))
+      .filter((entries) => entries.length > 0);
   }
 
   account(memberId: string): MemberAccount {

@@ -1,10 +1,9 @@
 import { afterCommit } from '../db/after-commit.ts';
 import type { Queryable } from '../db/database.ts';
 import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/answer-book.ts';
-import { ledgerMessages } from '../notifications/outbox/ledger-messages.ts';
-import { outboxInsertSql } from '../notifications/outbox/outbox-sql.ts';
 import { activity } from '../shared/activity.ts';
 import { JifenError } from '../shared/errors.ts';
+import { draftCommitHooks, type SqlParam } from './commit-hooks.ts';
 import type { LedgerDraft } from './ledger-draft.ts';
 import {
   type AccountRow,
@@ -102,7 +101,7 @@ export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Pro
   };
 }
 
-type Param = (value: unknown, cast: string) => string;
+type Param = SqlParam;
 type Column<T> = readonly [name: string, cast: string, value: (row: T) => unknown];
 
 /** `insert into table (program_id, ...) select $1, * from unnest(...)`: one statement for any number of rows. */
@@ -218,6 +217,21 @@ const MEMBER_UPDATE: readonly Column<MemberAccount>[] = [
 ];
 
 /**
+ * A command's draft, committed: what other areas do before it is written (the tier changes its
+ * growth causes), then the draft with its idempotency records. Event intake, which judges tiers
+ * event by event inside its decision, writes its draft with `persistDraft` directly.
+ */
+export async function commitDraft(
+  tx: Queryable,
+  programId: string,
+  draft: LedgerDraft,
+  idempotency: readonly IdempotencyRecord[] = [],
+): Promise<void> {
+  for (const hooks of draftCommitHooks()) await hooks.beforeWrite?.(tx, programId, draft);
+  await persistDraft(tx, programId, draft, idempotency);
+}
+
+/**
  * Writes everything a draft decided in one statement (data-modifying CTEs over unnest arrays), so
  * a command costs one round trip to persist whatever its size, and batches stay set-based.
  */
@@ -241,13 +255,9 @@ export async function persistDraft(
   const accounts = draft.touchedAccounts();
 
   if (draft.entries.length > 0) parts.push(insertMany('entries', draft.entries, ENTRY_INSERT, param));
-  // Notifications are recorded with the change itself (the transactional outbox), in this statement.
-  const messages = ledgerMessages(
-    programId,
-    draft.entries,
-    (lotId) => draft.findLot(lotId)?.availableAt ?? null,
-  );
-  if (messages.length > 0) parts.push(outboxInsertSql(messages, param));
+  // What other areas write with every draft (the outbox rows of its movements): in this statement.
+  for (const hooks of draftCommitHooks())
+    parts.push(...(hooks.writtenAlongside?.(programId, draft, param) ?? []));
   if (createdLots.length > 0) parts.push(insertMany('lots', createdLots, LOT_INSERT, param));
   if (changedLots.length > 0) parts.push(updateMany('lots', 'id', changedLots, LOT_UPDATE, param));
   if (createdHolds.length > 0) parts.push(insertMany('holds', createdHolds, HOLD_INSERT, param));

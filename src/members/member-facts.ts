@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { MemberFacts } from '../rules/rule-facts.ts';
+import type { MemberFacts } from './member-types.ts';
 
 interface MemberFactsRow {
   member_id: string;

@@ -10,3 +10,16 @@ export interface MemberProfileInput {
   tags?: string[];
   attributes?: Record<string, unknown>;
 }
+
+/** What rules may look at about a member (`loadMemberFacts`): plain data. */
+export interface MemberFacts {
+  status: 'active' | 'frozen' | 'blocked';
+  tags: readonly string[];
+  /** Tiers and segments arrive with later issues; rules can already name them. */
+  tier: string | null;
+  segments: readonly string[];
+  joinedAt: Date;
+  /** YYYY-MM-DD, or MM-DD when the year is unknown. */
+  birthday: string | null;
+  attributes: Readonly<Record<string, unknown>>;
+}

@@ -1,9 +1,9 @@
 import type { Queryable } from '../db/database.ts';
-import type { CommandResult } from '../idempotency/run-command.ts';
-import type { CommandContext } from '../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { CouponCodeStatus } from './coupon-codes.ts';
-import { getRedemption, type Redemption, type RedemptionStatus } from './redemption-store.ts';
+import { getRedemption } from './redemption-store.ts';
+import type { Redemption, RedemptionStatus } from './reward-types.ts';
 
 /**
  * The merchant's till marks a coupon code used (`POST /v1/coupon-codes/{code}/use`): once, for one

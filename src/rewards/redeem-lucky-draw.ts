@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { CommandResult } from '../idempotency/run-command.ts';
-import type { CommandContext } from '../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { LoadedState } from '../ledger/ledger-store.ts';
 import { entryView } from '../ledger/ledger-views.ts';
@@ -16,10 +15,10 @@ import type { Draw } from './draws/draw-types.ts';
 import { playLockedDraw, playsToday } from './draws/play-draw.ts';
 import { playView } from './draws/play-store.ts';
 import { redeemerFactsUnderLock } from './redeemer-facts.ts';
-import { insertRedemption, type Redemption, redemptionView } from './redemption-store.ts';
+import { insertRedemption, redemptionView } from './redemption-store.ts';
 import { blockError, type DrawGate, findRedemptionBlock } from './reward-availability.ts';
 import { takeStock } from './reward-store.ts';
-import type { Reward } from './reward-types.ts';
+import type { Redemption, Reward } from './reward-types.ts';
 import { countRewardUsage, periodKeys, redemptionPeriods } from './reward-usage.ts';
 
 /**

@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { Periods } from '../events/rule-usage.ts';
-import type { CommandResult } from '../idempotency/run-command.ts';
-import type { CommandContext } from '../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideDebit } from '../ledger/commands/debit.ts';
 import { decideAuthorize } from '../ledger/commands/holds.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
@@ -20,15 +19,10 @@ import { redeemLuckyDraw } from './redeem-lucky-draw.ts';
 import { redeemerFactsUnderLock } from './redeemer-facts.ts';
 import { settleLapsedOfMember } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import {
-  insertRedemption,
-  type Redemption,
-  redemptionView,
-  type ShippingAddress,
-} from './redemption-store.ts';
+import { insertRedemption, redemptionView } from './redemption-store.ts';
 import { blockError, findRedemptionBlock, type RedeemerFacts } from './reward-availability.ts';
 import { getReward, takeStock } from './reward-store.ts';
-import type { Reward } from './reward-types.ts';
+import type { Redemption, Reward, ShippingAddress } from './reward-types.ts';
 import { countRewardUsage, periodKeys, redemptionPeriods } from './reward-usage.ts';
 
 export interface RedeemInput {

@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { CommandResult } from '../idempotency/run-command.ts';
-import type { CommandContext } from '../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { ENTRY_COLUMNS, type EntryRow, toEntry } from '../ledger/ledger-rows.ts';
 import { loadForUpdate } from '../ledger/ledger-store.ts';
@@ -12,15 +11,9 @@ import { voidCouponCodes } from './coupon-codes.ts';
 import { assertNoCodeUsed } from './coupon-use.ts';
 import { cancelAwaitingPayment } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import {
-  getRedemption,
-  type Redemption,
-  type RedemptionStatus,
-  redemptionViews,
-  type Shipment,
-  saveRedemptionStatus,
-} from './redemption-store.ts';
+import { getRedemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
 import { getReward, takeStock } from './reward-store.ts';
+import type { Redemption, RedemptionStatus, Shipment } from './reward-types.ts';
 import { returnRewardUsage } from './reward-usage.ts';
 
 /**

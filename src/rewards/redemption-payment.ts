@@ -1,6 +1,5 @@
 import type { Database, Queryable } from '../db/database.ts';
-import type { CommandResult } from '../idempotency/run-command.ts';
-import type { CommandContext } from '../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideCapture, decideRelease, loadHoldForUpdate } from '../ledger/commands/holds.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadForUpdate, persistDraft } from '../ledger/ledger-store.ts';
@@ -9,8 +8,9 @@ import { entryView } from '../ledger/ledger-views.ts';
 import { JifenError } from '../shared/errors.ts';
 import { releaseReservedCodes } from './coupon-codes.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import { getRedemption, type Redemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
+import { getRedemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
 import { takeStock } from './reward-store.ts';
+import type { Redemption } from './reward-types.ts';
 import { returnRewardUsage } from './reward-usage.ts';
 
 /**

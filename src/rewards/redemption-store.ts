@@ -1,5 +1,4 @@
 import type { Queryable } from '../db/database.ts';
-import type { Reason } from '../ledger/ledger-types.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
 import {
   recordRedemptionMessage,
@@ -8,59 +7,16 @@ import {
 import { JifenError } from '../shared/errors.ts';
 import { type CouponCodeView, couponCodesOf } from './coupon-codes.ts';
 import { playsByIds, playView } from './draws/play-store.ts';
-import type { RewardDetails, RewardType } from './reward-types.ts';
+import type {
+  Redemption,
+  RedemptionStatus,
+  RewardDetails,
+  RewardType,
+  Shipment,
+  ShippingAddress,
+} from './reward-types.ts';
 
 /** Redemption orders: one row each, its status moved by the lifecycle commands. */
-
-export type RedemptionStatus =
-  | 'awaiting_payment'
-  | 'payment_expired'
-  | 'fulfilled'
-  | 'awaiting_shipment'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled';
-
-export interface ShippingAddress {
-  name: string;
-  phone: string;
-  lines: string[];
-  postalCode?: string;
-}
-
-export interface Shipment {
-  carrier: string;
-  trackingNumber: string;
-}
-
-export interface Redemption {
-  id: string;
-  memberId: string;
-  rewardId: string;
-  rewardType: RewardType;
-  rewardName: Reason;
-  quantity: number;
-  pointsPerUnit: number;
-  pointsTotal: number;
-  status: RedemptionStatus;
-  /** The spend entry, or for points + cash the capture entry once paid. */
-  spendEntryId: string | null;
-  cancelEntryId: string | null;
-  /** Points + cash: the hold on the points until the cash is paid, and the cash part. */
-  holdId: string | null;
-  cash: { amountMinor: number; currency: string } | null;
-  paidAt: Date | null;
-  usagePeriods: string[];
-  details: RewardDetails;
-  shippingAddress: ShippingAddress | null;
-  shipment: Shipment | null;
-  cancelReason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  shippedAt: Date | null;
-  deliveredAt: Date | null;
-  cancelledAt: Date | null;
-}
 
 interface RedemptionRow {
   id: string;

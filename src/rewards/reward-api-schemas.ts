@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Entry, MemberId } from '../http/schemas.ts';
+import { Entry, MemberId } from '../shared/api-schemas.ts';
 import { PlayView } from './draws/draw-api-schemas.ts';
 import { RewardLimitsSchema, RewardStatusName, RewardTypeName } from './reward-types.ts';
 

@@ -182,3 +182,53 @@ export interface Reward {
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type RedemptionStatus =
+  | 'awaiting_payment'
+  | 'payment_expired'
+  | 'fulfilled'
+  | 'awaiting_shipment'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled';
+
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  lines: string[];
+  postalCode?: string;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+}
+
+export interface Redemption {
+  id: string;
+  memberId: string;
+  rewardId: string;
+  rewardType: RewardType;
+  rewardName: Reason;
+  quantity: number;
+  pointsPerUnit: number;
+  pointsTotal: number;
+  status: RedemptionStatus;
+  /** The spend entry, or for points + cash the capture entry once paid. */
+  spendEntryId: string | null;
+  cancelEntryId: string | null;
+  /** Points + cash: the hold on the points until the cash is paid, and the cash part. */
+  holdId: string | null;
+  cash: { amountMinor: number; currency: string } | null;
+  paidAt: Date | null;
+  usagePeriods: string[];
+  details: RewardDetails;
+  shippingAddress: ShippingAddress | null;
+  shipment: Shipment | null;
+  cancelReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
+}

@@ -1,9 +1,10 @@
 import type { Queryable } from '../db/database.ts';
 import { loadMemberFacts } from '../members/member-facts.ts';
+import type { MemberFacts } from '../members/member-types.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { compileRule } from './compile-rule.ts';
 import { type Evaluation, evaluateRules } from './evaluate-rules.ts';
-import { type EventFacts, type MemberFacts, ruleFacts } from './rule-facts.ts';
+import { type EventFacts, ruleFacts } from './rule-facts.ts';
 import { draftRules, publishedRules } from './rule-store.ts';
 
 export interface PreviewInput {

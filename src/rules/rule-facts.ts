@@ -1,5 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 
+import type { MemberFacts } from '../members/member-types.ts';
+
 /** What a rule can look at: plain data, loaded before the rules decide anything. */
 
 export interface LineItem {
@@ -16,18 +18,6 @@ export interface EventFacts {
   type: string;
   occurredAt: Date;
   /** The event's attributes as sent: amountMinor, currency, orderId, items, channel, store, ... */
-  attributes: Readonly<Record<string, unknown>>;
-}
-
-export interface MemberFacts {
-  status: 'active' | 'frozen' | 'blocked';
-  tags: readonly string[];
-  /** Tiers and segments arrive with later issues; rules can already name them. */
-  tier: string | null;
-  segments: readonly string[];
-  joinedAt: Date;
-  /** YYYY-MM-DD, or MM-DD when the year is unknown. */
-  birthday: string | null;
   attributes: Readonly<Record<string, unknown>>;
 }
 

@@ -22,66 +22,56 @@ import {
 } from './tier-store.ts';
 
 /**
- * Upgrades in the same transaction as the growth that earns them (SPEC §3.3): after a command has
- * decided, for every member whose growth it changed, the growth in the current window (the journal
- * plus the draft) is compared with the tiers; reaching a higher tier's entry upgrades at once. An
- * evaluation already due for the member (the sweep has not reached it yet) is done first, on its own
- * window, so growth earned after it never changes what it decides. A refund that drops growth below
- * the tier undoes an upgrade only where the program says so, and never below the tier kept at the
- * last evaluation. Runs under the members' locks, before the draft is written.
+ * Upgrades in the same transaction as the growth that earns them (SPEC §3.3). Under the members'
+ * locks, `loadTierProgress` reads each member's tier and growth in the current window (doing first
+ * any evaluation already due, on its own window, so growth earned after it never changes what it
+ * decides); then each decision's growth is added in order: `addGrowth` upgrades at once when a
+ * higher tier's entry is reached, and a refund that drops growth below the tier undoes an upgrade
+ * only where the program says so, never below the tier kept at the last evaluation. The tier a
+ * member holds after one decision is the tier the next decision of the same batch is judged by,
+ * so a batch decides exactly like its items one at a time. `saveTierProgress` writes what changed.
  */
-export async function applyTierChanges(
-  tx: Queryable,
-  programId: string,
-  draft: LedgerDraft,
-  /** The configuration the caller already read under the lock, if it did. */
-  preloaded?: TierConfigVersion | null,
-): Promise<void> {
-  const deltas = new Map<string, number>();
-  for (const entry of draft.entries) {
-    if (entry.delta.growth !== 0)
-      deltas.set(entry.memberId, (deltas.get(entry.memberId) ?? 0) + entry.delta.growth);
+export class TierProgress {
+  readonly changes: TierChange[] = [];
+  private readonly changed = new Set<MemberTier>();
+
+  constructor(
+    readonly current: TierConfigVersion,
+    private readonly at: { now: Date; timezone: string },
+    private readonly rows: Map<string, MemberTier>,
+    /** Growth in the current window: the journal's, plus what `addGrowth` added since. */
+    private readonly growth: Map<string, number>,
+  ) {}
+
+  /** The tier in force for the member now: an operator's assignment while it lasts, else earned. */
+  tierOf(memberId: string): string {
+    const row = this.rows.get(memberId);
+    if (!row) return this.current.config.tiers[0]!.code;
+    return row.manualTier && row.manualUntil && row.manualUntil > this.at.now
+      ? row.manualTier
+      : row.earnedTier;
   }
-  if (deltas.size === 0) return;
-  const current = preloaded === undefined ? await readTierConfig(tx, programId) : preloaded;
-  if (!current) return;
-  const { config, version } = current;
-  const now = draft.now;
-  const { timezone } = draft.settings;
-  const memberIds = [...deltas.keys()];
-  const rows = await loadMemberTiers(tx, programId, memberIds);
-  const changes: TierChange[] = await catchUpEvaluations(
-    tx,
-    programId,
-    current,
-    timezone,
-    [...rows.values()],
-    now,
-  );
-  const start = windowStart(config, now, timezone);
-  const earned = await growthInWindow(tx, programId, memberIds, start, new Date(now.getTime() + 1));
-  const first = config.tiers[0]!.code;
-  const saved = new Set<MemberTier>(changes.map((change) => rows.get(change.memberId)!));
-  for (const memberId of memberIds) {
-    const delta = deltas.get(memberId) ?? 0;
-    // The draft's entries are not in the journal yet.
-    const inWindow = (earned.get(memberId) ?? 0) + delta;
-    const row: MemberTier = rows.get(memberId) ?? {
-      memberId,
-      earnedTier: first,
-      since: now,
-      floorTier: first,
-      manualTier: null,
-      manualUntil: null,
-      retainedFor: null,
-      nextEvaluationAt: null,
-    };
+
+  /** An evaluation that was due, done before any growth is added (see `loadTierProgress`). */
+  recordEvaluation(row: MemberTier, change: TierChange): void {
+    this.changes.push(change);
+    this.changed.add(row);
+  }
+
+  /** One decision's growth for one member (negative for a refund), and the tier it leads to. */
+  addGrowth(memberId: string, delta: number): void {
+    if (delta === 0) return;
+    const { config, version } = this.current;
+    const { now, timezone } = this.at;
+    const inWindow = (this.growth.get(memberId) ?? 0) + delta;
+    this.growth.set(memberId, inWindow);
+    const row = this.rows.get(memberId) ?? this.blankRow(memberId);
     const qualified = qualifiedTier(config, inWindow);
     const from = tierByCode(config, row.earnedTier);
     const fromRank = rankOf(config, row.earnedTier);
     const toRank = rankOf(config, qualified.code);
     const change = (kind: TierChange['kind'], to: string, reason: TierChange['reason']) =>
-      changes.push({
+      this.changes.push({
         memberId,
         kind,
         fromTier: row.earnedTier,
@@ -99,7 +89,7 @@ export async function applyTierChanges(
       // Points paid to keep the old tier do not keep this one.
       row.retainedFor = null;
       row.nextEvaluationAt ??= nextEvaluation(config, now, now, timezone);
-      saved.add(row);
+      this.keep(row);
     } else if (
       delta < 0 &&
       config.refundsCanDowngrade &&
@@ -113,54 +103,92 @@ export async function applyTierChanges(
       row.earnedTier = to.code;
       row.retainedFor = null;
       if (rankOf(config, to.code) === 0 && row.manualTier === null) row.nextEvaluationAt = null;
-      saved.add(row);
+      this.keep(row);
     }
   }
-  await saveMemberTiers(tx, programId, [...saved], now);
-  await insertTierHistory(tx, programId, changes, now);
+
+  /** Rows to write: evaluations caught up, upgrades and refund downgrades. */
+  get changedRows(): MemberTier[] {
+    return [...this.changed];
+  }
+
+  private keep(row: MemberTier): void {
+    this.rows.set(row.memberId, row);
+    this.changed.add(row);
+  }
+
+  private blankRow(memberId: string): MemberTier {
+    const first = this.current.config.tiers[0]!.code;
+    return {
+      memberId,
+      earnedTier: first,
+      since: this.at.now,
+      floorTier: first,
+      manualTier: null,
+      manualUntil: null,
+      retainedFor: null,
+      nextEvaluationAt: null,
+    };
+  }
 }
 
 /**
- * Before an event batch judges its members: evaluations already due for them are done first, so
- * rules and tier multipliers see the tier the member holds now. Returns the configuration, read
- * under the shared lock, for the rest of the transaction.
+ * The members' tiers and growth in the current window, read under their locks, with evaluations
+ * already due for them (the sweep has not reached them yet) done first, in order (a member may
+ * have missed several).
  */
-export async function catchUpDueTiers(
-  tx: Queryable,
-  programId: string,
-  memberIds: readonly string[],
-  now: Date,
-  timezone: string,
-): Promise<TierConfigVersion | null> {
-  const current = await readTierConfig(tx, programId);
-  if (!current || memberIds.length === 0) return current;
-  const overdue = [...(await loadMemberTiers(tx, programId, memberIds)).values()].filter(
-    (row) => row.nextEvaluationAt && row.nextEvaluationAt <= now,
-  );
-  if (overdue.length === 0) return current;
-  const changes = await catchUpEvaluations(tx, programId, current, timezone, overdue, now);
-  await saveMemberTiers(tx, programId, overdue, now);
-  await insertTierHistory(tx, programId, changes, now);
-  return current;
-}
-
-/** Evaluations already due for these members, done now in order (a member may have missed several). */
-async function catchUpEvaluations(
+export async function loadTierProgress(
   tx: Queryable,
   programId: string,
   current: TierConfigVersion,
-  timezone: string,
-  rows: MemberTier[],
-  now: Date,
-): Promise<TierChange[]> {
-  const changes: TierChange[] = [];
-  for (const row of rows) {
-    while (row.nextEvaluationAt && row.nextEvaluationAt <= now) {
-      const at = row.nextEvaluationAt;
-      const from = evaluationWindowStart(current.config, at, timezone);
-      const growth = (await growthInWindow(tx, programId, [row.memberId], from, at)).get(row.memberId) ?? 0;
-      changes.push(evaluateMember(current, timezone, row, growth));
+  memberIds: readonly string[],
+  at: { now: Date; timezone: string },
+): Promise<TierProgress> {
+  if (memberIds.length === 0) return new TierProgress(current, at, new Map(), new Map());
+  const rows = await loadMemberTiers(tx, programId, memberIds);
+  const start = windowStart(current.config, at.now, at.timezone);
+  const growth = await growthInWindow(tx, programId, memberIds, start, new Date(at.now.getTime() + 1));
+  const progress = new TierProgress(current, at, rows, growth);
+  for (const row of rows.values()) {
+    while (row.nextEvaluationAt && row.nextEvaluationAt <= at.now) {
+      const evaluatedAt = row.nextEvaluationAt;
+      const from = evaluationWindowStart(current.config, evaluatedAt, at.timezone);
+      const [counted] = (await growthInWindow(tx, programId, [row.memberId], from, evaluatedAt)).values();
+      progress.recordEvaluation(row, evaluateMember(current, at.timezone, row, counted ?? 0));
     }
   }
-  return changes;
+  return progress;
+}
+
+export async function saveTierProgress(tx: Queryable, programId: string, progress: TierProgress, now: Date) {
+  await saveMemberTiers(tx, programId, progress.changedRows, now);
+  await insertTierHistory(tx, programId, progress.changes, now);
+}
+
+/**
+ * Before a ledger command's draft is written (a commit hook, see `src/wiring.ts`): the tier changes
+ * its growth causes, one decision at a time — the command, or each item of a credit batch.
+ */
+export async function applyTierChanges(tx: Queryable, programId: string, draft: LedgerDraft): Promise<void> {
+  const steps = growthSteps(draft);
+  if (steps.length === 0) return;
+  const current = await readTierConfig(tx, programId);
+  if (!current) return;
+  const memberIds = [...new Set(steps.map((step) => step.memberId))];
+  const at = { now: draft.now, timezone: draft.settings.timezone };
+  const progress = await loadTierProgress(tx, programId, current, memberIds, at);
+  for (const step of steps) progress.addGrowth(step.memberId, step.growth);
+  await saveTierProgress(tx, programId, progress, draft.now);
+}
+
+/** Each decision's net growth per member, in order, leaving out decisions that changed none. */
+function growthSteps(draft: LedgerDraft): { memberId: string; growth: number }[] {
+  return draft.decisions().flatMap((entries) => {
+    const deltas = new Map<string, number>();
+    for (const entry of entries) {
+      if (entry.delta.growth !== 0)
+        deltas.set(entry.memberId, (deltas.get(entry.memberId) ?? 0) + entry.delta.growth);
+    }
+    return [...deltas].flatMap(([memberId, growth]) => (growth === 0 ? [] : [{ memberId, growth }]));
+  });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MAX_POINTS } from '../../src/http/schemas.ts';
+import { MAX_POINTS } from '../../src/shared/api-schemas.ts';
 import type { TestApi } from '../support/test-api.ts';
 import {
   DAY_MS,

@@ -1,5 +1,6 @@
+import type { MemberFacts } from '../../src/members/member-types.ts';
 import { type CompiledRule, compileRule } from '../../src/rules/compile-rule.ts';
-import type { EventFacts, LineItem, MemberFacts } from '../../src/rules/rule-facts.ts';
+import type { EventFacts, LineItem } from '../../src/rules/rule-facts.ts';
 import { ruleFacts } from '../../src/rules/rule-facts.ts';
 import type { RuleDefinition } from '../../src/rules/rule-types.ts';
 

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite-database.ts';
 import { openPostgres } from '../../src/db/postgres-database.ts';
+import { wireAreas } from '../../src/wiring.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -20,6 +21,7 @@ export async function openTestDatabase(
   engine: Engine,
   options: { maxConnections?: number } = {},
 ): Promise<Database> {
+  wireAreas();
   if (engine === 'pglite') {
     const db = await openPglite();
     await migrate(db);

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { requestHash } from '../../idempotency/request-hash.ts';
 import { creditBatch } from '../../ledger/commands/credit-batch.ts';
+import { MAX_POINTS, MemberId, Points, problemResponses, ReasonInput } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MAX_POINTS, MemberId, Points, problemResponses, ReasonInput } from '../schemas.ts';
 
 export const MAX_BATCH_ITEMS = 1000;
 

@@ -22,9 +22,9 @@ import { getCheckoutSettings, putCheckoutSettings } from '../../checkout/checkou
 import { getPayment, paymentView } from '../../checkout/payment-store.ts';
 import { availablePointsOf, computeQuote } from '../../checkout/quote.ts';
 import { getProgram } from '../../programs/program-store.ts';
+import { Points, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { Points, problemResponses } from '../schemas.ts';
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),

@@ -3,9 +3,9 @@ import { poolSummary, uploadPoolCodes } from '../../rewards/coupon-pool.ts';
 import { couponCodeView, getCouponCode, useCouponCode } from '../../rewards/coupon-use.ts';
 import { payRedemption, settleLapsedPayment } from '../../rewards/redemption-payment.ts';
 import { RedemptionView } from '../../rewards/reward-api-schemas.ts';
+import { problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { problemResponses } from '../schemas.ts';
 
 const RewardParams = Type.Object({ rewardId: Type.String({ minLength: 1, maxLength: 64 }) });
 const RedemptionParams = Type.Object({ redemptionId: Type.String({ minLength: 1, maxLength: 64 }) });

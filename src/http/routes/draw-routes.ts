@@ -5,9 +5,9 @@ import { getDraw, listDraws } from '../../rewards/draws/draw-store.ts';
 import { DrawCreateSchema, DrawPatchSchema, DrawStatusName } from '../../rewards/draws/draw-types.ts';
 import { playDraw } from '../../rewards/draws/play-draw.ts';
 import { listPlays, playView } from '../../rewards/draws/play-store.ts';
+import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),

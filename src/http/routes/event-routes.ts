@@ -2,10 +2,10 @@ import { Type } from '@sinclair/typebox';
 import { EventInputSchema } from '../../events/event-input.ts';
 import { getEvent, listMemberEvents } from '../../events/event-store.ts';
 import { ingestEvents } from '../../events/ingest-events.ts';
+import { MemberId, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { CHECKS_ITEMS_ITSELF } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, pageOf, problemResponses } from '../schemas.ts';
 import { sendOutcome } from '../write-route.ts';
 import { MAX_BATCH_ITEMS } from './batch-routes.ts';
 

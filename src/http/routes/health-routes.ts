@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { listMigrations } from '../../db/migrate.ts';
+import { Problem } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { Problem } from '../schemas.ts';
 
 /** How long /ready waits for the database before saying it is not ready. */
 export const READY_DEADLINE_MS = 2_000;

@@ -2,10 +2,17 @@ import { Type } from '@sinclair/typebox';
 import { authorizeHold, captureHold, voidHold } from '../../ledger/commands/holds.ts';
 import { getHold } from '../../ledger/ledger-queries.ts';
 import { assertHoldNotOwned } from '../../ledger/order-owned.ts';
+import {
+  Hold,
+  HoldResult,
+  MemberId,
+  Points,
+  problemResponses,
+  ReasonInput,
+} from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { Hold, HoldResult, MemberId, Points, problemResponses, ReasonInput } from '../schemas.ts';
 
 const HoldParams = Type.Object({ holdId: Type.String({ minLength: 1, maxLength: 64 }) });
 const IdempotencyHeaders = Type.Object({

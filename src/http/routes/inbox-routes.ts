@@ -5,9 +5,9 @@ import {
   markAllInboxRead,
   markInboxMessageRead,
 } from '../../notifications/inbox/inbox-store.ts';
+import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
 const MemberParams = Type.Object({ memberId: MemberId });
 const MessageParams = Type.Object({

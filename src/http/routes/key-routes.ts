@@ -9,10 +9,10 @@ import {
   revokeApiKey,
   SCOPES,
 } from '../../keys/api-keys.ts';
+import { problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { problemResponses } from '../schemas.ts';
 
 const ApiKey = Type.Object({
   id: Type.String(),

@@ -4,9 +4,6 @@ import { debit } from '../../ledger/commands/debit.ts';
 import { reverse } from '../../ledger/commands/reverse.ts';
 import { transfer } from '../../ledger/commands/transfer.ts';
 import { getEntry } from '../../ledger/ledger-queries.ts';
-import { principalOf } from '../auth.ts';
-import { toReason } from '../reason-input.ts';
-import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import {
   EntriesResult,
   Entry,
@@ -15,7 +12,10 @@ import {
   Points,
   problemResponses,
   ReasonInput,
-} from '../schemas.ts';
+} from '../../shared/api-schemas.ts';
+import { principalOf } from '../auth.ts';
+import { toReason } from '../reason-input.ts';
+import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { idempotencyOf, sendOutcome } from '../write-route.ts';
 
 const MemberParams = Type.Object({ memberId: MemberId });

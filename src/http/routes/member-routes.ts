@@ -1,9 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import { listEntries, listLots } from '../../ledger/ledger-queries.ts';
 import { getMember, MAX_ATTRIBUTES_BYTES, upsertMember } from '../../members/member-store.ts';
+import {
+  Entry,
+  Lot,
+  Member,
+  MemberId,
+  PageQuery,
+  pageOf,
+  problemResponses,
+} from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { Entry, Lot, Member, MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
 const MemberParams = Type.Object({ memberId: MemberId });
 

@@ -4,9 +4,9 @@ import {
   memberPreferencesView,
   putMemberPreferences,
 } from '../../notifications/preferences/member-preferences.ts';
+import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, problemResponses } from '../schemas.ts';
 
 const MemberParams = Type.Object({ memberId: MemberId });
 const Language = Type.Union([Type.Literal('zh-CN'), Type.Literal('en'), Type.Null()], {

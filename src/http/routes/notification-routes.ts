@@ -23,11 +23,11 @@ import { validateTemplate } from '../../notifications/templates/render-template.
 import { deleteTemplate, listTemplates, putTemplate } from '../../notifications/templates/template-store.ts';
 import { TEMPLATE_VARIABLES } from '../../notifications/templates/template-variables.ts';
 import { getProgram } from '../../programs/program-store.ts';
+import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, problemResponses } from '../schemas.ts';
 
 type TemplateTarget = { type: NotificationType; channel: MemberChannel; language: Language };
 

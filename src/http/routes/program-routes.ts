@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { ExpiryPolicy } from '../../programs/expiry-policy.ts';
 import { getProgram, updateProgramSettings } from '../../programs/program-store.ts';
+import { MAX_POINTS, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MAX_POINTS, problemResponses } from '../schemas.ts';
 
 const ExpiryPolicySchema = Type.Union(
   [

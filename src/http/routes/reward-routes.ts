@@ -24,9 +24,9 @@ import {
   RewardStatusName,
   RewardTypeName,
 } from '../../rewards/reward-types.ts';
+import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),

@@ -13,11 +13,11 @@ import {
   writeDraft,
 } from '../../rules/rule-store.ts';
 import { EventAttributes, type RuleDefinition } from '../../rules/rule-types.ts';
+import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { SHARED_SCHEMAS } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, problemResponses } from '../schemas.ts';
 
 /** Validated against the registered schema; the type provider cannot see through a $ref. */
 const DefinitionRef = Type.Unsafe<RuleDefinition>(Type.Ref('RuleDefinition'));

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
+import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { assignTier, memberTierStatus, retainTierWithPoints } from '../../tiers/member-tier.ts';
 import { currentTierConfig, listTierHistory, putTierConfig } from '../../tiers/tier-store.ts';
 import { TierConfigSchema } from '../../tiers/tier-types.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { MemberId, problemResponses } from '../schemas.ts';
 
 const Text = Type.Object({ zh: Type.String(), en: Type.String() });
 const Name = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });

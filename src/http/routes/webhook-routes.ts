@@ -15,11 +15,11 @@ import {
   type WebhookEndpoint,
   webhookEndpointView,
 } from '../../notifications/webhooks/webhook-endpoint-store.ts';
+import { PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-import { PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
 // Typed as a tuple of literals so the route's request types know the exact names.
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K] & string> };

@@ -1,11 +1,10 @@
 import type { Queryable } from '../../db/database.ts';
-import type { CommandResult } from '../../idempotency/run-command.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
 import { loadForUpdate } from '../ledger-store.ts';
 import type { Entry, Reason } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import { clawback, earn } from '../movements.ts';
-import type { CommandContext } from './command-context.ts';
+import type { CommandContext, CommandResult } from './command-context.ts';
 import { lotExpiry } from './credit.ts';
 
 export interface AdjustInput {

@@ -1,3 +1,4 @@
+import type { LedgerDraft } from '../ledger-draft.ts';
 import type { EntrySource } from '../ledger-types.ts';
 
 /** What every ledger command knows besides its input: whose program, when, and on whose behalf. */
@@ -5,4 +6,14 @@ export interface CommandContext {
   programId: string;
   now: Date;
   source: EntrySource;
+}
+
+/** What a command answers, and the draft it decided (see `runCommand`). */
+export interface CommandResult {
+  status: number;
+  body: unknown;
+  /** What the command decided; persisted in the same transaction, with the idempotency record. */
+  draft?: LedgerDraft;
+  /** What a replay answers, when it must differ from `body` (e.g. without a secret shown once). */
+  replayBody?: unknown;
 }

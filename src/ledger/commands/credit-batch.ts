@@ -1,11 +1,10 @@
 import type { Database } from '../../db/database.ts';
+import { inTransactionRetryingRaces } from '../../db/retrying-races.ts';
 import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from '../../idempotency/answer-book.ts';
-import { inTransactionRetryingRaces } from '../../idempotency/run-command.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { problemBody } from '../../shared/problem.ts';
-import { applyTierChanges } from '../../tiers/tier-upgrades.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
-import { persistDraft, tryLoadForUpdate } from '../ledger-store.ts';
+import { commitDraft, tryLoadForUpdate } from '../ledger-store.ts';
 import type { EntrySource } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import type { CommandContext } from './command-context.ts';
@@ -57,14 +56,14 @@ export async function creditBatch(
       const prior = book.prior(item.idempotency);
       if (prior.kind === 'reused') return { ...problem(prior.error), replayed: false };
       if (prior.kind === 'replay') return { ...prior.answer, replayed: true };
+      // Each item is a decision of its own: a tier one item reaches is judged as if it came alone.
+      draft?.beginDecision();
       const outcome = decideItem(draft, known, item, context);
       book.record(item.idempotency, outcome);
       return { ...outcome, replayed: false };
     });
-    if (draft) {
-      await applyTierChanges(tx, context.programId, draft);
-      await persistDraft(tx, context.programId, draft, book.records);
-    } else await insertIdempotencyRecords(tx, context.programId, book.records, context.now);
+    if (draft) await commitDraft(tx, context.programId, draft, book.records);
+    else await insertIdempotencyRecords(tx, context.programId, book.records, context.now);
     return results;
   });
 }

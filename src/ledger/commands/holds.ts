@@ -1,5 +1,4 @@
 import type { Queryable } from '../../db/database.ts';
-import type { CommandResult } from '../../idempotency/run-command.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
 import { HOLD_COLUMNS, type HoldRow, toHold } from '../ledger-rows.ts';
@@ -9,7 +8,7 @@ import { entryView, holdView } from '../ledger-views.ts';
 import { assertCanSpend } from '../member-status-rules.ts';
 import { restore, spend } from '../movements.ts';
 import { systemReasons } from '../reasons.ts';
-import type { CommandContext } from './command-context.ts';
+import type { CommandContext, CommandResult } from './command-context.ts';
 
 export interface AuthorizeHoldInput {
   memberId: string;

@@ -1,5 +1,4 @@
 import type { Queryable } from '../../db/database.ts';
-import type { CommandResult } from '../../idempotency/run-command.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
 import { ENTRY_COLUMNS, type EntryRow, toEntry } from '../ledger-rows.ts';
@@ -9,7 +8,7 @@ import { entryView } from '../ledger-views.ts';
 import { clawback, restore } from '../movements.ts';
 import { assertEntryNotOwned } from '../order-owned.ts';
 import { systemReasons } from '../reasons.ts';
-import type { CommandContext } from './command-context.ts';
+import type { CommandContext, CommandResult } from './command-context.ts';
 
 export interface ReverseInput {
   entryId: string;

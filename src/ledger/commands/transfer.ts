@@ -1,5 +1,4 @@
 import type { Queryable } from '../../db/database.ts';
-import type { CommandResult } from '../../idempotency/run-command.ts';
 import { startOfLocalDay } from '../../programs/expiry-policy.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
@@ -9,7 +8,7 @@ import { entryView } from '../ledger-views.ts';
 import { assertCanEarn, assertCanSpend } from '../member-status-rules.ts';
 import { spend } from '../movements.ts';
 import { systemReasons } from '../reasons.ts';
-import type { CommandContext } from './command-context.ts';
+import type { CommandContext, CommandResult } from './command-context.ts';
 
 export interface TransferInput {
   fromMemberId: string;

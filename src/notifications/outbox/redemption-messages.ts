@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import type { Redemption, RedemptionStatus } from '../../rewards/redemption-store.ts';
+import type { Redemption, RedemptionStatus } from '../../rewards/reward-types.ts';
 import { newId } from '../../shared/ids.ts';
 import type { NotificationType, OutboxMessage, RedemptionData } from '../message-types.ts';
 import { writeOutbox } from './outbox-sql.ts';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Entry, MemberId } from '../../http/schemas.ts';
+import { Entry, MemberId } from '../../shared/api-schemas.ts';
 import { DrawStatusName } from './draw-types.ts';
 
 /** What the draw endpoints answer. */

@@ -1,6 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import type { CommandResult } from '../../idempotency/run-command.ts';
-import type { CommandContext } from '../../ledger/commands/command-context.ts';
+import type { CommandContext, CommandResult } from '../../ledger/commands/command-context.ts';
 import { decideCredit } from '../../ledger/commands/credit.ts';
 import { decideDebit } from '../../ledger/commands/debit.ts';
 import { LedgerDraft } from '../../ledger/ledger-draft.ts';

@@ -1,0 +1,39 @@
+import type { Queryable } from '../db/database.ts';
+import type { LedgerDraft } from './ledger-draft.ts';
+
+/** Binds a value as the next parameter of the statement being built; returns `$n::cast`. */
+export type SqlParam = (value: unknown, cast: string) => string;
+
+/**
+ * What higher areas add to the commit of every ledger draft. The ledger knows nothing of tiers or
+ * notifications: the composition root (`src/wiring.ts`, run by the app and the CLI) registers
+ * these once at start-up, and every draft is then written with them.
+ */
+export interface DraftCommitHooks {
+  /** A name, so registering the same hooks twice is harmless. */
+  name: string;
+  /**
+   * Runs before a command's draft is written, under its members' locks, in the same transaction:
+   * e.g. the tier changes the draft's growth causes (one decision at a time, `draft.decisions()`).
+   */
+  beforeWrite?: (tx: Queryable, programId: string, draft: LedgerDraft) => Promise<void>;
+  /**
+   * SQL written in the draft's own statement, one more CTE each (so it costs no round trip): e.g.
+   * the outbox rows of the movements. `$1` is the program id.
+   */
+  writtenAlongside?: (programId: string, draft: LedgerDraft, param: SqlParam) => string[];
+}
+
+const registered = new Map<string, DraftCommitHooks>();
+
+export function registerDraftCommitHooks(hooks: DraftCommitHooks): void {
+  registered.set(hooks.name, hooks);
+}
+
+/** The registered hooks; refuses to write a draft in a process that never wired them. */
+export function draftCommitHooks(): DraftCommitHooks[] {
+  if (registered.size === 0) {
+    throw new Error('ledger commit hooks are not wired: call wireAreas() (src/wiring.ts) at start-up');
+  }
+  return [...registered.values()];
+}

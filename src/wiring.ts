@@ -1,0 +1,25 @@
+import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
+import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
+import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
+import { applyTierChanges } from './tiers/tier-upgrades.ts';
+
+/**
+ * The composition root's one job below HTTP: connecting the lower areas to the higher ones that
+ * react to them, without the lower ones importing the higher. Every ledger draft a command commits
+ * gets its tier changes (before it is written) and its outbox messages (in its own statement).
+ * Run once at start-up by the app and the CLI (and by the tests' database helper); idempotent.
+ */
+export function wireAreas(): void {
+  registerDraftCommitHooks({ name: 'tiers', beforeWrite: applyTierChanges });
+  registerDraftCommitHooks({
+    name: 'outbox',
+    writtenAlongside(programId, draft, param) {
+      const messages = ledgerMessages(
+        programId,
+        draft.entries,
+        (lotId) => draft.findLot(lotId)?.availableAt ?? null,
+      );
+      return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
+    },
+  });
+}

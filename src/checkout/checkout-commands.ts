@@ -6,9 +6,9 @@ import {
   decideRelease,
   loadHoldForUpdate,
 } from '../ledger/commands/holds.ts';
-import { LedgerDraft } from '../ledger/ledger-draft.ts';
+import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { HOLD_COLUMNS, type HoldRow, toHold } from '../ledger/ledger-rows.ts';
-import { loadForUpdate } from '../ledger/ledger-store.ts';
+import { loadDraft } from '../ledger/ledger-store.ts';
 import type { Entry, Reason } from '../ledger/ledger-types.ts';
 import { entryView, holdView } from '../ledger/ledger-views.ts';
 import { restore } from '../ledger/movements.ts';
@@ -71,13 +71,12 @@ export async function authorizeCheckout(
   const program = await getProgram(tx, programId);
   assertCurrency(input.cart, program.currency);
   const settings = await getCheckoutSettings(tx, programId);
-  const state = await loadForUpdate(tx, { programId, memberIds: [input.memberId], lots: true });
+  const draft = await loadDraft(tx, { programId, memberIds: [input.memberId], lots: true }, now);
   const existing = await tx.query('select 1 from checkout_payments where program_id = $1 and order_id = $2', [
     programId,
     input.orderId,
   ]);
   if (existing.length > 0) throw orderExists(input.orderId);
-  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
   const available = draft.account(input.memberId).balances.available;
   const quote = computeQuote(input.cart, settings, program, available);
   assertPointsAllowed(quote, input.points);
@@ -197,19 +196,22 @@ export async function refundCheckout(
   const unlocked = await getPayment(tx, programId, input.orderId);
   // A hold's touches never change after it is created, so they can be read before the lock.
   const hold = await getHoldTouches(tx, programId, unlocked.holdId);
-  const state = await loadForUpdate(tx, {
-    programId,
-    memberIds: [unlocked.memberId],
-    lots: true,
-    lotIds: hold.lots.map((touch) => touch.lotId),
-  });
+  const draft = await loadDraft(
+    tx,
+    {
+      programId,
+      memberIds: [unlocked.memberId],
+      lots: true,
+      lotIds: hold.lots.map((touch) => touch.lotId),
+    },
+    now,
+  );
   const payment = await getPayment(tx, programId, input.orderId, { forUpdate: true });
   const current = paymentState(payment, now);
   if (current !== 'captured' && current !== 'partially_refunded')
     throw stateError(payment, current, 'refunded');
   const capture = await findCapture(tx, programId, payment);
   const decision = decideCheckoutRefund(payment, input);
-  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
   const entries: Entry[] =
     decision.points > 0
       ? [

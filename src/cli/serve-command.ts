@@ -19,6 +19,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutDownGracefully, shutdownSignal } from 
 import { serveControlSocket } from '../ops/serve-control-socket.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
@@ -87,13 +88,13 @@ function startSweeps(
               return 0;
             });
           const keepFrom = new Date(
-            systemClock.now().getTime() - DEFAULT_NOTIFICATION_RETENTION_DAYS * 86_400_000,
+            systemClock.now().getTime() - DEFAULT_NOTIFICATION_RETENTION_DAYS * DAY_MS,
           );
           await pruneNotifications(db, keepFrom).catch((error: unknown) =>
             log(`pruning notifications failed, will retry: ${(error as Error).message}`),
           );
         }
-        const before = new Date(systemClock.now().getTime() - retentionDays * 86_400_000);
+        const before = new Date(systemClock.now().getTime() - retentionDays * DAY_MS);
         await pruneIdempotencyKeys(db, before);
         const done = results
           .filter((result) => result.entries > 0)

@@ -1,12 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
+import { DAY_MS } from '../shared/time-units.ts';
 import type { LocalDateTime } from './retail-csv.ts';
 
 /**
  * The data's dates moved to now: every invoice keeps its wall-clock time, read in the program's
  * timezone, and moves by the same whole number of days, so the data's last day becomes yesterday.
  */
-
-const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of a calendar date (no timezone involved). */
 export function epochDay(date: { year: number; month: number; day: number }): number {

@@ -9,6 +9,7 @@ import type { ExpiryPolicy } from '../programs/expiry-policy.ts';
 import { getProgram, updateProgramSettings } from '../programs/program-store.ts';
 import { type Clock, ManualClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import { runAllSweeps, runSweep } from '../sweeps/sweeper.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
 import { currentTierConfig } from '../tiers/tier-store.ts';
@@ -38,7 +39,6 @@ export const DEMO_EXPIRY_POLICY = {
 } as const satisfies ExpiryPolicy;
 
 const MAX_BATCH_EVENTS = 1_000;
-const DAY_MS = 86_400_000;
 const DEMO_SOURCE: EntrySource = { kind: 'event', importedBy: 'jifen demo' };
 
 /** The demo cannot run on this program or file at all (as opposed to a bad row, which is reported). */
@@ -210,7 +210,7 @@ async function dateShift(
     try {
       const stored = await getEvent(db, programId, `demo-${firstSale.invoiceNo}`);
       const unshifted = new ShiftedClock(timezone, 0).instant(firstSale.invoicedAt);
-      return Math.round((new Date(stored.occurredAt).getTime() - unshifted.getTime()) / 86_400_000);
+      return Math.round((new Date(stored.occurredAt).getTime() - unshifted.getTime()) / DAY_MS);
     } catch (error) {
       if (!(error instanceof JifenError && error.code === 'event_not_found')) throw error;
     }

@@ -1,4 +1,5 @@
 import type { EventInput } from '../events/event-input.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import type { Conversion } from './demo-money.ts';
 import { MEMBER_DAY_WEEKDAY } from './demo-rules.ts';
 import { ShiftedClock, weekdayOfEpochDay } from './demo-time.ts';
@@ -223,7 +224,7 @@ function planReviews(
   review(`demo-review-${row.invoiceNo}`, postedAt);
   stats.reviews++;
   member.reviews++;
-  const againAt = new Date(postedAt.getTime() + 86_400_000);
+  const againAt = new Date(postedAt.getTime() + DAY_MS);
   if ((hash >>> 24) % 100 < DUPLICATE_REVIEW_PERCENT && againAt.getTime() <= endMs) {
     review(`demo-review-${row.invoiceNo}-2`, againAt);
     stats.duplicateReviews++;

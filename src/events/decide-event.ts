@@ -1,10 +1,11 @@
-import { decideCredit, lotExpiry } from '../ledger/commands/credit.ts';
+import { decideCredit, decideLotExpiry } from '../ledger/commands/credit.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { Reason } from '../ledger/ledger-types.ts';
 import { assertWithinBalanceLimit } from '../ledger/movements.ts';
 import { expiryFor } from '../programs/expiry-policy.ts';
 import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
 import { JifenError } from '../shared/errors.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import { TIER_RULE_PREFIX } from '../tiers/tier-benefit-rules.ts';
 import type { AwardOutcome, EventOutcome, RefundOutcome } from './event-outcome.ts';
 import type { EventContext, PlannedEvent, RefundPlan } from './event-plan.ts';
@@ -188,22 +189,18 @@ export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan
 function dropAwardsDeadOnArrival(draft: LedgerDraft, evaluation: Evaluation): void {
   evaluation.awards = evaluation.awards.filter((award) => {
     if (award.points === 0) return true;
-    const availableAt = new Date(draft.now.getTime() + award.pendingDays * 86_400_000);
-    try {
-      lotExpiry(draft, availableAt, award.expiresInDays !== null ? expiresAt(draft, award) : undefined);
-      return true;
-    } catch (error) {
-      if (!(error instanceof JifenError && error.code === 'expiry_in_past')) throw error;
-      evaluation.misses.push({
-        ruleId: award.ruleId,
-        version: award.version,
-        why: {
-          zh: '积分到账前就会过期,不予发放',
-          en: 'the points would expire before they become available',
-        },
-      });
-      return false;
-    }
+    const availableAt = new Date(draft.now.getTime() + award.pendingDays * DAY_MS);
+    const explicit = award.expiresInDays !== null ? expiresAt(draft, award) : undefined;
+    if (decideLotExpiry(draft, availableAt, explicit).ok) return true;
+    evaluation.misses.push({
+      ruleId: award.ruleId,
+      version: award.version,
+      why: {
+        zh: '积分到账前就会过期,不予发放',
+        en: 'the points would expire before they become available',
+      },
+    });
+    return false;
   });
 }
 
@@ -225,7 +222,7 @@ function evaluate(context: EventContext, event: PlannedEvent): Evaluation {
 /** A rule's expiry override reads like the program's rolling policy: N days after the points become
  * available, through the end of that local day. */
 function expiresAt(draft: LedgerDraft, award: { pendingDays: number; expiresInDays: number | null }): Date {
-  const availableAt = new Date(draft.now.getTime() + award.pendingDays * 86_400_000);
+  const availableAt = new Date(draft.now.getTime() + award.pendingDays * DAY_MS);
   const policy = { kind: 'rolling', unit: 'days', count: award.expiresInDays ?? 0 } as const;
   return expiryFor(policy, availableAt, draft.settings.timezone)!;
 }

@@ -1,5 +1,6 @@
 import { assert } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import type {
   Balances,
   ContraAccount,
@@ -14,8 +15,6 @@ import type {
   Reason,
 } from './ledger-types.ts';
 import { compareSpendingOrder, isExpired, isSpendable } from './lot-order.ts';
-
-const DAY_MS = 86_400_000;
 
 export interface EntryDraft {
   memberId: string;

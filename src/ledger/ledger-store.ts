@@ -4,7 +4,7 @@ import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/ans
 import { activity } from '../shared/activity.ts';
 import { JifenError } from '../shared/errors.ts';
 import { draftCommitHooks, type SqlParam } from './commit-hooks.ts';
-import type { LedgerDraft } from './ledger-draft.ts';
+import { LedgerDraft } from './ledger-draft.ts';
 import {
   type AccountRow,
   HOLD_COLUMNS,
@@ -50,6 +50,12 @@ export async function loadForUpdate(tx: Queryable, request: LoadRequest): Promis
   const state = await tryLoadForUpdate(tx, { ...request, skipLocked: false });
   if (!state) throw new JifenError('member_not_found', { extensions: { memberId: request.memberIds[0] } });
   return state;
+}
+
+/** The draft a command decides on: its members locked and their lots and holds loaded (loadForUpdate). */
+export async function loadDraft(tx: Queryable, request: LoadRequest, now: Date): Promise<LedgerDraft> {
+  const state = await loadForUpdate(tx, request);
+  return new LedgerDraft(state.settings, now, state.accounts, state.lots, state.holds);
 }
 
 /** Like loadForUpdate; with `skipLocked`, returns only the members it could lock, or null for none. */

@@ -1,5 +1,6 @@
 import { expiryFor } from '../programs/expiry-policy.ts';
 import { JifenError } from '../shared/errors.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import type { EntryDraft, LedgerDraft } from './ledger-draft.ts';
 import type { Entry, LotTouch } from './ledger-types.ts';
 import { compareSpendingOrder } from './lot-order.ts';
@@ -144,7 +145,7 @@ export function restore(draft: LedgerDraft, input: RestoreInput): Entry {
   if (debtToReturn > 0) {
     // Like a restored lot, never dead on arrival: a policy deadline already past gets the grace period.
     const policyExpiry = expiryFor(draft.settings.expiryPolicy, draft.now, draft.settings.timezone);
-    const graceEnd = new Date(draft.now.getTime() + draft.settings.restoredLotGraceDays * 86_400_000);
+    const graceEnd = new Date(draft.now.getTime() + draft.settings.restoredLotGraceDays * DAY_MS);
     const lot = draft.addLot({
       memberId,
       status: 'available',

@@ -1,12 +1,5 @@
 import type { Reason } from './ledger-types.ts';
 
-/** A caller's reason: one text used for both languages, or one per language. */
-export type ReasonInput = string | { zh: string; en: string };
-
-export function reasonFrom(input: ReasonInput): Reason {
-  return typeof input === 'string' ? { zh: input, en: input } : { zh: input.zh, en: input.en };
-}
-
 const POINTS = new Intl.NumberFormat('en-US');
 
 function formatPoints(points: number): string {

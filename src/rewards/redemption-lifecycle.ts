@@ -1,8 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
-import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { ENTRY_COLUMNS, type EntryRow, toEntry } from '../ledger/ledger-rows.ts';
-import { loadForUpdate } from '../ledger/ledger-store.ts';
+import { loadDraft } from '../ledger/ledger-store.ts';
 import type { Entry } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import { restore } from '../ledger/movements.ts';
@@ -103,19 +102,22 @@ export async function cancelRedemption(
   if (unlocked.status === 'awaiting_payment') return cancelAwaitingPayment(tx, context, redemptionId, reason);
   assert(unlocked.spendEntryId !== null, `redemption ${redemptionId} past payment has a spend entry`);
   const spend = await findSpendEntry(tx, programId, unlocked.spendEntryId);
-  const state = await loadForUpdate(tx, {
-    programId,
-    memberIds: [unlocked.memberId],
-    lots: true,
-    lotIds: spend.lots.map((touch) => touch.lotId),
-  });
+  const draft = await loadDraft(
+    tx,
+    {
+      programId,
+      memberIds: [unlocked.memberId],
+      lots: true,
+      lotIds: spend.lots.map((touch) => touch.lotId),
+    },
+    now,
+  );
   const reward = await getReward(tx, programId, unlocked.rewardId, { forUpdate: true });
   const redemption = await getRedemption(tx, programId, redemptionId, { forUpdate: true });
   assertStepAllowed(redemption, 'cancel');
   await assertSpendNotReversed(tx, programId, spend.id);
   await assertNoCodeUsed(tx, programId, redemption);
 
-  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
   const entry = restore(draft, {
     memberId: redemption.memberId,
     type: 'reverse',

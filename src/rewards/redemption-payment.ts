@@ -1,8 +1,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideCapture, decideRelease, loadHoldForUpdate } from '../ledger/commands/holds.ts';
-import { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { loadForUpdate, persistDraft } from '../ledger/ledger-store.ts';
+import { loadDraft, persistDraft } from '../ledger/ledger-store.ts';
 import type { Entry, Hold } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -210,14 +209,17 @@ export async function settleLapsedOfMember(
     [programId, memberId, rewardId, now],
   );
   if (rows.length === 0) return false;
-  const state = await loadForUpdate(tx, {
-    programId,
-    memberIds: [memberId],
-    lots: true,
-    lotIds: rows.flatMap((row) => row.lots.map((touch) => touch.lotId)),
-    holdIds: rows.map((row) => row.hold_id),
-  });
-  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots, state.holds);
+  const draft = await loadDraft(
+    tx,
+    {
+      programId,
+      memberIds: [memberId],
+      lots: true,
+      lotIds: rows.flatMap((row) => row.lots.map((touch) => touch.lotId)),
+      holdIds: rows.map((row) => row.hold_id),
+    },
+    now,
+  );
   for (const row of rows) {
     const redemption = await getRedemption(tx, programId, row.id, { forUpdate: true });
     const hold = draft.hold(row.hold_id);

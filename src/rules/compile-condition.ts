@@ -1,4 +1,5 @@
 import type { Reason } from '../ledger/ledger-types.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import { itemAmountMinor, type LineItem, type RuleFacts } from './rule-facts.ts';
 import type { Comparison, Condition, Operator } from './rule-types.ts';
 
@@ -219,7 +220,7 @@ function compileField(path: string, at: string, problems: RuleProblem[], inItems
 function memberReader(name: string): Reader {
   if (name === 'joinedDays') {
     return (facts) =>
-      Math.floor((facts.event.occurredAt.getTime() - facts.member.joinedAt.getTime()) / 86_400_000);
+      Math.floor((facts.event.occurredAt.getTime() - facts.member.joinedAt.getTime()) / DAY_MS);
   }
   if (name === 'birthday') return (facts) => facts.member.birthday?.slice(-5) ?? undefined;
   return (facts) => facts.member[name as 'status' | 'tags' | 'tier' | 'segments'] ?? undefined;

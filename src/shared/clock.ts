@@ -1,3 +1,5 @@
+import { DAY_MS } from './time-units.ts';
+
 /** Where "now" comes from. Tests pass a ManualClock to move time; production uses the system clock. */
 export interface Clock {
   now(): Date;
@@ -21,7 +23,7 @@ export class ManualClock implements Clock {
   }
 
   advanceDays(days: number): void {
-    this.advance(days * 86_400_000);
+    this.advance(days * DAY_MS);
   }
 
   set(at: Date | string): void {

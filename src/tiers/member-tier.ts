@@ -1,12 +1,12 @@
 import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideDebit } from '../ledger/commands/debit.ts';
-import { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { loadForUpdate } from '../ledger/ledger-store.ts';
+import { loadDraft, loadForUpdate } from '../ledger/ledger-store.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import { getMember } from '../members/member-store.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { JifenError } from '../shared/errors.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 import {
   evaluateTier,
   evaluationWindowStart,
@@ -140,7 +140,7 @@ export async function assignTier(
       extensions: { tier: input.tier },
     });
   }
-  const latest = context.now.getTime() + MAX_ASSIGNMENT_YEARS * 366 * 86_400_000;
+  const latest = context.now.getTime() + MAX_ASSIGNMENT_YEARS * 366 * DAY_MS;
   if (!(input.until > context.now) || input.until.getTime() > latest) {
     const message = `must be in the future, at most ${MAX_ASSIGNMENT_YEARS} years ahead`;
     throw new JifenError('validation_failed', {
@@ -190,7 +190,11 @@ export async function retainTierWithPoints(
   memberId: string,
 ): Promise<CommandResult> {
   const { config } = await configOrThrow(tx, context.programId);
-  const state = await loadForUpdate(tx, { programId: context.programId, memberIds: [memberId], lots: true });
+  const draft = await loadDraft(
+    tx,
+    { programId: context.programId, memberIds: [memberId], lots: true },
+    context.now,
+  );
   const row = (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId);
   const tier = tierByCode(config, row?.earnedTier ?? config.tiers[0]!.code);
   const cost = tier.benefits?.retainWithPoints;
@@ -206,14 +210,13 @@ export async function retainTierWithPoints(
       extensions: { tier: tier.code },
     });
   }
-  const period = periodKey(row.nextEvaluationAt, state.settings.timezone);
+  const period = periodKey(row.nextEvaluationAt, draft.settings.timezone);
   if (row.retainedFor === period) {
     throw new JifenError('tier_retention_unavailable', {
       detail: `${tier.name.en} is already kept for the evaluation on ${period}.`,
       extensions: { tier: tier.code, evaluation: period },
     });
   }
-  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
   const entry = decideDebit(
     draft,
     {

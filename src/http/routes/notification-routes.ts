@@ -26,6 +26,7 @@ import { getProgram } from '../../programs/program-store.ts';
 import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
+import { DAY_MS } from '../../shared/time-units.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -376,8 +377,8 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
           throw invalid([{ field: `querystring/${field}`, message: NOT_STORABLE_DATE }]);
       }
       const from = request.query.from ? new Date(request.query.from) : deps.clock.now();
-      const to = request.query.to ? new Date(request.query.to) : new Date(from.getTime() + 90 * 86_400_000);
-      const days = (to.getTime() - from.getTime()) / 86_400_000;
+      const to = request.query.to ? new Date(request.query.to) : new Date(from.getTime() + 90 * DAY_MS);
+      const days = (to.getTime() - from.getTime()) / DAY_MS;
       if (!(days > 0 && days <= 731) || Number.isNaN(from.getTime()))
         throw invalid([{ field: 'querystring/to', message: 'must be after from, at most two years later' }]);
       const program = await getProgram(deps.db, programId);

@@ -15,6 +15,7 @@ import {
 import { EventAttributes, type RuleDefinition } from '../../rules/rule-types.ts';
 import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { DAY_MS } from '../../shared/time-units.ts';
 import { SHARED_SCHEMAS } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -58,7 +59,7 @@ const Award = Type.Object({
   onceKey: Type.Union([Type.String(), Type.Null()]),
 });
 
-const MAX_BACK_TEST_MS = 3 * 366 * 86_400_000;
+const MAX_BACK_TEST_MS = 3 * 366 * DAY_MS;
 
 const BackTestTotals = {
   points: Type.Integer(),

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
-import { LedgerDraft } from '../ledger-draft.ts';
-import { loadForUpdate } from '../ledger-store.ts';
+import type { LedgerDraft } from '../ledger-draft.ts';
+import { loadDraft } from '../ledger-store.ts';
 import type { Entry, Reason } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import { clawback, earn } from '../movements.ts';
@@ -38,12 +38,15 @@ export async function adjust(
   context: CommandContext,
   input: AdjustInput,
 ): Promise<CommandResult> {
-  const state = await loadForUpdate(tx, {
-    programId: context.programId,
-    memberIds: [input.memberId],
-    lots: input.points < 0,
-  });
-  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
+  const draft = await loadDraft(
+    tx,
+    {
+      programId: context.programId,
+      memberIds: [input.memberId],
+      lots: input.points < 0,
+    },
+    context.now,
+  );
   const entry = decideAdjustment(draft, input, context);
   return { status: 201, body: { entries: [entryView(entry)] }, draft };
 }

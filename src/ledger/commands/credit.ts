@@ -1,5 +1,6 @@
 import { expiryFor } from '../../programs/expiry-policy.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { DAY_MS } from '../../shared/time-units.ts';
 import type { LedgerDraft } from '../ledger-draft.ts';
 import type { Entry, Reason } from '../ledger-types.ts';
 import { assertCanEarn } from '../member-status-rules.ts';
@@ -19,9 +20,26 @@ export interface CreditInput {
   operator?: string;
 }
 
-const DAY_MS = 86_400_000;
-
 /** The expiry of a new lot: the explicit one, or the program's policy; never before it is usable. */
+/**
+ * When a lot made now, available at `availableAt`, expires: `explicit`, else the program's policy.
+ * An expiry not after the points become available is a result, not an exception: event intake
+ * drops such an award with a reason and goes on; `lotExpiry` refuses the command.
+ */
+export type LotExpiry =
+  | { ok: true; expiresAt: Date | null }
+  | { ok: false; code: 'expiry_in_past'; expiresAt: Date; availableAt: Date };
+
+export function decideLotExpiry(draft: LedgerDraft, availableAt: Date, explicit?: Date): LotExpiry {
+  const { expiryPolicy, timezone } = draft.settings;
+  const expiresAt = explicit ?? expiryFor(expiryPolicy, availableAt, timezone);
+  if (expiresAt && expiresAt.getTime() <= availableAt.getTime()) {
+    return { ok: false, code: 'expiry_in_past', expiresAt, availableAt };
+  }
+  return { ok: true, expiresAt };
+}
+
+/** The lot's expiry for a command: refuses a date that cannot be stored or that is already past. */
 export function lotExpiry(draft: LedgerDraft, availableAt: Date, explicit?: Date): Date | null {
   if (explicit && Number.isNaN(explicit.getTime())) {
     throw new JifenError('validation_failed', {
@@ -29,15 +47,14 @@ export function lotExpiry(draft: LedgerDraft, availableAt: Date, explicit?: Date
       extensions: { errors: [{ field: 'body/expiresAt', message: 'is not a representable date' }] },
     });
   }
-  const { expiryPolicy, timezone } = draft.settings;
-  const expiresAt = explicit ?? expiryFor(expiryPolicy, availableAt, timezone);
-  if (expiresAt && expiresAt.getTime() <= availableAt.getTime()) {
+  const expiry = decideLotExpiry(draft, availableAt, explicit);
+  if (!expiry.ok) {
     throw new JifenError('expiry_in_past', {
-      detail: `The points would expire at ${expiresAt.toISOString()}, not after they become available at ${availableAt.toISOString()}.`,
-      extensions: { expiresAt: expiresAt.toISOString(), availableAt: availableAt.toISOString() },
+      detail: `The points would expire at ${expiry.expiresAt.toISOString()}, not after they become available at ${availableAt.toISOString()}.`,
+      extensions: { expiresAt: expiry.expiresAt.toISOString(), availableAt: availableAt.toISOString() },
     });
   }
-  return expiresAt;
+  return expiry.expiresAt;
 }
 
 /** Decides a credit on a loaded draft: a new lot (pending or available) and, optionally, growth.

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { LedgerDraft } from '../ledger-draft.ts';
+import type { LedgerDraft } from '../ledger-draft.ts';
 import { HOLD_COLUMNS, type HoldRow, toHold } from '../ledger-rows.ts';
-import { loadForUpdate } from '../ledger-store.ts';
+import { loadDraft } from '../ledger-store.ts';
 import type { Entry, Hold, LotTouch, Reason } from '../ledger-types.ts';
 import { entryView, holdView } from '../ledger-views.ts';
 import { assertCanSpend } from '../member-status-rules.ts';
@@ -150,12 +150,15 @@ export async function authorizeHold(
   context: CommandContext,
   input: AuthorizeHoldInput,
 ): Promise<CommandResult> {
-  const state = await loadForUpdate(tx, {
-    programId: context.programId,
-    memberIds: [input.memberId],
-    lots: true,
-  });
-  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
+  const draft = await loadDraft(
+    tx,
+    {
+      programId: context.programId,
+      memberIds: [input.memberId],
+      lots: true,
+    },
+    context.now,
+  );
   const { hold, entry } = decideAuthorize(draft, input, context);
   return { status: 201, body: { hold: holdView(hold), entries: [entryView(entry)] }, draft };
 }
@@ -173,14 +176,17 @@ export async function loadHoldForUpdate(tx: Queryable, context: CommandContext, 
     });
   }
   const hold = toHold(row);
-  const state = await loadForUpdate(tx, {
-    programId: context.programId,
-    memberIds: [hold.memberId],
-    lots: true,
-    lotIds: hold.lots.map((touch) => touch.lotId),
-    holdIds: [holdId],
-  });
-  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots, state.holds);
+  const draft = await loadDraft(
+    tx,
+    {
+      programId: context.programId,
+      memberIds: [hold.memberId],
+      lots: true,
+      lotIds: hold.lots.map((touch) => touch.lotId),
+      holdIds: [holdId],
+    },
+    context.now,
+  );
   return { draft, hold: draft.hold(holdId) };
 }
 

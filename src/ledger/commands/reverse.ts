@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { LedgerDraft } from '../ledger-draft.ts';
+import type { LedgerDraft } from '../ledger-draft.ts';
 import { ENTRY_COLUMNS, type EntryRow, toEntry } from '../ledger-rows.ts';
-import { loadForUpdate } from '../ledger-store.ts';
+import { loadDraft } from '../ledger-store.ts';
 import type { Entry, EntryType, Reason } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import { clawback, restore } from '../movements.ts';
@@ -99,12 +99,16 @@ export async function reverse(
     ? await findTransferEntries(tx, context.programId, original.txnId)
     : [original];
   const lotIds = originals.flatMap((entry) => entry.lots.map((touch) => touch.lotId));
-  const state = await loadForUpdate(tx, {
-    programId: context.programId,
-    memberIds: originals.map((entry) => entry.memberId),
-    lots: true,
-    lotIds,
-  });
+  const draft = await loadDraft(
+    tx,
+    {
+      programId: context.programId,
+      memberIds: originals.map((entry) => entry.memberId),
+      lots: true,
+      lotIds,
+    },
+    context.now,
+  );
   // Re-checked under the member lock: a concurrent reversal of the same entry has committed or not.
   await assertNotReversed(
     tx,
@@ -115,7 +119,6 @@ export async function reverse(
   for (const entry of originals.filter(isInflow)) {
     lineages.set(entry.id, await findInflowLineage(tx, context.programId, entry));
   }
-  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
   const entries = decideReversal(draft, originals, lineages, input, context);
   return { status: 201, body: { entries: entries.map(entryView) }, draft };
 }

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/database.ts';
 import { startOfLocalDay } from '../../programs/expiry-policy.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { LedgerDraft } from '../ledger-draft.ts';
-import { loadForUpdate } from '../ledger-store.ts';
+import type { LedgerDraft } from '../ledger-draft.ts';
+import { loadDraft } from '../ledger-store.ts';
 import type { Entry, LotTouch, Reason, TransferLimits } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import { assertCanEarn, assertCanSpend } from '../member-status-rules.ts';
@@ -103,15 +103,18 @@ export async function transfer(
   if (input.fromMemberId === input.toMemberId) {
     throw new JifenError('transfer_to_self', { extensions: { memberId: input.fromMemberId } });
   }
-  const state = await loadForUpdate(tx, {
-    programId: context.programId,
-    memberIds: [input.fromMemberId, input.toMemberId],
-    lots: true,
-  });
-  const sentToday = state.settings.transferLimits.dailyMaxPoints
-    ? await pointsSentToday(tx, context, input.fromMemberId, state.settings.timezone)
+  const draft = await loadDraft(
+    tx,
+    {
+      programId: context.programId,
+      memberIds: [input.fromMemberId, input.toMemberId],
+      lots: true,
+    },
+    context.now,
+  );
+  const sentToday = draft.settings.transferLimits.dailyMaxPoints
+    ? await pointsSentToday(tx, context, input.fromMemberId, draft.settings.timezone)
     : 0;
-  const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
   const entries = decideTransfer(draft, input, sentToday, context);
   return { status: 201, body: { entries: entries.map(entryView) }, draft };
 }

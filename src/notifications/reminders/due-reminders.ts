@@ -1,4 +1,4 @@
-import { DAY_MS } from './reminder-scan.ts';
+import { DAY_MS } from '../../shared/time-units.ts';
 
 /** A member's available points that expire on one local day (the last day they can be used). */
 export interface ExpiryGroup {

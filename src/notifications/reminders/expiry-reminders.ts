@@ -1,8 +1,9 @@
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { DAY_MS } from '../../shared/time-units.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
 import { dueReminders } from './due-reminders.ts';
-import { DAY_MS, type ExpiryBand, planReminderScan } from './reminder-scan.ts';
+import { type ExpiryBand, planReminderScan } from './reminder-scan.ts';
 import {
   loadExpiryGroups,
   loadReminderProgress,

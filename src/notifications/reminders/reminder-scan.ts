@@ -6,14 +6,14 @@
  * entries made since the last pass). Nothing else can make a reminder due.
  */
 
-export const DAY_MS = 86_400_000;
-
 /**
  * How much earlier than the last pass began the next one reads the journal from: an entry's id
  * carries the wall-clock time it was made at, and its transaction may commit a little later (on
  * another server, whose clock may be a little off) — after the pass that should have seen it.
  */
 export const LATE_COMMIT_MARGIN_MS = 10 * 60_000;
+
+import { DAY_MS } from '../../shared/time-units.ts';
 
 export interface OffsetProgress {
   offsetDays: number;

@@ -2,8 +2,8 @@ import type { Queryable } from '../../db/database.ts';
 import type { CommandContext, CommandResult } from '../../ledger/commands/command-context.ts';
 import { decideCredit } from '../../ledger/commands/credit.ts';
 import { decideDebit } from '../../ledger/commands/debit.ts';
-import { LedgerDraft } from '../../ledger/ledger-draft.ts';
-import { loadForUpdate } from '../../ledger/ledger-store.ts';
+import type { LedgerDraft } from '../../ledger/ledger-draft.ts';
+import { loadDraft } from '../../ledger/ledger-store.ts';
 import type { Entry, EntrySource, Reason } from '../../ledger/ledger-types.ts';
 import { entryView } from '../../ledger/ledger-views.ts';
 import { localMoment } from '../../rules/rule-facts.ts';
@@ -66,10 +66,10 @@ export async function playDraw(
   random: (total: number) => { random: number; ticket: number } = drawTicket,
 ): Promise<CommandResult> {
   const { programId, now } = context;
-  const state = await loadForUpdate(tx, { programId, memberIds: [memberId], lots: true });
+  const draft = await loadDraft(tx, { programId, memberIds: [memberId], lots: true }, now);
   const draw = await getDraw(tx, programId, drawId, { lock: 'prizes' });
   assertPlayable(draw, now);
-  const localDay = localMoment(now, state.settings.timezone).date;
+  const localDay = localMoment(now, draft.settings.timezone).date;
   const played = await playsToday(tx, programId, draw, memberId, localDay);
   if (draw.perMemberPerDay !== null && played >= draw.perMemberPerDay) {
     throw new JifenError('draw_limit_reached', {
@@ -79,7 +79,6 @@ export async function playDraw(
   }
   const apiKeyId = context.source.apiKeyId;
   const source = { kind: 'redemption' as const, drawId, ...(apiKeyId ? { apiKeyId } : {}) };
-  const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
   const { play, entries } = await playLockedDraw(
     tx,
     context,

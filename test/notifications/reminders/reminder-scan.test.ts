@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  DAY_MS,
   entryIdFloor,
   LATE_COMMIT_MARGIN_MS,
   planReminderScan,
 } from '../../../src/notifications/reminders/reminder-scan.ts';
 import { newId } from '../../../src/shared/ids.ts';
+import { DAY_MS } from '../../../src/shared/time-units.ts';
 
 /** What a reminder pass reads, from how far the passes before it got (pure). */
 const NOW = new Date('2026-12-01T02:00:00Z');

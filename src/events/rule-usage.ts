@@ -147,7 +147,7 @@ export class RuleUsageTracker {
     const limits = this.rules.get(award.ruleId)?.definition.limits;
     if (!limits) return;
     if (limits.perMemberPoints && award.points > 0) {
-      for (const period of Object.values(periods)) {
+      for (const period of limitedPeriods(limits.perMemberPoints, periods)) {
         const key = memberKey(memberId, award.ruleId, period);
         this.memberPoints.set(key, (this.memberPoints.get(key) ?? 0) + award.points);
         this.memberDeltas.set(key, (this.memberDeltas.get(key) ?? 0) + award.points);
@@ -212,6 +212,19 @@ export class RuleUsageTracker {
  */
 export function onceKeyOf(value: string): string {
   return value.length <= 200 ? value : `sha256:${createHash('sha256').update(value).digest('hex')}`;
+}
+
+/**
+ * The periods a rule's per-member limits count in: only the ones it limits (a lifetime cap keeps one
+ * row per member, not four). A limit added by a later version counts from when it was published.
+ */
+export function limitedPeriods(
+  limits: { day?: number; week?: number; month?: number; lifetime?: number },
+  periods: Periods,
+): string[] {
+  return (['day', 'week', 'month', 'lifetime'] as const).flatMap((period) =>
+    limits[period] === undefined ? [] : [periods[period]],
+  );
 }
 
 function memberKey(memberId: string, ruleId: string, detail: string): string {

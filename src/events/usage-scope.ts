@@ -1,6 +1,6 @@
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import type { PlannedEvent } from './event-plan.ts';
-import { onceKeyOf } from './rule-usage.ts';
+import { limitedPeriods, onceKeyOf } from './rule-usage.ts';
 
 /** Every (member, rule, period) the batch's events may count against a per-member limit. */
 export function usageKeys(rules: readonly CompiledRule[], events: readonly PlannedEvent[]) {
@@ -9,7 +9,7 @@ export function usageKeys(rules: readonly CompiledRule[], events: readonly Plann
   for (const event of events) {
     for (const rule of limited) {
       if (rule.definition.trigger !== event.facts.event.type) continue;
-      for (const period of Object.values(event.periods)) {
+      for (const period of limitedPeriods(rule.definition.limits!.perMemberPoints!, event.periods)) {
         keys.set(`${event.memberId}\u0000${rule.ruleId}\u0000${period}`, {
           memberId: event.memberId,
           ruleId: rule.ruleId,

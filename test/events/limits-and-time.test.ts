@@ -241,4 +241,28 @@ describe.each(ENGINES)('limits and time (%s)', (engine) => {
     const shared = await send(api, at('content.shared', 'fox', '2026-03-01T02:00:00Z'));
     expect(shared.awards[0].expiresAt).toBe(byPolicy!.expiresAt);
   });
+  test('a limit counts only in the periods it names; one a later version adds counts from its publication', async () => {
+    const ruleId = await publish(
+      api,
+      fixed('poll.answered', 20, { limits: { perMemberPoints: { day: 30 } } }),
+    );
+    const first = await send(api, at('poll.answered', 'gus', '2026-03-16T02:00:00Z'));
+    const second = await send(api, at('poll.answered', 'gus', '2026-03-16T03:00:00Z'));
+    expect([first.points, second.points]).toEqual([20, 10]);
+    const [row] = await api.db.query<{ periods: string[] }>(
+      `select array_agg(period order by period) as periods from rule_member_usage where rule_id = $1`,
+      [ruleId],
+    );
+    expect(row!.periods).toEqual(['day:2026-03-16']);
+    // Version 2 adds a weekly cap of 50: the 30 earned under version 1 this week do not count.
+    const draft = await api.call('PUT', `/v1/rules/${ruleId}/draft`, {
+      ...fixed('poll.answered', 20, { limits: { perMemberPoints: { day: 30, week: 50 } } }),
+    });
+    expect(draft.status).toBe(200);
+    expect((await api.call('POST', `/v1/rules/${ruleId}/publish`)).status).toBe(200);
+    const points: number[] = [];
+    for (const day of ['17', '18', '19'])
+      points.push((await send(api, at('poll.answered', 'gus', `2026-03-${day}T02:00:00Z`))).points);
+    expect(points).toEqual([20, 20, 10]);
+  });
 });

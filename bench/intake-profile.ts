@@ -124,7 +124,11 @@ const [rows] = await db.query<Record<string, number>>(
           (select count(*)::int from orders) as orders, (select count(*)::int from rule_member_usage) as usage,
           (select coalesce(avg(pg_column_size(outcome)), 0)::int from events) as outcome_bytes`,
 );
-console.log(`rows per event: ${Object.entries(rows!).map(([table, count]) => `${table} ${table === 'outcome_bytes' ? count : (count / total).toFixed(2)}`).join(', ')}`);
+console.log(
+  `rows per event: ${Object.entries(rows!)
+    .map(([table, count]) => `${table} ${table === 'outcome_bytes' ? count : (count / total).toFixed(2)}`)
+    .join(', ')}`,
+);
 await db.close();
 await admin.query(`drop schema ${schema} cascade`);
 await admin.close();

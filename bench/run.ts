@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { cleanupAll, postgresVersion } from './databases.ts';
 import { type BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './options.ts';
 import { machineInfo, type ScenarioResult, settle, table, writeResults } from './report.ts';
-import { runBaselinePerOp, runBaselineUnnest } from './scenarios/baseline.ts';
+import { runBaselineFunction, runBaselinePerOp, runBaselineUnnest } from './scenarios/baseline.ts';
 import { runBatch } from './scenarios/batch.ts';
 import type { BenchContext } from './scenarios/common.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
-import { runHttp } from './scenarios/http.ts';
+import { runHttp, takeServersPeakRssMb } from './scenarios/http.ts';
 import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
 import { describeCosts, observabilityCosts, observabilitySteps } from './scenarios/observability.ts';
 import { runHotRedemptions } from './scenarios/rewards.ts';
@@ -46,6 +46,7 @@ function plan(options: BenchOptions): Step[] {
         wants('notifications') ||
         options.scenario === 'events-batch'));
   if (perOp) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
+  if (perOp) steps.push({ label: 'd-function', needsPostgres: true, run: runBaselineFunction });
   if (unnest) steps.push({ label: 'd-unnest', needsPostgres: true, run: runBaselineUnnest });
   for (const engine of engines) {
     const pgNeeded = engine === 'postgres';
@@ -144,6 +145,8 @@ export async function benchMain(argv: string[]): Promise<number> {
       log(`${step.label}: starting`);
       try {
         const result = await step.run(context);
+        const peakRss = takeServersPeakRssMb();
+        if (peakRss !== null) result.setup.serverPeakRssMb = peakRss;
         results.push(result);
         log(
           `${step.label}: ${Math.round(result.perSecond)} ${result.unit}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms${result.verify ? `, verify ok (${result.verify.checks} checks, ${result.verify.seconds}s)` : ''}`,
@@ -181,8 +184,10 @@ export async function benchMain(argv: string[]): Promise<number> {
     console.log(
       `warning: other processes used over 10% of the machine during ${busy.join(', ')} (column other%): those figures understate what this machine can do`,
     );
-  const missed = results.filter((r) => r.targetMet === false).map((r) => r.id);
-  if (missed.length > 0) console.log(`targets missed: ${missed.join(', ')}`);
+  const missed = results.filter((r) => r.targetOutcome === 'missed').map((r) => r.id);
+  if (missed.length > 0) console.log(`targets missed (explain each with a profile): ${missed.join(', ')}`);
+  const belowFloor = results.filter((r) => r.targetOutcome === 'below floor').map((r) => r.id);
+  if (belowFloor.length > 0) console.log(`BELOW THE FLOOR (blocks): ${belowFloor.join(', ')}`);
   if (context.failures.length > 0) {
     console.error(`\nbench FAILED:\n${context.failures.map((f) => `  - ${f}`).join('\n')}`);
     return 1;

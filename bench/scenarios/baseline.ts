@@ -3,6 +3,9 @@
 //             --clients connections (the same count as the HTTP clients), over node-postgres.
 //   d-unnest: per batch `begin; insert ... select * from unnest(...); update ... from unnest(...);
 //             commit`, --batch-size rows a batch, --batch-clients connections.
+//   d-function: per operation one call of a PL/pgSQL function that locks the balance row, inserts
+//             the journal row and updates the balance (the design of pure-SQL ledgers such as
+//             pgledger), --clients connections, one round trip and one implicit transaction each.
 // The journal row is as wide as a Jifen entry (same column types, a similar jsonb payload, a primary
 // key and a by-member index), so the ratio shows what the ledger's own work costs over raw SQL.
 import pg from 'pg';
@@ -40,6 +43,24 @@ create table journal (
   primary key (program_id, id)
 );
 create index journal_by_member on journal (program_id, member_id, id);
+create function credit(p_program text, p_member text, p_id text, p_txn text, p_points bigint,
+                       p_lots jsonb, p_source jsonb, p_reason text, p_at timestamptz)
+returns bigint language plpgsql as $$
+declare
+  balance bigint;
+begin
+  select available_points into balance from balances
+   where program_id = p_program and member_id = p_member for update;
+  if not found then raise exception 'no member %', p_member; end if;
+  balance := balance + p_points;
+  insert into journal (program_id, id, txn_id, member_id, type, available_delta, contra_account,
+                       contra_delta, available_after, lots, source, reason_zh, reason_en, created_at)
+  values (p_program, p_id, p_txn, p_member, 'earn', p_points, 'issued', -p_points, balance, p_lots,
+          p_source, p_reason, p_reason, p_at);
+  update balances set available_points = balance, updated_at = p_at
+   where program_id = p_program and member_id = p_member;
+  return balance;
+end $$;
 `;
 
 const PROGRAM = 'prg_bench';
@@ -155,6 +176,62 @@ export async function runBaselinePerOp(context: BenchContext): Promise<ScenarioR
         verify: null,
         cpu,
         notes: ['node-postgres, prepared statements, one connection per client, no HTTP'],
+      },
+    );
+  } finally {
+    await Promise.all(clients.map((client) => client.end()));
+    await database.drop();
+  }
+}
+
+export async function runBaselineFunction(context: BenchContext): Promise<ScenarioResult> {
+  const { options, data, log } = context;
+  const workload = new Workload(data, options);
+  const { database, membersSeconds } = await prepare(context, workload);
+  const clients = await connectAll(database.url, options.clients);
+  try {
+    log(`  ${options.clients} connections, one credit() function call per op`);
+    const call = 'select credit($1, $2, $3, $4, $5, $6, $7, $8, $9) as balance';
+    let cpuStart: ReturnType<typeof cpuSnapshot> = null;
+    const loop: LoopResult = await closedLoop(
+      limitsFrom(options, options.clients),
+      'op',
+      async (index, recorder) => {
+        const client = clients[index]!;
+        const draw = workload.next();
+        const memberId = workload.memberId(draw.member);
+        const row = journalRow(memberId, draw.points, draw.invoiceNo, new Date().toISOString());
+        const startedAt = nowMs();
+        const result = await client.query({
+          name: 'credit',
+          text: call,
+          // id, txn, points, lots, source, reason, at
+          values: [PROGRAM, memberId, row[0], row[1], draw.points, row[8], row[9], row[10], row[12]],
+        });
+        recorder.record('op', startedAt, result.rowCount === 1);
+      },
+      () => {
+        cpuStart = cpuSnapshot();
+      },
+    );
+    const cpu = cpuBetween(cpuStart, cpuSnapshot(), loop.primary.units, false);
+    log(`  ${describeCpu(cpu)}`);
+    return resultOf(
+      {
+        id: 'd-function',
+        name: 'raw pg PL/pgSQL credit() per op',
+        engine: 'postgres',
+        unit: 'rows',
+        latencyOf: 'transaction',
+        clients: options.clients,
+        batchSize: null,
+      },
+      loop,
+      {
+        setup: { members: options.members, membersSeconds },
+        verify: null,
+        cpu,
+        notes: ['one function call per credit: row lock, journal insert, balance update; no HTTP'],
       },
     );
   } finally {

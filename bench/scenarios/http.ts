@@ -3,6 +3,7 @@
 // Idempotency-Key. With --holds, a share of the operations are an authorize + capture pair.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,24 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** The highest peak RSS (VmHWM) of the servers stopped since the last call, in MB; null for none. */
+let peakRssMb: number | null = null;
+export function takeServersPeakRssMb(): number | null {
+  const peak = peakRssMb;
+  peakRssMb = null;
+  return peak;
+}
+
+function readPeakRssMb(pid: number | undefined): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null; // not Linux, or the process is gone
+  }
+}
+
 export async function startServer(
   args: string[],
   key: string,
@@ -121,6 +140,8 @@ export async function startServer(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = onCleanup(`server pid ${child.pid}`, async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    const peak = readPeakRssMb(child.pid);
+    if (peak !== null) peakRssMb = Math.max(peakRssMb ?? 0, peak);
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;

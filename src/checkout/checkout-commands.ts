@@ -82,7 +82,12 @@ export async function authorizeCheckout(
   assertPointsAllowed(quote, input.points);
   const { hold, entry } = decideAuthorize(
     draft,
-    { memberId: input.memberId, points: input.points, reason: reasons.authorized(input.orderId) },
+    {
+      memberId: input.memberId,
+      points: input.points,
+      reason: reasons.authorized(input.orderId),
+      owner: { kind: 'checkout_payment', id: input.orderId },
+    },
     context,
   );
   const payment: Omit<CheckoutPayment, 'hold'> = {

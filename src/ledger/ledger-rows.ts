@@ -3,6 +3,7 @@ import type {
   Balances,
   Entry,
   Hold,
+  HoldOwner,
   Lot,
   MemberAccount,
   NegativeBalancePolicy,
@@ -96,10 +97,12 @@ export interface HoldRow {
   reason_en: string;
   created_at: Date;
   closed_at: Date | null;
+  owner_kind: HoldOwner['kind'] | null;
+  owner_id: string | null;
 }
 
 export const HOLD_COLUMNS =
-  'id, member_id, points, captured_points, status, lots, expires_at, reason_zh, reason_en, created_at, closed_at';
+  'id, member_id, points, captured_points, status, lots, expires_at, reason_zh, reason_en, created_at, closed_at, owner_kind, owner_id';
 
 export function toHold(row: HoldRow): Hold {
   return {
@@ -113,6 +116,7 @@ export function toHold(row: HoldRow): Hold {
     reason: { zh: row.reason_zh, en: row.reason_en },
     createdAt: new Date(row.created_at),
     closedAt: row.closed_at ? new Date(row.closed_at) : null,
+    owner: row.owner_kind && row.owner_id ? { kind: row.owner_kind, id: row.owner_id } : null,
   };
 }
 

@@ -117,6 +117,12 @@ export interface Entry {
 
 export type HoldStatus = 'open' | 'captured' | 'voided' | 'expired';
 
+/** The order that placed a hold and settles it: a points + cash redemption or a checkout payment. */
+export interface HoldOwner {
+  kind: 'redemption' | 'checkout_payment';
+  id: string;
+}
+
 export interface Hold {
   id: string;
   memberId: string;
@@ -128,4 +134,6 @@ export interface Hold {
   reason: Reason;
   createdAt: Date;
   closedAt: Date | null;
+  /** Null for a hold placed through the holds API. */
+  owner: HoldOwner | null;
 }

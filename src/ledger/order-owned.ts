@@ -1,18 +1,21 @@
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
-import type { Entry } from './ledger-types.ts';
+import type { Entry, HoldOwner } from './ledger-types.ts';
 
-/** The redemption or checkout payment that placed a hold, if one did. */
+/** The redemption or checkout payment that placed a hold, if one did (recorded on the hold). */
 async function holdOwner(tx: Queryable, programId: string, holdId: string) {
-  const [owner] = await tx.query<{ kind: string; id: string }>(
-    `select 'redemption' as kind, id from redemptions where program_id = $1 and hold_id = $2
-     union all
-     select 'checkout payment', order_id from checkout_payments where program_id = $1 and hold_id = $2
-     limit 1`,
+  const [row] = await tx.query<{ owner_kind: HoldOwner['kind'] | null; owner_id: string | null }>(
+    'select owner_kind, owner_id from holds where program_id = $1 and id = $2',
     [programId, holdId],
   );
-  return owner ?? null;
+  return row?.owner_kind && row.owner_id ? { kind: OWNER_WORDS[row.owner_kind], id: row.owner_id } : null;
 }
+
+/** How errors name an owner (the `owner` extension of `hold_owned_by_order`). */
+const OWNER_WORDS: Record<HoldOwner['kind'], string> = {
+  redemption: 'redemption',
+  checkout_payment: 'checkout payment',
+};
 
 /**
  * Holds a points + cash redemption or a checkout payment placed are settled through their order

@@ -71,7 +71,9 @@ export function decideRedemption(
     },
   };
   const withCash = reward.cashMinor !== null;
-  const held = withCash ? decideAuthorize(draft, debit, redemptionContext) : null;
+  const held = withCash
+    ? decideAuthorize(draft, { ...debit, owner: { kind: 'redemption', id: redemptionId } }, redemptionContext)
+    : null;
   const entry = held ? held.entry : decideDebit(draft, debit, redemptionContext);
   const paidStatus = reward.type === 'goods' ? 'awaiting_shipment' : 'fulfilled';
   const redemption: Redemption = {

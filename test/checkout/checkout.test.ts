@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listMigrations } from '../../src/db/migrate.ts';
 import { runSweep } from '../../src/sweeps/sweeper.ts';
 import { openShop, type Shop } from '../api/api-scenarios.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
@@ -353,5 +354,26 @@ describe.each(ENGINES)('Checkout: points as cash (%s)', (engine) => {
       expect(reply).toMatchObject({ status: 409, body: { code: 'hold_owned_by_order' } });
     }
     expect((await state(shop, 'owned-1')).state).toBe('authorized');
+  });
+
+  test('migration 015 finds the owner of holds placed before holds recorded one', async () => {
+    const shop = await shopWith(10_000);
+    expect((await authorize(shop, 1_000, 'owned-2')).status).toBe(201);
+    const holdId = (await state(shop, 'owned-2')).holdId;
+    // As a hold written before migration 015 was: no owner on the row.
+    await api.db.query('update holds set owner_kind = null, owner_id = null where id = $1', [holdId]);
+    const backfill = listMigrations()
+      .find((migration) => migration.version === 15)!
+      .sql.split(';')
+      .filter((statement) => statement.trim().startsWith('update'));
+    expect(backfill).toHaveLength(2);
+    for (const statement of backfill) await api.db.exec(statement);
+    const [row] = await api.db.query('select owner_kind, owner_id from holds where id = $1', [holdId]);
+    expect(row).toEqual({ owner_kind: 'checkout_payment', owner_id: 'owned-2' });
+    const reply = await shop.call('POST', `/v1/holds/${holdId}/void`, {});
+    expect(reply).toMatchObject({
+      status: 409,
+      body: { code: 'hold_owned_by_order', owner: 'checkout payment' },
+    });
   });
 });

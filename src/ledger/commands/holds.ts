@@ -3,7 +3,7 @@ import { JifenError } from '../../shared/errors.ts';
 import type { LedgerDraft } from '../ledger-draft.ts';
 import { HOLD_COLUMNS, type HoldRow, toHold } from '../ledger-rows.ts';
 import { loadDraft } from '../ledger-store.ts';
-import type { Entry, Hold, LotTouch, Reason } from '../ledger-types.ts';
+import type { Entry, Hold, HoldOwner, LotTouch, Reason } from '../ledger-types.ts';
 import { entryView, holdView } from '../ledger-views.ts';
 import { assertCanSpend } from '../member-status-rules.ts';
 import { restore, spend } from '../movements.ts';
@@ -16,6 +16,8 @@ export interface AuthorizeHoldInput {
   reason: Reason;
   /** How long the hold lasts before it is released automatically; the program's default if absent. */
   ttlSeconds?: number;
+  /** The order placing the hold, which alone may settle it (see `order-owned.ts`). */
+  owner?: HoldOwner;
 }
 
 /** Authorize: the points leave `available` for `held`, taken from lots now so expiry cannot eat them. */
@@ -41,6 +43,7 @@ export function decideAuthorize(draft: LedgerDraft, input: AuthorizeHoldInput, c
     reason: input.reason,
     createdAt: draft.now,
     closedAt: null,
+    owner: input.owner ?? null,
   });
   entry.holdId = hold.id;
   return { hold, entry };

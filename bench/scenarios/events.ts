@@ -4,6 +4,8 @@
 //   rule-eval: evaluateRules() in process (no database): rule evaluations per second;
 //   back-test: the whole retail year stored as events on PGlite, then a back-test under 5 rules.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
@@ -75,7 +77,8 @@ export async function runEventIntake(context: BenchContext, run: EventServerRun)
   const clients = run.batched ? options.batchClients : options.clients;
   try {
     let started = nowMs();
-    const server = await startServer([...location, ...(context.serverArgs ?? [])], key, port, null);
+    const profileDir = options.profile ? join(tmpdir(), `jifen-bench-profile-${run.id}-${Date.now()}`) : null;
+    const server = await startServer([...location, ...(context.serverArgs ?? [])], key, port, profileDir);
     const startSeconds = seconds(nowMs() - started);
     const client = new Client(port, key, clients);
     started = nowMs();
@@ -142,6 +145,7 @@ export async function runEventIntake(context: BenchContext, run: EventServerRun)
     for (const message of unexpected) log(`  unexpected answer: ${message}`);
     if (unexpected.length > 0) context.failures.push(`${run.id}: unexpected answers, e.g. ${unexpected[0]}`);
     await server.stop();
+    if (profileDir) log(`  server CPU profile written to ${profileDir}`);
 
     let verify = null;
     if (options.verify) {
@@ -171,6 +175,7 @@ export async function runEventIntake(context: BenchContext, run: EventServerRun)
         cpu,
         notes: [
           `node bin/jifen.js serve on ${run.engine}; ${BENCH_RULES.length} published rules (bench/scenarios/bench-rules.ts); unknown members created on first sight`,
+          ...(profileDir ? [`server CPU profile in ${profileDir}`] : []),
         ],
       },
     );

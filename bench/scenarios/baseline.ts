@@ -120,39 +120,37 @@ async function connectAll(url: string, count: number): Promise<pg.Client[]> {
   );
 }
 
-export async function runBaselinePerOp(context: BenchContext): Promise<ScenarioResult> {
+interface PerOperation {
+  id: 'd-per-op' | 'd-function';
+  name: string;
+  describe: string;
+  note: string;
+  /** One credit on its own connection; true when it changed one balance. */
+  credit(client: pg.Client, memberId: string, points: number, invoiceNo: string): Promise<boolean>;
+}
+
+/** `--clients` connections, each crediting in a closed loop, one durable transaction per credit. */
+async function runPerOperation(context: BenchContext, spec: PerOperation): Promise<ScenarioResult> {
   const { options, data, log } = context;
   const workload = new Workload(data, options);
   const { database, membersSeconds } = await prepare(context, workload);
   const clients = await connectAll(database.url, options.clients);
   try {
-    log(`  ${options.clients} connections, one insert + update transaction per op`);
-    const insert = `insert into journal (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
-    const update = `update balances set available_points = available_points + $3, updated_at = $4
-                     where program_id = $1 and member_id = $2 returning available_points`;
+    log(`  ${options.clients} connections, ${spec.describe}`);
     let cpuStart: ReturnType<typeof cpuSnapshot> = null;
     const loop: LoopResult = await closedLoop(
       limitsFrom(options, options.clients),
       'op',
       async (index, recorder) => {
-        const client = clients[index]!;
         const draw = workload.next();
-        const memberId = workload.memberId(draw.member);
-        const now = new Date().toISOString();
         const startedAt = nowMs();
-        await client.query('begin');
-        await client.query({
-          name: 'journal',
-          text: insert,
-          values: [PROGRAM, ...journalRow(memberId, draw.points, draw.invoiceNo, now)],
-        });
-        const updated = await client.query({
-          name: 'balance',
-          text: update,
-          values: [PROGRAM, memberId, draw.points, now],
-        });
-        await client.query('commit');
-        recorder.record('op', startedAt, updated.rowCount === 1);
+        const ok = await spec.credit(
+          clients[index]!,
+          workload.memberId(draw.member),
+          draw.points,
+          draw.invoiceNo,
+        );
+        recorder.record('op', startedAt, ok);
       },
       () => {
         cpuStart = cpuSnapshot();
@@ -162,8 +160,8 @@ export async function runBaselinePerOp(context: BenchContext): Promise<ScenarioR
     log(`  ${describeCpu(cpu)}`);
     return resultOf(
       {
-        id: 'd-per-op',
-        name: 'raw pg insert+update per op',
+        id: spec.id,
+        name: spec.name,
         engine: 'postgres',
         unit: 'rows',
         latencyOf: 'transaction',
@@ -171,12 +169,7 @@ export async function runBaselinePerOp(context: BenchContext): Promise<ScenarioR
         batchSize: null,
       },
       loop,
-      {
-        setup: { members: options.members, membersSeconds },
-        verify: null,
-        cpu,
-        notes: ['node-postgres, prepared statements, one connection per client, no HTTP'],
-      },
+      { setup: { members: options.members, membersSeconds }, verify: null, cpu, notes: [spec.note] },
     );
   } finally {
     await Promise.all(clients.map((client) => client.end()));
@@ -184,60 +177,52 @@ export async function runBaselinePerOp(context: BenchContext): Promise<ScenarioR
   }
 }
 
-export async function runBaselineFunction(context: BenchContext): Promise<ScenarioResult> {
-  const { options, data, log } = context;
-  const workload = new Workload(data, options);
-  const { database, membersSeconds } = await prepare(context, workload);
-  const clients = await connectAll(database.url, options.clients);
-  try {
-    log(`  ${options.clients} connections, one credit() function call per op`);
-    const call = 'select credit($1, $2, $3, $4, $5, $6, $7, $8, $9) as balance';
-    let cpuStart: ReturnType<typeof cpuSnapshot> = null;
-    const loop: LoopResult = await closedLoop(
-      limitsFrom(options, options.clients),
-      'op',
-      async (index, recorder) => {
-        const client = clients[index]!;
-        const draw = workload.next();
-        const memberId = workload.memberId(draw.member);
-        const row = journalRow(memberId, draw.points, draw.invoiceNo, new Date().toISOString());
-        const startedAt = nowMs();
-        const result = await client.query({
-          name: 'credit',
-          text: call,
-          // id, txn, points, lots, source, reason, at
-          values: [PROGRAM, memberId, row[0], row[1], draw.points, row[8], row[9], row[10], row[12]],
-        });
-        recorder.record('op', startedAt, result.rowCount === 1);
-      },
-      () => {
-        cpuStart = cpuSnapshot();
-      },
-    );
-    const cpu = cpuBetween(cpuStart, cpuSnapshot(), loop.primary.units, false);
-    log(`  ${describeCpu(cpu)}`);
-    return resultOf(
-      {
-        id: 'd-function',
-        name: 'raw pg PL/pgSQL credit() per op',
-        engine: 'postgres',
-        unit: 'rows',
-        latencyOf: 'transaction',
-        clients: options.clients,
-        batchSize: null,
-      },
-      loop,
-      {
-        setup: { members: options.members, membersSeconds },
-        verify: null,
-        cpu,
-        notes: ['one function call per credit: row lock, journal insert, balance update; no HTTP'],
-      },
-    );
-  } finally {
-    await Promise.all(clients.map((client) => client.end()));
-    await database.drop();
-  }
+const INSERT_JOURNAL = `insert into journal (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+const UPDATE_BALANCE = `update balances set available_points = available_points + $3, updated_at = $4
+                         where program_id = $1 and member_id = $2 returning available_points`;
+
+export function runBaselinePerOp(context: BenchContext): Promise<ScenarioResult> {
+  return runPerOperation(context, {
+    id: 'd-per-op',
+    name: 'raw pg insert+update per op',
+    describe: 'one insert + update transaction per op',
+    note: 'node-postgres, prepared statements, one connection per client, no HTTP',
+    async credit(client, memberId, points, invoiceNo) {
+      const now = new Date().toISOString();
+      await client.query('begin');
+      await client.query({
+        name: 'journal',
+        text: INSERT_JOURNAL,
+        values: [PROGRAM, ...journalRow(memberId, points, invoiceNo, now)],
+      });
+      const updated = await client.query({
+        name: 'balance',
+        text: UPDATE_BALANCE,
+        values: [PROGRAM, memberId, points, now],
+      });
+      await client.query('commit');
+      return updated.rowCount === 1;
+    },
+  });
+}
+
+export function runBaselineFunction(context: BenchContext): Promise<ScenarioResult> {
+  return runPerOperation(context, {
+    id: 'd-function',
+    name: 'raw pg PL/pgSQL credit() per op',
+    describe: 'one credit() function call per op',
+    note: 'one function call per credit: row lock, journal insert, balance update; no HTTP',
+    async credit(client, memberId, points, invoiceNo) {
+      const row = journalRow(memberId, points, invoiceNo, new Date().toISOString());
+      const result = await client.query({
+        name: 'credit',
+        text: 'select credit($1, $2, $3, $4, $5, $6, $7, $8, $9) as balance',
+        // id, txn, points, lots, source, reason, at
+        values: [PROGRAM, memberId, row[0], row[1], points, row[8], row[9], row[10], row[12]],
+      });
+      return result.rowCount === 1;
+    },
+  });
 }
 
 export async function runBaselineUnnest(context: BenchContext): Promise<ScenarioResult> {

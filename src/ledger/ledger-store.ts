@@ -58,6 +58,15 @@ export async function loadDraft(tx: Queryable, request: LoadRequest, now: Date):
   return new LedgerDraft(state.settings, now, state.accounts, state.lots, state.holds);
 }
 
+/** The draft of a command on one member with the lots they can spend. */
+export function loadMemberDraft(
+  tx: Queryable,
+  scope: { programId: string; now: Date },
+  memberId: string,
+): Promise<LedgerDraft> {
+  return loadDraft(tx, { programId: scope.programId, memberIds: [memberId], lots: true }, scope.now);
+}
+
 /** Like loadForUpdate; with `skipLocked`, returns only the members it could lock, or null for none. */
 export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Promise<LoadedState | null> {
   const memberIds = [...new Set(request.memberIds)].sort();

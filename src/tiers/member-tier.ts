@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideDebit } from '../ledger/commands/debit.ts';
-import { loadDraft, loadForUpdate } from '../ledger/ledger-store.ts';
+import { loadForUpdate, loadMemberDraft } from '../ledger/ledger-store.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import { getMember } from '../members/member-store.ts';
 import { getProgram } from '../programs/program-store.ts';
@@ -190,11 +190,7 @@ export async function retainTierWithPoints(
   memberId: string,
 ): Promise<CommandResult> {
   const { config } = await configOrThrow(tx, context.programId);
-  const draft = await loadDraft(
-    tx,
-    { programId: context.programId, memberIds: [memberId], lots: true },
-    context.now,
-  );
+  const draft = await loadMemberDraft(tx, context, memberId);
   const row = (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId);
   const tier = tierByCode(config, row?.earnedTier ?? config.tiers[0]!.code);
   const cost = tier.benefits?.retainWithPoints;

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import type { LedgerDraft } from '../ledger-draft.ts';
-import { loadDraft } from '../ledger-store.ts';
+import { loadMemberDraft } from '../ledger-store.ts';
 import type { Entry, Reason } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import { assertCanSpend } from '../member-status-rules.ts';
@@ -32,15 +32,7 @@ export async function debit(
   context: CommandContext,
   input: DebitInput,
 ): Promise<CommandResult> {
-  const draft = await loadDraft(
-    tx,
-    {
-      programId: context.programId,
-      memberIds: [input.memberId],
-      lots: true,
-    },
-    context.now,
-  );
+  const draft = await loadMemberDraft(tx, context, input.memberId);
   const entry = decideDebit(draft, input, context);
   return { status: 201, body: { entries: [entryView(entry)] }, draft };
 }

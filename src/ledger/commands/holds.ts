@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
 import type { LedgerDraft } from '../ledger-draft.ts';
 import { HOLD_COLUMNS, type HoldRow, toHold } from '../ledger-rows.ts';
-import { loadDraft } from '../ledger-store.ts';
+import { loadDraft, loadMemberDraft } from '../ledger-store.ts';
 import type { Entry, Hold, HoldOwner, LotTouch, Reason } from '../ledger-types.ts';
 import { entryView, holdView } from '../ledger-views.ts';
 import { assertCanSpend } from '../member-status-rules.ts';
@@ -153,15 +153,7 @@ export async function authorizeHold(
   context: CommandContext,
   input: AuthorizeHoldInput,
 ): Promise<CommandResult> {
-  const draft = await loadDraft(
-    tx,
-    {
-      programId: context.programId,
-      memberIds: [input.memberId],
-      lots: true,
-    },
-    context.now,
-  );
+  const draft = await loadMemberDraft(tx, context, input.memberId);
   const { hold, entry } = decideAuthorize(draft, input, context);
   return { status: 201, body: { hold: holdView(hold), entries: [entryView(entry)] }, draft };
 }

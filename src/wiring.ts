@@ -1,12 +1,15 @@
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
+import { tierChangedMessages } from './notifications/outbox/tier-messages.ts';
+import { registerTierChangeHooks } from './tiers/tier-change-hooks.ts';
 import { applyTierChanges } from './tiers/tier-upgrades.ts';
 
 /**
  * The composition root's one job below HTTP: connecting the lower areas to the higher ones that
  * react to them, without the lower ones importing the higher. Every ledger draft a command commits
- * gets its tier changes (before it is written) and its outbox messages (in its own statement).
+ * gets its tier changes (before it is written) and its outbox messages (in its own statement), and
+ * every tier change recorded its `tier.changed` message (in the history's statement).
  * Run once at start-up by the app and the CLI (and by the tests' database helper); idempotent.
  */
 export function wireAreas(): void {
@@ -19,6 +22,13 @@ export function wireAreas(): void {
         draft.entries,
         (lotId) => draft.findLot(lotId)?.availableAt ?? null,
       );
+      return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
+    },
+  });
+  registerTierChangeHooks({
+    name: 'outbox',
+    writtenAlongside(programId, recorded, param) {
+      const messages = tierChangedMessages(programId, recorded);
       return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
     },
   });

@@ -24,9 +24,8 @@ import {
   type MemberTier,
   readTierConfig,
   saveMemberTiers,
-  type TierConfigVersion,
 } from './tier-store.ts';
-import type { Tier, TierConfig } from './tier-types.ts';
+import type { Tier, TierConfig, TierConfigVersion } from './tier-types.ts';
 
 /**
  * A member's tier as the member page shows it (SPEC §3.3), an operator's manual assignment, and
@@ -176,6 +175,7 @@ export async function assignTier(
       },
     ],
     context.now,
+    { config },
   );
   return { status: 200, body: await memberTierStatus(tx, context.programId, memberId, context.now) };
 }

@@ -1,5 +1,5 @@
 import { type CompiledRule, compileRule } from '../rules/compile-rule.ts';
-import type { TierConfigVersion } from './tier-store.ts';
+import type { TierConfigVersion } from './tier-types.ts';
 
 /**
  * Tier earn multipliers (SPEC §3.3 benefits) as rules: for each tier with `earnMultiplier`, a

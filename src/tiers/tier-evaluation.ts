@@ -17,11 +17,10 @@ import {
   type MemberTier,
   type MemberTierRow,
   readTierConfig,
-  type TierChange,
-  type TierConfigVersion,
   toMemberTier,
   updateMemberTiers,
 } from './tier-store.ts';
+import type { TierChange, TierConfigVersion } from './tier-types.ts';
 
 /**
  * Tier evaluation and the end of manual assignments, as sweeps like the others. Each batch is one
@@ -110,7 +109,7 @@ async function endAssignments(tx: Queryable, programId: string, rows: MemberTier
     done.manualEnded++;
   }
   await updateMemberTiers(tx, programId, rows, now);
-  await insertTierHistory(tx, programId, changes, now);
+  await insertTierHistory(tx, programId, changes, now, current);
   return done;
 }
 
@@ -142,7 +141,7 @@ async function evaluate(tx: Queryable, programId: string, rows: MemberTier[], no
   done.evaluated = changes.length;
   done.downgraded = changes.filter((change) => change.kind === 'downgrade').length;
   await updateMemberTiers(tx, programId, rows, now);
-  await insertTierHistory(tx, programId, changes, now);
+  await insertTierHistory(tx, programId, changes, now, current);
   return done;
 }
 

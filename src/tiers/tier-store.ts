@@ -1,17 +1,18 @@
 import type { Queryable } from '../db/database.ts';
 import { canonicalJson } from '../idempotency/request-hash.ts';
-import type { Reason } from '../ledger/ledger-types.ts';
+import type { SqlParam } from '../ledger/commit-hooks.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { checkTierConfig, type TierConfig } from './tier-types.ts';
+import { tierChangeHooks } from './tier-change-hooks.ts';
+import {
+  checkTierConfig,
+  type TierChange,
+  type TierChangeKind,
+  type TierConfig,
+  type TierConfigVersion,
+} from './tier-types.ts';
 
 /** Tier configuration versions, members' tiers, their history, and growth in a window. */
-
-export interface TierConfigVersion {
-  version: number;
-  config: TierConfig;
-  createdAt: string;
-}
 
 export async function currentTierConfig(db: Queryable, programId: string): Promise<TierConfigVersion | null> {
   const [row] = await db.query<{ version: number; config: TierConfig; created_at: Date }>(
@@ -201,85 +202,39 @@ export async function saveMemberTiers(
   );
 }
 
-export type TierChangeKind =
-  | 'upgrade'
-  | 'downgrade'
-  | 'retained'
-  | 'retained_with_points'
-  | 'refund_downgrade'
-  | 'manual'
-  | 'manual_ended';
-
-export interface TierChange {
-  memberId: string;
-  kind: TierChangeKind;
-  fromTier: string;
-  toTier: string;
-  growthInWindow: number | null;
-  period: string | null;
-  configVersion: number;
-  reason: Reason;
-  actor: string | null;
-}
-
+/**
+ * Records tier changes in the history, and in the same statement what the tier change hooks add
+ * (the `tier.changed` messages of the notifications).
+ */
 export async function insertTierHistory(
   tx: Queryable,
   programId: string,
   changes: readonly TierChange[],
   now: Date,
+  current: Pick<TierConfigVersion, 'config'>,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const column = <T>(get: (change: TierChange) => T) => changes.map(get);
-  // A change of tier is also a `tier.changed` notification, written by the same statement; the
-  // tier names come from the configuration version that made the change.
-  const messageIds = changes.map((c) => (c.fromTier === c.toTier ? null : newId('msg', now.getTime())));
-  await tx.query(
-    `with changes as (
-       select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::text[],
-                            $9::int4[], $10::text[], $11::text[], $12::text[], $14::text[])
-         as c(id, member_id, kind, from_tier, to_tier, growth_in_window, period, config_version, reason_zh,
-              reason_en, actor, message_id)
-     ), names as (
-       -- each configuration version's tier names, read once for the whole statement
-       select cfg.version, t->>'code' as code,
-              jsonb_build_object('zh', t->'name'->>'zh-CN', 'en', t->'name'->>'en') as name
-         from tier_configs cfg, jsonb_array_elements(cfg.config->'tiers') t
-        where cfg.program_id = $1 and cfg.version in (select distinct config_version from changes)
-     ), history as (
-       insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window, period,
-                                 config_version, reason_zh, reason_en, actor, created_at)
-       select $1, id, member_id, kind, from_tier, to_tier, growth_in_window, period, config_version, reason_zh,
-              reason_en, actor, $13::timestamptz from changes
-     )
-     insert into outbox (program_id, id, type, member_id, data, created_at)
-     select $1, c.message_id, 'tier.changed', c.member_id,
-            jsonb_build_object('memberId', c.member_id, 'kind', c.kind, 'fromTier', c.from_tier,
-              'toTier', c.to_tier, 'fromTierName', from_name.name,
-              'toTierName', to_name.name, 'growthInWindow', c.growth_in_window,
-              'reason', jsonb_build_object('zh', c.reason_zh, 'en', c.reason_en), 'occurredAt', $15::text),
-            $13::timestamptz
-       from changes c
-       left join names from_name on from_name.version = c.config_version and from_name.code = c.from_tier
-       left join names to_name on to_name.version = c.config_version and to_name.code = c.to_tier
-      where c.message_id is not null`,
-    [
-      programId,
-      changes.map(() => newId('tch', now.getTime())),
-      column((c) => c.memberId),
-      column((c) => c.kind),
-      column((c) => c.fromTier),
-      column((c) => c.toTier),
-      column((c) => c.growthInWindow),
-      column((c) => c.period),
-      column((c) => c.configVersion),
-      column((c) => c.reason.zh),
-      column((c) => c.reason.en),
-      column((c) => c.actor),
-      now.toISOString(),
-      messageIds,
-      now.toISOString(),
-    ],
-  );
+  const params: unknown[] = [programId];
+  const param: SqlParam = (value, cast) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  const column = <T>(get: (change: TierChange) => T, cast: string) => param(changes.map(get), cast);
+  const history = `insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window,
+                                period, config_version, reason_zh, reason_en, actor, created_at)
+     select $1, c.*, ${param(now.toISOString(), 'timestamptz')}
+       from unnest(${param(
+         changes.map(() => newId('tch', now.getTime())),
+         'text[]',
+       )}, ${column((c) => c.memberId, 'text[]')}, ${column((c) => c.kind, 'text[]')},
+                   ${column((c) => c.fromTier, 'text[]')}, ${column((c) => c.toTier, 'text[]')},
+                   ${column((c) => c.growthInWindow, 'int8[]')}, ${column((c) => c.period, 'text[]')},
+                   ${column((c) => c.configVersion, 'int4[]')}, ${column((c) => c.reason.zh, 'text[]')},
+                   ${column((c) => c.reason.en, 'text[]')}, ${column((c) => c.actor, 'text[]')}) as c`;
+  const parts = [history];
+  for (const hooks of tierChangeHooks())
+    parts.push(...hooks.writtenAlongside(programId, { changes, current, now }, param));
+  await tx.query(`with ${parts.map((part, index) => `w${index} as (${part})`).join(',\n')} select 1`, params);
 }
 
 export interface TierHistoryEntry extends TierChange {

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import type { Reason } from '../ledger/ledger-types.ts';
 
 /** Tier configuration as data (SPEC §3.3): what operators set, versioned, never rewritten. */
 
@@ -112,4 +113,33 @@ export function checkTierConfig(config: TierConfig, at = 'body'): FieldError[] {
     }
   });
   return errors;
+}
+
+/** A stored version of the configuration. */
+export interface TierConfigVersion {
+  version: number;
+  config: TierConfig;
+  createdAt: string;
+}
+
+export type TierChangeKind =
+  | 'upgrade'
+  | 'downgrade'
+  | 'retained'
+  | 'retained_with_points'
+  | 'refund_downgrade'
+  | 'manual'
+  | 'manual_ended';
+
+/** One line of tier history: what changed for a member, and why. */
+export interface TierChange {
+  memberId: string;
+  kind: TierChangeKind;
+  fromTier: string;
+  toTier: string;
+  growthInWindow: number | null;
+  period: string | null;
+  configVersion: number;
+  reason: Reason;
+  actor: string | null;
 }

@@ -17,9 +17,8 @@ import {
   type MemberTier,
   readTierConfig,
   saveMemberTiers,
-  type TierChange,
-  type TierConfigVersion,
 } from './tier-store.ts';
+import type { TierChange, TierConfigVersion } from './tier-types.ts';
 
 /**
  * Upgrades in the same transaction as the growth that earns them (SPEC §3.3). Under the members'
@@ -162,7 +161,7 @@ export async function loadTierProgress(
 
 export async function saveTierProgress(tx: Queryable, programId: string, progress: TierProgress, now: Date) {
   await saveMemberTiers(tx, programId, progress.changedRows, now);
-  await insertTierHistory(tx, programId, progress.changes, now);
+  await insertTierHistory(tx, programId, progress.changes, now, progress.current);
 }
 
 /**

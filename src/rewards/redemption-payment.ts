@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideCapture, decideRelease, loadHoldForUpdate } from '../ledger/commands/holds.ts';
+import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadDraft, persistDraft } from '../ledger/ledger-store.ts';
 import type { Entry, Hold } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
@@ -94,7 +95,11 @@ export async function payRedemption(
   const { programId, now } = context;
   const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
   if (redemption.status !== 'awaiting_payment' || !draft || !hold) throw stateError(redemption, 'paid');
-  if (lapsed(hold, now)) throw expiredError(redemption);
+  if (lapsed(hold, now)) {
+    // Settled in this transaction (the refusal is an answer, so it commits), then refused.
+    await settleLocked(tx, context, redemption, draft, hold);
+    throw expiredError(redemption);
+  }
   const source = { kind: 'redemption' as const, redemptionId, rewardId: redemption.rewardId };
   const entries = decideCapture(draft, hold, undefined, { ...context, source });
   const paid: Redemption = {
@@ -118,7 +123,10 @@ export async function cancelAwaitingPayment(
   const { programId, now } = context;
   const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
   if (redemption.status !== 'awaiting_payment' || !draft || !hold) throw stateError(redemption, 'cancelled');
-  if (lapsed(hold, now)) throw expiredError(redemption);
+  if (lapsed(hold, now)) {
+    await settleLocked(tx, context, redemption, draft, hold);
+    throw expiredError(redemption);
+  }
   const why = redemptionReasons.cancelled(redemption.rewardName, redemption.quantity, reason);
   const source = orderSource(redemption, context, 'cancelled');
   const entry = decideRelease(draft, hold, 'void', { ...context, source }, why);
@@ -145,12 +153,26 @@ async function expireUnpaid(tx: Queryable, programId: string, redemption: Redemp
 async function settleOne(tx: Queryable, context: CommandContext, redemptionId: string): Promise<boolean> {
   const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
   if (redemption.status !== 'awaiting_payment' || !draft || !hold || !lapsed(hold, context.now)) return false;
-  // Not swept yet: time the hold out here, as the sweep would.
+  await settleLocked(tx, context, redemption, draft, hold);
+  return true;
+}
+
+/**
+ * An awaiting_payment redemption whose hold lapsed, locked by the caller: the hold is timed out here
+ * if the sweep has not done it yet, and the order gives back what it took (payment_expired). Written
+ * at once, so it sticks even when the caller then refuses its own step.
+ */
+async function settleLocked(
+  tx: Queryable,
+  context: CommandContext,
+  redemption: Redemption,
+  draft: LedgerDraft,
+  hold: Hold,
+): Promise<void> {
   const source = orderSource(redemption, context, 'paymentExpired');
   if (hold.status === 'open') decideRelease(draft, hold, 'hold_timeout', { ...context, source });
   await expireUnpaid(tx, context.programId, redemption, context.now);
   await persistDraft(tx, context.programId, draft);
-  return true;
 }
 
 /**

@@ -113,6 +113,36 @@ describe.each(ENGINES)('points + cash redemptions (%s)', (engine) => {
     expect((await verifyLedger(api.db)).violations).toEqual([]);
   });
 
+  test('paying or cancelling past the hold, before any sweep: settled and refused in one transaction, replayed', async () => {
+    const reward = await liveReward(api, CASH_MUG);
+    const payer = await fundedMember(api, [300]);
+    const canceller = await fundedMember(api, [300]);
+    const a = await redeem(api, { memberId: payer, rewardId: reward.id, shippingAddress: ADDRESS });
+    const b = await redeem(api, { memberId: canceller, rewardId: reward.id, shippingAddress: ADDRESS });
+    api.clock.advanceDays(2);
+    const key = { 'idempotency-key': `late-pay-${a.body.id}` };
+    const paid = await api.call('POST', `/v1/redemptions/${a.body.id}/pay`, undefined, key);
+    expect(paid).toMatchObject({ status: 409, body: { code: 'redemption_payment_expired' } });
+    const cancelled = await api.call('POST', `/v1/redemptions/${b.body.id}/cancel`, {});
+    expect(cancelled).toMatchObject({ status: 409, body: { code: 'redemption_payment_expired' } });
+    // No sweep ran: the refusals settled both orders, and the settlement stuck.
+    for (const [redemption, memberId] of [
+      [a, payer],
+      [b, canceller],
+    ] as const) {
+      const stored = await api.db.query<{ status: string }>('select status from redemptions where id = $1', [
+        redemption.body.id,
+      ]);
+      expect(stored).toEqual([{ status: 'payment_expired' }]);
+      expect(await available(api, memberId)).toBe(300);
+    }
+    expect(await stockOf(reward.id)).toBe(5);
+    const replay = await api.call('POST', `/v1/redemptions/${a.body.id}/pay`, undefined, key);
+    expect(replay.status).toBe(409);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect((await verifyLedger(api.db)).violations).toEqual([]);
+  });
+
   test('an unpaid redemption is paid or cancelled through the redemption, not the holds API', async () => {
     const memberId = await fundedMember(api, [500]);
     const reward = await liveReward(api, CASH_MUG);

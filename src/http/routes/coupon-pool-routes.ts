@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { poolSummary, uploadPoolCodes } from '../../rewards/coupon-pool.ts';
 import { couponCodeView, getCouponCode, useCouponCode } from '../../rewards/coupon-use.ts';
-import { payRedemption, settleLapsedPayment } from '../../rewards/redemption-payment.ts';
+import { payRedemption } from '../../rewards/redemption-payment.ts';
 import { RedemptionView } from '../../rewards/reward-api-schemas.ts';
 import { problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
@@ -158,12 +158,8 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: RedemptionView, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      const { programId } = principalOf(request);
-      await settleLapsedPayment(deps.db, programId, request.params.redemptionId, deps.clock.now());
-      return deps.send(request, reply, (tx, context) =>
-        payRedemption(tx, context, request.params.redemptionId),
-      );
-    },
+    async (request, reply) =>
+      // A points + cash redemption whose hold lapsed is settled in the command's transaction, then refused.
+      deps.send(request, reply, (tx, context) => payRedemption(tx, context, request.params.redemptionId)),
   );
 }

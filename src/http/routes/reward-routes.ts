@@ -225,14 +225,11 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: RedemptionView, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      // A points + cash redemption whose hold lapsed is settled first (payment_expired), then refused.
-      const { programId } = principalOf(request);
-      await settleLapsedPayment(deps.db, programId, request.params.redemptionId, deps.clock.now());
-      return deps.send(request, reply, (tx, context) =>
+    async (request, reply) =>
+      // A points + cash redemption whose hold lapsed is settled in the command's transaction, then refused.
+      deps.send(request, reply, (tx, context) =>
         cancelRedemption(tx, context, request.params.redemptionId, request.body?.reason ?? null),
-      );
-    },
+      ),
   );
 
   app.get(

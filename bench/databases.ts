@@ -52,6 +52,12 @@ export async function postgresVersion(adminUrl: string): Promise<string | null> 
 export interface FreshDatabase {
   name: string;
   url: string;
+  /**
+   * ANALYZE the whole database. Scenarios call it when their warm-up ends: a database that runs for
+   * longer than a bench has statistics (autovacuum analyzes a table within a minute of its growth),
+   * and without them the planner reads a fresh table's few pages as "small" and scans it whole.
+   */
+  analyze(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -70,7 +76,16 @@ export async function freshPostgres(adminUrl: string, label: string): Promise<Fr
   const drop = onCleanup(`database ${name}`, async () => {
     await withAdmin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`));
   });
-  return { name, url: url.toString(), drop };
+  const analyze = async () => {
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await client.query('analyze');
+    } finally {
+      await client.end();
+    }
+  };
+  return { name, url: url.toString(), analyze, drop };
 }
 
 export interface TempDir {

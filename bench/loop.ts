@@ -45,15 +45,18 @@ export async function closedLoop(
   limits: LoopLimits,
   primaryKind: string,
   op: (client: number, recorder: Recorder) => Promise<void>,
-  onMeasureStart?: () => void,
+  onMeasureStart?: () => void | Promise<void>,
 ): Promise<LoopResult> {
   const start = nowMs();
   // Checked before each operation rather than with a timer: an in-process engine (PGlite) may
   // resolve its queries without ever yielding to the timer queue.
   let measuring = false;
-  const measureStart = start + limits.warmupMs;
-  const measureEnd = limits.maxUnits === null ? measureStart + limits.durationMs : start + limits.hardCapMs;
-  const hardEnd = start + limits.hardCapMs;
+  // What an asynchronous measure-start hook returned: every client waits for it before its next
+  // operation, and measuring (and its time) starts once it is done.
+  let measureReady: Promise<void> | null = null;
+  let measureStart = start + limits.warmupMs;
+  let measureEnd = limits.maxUnits === null ? measureStart + limits.durationMs : start + limits.hardCapMs;
+  let hardEnd = start + limits.hardCapMs;
   const kinds = new Map<string, { samples: Samples; units: number; errors: number }>();
   let lastEnd = measureStart;
   let warmupOps = 0;
@@ -91,8 +94,18 @@ export async function closedLoop(
     while (!recorder.done) {
       if (!measuring && nowMs() >= measureStart) {
         measuring = true;
-        onMeasureStart?.();
+        const hook = onMeasureStart?.();
+        if (hook) {
+          measureReady = hook.then(() => {
+            const shift = nowMs() - measureStart;
+            measureStart += shift;
+            measureEnd += shift;
+            hardEnd += shift;
+            lastEnd = measureStart;
+          });
+        }
       }
+      if (measureReady) await measureReady;
       try {
         await op(client, recorder);
       } catch (error) {

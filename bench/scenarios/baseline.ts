@@ -152,7 +152,8 @@ async function runPerOperation(context: BenchContext, spec: PerOperation): Promi
         );
         recorder.record('op', startedAt, ok);
       },
-      () => {
+      async () => {
+        await database.analyze();
         cpuStart = cpuSnapshot();
       },
     );
@@ -283,7 +284,8 @@ export async function runBaselineUnnest(context: BenchContext): Promise<Scenario
         await client.query('commit');
         recorder.record('batch', startedAt, inserted.rowCount === draws.length, inserted.rowCount ?? 0);
       },
-      () => {
+      async () => {
+        await database.analyze();
         cpuStart = cpuSnapshot();
       },
     );

@@ -109,7 +109,8 @@ export async function runBatch(
         });
         recorder.record('batch', startedAt, ok === items.length, ok);
       },
-      () => {
+      async () => {
+        await database?.analyze();
         cpuStart = cpuSnapshot();
       },
     );

@@ -135,7 +135,8 @@ export async function runEventIntake(context: BenchContext, run: EventServerRun)
         if (ok) issuedPoints += (JSON.parse(reply.text) as { points: number }).points;
         else if (unexpected.length < 5) unexpected.push(`${reply.status} ${reply.text}`);
       },
-      () => {
+      async () => {
+        await database?.analyze();
         cpuStart = cpuSnapshot(server.child.pid);
       },
     );

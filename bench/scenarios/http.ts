@@ -285,7 +285,8 @@ export async function runHttp(context: BenchContext, engine: 'postgres' | 'pglit
           spendable[draw.member] = Math.min(2 ** 31 - 1, spendable[draw.member]! + draw.points);
         } else if (unexpected.length < 5) unexpected.push(`credit ${reply.status} ${reply.text}`);
       },
-      () => {
+      async () => {
+        await database?.analyze();
         cpuStart = cpuSnapshot(server.child.pid);
       },
     );

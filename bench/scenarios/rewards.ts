@@ -79,7 +79,8 @@ export async function runHotRedemptions(context: BenchContext): Promise<Scenario
         if (ok) redeemed++;
         else if (unexpected.length < 5) unexpected.push(`${reply.status} ${reply.text}`);
       },
-      () => {
+      async () => {
+        await database.analyze();
         cpuStart = cpuSnapshot(server.child.pid);
       },
     );

@@ -1,12 +1,12 @@
-import { decideCredit, decideLotExpiry } from '../ledger/commands/credit.ts';
+import { decideLotExpiry } from '../ledger/commands/credit.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { Reason } from '../ledger/ledger-types.ts';
 import { assertWithinBalanceLimit } from '../ledger/movements.ts';
-import { expiryFor } from '../programs/expiry-policy.ts';
 import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
 import { JifenError } from '../shared/errors.ts';
 import { DAY_MS } from '../shared/time-units.ts';
 import { TIER_RULE_PREFIX } from '../tiers/tier-benefit-rules.ts';
+import { awardExpiresAt, creditAwards } from './award-credits.ts';
 import type { AwardOutcome, EventOutcome, RefundOutcome } from './event-outcome.ts';
 import type { EventContext, PlannedEvent, RefundPlan } from './event-plan.ts';
 import {
@@ -106,41 +106,12 @@ export function planEvent(context: EventContext, event: PlannedEvent): Plan {
 export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan): EventOutcome {
   const memberId = memberIdOf(event);
   const { facts } = event;
-  const lotIds: string[] = [];
-  const awards = plan.evaluation.awards.map((award): AwardOutcome => {
-    const entries = decideCredit(
-      context.draft,
-      {
-        memberId,
-        points: award.points,
-        growth: award.growth,
-        reason: award.reason,
-        pendingDays: award.pendingDays,
-        ...(award.expiresInDays !== null ? { expiresAt: expiresAt(context.draft, award) } : {}),
-      },
-      {
-        programId: context.draft.settings.programId,
-        now: context.draft.now,
-        source: {
-          ...context.source,
-          kind: 'rule',
-          ref: facts.event.id,
-          eventId: facts.event.id,
-          ruleId: award.ruleId,
-          ruleVersion: award.version,
-          ...(event.orderId !== null ? { orderId: event.orderId } : {}),
-        },
-      },
-    );
+  const credited = creditAwards(context, event, plan.evaluation.awards);
+  const awards = plan.evaluation.awards.map((award, index): AwardOutcome => {
     context.tracker.record(memberId, event.periods, award, facts.event.id);
     const { expiresInDays, ...rest } = award;
-    const lot = entries.find((entry) => entry.type === 'earn')?.lots[0];
-    if (lot) lotIds.push(lot.lotId);
-    return {
-      ...rest,
-      expiresAt: lot ? iso(context.draft.lot(lot.lotId).expiresAt) : null,
-      entryIds: entries.map((entry) => entry.id),
-    };
+    const { entryIds, lotId } = credited.perAward[index]!;
+    return { ...rest, expiresAt: lotId ? iso(context.draft.lot(lotId).expiresAt) : null, entryIds };
   });
   const earned = sum(awards.map((award) => award.points));
   const grown = sum(awards.map((award) => award.growth));
@@ -149,7 +120,7 @@ export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan
   let note: Reason | null = null;
 
   if (plan.kind === 'earn' && plan.newOrder) {
-    order = newOrder(context, event, lotIds, earned, grown);
+    order = newOrder(context, event, credited.lotIds, earned, grown);
     context.orders.set(order.orderId, order);
   } else if (plan.kind === 'refund') {
     order = plan.order;
@@ -190,7 +161,7 @@ function dropAwardsDeadOnArrival(draft: LedgerDraft, evaluation: Evaluation): vo
   evaluation.awards = evaluation.awards.filter((award) => {
     if (award.points === 0) return true;
     const availableAt = new Date(draft.now.getTime() + award.pendingDays * DAY_MS);
-    const explicit = award.expiresInDays !== null ? expiresAt(draft, award) : undefined;
+    const explicit = award.expiresInDays !== null ? awardExpiresAt({ draft }, award) : undefined;
     if (decideLotExpiry(draft, availableAt, explicit).ok) return true;
     evaluation.misses.push({
       ruleId: award.ruleId,
@@ -217,14 +188,6 @@ function evaluate(context: EventContext, event: PlannedEvent): Evaluation {
     (miss) => triggers.get(miss.ruleId) === facts.event.type && !miss.ruleId.startsWith(TIER_RULE_PREFIX),
   );
   return evaluation;
-}
-
-/** A rule's expiry override reads like the program's rolling policy: N days after the points become
- * available, through the end of that local day. */
-function expiresAt(draft: LedgerDraft, award: { pendingDays: number; expiresInDays: number | null }): Date {
-  const availableAt = new Date(draft.now.getTime() + award.pendingDays * DAY_MS);
-  const policy = { kind: 'rolling', unit: 'days', count: award.expiresInDays ?? 0 } as const;
-  return expiryFor(policy, availableAt, draft.settings.timezone)!;
 }
 
 function memberIdOf(event: PlannedEvent): string {

@@ -87,7 +87,17 @@ export interface EntrySource {
   kind: 'api' | 'operator' | 'system' | 'event' | 'rule' | 'order' | 'redemption';
   apiKeyId?: string;
   ref?: string;
+  /** On an entry an event's rules wrote: each rule version's share of the entry's points or growth. */
+  rules?: RuleShare[];
   [key: string]: unknown;
+}
+
+/** One rule version's part of an entry that sums the awards of one event. */
+export interface RuleShare {
+  ruleId: string;
+  ruleVersion: number;
+  /** The share of the entry's points (a points entry) or growth (a growth entry). */
+  amount: number;
 }
 
 export interface Reason {

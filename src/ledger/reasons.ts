@@ -41,3 +41,13 @@ export const systemReasons = {
     en: `Received from member ${fromMemberId}: ${reason.en}`,
   }),
 };
+
+/** Several reasons as one, each said once, in order: the reason of an entry that sums several. */
+export function joinReasons(reasons: readonly Reason[]): Reason {
+  if (reasons.length === 1) return reasons[0]!;
+  const unique = (texts: string[]) => [...new Set(texts)];
+  return {
+    zh: unique(reasons.map((reason) => reason.zh)).join(';'),
+    en: unique(reasons.map((reason) => reason.en)).join('; '),
+  };
+}

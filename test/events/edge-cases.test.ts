@@ -123,15 +123,21 @@ describe.each(ENGINES)('event edge cases (%s)', (engine) => {
     await api.call('PATCH', '/v1/program', { expiryPolicy: { kind: 'never' } });
   });
 
-  test('a refund does not take again what a reversal of the award took', async () => {
+  test('a refund does not take again what a reversal of the awards took', async () => {
     const order = await send(api, paid('rv-paid', 'remy', 'rv-o', 10_000));
     await api.call('POST', '/v1/members/remy/credits', { points: 500, reason: 'gift' });
-    const earn = order.awards.find((award: { points: number }) => award.points === 100).entryIds[0];
+    // The event's two awards (100 + a 10-point bonus) are one entry, each rule's share in its source.
+    const [earn] = order.awards.find((award: { points: number }) => award.points === 100).entryIds;
+    const entry = await api.call('GET', `/v1/entries/${earn}`);
+    expect(entry.body).toMatchObject({ points: 110 });
+    expect(entry.body.source.rules.map((share: { amount: number }) => share.amount).sort()).toEqual([
+      10, 100,
+    ]);
     expect((await api.call('POST', `/v1/entries/${earn}/reversal`, { reason: 'mistake' })).status).toBe(201);
-    expect((await balances(api, 'remy')).available).toBe(510);
+    expect((await balances(api, 'remy')).available).toBe(500);
     const refund = await send(api, refunded('rv-ref', 'remy', 'rv-o'));
-    // Only the 10-point bonus is left to take back.
-    expect(refund.refund).toMatchObject({ points: 10 });
+    // Nothing is left to take back.
+    expect(refund.refund).toMatchObject({ points: 0 });
     expect((await balances(api, 'remy')).available).toBe(500);
   });
 

@@ -1,4 +1,5 @@
 import type { Balances, Entry, EntryType } from '../../ledger/ledger-types.ts';
+import { joinReasons } from '../../ledger/reasons.ts';
 import { newId } from '../../shared/ids.ts';
 import type { NotificationType, OutboxMessage, PointsMovedData } from '../message-types.ts';
 
@@ -80,7 +81,7 @@ function toMessage(
     direction: net >= 0 ? 'in' : 'out',
     pendingPoints,
     availableAt: pendingPoints > 0 ? latestAvailableAt(entries, lotAvailableAt) : null,
-    reason: entries.length === 1 ? first.reason : joinReasons(entries),
+    reason: joinReasons(entries.map((entry) => entry.reason)),
     source: first.source,
     entryIds: entries.map((entry) => entry.id),
     balances,
@@ -107,12 +108,4 @@ function latestAvailableAt(entries: readonly Entry[], lotAvailableAt: (lotId: st
     }
   }
   return latest?.toISOString() ?? null;
-}
-
-function joinReasons(entries: readonly Entry[]) {
-  const unique = (texts: string[]) => [...new Set(texts)];
-  return {
-    zh: unique(entries.map((entry) => entry.reason.zh)).join(';'),
-    en: unique(entries.map((entry) => entry.reason.en)).join('; '),
-  };
 }

@@ -32,7 +32,7 @@ export function applyRefund(context: EventContext, event: PlannedEvent, plan: Re
       };
   const fields = {
     memberId,
-    type: 'refund' as const,
+    type: 'clawback' as const,
     source: {
       ...context.source,
       kind: 'order' as const,

@@ -61,6 +61,7 @@ export type EntryType =
   | 'spend'
   | 'adjust'
   | 'reverse'
+  | 'clawback'
   | 'refund'
   | 'transfer_out'
   | 'transfer_in'
@@ -83,13 +84,74 @@ export type ContraAccount =
   | 'pending'
   | 'growth_issued';
 
-export interface EntrySource {
-  kind: 'api' | 'operator' | 'system' | 'event' | 'rule' | 'order' | 'redemption';
+/**
+ * Where an entry came from, by `kind`. Every kind may name the API key that caused it and a
+ * reference (`ref`). Stored as JSON with the entry and answered as written; entries written by
+ * earlier versions may lack fields added since (e.g. `rules`).
+ */
+export type EntrySource =
+  | ApiSource
+  | SystemSource
+  | EventSource
+  | RuleSource
+  | OrderSource
+  | RedemptionSource;
+
+interface SourceBase {
   apiKeyId?: string;
   ref?: string;
-  /** On an entry an event's rules wrote: each rule version's share of the entry's points or growth. */
+}
+
+/** A credit, debit, hold, transfer or reversal through the ledger API; `operator`: an adjustment. */
+export interface ApiSource extends SourceBase {
+  kind: 'api' | 'operator';
+}
+
+/** Jifen on its own: sweeps (ref `expiry`, `pending-release`, `hold_timeout`), birthday bonuses. */
+export interface SystemSource extends SourceBase {
+  kind: 'system';
+}
+
+/** Who sent events (the intake's context; entries carry `rule` or `order` sources). */
+export interface EventSource extends SourceBase {
+  kind: 'event';
+  /** Set when the events were imported (e.g. by `jifen demo`) rather than sent. */
+  importedBy?: string;
+}
+
+/** The awards of one event's rules. */
+export interface RuleSource extends SourceBase {
+  kind: 'rule';
+  eventId: string;
+  orderId?: string;
+  /** Each rule version's share of the entry (absent on entries written before 0.2). */
   rules?: RuleShare[];
-  [key: string]: unknown;
+  /** Set when one rule gave the whole entry. */
+  ruleId?: string;
+  ruleVersion?: number;
+}
+
+/** An order's refund: points taken back (event intake) or given back (checkout). */
+export interface OrderSource extends SourceBase {
+  kind: 'order';
+  orderId: string;
+  /** The `order.refunded` / `order.cancelled` event (event intake). */
+  eventId?: string;
+  /** The checkout payment's hold and the capture the refund gives back from (checkout). */
+  holdId?: string;
+  captureEntryId?: string;
+}
+
+/** A redemption of the catalogue or a lucky draw play. */
+export interface RedemptionSource extends SourceBase {
+  kind: 'redemption';
+  redemptionId?: string;
+  rewardId?: string;
+  drawId?: string;
+  playId?: string;
+  /** The entry of a redemption's cancellation, or of its unpaid order timing out. */
+  cancelled?: boolean;
+  paymentExpired?: boolean;
 }
 
 /** One rule version's part of an entry that sums the awards of one event. */

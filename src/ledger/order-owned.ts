@@ -42,8 +42,8 @@ export async function assertEntryNotOwned(tx: Queryable, programId: string, entr
   const owner =
     source.kind === 'redemption'
       ? { kind: 'redemption', id: String(source.redemptionId ?? source.ref ?? '') }
-      : typeof source.captureEntryId === 'string'
-        ? { kind: 'checkout payment', id: String(source.orderId ?? source.ref ?? '') }
+      : source.kind === 'order' && source.captureEntryId !== undefined
+        ? { kind: 'checkout payment', id: source.orderId }
         : entry.holdId
           ? await holdOwner(tx, programId, entry.holdId)
           : null;

@@ -110,6 +110,7 @@ export async function redeemLuckyDraw(
     spendEntryId: play.costEntryId,
     cancelEntryId: null,
     holdId: null,
+    paymentDueAt: null,
     cash: null,
     paidAt: null,
     usagePeriods: periodKeys(periods),

@@ -89,6 +89,7 @@ export function decideRedemption(
     spendEntryId: held ? null : entry.id,
     cancelEntryId: null,
     holdId: held?.hold.id ?? null,
+    paymentDueAt: held?.hold.expiresAt ?? null,
     cash:
       reward.cashMinor === null
         ? null

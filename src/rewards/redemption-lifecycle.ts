@@ -45,8 +45,8 @@ export function assertStepAllowed(redemption: Redemption, step: Step): void {
   }
 }
 
-async function answer(tx: Queryable, programId: string, redemption: Redemption, entries: Entry[] = []) {
-  const [view] = await redemptionViews(tx, programId, [redemption]);
+async function answer(tx: Queryable, context: CommandContext, redemption: Redemption, entries: Entry[] = []) {
+  const [view] = await redemptionViews(tx, context.programId, [redemption], context.now);
   return entries.length > 0 ? { ...view, entries: entries.map(entryView) } : view;
 }
 
@@ -66,7 +66,7 @@ export async function shipRedemption(
     updatedAt: context.now,
   };
   await saveRedemptionStatus(tx, context.programId, shipped);
-  return { status: 200, body: await answer(tx, context.programId, shipped) };
+  return { status: 200, body: await answer(tx, context, shipped) };
 }
 
 export async function deliverRedemption(
@@ -83,7 +83,7 @@ export async function deliverRedemption(
     updatedAt: context.now,
   };
   await saveRedemptionStatus(tx, context.programId, delivered);
-  return { status: 200, body: await answer(tx, context.programId, delivered) };
+  return { status: 200, body: await answer(tx, context, delivered) };
 }
 
 /**
@@ -148,7 +148,7 @@ export async function cancelRedemption(
   );
   await voidCouponCodes(tx, programId, redemption.id, now);
   await saveRedemptionStatus(tx, programId, cancelled);
-  return { status: 200, body: await answer(tx, programId, cancelled, [entry]), draft };
+  return { status: 200, body: await answer(tx, context, cancelled, [entry]), draft };
 }
 
 async function findSpendEntry(tx: Queryable, programId: string, entryId: string): Promise<Entry> {

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideCapture, decideRelease, loadHoldForUpdate } from '../ledger/commands/holds.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
@@ -16,9 +16,10 @@ import { returnRewardUsage } from './reward-usage.ts';
 /**
  * Points + cash: a redemption that holds its points until the cash is paid. Pay captures the hold
  * (the same lots the hold took) and moves the order on; cancel voids the hold. A hold that timed
- * out — swept, or merely past `expiresAt` — leaves the order `payment_expired` (stock, usage and
- * codes returned): settled by the hold time-out sweep in its own transaction, by the member's next
- * redemption of the reward, or the next time the redemption is touched, read or listed.
+ * out — swept, or merely past `expiresAt` (the redemption's `paymentDueAt`) — leaves the order
+ * `payment_expired` (stock, usage and codes returned): reads answer it so at once without writing;
+ * it is settled by the hold time-out sweep in its own transaction, by the member's next redemption
+ * of the reward, or by a pay or cancel of it (which it then refuses).
  * Lock order as everywhere: the member (with the hold's lots), the reward, the redemption.
  */
 
@@ -82,8 +83,8 @@ async function returnTaken(tx: Queryable, programId: string, redemption: Redempt
   await releaseReservedCodes(tx, programId, redemption.id, now);
 }
 
-async function answer(tx: Queryable, programId: string, redemption: Redemption, entries: Entry[]) {
-  const [view] = await redemptionViews(tx, programId, [redemption]);
+async function answer(tx: Queryable, context: CommandContext, redemption: Redemption, entries: Entry[]) {
+  const [view] = await redemptionViews(tx, context.programId, [redemption], context.now);
   return { ...view, entries: entries.map(entryView) };
 }
 
@@ -110,7 +111,7 @@ export async function payRedemption(
     updatedAt: now,
   };
   await saveRedemptionStatus(tx, programId, paid);
-  return { status: 200, body: await answer(tx, programId, paid, entries), draft };
+  return { status: 200, body: await answer(tx, context, paid, entries), draft };
 }
 
 /** Cancel before payment: the hold is voided (points back to their lots), stock and usage back. */
@@ -140,7 +141,7 @@ export async function cancelAwaitingPayment(
   };
   await returnTaken(tx, programId, cancelled, now);
   await saveRedemptionStatus(tx, programId, cancelled);
-  return { status: 200, body: await answer(tx, programId, cancelled, [entry]), draft };
+  return { status: 200, body: await answer(tx, context, cancelled, [entry]), draft };
 }
 
 /** An unpaid order whose hold lapsed gives back what it took; its status says why. */
@@ -148,13 +149,6 @@ async function expireUnpaid(tx: Queryable, programId: string, redemption: Redemp
   const expired: Redemption = { ...redemption, status: 'payment_expired', updatedAt: now };
   await returnTaken(tx, programId, expired, now);
   await saveRedemptionStatus(tx, programId, expired);
-}
-
-async function settleOne(tx: Queryable, context: CommandContext, redemptionId: string): Promise<boolean> {
-  const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
-  if (redemption.status !== 'awaiting_payment' || !draft || !hold || !lapsed(hold, context.now)) return false;
-  await settleLocked(tx, context, redemption, draft, hold);
-  return true;
 }
 
 /**
@@ -251,32 +245,4 @@ export async function settleLapsedOfMember(
   }
   await persistDraft(tx, programId, draft);
   return true;
-}
-
-/**
- * Settles the awaiting_payment redemptions among `redemptions` whose hold lapsed, each in its own
- * transaction (a reader's answer must not wait on the others). Returns whether any changed.
- */
-export async function settleLapsedPayments(
-  db: Database,
-  programId: string,
-  redemptions: readonly Pick<Redemption, 'id' | 'status'>[],
-  now: Date,
-): Promise<boolean> {
-  let changed = false;
-  const context = { programId, now, source: { kind: 'system' as const } };
-  for (const redemption of redemptions) {
-    if (redemption.status !== 'awaiting_payment') continue;
-    changed = (await db.transaction((tx) => settleOne(tx, context, redemption.id))) || changed;
-  }
-  return changed;
-}
-
-/** Settles one redemption by id if it is an awaiting_payment whose hold lapsed (before pay/cancel). */
-export async function settleLapsedPayment(db: Database, programId: string, redemptionId: string, now: Date) {
-  const [row] = await db.query<{ id: string; status: Redemption['status'] }>(
-    'select id, status from redemptions where program_id = $1 and id = $2',
-    [programId, redemptionId],
-  );
-  if (row) await settleLapsedPayments(db, programId, [row], now);
 }

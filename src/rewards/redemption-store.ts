@@ -35,6 +35,7 @@ interface RedemptionRow {
   cash_minor: string | number | null;
   cash_currency: string | null;
   paid_at: Date | null;
+  payment_due_at: Date | null;
   usage_periods: string[];
   details: RewardDetails;
   shipping_address: ShippingAddress | null;
@@ -50,7 +51,7 @@ interface RedemptionRow {
 const COLUMNS = `id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en, quantity, points_per_unit,
   points_total, status, spend_entry_id, cancel_entry_id, usage_periods, details, shipping_address, shipment,
   cancel_reason, created_at, updated_at, shipped_at, delivered_at, cancelled_at, hold_id, cash_minor,
-  cash_currency, paid_at`;
+  cash_currency, paid_at, payment_due_at`;
 
 const dateOrNull = (value: Date | null) => (value === null ? null : new Date(value));
 
@@ -68,6 +69,7 @@ function toRedemption(row: RedemptionRow): Redemption {
     spendEntryId: row.spend_entry_id,
     cancelEntryId: row.cancel_entry_id,
     holdId: row.hold_id,
+    paymentDueAt: row.payment_due_at,
     cash:
       row.cash_minor === null
         ? null
@@ -95,9 +97,9 @@ export async function insertRedemption(
   await tx.query(
     `insert into redemptions (program_id, id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en,
        quantity, points_per_unit, points_total, status, spend_entry_id, usage_periods, details,
-       shipping_address, created_at, updated_at, hold_id, cash_minor, cash_currency)
+       shipping_address, created_at, updated_at, hold_id, cash_minor, cash_currency, payment_due_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::jsonb, $15::jsonb, $16, $16,
-       $17, $18, $19)`,
+       $17, $18, $19, $20)`,
     [
       programId,
       r.id,
@@ -118,6 +120,7 @@ export async function insertRedemption(
       r.holdId,
       r.cash?.amountMinor ?? null,
       r.cash?.currency ?? null,
+      r.paymentDueAt,
     ],
   );
 }
@@ -190,6 +193,8 @@ export interface RedemptionFilter {
   /** Cursor: only redemptions older than this id. */
   before?: string | undefined;
   limit: number;
+  /** The time of the read: an unpaid order past its due time counts as payment_expired. */
+  now: Date;
 }
 
 /** Newest first; every filter narrows the query itself, so pages stay full and cursors exact. */
@@ -202,7 +207,10 @@ export async function listRedemptions(
   const rows = await db.query<RedemptionRow>(
     `select ${COLUMNS} from redemptions r
       where program_id = $1 and ($2::text is null or member_id = $2) and ($3::text is null or reward_id = $3)
-        and ($4::text is null or status = $4) and ($5::text is null or id < $5)
+        and ($4::text is null
+             or status = $4 and not (status = 'awaiting_payment' and payment_due_at <= $11)
+             or $4 = 'payment_expired' and status = 'awaiting_payment' and payment_due_at <= $11)
+        and ($5::text is null or id < $5)
         and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
         and ($8::text is null or exists (
               select 1 from coupon_codes c
@@ -221,9 +229,20 @@ export async function listRedemptions(
       filter.couponCode ?? null,
       filter.q ?? null,
       filter.limit,
+      filter.now,
     ],
   );
-  return rows.map(toRedemption);
+  return rows.map((row) => redemptionAt(toRedemption(row), filter.now));
+}
+
+/**
+ * A redemption as a read at `now` sees it: an unpaid points + cash order past its due time is
+ * payment_expired, whether or not the hold time-out sweep has settled it yet (reads never write).
+ */
+export function redemptionAt(r: Redemption, now: Date): Redemption {
+  const lapsed =
+    r.status === 'awaiting_payment' && r.paymentDueAt !== null && r.paymentDueAt.getTime() <= now.getTime();
+  return lapsed ? { ...r, status: 'payment_expired' } : r;
 }
 
 export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeView[] = []) {
@@ -241,9 +260,10 @@ export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeVi
     cancelEntryId: r.cancelEntryId,
     holdId: r.holdId,
     cash: r.cash,
+    paymentDueAt: r.paymentDueAt?.toISOString() ?? null,
     paidAt: r.paidAt?.toISOString() ?? null,
     // Codes are reserved at once but handed out only when the cash is paid.
-    couponCodes: r.status === 'awaiting_payment' ? [] : [...couponCodes],
+    couponCodes: r.status === 'awaiting_payment' || r.status === 'payment_expired' ? [] : [...couponCodes],
     voucher:
       r.rewardType === 'voucher'
         ? { valueMinor: r.details.valueMinor ?? 0, currency: r.details.currency ?? 'CNY' }
@@ -260,8 +280,14 @@ export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeVi
 }
 export type RedemptionView = ReturnType<typeof redemptionView>;
 
-/** Views of redemptions with their coupon codes and lucky draw plays, one query for each. */
-export async function redemptionViews(db: Queryable, programId: string, redemptions: readonly Redemption[]) {
+/** Views of redemptions as of `now`, with their coupon codes and lucky draw plays, one query for each. */
+export async function redemptionViews(
+  db: Queryable,
+  programId: string,
+  stored: readonly Redemption[],
+  now: Date,
+) {
+  const redemptions = stored.map((r) => redemptionAt(r, now));
   const codes = await couponCodesOf(
     db,
     programId,

@@ -120,6 +120,10 @@ export const RedemptionView = Type.Object({
   }),
   holdId: Type.Union([Type.String(), Type.Null()], { description: 'Points + cash: the hold on the points.' }),
   cash: Type.Union([Type.Object({ amountMinor: Type.Integer(), currency: Type.String() }), Type.Null()]),
+  paymentDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description:
+      'Points + cash: when the hold on the points times out; unpaid by then, the order is payment_expired.',
+  }),
   paidAt: NullableDate,
   cancelEntryId: Type.Union([Type.String(), Type.Null()]),
   couponCodes: Type.Array(CouponCodeView),

@@ -220,6 +220,8 @@ export interface Redemption {
   /** Points + cash: the hold on the points until the cash is paid, and the cash part. */
   holdId: string | null;
   cash: { amountMinor: number; currency: string } | null;
+  /** Points + cash: when the hold times out; unpaid by then, the order is payment_expired. */
+  paymentDueAt: Date | null;
   paidAt: Date | null;
   usagePeriods: string[];
   details: RewardDetails;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listMigrations } from '../../src/db/migrate.ts';
 import { expectLedgerSound, expectProblem, openShop, type Shop } from '../api/api-scenarios.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
@@ -190,5 +191,52 @@ describe.each(ENGINES)('checkout refunds and capture rules (%s)', (engine) => {
     expectProblem(authorized, 422, 'checkout_points_exceed_quote');
     expect(authorized.body.detail).toMatch(/no money value/);
     expect((await shop.balances('m')).held).toBe(0);
+  });
+
+  test('migration 016 renames the take-back of a refunded order to clawback; a checkout refund stays refund', async () => {
+    const shop = await shopWithLots([{ points: 1_000 }]);
+    await payWith(shop, 500, 500, 'cash-1');
+    const checkoutRefund = await shop.call('POST', '/v1/checkout/payments/cash-1/refunds', {});
+    expect(checkoutRefund.status, JSON.stringify(checkoutRefund.body)).toBe(200);
+    const rule = await shop.call('POST', '/v1/rules', {
+      name: { 'zh-CN': '消费积分', en: 'Purchase points' },
+      trigger: 'order.paid',
+      reward: { kind: 'per_amount', points: 1, perAmountMinor: 100 },
+      target: { points: 1, growth: 1 },
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    expect((await shop.call('POST', `/v1/rules/${rule.body.ruleId}/publish`)).status).toBe(200);
+    const order = { orderId: 'earned-1', amountMinor: 20_000, currency: 'CNY' };
+    const paidEvent = { id: 'mig-paid', type: 'order.paid', memberId: 'm', attributes: order };
+    expect((await shop.call('POST', '/v1/events', paidEvent)).status).toBe(201);
+    const refundEvent = {
+      id: 'mig-ref',
+      type: 'order.refunded',
+      memberId: 'm',
+      attributes: { orderId: 'earned-1' },
+    };
+    const taken = await shop.call('POST', '/v1/events', refundEvent);
+    expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    const types = async () =>
+      (await shop.entries('m'))
+        .filter((entry: { type: string }) => ['refund', 'clawback'].includes(entry.type))
+        .map((entry: { type: string; points: number; growth: number }) => [
+          entry.type,
+          entry.points,
+          entry.growth,
+        ]);
+    const now = await types();
+    expect(now.sort()).toEqual([
+      ['clawback', -200, 0],
+      ['clawback', 0, -200],
+      ['refund', 500, 0],
+    ]);
+    // As written before migration 016: both directions were `refund`.
+    await api.db.query(`update entries set type = 'refund' where program_id = $1 and type = 'clawback'`, [
+      shop.programId,
+    ]);
+    const migration = listMigrations().find((candidate) => candidate.version === 16)!;
+    await api.db.exec(migration.sql);
+    expect((await types()).sort()).toEqual(now.sort());
   });
 });

@@ -156,7 +156,7 @@ describe.each(ENGINES)('refunds and cancellations (%s)', (engine) => {
     );
     const secondLot = secondEarn!.body.lots[0].lotId;
     expect(entry.body).toMatchObject({
-      type: 'refund',
+      type: 'clawback',
       points: -50,
       lots: [{ lotId: secondLot, points: -50 }],
     });

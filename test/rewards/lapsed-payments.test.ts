@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listMigrations } from '../../src/db/migrate.ts';
 import { runSweep } from '../../src/sweeps/sweeper.ts';
 import { verifyLedger } from '../../src/verify/verify-ledger.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
@@ -48,6 +49,54 @@ describe.each(ENGINES)('lapsed unpaid redemptions (%s)', (engine) => {
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(again.body.status).toBe('awaiting_payment');
     expect((await verifyLedger(api.db)).violations).toEqual([]);
+  });
+
+  test('a read answers a lapsed unpaid order as payment_expired without writing; the sweep settles it', async () => {
+    const memberId = await fundedMember(api, [1_000]);
+    const lounge = await liveReward(api, ONE_LEFT);
+    const first = await redeem(api, { memberId, rewardId: lounge.id });
+    const dueAt = first.body.paymentDueAt;
+    expect(Date.parse(dueAt)).toBeGreaterThan(api.clock.now().getTime());
+    const listedAs = async (status: string) =>
+      (await api.call('GET', `/v1/redemptions?memberId=${memberId}&status=${status}`)).body.data.map(
+        (r: { id: string }) => r.id,
+      );
+    expect(await listedAs('awaiting_payment')).toEqual([first.body.id]);
+    await pastTtl();
+    const read = await api.call('GET', `/v1/redemptions/${first.body.id}`);
+    expect(read.body).toMatchObject({ status: 'payment_expired', paymentDueAt: dueAt, couponCodes: [] });
+    expect(await listedAs('awaiting_payment')).toEqual([]);
+    expect(await listedAs('payment_expired')).toEqual([first.body.id]);
+    const all = await api.call('GET', `/v1/redemptions?memberId=${memberId}`);
+    expect(all.body.data.map((r: { status: string }) => r.status)).toEqual(['payment_expired']);
+    // Nothing was written: the row, the hold and the stock wait for the sweep.
+    expect(await statusOf(first.body.id)).toBe('awaiting_payment');
+    expect((await reward(lounge.id)).stock).toBe(0);
+    expect((await api.call('GET', `/v1/members/${memberId}`)).body.balances).toMatchObject({ held: 100 });
+    await runSweep(api.db, api.clock, 'hold_timeout');
+    expect(await statusOf(first.body.id)).toBe('payment_expired');
+    expect((await reward(lounge.id)).stock).toBe(1);
+    expect((await api.call('GET', `/v1/redemptions/${first.body.id}`)).body).toMatchObject({
+      status: 'payment_expired',
+    });
+    // Paying it now is refused with the reason.
+    const pay = await api.call('POST', `/v1/redemptions/${first.body.id}/pay`, {});
+    expect(pay.body.code).toBe('redemption_payment_expired');
+  });
+
+  test("migration 017 dates the payment of orders redeemed before it from their hold's time-out", async () => {
+    const memberId = await fundedMember(api, [1_000]);
+    const lounge = await liveReward(api, { ...LOUNGE, cashMinor: 500 });
+    const first = await redeem(api, { memberId, rewardId: lounge.id });
+    await api.db.query('update redemptions set payment_due_at = null where id = $1', [first.body.id]);
+    const backfill = listMigrations()
+      .find((migration) => migration.version === 17)!
+      .sql.split(';')
+      .filter((statement) => statement.trim().startsWith('update'));
+    expect(backfill).toHaveLength(1);
+    await api.db.exec(backfill[0]!);
+    const read = await api.call('GET', `/v1/redemptions/${first.body.id}`);
+    expect(read.body.paymentDueAt).toBe(first.body.paymentDueAt);
   });
 
   test('without the sweep, redeeming again settles the lapsed order first', async () => {

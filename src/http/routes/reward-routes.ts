@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import { storableDateErrors, throwFieldErrors } from '../../rewards/field-errors.ts';
 import { redeemReward } from '../../rewards/redeem-reward.ts';
 import { cancelRedemption, deliverRedemption, shipRedemption } from '../../rewards/redemption-lifecycle.ts';
-import { settleLapsedPayment, settleLapsedPayments } from '../../rewards/redemption-payment.ts';
 import {
   getRedemption,
   listRedemptions,
@@ -245,18 +244,17 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const { programId } = principalOf(request);
-      await settleLapsedPayment(deps.db, programId, request.params.redemptionId, deps.clock.now());
+      // A read never writes: an unpaid order past its due time reads as payment_expired; the sweep settles it.
       const redemption = await getRedemption(deps.db, programId, request.params.redemptionId);
-      return (await redemptionViews(deps.db, programId, [redemption]))[0]!;
+      return (await redemptionViews(deps.db, programId, [redemption], deps.clock.now()))[0]!;
     },
   );
 
-  const listed = async (programId: string, filter: RedemptionFilter) => {
-    let redemptions = await listRedemptions(deps.db, programId, filter);
-    if (await settleLapsedPayments(deps.db, programId, redemptions, deps.clock.now()))
-      redemptions = await listRedemptions(deps.db, programId, filter);
+  const listed = async (programId: string, query: Omit<RedemptionFilter, 'now'>) => {
+    const filter = { ...query, now: deps.clock.now() };
+    const redemptions = await listRedemptions(deps.db, programId, filter);
     const nextCursor = redemptions.length === filter.limit ? (redemptions.at(-1)?.id ?? null) : null;
-    return { data: await redemptionViews(deps.db, programId, redemptions), nextCursor };
+    return { data: await redemptionViews(deps.db, programId, redemptions, filter.now), nextCursor };
   };
   const RedemptionQuery = Type.Object({
     ...PageQuery.properties,

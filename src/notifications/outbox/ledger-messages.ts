@@ -13,6 +13,7 @@ const MESSAGE_FOR_ENTRY: Partial<Record<EntryType, NotificationType>> = {
   expire: 'points.expired',
   adjust: 'points.adjusted',
   reverse: 'points.reversed',
+  clawback: 'points.reversed',
   refund: 'points.reversed',
 };
 
@@ -21,10 +22,13 @@ const MESSAGE_FOR_ENTRY: Partial<Record<EntryType, NotificationType>> = {
  * other change is one entry per member and kind, and a transaction may hold many of them (a batch,
  * or the group commit of concurrent credits), each its own news.
  */
-const newsKey = (entry: Entry, type: NotificationType) =>
-  typeof entry.source.eventId === 'string'
-    ? `${entry.txnId}\u0000${entry.memberId}\u0000${type}\u0000${entry.source.eventId}`
+const newsKey = (entry: Entry, type: NotificationType) => {
+  const { source } = entry;
+  const eventId = source.kind === 'rule' || source.kind === 'order' ? source.eventId : undefined;
+  return eventId !== undefined
+    ? `${entry.txnId}\u0000${entry.memberId}\u0000${type}\u0000${eventId}`
     : entry.id;
+};
 
 /** Points an entry moved on the member's side (available, pending and held together). */
 const pointsMoved = (entry: Entry) => entry.delta.available + entry.delta.pending + entry.delta.held;

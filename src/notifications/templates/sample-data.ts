@@ -21,7 +21,7 @@ const pointsMoved = (moved: Partial<PointsMovedData>): PointsMovedData => ({
   pendingPoints: 0,
   availableAt: null,
   reason: orderReward,
-  source: { kind: 'order', ref: 'order-1001' },
+  source: { kind: 'order', ref: 'order-1001', orderId: 'order-1001' },
   entryIds: ['ent_01kkdnf4r0x9q2m7c3v8b5n6t1'],
   balances: { available: 3400, pending: 0, held: 0, debt: 0, growth: 5200 },
   occurredAt,
@@ -67,7 +67,7 @@ const SAMPLES: { [T in NotificationType]: NotificationDataByType[T] } = {
     points: 800,
     direction: 'out',
     reason: { zh: '订单 1002 积分抵现', en: 'Points used on order 1002' },
-    source: { kind: 'order', ref: 'order-1002' },
+    source: { kind: 'order', ref: 'order-1002', orderId: 'order-1002' },
     balances: { available: 2600, pending: 0, held: 0, debt: 0, growth: 5200 },
   }),
   'points.expiring': {
@@ -94,7 +94,7 @@ const SAMPLES: { [T in NotificationType]: NotificationDataByType[T] } = {
   'points.reversed': pointsMoved({
     direction: 'out',
     reason: systemReasons.reversal(orderReward, { zh: '订单退款', en: 'order refunded' }),
-    source: { kind: 'order', ref: 'order-1001' },
+    source: { kind: 'order', ref: 'order-1001', orderId: 'order-1001' },
     balances: { available: 2200, pending: 0, held: 0, debt: 0, growth: 4000 },
   }),
   'tier.changed': {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { jsonArray, sqlParams } from '../db/sql-params.ts';
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
 import type { Candidate, IngestContext } from './intake-types.ts';
@@ -22,27 +23,58 @@ export async function insertEvents(
 ) {
   if (rows.length === 0) return;
   const column = <T>(get: (row: (typeof rows)[number]) => T) => rows.map(get);
+  const { params, param } = sqlParams(context.programId, context.now.toISOString());
+  const arrays = [
+    param(
+      column(({ candidate }) => candidate.event.id),
+      'text[]',
+    ),
+    param(
+      column(({ candidate }) => candidate.event.type),
+      'text[]',
+    ),
+    param(
+      column(({ candidate }) => candidate.event.memberId),
+      'text[]',
+    ),
+    param(
+      column(({ candidate }) => candidate.occurredAt.toISOString()),
+      'timestamptz[]',
+    ),
+    jsonArray(
+      param,
+      column(({ candidate }) => candidate.event.attributes ?? {}),
+      'jsonb',
+    ),
+    param(
+      column(({ candidate }) => orderIdOf(candidate.event)),
+      'text[]',
+    ),
+    param(
+      column(({ candidate }) => candidate.hash),
+      'text[]',
+    ),
+    param(
+      column(({ outcome }) => outcome.points),
+      'int8[]',
+    ),
+    param(
+      column(({ outcome }) => outcome.growth),
+      'int8[]',
+    ),
+    jsonArray(
+      param,
+      column(({ outcome }) => outcome),
+      'json',
+    ),
+  ];
   await tx.query(
     `insert into events (program_id, id, type, member_id, occurred_at, received_at, attributes, order_id,
                          request_hash, points, growth, outcome)
-     select $1, e.id, e.type, e.member_id, e.occurred_at, $2, e.attributes::jsonb, e.order_id,
-            e.request_hash, e.points, e.growth, e.outcome::json
-       from unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[],
-                   $9::text[], $10::int8[], $11::int8[], $12::text[])
+     select $1, e.id, e.type, e.member_id, e.occurred_at, $2, e.attributes, e.order_id,
+            e.request_hash, e.points, e.growth, e.outcome
+       from unnest(${arrays.join(', ')})
             as e (id, type, member_id, occurred_at, attributes, order_id, request_hash, points, growth, outcome)`,
-    [
-      context.programId,
-      context.now.toISOString(),
-      column(({ candidate }) => candidate.event.id),
-      column(({ candidate }) => candidate.event.type),
-      column(({ candidate }) => candidate.event.memberId),
-      column(({ candidate }) => candidate.occurredAt.toISOString()),
-      column(({ candidate }) => JSON.stringify(candidate.event.attributes ?? {})),
-      column(({ candidate }) => orderIdOf(candidate.event)),
-      column(({ candidate }) => candidate.hash),
-      column(({ outcome }) => outcome.points),
-      column(({ outcome }) => outcome.growth),
-      column(({ outcome }) => JSON.stringify(outcome)),
-    ],
+    params,
   );
 }

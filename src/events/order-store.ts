@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { jsonArray, sqlParams } from '../db/sql-params.ts';
 import type { Order, OrderItem, OrderStatus } from './orders.ts';
 
 /** Orders in the database: read under their member's lock, written with the batch. */
@@ -52,37 +53,79 @@ export async function loadOrders(tx: Queryable, programId: string, orderIds: rea
 export async function insertOrders(tx: Queryable, programId: string, orders: readonly Order[], now: Date) {
   if (orders.length === 0) return;
   const column = <T>(get: (order: Order) => T) => orders.map(get);
+  const { params, param } = sqlParams(programId, now.toISOString());
+  const arrays = [
+    param(
+      column((o) => o.orderId),
+      'text[]',
+    ),
+    param(
+      column((o) => o.memberId),
+      'text[]',
+    ),
+    param(
+      column((o) => o.status),
+      'text[]',
+    ),
+    param(
+      column((o) => o.currency),
+      'text[]',
+    ),
+    param(
+      column((o) => o.amountMinor),
+      'int8[]',
+    ),
+    param(
+      column((o) => o.refundedMinor),
+      'int8[]',
+    ),
+    jsonArray(
+      param,
+      column((o) => o.items),
+      'jsonb',
+    ),
+    param(
+      column((o) => o.points),
+      'int8[]',
+    ),
+    param(
+      column((o) => o.growth),
+      'int8[]',
+    ),
+    param(
+      column((o) => o.pointsRefunded),
+      'int8[]',
+    ),
+    param(
+      column((o) => o.growthRefunded),
+      'int8[]',
+    ),
+    jsonArray(
+      param,
+      column((o) => o.lotIds),
+      'jsonb',
+    ),
+    param(
+      column((o) => o.paidEventId),
+      'text[]',
+    ),
+    param(
+      column((o) => o.createdAt.toISOString()),
+      'timestamptz[]',
+    ),
+  ];
   await tx.query(
     `insert into orders (program_id, id, member_id, status, currency, amount_minor, refunded_minor, items,
                          points, growth, points_refunded, growth_refunded, lot_ids, paid_event_id,
                          created_at, updated_at)
-     select $1, o.id, o.member_id, o.status, o.currency, o.amount_minor, o.refunded_minor, o.items::jsonb,
+     select $1, o.id, o.member_id, o.status, o.currency, o.amount_minor, o.refunded_minor, o.items,
             o.points, o.growth, o.points_refunded, o.growth_refunded,
-            coalesce(array(select jsonb_array_elements_text(o.lot_ids::jsonb)), '{}'), o.paid_event_id,
-            o.created_at, $16
-       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], $8::text[],
-                   $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::text[], $14::text[],
-                   $15::timestamptz[])
+            coalesce(array(select jsonb_array_elements_text(o.lot_ids)), '{}'), o.paid_event_id,
+            o.created_at, $2
+       from unnest(${arrays.join(', ')})
             as o (id, member_id, status, currency, amount_minor, refunded_minor, items, points, growth,
                   points_refunded, growth_refunded, lot_ids, paid_event_id, created_at)`,
-    [
-      programId,
-      column((o) => o.orderId),
-      column((o) => o.memberId),
-      column((o) => o.status),
-      column((o) => o.currency),
-      column((o) => o.amountMinor),
-      column((o) => o.refundedMinor),
-      column((o) => JSON.stringify(o.items)),
-      column((o) => o.points),
-      column((o) => o.growth),
-      column((o) => o.pointsRefunded),
-      column((o) => o.growthRefunded),
-      column((o) => JSON.stringify(o.lotIds)),
-      column((o) => o.paidEventId),
-      column((o) => o.createdAt.toISOString()),
-      now.toISOString(),
-    ],
+    params,
   );
 }
 

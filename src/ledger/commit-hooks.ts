@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/database.ts';
+import type { SqlParam } from '../db/sql-params.ts';
 import type { LedgerDraft } from './ledger-draft.ts';
 
-/** Binds a value as the next parameter of the statement being built; returns `$n::cast`. */
-export type SqlParam = (value: unknown, cast: string) => string;
+export type { SqlParam };
 
 /**
  * What higher areas add to the commit of every ledger draft. The ledger knows nothing of tiers or

@@ -1,5 +1,6 @@
 import { afterCommit } from '../db/after-commit.ts';
 import type { Queryable } from '../db/database.ts';
+import { jsonArray } from '../db/sql-params.ts';
 import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/answer-book.ts';
 import { activity } from '../shared/activity.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -127,8 +128,14 @@ function insertMany<T>(
   param: Param,
 ): string {
   const names = columns.map(([name]) => name).join(', ');
-  const arrays = columns.map(([, cast, value]) => param(rows.map(value), `${cast}[]`)).join(', ');
+  const arrays = columns.map((column) => arrayOf(rows, column, param)).join(', ');
   return `insert into ${table} (program_id, ${names}) select $1, * from unnest(${arrays})`;
+}
+
+/** One column's values as an SQL array: JSON documents as one JSON parameter (see `jsonArray`). */
+function arrayOf<T>(rows: readonly T[], [, cast, value]: Column<T>, param: Param): string {
+  if (cast === 'jsonb' || cast === 'json') return jsonArray(param, rows.map(value), cast);
+  return param(rows.map(value), `${cast}[]`);
 }
 
 /** `update table set ... from unnest(...) where id matches`: one statement for any number of rows. */
@@ -141,7 +148,7 @@ function updateMany<T>(
   extraSet = '',
 ): string {
   const names = columns.map(([name]) => name);
-  const arrays = columns.map(([, cast, value]) => param(rows.map(value), `${cast}[]`)).join(', ');
+  const arrays = columns.map((column) => arrayOf(rows, column, param)).join(', ');
   const sets = names
     .slice(1)
     .map((name) => `${name} = u.${name}`)
@@ -170,11 +177,11 @@ const ENTRY_INSERT: readonly Column<Entry>[] = [
   ['debt_after', 'int8', (e) => e.after.debt],
   ['growth_after', 'int8', (e) => e.after.growth],
   ['unrecovered_points', 'int8', (e) => e.unrecoveredPoints],
-  ['lots', 'jsonb', (e) => JSON.stringify(e.lots)],
+  ['lots', 'jsonb', (e) => e.lots],
   ['hold_id', 'text', (e) => e.holdId],
   ['reverses_entry_id', 'text', (e) => e.reversesEntryId],
   ['counterparty_member_id', 'text', (e) => e.counterpartyMemberId],
-  ['source', 'jsonb', (e) => JSON.stringify(e.source)],
+  ['source', 'jsonb', (e) => e.source],
   ['reason_zh', 'text', (e) => e.reason.zh],
   ['reason_en', 'text', (e) => e.reason.en],
   ['operator', 'text', (e) => e.operator],
@@ -207,7 +214,7 @@ const HOLD_INSERT: readonly Column<Hold>[] = [
   ['points', 'int8', (h) => h.points],
   ['captured_points', 'int8', (h) => h.capturedPoints],
   ['status', 'text', (h) => h.status],
-  ['lots', 'jsonb', (h) => JSON.stringify(h.lots)],
+  ['lots', 'jsonb', (h) => h.lots],
   ['expires_at', 'timestamptz', (h) => iso(h.expiresAt)],
   ['owner_kind', 'text', (h) => h.owner?.kind ?? null],
   ['owner_id', 'text', (h) => h.owner?.id ?? null],

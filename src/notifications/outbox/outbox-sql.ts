@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { jsonArray } from '../../db/sql-params.ts';
 import type { OutboxMessage } from '../message-types.ts';
 
 type Param = (value: unknown, cast: string) => string;
@@ -21,9 +22,10 @@ export function outboxInsertSql(messages: readonly OutboxMessage[], param: Param
     messages.map((m) => m.memberId),
     'text[]',
   );
-  const data = param(
-    messages.map((m) => JSON.stringify(m.data)),
-    'jsonb[]',
+  const data = jsonArray(
+    param,
+    messages.map((m) => m.data),
+    'jsonb',
   );
   const createdAt = param(
     messages.map((m) => m.createdAt.toISOString()),

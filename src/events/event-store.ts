@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
+import { type Page, toPage } from '../shared/pages.ts';
 import type { EventOutcome } from './event-outcome.ts';
 
 /** Reading stored events back: one by id, or a member's newest first. */
@@ -62,7 +63,7 @@ export async function listMemberEvents(
   programId: string,
   memberId: string,
   options: { limit: number; cursor?: string | undefined },
-): Promise<{ data: StoredEvent[]; nextCursor: string | null }> {
+): Promise<Page<StoredEvent>> {
   const after = options.cursor ? decodeCursor(options.cursor) : null;
   const rows = await db.query<EventRow>(
     `select * from events
@@ -71,12 +72,7 @@ export async function listMemberEvents(
       order by occurred_at desc, id desc limit $5`,
     [programId, memberId, after?.occurredAt ?? null, after?.id ?? null, options.limit + 1],
   );
-  const page = rows.slice(0, options.limit).map(toStoredEvent);
-  const last = page.at(-1);
-  return {
-    data: page,
-    nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
-  };
+  return toPage(rows.map(toStoredEvent), options.limit, (event) => event, encodeCursor);
 }
 
 function encodeCursor(event: StoredEvent): string {

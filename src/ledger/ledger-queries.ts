@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { memberNotFound } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
+import { toPage } from '../shared/pages.ts';
 import {
   ENTRY_COLUMNS,
   type EntryRow,
@@ -15,10 +16,6 @@ import {
 import { entryView, holdView, lotView } from './ledger-views.ts';
 
 /** Read side of the ledger: lists and single rows, always scoped by program. */
-export interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
-}
 
 async function assertMemberExists(db: Queryable, programId: string, memberId: string): Promise<void> {
   const [row] = await db.query('select 1 from members where program_id = $1 and member_id = $2', [
@@ -26,12 +23,6 @@ async function assertMemberExists(db: Queryable, programId: string, memberId: st
     memberId,
   ]);
   if (!row) throw memberNotFound(memberId);
-}
-
-function page<Row extends { id: string }, T>(rows: Row[], limit: number, view: (row: Row) => T): Page<T> {
-  const more = rows.length > limit;
-  const shown = more ? rows.slice(0, limit) : rows;
-  return { data: shown.map(view), nextCursor: more ? shown[shown.length - 1]!.id : null };
 }
 
 /** Newest first; the cursor is the last id of the previous page (ids sort by creation time). */
@@ -48,7 +39,7 @@ export async function listEntries(
       order by id desc limit $5`,
     [programId, memberId, options.cursor ?? null, options.type ?? null, options.limit + 1],
   );
-  return page(rows, options.limit, (row) => entryView(toEntry(row)));
+  return toPage(rows, options.limit, (row) => entryView(toEntry(row)));
 }
 
 /** Oldest first (lot ids sort by creation time). */
@@ -66,7 +57,7 @@ export async function listLots(
       order by id limit $5`,
     [programId, memberId, options.includeEmpty, options.cursor ?? null, options.limit + 1],
   );
-  return page(rows, options.limit, (row) => lotView(toLot(row), now));
+  return toPage(rows, options.limit, (row) => lotView(toLot(row), now));
 }
 
 export async function getEntry(db: Queryable, programId: string, entryId: string) {

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
 import { localMoment } from '../rules/rule-facts.ts';
+import { toPage } from '../shared/pages.ts';
 import { withPoolStock } from './coupon-pool.ts';
 import { getDrawsByIds } from './draws/draw-store.ts';
 import type { Draw } from './draws/draw-types.ts';
@@ -57,9 +58,13 @@ export async function listRewardsFor(
   filter: RewardFilter & { memberId?: string | undefined },
   now: Date,
 ): Promise<{ data: (RewardView & { forMember?: RedeemabilityView })[]; nextCursor: string | null }> {
-  const listed = await listRewards(db, programId, filter);
-  const { rewards, draws } = await withCatalogueFacts(db, programId, listed);
-  const nextCursor = rewards.length === filter.limit ? (rewards.at(-1)?.id ?? null) : null;
+  const listed = toPage(
+    await listRewards(db, programId, { ...filter, limit: filter.limit + 1 }),
+    filter.limit,
+    (r) => r,
+  );
+  const { nextCursor } = listed;
+  const { rewards, draws } = await withCatalogueFacts(db, programId, listed.data);
   if (!filter.memberId) return { data: rewards.map(rewardView), nextCursor };
   const member = await memberForListing(db, programId, filter.memberId);
   const tierCode = await memberTierCode(db, programId, filter.memberId, now);

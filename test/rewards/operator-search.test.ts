@@ -143,4 +143,20 @@ describe.each(ENGINES)('operator search (%s)', (engine) => {
     const rest = await catalogue(`inStock=true&limit=2&cursor=${first.nextCursor}`);
     expect([...idsOf(first), ...idsOf(rest)]).toEqual(all.slice(0, 4));
   });
+
+  test('a page that ends the list has no next cursor, also when it is exactly full', async () => {
+    for (const list of ['/v1/rewards?inStock=true', '/v1/redemptions?memberId=ann', '/v1/draws']) {
+      const everything = (await shop.call('GET', `${list}${list.includes('?') ? '&' : '?'}limit=100`)).body;
+      expect(everything.nextCursor, list).toBeNull();
+      const count = everything.data.length;
+      if (count === 0) continue;
+      const exact = (await shop.call('GET', `${list}${list.includes('?') ? '&' : '?'}limit=${count}`)).body;
+      expect(exact.data.length, list).toBe(count);
+      expect(exact.nextCursor, list).toBeNull();
+      if (count < 2) continue;
+      const short = (await shop.call('GET', `${list}${list.includes('?') ? '&' : '?'}limit=${count - 1}`))
+        .body;
+      expect(short.nextCursor, list).toBe(short.data.at(-1).id);
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { DrawCreateSchema, DrawPatchSchema, DrawStatusName } from '../../rewards
 import { playDraw } from '../../rewards/draws/play-draw.ts';
 import { listPlays, playView } from '../../rewards/draws/play-store.ts';
 import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -54,11 +55,10 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
       const { limit = 50, cursor, status } = request.query;
       const draws = await listDraws(deps.db, principalOf(request).programId, {
         status,
-        limit,
+        limit: limit + 1,
         after: cursor,
       });
-      const nextCursor = draws.length === limit ? (draws.at(-1)?.id ?? null) : null;
-      return { data: draws.map(drawView), nextCursor };
+      return toPage(draws, limit, drawView);
     },
   );
 
@@ -136,11 +136,10 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
       const plays = await listPlays(deps.db, programId, {
         drawId: request.params.drawId,
         memberId,
-        limit,
+        limit: limit + 1,
         before: cursor,
       });
-      const nextCursor = plays.length === limit ? (plays.at(-1)?.id ?? null) : null;
-      return { data: plays.map(playView), nextCursor };
+      return toPage(plays, limit, playView);
     },
   );
 }

@@ -24,6 +24,7 @@ import {
   RewardTypeName,
 } from '../../rewards/reward-types.ts';
 import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -251,10 +252,10 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   );
 
   const listed = async (programId: string, query: Omit<RedemptionFilter, 'now'>) => {
-    const filter = { ...query, now: deps.clock.now() };
-    const redemptions = await listRedemptions(deps.db, programId, filter);
-    const nextCursor = redemptions.length === filter.limit ? (redemptions.at(-1)?.id ?? null) : null;
-    return { data: await redemptionViews(deps.db, programId, redemptions, filter.now), nextCursor };
+    const now = deps.clock.now();
+    const rows = await listRedemptions(deps.db, programId, { ...query, limit: query.limit + 1, now });
+    const page = toPage(rows, query.limit, (redemption) => redemption);
+    return { ...page, data: await redemptionViews(deps.db, programId, page.data, now) };
   };
   const RedemptionQuery = Type.Object({
     ...PageQuery.properties,

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import { memberNotFound } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { type Page, toPage } from '../../shared/pages.ts';
 
 /** A member's in-app inbox (站内信): what the dispatcher rendered for them, and what they read. */
 interface InboxRow {
@@ -43,7 +44,7 @@ export async function listInbox(
   programId: string,
   memberId: string,
   options: { limit: number; cursor?: string | undefined; unreadOnly: boolean },
-): Promise<{ data: InboxMessageView[]; nextCursor: string | null }> {
+): Promise<Page<InboxMessageView>> {
   await assertMemberExists(db, programId, memberId);
   const rows = await db.query<InboxRow>(
     `select ${INBOX_COLUMNS} from inbox_messages
@@ -52,11 +53,7 @@ export async function listInbox(
       order by id desc limit $5`,
     [programId, memberId, options.cursor ?? null, options.unreadOnly, options.limit + 1],
   );
-  const shown = rows.slice(0, options.limit);
-  return {
-    data: shown.map(toView),
-    nextCursor: rows.length > options.limit ? shown.at(-1)!.id : null,
-  };
+  return toPage(rows, options.limit, toView);
 }
 
 export async function countUnread(db: Queryable, programId: string, memberId: string): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { type Page, toPage } from '../../shared/pages.ts';
 import { webhookEndpointNotFound } from './webhook-endpoint-store.ts';
 
 /** Read side of webhook deliveries: what was sent where, each attempt and its answer. */
@@ -94,7 +95,7 @@ export async function listEndpointDeliveries(
   programId: string,
   endpointId: string,
   options: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
-): Promise<{ data: DeliveryView[]; nextCursor: string | null }> {
+): Promise<Page<DeliveryView>> {
   const [known] = await db.query(
     `select 1 from webhook_endpoints where program_id = $1 and id = $2
      union all select 1 from deliveries where program_id = $1 and endpoint_id = $2 limit 1`,
@@ -108,11 +109,7 @@ export async function listEndpointDeliveries(
       order by d.id desc limit $5`,
     [programId, endpointId, options.cursor ?? null, options.status ?? null, options.limit + 1],
   );
-  const shown = rows.slice(0, options.limit);
-  return {
-    data: shown.map(toView),
-    nextCursor: rows.length > options.limit ? shown.at(-1)!.id : null,
-  };
+  return toPage(rows, options.limit, toView);
 }
 
 /** A delivery with every attempt, oldest first, and the message it carries. */

@@ -292,7 +292,7 @@ export async function runBackTest(context: BenchContext): Promise<ScenarioResult
       'back-test',
       async (_client, recorder) => {
         const startedAt = nowMs();
-        report = await backTest(store, boot.programId, { from, to });
+        report = await backTest(store, boot.programId, { from, to, now: new Date() });
         recorder.record('back-test', startedAt, true, report.events);
       },
     );

@@ -7,7 +7,7 @@ import {
   loadHoldForUpdate,
 } from '../ledger/commands/holds.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { HOLD_COLUMNS, type HoldRow, toHold } from '../ledger/ledger-rows.ts';
+import { captureOfHold, holdsByIds } from '../ledger/ledger-queries.ts';
 import { loadDraft } from '../ledger/ledger-store.ts';
 import type { Entry, Reason } from '../ledger/ledger-types.ts';
 import { entryView, holdView } from '../ledger/ledger-views.ts';
@@ -262,12 +262,9 @@ export async function refundCheckout(
 }
 
 async function getHoldTouches(tx: Queryable, programId: string, holdId: string) {
-  const [row] = await tx.query<HoldRow>(
-    `select ${HOLD_COLUMNS} from holds where program_id = $1 and id = $2`,
-    [programId, holdId],
-  );
-  assert(row, `checkout payment's hold ${holdId} exists`);
-  return toHold(row);
+  const hold = (await holdsByIds(tx, programId, [holdId])).get(holdId);
+  assert(hold, `checkout payment's hold ${holdId} exists`);
+  return hold;
 }
 
 /**
@@ -279,20 +276,15 @@ async function findCapture(
   programId: string,
   payment: CheckoutPayment,
 ): Promise<{ id: string }> {
-  const [row] = await tx.query<{ id: string; reversal_id: string | null }>(
-    `select c.id, (select r.id from entries r where r.program_id = c.program_id and r.reverses_entry_id = c.id)
-              as reversal_id
-       from entries c where c.program_id = $1 and c.member_id = $2 and c.hold_id = $3 and c.type = 'capture'`,
-    [programId, payment.memberId, payment.holdId],
-  );
-  assert(row, `captured checkout payment ${payment.orderId} has a capture entry`);
-  if (row.reversal_id) {
+  const capture = await captureOfHold(tx, programId, payment.memberId, payment.holdId);
+  assert(capture, `captured checkout payment ${payment.orderId} has a capture entry`);
+  if (capture.reversalId) {
     throw new JifenError('checkout_payment_state', {
-      detail: `The points captured for order "${payment.orderId}" were already returned by reversal "${row.reversal_id}".`,
-      extensions: { orderId: payment.orderId, paymentState: 'reversed', reversalEntryId: row.reversal_id },
+      detail: `The points captured for order "${payment.orderId}" were already returned by reversal "${capture.reversalId}".`,
+      extensions: { orderId: payment.orderId, paymentState: 'reversed', reversalEntryId: capture.reversalId },
     });
   }
-  return { id: row.id };
+  return { id: capture.id };
 }
 
 function answer(payment: CheckoutPayment, draft: LedgerDraft, holdId: string, entries: Entry[], now: Date) {

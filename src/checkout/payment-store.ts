@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/database.ts';
+import { holdsByIds } from '../ledger/ledger-queries.ts';
+import type { Hold } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { CartItem } from './cart.ts';
 
@@ -60,11 +62,9 @@ interface PaymentRow {
   step_points: string;
   created_at: Date;
   updated_at: Date;
-  hold_status: string | null;
-  hold_expires_at: Date | null;
 }
 
-function toPayment(row: PaymentRow): CheckoutPayment {
+function toPayment(row: PaymentRow, hold: Hold | undefined): CheckoutPayment {
   return {
     orderId: row.order_id,
     memberId: row.member_id,
@@ -84,7 +84,7 @@ function toPayment(row: PaymentRow): CheckoutPayment {
     stepPoints: Number(row.step_points),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
-    hold: { status: row.hold_status ?? 'open', expiresAt: new Date(row.hold_expires_at ?? row.created_at) },
+    hold: { status: hold?.status ?? 'open', expiresAt: hold?.expiresAt ?? new Date(row.created_at) },
   };
 }
 
@@ -96,9 +96,7 @@ export async function getPayment(
   options: { forUpdate?: boolean } = {},
 ): Promise<CheckoutPayment> {
   const [row] = await tx.query<PaymentRow>(
-    `select p.*, h.status as hold_status, h.expires_at as hold_expires_at
-       from checkout_payments p
-       left join holds h on h.program_id = p.program_id and h.id = p.hold_id
+    `select p.* from checkout_payments p
       where p.program_id = $1 and p.order_id = $2${options.forUpdate ? ' for update of p' : ''}`,
     [programId, orderId],
   );
@@ -108,7 +106,9 @@ export async function getPayment(
       extensions: { orderId },
     });
   }
-  return toPayment(row);
+  // The hold's state is the ledger's: read through it (under the member's lock when the caller holds it).
+  const hold = (await holdsByIds(tx, programId, [row.hold_id])).get(row.hold_id);
+  return toPayment(row, hold);
 }
 
 export function paymentState(payment: CheckoutPayment, now: Date): PaymentState {

@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliDatabase, programFor, withDatabase } from '../cli/cli-database.ts';
 import { booleanEnv, DATABASE_FLAGS, parse, UsageError } from '../cli/options.ts';
-import { getMember, type MemberView } from '../members/member-store.ts';
+import { type MemberView, memberView } from '../http/member-view.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { formatMoney, minorDigits } from '../rules/money-text.ts';
@@ -118,7 +118,7 @@ async function memberOrNull(
   memberId: string,
 ): Promise<MemberView | null> {
   try {
-    return await getMember(db, programId, memberId, systemClock.now());
+    return await memberView(db, programId, memberId, systemClock.now());
   } catch (error) {
     if (error instanceof JifenError) return null;
     throw error;

@@ -1,4 +1,4 @@
-import type { MemberView } from '../members/member-store.ts';
+import type { MemberView } from '../http/member-view.ts';
 import type { DemoSummary } from './load-demo.ts';
 import type { BadRow } from './retail-csv.ts';
 

@@ -239,7 +239,7 @@ async function createMembers(db: Database, programId: string, events: readonly R
   await db.transaction(async (tx) => {
     for (const [memberId, at] of joinedAt) {
       try {
-        await getMember(tx, programId, memberId, new Date(at));
+        await getMember(tx, programId, memberId);
       } catch (error) {
         if (!(error instanceof JifenError && error.code === 'member_not_found')) throw error;
         await upsertMember(tx, programId, memberId, { joinedAt: at, channel: 'online' }, new Date(at));

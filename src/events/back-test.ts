@@ -8,6 +8,7 @@ import { evaluateRules } from '../rules/evaluate-rules.ts';
 import { compiledVersion } from '../rules/rule-cache.ts';
 import { ruleFacts } from '../rules/rule-facts.ts';
 import { draftRules, publishedRules } from '../rules/rule-store.ts';
+import { tiersInForce } from '../tiers/member-tier.ts';
 import type { EventOutcome } from './event-outcome.ts';
 import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
 
@@ -23,6 +24,8 @@ import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
 export interface BackTestInput {
   from: Date;
   to: Date;
+  /** When the back-test runs: members are judged by their profile and tier as of then. */
+  now: Date;
 }
 
 export interface Totals {
@@ -97,7 +100,7 @@ export async function backTest(
       ],
     );
     if (rows.length === 0) break;
-    await loadMembers(db, programId, rows, members);
+    await loadMembers(db, programId, rows, members, input.now);
     for (const row of rows) {
       const member = members.get(row.member_id);
       if (!member) continue;
@@ -237,7 +240,10 @@ async function loadMembers(
   programId: string,
   rows: readonly StoredRow[],
   members: Map<string, MemberFacts>,
+  now: Date,
 ): Promise<void> {
   const missing = [...new Set(rows.map((row) => row.member_id))].filter((memberId) => !members.has(memberId));
-  for (const [memberId, facts] of await loadMemberFacts(db, programId, missing)) members.set(memberId, facts);
+  const tiers = await tiersInForce(db, programId, missing, now);
+  for (const [memberId, facts] of await loadMemberFacts(db, programId, missing))
+    members.set(memberId, { ...facts, tier: tiers.get(memberId) ?? null });
 }

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { persistDraft, tryLoadForUpdate } from '../ledger/ledger-store.ts';
 import { loadMemberFacts } from '../members/member-facts.ts';
+import { deleteNewMembers } from '../members/member-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import { ruleFacts } from '../rules/rule-facts.ts';
@@ -75,7 +76,7 @@ export async function decideFresh(
         timezone: program.timezone,
       })
     : null;
-  const members = await loadMemberFacts(tx, context.programId, [...known], context.now);
+  const members = await loadMemberFacts(tx, context.programId, [...known]);
   const orderIds = fresh.flatMap(({ event }) => {
     const orderId = event.type.startsWith('order.') ? orderIdOf(event) : null;
     return orderId === null ? [] : [orderId];
@@ -175,12 +176,7 @@ export async function decideFresh(
   // A member made for events that were all refused is not kept: bad input leaves nothing behind.
   const used = new Set(rows.map(({ candidate }) => candidate.event.memberId));
   const unused = createdIds.filter((memberId) => !used.has(memberId));
-  if (unused.length > 0) {
-    await tx.query('delete from members where program_id = $1 and member_id = any($2::text[])', [
-      context.programId,
-      unused,
-    ]);
-  }
+  await deleteNewMembers(tx, context.programId, unused);
   if (progress) await saveTierProgress(tx, context.programId, progress, context.now);
   await persistDraft(tx, context.programId, draft);
   await insertEvents(tx, context, rows);

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { jsonArray, sqlParams } from '../db/sql-params.ts';
+import { pointsLostFromLots } from '../ledger/ledger-queries.ts';
 import type { Order, OrderItem, OrderStatus } from './orders.ts';
 
 /** Orders in the database: read under their member's lock, written with the batch. */
@@ -162,34 +163,11 @@ export async function loadOrderLosses(
   programId: string,
   orders: readonly Order[],
 ): Promise<Map<string, number>> {
-  const losses = new Map<string, number>();
-  const withLots = orders.filter((order) => order.lotIds.length > 0);
-  if (withLots.length === 0) return losses;
-  const pairs = withLots.flatMap((order) =>
-    order.lotIds.map((lotId) => [order.orderId, order.memberId, lotId]),
+  return pointsLostFromLots(
+    tx,
+    programId,
+    orders.flatMap((order) =>
+      order.lotIds.map((lotId) => ({ key: order.orderId, memberId: order.memberId, lotId })),
+    ),
   );
-  const rows = await tx.query<{ order_id: string; lost: string }>(
-    `with order_lots (order_id, member_id, lot_id) as (
-       select * from unnest($2::text[], $3::text[], $4::text[])
-     ),
-     expired as (
-       select ol.order_id, -(t.touch->>'points')::int8 as points
-         from order_lots ol
-         join entries e on e.program_id = $1 and e.member_id = ol.member_id and e.type = 'expire'
-         cross join lateral jsonb_array_elements(e.lots) as t (touch)
-        where t.touch->>'lotId' = ol.lot_id
-          and not exists (select 1 from entries r where r.program_id = $1 and r.reverses_entry_id = e.id)
-     ),
-     reversed as (
-       select ol.order_id, -(r.available_delta + r.pending_delta) + r.unrecovered_points as points
-         from order_lots ol
-         join lots l on l.program_id = $1 and l.id = ol.lot_id
-         join entries r on r.program_id = $1 and r.reverses_entry_id = l.entry_id
-     )
-     select order_id, sum(points)::int8 as lost from (select * from expired union all select * from reversed) x
-      group by order_id`,
-    [programId, pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1]), pairs.map((pair) => pair[2])],
-  );
-  for (const row of rows) losses.set(row.order_id, Number(row.lost));
-  return losses;
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import { memberNotFound } from '../members/member-store.ts';
+import { assertMemberExists } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { toPage } from '../shared/pages.ts';
 import {
@@ -13,17 +13,10 @@ import {
   toHold,
   toLot,
 } from './ledger-rows.ts';
+import type { Entry, Hold } from './ledger-types.ts';
 import { entryView, holdView, lotView } from './ledger-views.ts';
 
 /** Read side of the ledger: lists and single rows, always scoped by program. */
-
-async function assertMemberExists(db: Queryable, programId: string, memberId: string): Promise<void> {
-  const [row] = await db.query('select 1 from members where program_id = $1 and member_id = $2', [
-    programId,
-    memberId,
-  ]);
-  if (!row) throw memberNotFound(memberId);
-}
 
 /** Newest first; the cursor is the last id of the previous page (ids sort by creation time). */
 export async function listEntries(
@@ -76,4 +69,127 @@ export async function getHold(db: Queryable, programId: string, holdId: string) 
   );
   if (!row) throw new JifenError('hold_not_found', { extensions: { holdId } });
   return holdView(toHold(row));
+}
+
+/**
+ * Points of the member's available lots already past their expiry that the expiry sweep has not
+ * removed yet: never spendable, so a balance read subtracts them from `available`.
+ */
+export async function expiredUnsweptPoints(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  now: Date,
+): Promise<number> {
+  const [row] = await db.query<{ points: string | number }>(
+    `select coalesce(sum(remaining), 0)::int8 as points from lots
+      where program_id = $1 and member_id = $2 and remaining > 0 and status = 'available' and expires_at <= $3`,
+    [programId, memberId, now.toISOString()],
+  );
+  return Number(row?.points ?? 0);
+}
+
+/** One entry as stored, or null: for areas that keep an entry's id (a redemption's spend). */
+export async function findEntry(db: Queryable, programId: string, entryId: string): Promise<Entry | null> {
+  const [row] = await db.query<EntryRow>(
+    `select ${ENTRY_COLUMNS} from entries where program_id = $1 and id = $2`,
+    [programId, entryId],
+  );
+  return row ? toEntry(row) : null;
+}
+
+/** The id of the entry that reversed this one, or null (an entry is reversed at most once). */
+export async function reversalOf(db: Queryable, programId: string, entryId: string): Promise<string | null> {
+  const [row] = await db.query<{ id: string }>(
+    'select id from entries where program_id = $1 and reverses_entry_id = $2 limit 1',
+    [programId, entryId],
+  );
+  return row?.id ?? null;
+}
+
+/** Holds as stored, by id: for areas that keep a hold's id (checkout payments). */
+export async function holdsByIds(
+  db: Queryable,
+  programId: string,
+  holdIds: readonly string[],
+): Promise<Map<string, Hold>> {
+  if (holdIds.length === 0) return new Map();
+  const rows = await db.query<HoldRow>(
+    `select ${HOLD_COLUMNS} from holds where program_id = $1 and id = any($2::text[])`,
+    [programId, [...new Set(holdIds)]],
+  );
+  return new Map(rows.map((row) => [row.id, toHold(row)]));
+}
+
+/** The capture entry of a member's hold, with the entry that reversed it if one did; null if none. */
+export async function captureOfHold(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  holdId: string,
+): Promise<{ id: string; reversalId: string | null } | null> {
+  const [row] = await db.query<{ id: string; reversal_id: string | null }>(
+    `select c.id, (select r.id from entries r where r.program_id = c.program_id and r.reverses_entry_id = c.id)
+              as reversal_id
+       from entries c where c.program_id = $1 and c.member_id = $2 and c.hold_id = $3 and c.type = 'capture'`,
+    [programId, memberId, holdId],
+  );
+  return row ? { id: row.id, reversalId: row.reversal_id } : null;
+}
+
+/** Growth each member earned (net of what refunds took back) in [from, to), from the journal. */
+export async function growthInWindow(
+  db: Queryable,
+  programId: string,
+  memberIds: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, number>> {
+  const growth = new Map<string, number>(memberIds.map((memberId) => [memberId, 0]));
+  if (memberIds.length === 0) return growth;
+  const rows = await db.query<{ member_id: string; growth: string }>(
+    `select member_id, sum(growth_delta)::int8 as growth from entries
+      where program_id = $1 and member_id = any($2::text[]) and growth_delta <> 0
+        and created_at >= $3 and created_at < $4
+      group by member_id`,
+    [programId, memberIds, from.toISOString(), to.toISOString()],
+  );
+  for (const row of rows) growth.set(row.member_id, Number(row.growth));
+  return growth;
+}
+
+/**
+ * Points of these lots their member has lost other than by being spent, summed per `key` (e.g. an
+ * order and the lots it earned): what expiry swept from them (unless the expiry was reversed), and
+ * what reversals of the entries that created them took back. Read under the members' lock.
+ */
+export async function pointsLostFromLots(
+  db: Queryable,
+  programId: string,
+  lots: readonly { key: string; memberId: string; lotId: string }[],
+): Promise<Map<string, number>> {
+  if (lots.length === 0) return new Map();
+  const rows = await db.query<{ key: string; lost: string }>(
+    `with keyed_lots (key, member_id, lot_id) as (
+       select * from unnest($2::text[], $3::text[], $4::text[])
+     ),
+     expired as (
+       select kl.key, -(t.touch->>'points')::int8 as points
+         from keyed_lots kl
+         join entries e on e.program_id = $1 and e.member_id = kl.member_id and e.type = 'expire'
+         cross join lateral jsonb_array_elements(e.lots) as t (touch)
+        where t.touch->>'lotId' = kl.lot_id
+          and not exists (select 1 from entries r where r.program_id = $1 and r.reverses_entry_id = e.id)
+     ),
+     reversed as (
+       select kl.key, -(r.available_delta + r.pending_delta) + r.unrecovered_points as points
+         from keyed_lots kl
+         join lots l on l.program_id = $1 and l.id = kl.lot_id
+         join entries r on r.program_id = $1 and r.reverses_entry_id = l.entry_id
+     )
+     select key, sum(points)::int8 as lost from (select * from expired union all select * from reversed) x
+      group by key`,
+    [programId, lots.map((lot) => lot.key), lots.map((lot) => lot.memberId), lots.map((lot) => lot.lotId)],
+  );
+  return new Map(rows.map((row) => [row.key, Number(row.lost)]));
 }

@@ -94,21 +94,27 @@ export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Pro
     request.lots === true
       ? lockedIds
       : (request.lots || []).filter((memberId) => lockedIds.includes(memberId));
-  const lots =
-    lotOwners.length > 0 || request.lotIds?.length
-      ? await tx.query<LotRow>(
-          `select ${LOT_COLUMNS} from lots
-            where program_id = $1
-              and ((member_id = any($2::text[]) and remaining > 0) or id = any($3::text[]))`,
-          [request.programId, lotOwners, request.lotIds ?? []],
-        )
-      : [];
   const holds = request.holdIds?.length
     ? await tx.query<HoldRow>(
         `select ${HOLD_COLUMNS} from holds where program_id = $1 and id = any($2::text[])`,
         [request.programId, request.holdIds],
       )
     : [];
+  // The lots a hold took from, also those since emptied or expired: capturing or releasing it
+  // touches them.
+  const lotIds = [
+    ...(request.lotIds ?? []),
+    ...holds.flatMap((hold) => hold.lots.map((touch) => touch.lotId)),
+  ];
+  const lots =
+    lotOwners.length > 0 || lotIds.length > 0
+      ? await tx.query<LotRow>(
+          `select ${LOT_COLUMNS} from lots
+            where program_id = $1
+              and ((member_id = any($2::text[]) and remaining > 0) or id = any($3::text[]))`,
+          [request.programId, lotOwners, lotIds],
+        )
+      : [];
   return {
     settings: toSettings(request.programId, rows[0]!),
     accounts: rows.map(toAccount),

@@ -8,29 +8,25 @@ interface MemberFactsRow {
   birthday: string | null;
   joined_at: Date;
   attributes: Record<string, unknown>;
-  earned_tier: string | null;
-  manual_tier: string | null;
-  manual_until: Date | null;
 }
 
 /**
- * What rules may look at about members, by member id; members that do not exist are absent. The
- * tier is the one in force at `now` (an operator's assignment while it lasts), or `firstTier` for a
- * member who never left the first tier (null when the program has no tiers).
+ * What rules may look at about members, by member id, from the member's own row; members that do
+ * not exist are absent. The tier is not the members' to know: `tier` is null here, and callers that
+ * judge by tiers set it (event intake carries it event by event; previews and back-tests ask the
+ * tiers, `tiersInForce`).
  */
 export async function loadMemberFacts(
   db: Queryable,
   programId: string,
   memberIds: readonly string[],
-  now: Date = new Date(),
-  firstTier: string | null = null,
 ): Promise<Map<string, MemberFacts>> {
   const facts = new Map<string, MemberFacts>();
   if (memberIds.length === 0) return facts;
   const rows = await db.query<MemberFactsRow>(
     `select m.member_id, m.status, m.tags, to_char(m.birthday, 'YYYY-MM-DD') as birthday, m.joined_at,
-            m.attributes, t.earned_tier, t.manual_tier, t.manual_until
-       from members m left join member_tiers t using (program_id, member_id)
+            m.attributes
+       from members m
       where m.program_id = $1 and m.member_id = any($2::text[])`,
     [programId, memberIds],
   );
@@ -38,10 +34,7 @@ export async function loadMemberFacts(
     facts.set(row.member_id, {
       status: row.status,
       tags: row.tags,
-      tier:
-        row.manual_tier && row.manual_until && new Date(row.manual_until) > now
-          ? row.manual_tier
-          : (row.earned_tier ?? firstTier),
+      tier: null,
       // Segments arrive with a later issue.
       segments: [],
       joinedAt: new Date(row.joined_at),

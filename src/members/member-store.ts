@@ -17,9 +17,6 @@ interface MemberRow {
   held_points: number;
   debt_points: number;
   growth_points: number;
-  expired_unswept: number;
-  tier: string | null;
-  first_tier: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,7 +28,8 @@ export function memberNotFound(memberId: string): JifenError {
   });
 }
 
-function toView(row: MemberRow) {
+/** A member's own row: the profile and the balances as last written (see `memberView` for the API's view). */
+function toRecord(row: MemberRow) {
   return {
     memberId: row.member_id,
     status: row.status,
@@ -41,11 +39,8 @@ function toView(row: MemberRow) {
     store: row.store,
     tags: row.tags,
     attributes: row.attributes,
-    // The tier in force (an operator's assignment while it lasts); null when the program has no tiers.
-    tier: row.tier ?? row.first_tier,
     balances: {
-      // Points past their expiry are never spendable, even before the expiry sweep removes them.
-      available: row.available_points - row.expired_unswept,
+      available: row.available_points,
       pending: row.pending_points,
       held: row.held_points,
       growth: row.growth_points,
@@ -56,27 +51,62 @@ function toView(row: MemberRow) {
   };
 }
 
-export type MemberView = ReturnType<typeof toView>;
+export type MemberRecord = ReturnType<typeof toRecord>;
 
-const MEMBER_SELECT = `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday,
-  coalesce((select sum(l.remaining) from lots l
-             where l.program_id = m.program_id and l.member_id = m.member_id and l.remaining > 0
-               and l.status = 'available' and l.expires_at <= $3), 0)::int8 as expired_unswept,
-  (select case when t.manual_until > $3 then t.manual_tier else t.earned_tier end from member_tiers t
-    where t.program_id = m.program_id and t.member_id = m.member_id) as tier,
-  (select c.config->'tiers'->0->>'code' from tier_configs c where c.program_id = m.program_id
-    order by c.version desc limit 1) as first_tier
+const MEMBER_SELECT = `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday
   from members m where m.program_id = $1 and m.member_id = $2`;
 
-export async function getMember(
-  db: Queryable,
-  programId: string,
-  memberId: string,
-  now: Date,
-): Promise<MemberView> {
-  const [row] = await db.query<MemberRow>(MEMBER_SELECT, [programId, memberId, now.toISOString()]);
+export async function getMember(db: Queryable, programId: string, memberId: string): Promise<MemberRecord> {
+  const [row] = await db.query<MemberRow>(MEMBER_SELECT, [programId, memberId]);
   if (!row) throw memberNotFound(memberId);
-  return toView(row);
+  return toRecord(row);
+}
+
+/** Refuses with member_not_found unless the member exists in the program. */
+export async function assertMemberExists(db: Queryable, programId: string, memberId: string): Promise<void> {
+  const [row] = await db.query('select 1 from members where program_id = $1 and member_id = $2', [
+    programId,
+    memberId,
+  ]);
+  if (!row) throw memberNotFound(memberId);
+}
+
+/**
+ * Creates the members not in the program yet, each joined at the time given (first sight of a
+ * member id in events); returns the ids it created (a member another transaction created first is
+ * not among them).
+ */
+export async function createMissingMembers(
+  tx: Queryable,
+  programId: string,
+  joinedAt: ReadonlyMap<string, Date>,
+  now: Date,
+): Promise<Set<string>> {
+  const memberIds = [...joinedAt.keys()].sort();
+  if (memberIds.length === 0) return new Set();
+  const rows = await tx.query<{ member_id: string }>(
+    `insert into members (program_id, member_id, joined_at, created_at, updated_at)
+     select $1, m.member_id, m.joined_at, $4, $4
+       from unnest($2::text[], $3::timestamptz[]) as m (member_id, joined_at)
+     on conflict (program_id, member_id) do nothing
+     returning member_id`,
+    [
+      programId,
+      memberIds,
+      memberIds.map((memberId) => joinedAt.get(memberId)!.toISOString()),
+      now.toISOString(),
+    ],
+  );
+  return new Set(rows.map((row) => row.member_id));
+}
+
+/** Removes members that nothing refers to yet (created in this transaction for events then refused). */
+export async function deleteNewMembers(tx: Queryable, programId: string, memberIds: readonly string[]) {
+  if (memberIds.length === 0) return;
+  await tx.query('delete from members where program_id = $1 and member_id = any($2::text[])', [
+    programId,
+    memberIds,
+  ]);
 }
 
 /** PUT semantics for a member: creates it, or changes exactly the fields given. */
@@ -89,7 +119,7 @@ export async function upsertMember(
   memberId: string,
   input: MemberProfileInput,
   now: Date,
-): Promise<{ member: MemberView; created: boolean }> {
+): Promise<{ member: MemberRecord; created: boolean }> {
   if (input.attributes && Buffer.byteLength(JSON.stringify(input.attributes)) > MAX_ATTRIBUTES_BYTES) {
     const message = `is larger than ${MAX_ATTRIBUTES_BYTES} bytes as JSON`;
     throw new JifenError('validation_failed', {
@@ -128,5 +158,5 @@ export async function upsertMember(
       input.store !== undefined,
     ],
   );
-  return { member: await getMember(db, programId, memberId, now), created: result?.created ?? false };
+  return { member: await getMember(db, programId, memberId), created: result?.created ?? false };
 }

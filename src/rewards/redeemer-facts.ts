@@ -2,27 +2,9 @@ import type { Queryable } from '../db/database.ts';
 import type { Periods } from '../events/rule-usage.ts';
 import type { MemberStatus } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
-import { effectiveTier } from '../tiers/member-tier.ts';
-import { currentTierConfig, loadMemberTiers } from '../tiers/tier-store.ts';
+import { tierInForce } from '../tiers/member-tier.ts';
 import type { Reward } from './reward-types.ts';
 import { loadRewardUsage } from './reward-usage.ts';
-
-/**
- * The member's tier in force for eligibility: an operator's assignment while it lasts, else the
- * tier growth earned; a member without a tier row is in the first tier; null when the program has
- * no tiers (then only rewards open to everyone can be redeemed).
- */
-export async function memberTierCode(
-  db: Queryable,
-  programId: string,
-  memberId: string,
-  now: Date,
-): Promise<string | null> {
-  const config = await currentTierConfig(db, programId);
-  if (!config) return null;
-  const row = (await loadMemberTiers(db, programId, [memberId])).get(memberId);
-  return row ? effectiveTier(row, now) : (config.config.tiers[0]?.code ?? null);
-}
 
 /** The member as the catalogue listing judges it (no lock: redeeming re-checks under one). */
 export async function memberForListing(
@@ -53,8 +35,7 @@ export async function redeemerFactsUnderLock(
   periods: Periods,
   now: Date,
 ): Promise<{ tierCode: string | null; usedByPeriod: ReadonlyMap<string, number> }> {
-  const tierCode =
-    reward.eligibleTiers.length > 0 ? await memberTierCode(tx, programId, memberId, now) : null;
+  const tierCode = reward.eligibleTiers.length > 0 ? await tierInForce(tx, programId, memberId, now) : null;
   const usage = await loadRewardUsage(tx, programId, memberId, periods, [reward.id]);
   return { tierCode, usedByPeriod: usage.get(reward.id) ?? new Map() };
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
-import { ENTRY_COLUMNS, type EntryRow, toEntry } from '../ledger/ledger-rows.ts';
+import { findEntry, reversalOf } from '../ledger/ledger-queries.ts';
 import { loadDraft } from '../ledger/ledger-store.ts';
 import type { Entry } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
@@ -152,28 +152,22 @@ export async function cancelRedemption(
 }
 
 async function findSpendEntry(tx: Queryable, programId: string, entryId: string): Promise<Entry> {
-  const [row] = await tx.query<EntryRow>(
-    `select ${ENTRY_COLUMNS} from entries where program_id = $1 and id = $2`,
-    [programId, entryId],
-  );
+  const entry = await findEntry(tx, programId, entryId);
   // Points + cash: the capture of the hold is what spent the points.
   assert(
-    row && (row.type === 'spend' || row.type === 'capture'),
+    entry && (entry.type === 'spend' || entry.type === 'capture'),
     `redemption's spend entry ${entryId} exists`,
   );
-  return toEntry(row);
+  return entry;
 }
 
 /** The spend may have been reversed through the ledger API; the points must not come back twice. */
 async function assertSpendNotReversed(tx: Queryable, programId: string, spendEntryId: string): Promise<void> {
-  const [row] = await tx.query<{ id: string }>(
-    'select id from entries where program_id = $1 and reverses_entry_id = $2 limit 1',
-    [programId, spendEntryId],
-  );
-  if (row) {
+  const reversalId = await reversalOf(tx, programId, spendEntryId);
+  if (reversalId) {
     throw new JifenError('redemption_state', {
-      detail: `The points of this redemption were already returned by entry "${row.id}".`,
-      extensions: { reversalEntryId: row.id },
+      detail: `The points of this redemption were already returned by entry "${reversalId}".`,
+      extensions: { reversalEntryId: reversalId },
     });
   }
 }

@@ -8,7 +8,7 @@ import { entryView } from '../ledger/ledger-views.ts';
 import { JifenError } from '../shared/errors.ts';
 import { releaseReservedCodes } from './coupon-codes.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import { getRedemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
+import { getRedemption, lapsedUnpaidOf, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
 import { takeStock } from './reward-store.ts';
 import type { Redemption } from './reward-types.ts';
 import { returnRewardUsage } from './reward-usage.ts';
@@ -216,24 +216,11 @@ export async function settleLapsedOfMember(
   rewardId: string,
 ): Promise<boolean> {
   const { programId, now } = context;
-  const rows = await tx.query<{ id: string; hold_id: string; lots: { lotId: string }[] }>(
-    `select r.id, r.hold_id, h.lots from redemptions r
-       join holds h on h.program_id = r.program_id and h.id = r.hold_id
-      where r.program_id = $1 and r.member_id = $2 and r.reward_id = $3 and r.status = 'awaiting_payment'
-        and (h.status in ('expired', 'voided') or (h.status = 'open' and h.expires_at <= $4))
-      order by r.id`,
-    [programId, memberId, rewardId, now],
-  );
+  const rows = await lapsedUnpaidOf(tx, programId, memberId, rewardId, now);
   if (rows.length === 0) return false;
   const draft = await loadDraft(
     tx,
-    {
-      programId,
-      memberIds: [memberId],
-      lots: true,
-      lotIds: rows.flatMap((row) => row.lots.map((touch) => touch.lotId)),
-      holdIds: rows.map((row) => row.hold_id),
-    },
+    { programId, memberIds: [memberId], lots: true, holdIds: rows.map((row) => row.hold_id) },
     now,
   );
   for (const row of rows) {

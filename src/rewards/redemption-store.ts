@@ -301,3 +301,20 @@ export async function redemptionViews(
     return play ? { ...view, play: playView(play) } : view;
   });
 }
+
+/** A member's unpaid orders of a reward whose payment was due by `now` (oldest first), to settle. */
+export async function lapsedUnpaidOf(
+  tx: Queryable,
+  programId: string,
+  memberId: string,
+  rewardId: string,
+  now: Date,
+): Promise<{ id: string; hold_id: string }[]> {
+  return tx.query<{ id: string; hold_id: string }>(
+    `select id, hold_id from redemptions
+      where program_id = $1 and member_id = $2 and reward_id = $3 and status = 'awaiting_payment'
+        and payment_due_at <= $4
+      order by id`,
+    [programId, memberId, rewardId, now],
+  );
+}

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Entry, MemberId } from '../shared/api-schemas.ts';
+import { Entry, MemberId, PageQuery } from '../shared/api-schemas.ts';
 import { PlayView } from './draws/draw-api-schemas.ts';
 import { RewardLimitsSchema, RewardStatusName, RewardTypeName } from './reward-types.ts';
 
@@ -142,4 +142,79 @@ export const RedemptionView = Type.Object({
     }),
   ),
   entries: Type.Optional(Type.Array(Entry, { description: 'The ledger entries this step wrote.' })),
+});
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+});
+export const RewardParams = Type.Object({ rewardId: Type.String({ minLength: 1, maxLength: 64 }) });
+export const RedemptionParams = Type.Object({ redemptionId: Type.String({ minLength: 1, maxLength: 64 }) });
+export const DrawParams = Type.Object({ drawId: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const RewardListQuery = Type.Object({
+  ...PageQuery.properties,
+  status: Type.Optional(RewardStatusName),
+  type: Type.Optional(RewardTypeName),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Text in the name (zh or en, any case).',
+    }),
+  ),
+  eligibleTier: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description: 'Only rewards members of this tier may redeem (open to all, or listing it).',
+    }),
+  ),
+  inStock: Type.Optional(
+    Type.Boolean({ description: 'Only rewards with stock left (a pool coupon: codes left).' }),
+  ),
+  memberId: Type.Optional(MemberId),
+});
+
+export const ShipBody = Type.Object(
+  {
+    carrier: Type.String({ minLength: 1, maxLength: 100 }),
+    trackingNumber: Type.String({ minLength: 1, maxLength: 100 }),
+  },
+  { additionalProperties: false },
+);
+
+export const CancelBody = Type.Optional(
+  Type.Object(
+    { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+    { additionalProperties: false },
+  ),
+);
+
+export const RedemptionQuery = Type.Object({
+  ...PageQuery.properties,
+  status: Type.Optional(RedemptionStatusName),
+});
+
+export const RedemptionListQuery = Type.Object({
+  ...RedemptionQuery.properties,
+  rewardId: Type.Optional(Type.String({ maxLength: 64 })),
+  memberId: Type.Optional(MemberId),
+  createdFrom: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Created at or after this instant.' }),
+  ),
+  createdTo: Type.Optional(Type.String({ format: 'date-time', description: 'Created before this instant.' })),
+  couponCode: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'The redemption holding this code (exact).',
+    }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "Text in the reward's name (zh or en, any case) or in the redemption id.",
+    }),
+  ),
 });

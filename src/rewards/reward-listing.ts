@@ -2,12 +2,13 @@ import type { Queryable } from '../db/database.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
 import { localMoment } from '../rules/rule-facts.ts';
 import { toPage } from '../shared/pages.ts';
+import { tierInForce } from '../tiers/member-tier.ts';
 import { withPoolStock } from './coupon-pool.ts';
 import { getDrawsByIds } from './draws/draw-store.ts';
 import type { Draw } from './draws/draw-types.ts';
 import { playsOnDayByDraw } from './draws/play-store.ts';
 import { drawGate, pricedByDraw } from './redeem-lucky-draw.ts';
-import { memberForListing, memberTierCode } from './redeemer-facts.ts';
+import { memberForListing } from './redeemer-facts.ts';
 import { findRedemptionBlock } from './reward-availability.ts';
 import { type RewardView, rewardView } from './reward-catalogue.ts';
 import { listRewards, type RewardFilter } from './reward-store.ts';
@@ -67,7 +68,7 @@ export async function listRewardsFor(
   const { rewards, draws } = await withCatalogueFacts(db, programId, listed.data);
   if (!filter.memberId) return { data: rewards.map(rewardView), nextCursor };
   const member = await memberForListing(db, programId, filter.memberId);
-  const tierCode = await memberTierCode(db, programId, filter.memberId, now);
+  const tierCode = await tierInForce(db, programId, filter.memberId, now);
   const periods = redemptionPeriods(now, member.timezone);
   const localDay = localMoment(now, member.timezone).date;
   const usage = await loadRewardUsage(

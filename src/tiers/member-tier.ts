@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { decideDebit } from '../ledger/commands/debit.ts';
+import { growthInWindow } from '../ledger/ledger-queries.ts';
 import { loadForUpdate, loadMemberDraft } from '../ledger/ledger-store.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import { getMember } from '../members/member-store.ts';
@@ -18,7 +19,6 @@ import {
 import { tierReasons } from './tier-reasons.ts';
 import {
   currentTierConfig,
-  growthInWindow,
   insertTierHistory,
   loadMemberTiers,
   type MemberTier,
@@ -61,10 +61,41 @@ export function effectiveTier(row: MemberTier, now: Date): string {
   return row.manualTier && row.manualUntil && row.manualUntil > now ? row.manualTier : row.earnedTier;
 }
 
+/**
+ * The member's tier in force: an operator's assignment while it lasts, else the tier growth
+ * earned; a member without a tier row is in the first tier; null when the program has no tiers.
+ */
+export async function tierInForce(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  now: Date,
+): Promise<string | null> {
+  return (await tiersInForce(db, programId, [memberId], now)).get(memberId) ?? null;
+}
+
+/** `tierInForce` of many members at once (members of no tier row: the first tier). */
+export async function tiersInForce(
+  db: Queryable,
+  programId: string,
+  memberIds: readonly string[],
+  now: Date,
+): Promise<Map<string, string | null>> {
+  const config = await currentTierConfig(db, programId);
+  const first = config?.config.tiers[0]?.code ?? null;
+  const rows = config && memberIds.length > 0 ? await loadMemberTiers(db, programId, memberIds) : new Map();
+  return new Map(
+    memberIds.map((memberId) => {
+      const row = rows.get(memberId);
+      return [memberId, row ? effectiveTier(row, now) : first];
+    }),
+  );
+}
+
 const tierView = (tier: Tier) => ({ code: tier.code, name: tier.name, benefits: tier.benefits ?? {} });
 
 export async function memberTierStatus(db: Queryable, programId: string, memberId: string, now: Date) {
-  const member = await getMember(db, programId, memberId, now);
+  const member = await getMember(db, programId, memberId);
   const { config, version } = await configOrThrow(db, programId);
   const { timezone } = await getProgram(db, programId);
   const row =
@@ -149,11 +180,7 @@ export async function assignTier(
   }
   const row =
     (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId) ??
-    blankRow(
-      memberId,
-      config,
-      new Date((await getMember(tx, context.programId, memberId, context.now)).joinedAt),
-    );
+    blankRow(memberId, config, new Date((await getMember(tx, context.programId, memberId)).joinedAt));
   const from = effectiveTier(row, context.now);
   row.manualTier = to.code;
   row.manualUntil = input.until;

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database.ts';
+import { growthInWindow } from '../ledger/ledger-queries.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
@@ -11,7 +12,6 @@ import {
 } from './tier-decisions.ts';
 import { tierReasons } from './tier-reasons.ts';
 import {
-  growthInWindow,
   insertTierHistory,
   MEMBER_TIER_COLUMNS,
   type MemberTier,

@@ -280,24 +280,3 @@ export async function listTierHistory(
     createdAt: new Date(row.created_at).toISOString(),
   }));
 }
-
-/** Growth each member earned (net of refunds) in [from, to), from the journal. */
-export async function growthInWindow(
-  db: Queryable,
-  programId: string,
-  memberIds: readonly string[],
-  from: Date,
-  to: Date,
-): Promise<Map<string, number>> {
-  const growth = new Map<string, number>(memberIds.map((memberId) => [memberId, 0]));
-  if (memberIds.length === 0) return growth;
-  const rows = await db.query<{ member_id: string; growth: string }>(
-    `select member_id, sum(growth_delta)::int8 as growth from entries
-      where program_id = $1 and member_id = any($2::text[]) and growth_delta <> 0
-        and created_at >= $3 and created_at < $4
-      group by member_id`,
-    [programId, memberIds, from.toISOString(), to.toISOString()],
-  );
-  for (const row of rows) growth.set(row.member_id, Number(row.growth));
-  return growth;
-}

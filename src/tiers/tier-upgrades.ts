@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
+import { growthInWindow } from '../ledger/ledger-queries.ts';
 import {
   evaluationWindowStart,
   nextEvaluation,
@@ -11,7 +12,6 @@ import {
 import { evaluateMember } from './tier-evaluation.ts';
 import { tierReasons } from './tier-reasons.ts';
 import {
-  growthInWindow,
   insertTierHistory,
   loadMemberTiers,
   type MemberTier,

@@ -1,40 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { requestHash } from '../../idempotency/request-hash.ts';
 import { creditBatch } from '../../ledger/commands/credit-batch.ts';
-import { MAX_POINTS, MemberId, Points, problemResponses, ReasonInput } from '../../shared/api-schemas.ts';
+import { BatchCreditItem, CreditBatchResult } from '../../ledger/ledger-api-schemas.ts';
+import { problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 export const MAX_BATCH_ITEMS = 1000;
-
-const BatchCreditItem = Type.Object(
-  {
-    idempotencyKey: Type.String({
-      minLength: 1,
-      maxLength: 255,
-      description: 'Required: retries have one effect.',
-    }),
-    memberId: MemberId,
-    points: Points,
-    reason: ReasonInput,
-    pendingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
-    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
-    growth: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_POINTS })),
-  },
-  { additionalProperties: false },
-);
-
-const BatchResult = Type.Object({
-  results: Type.Array(
-    Type.Object({
-      idempotencyKey: Type.String(),
-      status: Type.Integer({ description: 'The HTTP status this item would have had on its own.' }),
-      replayed: Type.Boolean(),
-      body: Type.Unknown({ description: 'The entries created, or a problem document.' }),
-    }),
-  ),
-});
 
 export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
@@ -49,7 +22,7 @@ export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
           { items: Type.Array(BatchCreditItem, { minItems: 1, maxItems: MAX_BATCH_ITEMS }) },
           { additionalProperties: false },
         ),
-        response: { 200: BatchResult, ...problemResponses },
+        response: { 200: CreditBatchResult, ...problemResponses },
       },
     },
     async (request) => {

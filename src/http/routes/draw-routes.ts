@@ -5,15 +5,12 @@ import { getDraw, listDraws } from '../../rewards/draws/draw-store.ts';
 import { DrawCreateSchema, DrawPatchSchema, DrawStatusName } from '../../rewards/draws/draw-types.ts';
 import { playDraw } from '../../rewards/draws/play-draw.ts';
 import { listPlays, playView } from '../../rewards/draws/play-store.ts';
+import { DrawParams, IdempotencyHeaders } from '../../rewards/reward-api-schemas.ts';
 import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
-const DrawParams = Type.Object({ drawId: Type.String({ minLength: 1, maxLength: 64 }) });
 const write = { config: { scope: 'rewards:write' as const } };
 const read = { config: { scope: 'rewards:read' as const } };
 

@@ -1,76 +1,21 @@
 import { Type } from '@sinclair/typebox';
+import {
+  EventBatchResult,
+  EventOutcome,
+  EventPageQuery,
+  EventParams,
+  StoredEvent,
+} from '../../events/event-api-schemas.ts';
 import { EventInputSchema } from '../../events/event-input.ts';
 import { getEvent, listMemberEvents } from '../../events/event-store.ts';
 import { ingestEvents } from '../../events/ingest-events.ts';
-import { MemberId, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { MemberParams } from '../../members/member-api-schemas.ts';
+import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { CHECKS_ITEMS_ITSELF } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { sendOutcome } from '../write-route.ts';
 import { MAX_BATCH_ITEMS } from './batch-routes.ts';
-
-const Text = Type.Object({ zh: Type.String(), en: Type.String() });
-
-/** Event ids are the caller's (up to 200 characters), so cursors are longer than entry cursors. */
-const EventPageQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'nextCursor from the previous page.' })),
-});
-
-const EventOutcome = Type.Object(
-  {
-    eventId: Type.String(),
-    type: Type.String(),
-    memberId: Type.String(),
-    occurredAt: Type.String({ format: 'date-time' }),
-    receivedAt: Type.String({ format: 'date-time' }),
-    memberCreated: Type.Boolean(),
-    points: Type.Integer({ description: 'Points awarded minus points a refund took back.' }),
-    growth: Type.Integer(),
-    awards: Type.Array(
-      Type.Object(
-        {
-          ruleId: Type.String(),
-          version: Type.Integer(),
-          points: Type.Integer(),
-          growth: Type.Integer(),
-          reason: Text,
-          entryIds: Type.Array(Type.String()),
-        },
-        { additionalProperties: true },
-      ),
-    ),
-    misses: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer(), why: Text })),
-    order: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-    refund: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-    note: Type.Union([Text, Type.Null()]),
-  },
-  {
-    description:
-      'What the event earned (or took back), by which rule versions, and why other rules did not fire.',
-  },
-);
-
-const StoredEvent = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  memberId: Type.String(),
-  occurredAt: Type.String({ format: 'date-time' }),
-  receivedAt: Type.String({ format: 'date-time' }),
-  attributes: Type.Object({}, { additionalProperties: true }),
-  outcome: EventOutcome,
-});
-
-const BatchResult = Type.Object({
-  results: Type.Array(
-    Type.Object({
-      eventId: Type.String(),
-      status: Type.Integer({ description: 'The HTTP status this event would have had on its own.' }),
-      replayed: Type.Boolean(),
-      body: Type.Unknown({ description: 'The event outcome, or a problem document.' }),
-    }),
-  ),
-});
 
 /** Event intake: what happened to members; the published rules decide what it is worth. */
 export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
@@ -110,7 +55,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
           { events: Type.Array(EventInputSchema, { minItems: 1, maxItems: MAX_BATCH_ITEMS }) },
           { additionalProperties: false, [CHECKS_ITEMS_ITSELF]: true },
         ),
-        response: { 200: BatchResult, ...problemResponses },
+        response: { 200: EventBatchResult, ...problemResponses },
       },
     },
     async (request) => {
@@ -132,7 +77,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['events'],
         summary: 'One stored event with its outcome',
-        params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        params: EventParams,
         response: { 200: StoredEvent, ...problemResponses },
       },
     },
@@ -146,7 +91,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['events'],
         summary: "A member's events with their outcomes, newest first",
-        params: Type.Object({ memberId: MemberId }),
+        params: MemberParams,
         querystring: EventPageQuery,
         response: { 200: pageOf(StoredEvent), ...problemResponses },
       },

@@ -1,23 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { authorizeHold, captureHold, voidHold } from '../../ledger/commands/holds.ts';
+import { AuthorizeHoldBody, HoldParams, IdempotencyHeaders } from '../../ledger/ledger-api-schemas.ts';
 import { getHold } from '../../ledger/ledger-queries.ts';
 import { assertHoldNotOwned } from '../../ledger/order-owned.ts';
-import {
-  Hold,
-  HoldResult,
-  MemberId,
-  Points,
-  problemResponses,
-  ReasonInput,
-} from '../../shared/api-schemas.ts';
+import { Hold, HoldResult, Points, problemResponses, ReasonInput } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-
-const HoldParams = Type.Object({ holdId: Type.String({ minLength: 1, maxLength: 64 }) });
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
 
 export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
   const write = { config: { scope: 'ledger:write' as const, keepsIdempotencyKey: true } };
@@ -30,21 +19,7 @@ export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['holds'],
         summary: 'Authorize a hold: reserve points until captured, voided or timed out',
         headers: IdempotencyHeaders,
-        body: Type.Object(
-          {
-            memberId: MemberId,
-            points: Points,
-            reason: ReasonInput,
-            ttlSeconds: Type.Optional(
-              Type.Integer({
-                minimum: 1,
-                maximum: 30 * 86_400,
-                description: 'Released automatically after this.',
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: AuthorizeHoldBody,
         response: { 201: HoldResult, ...problemResponses },
       },
     },

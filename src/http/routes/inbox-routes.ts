@@ -1,28 +1,16 @@
 import { Type } from '@sinclair/typebox';
+import { MemberParams } from '../../members/member-api-schemas.ts';
+import { InboxMessage, InboxMessageParams } from '../../notifications/inbox/inbox-api-schemas.ts';
 import {
   countUnread,
   listInbox,
   markAllInboxRead,
   markInboxMessageRead,
 } from '../../notifications/inbox/inbox-store.ts';
-import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-const MemberParams = Type.Object({ memberId: MemberId });
-const MessageParams = Type.Object({
-  memberId: MemberId,
-  messageId: Type.String({ minLength: 1, maxLength: 64 }),
-});
-const InboxMessage = Type.Object({
-  id: Type.String({ description: 'The message id (the same one webhooks carry).' }),
-  type: Type.String(),
-  subject: Type.String(),
-  body: Type.String(),
-  category: Type.String({ description: 'transactional or marketing.' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  readAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
 const read = { config: { scope: 'members:read' as const } };
 const write = { config: { scope: 'members:write' as const } };
 const tags = ['notifications'];
@@ -77,7 +65,7 @@ export function inboxRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags,
         summary: 'Mark one message read (again is fine: it keeps its first read time)',
-        params: MessageParams,
+        params: InboxMessageParams,
         response: { 200: InboxMessage, ...problemResponses },
       },
     },

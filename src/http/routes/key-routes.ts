@@ -4,37 +4,14 @@ import {
   createApiKey,
   findApiKey,
   listApiKeys,
-  MAX_RATE_LIMIT_PER_MINUTE,
   type Principal,
   revokeApiKey,
-  SCOPES,
 } from '../../keys/api-keys.ts';
+import { ApiKey, RateLimitPerMinute, ScopeName } from '../../keys/key-api-schemas.ts';
 import { problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-
-const ApiKey = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  prefix: Type.String({ description: 'The first characters of the key, to recognise it.' }),
-  scopes: Type.Array(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  rateLimitPerMinute: Type.Union([Type.Integer(), Type.Null()], {
-    description: "Requests a minute this key may make; null: the deployment's default.",
-  }),
-});
-
-const RateLimitPerMinute = Type.Union(
-  [Type.Integer({ minimum: 1, maximum: MAX_RATE_LIMIT_PER_MINUTE }), Type.Null()],
-  {
-    description:
-      "Requests a minute this key may make (429 past it); null or absent: the deployment's default.",
-  },
-);
-
-const ScopeName = Type.Union([...SCOPES.map((scope) => Type.Literal(scope)), Type.Literal('*')]);
 
 /**
  * A key acts only on keys whose every scope it has itself: keys:manage alone must neither mint an

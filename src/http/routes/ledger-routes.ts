@@ -3,11 +3,17 @@ import { adjust } from '../../ledger/commands/adjust.ts';
 import { debit } from '../../ledger/commands/debit.ts';
 import { reverse } from '../../ledger/commands/reverse.ts';
 import { transfer } from '../../ledger/commands/transfer.ts';
+import {
+  AdjustmentBody,
+  CreditBody,
+  EntryParams,
+  LedgerIdempotencyHeaders,
+} from '../../ledger/ledger-api-schemas.ts';
 import { getEntry } from '../../ledger/ledger-queries.ts';
+import { MemberParams } from '../../members/member-api-schemas.ts';
 import {
   EntriesResult,
   Entry,
-  MAX_POINTS,
   MemberId,
   Points,
   problemResponses,
@@ -18,12 +24,6 @@ import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { idempotencyOf, sendOutcome } from '../write-route.ts';
 
-const MemberParams = Type.Object({ memberId: MemberId });
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'Retries with the same key have one effect.' }),
-  ),
-});
 const writeResponses = { 201: EntriesResult, ...problemResponses };
 
 export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
@@ -38,31 +38,8 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         summary:
           'Credit points: a new lot, optionally pending, expiring by the program policy or at expiresAt',
         params: MemberParams,
-        headers: IdempotencyHeaders,
-        body: Type.Object(
-          {
-            points: Points,
-            reason: ReasonInput,
-            pendingDays: Type.Optional(
-              Type.Integer({
-                minimum: 0,
-                maximum: 3650,
-                description: 'Days before the points can be spent.',
-              }),
-            ),
-            expiresAt: Type.Optional(
-              Type.String({ format: 'date-time', description: 'Overrides the policy.' }),
-            ),
-            growth: Type.Optional(
-              Type.Integer({
-                minimum: 0,
-                maximum: MAX_POINTS,
-                description: 'Growth value credited alongside.',
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        headers: LedgerIdempotencyHeaders,
+        body: CreditBody,
         response: writeResponses,
       },
     },
@@ -91,7 +68,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['ledger'],
         summary: 'Debit points, earliest-expiring lots first',
         params: MemberParams,
-        headers: IdempotencyHeaders,
+        headers: LedgerIdempotencyHeaders,
         body: Type.Object({ points: Points, reason: ReasonInput }, { additionalProperties: false }),
         response: writeResponses,
       },
@@ -114,21 +91,8 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['ledger'],
         summary: 'Manual adjustment (+/-) by an operator, with a reason',
         params: MemberParams,
-        headers: IdempotencyHeaders,
-        body: Type.Object(
-          {
-            points: Type.Integer({
-              minimum: -MAX_POINTS,
-              maximum: MAX_POINTS,
-              not: { const: 0 },
-              description: 'Signed; a negative adjustment follows the negative-balance policy.',
-            }),
-            reason: ReasonInput,
-            operator: Type.String({ minLength: 1, maxLength: 128, description: 'Who made the adjustment.' }),
-            expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
-          },
-          { additionalProperties: false },
-        ),
+        headers: LedgerIdempotencyHeaders,
+        body: AdjustmentBody,
         response: writeResponses,
       },
     },
@@ -153,8 +117,8 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['ledger'],
         summary: 'Reverse an entry (a transfer is reversed on both sides)',
-        params: Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 64 }) }),
-        headers: IdempotencyHeaders,
+        params: EntryParams,
+        headers: LedgerIdempotencyHeaders,
         body: Type.Optional(
           Type.Object(
             {
@@ -186,7 +150,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['ledger'],
         summary: 'One journal entry',
-        params: Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        params: EntryParams,
         response: { 200: Entry, ...problemResponses },
       },
     },
@@ -200,7 +164,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['ledger'],
         summary: 'Transfer points between members (转赠); the points keep their expiry',
-        headers: IdempotencyHeaders,
+        headers: LedgerIdempotencyHeaders,
         body: Type.Object(
           { fromMemberId: MemberId, toMemberId: MemberId, points: Points, reason: ReasonInput },
           { additionalProperties: false },

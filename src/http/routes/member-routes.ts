@@ -1,45 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { listEntries, listLots } from '../../ledger/ledger-queries.ts';
-import { getMember, MAX_ATTRIBUTES_BYTES, upsertMember } from '../../members/member-store.ts';
-import {
-  Entry,
-  Lot,
-  Member,
-  MemberId,
-  PageQuery,
-  pageOf,
-  problemResponses,
-} from '../../shared/api-schemas.ts';
+import { MemberParams, MemberProfile } from '../../members/member-api-schemas.ts';
+import { upsertMember } from '../../members/member-store.ts';
+import { Entry, Lot, Member, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
+import { memberView, viewOf } from '../member-view.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-
-const MemberParams = Type.Object({ memberId: MemberId });
-
-const MemberProfile = Type.Object(
-  {
-    status: Type.Optional(
-      Type.Union([Type.Literal('active'), Type.Literal('frozen'), Type.Literal('blocked')], {
-        description: 'frozen: cannot spend or transfer; blocked: cannot earn or spend.',
-      }),
-    ),
-    birthday: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])),
-    joinedAt: Type.Optional(Type.String({ format: 'date-time' })),
-    channel: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-    store: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
-    attributes: Type.Optional(
-      Type.Object(
-        {},
-        {
-          additionalProperties: true,
-          maxProperties: 100,
-          description: `Custom attributes: at most 100 keys, ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON, 32 levels deep.`,
-        },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
@@ -56,11 +22,12 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const { programId } = principalOf(request);
+      const now = deps.clock.now();
       const { member, created } = await deps.db.transaction((tx) =>
-        upsertMember(tx, programId, request.params.memberId, request.body, deps.clock.now()),
+        upsertMember(tx, programId, request.params.memberId, request.body, now),
       );
       reply.code(created ? 201 : 200);
-      return member;
+      return viewOf(deps.db, programId, member, now);
     },
   );
 
@@ -76,7 +43,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
       },
     },
     async (request) =>
-      getMember(deps.db, principalOf(request).programId, request.params.memberId, deps.clock.now()),
+      memberView(deps.db, principalOf(request).programId, request.params.memberId, deps.clock.now()),
   );
 
   app.get(

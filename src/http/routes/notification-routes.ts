@@ -1,18 +1,29 @@
 import { Type } from '@sinclair/typebox';
-import { getMember } from '../../members/member-store.ts';
+import { programExpiryDays } from '../../ledger/expiry-queries.ts';
+import { MemberParams } from '../../members/member-api-schemas.ts';
+import { assertMemberExists } from '../../members/member-store.ts';
 import {
-  LANGUAGES,
   type Language,
-  MEMBER_CHANNELS,
   type MemberChannel,
   NOTIFICATION_TYPES,
   type NotificationDataByType,
   type NotificationType,
 } from '../../notifications/message-types.ts';
 import {
-  memberExpiryCalendar,
-  programExpiryCalendar,
-} from '../../notifications/reminders/expiry-calendar.ts';
+  ChannelName,
+  ExpiryBucket,
+  LanguageName,
+  NotificationSettings,
+  NotificationSettingsBody,
+  Template,
+  TemplateBody,
+  TemplateParams,
+  TemplatePreview,
+  TemplatePreviewBody,
+  TemplateVariablesResult,
+  TypeName,
+} from '../../notifications/notification-api-schemas.ts';
+import { memberExpiryCalendar } from '../../notifications/reminders/expiry-calendar.ts';
 import {
   getNotificationSettings,
   putNotificationSettings,
@@ -23,7 +34,7 @@ import { validateTemplate } from '../../notifications/templates/render-template.
 import { deleteTemplate, listTemplates, putTemplate } from '../../notifications/templates/template-store.ts';
 import { TEMPLATE_VARIABLES } from '../../notifications/templates/template-variables.ts';
 import { getProgram } from '../../programs/program-store.ts';
-import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
+import { problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
@@ -31,86 +42,6 @@ import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 type TemplateTarget = { type: NotificationType; channel: MemberChannel; language: Language };
-
-/** A string from a fixed list, typed as that list's union. */
-
-/** A string from a fixed list (validated as an enum; handlers narrow it with `as`). */
-const oneOf = (values: readonly string[]) => Type.String({ enum: [...values] });
-const TypeName = oneOf(NOTIFICATION_TYPES);
-const ChannelName = oneOf(MEMBER_CHANNELS);
-const LanguageName = oneOf(LANGUAGES);
-const Time = Type.String({
-  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
-  description: 'HH:MM, program timezone',
-});
-
-const SettingsBody = Type.Object(
-  {
-    defaultLanguage: Type.Optional(LanguageName),
-    reminderOffsetsDays: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 1, maximum: 365 }), {
-        maxItems: 5,
-        description: 'Days before expiry',
-      }),
-    ),
-    quietHours: Type.Optional(
-      Type.Union([Type.Object({ start: Time, end: Time }, { additionalProperties: false }), Type.Null()], {
-        description: 'No SMS in these hours (program timezone); messages wait until the end. null: none.',
-      }),
-    ),
-    channels: Type.Optional(
-      Type.Record(Type.String(), Type.Array(ChannelName, { maxItems: 3 }), {
-        description: 'Member channels per notification type, e.g. {"points.earned": ["inbox", "sms"]}',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const Settings = Type.Object({
-  defaultLanguage: LanguageName,
-  reminderOffsetsDays: Type.Array(Type.Integer()),
-  quietHours: Type.Union([Type.Object({ start: Type.String(), end: Type.String() }), Type.Null()]),
-  channels: Type.Record(Type.String(), Type.Array(ChannelName)),
-});
-
-const TemplateFields = {
-  subject: Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], {
-    description: 'Inbox title or email subject; null for SMS',
-  }),
-  body: Type.String({ minLength: 1, maxLength: 20_000 }),
-  category: Type.Union([Type.Literal('transactional'), Type.Literal('marketing')], {
-    description: 'Marketing messages reach only members who consented to marketing',
-  }),
-};
-const TemplateBody = Type.Object(TemplateFields, { additionalProperties: false });
-const Template = Type.Object({
-  type: TypeName,
-  channel: ChannelName,
-  language: LanguageName,
-  ...TemplateFields,
-  custom: Type.Boolean({ description: "false: Jifen's default wording" }),
-  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-const TemplateParams = Type.Object({ type: TypeName, channel: ChannelName, language: LanguageName });
-
-const Rendered = Type.Object({ subject: Type.Union([Type.String(), Type.Null()]), body: Type.String() });
-const FieldErrors = Type.Array(Type.Object({ field: Type.String(), message: Type.String() }));
-
-const Bucket = Type.Object({
-  expiresOn: Type.String({ description: 'The last local day the points can be used' }),
-  firstExpiresAt: Type.String({ format: 'date-time' }),
-  points: Type.Integer(),
-  pendingPoints: Type.Integer(),
-  lots: Type.Integer(),
-  reminders: Type.Array(
-    Type.Object({
-      offsetDays: Type.Integer(),
-      points: Type.Integer(),
-      sentAt: Type.String({ format: 'date-time' }),
-    }),
-  ),
-});
 
 function invalid(errors: { field: string; message: string }[]): JifenError {
   return new JifenError('validation_failed', {
@@ -131,7 +62,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['notifications'],
         summary: 'Channels per notification type, reminder offsets, quiet hours, default language',
-        response: { 200: Settings, ...problemResponses },
+        response: { 200: NotificationSettings, ...problemResponses },
       },
     },
     async (request) => getNotificationSettings(deps.db, principalOf(request).programId),
@@ -144,8 +75,8 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['notifications'],
         summary: 'Change some notification settings; the rest stay as they are',
-        body: SettingsBody,
-        response: { 200: Settings, ...problemResponses },
+        body: NotificationSettingsBody,
+        response: { 200: NotificationSettings, ...problemResponses },
       },
     },
     async (request) => {
@@ -189,22 +120,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['notifications'],
         summary: 'The {{variables}} each notification type offers its templates',
-        response: {
-          200: Type.Object({
-            data: Type.Array(
-              Type.Object({
-                type: TypeName,
-                variables: Type.Array(
-                  Type.Object({
-                    name: Type.String(),
-                    description: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
-                  }),
-                ),
-              }),
-            ),
-          }),
-          ...problemResponses,
-        },
+        response: { 200: TemplateVariablesResult, ...problemResponses },
       },
     },
     async () => ({
@@ -256,29 +172,8 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['notifications'],
         summary:
           'Render a template (the one in force, or one being edited) with sample data or a real message',
-        body: Type.Object(
-          {
-            type: TypeName,
-            channel: ChannelName,
-            language: LanguageName,
-            template: Type.Optional(TemplateBody),
-            messageId: Type.Optional(
-              Type.String({
-                maxLength: 100,
-                description: 'Render with this outbox message instead of sample data',
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            rendered: Rendered,
-            variables: Type.Record(Type.String(), Type.String()),
-            errors: FieldErrors,
-          }),
-          ...problemResponses,
-        },
+        body: TemplatePreviewBody,
+        response: { 200: TemplatePreview, ...problemResponses },
       },
     },
     async (request) => {
@@ -327,9 +222,9 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['notifications'],
         summary: "Every upcoming expiry of a member's points, by local day, with the reminders sent",
-        params: Type.Object({ memberId: MemberId }),
+        params: MemberParams,
         response: {
-          200: Type.Object({ memberId: Type.String(), buckets: Type.Array(Bucket) }),
+          200: Type.Object({ memberId: Type.String(), buckets: Type.Array(ExpiryBucket) }),
           ...problemResponses,
         },
       },
@@ -338,7 +233,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       const { programId } = principalOf(request);
       const { memberId } = request.params;
       const now = deps.clock.now();
-      await getMember(deps.db, programId, memberId, now);
+      await assertMemberExists(deps.db, programId, memberId);
       const program = await getProgram(deps.db, programId);
       return {
         memberId,
@@ -382,7 +277,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       if (!(days > 0 && days <= 731) || Number.isNaN(from.getTime()))
         throw invalid([{ field: 'querystring/to', message: 'must be after from, at most two years later' }]);
       const program = await getProgram(deps.db, programId);
-      return { data: await programExpiryCalendar(deps.db, programId, program.timezone, from, to) };
+      return { data: await programExpiryDays(deps.db, programId, program.timezone, from, to) };
     },
   );
 }

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { MemberParams } from '../../members/member-api-schemas.ts';
 import { storableDateErrors, throwFieldErrors } from '../../rewards/field-errors.ts';
 import { redeemReward } from '../../rewards/redeem-reward.ts';
 import { cancelRedemption, deliverRedemption, shipRedemption } from '../../rewards/redemption-lifecycle.ts';
@@ -9,30 +9,27 @@ import {
   redemptionViews,
 } from '../../rewards/redemption-store.ts';
 import {
+  CancelBody,
+  IdempotencyHeaders,
   RedeemBody,
-  RedemptionStatusName,
+  RedemptionListQuery,
+  RedemptionParams,
+  RedemptionQuery,
   RedemptionView,
+  RewardListQuery,
+  RewardParams,
   RewardView,
+  ShipBody,
 } from '../../rewards/reward-api-schemas.ts';
 import { createReward, patchReward } from '../../rewards/reward-catalogue.ts';
 import { listRewardsFor, showReward } from '../../rewards/reward-listing.ts';
 import { getReward } from '../../rewards/reward-store.ts';
-import {
-  RewardCreateSchema,
-  RewardPatchSchema,
-  RewardStatusName,
-  RewardTypeName,
-} from '../../rewards/reward-types.ts';
-import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { RewardCreateSchema, RewardPatchSchema } from '../../rewards/reward-types.ts';
+import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
-const RewardParams = Type.Object({ rewardId: Type.String({ minLength: 1, maxLength: 64 }) });
-const RedemptionParams = Type.Object({ redemptionId: Type.String({ minLength: 1, maxLength: 64 }) });
 const write = { config: { scope: 'rewards:write' as const } };
 const read = { config: { scope: 'rewards:read' as const } };
 
@@ -66,29 +63,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['rewards'],
         summary: 'The catalogue; with memberId, whether that member can redeem each reward now and why not',
-        querystring: Type.Object({
-          ...PageQuery.properties,
-          status: Type.Optional(RewardStatusName),
-          type: Type.Optional(RewardTypeName),
-          q: Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 200,
-              description: 'Text in the name (zh or en, any case).',
-            }),
-          ),
-          eligibleTier: Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 40,
-              description: 'Only rewards members of this tier may redeem (open to all, or listing it).',
-            }),
-          ),
-          inStock: Type.Optional(
-            Type.Boolean({ description: 'Only rewards with stock left (a pool coupon: codes left).' }),
-          ),
-          memberId: Type.Optional(MemberId),
-        }),
+        querystring: RewardListQuery,
         response: { 200: pageOf(RewardView), ...problemResponses },
       },
     },
@@ -163,14 +138,6 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       ),
   );
 
-  const ShipBody = Type.Object(
-    {
-      carrier: Type.String({ minLength: 1, maxLength: 100 }),
-      trackingNumber: Type.String({ minLength: 1, maxLength: 100 }),
-    },
-    { additionalProperties: false },
-  );
-
   app.post(
     '/v1/redemptions/:redemptionId/ship',
     {
@@ -206,12 +173,6 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       deps.send(request, reply, (tx, context) => deliverRedemption(tx, context, request.params.redemptionId)),
   );
 
-  const CancelBody = Type.Optional(
-    Type.Object(
-      { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
-      { additionalProperties: false },
-    ),
-  );
   app.post(
     '/v1/redemptions/:redemptionId/cancel',
     {
@@ -257,10 +218,6 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
     const page = toPage(rows, query.limit, (redemption) => redemption);
     return { ...page, data: await redemptionViews(deps.db, programId, page.data, now) };
   };
-  const RedemptionQuery = Type.Object({
-    ...PageQuery.properties,
-    status: Type.Optional(RedemptionStatusName),
-  });
 
   app.get(
     '/v1/redemptions',
@@ -269,31 +226,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['rewards'],
         summary: 'Redemptions, newest first: search by member, reward, status, time, coupon code or text',
-        querystring: Type.Object({
-          ...RedemptionQuery.properties,
-          rewardId: Type.Optional(Type.String({ maxLength: 64 })),
-          memberId: Type.Optional(MemberId),
-          createdFrom: Type.Optional(
-            Type.String({ format: 'date-time', description: 'Created at or after this instant.' }),
-          ),
-          createdTo: Type.Optional(
-            Type.String({ format: 'date-time', description: 'Created before this instant.' }),
-          ),
-          couponCode: Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 64,
-              description: 'The redemption holding this code (exact).',
-            }),
-          ),
-          q: Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 200,
-              description: "Text in the reward's name (zh or en, any case) or in the redemption id.",
-            }),
-          ),
-        }),
+        querystring: RedemptionListQuery,
         response: { 200: pageOf(RedemptionView), ...problemResponses },
       },
     },
@@ -313,7 +246,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['rewards'],
         summary: "A member's redemptions, newest first",
-        params: Type.Object({ memberId: MemberId }),
+        params: MemberParams,
         querystring: RedemptionQuery,
         response: { 200: pageOf(RedemptionView), ...problemResponses },
       },

@@ -1,8 +1,19 @@
 import { Type } from '@sinclair/typebox';
 import { backTest } from '../../events/back-test.ts';
+import { previewEvent } from '../../events/preview-event.ts';
 import { getProgram } from '../../programs/program-store.ts';
 import { describeRule } from '../../rules/describe-rule.ts';
-import { previewEvent } from '../../rules/preview-event.ts';
+import {
+  BackTestBody,
+  BackTestReport,
+  DefinitionRef,
+  IdempotencyHeaders,
+  PreviewBody,
+  PreviewResult,
+  Rule,
+  RuleParams,
+  RuleVersion,
+} from '../../rules/rule-api-schemas.ts';
 import {
   createRule,
   listRules,
@@ -12,82 +23,15 @@ import {
   retireRule,
   writeDraft,
 } from '../../rules/rule-store.ts';
-import { EventAttributes, type RuleDefinition } from '../../rules/rule-types.ts';
-import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
+import type { RuleDefinition } from '../../rules/rule-types.ts';
+import { problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import { SHARED_SCHEMAS } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-/** Validated against the registered schema; the type provider cannot see through a $ref. */
-const DefinitionRef = Type.Unsafe<RuleDefinition>(Type.Ref('RuleDefinition'));
-const RuleId = Type.String({ minLength: 1, maxLength: 64 });
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
-const Text = Type.Object({ zh: Type.String(), en: Type.String() });
-
-const Version = Type.Object({
-  version: Type.Integer(),
-  status: Type.Union([
-    Type.Literal('draft'),
-    Type.Literal('published'),
-    Type.Literal('superseded'),
-    Type.Literal('retired'),
-  ]),
-  definition: DefinitionRef,
-  description: Text,
-  createdAt: Type.String({ format: 'date-time' }),
-  publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-const Rule = Type.Object({ ruleId: Type.String(), versions: Type.Array(Version) });
-
-const Award = Type.Object({
-  ruleId: Type.String(),
-  version: Type.Integer(),
-  points: Type.Integer(),
-  growth: Type.Integer(),
-  reason: Text,
-  pendingDays: Type.Integer(),
-  expiresInDays: Type.Union([Type.Integer(), Type.Null()]),
-  multipliedBy: Type.Array(
-    Type.Object({ ruleId: Type.String(), version: Type.Integer(), factor: Type.Number() }),
-  ),
-  limitedBy: Type.Union([Type.String(), Type.Null()]),
-  onceKey: Type.Union([Type.String(), Type.Null()]),
-});
-
 const MAX_BACK_TEST_MS = 3 * 366 * DAY_MS;
-
-const BackTestTotals = {
-  points: Type.Integer(),
-  growth: Type.Integer(),
-  costMinor: Type.Integer({ description: 'Money the net points stand for, at the program point value.' }),
-};
-const Scenario = Type.Object({
-  ...BackTestTotals,
-  pointsTakenBack: Type.Integer({ description: 'Points refunds in the range would take back.' }),
-  byDay: Type.Array(Type.Object({ date: Type.String(), ...BackTestTotals, pointsTakenBack: Type.Integer() })),
-  byRule: Type.Array(
-    Type.Object({
-      ruleId: Type.String(),
-      version: Type.Integer(),
-      awards: Type.Integer(),
-      ...BackTestTotals,
-    }),
-  ),
-});
-const BackTestReport = Type.Object({
-  from: Type.String({ format: 'date-time' }),
-  to: Type.String({ format: 'date-time' }),
-  events: Type.Integer(),
-  currency: Type.String(),
-  inForce: Scenario,
-  proposed: Scenario,
-  drafts: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer() })),
-});
 
 /** Rules as data, over the API: draft, publish, retire, list, and preview an event against them. */
 export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
@@ -131,7 +75,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['rules'],
         summary: 'One rule and all its versions',
-        params: Type.Object({ ruleId: RuleId }),
+        params: RuleParams,
         response: { 200: Rule, ...problemResponses },
       },
     },
@@ -173,10 +117,10 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['rules'],
         summary: "Write the rule's draft (a new version after the latest, or the open draft replaced)",
-        params: Type.Object({ ruleId: RuleId }),
+        params: RuleParams,
         body: DefinitionRef,
         headers: IdempotencyHeaders,
-        response: { 200: Version, ...problemResponses },
+        response: { 200: RuleVersion, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -204,9 +148,9 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
         schema: {
           tags: ['rules'],
           summary,
-          params: Type.Object({ ruleId: RuleId }),
+          params: RuleParams,
           headers: IdempotencyHeaders,
-          response: { 200: Version, ...problemResponses },
+          response: { 200: RuleVersion, ...problemResponses },
         },
       },
       async (request, reply) =>
@@ -229,32 +173,8 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['rules'],
         summary:
           'What an event would earn under the rules, and why each other rule would not fire (writes nothing)',
-        body: Type.Object(
-          {
-            event: Type.Object(
-              {
-                type: Type.String({ minLength: 1, maxLength: 100 }),
-                memberId: MemberId,
-                occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
-                attributes: Type.Optional(EventAttributes),
-              },
-              { additionalProperties: false },
-            ),
-            useDrafts: Type.Optional(
-              Type.Boolean({ description: 'Judge by each rule’s draft where it has one.' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            awards: Type.Array(Award),
-            misses: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer(), why: Text })),
-            totals: Type.Object({ points: Type.Integer(), growth: Type.Integer() }),
-            memberKnown: Type.Boolean(),
-          }),
-          ...problemResponses,
-        },
+        body: PreviewBody,
+        response: { 200: PreviewResult, ...problemResponses },
       },
     },
     async (request) => previewEvent(deps.db, principalOf(request).programId, request.body, deps.clock.now()),
@@ -268,13 +188,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['rules'],
         summary:
           'Replay the stored events of a date range under the rules in force and under the drafts: points, growth and money cost by day and by rule (writes nothing)',
-        body: Type.Object(
-          {
-            from: Type.String({ format: 'date-time', description: 'First instant included.' }),
-            to: Type.String({ format: 'date-time', description: 'First instant not included.' }),
-          },
-          { additionalProperties: false },
-        ),
+        body: BackTestBody,
         response: { 200: BackTestReport, ...problemResponses },
       },
     },
@@ -289,7 +203,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
           },
         });
       }
-      return backTest(deps.db, principalOf(request).programId, { from, to });
+      return backTest(deps.db, principalOf(request).programId, { from, to, now: deps.clock.now() });
     },
   );
 }

@@ -1,78 +1,18 @@
 import { Type } from '@sinclair/typebox';
-import { MemberId, problemResponses } from '../../shared/api-schemas.ts';
+import { MemberParams } from '../../members/member-api-schemas.ts';
+import { problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { assignTier, memberTierStatus, retainTierWithPoints } from '../../tiers/member-tier.ts';
+import {
+  IdempotencyHeaders,
+  MemberTierStatus,
+  TierConfigVersion,
+  TierHistoryEntry,
+} from '../../tiers/tier-api-schemas.ts';
 import { currentTierConfig, listTierHistory, putTierConfig } from '../../tiers/tier-store.ts';
 import { TierConfigSchema } from '../../tiers/tier-types.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-
-const Text = Type.Object({ zh: Type.String(), en: Type.String() });
-const Name = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
-const MemberParams = Type.Object({ memberId: MemberId });
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
-
-const ConfigVersion = Type.Object({
-  version: Type.Integer(),
-  config: TierConfigSchema,
-  createdAt: Type.String({ format: 'date-time' }),
-});
-
-const TierSummary = Type.Object({
-  code: Type.String(),
-  name: Name,
-  benefits: Type.Object({}, { additionalProperties: true }),
-});
-
-const MemberTierStatus = Type.Object({
-  memberId: Type.String(),
-  configVersion: Type.Integer(),
-  tier: TierSummary,
-  earnedTier: Type.String({
-    description: 'The tier growth earned (the tier in force unless an operator set one).',
-  }),
-  since: Type.String({ format: 'date-time' }),
-  manual: Type.Union([
-    Type.Object({ tier: Type.String(), until: Type.String({ format: 'date-time' }) }),
-    Type.Null(),
-  ]),
-  growthInWindow: Type.Integer(),
-  window: Type.Object({
-    from: Type.String({ format: 'date-time' }),
-    to: Type.String({ format: 'date-time' }),
-  }),
-  nextTier: Type.Union([
-    Type.Object({ ...TierSummary.properties, entryGrowth: Type.Integer(), growthNeeded: Type.Integer() }),
-    Type.Null(),
-  ]),
-  nextEvaluationAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  projectedTier: Type.Union([
-    Type.Object(
-      { tier: TierSummary, growthInWindow: Type.Integer() },
-      {
-        description: 'What the next evaluation would decide if nothing more were earned before it.',
-      },
-    ),
-    Type.Null(),
-  ]),
-  retainedWithPoints: Type.Boolean(),
-});
-
-const HistoryEntry = Type.Object({
-  id: Type.String(),
-  memberId: Type.String(),
-  kind: Type.String(),
-  fromTier: Type.String(),
-  toTier: Type.String(),
-  growthInWindow: Type.Union([Type.Integer(), Type.Null()]),
-  period: Type.Union([Type.String(), Type.Null()]),
-  configVersion: Type.Integer(),
-  reason: Text,
-  actor: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-});
 
 /** Tiers (SPEC §3.3): the configuration, a member's tier and its history, assignment, retention. */
 export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
@@ -83,7 +23,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['tiers'],
         summary: 'The tier configuration in force',
-        response: { 200: ConfigVersion, ...problemResponses },
+        response: { 200: TierConfigVersion, ...problemResponses },
       },
     },
     async (request) => {
@@ -103,7 +43,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
         summary:
           'A new version of the tier configuration (members keep their tiers; history is never rewritten); the configuration in force again answers 200 with its version',
         body: TierConfigSchema,
-        response: { 200: ConfigVersion, 201: ConfigVersion, ...problemResponses },
+        response: { 200: TierConfigVersion, 201: TierConfigVersion, ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -188,7 +128,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),
-        response: { 200: Type.Object({ data: Type.Array(HistoryEntry) }), ...problemResponses },
+        response: { 200: Type.Object({ data: Type.Array(TierHistoryEntry) }), ...problemResponses },
       },
     },
     async (request) => ({

@@ -1,10 +1,24 @@
-import { type TLiteral, Type } from '@sinclair/typebox';
-import { NOTIFICATION_TYPES } from '../../notifications/message-types.ts';
+import { Type } from '@sinclair/typebox';
 import {
   getWebhookDeliveryDetail,
   listEndpointDeliveries,
 } from '../../notifications/webhooks/delivery-log.ts';
 import { replayDelivery, replayEndpointRange } from '../../notifications/webhooks/replay-deliveries.ts';
+import {
+  CreateEndpointBody,
+  DeletedEndpoint,
+  Delivery,
+  DeliveryDetail,
+  DeliveryParams,
+  DeliveryStatus,
+  Endpoint,
+  EndpointParams,
+  EndpointPatch,
+  EndpointWithSecret,
+  IdempotencyHeaders,
+  ReplayRangeBody,
+  RotateSecretBody,
+} from '../../notifications/webhooks/webhook-api-schemas.ts';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -21,97 +35,6 @@ import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.t
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-// Typed as a tuple of literals so the route's request types know the exact names.
-type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K] & string> };
-const NotificationTypeName = Type.Union(
-  NOTIFICATION_TYPES.map((type) => Type.Literal(type)) as unknown as Literals<typeof NOTIFICATION_TYPES>,
-);
-const EndpointStatus = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')], {
-  description: 'Disabled endpoints receive nothing new and cannot be replayed to.',
-});
-const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]);
-const Types = Type.Array(NotificationTypeName, {
-  maxItems: NOTIFICATION_TYPES.length,
-  uniqueItems: true,
-  description: 'Only these message types; empty or absent: every type.',
-});
-const EndpointFields = {
-  url: Type.String({
-    minLength: 1,
-    maxLength: 2048,
-    description: 'http or https, without credentials; deliveries are signed instead.',
-  }),
-  types: Types,
-  description: Type.String({ maxLength: 500 }),
-  status: EndpointStatus,
-};
-const DateTime = Type.String({ format: 'date-time' });
-const NullableDateTime = Type.Union([DateTime, Type.Null()]);
-
-const Endpoint = Type.Object({
-  id: Type.String(),
-  url: Type.String(),
-  types: Types,
-  description: Type.String(),
-  status: EndpointStatus,
-  secretPrefix: Type.String({ description: 'The first characters of the signing secret.' }),
-  previousSecretUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-    description: 'After a rotation: until when the old secret also signs each delivery',
-  }),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
-const EndpointWithSecret = Type.Object({
-  ...Endpoint.properties,
-  secret: Type.Union([Type.String(), Type.Null()], {
-    description:
-      'The signing secret (whsec_...), shown in this answer only: store it now. Null in an idempotent replay.',
-  }),
-});
-const Delivery = Type.Object({
-  id: Type.String(),
-  messageId: Type.String({ description: 'The id receivers de-duplicate on.' }),
-  type: Type.Union([Type.String(), Type.Null()]),
-  endpointId: Type.String(),
-  status: DeliveryStatus,
-  attemptCount: Type.Integer(),
-  nextAttemptAt: DateTime,
-  lastAttemptAt: NullableDateTime,
-  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  createdAt: DateTime,
-  deliveredAt: NullableDateTime,
-});
-const DeliveryDetail = Type.Object({
-  ...Delivery.properties,
-  attempts: Type.Array(
-    Type.Object({
-      attempt: Type.Integer(),
-      startedAt: DateTime,
-      durationMs: Type.Integer(),
-      ok: Type.Boolean(),
-      statusCode: Type.Union([Type.Integer(), Type.Null()]),
-      error: Type.Union([Type.String(), Type.Null()]),
-      responseExcerpt: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-  message: Type.Union([
-    Type.Object({
-      id: Type.String(),
-      type: Type.String(),
-      memberId: Type.Union([Type.String(), Type.Null()]),
-      createdAt: DateTime,
-      data: Type.Object({}, { additionalProperties: true }),
-    }),
-    Type.Null(),
-  ]),
-});
-
-const EndpointParams = Type.Object({ endpointId: Type.String({ minLength: 1, maxLength: 64 }) });
-const DeliveryParams = Type.Object({ deliveryId: Type.String({ minLength: 1, maxLength: 64 }) });
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
 const manage = { config: { scope: 'program:manage' as const } };
 const tags = ['webhooks'];
 
@@ -130,15 +53,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
         tags,
         summary: 'Add a webhook endpoint (at most 20); its signing secret is in this answer only',
         headers: IdempotencyHeaders,
-        body: Type.Object(
-          {
-            url: EndpointFields.url,
-            types: Type.Optional(EndpointFields.types),
-            description: Type.Optional(EndpointFields.description),
-            status: Type.Optional(EndpointFields.status),
-          },
-          { additionalProperties: false },
-        ),
+        body: CreateEndpointBody,
         response: { 201: EndpointWithSecret, ...problemResponses },
       },
     },
@@ -191,7 +106,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
         tags,
         summary: 'Change the URL, types, description or status of an endpoint',
         params: EndpointParams,
-        body: Type.Partial(Type.Object(EndpointFields), { additionalProperties: false }),
+        body: EndpointPatch,
         response: { 200: Endpoint, ...problemResponses },
       },
     },
@@ -214,20 +129,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
           'Replace the signing secret; the old one keeps signing next to it for overlapSeconds (default a day). The new one is in this answer only',
         params: EndpointParams,
         headers: IdempotencyHeaders,
-        body: Type.Optional(
-          Type.Object(
-            {
-              overlapSeconds: Type.Optional(
-                Type.Integer({
-                  minimum: 0,
-                  maximum: 7 * 24 * 3600,
-                  description: 'How long the old secret still signs (0: it stops at once)',
-                }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
-        ),
+        body: RotateSecretBody,
         response: { 200: EndpointWithSecret, ...problemResponses },
       },
     },
@@ -253,16 +155,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
         tags,
         summary: 'Delete an endpoint; what was still pending for it is dead-lettered, its log stays',
         params: EndpointParams,
-        response: {
-          200: Type.Object({
-            id: Type.String(),
-            deleted: Type.Literal(true),
-            deadLetteredDeliveries: Type.Integer({
-              description: 'Pending deliveries that will not be sent.',
-            }),
-          }),
-          ...problemResponses,
-        },
+        response: { 200: DeletedEndpoint, ...problemResponses },
       },
     },
     async (request) => {
@@ -341,14 +234,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
         summary:
           'Send every message of [from, to) the endpoint receives again, including those from before it existed (at most 100,000)',
         params: EndpointParams,
-        body: Type.Object(
-          {
-            from: DateTime,
-            to: Type.String({ format: 'date-time', description: 'Exclusive.' }),
-            types: Type.Optional(Types),
-          },
-          { additionalProperties: false },
-        ),
+        body: ReplayRangeBody,
         response: { 202: Type.Object({ replayed: Type.Integer() }), ...problemResponses },
       },
     },

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import { memberNotFound } from '../../members/member-store.ts';
+import { assertMemberExists } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { type Page, toPage } from '../../shared/pages.ts';
 
@@ -29,14 +29,6 @@ function toView(row: InboxRow) {
 export type InboxMessageView = ReturnType<typeof toView>;
 
 const INBOX_COLUMNS = 'id, type, subject, body, category, created_at, read_at';
-
-async function assertMemberExists(db: Queryable, programId: string, memberId: string): Promise<void> {
-  const [row] = await db.query('select 1 from members where program_id = $1 and member_id = $2', [
-    programId,
-    memberId,
-  ]);
-  if (!row) throw memberNotFound(memberId);
-}
 
 /** Newest first; the cursor is the last id of the previous page (message ids sort by time). */
 export async function listInbox(

@@ -9,7 +9,11 @@ type Param = (value: unknown, cast: string) => string;
  * with `$1` bound to the program id: callers splice it into their own statement (persistDraft
  * writes it as one more CTE), so recording a notification costs no extra round trip.
  */
-export function outboxInsertSql(messages: readonly OutboxMessage[], param: Param): string {
+export function outboxInsertSql(
+  messages: readonly OutboxMessage[],
+  param: Param,
+  options: { onlyIds?: string } = {},
+): string {
   const ids = param(
     messages.map((m) => m.id),
     'text[]',
@@ -31,8 +35,11 @@ export function outboxInsertSql(messages: readonly OutboxMessage[], param: Param
     messages.map((m) => m.createdAt.toISOString()),
     'timestamptz[]',
   );
+  // `onlyIds`: a query naming the messages to keep, e.g. those whose cause was not a duplicate.
+  const where = options.onlyIds ? ` where m.id in (${options.onlyIds})` : '';
   return `insert into outbox (program_id, id, type, member_id, data, created_at)
-          select $1, * from unnest(${ids}, ${types}, ${members}, ${data}, ${createdAt})`;
+          select $1, m.* from unnest(${ids}, ${types}, ${members}, ${data}, ${createdAt})
+            as m (id, type, member_id, data, created_at)${where}`;
 }
 
 /** Records messages in the caller's transaction, for changes written outside persistDraft. */

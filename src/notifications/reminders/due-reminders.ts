@@ -1,15 +1,5 @@
+import type { ExpiryGroup } from '../../ledger/expiry-queries.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
-
-/** A member's available points that expire on one local day (the last day they can be used). */
-export interface ExpiryGroup {
-  memberId: string;
-  expiresOn: string;
-  /** The first and last instants on that day at which some of the points expire. */
-  firstExpiresAt: Date;
-  lastExpiresAt: Date;
-  points: number;
-  lots: number;
-}
 
 export interface SentReminder {
   memberId: string;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { memberExpiryDays } from '../../ledger/expiry-queries.ts';
 
 /** Points that expire on one local day (the last day they can be used), with the reminders sent. */
 export interface ExpiryBucket {
@@ -12,8 +13,6 @@ export interface ExpiryBucket {
   reminders: { offsetDays: number; points: number; sentAt: string }[];
 }
 
-const LAST_DAY = `to_char((expires_at - interval '1 millisecond') at time zone $3, 'YYYY-MM-DD')`;
-
 /** Every upcoming expiry of one member, soonest first (SPEC §3.5: not only the next one). */
 export async function memberExpiryCalendar(
   db: Queryable,
@@ -22,67 +21,32 @@ export async function memberExpiryCalendar(
   timezone: string,
   now: Date,
 ): Promise<ExpiryBucket[]> {
-  const rows = await db.query<{
+  const days = await memberExpiryDays(db, programId, memberId, timezone, now);
+  if (days.length === 0) return [];
+  const reminders = await db.query<{
     expires_on: string;
-    first_expiry: Date;
+    offset_days: number;
     points: string;
-    pending_points: string;
-    lots: number;
-    reminders: { offsetDays: number; points: number; sentAt: string }[] | null;
+    created_at: Date;
   }>(
-    `with buckets as (
-       select ${LAST_DAY} as expires_on, min(expires_at) as first_expiry, sum(remaining) as points,
-              sum(remaining) filter (where status = 'pending') as pending_points, count(*)::int as lots
-         from lots
-        where program_id = $1 and member_id = $2 and remaining > 0 and expires_at > $4
-        group by 1
-     )
-     select b.*, (select jsonb_agg(jsonb_build_object('offsetDays', r.offset_days, 'points', r.points,
-                                                     'sentAt', r.created_at) order by r.offset_days desc)
-                    from expiry_reminders r
-                   where r.program_id = $1 and r.member_id = $2 and r.expires_on = b.expires_on::date) as reminders
-       from buckets b order by b.expires_on`,
-    [programId, memberId, timezone, now.toISOString()],
+    `select to_char(expires_on, 'YYYY-MM-DD') as expires_on, offset_days, points, created_at
+       from expiry_reminders
+      where program_id = $1 and member_id = $2 and expires_on = any($3::date[])
+      order by offset_days desc`,
+    [programId, memberId, days.map((day) => day.expiresOn)],
   );
-  return rows.map((row) => ({
-    expiresOn: row.expires_on,
-    firstExpiresAt: new Date(row.first_expiry).toISOString(),
-    points: Number(row.points),
-    pendingPoints: Number(row.pending_points ?? 0),
-    lots: row.lots,
-    reminders: (row.reminders ?? []).map((reminder) => ({
-      offsetDays: reminder.offsetDays,
-      points: Number(reminder.points),
-      sentAt: new Date(reminder.sentAt).toISOString(),
-    })),
-  }));
-}
-
-export interface ProgramExpiryDay {
-  expiresOn: string;
-  points: number;
-  members: number;
-}
-
-/** What expires across the program per local day in [from, to): the operator's and finance's view. */
-export async function programExpiryCalendar(
-  db: Queryable,
-  programId: string,
-  timezone: string,
-  from: Date,
-  to: Date,
-): Promise<ProgramExpiryDay[]> {
-  const rows = await db.query<{ expires_on: string; points: string; members: string }>(
-    `select ${LAST_DAY} as expires_on, sum(remaining) as points, count(distinct member_id) as members
-       from lots
-      where program_id = $1 and status = 'available' and remaining > 0
-        and expires_at > $2 and expires_at <= $4
-      group by 1 order by 1`,
-    [programId, from.toISOString(), timezone, to.toISOString()],
-  );
-  return rows.map((row) => ({
-    expiresOn: row.expires_on,
-    points: Number(row.points),
-    members: Number(row.members),
+  return days.map((day) => ({
+    expiresOn: day.expiresOn,
+    firstExpiresAt: day.firstExpiresAt.toISOString(),
+    points: day.points,
+    pendingPoints: day.pendingPoints,
+    lots: day.lots,
+    reminders: reminders
+      .filter((reminder) => reminder.expires_on === day.expiresOn)
+      .map((reminder) => ({
+        offsetDays: reminder.offset_days,
+        points: Number(reminder.points),
+        sentAt: new Date(reminder.created_at).toISOString(),
+      })),
   }));
 }

@@ -1,15 +1,18 @@
 import type { Database } from '../../db/database.ts';
+import {
+  type ExpiryBand,
+  loadExpiryGroups,
+  membersCreditedAfter,
+  membersExpiringIn,
+} from '../../ledger/expiry-queries.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
 import { dueReminders } from './due-reminders.ts';
-import { type ExpiryBand, planReminderScan } from './reminder-scan.ts';
+import { planReminderScan } from './reminder-scan.ts';
 import {
-  loadExpiryGroups,
   loadReminderProgress,
   loadSentReminders,
-  membersCreditedAfter,
-  membersExpiringIn,
   recordReminders,
   saveReminderProgress,
 } from './reminder-store.ts';

@@ -13,6 +13,7 @@
  */
 export const LATE_COMMIT_MARGIN_MS = 10 * 60_000;
 
+import type { ExpiryBand } from '../../ledger/expiry-queries.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 
 export interface OffsetProgress {
@@ -24,11 +25,6 @@ export interface OffsetProgress {
 }
 
 /** Expiries in (after, until]. */
-export interface ExpiryBand {
-  after: Date;
-  until: Date;
-}
-
 export interface ReminderScan {
   bands: ExpiryBand[];
   /** Journal entries with a greater id are read; null when every band is whole (nothing is behind). */

@@ -1,9 +1,16 @@
 import type { Queryable } from '../../db/database.ts';
+import { sqlParams } from '../../db/sql-params.ts';
 import { newId } from '../../shared/ids.ts';
-import type { DueReminder, ExpiryGroup, SentReminder } from './due-reminders.ts';
-import type { ExpiryBand, OffsetProgress } from './reminder-scan.ts';
+import { DAY_MS } from '../../shared/time-units.ts';
+import type { OutboxMessage } from '../message-types.ts';
+import { outboxInsertSql } from '../outbox/outbox-sql.ts';
+import type { DueReminder, SentReminder } from './due-reminders.ts';
+import type { OffsetProgress } from './reminder-scan.ts';
 
-/** Reads and writes of the reminder pass: its progress, the members to look at, their groups, the reminders. */
+/**
+ * Reads and writes of the reminder pass: its progress and the reminders sent (the members to look
+ * at and their expiring points are the ledger's: `ledger/expiry-queries.ts`).
+ */
 
 export async function loadReminderProgress(db: Queryable, programId: string): Promise<OffsetProgress[]> {
   const rows = await db.query<{
@@ -45,114 +52,6 @@ export async function saveReminderProgress(
   );
 }
 
-/**
- * Members with points expiring in the band, a page at a time, in the order of
- * lots_expiring_by_program. Pending lots count too (their members are looked at and left alone):
- * asking for the status would let a generic plan take lots_due_to_expire and sort the rest of the
- * band for every page.
- */
-export async function* membersExpiringIn(
-  db: Queryable,
-  programId: string,
-  band: ExpiryBand,
-  pageSize: number,
-): AsyncGenerator<string[]> {
-  let cursor = { expiresAt: band.after.toISOString(), memberId: '' };
-  for (;;) {
-    const rows = await db.query<{ expires_at: Date; member_id: string }>(
-      `select expires_at, member_id from lots
-        where program_id = $1 and remaining > 0
-          and expires_at > $2::timestamptz and expires_at <= $3::timestamptz
-          and (expires_at, member_id) > ($4::timestamptz, $5::text)
-        order by expires_at, member_id
-        limit $6`,
-      [
-        programId,
-        band.after.toISOString(),
-        band.until.toISOString(),
-        cursor.expiresAt,
-        cursor.memberId,
-        pageSize,
-      ],
-    );
-    if (rows.length > 0) yield [...new Set(rows.map((row) => row.member_id))];
-    if (rows.length < pageSize) return;
-    const last = rows.at(-1)!;
-    cursor = { expiresAt: new Date(last.expires_at).toISOString(), memberId: last.member_id };
-  }
-}
-
-/**
- * Members whose available points grew in the journal entries after `entriesAfter` (credits,
- * releases, restores), a page of entries at a time. Most will have nothing expiring soon; the
- * look-up of their expiry days says so.
- */
-export async function* membersCreditedAfter(
-  db: Queryable,
-  programId: string,
-  entriesAfter: string,
-  pageSize: number,
-): AsyncGenerator<string[]> {
-  let cursor = entriesAfter;
-  for (;;) {
-    const rows = await db.query<{ id: string; member_id: string }>(
-      `select id, member_id from entries
-        where program_id = $1 and id > $2 and available_delta > 0
-        order by id limit $3`,
-      [programId, cursor, pageSize],
-    );
-    if (rows.length > 0) yield [...new Set(rows.map((row) => row.member_id))];
-    if (rows.length < pageSize) return;
-    cursor = rows.at(-1)!.id;
-  }
-}
-
-/** The members' available points per local expiry day, for expiries in the window. */
-export async function loadExpiryGroups(
-  db: Queryable,
-  programId: string,
-  timezone: string,
-  memberIds: readonly string[],
-  window: ExpiryBand,
-): Promise<ExpiryGroup[]> {
-  const rows = await db.query<{
-    member_id: string;
-    expires_on: string;
-    first_expiry: Date;
-    last_expiry: Date;
-    points: string;
-    lots: number;
-  }>(
-    // The last local day of a lot is the day of the instant before it expires: points expiring at
-    // midnight are "将于 2026-12-31 过期", not 2027-01-01. Per member (lateral), all its live lots
-    // from lots_spending_order, then the window (the fence, offset 0, keeps the window out of the
-    // look-up: with stale statistics or a generic plan, a condition on expires_at there could be
-    // planned on lots_expiring_by_program, reading a whole cohort once per member).
-    `select m.member_id, g.expires_on, g.first_expiry, g.last_expiry, g.points, g.lots
-       from unnest($2::text[]) as m(member_id)
-       cross join lateral (
-         select to_char((expires_at - interval '1 millisecond') at time zone $3, 'YYYY-MM-DD') as expires_on,
-                min(expires_at) as first_expiry, max(expires_at) as last_expiry, sum(remaining) as points,
-                count(*)::int as lots
-           from (select expires_at, remaining from lots
-                  where program_id = $1 and member_id = m.member_id and remaining > 0 and status = 'available'
-                 offset 0) as live
-          where expires_at > $4::timestamptz and expires_at <= $5::timestamptz
-          group by 1
-       ) as g
-      order by 1, 2`,
-    [programId, memberIds, timezone, window.after.toISOString(), window.until.toISOString()],
-  );
-  return rows.map((row) => ({
-    memberId: row.member_id,
-    expiresOn: row.expires_on,
-    firstExpiresAt: new Date(row.first_expiry),
-    lastExpiresAt: new Date(row.last_expiry),
-    points: Number(row.points),
-    lots: row.lots,
-  }));
-}
-
 /** The members' reminders about days from `fromDay` on. */
 export async function loadSentReminders(
   db: Queryable,
@@ -190,44 +89,69 @@ export async function loadSentReminders(
  * Records the reminders and their `points.expiring` messages in one statement. The primary key of
  * expiry_reminders (member, day, offset) and its unique (member, first expiry, offset) make each
  * happen once whatever the number of servers: a row another server inserted first is skipped here,
- * and so is its message.
+ * and so is its message (the outbox insert keeps only the messages of reminders inserted).
  */
-const RECORD_REMINDERS = `
-  with due as (
-    select * from unnest($2::text[], $3::date[], $4::int4[], $5::int8[], $6::text[], $7::timestamptz[], $8::int4[])
-      as d(member_id, expires_on, offset_days, points, message_id, first_expiry, lots)
-  ), sent as (
-    insert into expiry_reminders (program_id, member_id, expires_on, offset_days, points, message_id, first_expiry, created_at)
-    select $1, member_id, expires_on, offset_days, points, message_id, first_expiry, $9 from due
-    on conflict do nothing
-    returning member_id, expires_on, offset_days
-  )
-  insert into outbox (program_id, id, type, member_id, data, created_at)
-  select $1, d.message_id, 'points.expiring', d.member_id,
-         jsonb_build_object('memberId', d.member_id, 'points', d.points,
-           'expiresOn', to_char(d.expires_on, 'YYYY-MM-DD'), 'expiresAt', to_char(d.first_expiry at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'offsetDays', d.offset_days,
-           'daysLeft', ceil(extract(epoch from (d.first_expiry - $9::timestamptz)) / 86400)::int, 'lots', d.lots),
-         $9
-    from due d join sent s using (member_id, expires_on, offset_days)
-  returning id`;
-
 export async function recordReminders(
   db: Queryable,
   programId: string,
   due: readonly DueReminder[],
   now: Date,
 ): Promise<number> {
-  const rows = await db.query<{ id: string }>(RECORD_REMINDERS, [
-    programId,
-    due.map((reminder) => reminder.memberId),
-    due.map((reminder) => reminder.expiresOn),
-    due.map((reminder) => reminder.offsetDays),
-    due.map((reminder) => reminder.points),
-    due.map(() => newId('msg', now.getTime())),
-    due.map((reminder) => reminder.firstExpiresAt.toISOString()),
-    due.map((reminder) => reminder.lots),
-    now.toISOString(),
-  ]);
+  if (due.length === 0) return 0;
+  const messages = due.map((reminder) => expiringMessage(programId, reminder, now));
+  const { params, param } = sqlParams(programId);
+  const column = <T>(get: (reminder: DueReminder, index: number) => T) => due.map(get);
+  const sent = `insert into expiry_reminders
+      (program_id, member_id, expires_on, offset_days, points, message_id, first_expiry, created_at)
+    select $1, d.*, ${param(now.toISOString(), 'timestamptz')}
+      from unnest(${param(
+        column((reminder) => reminder.memberId),
+        'text[]',
+      )}, ${param(
+        column((reminder) => reminder.expiresOn),
+        'date[]',
+      )}, ${param(
+        column((reminder) => reminder.offsetDays),
+        'int4[]',
+      )}, ${param(
+        column((reminder) => reminder.points),
+        'int8[]',
+      )}, ${param(
+        messages.map((message) => message.id),
+        'text[]',
+      )}, ${param(
+        column((reminder) => reminder.firstExpiresAt.toISOString()),
+        'timestamptz[]',
+      )}) as d (member_id, expires_on, offset_days, points, message_id, first_expiry)
+    on conflict do nothing
+    returning message_id`;
+  const rows = await db.query<{ id: string }>(
+    `with sent as (${sent}) ${outboxInsertSql(messages, param, { onlyIds: 'select message_id from sent' })} returning id`,
+    params,
+  );
   return rows.length;
+}
+
+/** The `points.expiring` message of a reminder. */
+function expiringMessage(
+  programId: string,
+  reminder: DueReminder,
+  now: Date,
+): OutboxMessage<'points.expiring'> {
+  return {
+    id: newId('msg', now.getTime()),
+    programId,
+    memberId: reminder.memberId,
+    type: 'points.expiring',
+    data: {
+      memberId: reminder.memberId,
+      points: reminder.points,
+      expiresOn: reminder.expiresOn,
+      expiresAt: reminder.firstExpiresAt.toISOString(),
+      offsetDays: reminder.offsetDays,
+      daysLeft: Math.ceil((reminder.firstExpiresAt.getTime() - now.getTime()) / DAY_MS),
+      lots: reminder.lots,
+    },
+    createdAt: now,
+  };
 }

@@ -1,9 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  dueReminders,
-  type ExpiryGroup,
-  type SentReminder,
-} from '../../../src/notifications/reminders/due-reminders.ts';
+import type { ExpiryGroup } from '../../../src/ledger/expiry-queries.ts';
+import { dueReminders, type SentReminder } from '../../../src/notifications/reminders/due-reminders.ts';
 
 /** Which reminder, if any, a day's points get now (pure). */
 const DAY_MS = 86_400_000;

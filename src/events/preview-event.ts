@@ -2,10 +2,11 @@ import type { Queryable } from '../db/database.ts';
 import { loadMemberFacts } from '../members/member-facts.ts';
 import type { MemberFacts } from '../members/member-types.ts';
 import { getProgram } from '../programs/program-store.ts';
-import { compileRule } from './compile-rule.ts';
-import { type Evaluation, evaluateRules } from './evaluate-rules.ts';
-import { type EventFacts, ruleFacts } from './rule-facts.ts';
-import { draftRules, publishedRules } from './rule-store.ts';
+import { compileRule } from '../rules/compile-rule.ts';
+import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
+import { type EventFacts, ruleFacts } from '../rules/rule-facts.ts';
+import { draftRules, publishedRules } from '../rules/rule-store.ts';
+import { tierInForce } from '../tiers/member-tier.ts';
 
 export interface PreviewInput {
   event: { type: string; memberId: string; occurredAt?: string; attributes?: Record<string, unknown> };
@@ -35,7 +36,8 @@ export async function previewEvent(
   for (const draft of drafts) byRule.set(draft.ruleId, draft);
   const compiled = [...byRule.values()].map((rule) => compileRule(rule));
 
-  const found = (await loadMemberFacts(db, programId, [input.event.memberId])).get(input.event.memberId);
+  const stored = (await loadMemberFacts(db, programId, [input.event.memberId])).get(input.event.memberId);
+  const found = stored && { ...stored, tier: await tierInForce(db, programId, input.event.memberId, now) };
   const occurredAt = input.event.occurredAt ? new Date(input.event.occurredAt) : now;
   // An unknown member is judged as a new one: the event would create it (if the program does so).
   const member: MemberFacts = found ?? {

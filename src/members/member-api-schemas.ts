@@ -1,0 +1,34 @@
+import { Type } from '@sinclair/typebox';
+import { MemberId } from '../shared/api-schemas.ts';
+import { MAX_ATTRIBUTES_BYTES } from './member-store.ts';
+
+/** Request shapes of the member API; the OpenAPI document is generated from them. */
+
+/** The member a route under `/v1/members/:memberId` acts on. */
+export const MemberParams = Type.Object({ memberId: MemberId });
+
+export const MemberProfile = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([Type.Literal('active'), Type.Literal('frozen'), Type.Literal('blocked')], {
+        description: 'frozen: cannot spend or transfer; blocked: cannot earn or spend.',
+      }),
+    ),
+    birthday: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])),
+    joinedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    channel: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    store: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
+    attributes: Type.Optional(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          maxProperties: 100,
+          description: `Custom attributes: at most 100 keys, ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON, 32 levels deep.`,
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);

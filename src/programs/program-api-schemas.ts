@@ -1,0 +1,98 @@
+import { Type } from '@sinclair/typebox';
+import { MAX_POINTS } from '../shared/api-schemas.ts';
+
+/** Response and request shapes of the program API; the OpenAPI document is generated from them. */
+
+const ExpiryPolicySchema = Type.Union(
+  [
+    Type.Object({ kind: Type.Literal('never') }, { additionalProperties: false }),
+    Type.Object(
+      {
+        kind: Type.Literal('rolling'),
+        unit: Type.Union([Type.Literal('days'), Type.Literal('months')]),
+        count: Type.Integer({ minimum: 1, maximum: 3650 }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('end_of_period'),
+        unit: Type.Union([Type.Literal('year'), Type.Literal('quarter'), Type.Literal('month')]),
+        plusPeriods: Type.Integer({ minimum: 0, maximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('fixed_date'),
+        // Points expire at the midnight after this local day: for the latest day allowed, that is
+        // still before the year 10000 in UTC from any time zone.
+        date: Type.String({ format: 'date', formatMaximum: '9999-12-30' }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  {
+    description:
+      'never; rolling N days/months after the points become available; end of the year/quarter/month plus N periods; or a fixed date. Deadlines fall at midnight in the program timezone.',
+  },
+);
+
+const TransferLimits = Type.Object(
+  {
+    minPoints: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POINTS })),
+    maxPoints: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POINTS })),
+    dailyMaxPoints: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POINTS })),
+  },
+  { additionalProperties: false },
+);
+
+const NegativeBalance = Type.Union([Type.Literal('allow_debt'), Type.Literal('cap_at_zero')], {
+  description:
+    'allow_debt: clawbacks may leave debt, recovered from later credits; cap_at_zero: the rest is written off.',
+});
+
+const PointValue = Type.Object(
+  {
+    points: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+    amountMinor: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+  },
+  {
+    additionalProperties: false,
+    description: '`points` points are worth `amountMinor` minor currency units.',
+  },
+);
+
+export const ProgramView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  currency: Type.String(),
+  pointValue: PointValue,
+  timezone: Type.String(),
+  expiryPolicy: ExpiryPolicySchema,
+  negativeBalance: NegativeBalance,
+  restoredLotGraceDays: Type.Integer(),
+  transferLimits: TransferLimits,
+  holdTtlSeconds: Type.Integer(),
+  autoCreateMembers: Type.Boolean({
+    description: 'Events for a member the program has not seen create the member.',
+  }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const ProgramPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+    pointValue: Type.Optional(PointValue),
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    expiryPolicy: Type.Optional(ExpiryPolicySchema),
+    negativeBalance: Type.Optional(NegativeBalance),
+    restoredLotGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+    transferLimits: Type.Optional(TransferLimits),
+    holdTtlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
+    autoCreateMembers: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/**
+ * Every table belongs to one area, and only that area's files name it in SQL; other areas go
+ * through the functions it exports (ARCHITECTURE.md, "Layers"). The operational areas read across
+ * tables by design: `verify` checks every invariant as one SQL query, `observability` measures
+ * backlogs, `demo` and `cli` are tools. What is left to move is listed below, so the list only
+ * shrinks: a new cross-area read fails this test, and so does an entry that no longer occurs.
+ */
+
+const OWNER: Record<string, string> = {
+  programs: 'programs',
+  api_keys: 'keys',
+  members: 'members',
+  lots: 'ledger',
+  entries: 'ledger',
+  holds: 'ledger',
+  idempotency_keys: 'idempotency',
+  rules: 'rules',
+  rule_versions: 'rules',
+  events: 'events',
+  orders: 'events',
+  rule_member_usage: 'events',
+  rule_once_keys: 'events',
+  rule_budgets: 'events',
+  tier_configs: 'tiers',
+  member_tiers: 'tiers',
+  tier_history: 'tiers',
+  rewards: 'rewards',
+  reward_member_usage: 'rewards',
+  redemptions: 'rewards',
+  coupon_codes: 'rewards',
+  lucky_draws: 'rewards',
+  lucky_draw_prizes: 'rewards',
+  lucky_draw_plays: 'rewards',
+  checkout_settings: 'checkout',
+  checkout_payments: 'checkout',
+  outbox: 'notifications',
+  notification_settings: 'notifications',
+  notification_templates: 'notifications',
+  member_notification_preferences: 'notifications',
+  webhook_endpoints: 'notifications',
+  deliveries: 'notifications',
+  delivery_attempts: 'notifications',
+  inbox_messages: 'notifications',
+  expiry_reminders: 'notifications',
+  reminder_progress: 'notifications',
+};
+
+/** Areas that read any table by design. */
+const READ_EVERYTHING = new Set(['verify', 'observability', 'demo', 'cli']);
+
+/**
+ * The designed exceptions to one owner per table: the ledger keeps the balance columns of `members`
+ * (written with every draft, read with the lock that serialises a member's changes), and reads the
+ * program's ledger settings in the same statement that takes that lock.
+ */
+const SHARED: Record<string, string[]> = { members: ['ledger'], programs: ['ledger'] };
+
+/** Cross-area reads still to move behind the owner's functions: `file: table`. */
+const TO_MOVE = [
+  'src/checkout/quote.ts: members',
+  'src/http/routes/notification-routes.ts: outbox',
+  'src/notifications/dispatch/deliver-due.ts: programs',
+  'src/notifications/dispatch/fan-out.ts: programs',
+  'src/notifications/dispatch/prune-notifications.ts: programs',
+  'src/notifications/preferences/member-preferences.ts: members',
+  'src/notifications/reminders/expiry-reminders.ts: programs',
+  'src/notifications/webhooks/webhook-endpoint-store.ts: programs',
+  'src/programs/bootstrap.ts: api_keys',
+  'src/rewards/redeemer-facts.ts: members',
+  'src/rewards/redeemer-facts.ts: programs',
+  'src/sweeps/due-expiries.ts: lots',
+  'src/sweeps/sweeper.ts: holds',
+  'src/sweeps/sweeper.ts: lots',
+  'src/tiers/birthday-bonus.ts: members',
+  'src/tiers/birthday-bonus.ts: programs',
+  'src/tiers/tier-evaluation.ts: members',
+];
+
+const ROOT = join(import.meta.dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** `file: table` for every table a file names in SQL (from, join, into, update) that its area does not own. */
+function crossAreaTables(): string[] {
+  const found = new Set<string>();
+  for (const path of sourceFiles(join(ROOT, 'src'))) {
+    const file = relative(ROOT, path);
+    const area = file.split('/')[1]!;
+    if (READ_EVERYTHING.has(area)) continue;
+    for (const match of readFileSync(path, 'utf8').matchAll(/\b(?:from|join|into|update)\s+([a-z_]+)\b/g)) {
+      const table = match[1]!;
+      const owner = OWNER[table];
+      if (owner === undefined || owner === area || SHARED[table]?.includes(area)) continue;
+      found.add(`${file}: ${table}`);
+    }
+  }
+  return [...found].sort();
+}
+
+describe('table ownership', () => {
+  test('every table created by a migration has an owner', () => {
+    const dir = join(ROOT, 'src/db/migrations');
+    const tables = readdirSync(dir).flatMap((name) =>
+      [...readFileSync(join(dir, name), 'utf8').matchAll(/create table (?:if not exists )?([a-z_]+)/g)].map(
+        (match) => match[1]!,
+      ),
+    );
+    expect(tables.filter((table) => table !== 'schema_migrations' && !(table in OWNER))).toEqual([]);
+  });
+
+  test('areas name only their own tables in SQL, apart from the listed ones still to move', () => {
+    expect(crossAreaTables()).toEqual([...TO_MOVE].sort());
+  });
+});

@@ -1,4 +1,3 @@
-import type { Queryable } from '../db/database.ts';
 import type { Program } from '../programs/program-types.ts';
 import { JifenError } from '../shared/errors.ts';
 import { type Cart, deductibleMinorOf } from './cart.ts';
@@ -166,18 +165,4 @@ export function assertPointsAllowed(quote: Quote, points: number): void {
       extensions: { minPoints: quote.minPoints, stepPoints: quote.stepPoints, requestedPoints: points },
     });
   }
-}
-
-export async function availablePointsOf(db: Queryable, programId: string, memberId: string): Promise<number> {
-  const [row] = await db.query<{ available_points: string }>(
-    'select available_points from members where program_id = $1 and member_id = $2',
-    [programId, memberId],
-  );
-  if (!row) {
-    throw new JifenError('member_not_found', {
-      detail: `There is no member "${memberId}" in this program.`,
-      extensions: { memberId },
-    });
-  }
-  return Number(row.available_points);
 }

@@ -3,17 +3,6 @@ import { MAX_POINTS, MemberId, Points, ReasonInput } from '../shared/api-schemas
 
 /** Request shapes of the ledger API (credits, debits, adjustments, transfers, holds, batches). */
 
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
-
-/** The ledger's write routes say what the key does. */
-export const LedgerIdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'Retries with the same key have one effect.' }),
-  ),
-});
-
 export const EntryParams = Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const CreditBody = Type.Object(

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import { assertMemberExists } from '../members/member-store.ts';
+import { assertMemberExists, memberNotFound } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { toPage } from '../shared/pages.ts';
 import {
@@ -69,6 +69,24 @@ export async function getHold(db: Queryable, programId: string, holdId: string) 
   );
   if (!row) throw new JifenError('hold_not_found', { extensions: { holdId } });
   return holdView(toHold(row));
+}
+
+/**
+ * What a member can spend now: the available balance less the points past their expiry that the
+ * sweep has not removed yet (the balance a quote may offer). member_not_found for an unknown member.
+ */
+export async function spendablePointsOf(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+  now: Date,
+): Promise<number> {
+  const [row] = await db.query<{ available_points: number }>(
+    'select available_points from members where program_id = $1 and member_id = $2',
+    [programId, memberId],
+  );
+  if (!row) throw memberNotFound(memberId);
+  return Number(row.available_points) - (await expiredUnsweptPoints(db, programId, memberId, now));
 }
 
 /**

@@ -144,9 +144,6 @@ export const RedemptionView = Type.Object({
   entries: Type.Optional(Type.Array(Entry, { description: 'The ledger entries this step wrote.' })),
 });
 
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
 export const RewardParams = Type.Object({ rewardId: Type.String({ minLength: 1, maxLength: 64 }) });
 export const RedemptionParams = Type.Object({ redemptionId: Type.String({ minLength: 1, maxLength: 64 }) });
 export const DrawParams = Type.Object({ drawId: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -11,9 +11,6 @@ import { EventAttributes, type RuleDefinition } from './rule-types.ts';
 export const DefinitionRef = Type.Unsafe<RuleDefinition>(Type.Ref('RuleDefinition'));
 const RuleId = Type.String({ minLength: 1, maxLength: 64 });
 export const RuleParams = Type.Object({ ruleId: RuleId });
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
 const Text = Type.Object({ zh: Type.String(), en: Type.String() });
 
 export const RuleVersion = Type.Object({

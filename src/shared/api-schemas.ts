@@ -160,3 +160,10 @@ export const problemResponses = {
   422: Problem,
   429: Problem,
 };
+
+/** The optional Idempotency-Key header of every write (see README, "Idempotency"). */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, description: 'Retries with the same key have one effect.' }),
+  ),
+});

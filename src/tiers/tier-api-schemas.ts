@@ -6,10 +6,6 @@ import { TierConfigSchema } from './tier-types.ts';
 const Text = Type.Object({ zh: Type.String(), en: Type.String() });
 const Name = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
 
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
-
 export const TierConfigVersion = Type.Object({
   version: Type.Integer(),
   config: TierConfigSchema,

@@ -182,6 +182,22 @@ describe.each(ENGINES)('Checkout: points as cash (%s)', (engine) => {
       expect(bad.body.code).toBe('validation_failed');
     });
 
+    test('points past their expiry that the sweep has not removed yet are not offered', async () => {
+      const shop = await shopWith(0);
+      const soon = new Date(api.clock.now().getTime() + 86_400_000).toISOString();
+      await shop.credit('m', 3_000, { expiresAt: soon });
+      await shop.credit('m', 400);
+      api.clock.advance(2 * 86_400_000);
+      const reply = await shop.call('POST', '/v1/checkout/quote', {
+        memberId: 'm',
+        currency: 'CNY',
+        items: [item('a', 10_000)],
+      });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      expect(reply.body).toMatchObject({ availablePoints: 400, maxPoints: 400 });
+      expect((await shop.balances('m')).available).toBe(400);
+    });
+
     test('a cart in another currency', async () => {
       const shop = await shopWith(100);
       const reply = await shop.call('POST', '/v1/checkout/quote', {

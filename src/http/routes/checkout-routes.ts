@@ -20,15 +20,12 @@ import {
 } from '../../checkout/checkout-schemas.ts';
 import { getCheckoutSettings, putCheckoutSettings } from '../../checkout/checkout-settings.ts';
 import { getPayment, paymentView } from '../../checkout/payment-store.ts';
-import { availablePointsOf, computeQuote } from '../../checkout/quote.ts';
+import { computeQuote } from '../../checkout/quote.ts';
+import { spendablePointsOf } from '../../ledger/ledger-queries.ts';
 import { getProgram } from '../../programs/program-store.ts';
-import { Points, problemResponses } from '../../shared/api-schemas.ts';
+import { IdempotencyHeaders, Points, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
 
 /** Points as cash at checkout (积分抵现): settings, quote, authorize, capture, void, refund. */
 export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
@@ -81,7 +78,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
       const program = await getProgram(deps.db, programId);
       assertCurrency(cart, program.currency);
       const settings = await getCheckoutSettings(deps.db, programId);
-      const available = await availablePointsOf(deps.db, programId, memberId);
+      const available = await spendablePointsOf(deps.db, programId, memberId, deps.clock.now());
       return computeQuote(cart, settings, program, available);
     },
   );

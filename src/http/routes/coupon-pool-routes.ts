@@ -10,13 +10,8 @@ import {
 } from '../../rewards/coupon-pool-api-schemas.ts';
 import { couponCodeView, getCouponCode, useCouponCode } from '../../rewards/coupon-use.ts';
 import { payRedemption } from '../../rewards/redemption-payment.ts';
-import {
-  IdempotencyHeaders,
-  RedemptionParams,
-  RedemptionView,
-  RewardParams,
-} from '../../rewards/reward-api-schemas.ts';
-import { problemResponses } from '../../shared/api-schemas.ts';
+import { RedemptionParams, RedemptionView, RewardParams } from '../../rewards/reward-api-schemas.ts';
+import { IdempotencyHeaders, problemResponses } from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 

@@ -5,8 +5,14 @@ import { getDraw, listDraws } from '../../rewards/draws/draw-store.ts';
 import { DrawCreateSchema, DrawPatchSchema, DrawStatusName } from '../../rewards/draws/draw-types.ts';
 import { playDraw } from '../../rewards/draws/play-draw.ts';
 import { listPlays, playView } from '../../rewards/draws/play-store.ts';
-import { DrawParams, IdempotencyHeaders } from '../../rewards/reward-api-schemas.ts';
-import { MemberId, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { DrawParams } from '../../rewards/reward-api-schemas.ts';
+import {
+  IdempotencyHeaders,
+  MemberId,
+  PageQuery,
+  pageOf,
+  problemResponses,
+} from '../../shared/api-schemas.ts';
 import { toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';

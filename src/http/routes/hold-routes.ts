@@ -1,9 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { authorizeHold, captureHold, voidHold } from '../../ledger/commands/holds.ts';
-import { AuthorizeHoldBody, HoldParams, IdempotencyHeaders } from '../../ledger/ledger-api-schemas.ts';
+import { AuthorizeHoldBody, HoldParams } from '../../ledger/ledger-api-schemas.ts';
 import { getHold } from '../../ledger/ledger-queries.ts';
 import { assertHoldNotOwned } from '../../ledger/order-owned.ts';
-import { Hold, HoldResult, Points, problemResponses, ReasonInput } from '../../shared/api-schemas.ts';
+import {
+  Hold,
+  HoldResult,
+  IdempotencyHeaders,
+  Points,
+  problemResponses,
+  ReasonInput,
+} from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';

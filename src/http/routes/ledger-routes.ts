@@ -3,17 +3,13 @@ import { adjust } from '../../ledger/commands/adjust.ts';
 import { debit } from '../../ledger/commands/debit.ts';
 import { reverse } from '../../ledger/commands/reverse.ts';
 import { transfer } from '../../ledger/commands/transfer.ts';
-import {
-  AdjustmentBody,
-  CreditBody,
-  EntryParams,
-  LedgerIdempotencyHeaders,
-} from '../../ledger/ledger-api-schemas.ts';
+import { AdjustmentBody, CreditBody, EntryParams } from '../../ledger/ledger-api-schemas.ts';
 import { getEntry } from '../../ledger/ledger-queries.ts';
 import { MemberParams } from '../../members/member-api-schemas.ts';
 import {
   EntriesResult,
   Entry,
+  IdempotencyHeaders,
   MemberId,
   Points,
   problemResponses,
@@ -38,7 +34,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         summary:
           'Credit points: a new lot, optionally pending, expiring by the program policy or at expiresAt',
         params: MemberParams,
-        headers: LedgerIdempotencyHeaders,
+        headers: IdempotencyHeaders,
         body: CreditBody,
         response: writeResponses,
       },
@@ -68,7 +64,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['ledger'],
         summary: 'Debit points, earliest-expiring lots first',
         params: MemberParams,
-        headers: LedgerIdempotencyHeaders,
+        headers: IdempotencyHeaders,
         body: Type.Object({ points: Points, reason: ReasonInput }, { additionalProperties: false }),
         response: writeResponses,
       },
@@ -91,7 +87,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['ledger'],
         summary: 'Manual adjustment (+/-) by an operator, with a reason',
         params: MemberParams,
-        headers: LedgerIdempotencyHeaders,
+        headers: IdempotencyHeaders,
         body: AdjustmentBody,
         response: writeResponses,
       },
@@ -118,7 +114,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['ledger'],
         summary: 'Reverse an entry (a transfer is reversed on both sides)',
         params: EntryParams,
-        headers: LedgerIdempotencyHeaders,
+        headers: IdempotencyHeaders,
         body: Type.Optional(
           Type.Object(
             {
@@ -164,7 +160,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['ledger'],
         summary: 'Transfer points between members (转赠); the points keep their expiry',
-        headers: LedgerIdempotencyHeaders,
+        headers: IdempotencyHeaders,
         body: Type.Object(
           { fromMemberId: MemberId, toMemberId: MemberId, points: Points, reason: ReasonInput },
           { additionalProperties: false },

@@ -10,7 +10,6 @@ import {
 } from '../../rewards/redemption-store.ts';
 import {
   CancelBody,
-  IdempotencyHeaders,
   RedeemBody,
   RedemptionListQuery,
   RedemptionParams,
@@ -25,7 +24,7 @@ import { createReward, patchReward } from '../../rewards/reward-catalogue.ts';
 import { listRewardsFor, showReward } from '../../rewards/reward-listing.ts';
 import { getReward } from '../../rewards/reward-store.ts';
 import { RewardCreateSchema, RewardPatchSchema } from '../../rewards/reward-types.ts';
-import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { IdempotencyHeaders, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';

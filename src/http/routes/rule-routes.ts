@@ -7,7 +7,6 @@ import {
   BackTestBody,
   BackTestReport,
   DefinitionRef,
-  IdempotencyHeaders,
   PreviewBody,
   PreviewResult,
   Rule,
@@ -24,7 +23,7 @@ import {
   writeDraft,
 } from '../../rules/rule-store.ts';
 import type { RuleDefinition } from '../../rules/rule-types.ts';
-import { problemResponses } from '../../shared/api-schemas.ts';
+import { IdempotencyHeaders, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import { SHARED_SCHEMAS } from '../ajv-compilers.ts';

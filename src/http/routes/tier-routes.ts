@@ -1,14 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { MemberParams } from '../../members/member-api-schemas.ts';
-import { problemResponses } from '../../shared/api-schemas.ts';
+import { IdempotencyHeaders, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { assignTier, memberTierStatus, retainTierWithPoints } from '../../tiers/member-tier.ts';
-import {
-  IdempotencyHeaders,
-  MemberTierStatus,
-  TierConfigVersion,
-  TierHistoryEntry,
-} from '../../tiers/tier-api-schemas.ts';
+import { MemberTierStatus, TierConfigVersion, TierHistoryEntry } from '../../tiers/tier-api-schemas.ts';
 import { currentTierConfig, listTierHistory, putTierConfig } from '../../tiers/tier-store.ts';
 import { TierConfigSchema } from '../../tiers/tier-types.ts';
 import { principalOf } from '../auth.ts';

@@ -15,7 +15,6 @@ import {
   EndpointParams,
   EndpointPatch,
   EndpointWithSecret,
-  IdempotencyHeaders,
   ReplayRangeBody,
   RotateSecretBody,
 } from '../../notifications/webhooks/webhook-api-schemas.ts';
@@ -29,7 +28,7 @@ import {
   type WebhookEndpoint,
   webhookEndpointView,
 } from '../../notifications/webhooks/webhook-endpoint-store.ts';
-import { PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { IdempotencyHeaders, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { principalOf } from '../auth.ts';

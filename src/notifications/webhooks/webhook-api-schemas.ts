@@ -95,10 +95,6 @@ export const DeliveryDetail = Type.Object({
 
 export const EndpointParams = Type.Object({ endpointId: Type.String({ minLength: 1, maxLength: 64 }) });
 export const DeliveryParams = Type.Object({ deliveryId: Type.String({ minLength: 1, maxLength: 64 }) });
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-});
-
 export const CreateEndpointBody = Type.Object(
   {
     url: EndpointFields.url,

@@ -185,4 +185,23 @@ describe.each(ENGINES)('tier benefits (%s)', (engine) => {
     await sweep(api);
     expect((await send(rules, paid('s-p3', 's', 's-o3', 10_000))).points).toBe(120);
   });
+
+  test('a preview judges member.tier as intake does: the first tier for a member who never left it', async () => {
+    const rules = await programWith(api);
+    const greeting = await publish(rules, welcome);
+    const bonus = await publish(rules, goldBonus);
+    await join(rules, 'fresh');
+    const checkIn = { type: 'member.checked_in', memberId: 'fresh', attributes: {} };
+    const preview = await rules.call('POST', '/v1/rules/preview', { event: checkIn });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body).toMatchObject({ memberKnown: true, awards: [{ ruleId: greeting, points: 5 }] });
+    await grow(rules, 'fresh', 5000);
+    const order = {
+      type: 'order.paid',
+      memberId: 'fresh',
+      attributes: { orderId: 'pv-1', amountMinor: 100 },
+    };
+    const asGold = await rules.call('POST', '/v1/rules/preview', { event: order });
+    expect(asGold.body.awards.map((award: { ruleId: string }) => award.ruleId)).toContain(bonus);
+  });
 });

@@ -72,7 +72,7 @@ export const PaymentView = Type.Object({
     Type.Literal('authorized'),
     Type.Literal('captured'),
     Type.Literal('voided'),
-    Type.Literal('expired'),
+    Type.Literal('timed_out'),
     Type.Literal('partially_refunded'),
     Type.Literal('refunded'),
   ]),

@@ -5,12 +5,12 @@ import { JifenError } from '../shared/errors.ts';
 import type { CartItem } from './cart.ts';
 
 export type StoredPaymentStatus = 'authorized' | 'captured' | 'voided';
-/** What callers see: an authorized payment whose hold timed out is expired. */
+/** What callers see: an authorized payment whose hold timed out is timed_out. */
 export type PaymentState =
   | 'authorized'
   | 'captured'
   | 'voided'
-  | 'expired'
+  | 'timed_out'
   | 'partially_refunded'
   | 'refunded';
 
@@ -114,9 +114,9 @@ export async function getPayment(
 export function paymentState(payment: CheckoutPayment, now: Date): PaymentState {
   if (payment.status === 'authorized') {
     const timedOut =
-      payment.hold.status === 'expired' ||
+      payment.hold.status === 'timed_out' ||
       (payment.hold.status === 'open' && payment.hold.expiresAt.getTime() <= now.getTime());
-    return timedOut ? 'expired' : 'authorized';
+    return timedOut ? 'timed_out' : 'authorized';
   }
   if (payment.status === 'captured' && payment.refundedMinor > 0) {
     return payment.refundedMinor >= payment.deductibleMinor ? 'refunded' : 'partially_refunded';

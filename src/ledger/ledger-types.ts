@@ -187,7 +187,7 @@ export interface Entry {
   createdAt: Date;
 }
 
-export type HoldStatus = 'open' | 'captured' | 'voided' | 'expired';
+export type HoldStatus = 'open' | 'captured' | 'voided' | 'timed_out';
 
 /** The order that placed a hold and settles it: a points + cash redemption or a checkout payment. */
 export interface HoldOwner {

@@ -17,7 +17,7 @@ import { issueCouponCodes, issuedCodeViews } from './coupon-codes.ts';
 import { claimPoolCodes, isPoolReward, withPoolStock } from './coupon-pool.ts';
 import { redeemLuckyDraw } from './redeem-lucky-draw.ts';
 import { redeemerFactsUnderLock } from './redeemer-facts.ts';
-import { settleLapsedOfMember } from './redemption-payment.ts';
+import { settleExpiredPaymentsOf } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
 import { insertRedemption, redemptionView } from './redemption-store.ts';
 import { blockError, findRedemptionBlock, type RedeemerFacts } from './reward-availability.ts';
@@ -112,7 +112,7 @@ export function decideRedemption(
 /**
  * `POST /v1/redemptions`, in one transaction. Lock order: the member (with its lots), then the
  * reward row, so redemptions of one reward queue on its row and never oversell; the member lock
- * also serialises the member's usage rows and balance. The member's lapsed unpaid orders of the
+ * also serialises the member's usage rows and balance. The member's unpaid orders whose payment expired of the
  * reward are settled first, so they never keep its limit or stock.
  */
 export async function redeemReward(
@@ -124,8 +124,8 @@ export async function redeemReward(
   const load = { programId, memberIds: [input.memberId], lots: true };
   let state = await loadForUpdate(tx, load);
   let locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
-  if (await settleLapsedOfMember(tx, context, input.memberId, locked.id)) {
-    // A lapsed unpaid order of this reward gave back points, stock and usage: read them again.
+  if (await settleExpiredPaymentsOf(tx, context, input.memberId, locked.id)) {
+    // An unpaid order whose payment expired of this reward gave back points, stock and usage: read them again.
     state = await loadForUpdate(tx, load);
     locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
   }

@@ -8,7 +8,7 @@ import { entryView } from '../ledger/ledger-views.ts';
 import { JifenError } from '../shared/errors.ts';
 import { releaseReservedCodes } from './coupon-codes.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import { getRedemption, lapsedUnpaidOf, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
+import { expiredUnpaidOf, getRedemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
 import { takeStock } from './reward-store.ts';
 import type { Redemption } from './reward-types.ts';
 import { returnRewardUsage } from './reward-usage.ts';
@@ -52,9 +52,9 @@ function expiredError(redemption: Redemption): JifenError {
 }
 
 /** The hold no longer reserves the points: timed out (swept or not yet) or voided elsewhere. */
-function lapsed(hold: Hold, now: Date): boolean {
+function paymentExpired(hold: Hold, now: Date): boolean {
   if (hold.status === 'open') return hold.expiresAt.getTime() <= now.getTime();
-  return hold.status === 'expired' || hold.status === 'voided';
+  return hold.status === 'timed_out' || hold.status === 'voided';
 }
 
 async function lockAwaitingPayment(tx: Queryable, context: CommandContext, redemptionId: string) {
@@ -96,7 +96,7 @@ export async function payRedemption(
   const { programId, now } = context;
   const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
   if (redemption.status !== 'awaiting_payment' || !draft || !hold) throw stateError(redemption, 'paid');
-  if (lapsed(hold, now)) {
+  if (paymentExpired(hold, now)) {
     // Settled in this transaction (the refusal is an answer, so it commits), then refused.
     await settleLocked(tx, context, redemption, draft, hold);
     throw expiredError(redemption);
@@ -124,7 +124,7 @@ export async function cancelAwaitingPayment(
   const { programId, now } = context;
   const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
   if (redemption.status !== 'awaiting_payment' || !draft || !hold) throw stateError(redemption, 'cancelled');
-  if (lapsed(hold, now)) {
+  if (paymentExpired(hold, now)) {
     await settleLocked(tx, context, redemption, draft, hold);
     throw expiredError(redemption);
   }
@@ -144,7 +144,7 @@ export async function cancelAwaitingPayment(
   return { status: 200, body: await answer(tx, context, cancelled, [entry]), draft };
 }
 
-/** An unpaid order whose hold lapsed gives back what it took; its status says why. */
+/** An unpaid order whose hold timed out gives back what it took; its status says why. */
 async function expireUnpaid(tx: Queryable, programId: string, redemption: Redemption, now: Date) {
   const expired: Redemption = { ...redemption, status: 'payment_expired', updatedAt: now };
   await returnTaken(tx, programId, expired, now);
@@ -152,7 +152,7 @@ async function expireUnpaid(tx: Queryable, programId: string, redemption: Redemp
 }
 
 /**
- * An awaiting_payment redemption whose hold lapsed, locked by the caller: the hold is timed out here
+ * An awaiting_payment redemption whose hold timed out, locked by the caller: the hold is timed out here
  * if the sweep has not done it yet, and the order gives back what it took (payment_expired). Written
  * at once, so it sticks even when the caller then refuses its own step.
  */
@@ -205,18 +205,18 @@ export async function settleRedemptionsOfHolds(
 
 /**
  * Before redeeming, under the member's and the reward's locks: the member's unpaid orders of this
- * reward whose hold lapsed (swept or merely past `expiresAt`) are settled first, so a lapsed order
+ * reward whose hold timed out (swept or merely past `expiresAt`) are settled first, so an expired order
  * never keeps the member's limit or the last unit. Writes at once, in the caller's transaction;
  * returns whether anything changed (the caller then re-reads the member and the reward).
  */
-export async function settleLapsedOfMember(
+export async function settleExpiredPaymentsOf(
   tx: Queryable,
   context: CommandContext,
   memberId: string,
   rewardId: string,
 ): Promise<boolean> {
   const { programId, now } = context;
-  const rows = await lapsedUnpaidOf(tx, programId, memberId, rewardId, now);
+  const rows = await expiredUnpaidOf(tx, programId, memberId, rewardId, now);
   if (rows.length === 0) return false;
   const draft = await loadDraft(
     tx,

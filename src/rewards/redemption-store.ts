@@ -240,9 +240,9 @@ export async function listRedemptions(
  * payment_expired, whether or not the hold time-out sweep has settled it yet (reads never write).
  */
 export function redemptionAt(r: Redemption, now: Date): Redemption {
-  const lapsed =
+  const expired =
     r.status === 'awaiting_payment' && r.paymentDueAt !== null && r.paymentDueAt.getTime() <= now.getTime();
-  return lapsed ? { ...r, status: 'payment_expired' } : r;
+  return expired ? { ...r, status: 'payment_expired' } : r;
 }
 
 export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeView[] = []) {
@@ -303,7 +303,7 @@ export async function redemptionViews(
 }
 
 /** A member's unpaid orders of a reward whose payment was due by `now` (oldest first), to settle. */
-export async function lapsedUnpaidOf(
+export async function expiredUnpaidOf(
   tx: Queryable,
   programId: string,
   memberId: string,

@@ -94,7 +94,7 @@ export const Hold = Type.Object({
     Type.Literal('open'),
     Type.Literal('captured'),
     Type.Literal('voided'),
-    Type.Literal('expired'),
+    Type.Literal('timed_out'),
   ]),
   lots: Type.Array(LotTouch),
   expiresAt: Type.String({ format: 'date-time' }),

@@ -246,10 +246,10 @@ const captureScenarios: HoldActionScenario[] = [
     status: 409,
     code: 'hold_not_open',
     verify: async (reply, shop, hold) => {
-      expect(reply.body.holdStatus).toBe('expired');
+      expect(reply.body.holdStatus).toBe('timed_out');
       await sweep(shop.api);
       expect(await shop.balances('m')).toMatchObject({ available: 150, held: 0 });
-      expect(await holdStatus(shop, hold.id)).toBe('expired');
+      expect(await holdStatus(shop, hold.id)).toBe('timed_out');
     },
   },
   {
@@ -332,7 +332,7 @@ const voidScenarios: HoldActionScenario[] = [
     status: 409,
     code: 'hold_not_open',
     verify: async (reply, shop) => {
-      expect(reply.body.holdStatus).toBe('expired');
+      expect(reply.body.holdStatus).toBe('timed_out');
       expect(await shop.balances('m')).toMatchObject({ available: 150, held: 0 });
     },
   },
@@ -364,7 +364,7 @@ const timeoutScenarios: Scenario[] = [
     },
     status: 200,
     verify: async (reply, shop) => {
-      expect(reply.body).toMatchObject({ status: 'expired', closedAt: shop.api.clock.now().toISOString() });
+      expect(reply.body).toMatchObject({ status: 'timed_out', closedAt: shop.api.clock.now().toISOString() });
       expect(await shop.balances('m')).toMatchObject({ available: 150, held: 0 });
       const [timeout] = await shop.entries('m');
       expect(timeout).toMatchObject({ type: 'hold_timeout', holdId: reply.body.id, change: { held: -100 } });

@@ -274,19 +274,19 @@ describe.each(ENGINES)('Checkout: points as cash (%s)', (engine) => {
     expect((await authorize(shop, 1_000)).body.code).toBe('checkout_order_exists');
   });
 
-  test('time-out: the sweeper releases the hold and the payment shows expired', async () => {
+  test('time-out: the sweeper releases the hold and the payment shows timed_out', async () => {
     const shop = await shopWith(10_000);
     await shop.configure({ holdTtlSeconds: 60 });
     await authorize(shop, 1_000, 'late');
     api.clock.advance(61_000);
-    expect((await state(shop, 'late')).state).toBe('expired');
+    expect((await state(shop, 'late')).state).toBe('timed_out');
     expect((await shop.call('POST', '/v1/checkout/payments/late/capture')).body).toMatchObject({
       code: 'checkout_payment_state',
-      paymentState: 'expired',
+      paymentState: 'timed_out',
     });
     await runSweep(api.db, api.clock, 'hold_timeout');
     expect(await shop.balances('m')).toMatchObject({ available: 10_000, held: 0 });
-    expect((await state(shop, 'late')).state).toBe('expired');
+    expect((await state(shop, 'late')).state).toBe('timed_out');
     expect((await shop.call('POST', '/v1/checkout/payments/late/void')).status).toBe(409);
   });
 
@@ -370,6 +370,27 @@ describe.each(ENGINES)('Checkout: points as cash (%s)', (engine) => {
       expect(reply).toMatchObject({ status: 409, body: { code: 'hold_owned_by_order' } });
     }
     expect((await state(shop, 'owned-1')).state).toBe('authorized');
+  });
+
+  test('migration 018 renames the status of holds that timed out', async () => {
+    const shop = await shopWith(10_000);
+    expect((await authorize(shop, 1_000, 'late-018')).status).toBe(201);
+    const holdId = (await state(shop, 'late-018')).holdId;
+    api.clock.advance(2 * 86_400_000);
+    const { runSweep } = await import('../../src/sweeps/sweeper.ts');
+    await runSweep(api.db, api.clock, 'hold_timeout');
+    const statusOf = async () =>
+      (await api.db.query<{ status: string }>('select status from holds where id = $1', [holdId]))[0]?.status;
+    expect(await statusOf()).toBe('timed_out');
+    // As stored before migration 018.
+    await api.db.exec(`alter table holds drop constraint holds_status_check;
+      alter table holds add constraint holds_status_check check (status in ('open', 'captured', 'voided', 'expired'))
+        not valid`);
+    await api.db.query(`update holds set status = 'expired' where id = $1`, [holdId]);
+    await api.db.exec(listMigrations().find((migration) => migration.version === 18)!.sql);
+    expect(await statusOf()).toBe('timed_out');
+    expect((await shop.call('GET', `/v1/holds/${holdId}`)).body.status).toBe('timed_out');
+    expect((await state(shop, 'late-018')).state).toBe('timed_out');
   });
 
   test('migration 015 finds the owner of holds placed before holds recorded one', async () => {

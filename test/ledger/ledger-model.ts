@@ -115,7 +115,7 @@ export interface ModelHold {
   points: number;
   /** Taken from lots at authorization, in consumption order. */
   taken: Touch[];
-  status: 'open' | 'captured' | 'voided' | 'expired';
+  status: 'open' | 'captured' | 'voided' | 'timed_out';
   capturedPoints: number;
   expiresAt: number;
 }
@@ -431,7 +431,7 @@ export class LedgerModel {
     }
     for (const hold of this.holds) {
       if (hold.status !== 'open' || hold.expiresAt > this.now) continue;
-      hold.status = 'expired';
+      hold.status = 'timed_out';
       made.push(this.record(hold.memberId, 'hold_timeout', this.restore(hold.memberId, hold.taken, 0)));
     }
     for (const memberId of this.memberIds) {

@@ -117,7 +117,7 @@ describe.each(ENGINES)('lapsed unpaid redemptions (%s)', (engine) => {
       'select status from holds where member_id = $1 order by id',
       [memberId],
     );
-    expect(holds.map((hold) => hold.status)).toEqual(['expired', 'open']);
+    expect(holds.map((hold) => hold.status)).toEqual(['timed_out', 'open']);
     expect((await verifyLedger(api.db)).violations).toEqual([]);
   });
 

@@ -102,7 +102,7 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
       },
     },
     async (request, reply) =>
-      // A points + cash redemption whose hold lapsed is settled in the command's transaction, then refused.
+      // A points + cash redemption whose hold timed out is settled in the command's transaction, then refused.
       deps.send(request, reply, (tx, context) => payRedemption(tx, context, request.params.redemptionId)),
   );
 }

@@ -66,7 +66,7 @@ function splitTouches(touches: readonly LotTouch[], points: number): [LotTouch[]
 
 function assertOpen(hold: Hold, now: Date): void {
   if (hold.status !== 'open' || hold.expiresAt.getTime() <= now.getTime()) {
-    const status = hold.status === 'open' ? 'expired' : hold.status;
+    const status = hold.status === 'open' ? 'timed_out' : hold.status;
     throw new JifenError('hold_not_open', {
       detail: `Hold "${hold.id}" is ${status}.`,
       extensions: { holdId: hold.id, holdStatus: status },
@@ -144,7 +144,7 @@ export function decideRelease(
         ? systemReasons.holdVoided(hold.points, reason ?? hold.reason)
         : systemReasons.holdTimedOut(hold.points),
   });
-  draft.changeHold(hold.id, { status: how === 'void' ? 'voided' : 'expired', closedAt: draft.now });
+  draft.changeHold(hold.id, { status: how === 'void' ? 'voided' : 'timed_out', closedAt: draft.now });
   return entry;
 }
 

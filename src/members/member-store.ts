@@ -109,6 +109,20 @@ export async function deleteNewMembers(tx: Queryable, programId: string, memberI
   ]);
 }
 
+/** The members (not blocked) whose birthday falls on one of these days ('MM-DD'). */
+export async function membersBornOn(
+  db: Queryable,
+  programId: string,
+  days: readonly string[],
+): Promise<string[]> {
+  const rows = await db.query<{ member_id: string }>(
+    `select member_id from members
+      where program_id = $1 and status <> 'blocked' and to_char(birthday, 'MM-DD') = any($2::text[])`,
+    [programId, days],
+  );
+  return rows.map((row) => row.member_id);
+}
+
 /** PUT semantics for a member: creates it, or changes exactly the fields given. */
 /** Custom attributes are read with every event a member sends: keep them small. */
 export const MAX_ATTRIBUTES_BYTES = 16_384;

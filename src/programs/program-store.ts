@@ -53,6 +53,33 @@ export async function getProgram(db: Queryable, programId: string): Promise<Prog
   return toProgram(row);
 }
 
+/** Every program's id and timezone, in id order: for passes over all programs (reminders, birthdays). */
+export async function listProgramTimezones(db: Queryable): Promise<{ id: string; timezone: string }[]> {
+  return db.query<{ id: string; timezone: string }>('select id, timezone from programs order by id');
+}
+
+/** The timezones of these programs. */
+export async function programTimezones(
+  db: Queryable,
+  programIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (programIds.length === 0) return new Map();
+  const rows = await db.query<{ id: string; timezone: string }>(
+    'select id, timezone from programs where id = any($1::text[])',
+    [[...new Set(programIds)]],
+  );
+  return new Map(rows.map((row) => [row.id, row.timezone]));
+}
+
+/**
+ * Queues the caller behind other transactions that queue on the same program (e.g. two creations
+ * that must count what exists first): a `for no key update` lock on the program's row, which does
+ * not hold up other programs or this program's foreign keys.
+ */
+export async function queueOnProgram(tx: Queryable, programId: string): Promise<void> {
+  await tx.query('select 1 from programs where id = $1 for no key update', [programId]);
+}
+
 function invalid(field: string, message: string): JifenError {
   return new JifenError('validation_failed', {
     detail: `${field} ${message}`,

@@ -1,7 +1,10 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Database } from '../db/database.ts';
 import { creditBatch } from '../ledger/commands/credit-batch.ts';
+import { membersBornOn } from '../members/member-store.ts';
+import { listProgramTimezones } from '../programs/program-store.ts';
 import type { Clock } from '../shared/clock.ts';
+import { tiersInForce } from './member-tier.ts';
 import { currentTierConfig } from './tier-store.ts';
 
 /**
@@ -16,10 +19,7 @@ const scanned = new Map<string, string>();
 const BATCH = 1000;
 
 export async function runBirthdayBonuses(db: Database, clock: Clock): Promise<number> {
-  const programs = await db.query<{ id: string; timezone: string }>(
-    `select p.id, p.timezone from programs p
-      where exists (select 1 from tier_configs c where c.program_id = p.id)`,
-  );
+  const programs = await listProgramTimezones(db);
   let credited = 0;
   for (const program of programs) {
     const now = clock.now();
@@ -52,16 +52,10 @@ async function payToday(
   const days = [today.toString().slice(5)];
   // Born on 29 February: celebrated on the 28th when the year has no 29th.
   if (today.month === 2 && today.day === 28 && !today.inLeapYear) days.push('02-29');
-  const members = await db.query<{ member_id: string; tier: string | null }>(
-    `select m.member_id,
-            case when t.manual_until > $3 then t.manual_tier else t.earned_tier end as tier
-       from members m left join member_tiers t using (program_id, member_id)
-      where m.program_id = $1 and m.status <> 'blocked' and to_char(m.birthday, 'MM-DD') = any($2::text[])`,
-    [programId, days, now.toISOString()],
-  );
-  const due = members.flatMap((member) => {
-    const bonus = bonuses.get(member.tier ?? first);
-    return bonus ? [{ memberId: member.member_id, ...bonus }] : [];
+  const tiers = await tiersInForce(db, programId, await membersBornOn(db, programId, days), now);
+  const due = [...tiers].flatMap(([memberId, tier]) => {
+    const bonus = bonuses.get(tier ?? first);
+    return bonus ? [{ memberId, ...bonus }] : [];
   });
   let credited = 0;
   for (let start = 0; start < due.length; start += BATCH) {

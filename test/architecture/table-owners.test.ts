@@ -62,20 +62,13 @@ const SHARED: Record<string, string[]> = { members: ['ledger'], programs: ['ledg
 /** Cross-area reads still to move behind the owner's functions: `file: table`. */
 const TO_MOVE = [
   'src/http/routes/notification-routes.ts: outbox',
-  'src/notifications/dispatch/deliver-due.ts: programs',
-  'src/notifications/dispatch/fan-out.ts: programs',
-  'src/notifications/dispatch/prune-notifications.ts: programs',
   'src/notifications/preferences/member-preferences.ts: members',
-  'src/notifications/reminders/expiry-reminders.ts: programs',
-  'src/notifications/webhooks/webhook-endpoint-store.ts: programs',
   'src/programs/bootstrap.ts: api_keys',
   'src/rewards/redeemer-facts.ts: members',
   'src/rewards/redeemer-facts.ts: programs',
   'src/sweeps/due-expiries.ts: lots',
   'src/sweeps/sweeper.ts: holds',
   'src/sweeps/sweeper.ts: lots',
-  'src/tiers/birthday-bonus.ts: members',
-  'src/tiers/birthday-bonus.ts: programs',
   'src/tiers/tier-evaluation.ts: members',
 ];
 

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { programTimezones } from '../../programs/program-store.ts';
 import { activity } from '../../shared/activity.ts';
 import type { SendOutcome } from '../channels/send-outcome.ts';
 import type { SmsAdapter } from '../channels/sms-adapter.ts';
@@ -61,7 +62,6 @@ interface ClaimedDelivery {
   secret: string | null;
   previous_secret: string | null;
   endpoint_status: string | null;
-  timezone: string;
 }
 
 /**
@@ -101,10 +101,9 @@ export async function deliverDue(
      select c.program_id, c.id, c.message_id, c.channel, c.endpoint_id, c.recipient, c.subject, c.body, c.attempts,
             c.retry_until, c.next_attempt_at as lease_until, o.type, o.member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
             case when e.previous_secret_until > $1 then e.previous_secret end as previous_secret,
-            e.status as endpoint_status, p.timezone
+            e.status as endpoint_status
        from claimed c
        left join outbox o on o.program_id = c.program_id and o.id = c.message_id
-       join programs p on p.id = c.program_id
        left join webhook_endpoints e on e.program_id = c.program_id and e.id = c.endpoint_id`,
     [
       claimedAt.toISOString(),
@@ -210,7 +209,9 @@ async function recordOutcomes(
   outcomes: SendOutcome[],
   now: Date,
 ): Promise<void> {
-  const quiet = await notificationSettingsOf(db, [...new Set(deliveries.map((d) => d.program_id))]);
+  const programIds = [...new Set(deliveries.map((d) => d.program_id))];
+  const quiet = await notificationSettingsOf(db, programIds);
+  const timezones = await programTimezones(db, programIds);
   const fates = deliveries.map((delivery, index) => {
     const outcome = outcomes[index]!;
     if (outcome.ok) return { status: 'delivered', nextAttemptAt: null };
@@ -218,7 +219,11 @@ async function recordOutcomes(
     if (fate.status === 'dead') return { status: 'dead', nextAttemptAt: null };
     const next =
       delivery.channel === 'sms'
-        ? afterQuietHours(fate.nextAttemptAt, quiet.get(delivery.program_id)!.quietHours, delivery.timezone)
+        ? afterQuietHours(
+            fate.nextAttemptAt,
+            quiet.get(delivery.program_id)!.quietHours,
+            timezones.get(delivery.program_id)!,
+          )
         : fate.nextAttemptAt;
     return { status: 'pending', nextAttemptAt: next.toISOString() };
   });

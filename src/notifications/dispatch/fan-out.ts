@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../db/database.ts';
+import { programTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import type { MemberChannel, NotificationType, OutboxMessage } from '../message-types.ts';
@@ -188,10 +189,8 @@ function delivery(
 async function programContexts(tx: Queryable, programIds: string[]): Promise<Map<string, ProgramContext>> {
   // One after the other: a transaction is one connection, which runs one query at a time (pg
   // deprecates queueing them, and pg 9 will refuse it).
-  const programs = await tx.query<{ id: string; timezone: string }>(
-    'select id, timezone from programs where id = any($1::text[])',
-    [programIds],
-  );
+  const timezones = await programTimezones(tx, programIds);
+  const programs = [...timezones].map(([id, timezone]) => ({ id, timezone }));
   const settings = await notificationSettingsOf(tx, programIds);
   const endpoints = await tx.query<{ program_id: string; id: string; types: string[] }>(
     `select program_id, id, types from webhook_endpoints

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { listProgramTimezones } from '../../programs/program-store.ts';
 
 export const DEFAULT_NOTIFICATION_RETENTION_DAYS = 30;
 
@@ -8,7 +9,7 @@ export const DEFAULT_NOTIFICATION_RETENTION_DAYS = 30;
  * reach messages still kept. Members' inbox messages are theirs and are not pruned.
  */
 export async function pruneNotifications(db: Queryable, before: Date, batchSize = 5000): Promise<number> {
-  const programs = await db.query<{ id: string }>('select id from programs');
+  const programs = await listProgramTimezones(db);
   let deleted = 0;
   for (const program of programs) {
     for (;;) {

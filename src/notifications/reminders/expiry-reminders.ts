@@ -5,6 +5,7 @@ import {
   membersCreditedAfter,
   membersExpiringIn,
 } from '../../ledger/expiry-queries.ts';
+import { listProgramTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
@@ -31,9 +32,7 @@ export async function runExpiryReminders(
   clock: Clock,
   batchSize = 1000,
 ): Promise<ReminderResult> {
-  const programs = await db.query<{ id: string; timezone: string }>(
-    'select id, timezone from programs order by id',
-  );
+  const programs = await listProgramTimezones(db);
   const settings = await notificationSettingsOf(
     db,
     programs.map((program) => program.id),

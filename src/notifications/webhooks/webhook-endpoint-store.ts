@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { queueOnProgram } from '../../programs/program-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { validateWebhookUrl } from '../channels/webhook-sender.ts';
@@ -108,7 +109,7 @@ export async function createWebhookEndpoint(
   assertDeliverableUrl(input.url);
   // Two creations at once must not both see 19: they queue on the program row (not a key lock, so
   // other programs' foreign keys and this program's other writes are not held up).
-  await tx.query('select 1 from programs where id = $1 for no key update', [programId]);
+  await queueOnProgram(tx, programId);
   const [counted] = await tx.query<{ endpoints: number }>(
     'select count(*)::int as endpoints from webhook_endpoints where program_id = $1',
     [programId],

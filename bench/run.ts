@@ -3,6 +3,7 @@
 // bench/results/<date>-<scenario>.json and bench/results/latest.json. See bench/README.md.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireAreas } from '../src/wiring.ts';
 import { cleanupAll, postgresVersion } from './databases.ts';
 import { type BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './options.ts';
 import { machineInfo, type ScenarioResult, settle, table, writeResults } from './report.ts';
@@ -19,6 +20,9 @@ import { nowMs } from './stats.ts';
 import { findRetailCsv, loadRetail } from './workload.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+// Scenarios that write in process (batches, the back-test's load) commit drafts like the server does.
+wireAreas();
 
 interface Step {
   label: string;

@@ -278,7 +278,14 @@ export async function runBackTest(context: BenchContext): Promise<ScenarioResult
     }));
     for (let first = 0; first < events.length; first += 1000) {
       const batch = events.slice(first, first + 1000);
-      await ingestEvents(db, { programId: boot.programId, now, source: { kind: 'api' } }, batch);
+      const results = await ingestEvents(
+        db,
+        { programId: boot.programId, now, source: { kind: 'api' } },
+        batch,
+      );
+      // The back-test must judge the whole year: an event refused here is a failure, not a gap.
+      const refused = results.find((result) => result.status >= 400);
+      if (refused) throw new Error(`back-test load: an event was refused: ${JSON.stringify(refused.body)}`);
     }
     const loadSeconds = seconds(nowMs() - started);
     log(`  ${events.length} events of the retail year stored in ${loadSeconds}s; back-testing under 5 rules`);
@@ -293,6 +300,8 @@ export async function runBackTest(context: BenchContext): Promise<ScenarioResult
       async (_client, recorder) => {
         const startedAt = nowMs();
         report = await backTest(store, boot.programId, { from, to, now: new Date() });
+        if (report.events !== events.length)
+          throw new Error(`back-test judged ${report.events} of the ${events.length} stored events`);
         recorder.record('back-test', startedAt, true, report.events);
       },
     );

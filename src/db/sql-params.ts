@@ -15,7 +15,7 @@ export function sqlParams(...first: unknown[]): { params: unknown[]; param: SqlP
  * An SQL array of JSON documents (`json[]` or `jsonb[]`, in order, for `unnest`) bound as one JSON
  * parameter. node-postgres sends a text array by quoting every element, and a JSON document is
  * mostly quotes: for 250 event outcomes of ~1 KB one JSON parameter took 3.5× less client CPU and
- * half the time of a `text[]` (bench/README.md, "Event intake"). Values must not be null.
+ * half the time of a `text[]` (bench/README.md, "Event intake: where the time goes"). Values must not be null.
  */
 export function jsonArray(param: SqlParam, values: readonly unknown[], cast: 'json' | 'jsonb'): string {
   const documents = param(JSON.stringify(values), 'json');

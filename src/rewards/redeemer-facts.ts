@@ -1,29 +1,27 @@
 import type { Queryable } from '../db/database.ts';
 import type { Periods } from '../events/rule-usage.ts';
+import { spendablePointsOf } from '../ledger/ledger-queries.ts';
 import type { MemberStatus } from '../ledger/ledger-types.ts';
-import { JifenError } from '../shared/errors.ts';
+import { getMember } from '../members/member-store.ts';
+import { getProgram } from '../programs/program-store.ts';
 import { tierInForce } from '../tiers/member-tier.ts';
 import type { Reward } from './reward-types.ts';
 import { loadRewardUsage } from './reward-usage.ts';
 
-/** The member as the catalogue listing judges it (no lock: redeeming re-checks under one). */
+/**
+ * The member as the catalogue listing judges it (no lock: redeeming re-checks under one): its
+ * status, the points it can spend now (not those past expiry awaiting the sweep), its timezone.
+ */
 export async function memberForListing(
   db: Queryable,
   programId: string,
   memberId: string,
+  now: Date,
 ): Promise<{ status: MemberStatus; availablePoints: number; timezone: string }> {
-  const [row] = await db.query<{ status: MemberStatus; available_points: string | number; timezone: string }>(
-    `select m.status, m.available_points, p.timezone from members m join programs p on p.id = m.program_id
-      where m.program_id = $1 and m.member_id = $2`,
-    [programId, memberId],
-  );
-  if (!row) {
-    throw new JifenError('member_not_found', {
-      detail: `There is no member "${memberId}" in this program.`,
-      extensions: { memberId },
-    });
-  }
-  return { status: row.status, availablePoints: Number(row.available_points), timezone: row.timezone };
+  const member = await getMember(db, programId, memberId);
+  const availablePoints = await spendablePointsOf(db, programId, memberId, now);
+  const { timezone } = await getProgram(db, programId);
+  return { status: member.status, availablePoints, timezone };
 }
 
 /** Tier and usage of the member for one reward, read under the member's lock. */

@@ -67,7 +67,7 @@ export async function listRewardsFor(
   const { nextCursor } = listed;
   const { rewards, draws } = await withCatalogueFacts(db, programId, listed.data);
   if (!filter.memberId) return { data: rewards.map(rewardView), nextCursor };
-  const member = await memberForListing(db, programId, filter.memberId);
+  const member = await memberForListing(db, programId, filter.memberId, now);
   const tierCode = await tierInForce(db, programId, filter.memberId, now);
   const periods = redemptionPeriods(now, member.timezone);
   const localDay = localMoment(now, member.timezone).date;

@@ -124,6 +124,17 @@ describe.each(ENGINES)('rewards catalogue (%s)', (engine) => {
     }
   });
 
+  test('the listing counts only points the member can spend: not those past expiry awaiting the sweep', async () => {
+    const soon = new Date(api.clock.now().getTime() + 3_600_000).toISOString();
+    const memberId = await fundedMember(api, [{ points: 500, expiresAt: soon }, 60]);
+    const reward = await liveReward(api, LOUNGE);
+    api.clock.advance(2 * 3_600_000);
+    const listed = await api.call('GET', `/v1/rewards?memberId=${memberId}&limit=200`);
+    const row = listed.body.data.find((item: { id: string }) => item.id === reward.id);
+    expect(row.forMember.why).toMatchObject({ code: 'insufficient_points', reason: 'not_enough_points' });
+    expect((await redeem(api, { memberId, rewardId: reward.id })).body.code).toBe('insufficient_points');
+  });
+
   test('limits per day and lifetime are shown once reached', async () => {
     const memberId = await fundedMember(api, [1000]);
     const reward = await liveReward(api, { ...LOUNGE, limits: { perDay: 1, lifetime: 3 } });

@@ -23,6 +23,7 @@ import {
   TemplateVariablesResult,
   TypeName,
 } from '../../notifications/notification-api-schemas.ts';
+import { findOutboxMessage } from '../../notifications/outbox/outbox-sql.ts';
 import { memberExpiryCalendar } from '../../notifications/reminders/expiry-calendar.ts';
 import {
   getNotificationSettings,
@@ -187,10 +188,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
         undefined;
       let data: NotificationDataByType[typeof type] | undefined;
       if (messageId !== undefined) {
-        const [message] = await deps.db.query<{
-          type: string;
-          data: NotificationDataByType[NotificationType];
-        }>('select type, data from outbox where program_id = $1 and id = $2', [programId, messageId]);
+        const message = await findOutboxMessage(deps.db, programId, messageId);
         if (!message || message.type !== type)
           throw new JifenError('validation_failed', {
             detail: `There is no ${type} message "${messageId}" in this program.`,

@@ -56,3 +56,16 @@ export async function writeOutbox(
   };
   await tx.query(outboxInsertSql(messages, param), params);
 }
+
+/** One recorded message of the program, or null (e.g. a template preview with a real message's data). */
+export async function findOutboxMessage(
+  db: Queryable,
+  programId: string,
+  messageId: string,
+): Promise<Pick<OutboxMessage, 'type' | 'data'> | null> {
+  const [row] = await db.query<Pick<OutboxMessage, 'type' | 'data'>>(
+    'select type, data from outbox where program_id = $1 and id = $2',
+    [programId, messageId],
+  );
+  return row ?? null;
+}

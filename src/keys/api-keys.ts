@@ -97,6 +97,12 @@ export async function createApiKey(
   return { key: toView(row!), secret };
 }
 
+/** Whether the deployment has any key at all (bootstrap creates the first one only once). */
+export async function anyApiKeyExists(db: Queryable): Promise<boolean> {
+  const [row] = await db.query('select 1 from api_keys limit 1');
+  return row !== undefined;
+}
+
 export async function listApiKeys(db: Queryable, programId: string): Promise<ApiKeyView[]> {
   const rows = await db.query<KeyRow>('select * from api_keys where program_id = $1 order by id', [
     programId,

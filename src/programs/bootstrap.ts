@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { ALL_SCOPES, createApiKey } from '../keys/api-keys.ts';
+import { ALL_SCOPES, anyApiKeyExists, createApiKey } from '../keys/api-keys.ts';
 import { createProgram } from './program-store.ts';
 
 const BOOTSTRAP_LOCK_ID = 7_212_015;
@@ -22,8 +22,7 @@ export async function bootstrap(
 ): Promise<Bootstrapped | null> {
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_ID]);
-    const [existing] = await tx.query('select 1 from api_keys limit 1');
-    if (existing) return null;
+    if (await anyApiKeyExists(tx)) return null;
     const program = await createProgram(tx, 'Default program', now);
     const { key, secret } = await createApiKey(
       tx,

@@ -8,6 +8,7 @@ export type Scenario =
   | 'baseline'
   | 'events'
   | 'events-batch'
+  | 'events-single'
   | 'tiers'
   | 'rewards'
   | 'notifications'
@@ -50,10 +51,11 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|tiers|rewards|notifications|observability
+  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
-                                       intake on PostgreSQL alone; tiers = the evaluation sweep;
+                                       intake on PostgreSQL alone; events-single = one event a
+                                       request on PostgreSQL alone (with d-per-op); tiers = the evaluation sweep;
                                        rewards = redemptions of one hot reward;
                                        notifications = webhook dispatch throughput and commit-to-delivery lag;
                                        observability = a and events-batch with logs + metrics off, then
@@ -160,6 +162,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'baseline',
         'events',
         'events-batch',
+        'events-single',
         'tiers',
         'rewards',
         'notifications',

@@ -49,7 +49,8 @@ function plan(options: BenchOptions): Step[] {
         wants('tiers') ||
         wants('notifications') ||
         options.scenario === 'events-batch'));
-  if (perOp) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
+  const perOpAlone = options.baseline && options.scenario === 'events-single';
+  if (perOp || perOpAlone) steps.push({ label: 'd-per-op', needsPostgres: true, run: runBaselinePerOp });
   if (perOp) steps.push({ label: 'd-function', needsPostgres: true, run: runBaselineFunction });
   if (unnest) steps.push({ label: 'd-unnest', needsPostgres: true, run: runBaselineUnnest });
   for (const engine of engines) {
@@ -67,12 +68,13 @@ function plan(options: BenchOptions): Step[] {
         run: (c) => runHttp(c, engine),
       });
   }
-  if (options.scenario === 'events-batch') {
-    // The intake benchmark alone, e.g. with --ops 1000000 for the million-event replay.
+  if (options.scenario === 'events-batch' || options.scenario === 'events-single') {
+    // One intake benchmark alone, e.g. events-batch with --ops 1000000 for the million-event replay.
+    const id = options.scenario;
     steps.push({
-      label: 'events-batch',
+      label: id,
       needsPostgres: true,
-      run: (c) => runEventIntake(c, { id: 'events-batch', engine: 'postgres', batched: true }),
+      run: (c) => runEventIntake(c, { id, engine: 'postgres', batched: id === 'events-batch' }),
     });
   }
   if (wants('events')) {

@@ -1,11 +1,12 @@
+import { ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { persistDraft, tryLoadForUpdate } from '../ledger/ledger-store.ts';
-import { loadMemberFacts } from '../members/member-facts.ts';
+import { addDraftWrites, tryLoadForUpdate } from '../ledger/ledger-store.ts';
+import { readMemberFacts } from '../members/member-facts.ts';
 import { deleteNewMembers } from '../members/member-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
-import { ruleFacts } from '../rules/rule-facts.ts';
+import { type EventFacts, localMoment, type RuleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { tierBenefitRules } from '../tiers/tier-benefit-rules.ts';
 import { readTierConfig } from '../tiers/tier-store.ts';
@@ -15,18 +16,20 @@ import { answerToStored, EventRefused, memberNotFound, REFERS_TO_ORDER, refusal 
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
 import type { EventContext, PlannedEvent } from './event-plan.ts';
-import { insertEvents, storedEvents } from './event-rows.ts';
+import { addEventInserts, readStoredEvents } from './event-rows.ts';
 import type { Candidate, EventResult, IngestContext } from './intake-types.ts';
-import { insertOrders, loadOrderLosses, loadOrders, updateOrders } from './order-store.ts';
+import { addOrderWrites, loadOrderLosses, readOrders } from './order-store.ts';
 import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
 import { createUnknownMembers } from './unknown-members.ts';
-import { onceObjects, usageKeys } from './usage-scope.ts';
+import { onceObjects, type ScopedEvent, usageKeys } from './usage-scope.ts';
 
 /**
- * The fresh events of a batch, decided in one transaction: unknown members created, members
- * locked in id order, due tier evaluations done, facts, orders and limits loaded under those locks,
- * each event planned and applied in order, and everything written with a constant number of
- * statements. Returns the answer of each event by its index in the request.
+ * The fresh events of a batch, decided in one transaction with a constant number of statements:
+ * unknown members created, members locked in id order, then one read of everything the batch needs
+ * under those locks (events stored meanwhile, facts, orders, limits and budgets), each event planned
+ * and applied in order over that plain data, and one write of everything decided (the ledger's
+ * draft with its outbox rows, the events, orders and limits). Returns each event's answer by its
+ * index in the request.
  */
 export async function decideFresh(
   tx: Queryable,
@@ -35,106 +38,100 @@ export async function decideFresh(
   rules: readonly CompiledRule[],
   unseen: readonly Candidate[],
 ): Promise<Map<number, EventResult>> {
+  const { programId } = context;
   const results = new Map<number, EventResult>();
-  let fresh = unseen;
   // A refund or cancellation names an order its member paid: it never creates a member.
-  const creating = fresh.filter(({ event }) => !REFERS_TO_ORDER.has(event.type));
+  const creating = unseen.filter(({ event }) => !REFERS_TO_ORDER.has(event.type));
   const created = program.autoCreateMembers
     ? await createUnknownMembers(tx, context, creating)
     : new Set<string>();
   const createdIds = [...created];
-  const refundingMembers = fresh
-    .filter(({ event }) => REFERS_TO_ORDER.has(event.type))
-    .map(({ event }) => event.memberId);
   const state = await tryLoadForUpdate(tx, {
-    programId: context.programId,
-    memberIds: fresh.map(({ event }) => event.memberId),
+    programId,
+    memberIds: unseen.map(({ event }) => event.memberId),
     allowMissing: true,
-    lots: refundingMembers,
+    lots: unseen.filter(({ event }) => REFERS_TO_ORDER.has(event.type)).map(({ event }) => event.memberId),
   });
-  // Asked again under the members' lock: the same event sent twice at once (same member) waited
-  // for the first, which has committed by now. (Different members: the events key decides.)
-  const late = await storedEvents(
-    tx,
-    context.programId,
-    fresh.map(({ event }) => event.id),
+  const known = [...new Set(state?.accounts.map((account) => account.memberId))];
+  const tiers = await readTierConfig(tx, programId);
+  const timed = unseen.map((candidate) => timedEvent(candidate, program.timezone));
+  const eventTypes = new Set(unseen.map(({ event }) => event.type));
+  // Tier earn multipliers join the published rules as multiplier rules of their own.
+  const judgedBy = [...rules, ...tierBenefitRules(programId, tiers, eventTypes)];
+
+  // Everything else the batch needs, in one statement under the members' locks.
+  const read = new ReadStatement(programId);
+  const lateOf = readStoredEvents(
+    read,
+    unseen.map(({ event }) => event.id),
   );
-  if (late.size > 0) {
-    for (const candidate of fresh) {
-      const stored = late.get(candidate.event.id);
-      if (stored) results.set(candidate.index, answerToStored(candidate, stored));
-    }
-    fresh = fresh.filter(({ event }) => !late.has(event.id));
-  }
-  const known = new Set(state?.accounts.map((account) => account.memberId));
-  const tiers = await readTierConfig(tx, context.programId);
+  const factsOf = readMemberFacts(read, known);
+  const ordersOf = readOrders(read, [
+    ...new Set(timed.flatMap(({ orderId }) => (orderId === null ? [] : [orderId]))),
+  ]);
+  const trackerOf = RuleUsageTracker.read(read, judgedBy, {
+    memberIds: known,
+    usageKeys: usageKeys(rules, timed),
+    objectKeys: onceObjects(rules, timed),
+    eventTypes,
+  });
+  await read.run(tx);
+  const tracker = await trackerOf(tx);
+
+  // The same event sent twice at once (same member) waited for the first under the members' lock,
+  // and the first has committed by now: it is answered as stored. (Different members: the events key decides.)
+  const late = lateOf();
+  const fresh = unseen.filter((candidate) => {
+    const stored = late.get(candidate.event.id);
+    if (stored) results.set(candidate.index, answerToStored(candidate, stored));
+    return !stored;
+  });
   // Each member's tier and growth, carried forward event by event: an order that reaches a tier
   // earns the member's next event in this batch that tier's multiplier, as if sent alone.
   const progress = tiers
-    ? await loadTierProgress(tx, context.programId, tiers, [...known], {
-        now: context.now,
-        timezone: program.timezone,
-      })
+    ? await loadTierProgress(tx, programId, tiers, known, { now: context.now, timezone: program.timezone })
     : null;
-  const members = await loadMemberFacts(tx, context.programId, [...known]);
-  const orderIds = fresh.flatMap(({ event }) => {
-    const orderId = event.type.startsWith('order.') ? orderIdOf(event) : null;
-    return orderId === null ? [] : [orderId];
-  });
-  const orders = await loadOrders(tx, context.programId, [...new Set(orderIds)]);
+  const members = factsOf();
+  const orders = ordersOf();
   const storedOrders = new Set(orders.keys());
   const refundedOrderIds = new Set(
     fresh.flatMap(({ event }) => (REFERS_TO_ORDER.has(event.type) ? [orderIdOf(event) ?? ''] : [])),
   );
   const orderLosses = await loadOrderLosses(
     tx,
-    context.programId,
+    programId,
     [...orders.values()].filter((order) => refundedOrderIds.has(order.orderId)),
   );
 
   const planned = new Map<number, PlannedEvent>();
-  for (const candidate of fresh) {
+  for (const [position, candidate] of unseen.entries()) {
+    if (late.has(candidate.event.id)) continue;
     const member = members.get(candidate.event.memberId);
     if (!member) {
       results.set(candidate.index, refusal(memberNotFound(candidate.event)));
       continue;
     }
-    const judged = ruleFacts(
-      {
-        id: candidate.event.id,
-        type: candidate.event.type,
-        occurredAt: candidate.occurredAt,
-        attributes: candidate.event.attributes ?? {},
-      },
-      member,
-      program.timezone,
-    );
+    const { facts: eventFacts, time, periods, orderId } = timed[position]!;
     // A refund's items are what is returned ({sku, quantity}), not line items rules compute with.
-    const facts = REFERS_TO_ORDER.has(candidate.event.type) ? { ...judged, items: [] } : judged;
+    const items =
+      REFERS_TO_ORDER.has(candidate.event.type) || !Array.isArray(eventFacts.attributes.items)
+        ? []
+        : (eventFacts.attributes.items as RuleFacts['items']);
     planned.set(candidate.index, {
       memberId: candidate.event.memberId,
-      facts,
-      periods: periodsOf(facts.time),
-      orderId: orderIdOf(candidate.event),
+      facts: { event: eventFacts, member, time, items },
+      periods,
+      orderId,
       // The member's first event in the batch is the one that created it.
       memberCreated: created.delete(candidate.event.memberId),
       receivedAt: context.now,
     });
   }
   if (planned.size === 0 || !state) {
-    if (progress) await saveTierProgress(tx, context.programId, progress, context.now);
+    if (progress) await saveTierProgress(tx, programId, progress, context.now);
     return results;
   }
 
-  const eventTypes = new Set([...planned.values()].map((event) => event.facts.event.type));
-  // Tier earn multipliers join the published rules as multiplier rules of their own.
-  const judgedBy = [...rules, ...tierBenefitRules(context.programId, tiers, eventTypes)];
-  const tracker = await RuleUsageTracker.load(tx, context.programId, judgedBy, {
-    memberIds: [...known],
-    usageKeys: usageKeys(rules, [...planned.values()]),
-    objectKeys: onceObjects(rules, [...planned.values()]),
-    eventTypes,
-  });
   const draft = new LedgerDraft(state.settings, context.now, state.accounts, state.lots);
   const eventContext: EventContext = {
     draft,
@@ -175,31 +172,60 @@ export async function decideFresh(
   }
   // A member made for events that were all refused is not kept: bad input leaves nothing behind.
   const used = new Set(rows.map(({ candidate }) => candidate.event.memberId));
-  const unused = createdIds.filter((memberId) => !used.has(memberId));
-  await deleteNewMembers(tx, context.programId, unused);
-  if (progress) await saveTierProgress(tx, context.programId, progress, context.now);
-  await persistDraft(tx, context.programId, draft);
-  await insertEvents(tx, context, rows);
-  const touchedOrders = new Set(
-    rows.flatMap(({ outcome }) => (outcome.order ? [outcome.order.orderId] : [])),
+  await deleteNewMembers(
+    tx,
+    programId,
+    createdIds.filter((memberId) => !used.has(memberId)),
   );
-  const touched = [...touchedOrders].map((orderId) => orders.get(orderId)!);
+  if (progress) await saveTierProgress(tx, programId, progress, context.now);
+
+  // Everything decided, in one statement.
+  const touched = [
+    ...new Set(rows.flatMap(({ outcome }) => (outcome.order ? [outcome.order.orderId] : []))),
+  ].map((orderId) => orders.get(orderId)!);
+  const write = new WriteStatement(programId);
+  addDraftWrites(tx, write, draft);
+  addEventInserts(write, context, rows);
   // New orders are inserted, never merged: two members paying one order id at once (they do not
   // share a lock) collide on the key, and the loser's batch is redone and finds the order paid.
-  await insertOrders(
-    tx,
-    context.programId,
-    touched.filter((order) => !storedOrders.has(order.orderId)),
+  addOrderWrites(
+    write,
+    {
+      inserted: touched.filter((order) => !storedOrders.has(order.orderId)),
+      updated: touched.filter((order) => storedOrders.has(order.orderId)),
+    },
     context.now,
   );
-  await updateOrders(
-    tx,
-    context.programId,
-    touched.filter((order) => storedOrders.has(order.orderId)),
-    context.now,
-  );
-  await tracker.save(tx, context.programId);
+  tracker.addWrites(write);
+  await write.run(tx);
   return results;
+}
+
+/** An event's facts that do not depend on its member: what limits it may count against are known before the read. */
+function timedEvent(
+  candidate: Candidate,
+  timezone: string,
+): ScopedEvent & {
+  facts: EventFacts;
+  time: RuleFacts['time'];
+  orderId: string | null;
+} {
+  const facts: EventFacts = {
+    id: candidate.event.id,
+    type: candidate.event.type,
+    occurredAt: candidate.occurredAt,
+    attributes: candidate.event.attributes ?? {},
+  };
+  const time = localMoment(candidate.occurredAt, timezone);
+  return {
+    memberId: candidate.event.memberId,
+    type: facts.type,
+    attributes: facts.attributes,
+    periods: periodsOf(time),
+    facts,
+    time,
+    orderId: orderIdOf(candidate.event),
+  };
 }
 
 /** The growth an event's entries (those from `from` on) gave or took from its member. */

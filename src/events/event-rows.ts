@@ -1,29 +1,55 @@
+import type { ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
-import { jsonArray, sqlParams } from '../db/sql-params.ts';
+import { jsonArray } from '../db/sql-params.ts';
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
 import type { Candidate, IngestContext } from './intake-types.ts';
 
 /** Events in the database, as intake reads and writes them (reads for the API: event-store.ts). */
 
-/** The events of these ids already stored: their fingerprints and answers. */
-export async function storedEvents(tx: Queryable, programId: string, ids: readonly string[]) {
-  const rows = await tx.query<{ id: string; request_hash: string; outcome: EventOutcome }>(
-    'select id, request_hash, outcome from events where program_id = $1 and id = any($2::text[])',
-    [programId, [...new Set(ids)]],
-  );
+interface StoredEventRow {
+  id: string;
+  request_hash: string;
+  outcome: EventOutcome;
+}
+
+/** Stored events by id: their fingerprints and answers. */
+export type StoredEvents = Map<string, { hash: string; outcome: EventOutcome }>;
+
+function toStoredEvents(rows: readonly StoredEventRow[]): StoredEvents {
   return new Map(rows.map((row) => [row.id, { hash: row.request_hash, outcome: row.outcome }]));
 }
 
-/** Stores decided events with their outcomes, in one statement. */
-export async function insertEvents(
+/** The events of these ids already stored: their fingerprints and answers. */
+export async function storedEvents(
   tx: Queryable,
+  programId: string,
+  ids: readonly string[],
+): Promise<StoredEvents> {
+  const rows = await tx.query<StoredEventRow>(
+    'select id, request_hash, outcome from events where program_id = $1 and id = any($2::text[])',
+    [programId, [...new Set(ids)]],
+  );
+  return toStoredEvents(rows);
+}
+
+/** The stored events of these ids, read with the rest of what a batch needs (see `storedEvents`). */
+export function readStoredEvents(read: ReadStatement, ids: readonly string[]): () => StoredEvents {
+  const rows = read.add<StoredEventRow>(
+    `select id, request_hash, outcome from events where program_id = $1 and id = any(${read.param([...new Set(ids)], 'text[]')})`,
+  );
+  return () => toStoredEvents(rows());
+}
+
+/** Stores decided events with their outcomes, as part of the batch's write. */
+export function addEventInserts(
+  statement: WriteStatement,
   context: IngestContext,
   rows: readonly { candidate: Candidate; outcome: EventOutcome }[],
-) {
+): void {
   if (rows.length === 0) return;
   const column = <T>(get: (row: (typeof rows)[number]) => T) => rows.map(get);
-  const { params, param } = sqlParams(context.programId, context.now.toISOString());
+  const { param } = statement;
   const arrays = [
     param(
       column(({ candidate }) => candidate.event.id),
@@ -68,13 +94,12 @@ export async function insertEvents(
       'json',
     ),
   ];
-  await tx.query(
+  statement.add(
     `insert into events (program_id, id, type, member_id, occurred_at, received_at, attributes, order_id,
                          request_hash, points, growth, outcome)
-     select $1, e.id, e.type, e.member_id, e.occurred_at, $2, e.attributes, e.order_id,
-            e.request_hash, e.points, e.growth, e.outcome
+     select $1, e.id, e.type, e.member_id, e.occurred_at, ${param(context.now.toISOString(), 'timestamptz')},
+            e.attributes, e.order_id, e.request_hash, e.points, e.growth, e.outcome
        from unnest(${arrays.join(', ')})
             as e (id, type, member_id, occurred_at, attributes, order_id, request_hash, points, growth, outcome)`,
-    params,
   );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
+import type { ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import { NO_USAGE, type RuleAward, type RuleUsage } from '../rules/evaluate-rules.ts';
@@ -63,62 +64,74 @@ export class RuleUsageTracker {
     return new RuleUsageTracker(new Map(rules.map((rule) => [rule.ruleId, rule])));
   }
 
-  /** Loads what the batch's members and rules have used; call after the members are locked. */
-  static async load(
-    tx: Queryable,
-    programId: string,
+  /**
+   * Reads what the batch's members and rules have used as part of the batch's combined read, run
+   * after the members are locked; the returned function makes the tracker once the read has run. A
+   * budget is locked by that read too; one used for the first time has no row yet, which the
+   * function then creates and locks (a statement more, once per budget).
+   */
+  static read(
+    read: ReadStatement,
     rules: readonly CompiledRule[],
     scope: UsageScope,
-  ): Promise<RuleUsageTracker> {
-    const tracker = new RuleUsageTracker(new Map(rules.map((rule) => [rule.ruleId, rule])));
+  ): (tx: Queryable) => Promise<RuleUsageTracker> {
+    const { param } = read;
     const limited = rules.filter((rule) => rule.definition.limits?.perMemberPoints).map((r) => r.ruleId);
     const once = rules.filter((rule) => rule.definition.limits?.oncePer).map((r) => r.ruleId);
     const budgeted = rules
       .filter((rule) => rule.definition.limits?.budgetPoints && scope.eventTypes.has(rule.definition.trigger))
       .map((rule) => rule.ruleId)
       .sort();
-    if (limited.length > 0 && scope.usageKeys.length > 0) {
-      const keys = scope.usageKeys.filter((key) => limited.includes(key.ruleId));
-      // Exact keys, so each is one primary-key lookup however large the table grows.
-      const rows = await tx.query<{ member_id: string; rule_id: string; period: string; points: string }>(
-        `select u.member_id, u.rule_id, u.period, u.points
-           from unnest($2::text[], $3::text[], $4::text[]) as k (member_id, rule_id, period)
-           join rule_member_usage u on u.program_id = $1 and u.member_id = k.member_id
-                                   and u.rule_id = k.rule_id and u.period = k.period`,
-        [
-          programId,
-          keys.map((key) => key.memberId),
-          keys.map((key) => key.ruleId),
-          keys.map((key) => key.period),
-        ],
-      );
-      for (const row of rows) {
+    const keys = scope.usageKeys.filter((key) => limited.includes(key.ruleId));
+    // Exact keys, so each is one primary-key lookup however large the table grows.
+    const usage =
+      keys.length > 0
+        ? read.add<{ member_id: string; rule_id: string; period: string; points: number }>(
+            `select u.member_id, u.rule_id, u.period, u.points
+               from unnest(${param(
+                 keys.map((key) => key.memberId),
+                 'text[]',
+               )}, ${param(
+                 keys.map((key) => key.ruleId),
+                 'text[]',
+               )}, ${param(
+                 keys.map((key) => key.period),
+                 'text[]',
+               )}) as k (member_id, rule_id, period)
+               join rule_member_usage u on u.program_id = $1 and u.member_id = k.member_id
+                                       and u.rule_id = k.rule_id and u.period = k.period`,
+          )
+        : () => [];
+    const onceKeys =
+      once.length > 0 && scope.objectKeys.length > 0
+        ? read.add<{ member_id: string; rule_id: string; object_key: string }>(
+            `select member_id, rule_id, object_key from rule_once_keys
+              where program_id = $1 and member_id = any(${param(scope.memberIds, 'text[]')})
+                and rule_id = any(${param(once, 'text[]')}) and object_key = any(${param(scope.objectKeys, 'text[]')})`,
+          )
+        : () => [];
+    const budgets =
+      budgeted.length > 0 ? read.add<BudgetRow>(lockBudgetsSql(param(budgeted, 'text[]'))) : () => [];
+    return async (tx) => {
+      const tracker = new RuleUsageTracker(new Map(rules.map((rule) => [rule.ruleId, rule])));
+      for (const row of usage()) {
         tracker.memberPoints.set(memberKey(row.member_id, row.rule_id, row.period), Number(row.points));
       }
-    }
-    if (once.length > 0 && scope.objectKeys.length > 0) {
-      const rows = await tx.query<{ member_id: string; rule_id: string; object_key: string }>(
-        `select member_id, rule_id, object_key from rule_once_keys
-          where program_id = $1 and member_id = any($2::text[]) and rule_id = any($3::text[])
-            and object_key = any($4::text[])`,
-        [programId, scope.memberIds, once, scope.objectKeys],
-      );
-      for (const row of rows) tracker.onceKeys.add(memberKey(row.member_id, row.rule_id, row.object_key));
-    }
-    if (budgeted.length > 0) {
-      await tx.query(
-        `insert into rule_budgets (program_id, rule_id) select $1, unnest($2::text[])
-         on conflict do nothing`,
-        [programId, budgeted],
-      );
-      const rows = await tx.query<{ rule_id: string; issued_points: string }>(
-        `select rule_id, issued_points from rule_budgets
-          where program_id = $1 and rule_id = any($2::text[]) order by rule_id for update`,
-        [programId, budgeted],
-      );
-      for (const row of rows) tracker.budgets.set(row.rule_id, Number(row.issued_points));
-    }
-    return tracker;
+      for (const row of onceKeys())
+        tracker.onceKeys.add(memberKey(row.member_id, row.rule_id, row.object_key));
+      let budgetRows = budgets();
+      if (budgetRows.length < budgeted.length) {
+        const programId = read.params[0];
+        await tx.query(
+          `insert into rule_budgets (program_id, rule_id) select $1, unnest($2::text[])
+           on conflict do nothing`,
+          [programId, budgeted],
+        );
+        budgetRows = await tx.query<BudgetRow>(lockBudgetsSql('$2::text[]'), [programId, budgeted]);
+      }
+      for (const row of budgetRows) tracker.budgets.set(row.rule_id, Number(row.issued_points));
+      return tracker;
+    };
   }
 
   /** The usage `evaluateRules` asks for, for one event of one member. */
@@ -164,46 +177,55 @@ export class RuleUsageTracker {
     }
   }
 
-  /** Writes what `record` counted, in the same transaction as the credits. */
-  async save(tx: Queryable, programId: string): Promise<void> {
+  /** What `record` counted, as part of the batch's write (the same statement as its credits). */
+  addWrites(statement: WriteStatement): void {
+    const { param } = statement;
     if (this.memberDeltas.size > 0) {
       const keys = [...this.memberDeltas.keys()].map((key) => key.split('\u0000'));
-      await tx.query(
+      statement.add(
         `insert into rule_member_usage (program_id, member_id, rule_id, period, points)
-         select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::int8[])
+         select $1, * from unnest(${param(
+           keys.map((key) => key[0]),
+           'text[]',
+         )}, ${param(
+           keys.map((key) => key[1]),
+           'text[]',
+         )}, ${param(
+           keys.map((key) => key[2]),
+           'text[]',
+         )}, ${param([...this.memberDeltas.values()], 'int8[]')})
          on conflict (program_id, member_id, rule_id, period)
          do update set points = rule_member_usage.points + excluded.points`,
-        [
-          programId,
-          keys.map((key) => key[0]),
-          keys.map((key) => key[1]),
-          keys.map((key) => key[2]),
-          [...this.memberDeltas.values()],
-        ],
       );
     }
     if (this.newOnceKeys.length > 0) {
-      await tx.query(
+      const column = (get: (row: OnceKeyRow) => string) => param(this.newOnceKeys.map(get), 'text[]');
+      statement.add(
         `insert into rule_once_keys (program_id, member_id, rule_id, object_key, event_id)
-         select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[])`,
-        [
-          programId,
-          this.newOnceKeys.map((row) => row.memberId),
-          this.newOnceKeys.map((row) => row.ruleId),
-          this.newOnceKeys.map((row) => row.objectKey),
-          this.newOnceKeys.map((row) => row.eventId),
-        ],
+         select $1, * from unnest(${column((row) => row.memberId)}, ${column((row) => row.ruleId)},
+                                  ${column((row) => row.objectKey)}, ${column((row) => row.eventId)})`,
       );
     }
     if (this.budgetDeltas.size > 0) {
-      await tx.query(
+      statement.add(
         `update rule_budgets b set issued_points = b.issued_points + d.points
-           from unnest($2::text[], $3::int8[]) as d (rule_id, points)
+           from unnest(${param([...this.budgetDeltas.keys()], 'text[]')}, ${param([...this.budgetDeltas.values()], 'int8[]')})
+                as d (rule_id, points)
           where b.program_id = $1 and b.rule_id = d.rule_id`,
-        [programId, [...this.budgetDeltas.keys()], [...this.budgetDeltas.values()]],
       );
     }
   }
+}
+
+interface BudgetRow {
+  rule_id: string;
+  issued_points: number;
+}
+
+/** The budgets of these rules (`ids`: an SQL text array), locked in rule id order. */
+function lockBudgetsSql(ids: string): string {
+  return `select rule_id, issued_points from rule_budgets
+           where program_id = $1 and rule_id = any(${ids}) order by rule_id for update`;
 }
 
 /**

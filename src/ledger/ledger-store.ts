@@ -1,4 +1,5 @@
 import { afterCommit } from '../db/after-commit.ts';
+import { WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { jsonArray } from '../db/sql-params.ts';
 import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/answer-book.ts';
@@ -271,12 +272,24 @@ export async function persistDraft(
   draft: LedgerDraft,
   idempotency: readonly IdempotencyRecord[] = [],
 ): Promise<void> {
-  const params: unknown[] = [programId];
-  const param: Param = (value, cast) => {
-    params.push(value);
-    return `$${params.length}::${cast}`;
-  };
-  const parts: string[] = [];
+  const statement = new WriteStatement(programId);
+  addDraftWrites(tx, statement, draft, idempotency);
+  await statement.run(tx);
+}
+
+/**
+ * The draft's writes as parts of a statement other areas add theirs to (event intake writes its
+ * events, orders and limits in the same statement): entries, lots, holds, the members' balances,
+ * the idempotency records, and what the commit hooks write alongside (the outbox rows).
+ */
+export function addDraftWrites(
+  tx: Queryable,
+  statement: WriteStatement,
+  draft: LedgerDraft,
+  idempotency: readonly IdempotencyRecord[] = [],
+): void {
+  const { param } = statement;
+  const programId = statement.params[0] as string;
   const pick = <T>(ids: Set<string>, get: (id: string) => T) => [...ids].map(get);
   const createdLots = pick(draft.createdLotIds, (id) => draft.lot(id));
   const changedLots = pick(draft.changedLotIds, (id) => draft.lot(id));
@@ -284,22 +297,19 @@ export async function persistDraft(
   const changedHolds = pick(draft.changedHoldIds, (id) => draft.hold(id));
   const accounts = draft.touchedAccounts();
 
-  if (draft.entries.length > 0) parts.push(insertMany('entries', draft.entries, ENTRY_INSERT, param));
+  if (draft.entries.length > 0) statement.add(insertMany('entries', draft.entries, ENTRY_INSERT, param));
   // What other areas write with every draft (the outbox rows of its movements): in this statement.
   for (const hooks of draftCommitHooks())
-    parts.push(...(hooks.writtenAlongside?.(programId, draft, param) ?? []));
-  if (createdLots.length > 0) parts.push(insertMany('lots', createdLots, LOT_INSERT, param));
-  if (changedLots.length > 0) parts.push(updateMany('lots', 'id', changedLots, LOT_UPDATE, param));
-  if (createdHolds.length > 0) parts.push(insertMany('holds', createdHolds, HOLD_INSERT, param));
-  if (changedHolds.length > 0) parts.push(updateMany('holds', 'id', changedHolds, HOLD_UPDATE, param));
+    statement.add(...(hooks.writtenAlongside?.(programId, draft, param) ?? []));
+  if (createdLots.length > 0) statement.add(insertMany('lots', createdLots, LOT_INSERT, param));
+  if (changedLots.length > 0) statement.add(updateMany('lots', 'id', changedLots, LOT_UPDATE, param));
+  if (createdHolds.length > 0) statement.add(insertMany('holds', createdHolds, HOLD_INSERT, param));
+  if (changedHolds.length > 0) statement.add(updateMany('holds', 'id', changedHolds, HOLD_UPDATE, param));
   if (accounts.length > 0) {
     const updatedAt = `, updated_at = ${param(draft.now.toISOString(), 'timestamptz')}`;
-    parts.push(updateMany('members', 'member_id', accounts, MEMBER_UPDATE, param, updatedAt));
+    statement.add(updateMany('members', 'member_id', accounts, MEMBER_UPDATE, param, updatedAt));
   }
-  if (idempotency.length > 0) parts.push(idempotencyInsertSql(idempotency, param, draft.now));
-  if (parts.length === 0) return;
-  const sql = `with ${parts.map((part, index) => `w${index} as (${part})`).join(',\n')} select 1`;
-  await tx.query(sql, params);
+  if (idempotency.length > 0) statement.add(idempotencyInsertSql(idempotency, param, draft.now));
   const committed = activity.ledgerEntriesCommitted;
   if (committed.observed && draft.entries.length > 0) afterCommit(tx, () => committed.emit(draft.entries));
 }

@@ -1,3 +1,4 @@
+import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import type { MemberFacts } from './member-types.ts';
 
@@ -6,9 +7,15 @@ interface MemberFactsRow {
   status: MemberFacts['status'];
   tags: string[];
   birthday: string | null;
-  joined_at: Date;
+  /** A Date, or its JSON text from a combined read. */
+  joined_at: Date | string;
   attributes: Record<string, unknown>;
 }
+
+const FACTS_QUERY = `select m.member_id, m.status, m.tags, to_char(m.birthday, 'YYYY-MM-DD') as birthday, m.joined_at,
+                            m.attributes
+                       from members m
+                      where m.program_id = $1 and m.member_id = any`;
 
 /**
  * What rules may look at about members, by member id, from the member's own row; members that do
@@ -21,15 +28,22 @@ export async function loadMemberFacts(
   programId: string,
   memberIds: readonly string[],
 ): Promise<Map<string, MemberFacts>> {
+  if (memberIds.length === 0) return new Map();
+  return toFacts(await db.query<MemberFactsRow>(`${FACTS_QUERY}($2::text[])`, [programId, memberIds]));
+}
+
+/** `loadMemberFacts` as part of a combined read (event intake reads everything a batch needs at once). */
+export function readMemberFacts(
+  read: ReadStatement,
+  memberIds: readonly string[],
+): () => Map<string, MemberFacts> {
+  if (memberIds.length === 0) return () => new Map();
+  const rows = read.add<MemberFactsRow>(`${FACTS_QUERY}(${read.param(memberIds, 'text[]')})`);
+  return () => toFacts(rows());
+}
+
+function toFacts(rows: readonly MemberFactsRow[]): Map<string, MemberFacts> {
   const facts = new Map<string, MemberFacts>();
-  if (memberIds.length === 0) return facts;
-  const rows = await db.query<MemberFactsRow>(
-    `select m.member_id, m.status, m.tags, to_char(m.birthday, 'YYYY-MM-DD') as birthday, m.joined_at,
-            m.attributes
-       from members m
-      where m.program_id = $1 and m.member_id = any($2::text[])`,
-    [programId, memberIds],
-  );
   for (const row of rows) {
     facts.set(row.member_id, {
       status: row.status,

@@ -1,10 +1,11 @@
+import { ReadStatement } from '../db/combined-statements.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { inTransactionRetryingRaces } from '../db/retrying-races.ts';
 import { requestHash } from '../idempotency/request-hash.ts';
-import { getProgram } from '../programs/program-store.ts';
+import { readProgram } from '../programs/program-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
-import { compiledPublishedRules } from '../rules/rule-cache.ts';
+import { readCompiledPublishedRules } from '../rules/rule-cache.ts';
 import { activity, type EventAnswerFact } from '../shared/activity.ts';
 import { JifenError } from '../shared/errors.ts';
 import { decideFresh } from './decide-batch.ts';
@@ -52,8 +53,13 @@ async function ingest(
   options: IngestOptions,
 ): Promise<EventResult[]> {
   const at = options.at ?? ((index: number) => (events.length === 1 ? 'body' : `body/events/${index}`));
-  const program = await getProgram(db, context.programId);
-  const rules = options.rules ?? (await compiledPublishedRules(db, context.programId));
+  // The program and its rules in force, in one statement.
+  const read = new ReadStatement(context.programId);
+  const programOf = readProgram(read);
+  const rulesOf = options.rules ? () => options.rules! : readCompiledPublishedRules(read);
+  await read.run(db);
+  const program = programOf();
+  const rules = rulesOf();
   const results: EventResult[] = new Array(events.length);
   const candidates: Candidate[] = [];
   events.forEach((event, index) => {

@@ -1,3 +1,4 @@
+import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -51,6 +52,16 @@ export async function getProgram(db: Queryable, programId: string): Promise<Prog
   const [row] = await db.query<ProgramRow>('select * from programs where id = $1', [programId]);
   if (!row) throw new Error(`program ${programId} does not exist`);
   return toProgram(row);
+}
+
+/** `getProgram` as part of a combined read (event intake reads the program and its rules at once). */
+export function readProgram(read: ReadStatement): () => Program {
+  const rows = read.add<ProgramRow>('select * from programs where id = $1');
+  return () => {
+    const [row] = rows();
+    if (!row) throw new Error(`program ${read.params[0]} does not exist`);
+    return toProgram(row);
+  };
 }
 
 /** Every program's id and timezone, in id order: for passes over all programs (reminders, birthdays). */

@@ -1,6 +1,7 @@
+import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { type CompiledRule, compileRule } from './compile-rule.ts';
-import { publishedRules } from './rule-store.ts';
+import { publishedRules, readPublishedRules } from './rule-store.ts';
 import type { RuleVersion } from './rule-types.ts';
 
 /**
@@ -26,4 +27,11 @@ export function compiledVersion(programId: string, rule: RuleVersion): CompiledR
 export async function compiledPublishedRules(db: Queryable, programId: string): Promise<CompiledRule[]> {
   const versions = await publishedRules(db, programId);
   return versions.map((version) => compiledVersion(programId, version));
+}
+
+/** `compiledPublishedRules` as part of a combined read. */
+export function readCompiledPublishedRules(read: ReadStatement): () => CompiledRule[] {
+  const versions = readPublishedRules(read);
+  const programId = read.params[0] as string;
+  return () => versions().map((version) => compiledVersion(programId, version));
 }

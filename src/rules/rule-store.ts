@@ -1,3 +1,4 @@
+import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -203,6 +204,15 @@ export async function publishedRules(db: Queryable, programId: string): Promise<
     [programId],
   );
   return rows.map((row) => ({ ruleId: row.rule_id, version: row.version, definition: row.definition }));
+}
+
+/** `publishedRules` as part of a combined read. */
+export function readPublishedRules(read: ReadStatement): () => RuleVersion[] {
+  const rows = read.add<VersionRow>(
+    `select ${VERSION_COLUMNS} from rule_versions where program_id = $1 and status = 'published'`,
+  );
+  return () =>
+    rows().map((row) => ({ ruleId: row.rule_id, version: row.version, definition: row.definition }));
 }
 
 /** The drafts, each standing in for its rule's published version (for previews and back-tests). */

@@ -9,7 +9,7 @@ import type { CompiledRule } from '../rules/compile-rule.ts';
 import { type EventFacts, localMoment, type RuleFacts } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { tierBenefitRules } from '../tiers/tier-benefit-rules.ts';
-import { readTierConfig } from '../tiers/tier-store.ts';
+import { readTierConfigLocked } from '../tiers/tier-store.ts';
 import { loadTierProgress, saveTierProgress } from '../tiers/tier-upgrades.ts';
 import { applyPlan, planEvent } from './decide-event.ts';
 import { answerToStored, EventRefused, memberNotFound, REFERS_TO_ORDER, refusal } from './event-answers.ts';
@@ -53,14 +53,12 @@ export async function decideFresh(
     lots: unseen.filter(({ event }) => REFERS_TO_ORDER.has(event.type)).map(({ event }) => event.memberId),
   });
   const known = [...new Set(state?.accounts.map((account) => account.memberId))];
-  const tiers = await readTierConfig(tx, programId);
   const timed = unseen.map((candidate) => timedEvent(candidate, program.timezone));
   const eventTypes = new Set(unseen.map(({ event }) => event.type));
-  // Tier earn multipliers join the published rules as multiplier rules of their own.
-  const judgedBy = [...rules, ...tierBenefitRules(programId, tiers, eventTypes)];
 
   // Everything else the batch needs, in one statement under the members' locks.
   const read = new ReadStatement(programId);
+  const tiersOf = readTierConfigLocked(read);
   const lateOf = readStoredEvents(
     read,
     unseen.map(({ event }) => event.id),
@@ -69,7 +67,7 @@ export async function decideFresh(
   const ordersOf = readOrders(read, [
     ...new Set(timed.flatMap(({ orderId }) => (orderId === null ? [] : [orderId]))),
   ]);
-  const trackerOf = RuleUsageTracker.read(read, judgedBy, {
+  const trackerOf = RuleUsageTracker.read(read, rules, {
     memberIds: known,
     usageKeys: usageKeys(rules, timed),
     objectKeys: onceObjects(rules, timed),
@@ -77,6 +75,9 @@ export async function decideFresh(
   });
   await read.run(tx);
   const tracker = await trackerOf(tx);
+  const tiers = await tiersOf(tx);
+  // Tier earn multipliers join the published rules as multiplier rules of their own (without limits).
+  const judgedBy = [...rules, ...tierBenefitRules(programId, tiers, eventTypes)];
 
   // The same event sent twice at once (same member) waited for the first under the members' lock,
   // and the first has committed by now: it is answered as stored. (Different members: the events key decides.)

@@ -1,5 +1,4 @@
 import type { ReadStatement, WriteStatement } from '../db/combined-statements.ts';
-import type { Queryable } from '../db/database.ts';
 import { jsonArray } from '../db/sql-params.ts';
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
@@ -20,20 +19,7 @@ function toStoredEvents(rows: readonly StoredEventRow[]): StoredEvents {
   return new Map(rows.map((row) => [row.id, { hash: row.request_hash, outcome: row.outcome }]));
 }
 
-/** The events of these ids already stored: their fingerprints and answers. */
-export async function storedEvents(
-  tx: Queryable,
-  programId: string,
-  ids: readonly string[],
-): Promise<StoredEvents> {
-  const rows = await tx.query<StoredEventRow>(
-    'select id, request_hash, outcome from events where program_id = $1 and id = any($2::text[])',
-    [programId, [...new Set(ids)]],
-  );
-  return toStoredEvents(rows);
-}
-
-/** The stored events of these ids, read with the rest of what a batch needs (see `storedEvents`). */
+/** The events of these ids already stored (their fingerprints and answers), as part of a combined read. */
 export function readStoredEvents(read: ReadStatement, ids: readonly string[]): () => StoredEvents {
   const rows = read.add<StoredEventRow>(
     `select id, request_hash, outcome from events where program_id = $1 and id = any(${read.param([...new Set(ids)], 'text[]')})`,

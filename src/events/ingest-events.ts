@@ -11,7 +11,7 @@ import { JifenError } from '../shared/errors.ts';
 import { decideFresh } from './decide-batch.ts';
 import { answerToStored, EventRefused, idReused, refusal } from './event-answers.ts';
 import { checkEventAttributes, type EventInput } from './event-input.ts';
-import { storedEvents } from './event-rows.ts';
+import { readStoredEvents, type StoredEvents } from './event-rows.ts';
 import type { Candidate, EventResult, IngestContext } from './intake-types.ts';
 
 /**
@@ -53,13 +53,6 @@ async function ingest(
   options: IngestOptions,
 ): Promise<EventResult[]> {
   const at = options.at ?? ((index: number) => (events.length === 1 ? 'body' : `body/events/${index}`));
-  // The program and its rules in force, in one statement.
-  const read = new ReadStatement(context.programId);
-  const programOf = readProgram(read);
-  const rulesOf = options.rules ? () => options.rules! : readCompiledPublishedRules(read);
-  await read.run(db);
-  const program = programOf();
-  const rules = rulesOf();
   const results: EventResult[] = new Array(events.length);
   const candidates: Candidate[] = [];
   events.forEach((event, index) => {
@@ -78,11 +71,25 @@ async function ingest(
   });
   if (candidates.length === 0) return results;
 
+  // The program, its rules in force and the events already stored, in one statement. An event
+  // stored after this read is found again under its member's lock (`decideFresh`).
+  const read = new ReadStatement(context.programId);
+  const programOf = readProgram(read);
+  const rulesOf = options.rules ? () => options.rules! : readCompiledPublishedRules(read);
+  const storedOf = readStoredEvents(
+    read,
+    candidates.map((candidate) => candidate.event.id),
+  );
+  await read.run(db);
+  const program = programOf();
+  const rules = rulesOf();
+  const stored = storedOf();
+
   const refused = new Map<number, JifenError>();
   for (;;) {
     try {
       const decided = await inTransactionRetryingRaces(db, (tx) =>
-        ingestInTransaction(tx, context, program, rules, candidates, refused),
+        ingestInTransaction(tx, context, program, rules, candidates, stored, refused),
       );
       for (const [index, result] of decided) results[index] = result;
       return results;
@@ -120,14 +127,10 @@ async function ingestInTransaction(
   program: Program,
   rules: readonly CompiledRule[],
   candidates: readonly Candidate[],
+  stored: StoredEvents,
   refused: ReadonlyMap<number, JifenError>,
 ): Promise<Map<number, EventResult>> {
   const results = new Map<number, EventResult>();
-  const stored = await storedEvents(
-    tx,
-    context.programId,
-    candidates.map((candidate) => candidate.event.id),
-  );
   const firstById = new Map<string, Candidate>();
   const repeats: Candidate[] = [];
   const fresh: Candidate[] = [];

@@ -1,3 +1,4 @@
+import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { canonicalJson } from '../idempotency/request-hash.ts';
 import type { SqlParam } from '../ledger/commit-hooks.ts';
@@ -40,6 +41,21 @@ export async function readTierConfig(tx: Queryable, programId: string): Promise<
     [CONFIG_LOCK, programId],
   );
   return row?.configured ? currentTierConfig(tx, programId) : null;
+}
+
+/**
+ * `readTierConfig` as part of a combined read: the shared lock and the check are one of its
+ * queries; with tiers, the returned function reads the configuration by a statement of its own,
+ * whose snapshot is taken after the lock was granted.
+ */
+export function readTierConfigLocked(
+  read: ReadStatement,
+): (tx: Queryable) => Promise<TierConfigVersion | null> {
+  const rows = read.add<{ configured: boolean }>(
+    `select pg_advisory_xact_lock_shared(${read.param(CONFIG_LOCK, 'int4')}, hashtext($1)) is not null
+            and exists (select 1 from tier_configs where program_id = $1) as configured`,
+  );
+  return async (tx) => (rows()[0]?.configured ? currentTierConfig(tx, read.params[0] as string) : null);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { lotsDueToExpire } from '../ledger/due-queries.ts';
 
 export interface DueExpiry {
   programId: string;
@@ -10,23 +11,11 @@ export interface DueExpiry {
 
 /** What the expiry sweep would expire now (`jifen expire --dry-run`). */
 export async function listDueExpiries(db: Queryable, now: Date): Promise<DueExpiry[]> {
-  const rows = await db.query<{
-    program_id: string;
-    member_id: string;
-    id: string;
-    remaining: number;
-    expires_at: Date;
-  }>(
-    `select program_id, member_id, id, remaining, expires_at from lots
-      where remaining > 0 and status = 'available' and expires_at is not null and expires_at <= $1
-      order by program_id, member_id, expires_at, id`,
-    [now.toISOString()],
-  );
-  return rows.map((row) => ({
-    programId: row.program_id,
-    memberId: row.member_id,
-    lotId: row.id,
-    points: row.remaining,
-    expiresAt: new Date(row.expires_at).toISOString(),
+  return (await lotsDueToExpire(db, now)).map((lot) => ({
+    programId: lot.programId,
+    memberId: lot.memberId,
+    lotId: lot.lotId,
+    points: lot.remaining,
+    expiresAt: lot.expiresAt.toISOString(),
   }));
 }

@@ -1,5 +1,12 @@
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { decideRelease } from '../ledger/commands/holds.ts';
+import {
+  holdsDueToTimeOut,
+  membersWithHoldsDueToTimeOut,
+  membersWithLotsDueToExpire,
+  membersWithLotsDueToRelease,
+  type ProgramMember,
+} from '../ledger/due-queries.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { persistDraft, tryLoadForUpdate } from '../ledger/ledger-store.ts';
 import { settleRedemptionsOfHolds } from '../rewards/redemption-payment.ts';
@@ -8,21 +15,13 @@ import { decideExpiry, decidePendingRelease, SWEEP_SOURCE } from './sweep-decisi
 
 export type SweepKind = 'expiry' | 'pending_release' | 'hold_timeout';
 
-interface DueMember {
-  program_id: string;
-  member_id: string;
-}
-
 /** Due-row queries: which members have work. Cheap, lock-free, answered from partial indexes. */
-const DUE_MEMBERS: Record<SweepKind, string> = {
-  expiry: `select distinct program_id, member_id from lots
-            where remaining > 0 and status = 'available' and expires_at is not null and expires_at <= $1
-            limit $2`,
-  pending_release: `select distinct program_id, member_id from lots
-                     where status = 'pending' and remaining > 0 and available_at <= $1 limit $2`,
-  hold_timeout: `select distinct program_id, member_id from holds
-                  where status = 'open' and expires_at <= $1 limit $2`,
-};
+const DUE_MEMBERS: Record<SweepKind, (db: Queryable, now: Date, limit: number) => Promise<ProgramMember[]>> =
+  {
+    expiry: membersWithLotsDueToExpire,
+    pending_release: membersWithLotsDueToRelease,
+    hold_timeout: membersWithHoldsDueToTimeOut,
+  };
 
 export interface SweepResult {
   kind: SweepKind;
@@ -48,7 +47,7 @@ export async function runSweep(
     // Asked to stop (serve shutting down): the batches done are committed, the rest stays due.
     if (signal?.aborted) return result;
     const now = clock.now();
-    const due = await db.query<DueMember>(DUE_MEMBERS[kind], [now.toISOString(), batchSize]);
+    const due = await DUE_MEMBERS[kind](db, now, batchSize);
     if (due.length === 0) return result;
     let progressed = false;
     // First skip the members other transactions hold, so several sweepers split the work. If that
@@ -79,20 +78,13 @@ async function sweepMembers(
 ): Promise<{ members: number; entries: number }> {
   return db.transaction(async (tx) => {
     // A hold's lots never change after it is created, so they can be read before the lock.
-    const dueHolds =
-      kind === 'hold_timeout'
-        ? await tx.query<{ id: string; lots: { lotId: string }[] }>(
-            `select id, lots from holds where program_id = $1 and member_id = any($2::text[])
-                and status = 'open' and expires_at <= $3`,
-            [programId, memberIds, now.toISOString()],
-          )
-        : [];
+    const dueHolds = kind === 'hold_timeout' ? await holdsDueToTimeOut(tx, programId, memberIds, now) : [];
     const state = await tryLoadForUpdate(tx, {
       programId,
       memberIds,
       lots: true,
-      holdIds: dueHolds.map((hold) => hold.id),
-      lotIds: dueHolds.flatMap((hold) => hold.lots.map((touch) => touch.lotId)),
+      holdIds: dueHolds.map((hold) => hold.holdId),
+      lotIds: dueHolds.flatMap((hold) => hold.lotIds),
       skipLocked,
     });
     if (!state) return { members: 0, entries: 0 };
@@ -127,12 +119,12 @@ async function sweepMembers(
   });
 }
 
-function groupByProgram(rows: readonly DueMember[]): Map<string, string[]> {
+function groupByProgram(rows: readonly ProgramMember[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const row of rows) {
-    const members = groups.get(row.program_id) ?? [];
-    members.push(row.member_id);
-    groups.set(row.program_id, members);
+    const members = groups.get(row.programId) ?? [];
+    members.push(row.memberId);
+    groups.set(row.programId, members);
   }
   return groups;
 }

@@ -62,9 +62,6 @@ const SHARED: Record<string, string[]> = { members: ['ledger'], programs: ['ledg
 /** Cross-area reads still to move behind the owner's functions: `file: table`. */
 const TO_MOVE = [
   'src/notifications/preferences/member-preferences.ts: members',
-  'src/sweeps/due-expiries.ts: lots',
-  'src/sweeps/sweeper.ts: holds',
-  'src/sweeps/sweeper.ts: lots',
   'src/tiers/tier-evaluation.ts: members',
 ];
 

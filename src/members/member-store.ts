@@ -72,6 +72,26 @@ export async function assertMemberExists(db: Queryable, programId: string, membe
 }
 
 /**
+ * Locks the rows of those of these members that no other transaction holds (FOR UPDATE SKIP
+ * LOCKED) and returns their ids; never waits. A member's row lock is what serialises every change
+ * to the member (the ledger's commands take it first), so background work that would rather skip a
+ * busy member than wait for it takes it here. Unknown members are not returned.
+ */
+export async function lockFreeMembers(
+  tx: Queryable,
+  programId: string,
+  memberIds: readonly string[],
+): Promise<Set<string>> {
+  if (memberIds.length === 0) return new Set();
+  const rows = await tx.query<{ member_id: string }>(
+    `select member_id from members where program_id = $1 and member_id = any($2::text[])
+      order by member_id for update skip locked`,
+    [programId, [...new Set(memberIds)]],
+  );
+  return new Set(rows.map((row) => row.member_id));
+}
+
+/**
  * Creates the members not in the program yet, each joined at the time given (first sight of a
  * member id in events); returns the ids it created (a member another transaction created first is
  * not among them).

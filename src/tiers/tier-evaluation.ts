@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { growthInWindow } from '../ledger/ledger-queries.ts';
+import { lockFreeMembers } from '../members/member-store.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
@@ -39,10 +40,15 @@ export interface TierSweepResult {
 
 type SweepKind = 'manual' | 'evaluation';
 
-const DUE: Record<SweepKind, string> = {
-  manual: 't.manual_until <= $1 order by t.manual_until',
-  evaluation: 't.next_evaluation_at <= $1 order by t.next_evaluation_at',
+/** What makes a tier row due ($1: now), and the order due rows are taken in. */
+const DUE: Record<SweepKind, { where: string; order: string }> = {
+  manual: { where: 't.manual_until <= $1', order: 't.manual_until' },
+  evaluation: { where: 't.next_evaluation_at <= $1', order: 't.next_evaluation_at' },
 };
+
+const TIER_COLUMNS = MEMBER_TIER_COLUMNS.split(', ')
+  .map((column) => `t.${column}`)
+  .join(', ');
 
 export async function runTierSweeps(db: Database, clock: Clock, batchSize = 1000): Promise<TierSweepResult> {
   const result: TierSweepResult = { evaluated: 0, downgraded: 0, manualEnded: 0 };
@@ -62,17 +68,8 @@ export async function runTierSweeps(db: Database, clock: Clock, batchSize = 1000
 
 async function sweepBatch(tx: Queryable, now: Date, kind: SweepKind, batchSize: number) {
   const done = { members: 0, evaluated: 0, downgraded: 0, manualEnded: 0 };
-  const rows = await tx.query<MemberTierRow & { program_id: string }>(
-    `select t.program_id, ${MEMBER_TIER_COLUMNS.split(', ')
-      .map((column) => `t.${column}`)
-      .join(', ')}
-       from member_tiers t join members m using (program_id, member_id)
-      where ${DUE[kind]} limit $2
-        for update of m, t skip locked`,
-    [now.toISOString(), batchSize],
-  );
-  done.members = rows.length;
-  for (const [programId, tiers] of byProgram(rows)) {
+  for (const [programId, tiers] of await takeDue(tx, now, kind, batchSize)) {
+    done.members += tiers.length;
     const changed =
       kind === 'manual'
         ? await endAssignments(tx, programId, tiers, now)
@@ -82,6 +79,56 @@ async function sweepBatch(tx: Queryable, now: Date, kind: SweepKind, batchSize: 
     done.manualEnded += changed.manualEnded;
   }
   return done;
+}
+
+/**
+ * Up to `batchSize` due tier rows, in due order, whose tier row and member row this transaction
+ * locked, by program. A page of due tier rows is locked SKIP LOCKED (another sweeper's are skipped,
+ * so sweepers split the work), then their members' rows, the lock every change to a member takes
+ * first, through the members (`lockFreeMembers`, also SKIP LOCKED). A member another transaction
+ * holds (a command on them) is left for the next pass and kept out of the next page, which fills
+ * the batch from further down; its tier row stays locked here until the batch commits, and the
+ * command, which has not written it, at most waits for that.
+ */
+async function takeDue(
+  tx: Queryable,
+  now: Date,
+  kind: SweepKind,
+  batchSize: number,
+): Promise<Map<string, MemberTier[]>> {
+  const taken = new Map<string, MemberTier[]>();
+  let count = 0;
+  // The rows of the pages before: this transaction's own locks do not make SKIP LOCKED skip them.
+  const seen = { programIds: [] as string[], memberIds: [] as string[] };
+  for (;;) {
+    const wanted = batchSize - count;
+    const rows = await tx.query<MemberTierRow & { program_id: string }>(
+      `select t.program_id, ${TIER_COLUMNS} from member_tiers t
+        where ${DUE[kind].where}
+          and (t.program_id, t.member_id) not in (select * from unnest($3::text[], $4::text[]))
+        order by ${DUE[kind].order} limit $2
+          for update of t skip locked`,
+      [now.toISOString(), wanted, seen.programIds, seen.memberIds],
+    );
+    for (const [programId, tiers] of byProgram(rows)) {
+      const locked = await lockFreeMembers(
+        tx,
+        programId,
+        tiers.map((tier) => tier.memberId),
+      );
+      const group = taken.get(programId) ?? [];
+      for (const tier of tiers) {
+        seen.programIds.push(programId);
+        seen.memberIds.push(tier.memberId);
+        if (locked.has(tier.memberId)) {
+          group.push(tier);
+          count++;
+        }
+      }
+      if (group.length > 0) taken.set(programId, group);
+    }
+    if (rows.length < wanted || count >= batchSize) return taken;
+  }
 }
 
 async function endAssignments(tx: Queryable, programId: string, rows: MemberTier[], now: Date) {

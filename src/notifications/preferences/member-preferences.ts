@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import { memberNotFound } from '../../members/member-store.ts';
+import { assertMemberExists } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { validatePhoneNumber } from '../channels/sms-adapter.ts';
 import { validateEmailAddress } from '../channels/smtp-sender.ts';
@@ -98,14 +98,12 @@ export async function getMemberPreferences(
   programId: string,
   memberId: string,
 ): Promise<MemberPreferences> {
-  const [row] = await db.query<PreferencesRow & { has_row: boolean }>(
-    `select p.*, p.program_id is not null as has_row from members m
-       left join member_notification_preferences p on p.program_id = m.program_id and p.member_id = m.member_id
-      where m.program_id = $1 and m.member_id = $2`,
+  await assertMemberExists(db, programId, memberId);
+  const [row] = await db.query<PreferencesRow>(
+    'select * from member_notification_preferences where program_id = $1 and member_id = $2',
     [programId, memberId],
   );
-  if (!row) throw memberNotFound(memberId);
-  return row.has_row ? toPreferences(row) : defaultPreferences(memberId);
+  return row ? toPreferences(row) : defaultPreferences(memberId);
 }
 
 /** What the schema cannot check: contacts that could not be reached. */
@@ -137,15 +135,16 @@ export async function putMemberPreferences(
       extensions: { errors },
     });
   }
+  // A member, once committed, is never deleted: one that exists now still does at the upsert.
+  await assertMemberExists(db, programId, memberId);
   const given = (value: unknown) => value !== undefined;
   const [row] = await db.query<PreferencesRow>(
     `insert into member_notification_preferences as p
        (program_id, member_id, email, phone, language, inbox, email_enabled, sms_enabled,
         marketing_consent, consent_updated_at, updated_at)
-     select m.program_id, m.member_id, $3::text, $4::text, $5::text,
-            coalesce($9::boolean, true), coalesce($10::boolean, true), coalesce($11::boolean, true),
-            coalesce($12::boolean, false), case when $12::boolean then $13::timestamptz end, $13::timestamptz
-       from members m where m.program_id = $1 and m.member_id = $2
+     values ($1, $2, $3::text, $4::text, $5::text,
+             coalesce($9::boolean, true), coalesce($10::boolean, true), coalesce($11::boolean, true),
+             coalesce($12::boolean, false), case when $12::boolean then $13::timestamptz end, $13::timestamptz)
      on conflict (program_id, member_id) do update set
        email = case when $6::boolean then excluded.email else p.email end,
        phone = case when $7::boolean then excluded.phone else p.phone end,
@@ -174,6 +173,5 @@ export async function putMemberPreferences(
       now.toISOString(),
     ],
   );
-  if (!row) throw memberNotFound(memberId);
-  return toPreferences(row);
+  return toPreferences(row!);
 }

@@ -173,6 +173,48 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
     expect(row).toEqual({ rows: 1 });
   });
 
+  test('a batch whose due members a command holds fills from further down: the pass does all the rest', async () => {
+    api.clock.set(local('2030-01-01T00:30'));
+    const due = async () =>
+      (
+        await api.db.query<{ member_id: string }>(
+          'select member_id from member_tiers where next_evaluation_at <= $1 order by member_id',
+          [api.clock.now().toISOString()],
+        )
+      ).map((row) => row.member_id);
+    const before = await due();
+    expect(before.length).toBeGreaterThan(10);
+    // Every due member but three is held by a command, so nearly every page of a batch of two
+    // starts with members the sweep must skip.
+    const held = before.slice(0, -3);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const command = second.transaction(async (tx) => {
+      await tx.query('select 1 from members where member_id = any($1::text[]) for update', [held]);
+      locked();
+      await released;
+    });
+    await lockTaken;
+    const first = await runTierSweeps(api.db, api.clock, 2);
+    expect(first.evaluated).toBe(3);
+    expect(await due()).toEqual(held);
+    release();
+    await command;
+    expect(total(await Promise.all(sweepers(3)), 'evaluated')).toBe(held.length);
+    expect(await due()).toEqual([]);
+    const [row] = await api.db.query<{ rows: number; members: number }>(
+      `select count(*)::int as rows, count(distinct member_id)::int as members from tier_history
+        where period = '2030-01-01'`,
+    );
+    expect(row).toEqual({ rows: before.length, members: before.length });
+  });
+
   test('configuration versions PUT at the same time are numbered one after another, none fails', async () => {
     const program = await programWith(api, null);
     const replies = await Promise.all(

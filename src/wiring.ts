@@ -16,10 +16,10 @@ export function wireAreas(): void {
   registerDraftCommitHooks({ name: 'tiers', beforeWrite: applyTierChanges });
   registerDraftCommitHooks({
     name: 'outbox',
-    writtenAlongside(programId, draft, param) {
+    writtenAlongside(programId, draft, entries, param) {
       const messages = ledgerMessages(
         programId,
-        draft.entries,
+        entries,
         (lotId) => draft.findLot(lotId)?.availableAt ?? null,
       );
       return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];

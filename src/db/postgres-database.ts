@@ -55,27 +55,35 @@ export function openPostgres(options: PostgresOptions): Database {
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // Statements go to the connection one after another, in the order they were issued: a caller
+      // may issue one without waiting for it (event intake writes a part while deciding the next).
+      let tail: Promise<unknown> = Promise.resolve();
+      const send = (config: string | pg.QueryConfig) => {
+        const result = tail.then(() => client.query(config));
+        tail = result.catch(() => {});
+        return result;
+      };
       const tx: Queryable = {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
-          const result = await client.query(toQuery(sql, params));
+          const result = await send(toQuery(sql, params));
           return result.rows as Row[];
         },
         async exec(sql: string) {
-          await client.query(sql);
+          await send(sql);
         },
       };
       let broken = false;
       beginTransaction(tx);
       try {
-        await client.query('begin');
+        await send('begin');
         const value = await work(tx);
-        await client.query('commit');
+        await send('commit');
         runAfterCommit(tx);
         return value;
       } catch (error) {
         discardAfterCommit(tx);
         try {
-          await client.query('rollback');
+          await send('rollback');
         } catch {
           broken = true;
         }

@@ -23,6 +23,9 @@ import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
 import { createUnknownMembers } from './unknown-members.ts';
 import { onceObjects, type ScopedEvent, usageKeys } from './usage-scope.ts';
 
+/** Events decided between two writes of a large batch (see `writeDecided`). */
+const WRITE_EVERY = 200;
+
 /**
  * The fresh events of a batch, decided in one transaction with a constant number of statements:
  * unknown members created, members locked in id order, then one read of everything the batch needs
@@ -37,6 +40,7 @@ export async function decideFresh(
   program: Program,
   rules: readonly CompiledRule[],
   unseen: readonly Candidate[],
+  options: { writeEvery?: number } = {},
 ): Promise<Map<number, EventResult>> {
   const { programId } = context;
   const results = new Map<number, EventResult>();
@@ -144,6 +148,37 @@ export async function decideFresh(
     source: context.source,
   };
   const rows: { candidate: Candidate; outcome: EventOutcome }[] = [];
+  // What is decided is written while the rest is decided: the database writes one part as the
+  // next is judged (on PostgreSQL the two run on different cores). Everything is one transaction.
+  const writes: Promise<void>[] = [];
+  let written = 0;
+  const writeDecided = () => {
+    const part = rows.slice(written);
+    written = rows.length;
+    const touched = [
+      ...new Set(part.flatMap(({ outcome }) => (outcome.order ? [outcome.order.orderId] : []))),
+    ].map((orderId) => orders.get(orderId)!);
+    const write = new WriteStatement(programId);
+    addDraftWrites(tx, write, draft);
+    addEventInserts(write, context, part);
+    // New orders are inserted, never merged: two members paying one order id at once (they do not
+    // share a lock) collide on the key, and the loser's batch is redone and finds the order paid.
+    addOrderWrites(
+      write,
+      {
+        inserted: touched.filter((order) => !storedOrders.has(order.orderId)),
+        updated: touched.filter((order) => storedOrders.has(order.orderId)),
+      },
+      context.now,
+    );
+    for (const order of touched) storedOrders.add(order.orderId);
+    tracker.addWrites(write);
+    const running = write.run(tx);
+    // Awaited below, with the others; a failure fails the transaction there.
+    running.catch(() => {});
+    writes.push(running);
+  };
+  const writeEvery = options.writeEvery ?? WRITE_EVERY;
   for (const candidate of fresh) {
     const event = planned.get(candidate.index);
     if (!event) continue;
@@ -170,7 +205,13 @@ export async function decideFresh(
       if (error instanceof JifenError) throw new EventRefused(candidate.index, error);
       throw error;
     }
+    if (rows.length - written >= writeEvery) {
+      writeDecided();
+      // Lets the driver send the write (and the previous one's reply in) before deciding on.
+      await new Promise(setImmediate);
+    }
   }
+  writeDecided();
   // A member made for events that were all refused is not kept: bad input leaves nothing behind.
   const used = new Set(rows.map(({ candidate }) => candidate.event.memberId));
   await deleteNewMembers(
@@ -179,26 +220,7 @@ export async function decideFresh(
     createdIds.filter((memberId) => !used.has(memberId)),
   );
   if (progress) await saveTierProgress(tx, programId, progress, context.now);
-
-  // Everything decided, in one statement.
-  const touched = [
-    ...new Set(rows.flatMap(({ outcome }) => (outcome.order ? [outcome.order.orderId] : []))),
-  ].map((orderId) => orders.get(orderId)!);
-  const write = new WriteStatement(programId);
-  addDraftWrites(tx, write, draft);
-  addEventInserts(write, context, rows);
-  // New orders are inserted, never merged: two members paying one order id at once (they do not
-  // share a lock) collide on the key, and the loser's batch is redone and finds the order paid.
-  addOrderWrites(
-    write,
-    {
-      inserted: touched.filter((order) => !storedOrders.has(order.orderId)),
-      updated: touched.filter((order) => storedOrders.has(order.orderId)),
-    },
-    context.now,
-  );
-  tracker.addWrites(write);
-  await write.run(tx);
+  await Promise.all(writes);
   return results;
 }
 

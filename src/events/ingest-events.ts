@@ -28,6 +28,8 @@ export interface IngestOptions {
   at?: (index: number) => string;
   /** Rules to judge by instead of the published ones (tests, replays). */
   rules?: readonly CompiledRule[];
+  /** Events decided between two writes of a large batch (default 200; tests make it small). */
+  writeEvery?: number;
 }
 
 export async function ingestEvents(
@@ -89,7 +91,7 @@ async function ingest(
   for (;;) {
     try {
       const decided = await inTransactionRetryingRaces(db, (tx) =>
-        ingestInTransaction(tx, context, program, rules, candidates, stored, refused),
+        ingestInTransaction(tx, context, program, rules, candidates, stored, refused, options),
       );
       for (const [index, result] of decided) results[index] = result;
       return results;
@@ -129,6 +131,7 @@ async function ingestInTransaction(
   candidates: readonly Candidate[],
   stored: StoredEvents,
   refused: ReadonlyMap<number, JifenError>,
+  options: IngestOptions,
 ): Promise<Map<number, EventResult>> {
   const results = new Map<number, EventResult>();
   const firstById = new Map<string, Candidate>();
@@ -149,7 +152,7 @@ async function ingestInTransaction(
   }
 
   if (fresh.length > 0) {
-    const outcomes = await decideFresh(tx, context, program, rules, fresh);
+    const outcomes = await decideFresh(tx, context, program, rules, fresh, options);
     for (const [index, result] of outcomes) results.set(index, result);
   }
   // The same event twice in one batch: the second is a retry of the first.

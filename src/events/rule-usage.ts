@@ -177,7 +177,10 @@ export class RuleUsageTracker {
     }
   }
 
-  /** What `record` counted, as part of the batch's write (the same statement as its credits). */
+  /**
+   * What `record` counted since the last call, as part of the batch's write (the same statement as
+   * its credits); counted as written from then on.
+   */
   addWrites(statement: WriteStatement): void {
     const { param } = statement;
     if (this.memberDeltas.size > 0) {
@@ -214,6 +217,9 @@ export class RuleUsageTracker {
           where b.program_id = $1 and b.rule_id = d.rule_id`,
       );
     }
+    this.memberDeltas.clear();
+    this.newOnceKeys.length = 0;
+    this.budgetDeltas.clear();
   }
 }
 

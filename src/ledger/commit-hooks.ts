@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { SqlParam } from '../db/sql-params.ts';
 import type { LedgerDraft } from './ledger-draft.ts';
+import type { Entry } from './ledger-types.ts';
 
 export type { SqlParam };
 
@@ -19,9 +20,15 @@ export interface DraftCommitHooks {
   beforeWrite?: (tx: Queryable, programId: string, draft: LedgerDraft) => Promise<void>;
   /**
    * SQL written in the draft's own statement, one more CTE each (so it costs no round trip): e.g.
-   * the outbox rows of the movements. `$1` is the program id.
+   * the outbox rows of the movements. `entries` are the ones this statement writes (a batch may
+   * write its draft in parts); `$1` is the program id.
    */
-  writtenAlongside?: (programId: string, draft: LedgerDraft, param: SqlParam) => string[];
+  writtenAlongside?: (
+    programId: string,
+    draft: LedgerDraft,
+    entries: readonly Entry[],
+    param: SqlParam,
+  ) => string[];
 }
 
 const registered = new Map<string, DraftCommitHooks>();

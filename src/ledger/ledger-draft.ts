@@ -31,6 +31,17 @@ export interface EntryDraft {
   operator?: string | null;
 }
 
+/** The rows a draft changed since its last write (see `LedgerDraft.takeUnwritten`). */
+export interface UnwrittenChanges {
+  entries: Entry[];
+  createdLots: Lot[];
+  changedLots: Lot[];
+  createdHolds: Hold[];
+  changedHolds: Hold[];
+  /** The touched members' accounts, balances as they stand. */
+  accounts: MemberAccount[];
+}
+
 /**
  * The working copy of the rows one ledger command reads — member accounts, their lots and holds —
  * and everything the command decides to change. Commands are pure functions over a draft: they
@@ -48,6 +59,8 @@ export class LedgerDraft {
   private readonly lotsById = new Map<string, Lot>();
   private readonly holdsById = new Map<string, Hold>();
   private readonly decisionStarts: number[] = [0];
+  /** Entries before this index have been handed to a write (`takeUnwritten`). */
+  private writtenEntries = 0;
 
   constructor(
     readonly settings: ProgramLedgerSettings,
@@ -254,5 +267,34 @@ export class LedgerDraft {
 
   touchedAccounts(): MemberAccount[] {
     return [...this.touchedMemberIds].map((memberId) => this.account(memberId));
+  }
+
+  /**
+   * What changed since the last call, to be written, and from now on counted as written: a batch
+   * can write what it has decided so far while it decides the rest (event intake does, so the
+   * database writes one part while the next is decided). A lot created before is updated from then
+   * on, not inserted again; balances are written as they stand.
+   */
+  takeUnwritten(): UnwrittenChanges {
+    const lots = (ids: Set<string>) => [...ids].map((id) => this.lot(id));
+    const holds = (ids: Set<string>) => [...ids].map((id) => this.hold(id));
+    const changes: UnwrittenChanges = {
+      entries: this.entries.slice(this.writtenEntries),
+      createdLots: lots(this.createdLotIds),
+      changedLots: lots(this.changedLotIds),
+      createdHolds: holds(this.createdHoldIds),
+      changedHolds: holds(this.changedHoldIds),
+      accounts: this.touchedAccounts(),
+    };
+    this.writtenEntries = this.entries.length;
+    for (const ids of [
+      this.createdLotIds,
+      this.changedLotIds,
+      this.createdHoldIds,
+      this.changedHoldIds,
+      this.touchedMemberIds,
+    ])
+      ids.clear();
+    return changes;
   }
 }

@@ -280,7 +280,8 @@ export async function persistDraft(
 /**
  * The draft's writes as parts of a statement other areas add theirs to (event intake writes its
  * events, orders and limits in the same statement): entries, lots, holds, the members' balances,
- * the idempotency records, and what the commit hooks write alongside (the outbox rows).
+ * the idempotency records, and what the commit hooks write alongside (the outbox rows). Only what
+ * changed since the draft's last write: a batch may write as it goes (`takeUnwritten`).
  */
 export function addDraftWrites(
   tx: Queryable,
@@ -290,17 +291,13 @@ export function addDraftWrites(
 ): void {
   const { param } = statement;
   const programId = statement.params[0] as string;
-  const pick = <T>(ids: Set<string>, get: (id: string) => T) => [...ids].map(get);
-  const createdLots = pick(draft.createdLotIds, (id) => draft.lot(id));
-  const changedLots = pick(draft.changedLotIds, (id) => draft.lot(id));
-  const createdHolds = pick(draft.createdHoldIds, (id) => draft.hold(id));
-  const changedHolds = pick(draft.changedHoldIds, (id) => draft.hold(id));
-  const accounts = draft.touchedAccounts();
+  const changes = draft.takeUnwritten();
+  const { entries, createdLots, changedLots, createdHolds, changedHolds, accounts } = changes;
 
-  if (draft.entries.length > 0) statement.add(insertMany('entries', draft.entries, ENTRY_INSERT, param));
+  if (entries.length > 0) statement.add(insertMany('entries', entries, ENTRY_INSERT, param));
   // What other areas write with every draft (the outbox rows of its movements): in this statement.
   for (const hooks of draftCommitHooks())
-    statement.add(...(hooks.writtenAlongside?.(programId, draft, param) ?? []));
+    statement.add(...(hooks.writtenAlongside?.(programId, draft, entries, param) ?? []));
   if (createdLots.length > 0) statement.add(insertMany('lots', createdLots, LOT_INSERT, param));
   if (changedLots.length > 0) statement.add(updateMany('lots', 'id', changedLots, LOT_UPDATE, param));
   if (createdHolds.length > 0) statement.add(insertMany('holds', createdHolds, HOLD_INSERT, param));
@@ -311,5 +308,5 @@ export function addDraftWrites(
   }
   if (idempotency.length > 0) statement.add(idempotencyInsertSql(idempotency, param, draft.now));
   const committed = activity.ledgerEntriesCommitted;
-  if (committed.observed && draft.entries.length > 0) afterCommit(tx, () => committed.emit(draft.entries));
+  if (committed.observed && entries.length > 0) afterCommit(tx, () => committed.emit(entries));
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EventCoalescer } from '../../src/events/event-coalescer.ts';
 import type { EventInput } from '../../src/events/event-input.ts';
+import { ingestEvents } from '../../src/events/ingest-events.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { historyLines, join, programWith } from '../tiers/tier-scenario-kit.ts';
@@ -197,6 +198,17 @@ async function coalesced(program: Program, events: readonly EventInput[], maxBat
   return results.map((result) => comparable(program, result.status, result.body));
 }
 
+/** All events as one batch whose decisions are written in parts of `writeEvery` while the rest are decided. */
+async function writtenInParts(program: Program, events: readonly EventInput[], writeEvery: number) {
+  const context = {
+    programId: program.api.programId,
+    now: program.api.clock.now(),
+    source: { kind: 'event', apiKeyId: 'key' },
+  } as const;
+  const results = await ingestEvents(program.api.db, context, events, { writeEvery });
+  return results.map((result) => comparable(program, result.status, result.body));
+}
+
 describe.each(ENGINES)('a batch decides like its events one at a time (%s)', (engine) => {
   let api: TestApi;
   beforeAll(async () => {
@@ -219,16 +231,51 @@ describe.each(ENGINES)('a batch decides like its events one at a time (%s)', (en
     expect((await state(batch)).m0).toMatchObject({ tier: 'gold', history: ['upgrade normal→gold'] });
   });
 
-  test('property: one by one, in batches and coalesced, the same answers, balances, tiers and history', async () => {
+  test('a batch written in parts stays one transaction: a refund in a later part updates the order an earlier part inserted', async () => {
+    const [single, parts] = [await programFor(api, true), await programFor(api, true)];
+    const events = eventsOf([
+      { kind: 'pay', member: 0, yuan: 300 },
+      { kind: 'pay', member: 1, yuan: 50 },
+      { kind: 'refund', member: 0, order: 0, yuan: 100 },
+      { kind: 'refund', member: 0, order: 0, yuan: null },
+    ]);
+    const alone = await oneByOne(single, events);
+    let transactions = 0;
+    const db = parts.api.db;
+    const counting = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property === 'transaction') transactions++;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const results = await ingestEvents(
+      counting,
+      {
+        programId: parts.api.programId,
+        now: parts.api.clock.now(),
+        source: { kind: 'event', apiKeyId: 'key' },
+      },
+      events,
+      { writeEvery: 1 },
+    );
+    expect(results.map((result) => comparable(parts, result.status, result.body))).toEqual(alone);
+    // Not redone event by event after a failed write (which would answer the same).
+    expect(transactions).toBe(1);
+    expect(await state(parts)).toEqual(await state(single));
+  });
+
+  test('property: one by one, in batches, coalesced and written in parts, the same answers, balances, tiers and history', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(stepArb, { minLength: 1, maxLength: 14 }),
         fc.array(fc.nat(14), { maxLength: 3 }),
         fc.integer({ min: 2, max: 8 }),
         fc.boolean(),
-        async (steps, cuts, maxBatch, refundsCanDowngrade) => {
+        fc.integer({ min: 1, max: 3 }),
+        async (steps, cuts, maxBatch, refundsCanDowngrade, writeEvery) => {
           const events = eventsOf(steps);
           const programs = [
+            await programFor(api, refundsCanDowngrade),
             await programFor(api, refundsCanDowngrade),
             await programFor(api, refundsCanDowngrade),
             await programFor(api, refundsCanDowngrade),
@@ -236,9 +283,11 @@ describe.each(ENGINES)('a batch decides like its events one at a time (%s)', (en
           const alone = await oneByOne(programs[0], events);
           expect(await inBatches(programs[1], events, cuts)).toEqual(alone);
           expect(await coalesced(programs[2], events, maxBatch)).toEqual(alone);
+          expect(await writtenInParts(programs[3], events, writeEvery)).toEqual(alone);
           const expected = await state(programs[0]);
           expect(await state(programs[1])).toEqual(expected);
           expect(await state(programs[2])).toEqual(expected);
+          expect(await state(programs[3])).toEqual(expected);
         },
       ),
       { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },

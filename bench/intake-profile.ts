@@ -3,10 +3,12 @@
 // by their first event) ingested in process on a fresh PostgreSQL schema, with every statement's
 // count and total time printed at the end. Usage:
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/intake-profile.ts [--batches 40] [--size 250]
+//     [--engine pglite]   (in memory; PostgreSQL by default)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Database, Queryable } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { openPglite } from '../src/db/pglite-database.ts';
 import { openPostgres } from '../src/db/postgres-database.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { ingestEvents } from '../src/events/ingest-events.ts';
@@ -17,7 +19,12 @@ import { wireAreas } from '../src/wiring.ts';
 import { BENCH_RULES } from './scenarios/bench-rules.ts';
 
 const { values } = parseArgs({
-  options: { batches: { type: 'string' }, size: { type: 'string' }, 'database-url': { type: 'string' } },
+  options: {
+    batches: { type: 'string' },
+    size: { type: 'string' },
+    'database-url': { type: 'string' },
+    engine: { type: 'string' },
+  },
 });
 const batches = Number(values.batches ?? 40);
 const size = Number(values.size ?? 250);
@@ -26,9 +33,13 @@ const url =
 const schema = `intake_profile_${process.pid}`;
 
 wireAreas();
-const admin = openPostgres({ connectionString: url, maxConnections: 1 });
-await admin.query(`create schema ${schema}`);
-const db: Database = openPostgres({ connectionString: url, schema, maxConnections: 1 });
+// PGlite (in memory) with --engine pglite: the embedded engine's intake, Node CPU only.
+const pglite = values.engine === 'pglite';
+const admin = pglite ? null : openPostgres({ connectionString: url, maxConnections: 1 });
+await admin?.query(`create schema ${schema}`);
+const db: Database = pglite
+  ? await openPglite()
+  : openPostgres({ connectionString: url, schema, maxConnections: 1 });
 await migrate(db);
 const now = new Date();
 const { programId } = (await bootstrap(db, now))!;
@@ -98,6 +109,7 @@ const event = (): EventInput => {
 // One connection, so the PostgreSQL backend's own CPU time can be read from /proc.
 const [{ pid }] = (await db.query<{ pid: number }>('select pg_backend_pid() as pid')) as [{ pid: number }];
 const backendCpuMs = () => {
+  if (pglite) return 0;
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 };
@@ -115,9 +127,9 @@ const ingestBatch = async () => {
 // FreshDatabase.analyze): only this schema's tables, so other schemas' size does not count.
 for (let batch = 0; batch < 2; batch++) await ingestBatch();
 const tables = await db.query<{ name: string }>(
-  `select tablename as name from pg_tables where schemaname = '${schema}'`,
+  `select tablename as name from pg_tables where schemaname = '${pglite ? 'public' : schema}'`,
 );
-for (const { name } of tables) await db.query(`analyze ${schema}.${name}`);
+for (const { name } of tables) await db.query(`analyze ${pglite ? 'public' : schema}.${name}`);
 statements.clear();
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
@@ -151,5 +163,5 @@ console.log(
     .join(', ')}`,
 );
 await db.close();
-await admin.query(`drop schema ${schema} cascade`);
-await admin.close();
+await admin?.query(`drop schema ${schema} cascade`);
+await admin?.close();

@@ -28,7 +28,7 @@ export interface IngestOptions {
   at?: (index: number) => string;
   /** Rules to judge by instead of the published ones (tests, replays). */
   rules?: readonly CompiledRule[];
-  /** Events decided between two writes of a large batch (default 200; tests make it small). */
+  /** Events decided between two writes of a large batch (default 200 on PostgreSQL, all on PGlite; tests make it small). */
   writeEvery?: number;
 }
 
@@ -91,7 +91,10 @@ async function ingest(
   for (;;) {
     try {
       const decided = await inTransactionRetryingRaces(db, (tx) =>
-        ingestInTransaction(tx, context, program, rules, candidates, stored, refused, options),
+        ingestInTransaction(tx, context, program, rules, candidates, stored, refused, {
+          // The embedded engine runs on this thread: a write cannot overlap the next decisions.
+          writeEvery: options.writeEvery ?? (db.engine === 'pglite' ? Number.POSITIVE_INFINITY : undefined),
+        }),
       );
       for (const [index, result] of decided) results[index] = result;
       return results;
@@ -131,7 +134,7 @@ async function ingestInTransaction(
   candidates: readonly Candidate[],
   stored: StoredEvents,
   refused: ReadonlyMap<number, JifenError>,
-  options: IngestOptions,
+  options: { writeEvery: number | undefined },
 ): Promise<Map<number, EventResult>> {
   const results = new Map<number, EventResult>();
   const firstById = new Map<string, Candidate>();

@@ -1,7 +1,7 @@
-import { ReadStatement, WriteStatement } from '../db/combined-statements.ts';
+import { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
-import { addDraftWrites, tryLoadForUpdate } from '../ledger/ledger-store.ts';
+import { tryLoadForUpdate } from '../ledger/ledger-store.ts';
 import { readMemberFacts } from '../members/member-facts.ts';
 import { deleteNewMembers } from '../members/member-store.ts';
 import type { Program } from '../programs/program-types.ts';
@@ -11,19 +11,19 @@ import { JifenError } from '../shared/errors.ts';
 import { tierBenefitRules } from '../tiers/tier-benefit-rules.ts';
 import { readTierConfigLocked } from '../tiers/tier-store.ts';
 import { loadTierProgress, saveTierProgress } from '../tiers/tier-upgrades.ts';
+import { BatchWriter } from './batch-writer.ts';
 import { applyPlan, planEvent } from './decide-event.ts';
 import { answerToStored, EventRefused, memberNotFound, REFERS_TO_ORDER, refusal } from './event-answers.ts';
 import { orderIdOf } from './event-input.ts';
-import type { EventOutcome } from './event-outcome.ts';
 import type { EventContext, PlannedEvent } from './event-plan.ts';
-import { addEventInserts, readStoredEvents } from './event-rows.ts';
+import { readStoredEvents } from './event-rows.ts';
 import type { Candidate, EventResult, IngestContext } from './intake-types.ts';
-import { addOrderWrites, loadOrderLosses, readOrders } from './order-store.ts';
+import { loadOrderLosses, readOrders } from './order-store.ts';
 import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
 import { createUnknownMembers } from './unknown-members.ts';
 import { onceObjects, type ScopedEvent, usageKeys } from './usage-scope.ts';
 
-/** Events decided between two writes of a large batch (see `writeDecided`). */
+/** Events decided between two writes of a large batch (see `BatchWriter`). */
 const WRITE_EVERY = 200;
 
 /**
@@ -60,32 +60,17 @@ export async function decideFresh(
   const timed = unseen.map((candidate) => timedEvent(candidate, program.timezone));
   const eventTypes = new Set(unseen.map(({ event }) => event.type));
 
-  // Everything else the batch needs, in one statement under the members' locks.
-  const read = new ReadStatement(programId);
-  const tiersOf = readTierConfigLocked(read);
-  const lateOf = readStoredEvents(
-    read,
-    unseen.map(({ event }) => event.id),
-  );
-  const factsOf = readMemberFacts(read, known);
-  const ordersOf = readOrders(read, [
-    ...new Set(timed.flatMap(({ orderId }) => (orderId === null ? [] : [orderId]))),
-  ]);
-  const trackerOf = RuleUsageTracker.read(read, rules, {
-    memberIds: known,
-    usageKeys: usageKeys(rules, timed),
-    objectKeys: onceObjects(rules, timed),
+  const { tiers, late, members, orders, tracker } = await readUnderLocks(tx, programId, rules, {
+    unseen,
+    known,
+    timed,
     eventTypes,
   });
-  await read.run(tx);
-  const tracker = await trackerOf(tx);
-  const tiers = await tiersOf(tx);
   // Tier earn multipliers join the published rules as multiplier rules of their own (without limits).
   const judgedBy = [...rules, ...tierBenefitRules(programId, tiers, eventTypes)];
 
   // The same event sent twice at once (same member) waited for the first under the members' lock,
   // and the first has committed by now: it is answered as stored. (Different members: the events key decides.)
-  const late = lateOf();
   const fresh = unseen.filter((candidate) => {
     const stored = late.get(candidate.event.id);
     if (stored) results.set(candidate.index, answerToStored(candidate, stored));
@@ -96,9 +81,6 @@ export async function decideFresh(
   const progress = tiers
     ? await loadTierProgress(tx, programId, tiers, known, { now: context.now, timezone: program.timezone })
     : null;
-  const members = factsOf();
-  const orders = ordersOf();
-  const storedOrders = new Set(orders.keys());
   const refundedOrderIds = new Set(
     fresh.flatMap(({ event }) => (REFERS_TO_ORDER.has(event.type) ? [orderIdOf(event) ?? ''] : [])),
   );
@@ -147,38 +129,12 @@ export async function decideFresh(
     currency: program.currency,
     source: context.source,
   };
-  const rows: { candidate: Candidate; outcome: EventOutcome }[] = [];
-  // What is decided is written while the rest is decided: the database writes one part as the
-  // next is judged (on PostgreSQL the two run on different cores). Everything is one transaction.
-  const writes: Promise<void>[] = [];
-  let written = 0;
-  const writeDecided = () => {
-    const part = rows.slice(written);
-    written = rows.length;
-    const touched = [
-      ...new Set(part.flatMap(({ outcome }) => (outcome.order ? [outcome.order.orderId] : []))),
-    ].map((orderId) => orders.get(orderId)!);
-    const write = new WriteStatement(programId);
-    addDraftWrites(tx, write, draft);
-    addEventInserts(write, context, part);
-    // New orders are inserted, never merged: two members paying one order id at once (they do not
-    // share a lock) collide on the key, and the loser's batch is redone and finds the order paid.
-    addOrderWrites(
-      write,
-      {
-        inserted: touched.filter((order) => !storedOrders.has(order.orderId)),
-        updated: touched.filter((order) => storedOrders.has(order.orderId)),
-      },
-      context.now,
-    );
-    for (const order of touched) storedOrders.add(order.orderId);
-    tracker.addWrites(write);
-    const running = write.run(tx);
-    // Awaited below, with the others; a failure fails the transaction there.
-    running.catch(() => {});
-    writes.push(running);
-  };
-  const writeEvery = options.writeEvery ?? WRITE_EVERY;
+  const writer = new BatchWriter(
+    tx,
+    context,
+    { draft, tracker, orders, storedOrderIds: orders.keys() },
+    options.writeEvery ?? WRITE_EVERY,
+  );
   for (const candidate of fresh) {
     const event = planned.get(candidate.index);
     if (!event) continue;
@@ -199,29 +155,66 @@ export async function decideFresh(
       const decidedBefore = draft.entries.length;
       const outcome = applyPlan(eventContext, event, plan);
       progress?.addGrowth(event.memberId, growthOf(draft, decidedBefore, event.memberId));
-      rows.push({ candidate, outcome });
       results.set(candidate.index, { status: 201, body: outcome, replayed: false });
+      await writer.add({ candidate, outcome });
     } catch (error) {
       if (error instanceof JifenError) throw new EventRefused(candidate.index, error);
       throw error;
     }
-    if (rows.length - written >= writeEvery) {
-      writeDecided();
-      // Lets the driver send the write (and the previous one's reply in) before deciding on.
-      await new Promise(setImmediate);
-    }
   }
-  writeDecided();
+  await writer.finish();
   // A member made for events that were all refused is not kept: bad input leaves nothing behind.
-  const used = new Set(rows.map(({ candidate }) => candidate.event.memberId));
+  const used = new Set(writer.decided.map(({ candidate }) => candidate.event.memberId));
   await deleteNewMembers(
     tx,
     programId,
     createdIds.filter((memberId) => !used.has(memberId)),
   );
   if (progress) await saveTierProgress(tx, programId, progress, context.now);
-  await Promise.all(writes);
   return results;
+}
+
+/**
+ * Everything else the batch needs, in one statement under the members' locks: the tier
+ * configuration (under its shared lock), events stored meanwhile, the members' facts, the orders
+ * the events name, and the limits and budgets (locked) the rules can use.
+ */
+async function readUnderLocks(
+  tx: Queryable,
+  programId: string,
+  rules: readonly CompiledRule[],
+  batch: {
+    unseen: readonly Candidate[];
+    known: readonly string[];
+    timed: readonly ReturnType<typeof timedEvent>[];
+    eventTypes: ReadonlySet<string>;
+  },
+) {
+  const { unseen, known, timed, eventTypes } = batch;
+  const read = new ReadStatement(programId);
+  const tiersOf = readTierConfigLocked(read);
+  const lateOf = readStoredEvents(
+    read,
+    unseen.map(({ event }) => event.id),
+  );
+  const factsOf = readMemberFacts(read, known);
+  const ordersOf = readOrders(read, [
+    ...new Set(timed.flatMap(({ orderId }) => (orderId === null ? [] : [orderId]))),
+  ]);
+  const trackerOf = RuleUsageTracker.read(read, rules, {
+    memberIds: known,
+    usageKeys: usageKeys(rules, timed),
+    objectKeys: onceObjects(rules, timed),
+    eventTypes,
+  });
+  await read.run(tx);
+  return {
+    tracker: await trackerOf(tx),
+    tiers: await tiersOf(tx),
+    late: lateOf(),
+    members: factsOf(),
+    orders: ordersOf(),
+  };
 }
 
 /** An event's facts that do not depend on its member: what limits it may count against are known before the read. */

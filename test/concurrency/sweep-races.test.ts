@@ -3,6 +3,7 @@ import type { Database } from '../../src/db/database.ts';
 import { openPostgres } from '../../src/db/postgres-database.ts';
 import { runAllSweeps, runSweep, SWEEP_KINDS } from '../../src/sweeps/sweeper.ts';
 import { verifyLedger } from '../../src/verify/verify-ledger.ts';
+import { holdMemberLocks } from '../support/held-locks.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { POSTGRES_URL } from '../support/test-database.ts';
 
@@ -157,27 +158,13 @@ describe.skipIf(!POSTGRES_URL)('sweeps racing on one database (postgres)', () =>
     }
     api.clock.advanceDays(2);
     // A long command on busy-2 holds its member lock while both sweeps run.
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const command = second.transaction(async (tx) => {
-      await tx.query(`select 1 from members where member_id = 'busy-2' for update`);
-      locked();
-      await released;
-    });
-    await lockTaken;
+    const command = await holdMemberLocks(second, ['busy-2']);
     const sweeps = Promise.all([
       runSweep(api.db, api.clock, 'hold_timeout', BATCH),
       runSweep(api.db, api.clock, 'expiry', BATCH),
     ]);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    release();
-    await command;
+    await command.release();
     const [holds, expiry] = await sweeps;
     expect(holds.entries).toBe(3);
     expect(expiry.entries).toBe(3);

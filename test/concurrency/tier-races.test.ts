@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { openPostgres } from '../../src/db/postgres-database.ts';
 import { runTierSweeps, type TierSweepResult } from '../../src/tiers/tier-evaluation.ts';
+import { holdMemberLocks } from '../support/held-locks.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { POSTGRES_URL } from '../support/test-database.ts';
 import { TIERS } from '../tiers/tier-kit.ts';
@@ -140,20 +141,7 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
   test('a member a command holds locked is skipped, not waited for, and evaluated once on the next pass', async () => {
     // The climbers (gold since March 2028) are due on 2029-01-01.
     api.clock.set(local('2029-01-01T00:30'));
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const command = second.transaction(async (tx) => {
-      await tx.query(`select 1 from members where member_id = 'climb-3' for update`);
-      locked();
-      await released;
-    });
-    await lockTaken;
+    const command = await holdMemberLocks(second, ['climb-3']);
     const due = async () =>
       (
         await api.db.query<{ member_id: string }>(
@@ -163,8 +151,7 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
       ).map((row) => row.member_id);
     await runTierSweeps(api.db, api.clock);
     expect(await due()).toEqual(['climb-3']);
-    release();
-    await command;
+    await command.release();
     await Promise.all(sweepers(5));
     expect(await due()).toEqual([]);
     const [row] = await api.db.query<{ rows: number }>(
@@ -187,25 +174,11 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
     // Every due member but three is held by a command, so nearly every page of a batch of two
     // starts with members the sweep must skip.
     const held = before.slice(0, -3);
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const command = second.transaction(async (tx) => {
-      await tx.query('select 1 from members where member_id = any($1::text[]) for update', [held]);
-      locked();
-      await released;
-    });
-    await lockTaken;
+    const command = await holdMemberLocks(second, held);
     const first = await runTierSweeps(api.db, api.clock, 2);
     expect(first.evaluated).toBe(3);
     expect(await due()).toEqual(held);
-    release();
-    await command;
+    await command.release();
     expect(total(await Promise.all(sweepers(3)), 'evaluated')).toBe(held.length);
     expect(await due()).toEqual([]);
     const [row] = await api.db.query<{ rows: number; members: number }>(

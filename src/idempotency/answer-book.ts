@@ -1,3 +1,4 @@
+import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
 
@@ -43,6 +44,22 @@ export class AnswerBook {
         { requestHash: row.request_hash, answer: { status: row.status_code, body: row.response } },
       ]),
     );
+  }
+
+  /**
+   * `open` as part of a combined read (the credit batch looks its keys up in the statement that
+   * locks its members). A request whose twin committed while this read waited for a lock is not
+   * seen here; its record's primary key then refuses this one's, and the transaction is redone.
+   */
+  static read(read: ReadStatement, requests: readonly (KeyedRequest | undefined)[]): () => AnswerBook {
+    const keys = [...new Set(requests.flatMap((request) => (request ? [request.key] : [])))];
+    const rows = keys.length
+      ? read.add<StoredRow>(
+          `select key, request_hash, status_code, response from idempotency_keys
+            where program_id = $1 and key = any(${read.param(keys, 'text[]')})`,
+        )
+      : () => [];
+    return () => new AnswerBook(rows());
   }
 
   /** Looks up every key the requests carry, in one statement (none when no request has a key). */

@@ -1,5 +1,5 @@
 import { afterCommit } from '../db/after-commit.ts';
-import { WriteStatement } from '../db/combined-statements.ts';
+import { type ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { jsonArray } from '../db/sql-params.ts';
 import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/answer-book.ts';
@@ -69,19 +69,22 @@ export function loadMemberDraft(
   return loadDraft(tx, { programId: scope.programId, memberIds: [memberId], lots: true }, scope.now);
 }
 
-/** Like loadForUpdate; with `skipLocked`, returns only the members it could lock, or null for none. */
-export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Promise<LoadedState | null> {
-  const memberIds = [...new Set(request.memberIds)].sort();
-  const rows = await tx.query<AccountRow>(
-    `select m.member_id, m.status, m.available_points, m.pending_points, m.held_points, m.debt_points,
+/** The members of `$2` with the program's ledger settings, locked in member id order. */
+const LOCK_MEMBERS_SQL = `select m.member_id, m.status, m.available_points, m.pending_points, m.held_points, m.debt_points,
             m.growth_points, p.timezone, p.expiry_policy, p.negative_balance, p.restored_lot_grace_days,
             p.transfer_limits, p.hold_ttl_seconds
        from members m join programs p on p.id = m.program_id
       where m.program_id = $1 and m.member_id = any($2::text[])
       order by m.member_id
-        for update of m${request.skipLocked ? ' skip locked' : ''}`,
-    [request.programId, memberIds],
-  );
+        for update of m`;
+
+/** Like loadForUpdate; with `skipLocked`, returns only the members it could lock, or null for none. */
+export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Promise<LoadedState | null> {
+  const memberIds = [...new Set(request.memberIds)].sort();
+  const rows = await tx.query<AccountRow>(`${LOCK_MEMBERS_SQL}${request.skipLocked ? ' skip locked' : ''}`, [
+    request.programId,
+    memberIds,
+  ]);
   const missing = memberIds.find((memberId) => !rows.some((row) => row.member_id === memberId));
   if (!request.skipLocked && !request.allowMissing && (missing !== undefined || rows.length === 0)) {
     throw new JifenError('member_not_found', {
@@ -121,6 +124,25 @@ export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Pro
     accounts: rows.map(toAccount),
     lots: lots.map(toLot),
     holds: holds.map(toHold),
+  };
+}
+
+/**
+ * Locks the members' rows (in member id order) as part of a combined read, for commands that need
+ * no lots or holds (credits): the members that exist, with the program's ledger settings; null
+ * when none does. See `tryLoadForUpdate`.
+ */
+export function readLockedAccounts(
+  read: ReadStatement,
+  memberIds: readonly string[],
+): () => { settings: ProgramLedgerSettings; accounts: MemberAccount[] } | null {
+  const rows = read.add<AccountRow>(
+    LOCK_MEMBERS_SQL.replace('$2::text[]', () => read.param([...new Set(memberIds)].sort(), 'text[]')),
+  );
+  return () => {
+    const locked = rows();
+    if (locked.length === 0) return null;
+    return { settings: toSettings(read.params[0] as string, locked[0]!), accounts: locked.map(toAccount) };
   };
 }
 

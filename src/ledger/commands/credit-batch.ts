@@ -1,10 +1,11 @@
+import { ReadStatement } from '../../db/combined-statements.ts';
 import type { Database } from '../../db/database.ts';
 import { inTransactionRetryingRaces } from '../../db/retrying-races.ts';
 import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from '../../idempotency/answer-book.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { problemBody } from '../../shared/problem.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
-import { commitDraft, tryLoadForUpdate } from '../ledger-store.ts';
+import { commitDraft, readLockedAccounts } from '../ledger-store.ts';
 import type { EntrySource } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import type { CommandContext } from './command-context.ts';
@@ -25,7 +26,8 @@ export interface BatchItemResult {
 
 /**
  * The ledger's batch path: many credits, many members, one transaction and a constant number of
- * statements — one idempotency look-up, one lock of every member (in id order), one write. Each
+ * statements — one that looks the idempotency keys up and locks every member (in id order), one
+ * write. Each
  * item gets its own answer, the one it would have had alone; one bad item (unknown member, blocked
  * member) does not sink the rest. Event batches and the credit coalescer are built on this.
  */
@@ -35,19 +37,19 @@ export async function creditBatch(
   items: readonly BatchCreditItem[],
 ): Promise<BatchItemResult[]> {
   return inTransactionRetryingRaces(db, async (tx) => {
-    const book = await AnswerBook.open(
-      tx,
-      context.programId,
+    // The keys and the members' locks in one statement (every item's member: a replay's too).
+    const read = new ReadStatement(context.programId);
+    const bookOf = AnswerBook.read(
+      read,
       items.map((item) => item.idempotency),
     );
-    const fresh = items.filter((item) => book.prior(item.idempotency).kind === 'new');
-    const state = fresh.length
-      ? await tryLoadForUpdate(tx, {
-          programId: context.programId,
-          memberIds: fresh.map((item) => item.memberId),
-          allowMissing: true,
-        })
-      : null;
+    const stateOf = readLockedAccounts(
+      read,
+      items.map((item) => item.memberId),
+    );
+    await read.run(tx);
+    const book = bookOf();
+    const state = items.some((item) => book.prior(item.idempotency).kind === 'new') ? stateOf() : null;
     const draft = state ? new LedgerDraft(state.settings, context.now, state.accounts) : null;
     const known = new Set(state?.accounts.map((account) => account.memberId));
 

@@ -1,14 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  freshProcessStore,
-  killAllChildren,
-  runJifen,
-  type ServerProcess,
-  startServer,
-} from '../support/jifen-process.ts';
+import { describe, expect, test } from 'vitest';
+import { processStoreForSuite, runJifen, startServer } from '../support/jifen-process.ts';
 import { ENGINES, type Engine } from '../support/test-database.ts';
 
 /**
@@ -146,37 +140,23 @@ async function api<T = unknown>(baseUrl: string, method: string, path: string, b
 describe.each(ENGINES)(
   'kill -9 in the middle of idempotent writes, then retry everything (%s)',
   (engine: Engine) => {
-    let databaseArgs: string[] = [];
-    let cleanup: () => Promise<void> = async () => {};
-    let server: ServerProcess | undefined;
-
-    beforeAll(async () => {
-      const store = await freshProcessStore(engine);
-      databaseArgs = store.args;
-      cleanup = store.remove;
-    });
-
-    afterAll(async () => {
-      await server?.stop('SIGKILL');
-      killAllChildren();
-      await cleanup();
-    });
+    const suite = processStoreForSuite(engine);
 
     test('every write counts once and the ledger verifies', async () => {
       const env = { JIFEN_BOOTSTRAP_KEY: KEY };
-      server = await startServer(databaseArgs, { env });
+      suite.server = await startServer(suite.args, { env });
       const runId = `crash-${Date.now().toString(36)}`;
       const model = new Map<string, number>();
       const plans = Array.from({ length: STREAMS }, (_, stream) => planStream(stream, runId, model));
       for (const memberId of model.keys()) {
-        expect((await api(server.url, 'PUT', `/v1/members/${memberId}`, {})).status).toBe(201);
+        expect((await api(suite.server.url, 'PUT', `/v1/members/${memberId}`, {})).status).toBe(201);
       }
 
       // Phase 1: the streams run until the server dies under them.
       const first: (Answer | undefined)[][] = plans.map(() => []);
       let answered = 0;
       let killed = false;
-      const victim = server;
+      const victim = suite.server;
       const phaseEnd = Date.now() + PHASE_DEADLINE_MS;
       const kill = () => {
         if (!killed) {
@@ -205,14 +185,14 @@ describe.each(ENGINES)(
       expect(answeredBefore).toBeLessThan(STREAMS * OPS_PER_STREAM);
       if (engine === 'pglite') {
         // The dead server's lock is still there; the restart must take it over.
-        const lockPath = join(databaseArgs[1]!, 'jifen.lock');
+        const lockPath = join(suite.args[1]!, 'jifen.lock');
         expect(existsSync(lockPath)).toBe(true);
         expect(readFileSync(lockPath, 'utf8').trim()).toBe(String(victim.pid));
       }
 
       // Phase 2: restart on the same data and resend every request of every stream, in order.
-      server = await startServer(databaseArgs, { env });
-      const restarted = server;
+      suite.server = await startServer(suite.args, { env });
+      const restarted = suite.server;
       const mismatches: string[] = [];
       const phase2End = Date.now() + PHASE_DEADLINE_MS;
       await Promise.all(
@@ -283,8 +263,8 @@ describe.each(ENGINES)(
 
       // A clean stop, then `jifen verify` on the same data.
       expect((await restarted.stop('SIGTERM')).code).toBe(0);
-      server = undefined;
-      const verify = await runJifen(['verify', ...databaseArgs]);
+      suite.server = undefined;
+      const verify = await runJifen(['verify', ...suite.args]);
       expect(verify.stderr).toBe('');
       expect(verify.code).toBe(0);
       expect(verify.stdout).toMatch(/all \d+ invariants hold/);

@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { paid, perYuan } from '../events/event-test-kit.ts';
-import {
-  freshProcessStore,
-  killAllChildren,
-  runJifen,
-  type ServerProcess,
-  startServer,
-} from '../support/jifen-process.ts';
+import { processStoreForSuite, runJifen, startServer } from '../support/jifen-process.ts';
 import { ENGINES, type Engine } from '../support/test-database.ts';
 
 /**
@@ -51,37 +45,23 @@ function expectedPoints(prefix: string): Map<string, number> {
 describe.each(ENGINES)(
   'kill -9 while a large event batch is written in parts, then retry (%s)',
   (engine: Engine) => {
-    let databaseArgs: string[] = [];
-    let cleanup: () => Promise<void> = async () => {};
-    let server: ServerProcess | undefined;
-
-    beforeAll(async () => {
-      const store = await freshProcessStore(engine);
-      databaseArgs = store.args;
-      cleanup = store.remove;
-    });
-
-    afterAll(async () => {
-      await server?.stop('SIGKILL');
-      killAllChildren();
-      await cleanup();
-    });
+    const suite = processStoreForSuite(engine);
 
     test('the batch counts all or nothing, whenever the server died', async () => {
       const env = { JIFEN_BOOTSTRAP_KEY: KEY };
-      server = await startServer(databaseArgs, { env });
-      const created = await call(server.url, 'POST', '/v1/rules', perYuan);
+      suite.server = await startServer(suite.args, { env });
+      const created = await call(suite.server.url, 'POST', '/v1/rules', perYuan);
       expect(created.status).toBe(201);
       const ruleId = (created.body as unknown as { ruleId: string }).ruleId;
-      expect((await call(server.url, 'POST', `/v1/rules/${ruleId}/publish`)).status).toBe(200);
+      expect((await call(suite.server.url, 'POST', `/v1/rules/${ruleId}/publish`)).status).toBe(200);
 
       // How long a batch takes here, so the kill lands while the next one is being decided and written.
       const started = Date.now();
-      const warmUp = await call(server.url, 'POST', '/v1/events/batch', { events: batch('warm') });
+      const warmUp = await call(suite.server.url, 'POST', '/v1/events/batch', { events: batch('warm') });
       expect(warmUp.status).toBe(200);
       const batchMs = Date.now() - started;
 
-      const victim = server;
+      const victim = suite.server;
       const inFlight = call(victim.url, 'POST', '/v1/events/batch', { events: batch('crash') }).then(
         (reply) => reply,
         () => null, // the connection died with the server
@@ -91,8 +71,8 @@ describe.each(ENGINES)(
       expect((await victim.exited).signal).toBe('SIGKILL');
       const first = await inFlight;
 
-      server = await startServer(databaseArgs, { env });
-      const retry = await call(server.url, 'POST', '/v1/events/batch', { events: batch('crash') });
+      suite.server = await startServer(suite.args, { env });
+      const retry = await call(suite.server.url, 'POST', '/v1/events/batch', { events: batch('crash') });
       expect(retry.status).toBe(200);
       const results = retry.body.results!;
       expect(results.every((result) => result.status === 201)).toBe(true);
@@ -103,15 +83,15 @@ describe.each(ENGINES)(
 
       for (const prefix of ['warm', 'crash']) {
         for (const [memberId, points] of expectedPoints(prefix)) {
-          const member = (await call(server.url, 'GET', `/v1/members/${memberId}`)).body as unknown as {
+          const member = (await call(suite.server.url, 'GET', `/v1/members/${memberId}`)).body as unknown as {
             balances: { available: number };
           };
           expect({ memberId, available: member.balances.available }).toEqual({ memberId, available: points });
         }
       }
-      expect((await server.stop('SIGTERM')).code).toBe(0);
-      server = undefined;
-      const verify = await runJifen(['verify', ...databaseArgs]);
+      expect((await suite.server.stop('SIGTERM')).code).toBe(0);
+      suite.server = undefined;
+      const verify = await runJifen(['verify', ...suite.args]);
       expect(verify.code, verify.stdout + verify.stderr).toBe(0);
       expect(verify.stdout).toMatch(/all \d+ invariants hold/);
     }, 110_000);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { POSTGRES_URL } from './test-database.ts';
 
 /** Runs the real `jifen` command line as child processes, the way an operator would. */
@@ -208,4 +209,28 @@ export async function freshProcessStore(
   }
   const database = await createTestPostgresDatabase();
   return { args: ['--database-url', database.url], dataDir: null, remove: database.drop };
+}
+
+/**
+ * For a describe block whose tests run `jifen serve` as a process on a fresh store: the store is
+ * made before the tests and thrown away after them, and whatever server a test left in `server`
+ * is killed.
+ */
+export function processStoreForSuite(engine: 'pglite' | 'postgres'): {
+  args: string[];
+  server: ServerProcess | undefined;
+} {
+  const suite: { args: string[]; server: ServerProcess | undefined } = { args: [], server: undefined };
+  let remove: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const store = await freshProcessStore(engine);
+    suite.args = store.args;
+    remove = store.remove;
+  });
+  afterAll(async () => {
+    await suite.server?.stop('SIGKILL');
+    killAllChildren();
+    await remove();
+  });
+  return suite;
 }

@@ -1,7 +1,6 @@
-import type { ReadStatement } from '../db/combined-statements.ts';
+import { type ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { canonicalJson } from '../idempotency/request-hash.ts';
-import type { SqlParam } from '../ledger/commit-hooks.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { tierChangeHooks } from './tier-change-hooks.ts';
@@ -230,11 +229,8 @@ export async function insertTierHistory(
   current: Pick<TierConfigVersion, 'config'>,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const params: unknown[] = [programId];
-  const param: SqlParam = (value, cast) => {
-    params.push(value);
-    return `$${params.length}::${cast}`;
-  };
+  const statement = new WriteStatement(programId);
+  const { param } = statement;
   const column = <T>(get: (change: TierChange) => T, cast: string) => param(changes.map(get), cast);
   const history = `insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window,
                                 period, config_version, reason_zh, reason_en, actor, created_at)
@@ -247,10 +243,10 @@ export async function insertTierHistory(
                    ${column((c) => c.growthInWindow, 'int8[]')}, ${column((c) => c.period, 'text[]')},
                    ${column((c) => c.configVersion, 'int4[]')}, ${column((c) => c.reason.zh, 'text[]')},
                    ${column((c) => c.reason.en, 'text[]')}, ${column((c) => c.actor, 'text[]')}) as c`;
-  const parts = [history];
+  statement.add(history);
   for (const hooks of tierChangeHooks())
-    parts.push(...hooks.writtenAlongside(programId, { changes, current, now }, param));
-  await tx.query(`with ${parts.map((part, index) => `w${index} as (${part})`).join(',\n')} select 1`, params);
+    statement.add(...hooks.writtenAlongside(programId, { changes, current, now }, param));
+  await statement.run(tx);
 }
 
 export interface TierHistoryEntry extends TierChange {

@@ -49,7 +49,16 @@ for (const definition of BENCH_RULES) {
 }
 
 // Every statement's count and time, keyed by its first words.
-const statements = new Map<string, { count: number; ms: number }>();
+const statements = new Map<string, { count: number; ms: number; bytes: number }>();
+const paramBytes = (params?: unknown[]) =>
+  (params ?? []).reduce<number>(
+    (total, param) =>
+      total +
+      (param === null || param === undefined
+        ? 0
+        : Buffer.byteLength(typeof param === 'string' ? param : JSON.stringify(param))),
+    0,
+  );
 const counted = (inner: Queryable): Queryable =>
   new Proxy(inner, {
     get(target, property, receiver) {
@@ -61,9 +70,10 @@ const counted = (inner: Queryable): Queryable =>
           return await (value as Queryable['query']).call(target, sql, params);
         } finally {
           const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
-          const entry = statements.get(key) ?? { count: 0, ms: 0 };
+          const entry = statements.get(key) ?? { count: 0, ms: 0, bytes: 0 };
           entry.count += 1;
           entry.ms += performance.now() - started;
+          entry.bytes += paramBytes(params);
           statements.set(key, entry);
         }
       };
@@ -142,10 +152,10 @@ const total = batches * size;
 console.log(
   `${total} events in ${(elapsed / 1000).toFixed(1)} s: ${Math.round(total / (elapsed / 1000))} events/s; node CPU ${((cpu.user + cpu.system) / 1000 / total).toFixed(3)} ms/event; PostgreSQL backend CPU ${(backendMs / total).toFixed(3)} ms/event`,
 );
-console.log('statements (count, total ms, ms per batch):');
-for (const [sql, { count, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+console.log('statements (count, total ms, ms per batch, parameter bytes per event):');
+for (const [sql, { count, ms, bytes }] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
   console.log(
-    `${String(count).padStart(6)} ${ms.toFixed(0).padStart(7)} ms ${(ms / batches).toFixed(1).padStart(7)}  ${sql}`,
+    `${String(count).padStart(6)} ${ms.toFixed(0).padStart(7)} ms ${(ms / batches).toFixed(1).padStart(7)} ${String(Math.round(bytes / total)).padStart(6)} B  ${sql}`,
   );
 }
 const [rows] = await db.query<Record<string, number>>(

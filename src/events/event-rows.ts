@@ -3,26 +3,25 @@ import { jsonArray } from '../db/sql-params.ts';
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
 import type { Candidate, IngestContext } from './intake-types.ts';
+import { type OutcomeColumns, outcomeFromStored, storedOutcome } from './stored-outcome.ts';
 
 /** Events in the database, as intake reads and writes them (reads for the API: event-store.ts). */
 
-interface StoredEventRow {
-  id: string;
+interface StoredEventRow extends OutcomeColumns {
   request_hash: string;
-  outcome: EventOutcome;
 }
 
 /** Stored events by id: their fingerprints and answers. */
 export type StoredEvents = Map<string, { hash: string; outcome: EventOutcome }>;
 
 function toStoredEvents(rows: readonly StoredEventRow[]): StoredEvents {
-  return new Map(rows.map((row) => [row.id, { hash: row.request_hash, outcome: row.outcome }]));
+  return new Map(rows.map((row) => [row.id, { hash: row.request_hash, outcome: outcomeFromStored(row) }]));
 }
 
 /** The events of these ids already stored (their fingerprints and answers), as part of a combined read. */
 export function readStoredEvents(read: ReadStatement, ids: readonly string[]): () => StoredEvents {
   const rows = read.add<StoredEventRow>(
-    `select id, request_hash, outcome from events where program_id = $1 and id = any(${read.param([...new Set(ids)], 'text[]')})`,
+    `select id, type, occurred_at, received_at, points, growth, request_hash, outcome from events where program_id = $1 and id = any(${read.param([...new Set(ids)], 'text[]')})`,
   );
   return () => toStoredEvents(rows());
 }
@@ -76,7 +75,7 @@ export function addEventInserts(
     ),
     jsonArray(
       param,
-      column(({ outcome }) => outcome),
+      column(({ outcome }) => storedOutcome(outcome)),
       'json',
     ),
   ];

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
 import { type Page, toPage } from '../shared/pages.ts';
 import type { EventOutcome } from './event-outcome.ts';
+import { type OutcomeColumns, outcomeFromStored } from './stored-outcome.ts';
 
 /** Reading stored events back: one by id, or a member's newest first. */
 
@@ -15,14 +16,9 @@ export interface StoredEvent {
   outcome: EventOutcome;
 }
 
-interface EventRow {
-  id: string;
-  type: string;
+interface EventRow extends OutcomeColumns {
   member_id: string;
-  occurred_at: Date;
-  received_at: Date;
   attributes: Record<string, unknown>;
-  outcome: EventOutcome;
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
@@ -33,7 +29,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
     occurredAt: new Date(row.occurred_at).toISOString(),
     receivedAt: new Date(row.received_at).toISOString(),
     attributes: row.attributes,
-    outcome: row.outcome,
+    outcome: outcomeFromStored(row),
   };
 }
 

@@ -9,6 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { freshPostgres } from '../databases.ts';
 import { closedLoop, limitsFrom } from '../loop.ts';
@@ -149,15 +151,17 @@ export async function runDispatchThroughput(context: BenchContext): Promise<Scen
     log(`  ${messages} messages in the outbox in ${setupSeconds}s; starting a worker`);
 
     started = nowMs();
+    const profileDir = options.profile ? join(tmpdir(), `jifen-bench-profile-dispatch-${Date.now()}`) : null;
     const worker = await startServer(
       ['--database-url', database.url, '--role', 'worker', '--dispatch-interval-ms', '20'],
       key,
       await freePort(),
-      null,
+      profileDir,
       { waitForHealth: false, env: RECEIVER_ON_LOOPBACK },
     );
     const complete = await waitFor(() => receiver.ids.size >= messages, 600_000);
     await worker.stop();
+    if (profileDir) log(`  worker CPU profile written to ${profileDir}`);
     if (!complete)
       context.failures.push(`dispatch: only ${receiver.ids.size} of ${messages} messages arrived`);
     const states = await deliveryStates(database.url);

@@ -38,6 +38,10 @@ export function openPostgres(options: PostgresOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 16,
+    // Statements go out as they are issued, in order, without waiting for the one before: `begin`
+    // travels with the transaction's first statement, and intake sends a part of its writes while
+    // it decides the next. Results still come back in order, one per statement.
+    pipeline: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   pool.on('error', () => {
@@ -55,14 +59,7 @@ export function openPostgres(options: PostgresOptions): Database {
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
-      // Statements go to the connection one after another, in the order they were issued: a caller
-      // may issue one without waiting for it (event intake writes a part while deciding the next).
-      let tail: Promise<unknown> = Promise.resolve();
-      const send = (config: string | pg.QueryConfig) => {
-        const result = tail.then(() => client.query(config));
-        tail = result.catch(() => {});
-        return result;
-      };
+      const send = (config: string | pg.QueryConfig) => client.query(config);
       const tx: Queryable = {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
           const result = await send(toQuery(sql, params));
@@ -75,8 +72,11 @@ export function openPostgres(options: PostgresOptions): Database {
       let broken = false;
       beginTransaction(tx);
       try {
-        await send('begin');
+        // Not awaited: the first statement follows it on the wire, and fails with it if it fails.
+        const begun = send('begin');
+        begun.catch(() => {});
         const value = await work(tx);
+        await begun;
         await send('commit');
         runAfterCommit(tx);
         return value;

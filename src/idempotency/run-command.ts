@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { inTransactionRetryingRaces } from '../db/retrying-races.ts';
 import type { CommandResult } from '../ledger/commands/command-context.ts';
-import { commitDraft } from '../ledger/ledger-store.ts';
+import { commitDraft } from '../ledger/draft-writer.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from './answer-book.ts';

@@ -14,8 +14,11 @@ export interface DraftCommitHooks {
   /** A name, so registering the same hooks twice is harmless. */
   name: string;
   /**
-   * Runs before a command's draft is written, under its members' locks, in the same transaction:
+   * Runs before the rest of a draft is written, under its members' locks, in the same transaction:
    * e.g. the tier changes the draft's growth causes (one decision at a time, `draft.decisions()`).
+   * A large batch writes its draft in parts as it decides (`DraftWriter`), so some of the draft's
+   * entries may already be in the tables: what the hook reads from them must leave
+   * `draft.entries` out.
    */
   beforeWrite?: (tx: Queryable, programId: string, draft: LedgerDraft) => Promise<void>;
   /**

@@ -162,15 +162,17 @@ export async function growthInWindow(
   memberIds: readonly string[],
   from: Date,
   to: Date,
+  /** Entries not to count: a draft's own, when part of it may already be written. */
+  excludingEntryIds: readonly string[] = [],
 ): Promise<Map<string, number>> {
   const growth = new Map<string, number>(memberIds.map((memberId) => [memberId, 0]));
   if (memberIds.length === 0) return growth;
   const rows = await db.query<{ member_id: string; growth: string }>(
     `select member_id, sum(growth_delta)::int8 as growth from entries
       where program_id = $1 and member_id = any($2::text[]) and growth_delta <> 0
-        and created_at >= $3 and created_at < $4
+        and created_at >= $3 and created_at < $4 and id <> all($5::text[])
       group by member_id`,
-    [programId, memberIds, from.toISOString(), to.toISOString()],
+    [programId, memberIds, from.toISOString(), to.toISOString(), excludingEntryIds],
   );
   for (const row of rows) growth.set(row.member_id, Number(row.growth));
   return growth;

@@ -270,21 +270,6 @@ const MEMBER_UPDATE: readonly Column<MemberAccount>[] = [
 ];
 
 /**
- * A command's draft, committed: what other areas do before it is written (the tier changes its
- * growth causes), then the draft with its idempotency records. Event intake, which judges tiers
- * event by event inside its decision, writes its draft with `persistDraft` directly.
- */
-export async function commitDraft(
-  tx: Queryable,
-  programId: string,
-  draft: LedgerDraft,
-  idempotency: readonly IdempotencyRecord[] = [],
-): Promise<void> {
-  for (const hooks of draftCommitHooks()) await hooks.beforeWrite?.(tx, programId, draft);
-  await persistDraft(tx, programId, draft, idempotency);
-}
-
-/**
  * Writes everything a draft decided in one statement (data-modifying CTEs over unnest arrays), so
  * a command costs one round trip to persist whatever its size, and batches stay set-based.
  */

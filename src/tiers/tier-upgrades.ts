@@ -142,17 +142,22 @@ export async function loadTierProgress(
   current: TierConfigVersion,
   memberIds: readonly string[],
   at: { now: Date; timezone: string },
+  /** Entries whose growth the caller adds itself (a draft's, parts of which may be written). */
+  excludingEntryIds: readonly string[] = [],
 ): Promise<TierProgress> {
   if (memberIds.length === 0) return new TierProgress(current, at, new Map(), new Map());
   const rows = await loadMemberTiers(tx, programId, memberIds);
   const start = windowStart(current.config, at.now, at.timezone);
-  const growth = await growthInWindow(tx, programId, memberIds, start, new Date(at.now.getTime() + 1));
+  const until = new Date(at.now.getTime() + 1);
+  const growth = await growthInWindow(tx, programId, memberIds, start, until, excludingEntryIds);
   const progress = new TierProgress(current, at, rows, growth);
   for (const row of rows.values()) {
     while (row.nextEvaluationAt && row.nextEvaluationAt <= at.now) {
       const evaluatedAt = row.nextEvaluationAt;
       const from = evaluationWindowStart(current.config, evaluatedAt, at.timezone);
-      const [counted] = (await growthInWindow(tx, programId, [row.memberId], from, evaluatedAt)).values();
+      const [counted] = (
+        await growthInWindow(tx, programId, [row.memberId], from, evaluatedAt, excludingEntryIds)
+      ).values();
       progress.recordEvaluation(row, evaluateMember(current, at.timezone, row, counted ?? 0));
     }
   }
@@ -166,7 +171,9 @@ export async function saveTierProgress(tx: Queryable, programId: string, progres
 
 /**
  * Before a ledger command's draft is written (a commit hook, see `src/wiring.ts`): the tier changes
- * its growth causes, one decision at a time — the command, or each item of a credit batch.
+ * its growth causes, one decision at a time — the command, or each item of a credit batch. A large
+ * batch may have written part of its draft already: the growth counted from the table leaves the
+ * draft's own entries out, since the steps add them.
  */
 export async function applyTierChanges(tx: Queryable, programId: string, draft: LedgerDraft): Promise<void> {
   const steps = growthSteps(draft);
@@ -175,7 +182,8 @@ export async function applyTierChanges(tx: Queryable, programId: string, draft: 
   if (!current) return;
   const memberIds = [...new Set(steps.map((step) => step.memberId))];
   const at = { now: draft.now, timezone: draft.settings.timezone };
-  const progress = await loadTierProgress(tx, programId, current, memberIds, at);
+  const own = draft.entries.filter((entry) => entry.delta.growth !== 0).map((entry) => entry.id);
+  const progress = await loadTierProgress(tx, programId, current, memberIds, at, own);
   for (const step of steps) progress.addGrowth(step.memberId, step.growth);
   await saveTierProgress(tx, programId, progress, draft.now);
 }

@@ -4,8 +4,9 @@ import { inTransactionRetryingRaces } from '../../db/retrying-races.ts';
 import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from '../../idempotency/answer-book.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { problemBody } from '../../shared/problem.ts';
+import { DECISIONS_PER_PART, DraftWriter } from '../draft-writer.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
-import { commitDraft, readLockedAccounts } from '../ledger-store.ts';
+import { readLockedAccounts } from '../ledger-store.ts';
 import type { EntrySource } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import type { CommandContext } from './command-context.ts';
@@ -35,6 +36,8 @@ export async function creditBatch(
   db: Database,
   context: CommandContext,
   items: readonly BatchCreditItem[],
+  /** Decisions per written part (tests); by default DECISIONS_PER_PART on PostgreSQL, one part on PGlite. */
+  options: { decisionsPerPart?: number } = {},
 ): Promise<BatchItemResult[]> {
   return inTransactionRetryingRaces(db, async (tx) => {
     // The keys and the members' locks in one statement (every item's member: a replay's too).
@@ -53,18 +56,26 @@ export async function creditBatch(
     const draft = state ? new LedgerDraft(state.settings, context.now, state.accounts) : null;
     const known = new Set(state?.accounts.map((account) => account.memberId));
 
-    // Items are answered in order, so a key repeated within the batch replays its first item.
-    const results = items.map((item): BatchItemResult => {
+    // Items are answered in order, so a key repeated within the batch replays its first item. A
+    // large batch is written in parts as it is decided (PostgreSQL; see DraftWriter).
+    const every =
+      options.decisionsPerPart ?? (db.engine === 'pglite' ? Number.POSITIVE_INFINITY : DECISIONS_PER_PART);
+    const writer = draft ? new DraftWriter(tx, context.programId, draft, every) : null;
+    const results: BatchItemResult[] = [];
+    for (const item of items) {
       const prior = book.prior(item.idempotency);
-      if (prior.kind === 'reused') return { ...problem(prior.error), replayed: false };
-      if (prior.kind === 'replay') return { ...prior.answer, replayed: true };
-      // Each item is a decision of its own: a tier one item reaches is judged as if it came alone.
-      draft?.beginDecision();
-      const outcome = decideItem(draft, known, item, context);
-      book.record(item.idempotency, outcome);
-      return { ...outcome, replayed: false };
-    });
-    if (draft) await commitDraft(tx, context.programId, draft, book.records);
+      if (prior.kind === 'reused') results.push({ ...problem(prior.error), replayed: false });
+      else if (prior.kind === 'replay') results.push({ ...prior.answer, replayed: true });
+      else {
+        // Each item is a decision of its own: a tier one item reaches is judged as if it came alone.
+        draft?.beginDecision();
+        const outcome = decideItem(draft, known, item, context);
+        book.record(item.idempotency, outcome);
+        results.push({ ...outcome, replayed: false });
+        await writer?.decided(book.records);
+      }
+    }
+    if (writer) await writer.finish(book.records);
     else await insertIdempotencyRecords(tx, context.programId, book.records, context.now);
     return results;
   });

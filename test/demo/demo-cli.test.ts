@@ -61,8 +61,11 @@ describe.each(ENGINES)('jifen demo (%s)', (engine: Engine) => {
     files.remove();
   });
 
+  // A demo run takes seconds alone; on a machine busy with other suites PGlite's took over 30 s.
+  const DEMO_RUN = { timeoutMs: 120_000 };
+
   test('on an empty database: creates the program, prints its key once, loads, says what next', async () => {
-    const result = await runJifen(['demo', '--csv', csv, ...databaseArgs]);
+    const result = await runJifen(['demo', '--csv', csv, ...databaseArgs], DEMO_RUN);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const key = /Owner API key \(shown only this once; store it now\):\s+(\S+)/.exec(result.stdout)?.[1];
@@ -79,16 +82,16 @@ describe.each(ENGINES)('jifen demo (%s)', (engine: Engine) => {
       `  curl -H "Authorization: Bearer ${key}" localhost:8080/v1/members/17850/entries`,
     );
     expect(result.stdout).toMatch(/member 17850 has [\d,]+ points available, 0 pending, growth 532/);
-  });
+  }, 150_000);
 
   test('a second run replays everything and changes nothing; no key is shown again', async () => {
-    const result = await runJifen(['demo', '--csv', csv, ...databaseArgs]);
+    const result = await runJifen(['demo', '--csv', csv, ...databaseArgs], DEMO_RUN);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('Owner API key');
     expect(result.stdout).toContain('all 14 events were replayed: nothing changed');
     expect(result.stdout).toContain('0 rule(s) created; expiry policy left as it was');
     expect(result.stdout).toContain('Bearer <your API key>');
-    const verify = await runJifen(['verify', ...databaseArgs]);
+    const verify = await runJifen(['verify', ...databaseArgs], DEMO_RUN);
     expect(verify.code).toBe(0);
-  });
+  }, 250_000);
 });

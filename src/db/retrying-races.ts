@@ -7,6 +7,8 @@ const RACE_CONSTRAINTS = new Set([
   'idempotency_keys_pkey',
   'entries_reversed_once',
   'members_pkey',
+  // One member id created (or given to a member by a change of id) by two transactions at once.
+  'members_member_id_key',
   // One event id, or one order id, sent for different members at once: the members' locks do not
   // order them, the key does; the retry finds the winner's row.
   'events_pkey',

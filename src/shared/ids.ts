@@ -71,4 +71,5 @@ export type IdPrefix =
   | 'ply'
   | 'msg'
   | 'whk'
-  | 'dlv';
+  | 'dlv'
+  | 'mbr';

@@ -6,6 +6,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { requestHash } from '../../src/idempotency/request-hash.ts';
 import { type BatchCreditItem, creditBatch } from '../../src/ledger/commands/credit-batch.ts';
+import { newMemberKey } from '../../src/members/member-key.ts';
 import { bootstrap } from '../../src/programs/bootstrap.ts';
 import { verifyStore } from '../check.ts';
 import { cpuBetween, cpuSnapshot, describeCpu } from '../cpu.ts';
@@ -35,9 +36,9 @@ export async function createMembers(
       workload.memberId(first + i),
     );
     await db.query(
-      `insert into members (program_id, member_id, joined_at, created_at, updated_at)
-       select $1, unnest($2::text[]), $3, $3, $3`,
-      [programId, ids, now],
+      `insert into members (program_id, member_id, member_key, joined_at, created_at, updated_at)
+       select $1, unnest($2::text[]), unnest($3::text[]), $4, $4, $4`,
+      [programId, ids, ids.map(() => newMemberKey()), now],
     );
   }
   return seconds(nowMs() - started);

@@ -45,24 +45,25 @@ export async function runTierEvaluation(context: BenchContext): Promise<Scenario
     await db.transaction((tx) => putTierConfig(tx, programId, TIERS, new Date(YEAR_START)));
     let started = nowMs();
     // Growth spread 0..119,999: a quarter of the members keep their tier, the rest drop one step.
+    // Each member's key is made from its number here (Jifen's own keys are random): rows refer to it.
     await db.query(
-      `insert into members (program_id, member_id, joined_at, growth_points, created_at, updated_at)
-       select $1, 'm' || i, $2, (i::int8 * 7919) % 120000, $2, $2 from generate_series(1, $3) as i`,
+      `insert into members (program_id, member_id, member_key, joined_at, growth_points, created_at, updated_at)
+       select $1, 'm' || i, 'mbr_bench' || i, $2, (i::int8 * 7919) % 120000, $2, $2 from generate_series(1, $3) as i`,
       [programId, YEAR_START, members],
     );
     await db.query(
-      `insert into entries (program_id, id, txn_id, member_id, type, growth_delta, contra_account, contra_delta,
+      `insert into entries (program_id, id, txn_id, member_key, type, growth_delta, contra_account, contra_delta,
                             available_after, pending_after, held_after, debt_after, growth_after, source,
                             reason_zh, reason_en, created_at)
-       select $1, 'ent_bench' || i, 'txn_bench' || i, 'm' || i, 'growth', (i::int8 * 7919) % 120000, 'growth_issued',
+       select $1, 'ent_bench' || i, 'txn_bench' || i, 'mbr_bench' || i, 'growth', (i::int8 * 7919) % 120000, 'growth_issued',
               -((i::int8 * 7919) % 120000), 0, 0, 0, 0, (i::int8 * 7919) % 120000, '{"kind":"api"}', 'bench', 'bench',
               $2::timestamptz + interval '100 days'
          from generate_series(1, $3) as i where (i::int8 * 7919) % 120000 > 0`,
       [programId, YEAR_START, members],
     );
     await db.query(
-      `insert into member_tiers (program_id, member_id, earned_tier, since, floor_tier, next_evaluation_at, updated_at)
-       select $1, 'm' || i, t.code, $2, t.code, $3, $2
+      `insert into member_tiers (program_id, member_key, earned_tier, since, floor_tier, next_evaluation_at, updated_at)
+       select $1, 'mbr_bench' || i, t.code, $2, t.code, $3, $2
          from generate_series(1, $4) as i
          cross join lateral (select case (i % 3) when 0 then 'silver' when 1 then 'gold' else 'diamond' end as code) t`,
       [programId, YEAR_START, EVALUATION, members],
@@ -84,7 +85,7 @@ export async function runTierEvaluation(context: BenchContext): Promise<Scenario
     };
     const elapsedMs = nowMs() - started;
     const [history] = await db.query<{ evaluations: string; members: string }>(
-      `select count(*)::int8 as evaluations, count(distinct member_id)::int8 as members
+      `select count(*)::int8 as evaluations, count(distinct member_key)::int8 as members
          from tier_history where period is not null`,
     );
     const evaluations = Number(history?.evaluations ?? 0);

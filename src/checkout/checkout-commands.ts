@@ -93,6 +93,7 @@ export async function authorizeCheckout(
   const payment: Omit<CheckoutPayment, 'hold'> = {
     orderId: input.orderId,
     memberId: input.memberId,
+    memberKey: draft.keyOf(input.memberId),
     holdId: hold.id,
     status: 'authorized',
     currency: input.cart.currency,
@@ -205,7 +206,7 @@ export async function refundCheckout(
     tx,
     {
       programId,
-      memberIds: [unlocked.memberId],
+      memberKeys: [unlocked.memberKey],
       lots: true,
       lotIds: hold.lots.map((touch) => touch.lotId),
     },
@@ -276,7 +277,7 @@ async function findCapture(
   programId: string,
   payment: CheckoutPayment,
 ): Promise<{ id: string }> {
-  const capture = await captureOfHold(tx, programId, payment.memberId, payment.holdId);
+  const capture = await captureOfHold(tx, programId, payment.memberKey, payment.holdId);
   assert(capture, `captured checkout payment ${payment.orderId} has a capture entry`);
   if (capture.reversalId) {
     throw new JifenError('checkout_payment_state', {

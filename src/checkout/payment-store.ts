@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/database.ts';
 import { holdsByIds } from '../ledger/ledger-queries.ts';
 import type { Hold } from '../ledger/ledger-types.ts';
+import { asMemberKey, type MemberKey } from '../members/member-key.ts';
+import { memberIdOfKeySql } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { CartItem } from './cart.ts';
 
@@ -21,7 +23,9 @@ export interface PaymentItem extends CartItem {
 
 export interface CheckoutPayment {
   orderId: string;
+  /** The merchant's id as read (answers); the row refers to the member by key. */
   memberId: string;
+  memberKey: MemberKey;
   holdId: string;
   status: StoredPaymentStatus;
   currency: string;
@@ -46,6 +50,7 @@ export interface CheckoutPayment {
 interface PaymentRow {
   order_id: string;
   member_id: string;
+  member_key: string;
   hold_id: string;
   status: StoredPaymentStatus;
   currency: string;
@@ -68,6 +73,7 @@ function toPayment(row: PaymentRow, hold: Hold | undefined): CheckoutPayment {
   return {
     orderId: row.order_id,
     memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     holdId: row.hold_id,
     status: row.status,
     currency: row.currency,
@@ -96,7 +102,7 @@ export async function getPayment(
   options: { forUpdate?: boolean } = {},
 ): Promise<CheckoutPayment> {
   const [row] = await tx.query<PaymentRow>(
-    `select p.* from checkout_payments p
+    `select p.*, ${memberIdOfKeySql('p.member_key', 'p.program_id')} as member_id from checkout_payments p
       where p.program_id = $1 and p.order_id = $2${options.forUpdate ? ' for update of p' : ''}`,
     [programId, orderId],
   );
@@ -130,7 +136,7 @@ export async function insertPayment(
   payment: Omit<CheckoutPayment, 'hold'>,
 ): Promise<boolean> {
   const rows = await tx.query(
-    `insert into checkout_payments (program_id, order_id, member_id, hold_id, status, currency, points,
+    `insert into checkout_payments (program_id, order_id, member_key, hold_id, status, currency, points,
                                     value_minor, deductible_minor, shipping_minor, items, created_at, updated_at,
                                     min_points, step_points)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12, $13, $14)
@@ -139,7 +145,7 @@ export async function insertPayment(
     [
       programId,
       payment.orderId,
-      payment.memberId,
+      payment.memberKey,
       payment.holdId,
       payment.status,
       payment.currency,

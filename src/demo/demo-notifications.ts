@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { memberKeyOf } from '../members/member-store.ts';
 import { createLogSmsAdapter } from '../notifications/channels/log-sms-adapter.ts';
 import { runDispatchPass } from '../notifications/dispatch/dispatcher.ts';
 import { type ExpiryBucket, memberExpiryCalendar } from '../notifications/reminders/expiry-calendar.ts';
@@ -40,11 +41,12 @@ export async function deliverDemoNotifications(
   );
   if (!showcaseMemberId)
     return { reminders, inboxMessages: Number(count?.n ?? 0), upcoming: [], latestInbox: [] };
-  const upcoming = await memberExpiryCalendar(db, programId, showcaseMemberId, timezone, clock.now());
+  const memberKey = await memberKeyOf(db, programId, showcaseMemberId);
+  const upcoming = await memberExpiryCalendar(db, programId, memberKey, timezone, clock.now());
   const latest = await db.query<{ subject: string; body: string; created_at: Date }>(
-    `select subject, body, created_at from inbox_messages where program_id = $1 and member_id = $2
+    `select subject, body, created_at from inbox_messages where program_id = $1 and member_key = $2
       order by created_at desc, id desc limit 3`,
-    [programId, showcaseMemberId],
+    [programId, memberKey],
   );
   return {
     reminders,

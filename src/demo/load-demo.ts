@@ -297,7 +297,7 @@ async function membersByTier(db: Database, programId: string, now: Date): Promis
   const rows = await db.query<{ tier: string | null; members: string }>(
     `select coalesce(case when t.manual_until > $3 then t.manual_tier else t.earned_tier end, $2) as tier,
             count(*)::int8 as members
-       from members m left join member_tiers t using (program_id, member_id)
+       from members m left join member_tiers t using (program_id, member_key)
       where m.program_id = $1 group by 1`,
     [programId, first, now.toISOString()],
   );

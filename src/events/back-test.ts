@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { loadMemberFacts } from '../members/member-facts.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import type { MemberFacts } from '../members/member-types.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Program } from '../programs/program-types.ts';
@@ -57,7 +58,7 @@ const PAGE = 5_000;
 interface StoredRow {
   id: string;
   type: string;
-  member_id: string;
+  member_key: MemberKey;
   occurred_at: Date;
   attributes: Record<string, unknown>;
   order_id: string | null;
@@ -79,12 +80,12 @@ export async function backTest(
     inForce: new Scenario(published, program),
     proposed: new Scenario([...proposedById.values()], program),
   };
-  const members = new Map<string, MemberFacts>();
+  const members = new Map<MemberKey, MemberFacts>();
   let events = 0;
   let after: { at: string; id: string } | null = null;
   for (;;) {
     const rows: StoredRow[] = await db.query<StoredRow>(
-      `select e.id, e.type, e.member_id, e.occurred_at, e.attributes, e.order_id,
+      `select e.id, e.type, e.member_key, e.occurred_at, e.attributes, e.order_id,
               jsonb_build_object('refund', e.outcome->'refund', 'order', e.outcome->'order') as outcome
          from events e
         where e.program_id = $1 and e.occurred_at >= $2 and e.occurred_at < $3
@@ -102,7 +103,7 @@ export async function backTest(
     if (rows.length === 0) break;
     await loadMembers(db, programId, rows, members, input.now);
     for (const row of rows) {
-      const member = members.get(row.member_id);
+      const member = members.get(row.member_key);
       if (!member) continue;
       for (const scenario of Object.values(scenarios)) scenario.replay(row, member);
     }
@@ -155,11 +156,11 @@ class Scenario {
     const periods = periodsOf(facts.time);
     const { awards } = evaluateRules(this.rules, facts, {
       currency: this.program.currency,
-      usage: this.tracker.usageFor(row.member_id, periods, facts.event.attributes),
+      usage: this.tracker.usageFor(row.member_key, periods, facts.event.attributes),
     });
     let orderPoints = 0;
     for (const award of awards) {
-      this.tracker.record(row.member_id, periods, award, row.id);
+      this.tracker.record(row.member_key, periods, award, row.id);
       day.points += award.points;
       day.growth += award.growth;
       orderPoints += award.points;
@@ -239,11 +240,13 @@ async function loadMembers(
   db: Queryable,
   programId: string,
   rows: readonly StoredRow[],
-  members: Map<string, MemberFacts>,
+  members: Map<MemberKey, MemberFacts>,
   now: Date,
 ): Promise<void> {
-  const missing = [...new Set(rows.map((row) => row.member_id))].filter((memberId) => !members.has(memberId));
+  const missing = [...new Set(rows.map((row) => row.member_key))].filter(
+    (memberKey) => !members.has(memberKey),
+  );
   const tiers = await tiersInForce(db, programId, missing, now);
-  for (const [memberId, facts] of await loadMemberFacts(db, programId, missing))
-    members.set(memberId, { ...facts, tier: tiers.get(memberId) ?? null });
+  for (const [memberKey, facts] of await loadMemberFacts(db, programId, missing))
+    members.set(memberKey, { ...facts, tier: tiers.get(memberKey) ?? null });
 }

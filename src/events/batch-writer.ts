@@ -63,7 +63,7 @@ export class BatchWriter {
     const { draft, tracker, orders } = this.state;
     const write = new WriteStatement(this.context.programId);
     addDraftWrites(this.tx, write, draft);
-    addEventInserts(write, this.context, part);
+    addEventInserts(write, this.context, part, (memberId) => draft.keyOf(memberId));
     this.addOrders(write, part, orders);
     tracker.addWrites(write);
     const running = write.run(this.tx);

@@ -3,6 +3,7 @@ import type { Queryable } from '../db/database.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { tryLoadForUpdate } from '../ledger/ledger-store.ts';
 import { readMemberFacts } from '../members/member-facts.ts';
+import { MemberKeys } from '../members/member-key.ts';
 import { deleteNewMembers } from '../members/member-store.ts';
 import type { Program } from '../programs/program-types.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
@@ -28,7 +29,8 @@ const WRITE_EVERY = 200;
 
 /**
  * The fresh events of a batch, decided in one transaction with a constant number of statements:
- * unknown members created, members locked in id order, then one read of everything the batch needs
+ * unknown members created, members locked (which gives their keys, what every row the batch
+ * writes refers to), then one read of everything the batch needs
  * under those locks (events stored meanwhile, facts, orders, limits and budgets), each event planned
  * and applied in order over that plain data, and one write of everything decided (the ledger's
  * draft with its outbox rows, the events, orders and limits). Returns each event's answer by its
@@ -56,13 +58,15 @@ export async function decideFresh(
     allowMissing: true,
     lots: unseen.filter(({ event }) => REFERS_TO_ORDER.has(event.type)).map(({ event }) => event.memberId),
   });
+  const keys = new MemberKeys(state?.accounts ?? []);
   const known = [...new Set(state?.accounts.map((account) => account.memberId))];
-  const timed = unseen.map((candidate) => timedEvent(candidate, program.timezone));
+  const timed = unseen.map((candidate) => timedEvent(candidate, program.timezone, keys));
   const eventTypes = new Set(unseen.map(({ event }) => event.type));
 
   const { tiers, late, members, orders, tracker } = await readUnderLocks(tx, programId, rules, {
     unseen,
     known,
+    keys,
     timed,
     eventTypes,
   });
@@ -79,7 +83,7 @@ export async function decideFresh(
   // Each member's tier and growth, carried forward event by event: an order that reaches a tier
   // earns the member's next event in this batch that tier's multiplier, as if sent alone.
   const progress = tiers
-    ? await loadTierProgress(tx, programId, tiers, known, { now: context.now, timezone: program.timezone })
+    ? await loadTierProgress(tx, programId, tiers, keys, { now: context.now, timezone: program.timezone })
     : null;
   const refundedOrderIds = new Set(
     fresh.flatMap(({ event }) => (REFERS_TO_ORDER.has(event.type) ? [orderIdOf(event) ?? ''] : [])),
@@ -106,6 +110,7 @@ export async function decideFresh(
         : (eventFacts.attributes.items as RuleFacts['items']);
     planned.set(candidate.index, {
       memberId: candidate.event.memberId,
+      memberKey: keys.keyOf(candidate.event.memberId),
       facts: { event: eventFacts, member, time, items },
       periods,
       orderId,
@@ -141,7 +146,7 @@ export async function decideFresh(
     if (progress)
       event.facts = {
         ...event.facts,
-        member: { ...event.facts.member, tier: progress.tierOf(event.memberId) },
+        member: { ...event.facts.member, tier: progress.tierOf(event.memberKey) },
       };
     let plan: ReturnType<typeof planEvent>;
     try {
@@ -154,7 +159,7 @@ export async function decideFresh(
     try {
       const decidedBefore = draft.entries.length;
       const outcome = applyPlan(eventContext, event, plan);
-      progress?.addGrowth(event.memberId, growthOf(draft, decidedBefore, event.memberId));
+      progress?.addGrowth(event.memberKey, growthOf(draft, decidedBefore, event.memberId));
       results.set(candidate.index, { status: 201, body: outcome, replayed: false });
       await writer.add({ candidate, outcome });
     } catch (error) {
@@ -186,11 +191,12 @@ async function readUnderLocks(
   batch: {
     unseen: readonly Candidate[];
     known: readonly string[];
+    keys: MemberKeys;
     timed: readonly ReturnType<typeof timedEvent>[];
     eventTypes: ReadonlySet<string>;
   },
 ) {
-  const { unseen, known, timed, eventTypes } = batch;
+  const { unseen, known, keys, timed, eventTypes } = batch;
   const read = new ReadStatement(programId);
   const tiersOf = readTierConfigLocked(read);
   const lateOf = readStoredEvents(
@@ -202,7 +208,7 @@ async function readUnderLocks(
     ...new Set(timed.flatMap(({ orderId }) => (orderId === null ? [] : [orderId]))),
   ]);
   const trackerOf = RuleUsageTracker.read(read, rules, {
-    memberIds: known,
+    memberKeys: keys.memberKeys(),
     usageKeys: usageKeys(rules, timed),
     objectKeys: onceObjects(rules, timed),
     eventTypes,
@@ -221,6 +227,7 @@ async function readUnderLocks(
 function timedEvent(
   candidate: Candidate,
   timezone: string,
+  keys: MemberKeys,
 ): ScopedEvent & {
   facts: EventFacts;
   time: RuleFacts['time'];
@@ -234,7 +241,7 @@ function timedEvent(
   };
   const time = localMoment(candidate.occurredAt, timezone);
   return {
-    memberId: candidate.event.memberId,
+    memberKey: keys.findKey(candidate.event.memberId) ?? null,
     type: facts.type,
     attributes: facts.attributes,
     periods: periodsOf(time),

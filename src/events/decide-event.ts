@@ -68,7 +68,7 @@ export function planEvent(context: EventContext, event: PlannedEvent): Plan {
     return { kind: 'earn', evaluation, newOrder: true };
   }
   if (type === 'order.refunded' || type === 'order.cancelled') {
-    if (!order || order.memberId !== memberId) {
+    if (!order || order.memberKey !== event.memberKey) {
       if (type === 'order.cancelled' && !order) return { kind: 'cancel-unpaid', evaluation };
       throw new JifenError('order_not_found', {
         detail: `Member "${memberId}" has no paid order "${orderId}".`,
@@ -108,7 +108,7 @@ export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan
   const { facts } = event;
   const credited = creditAwards(context, event, plan.evaluation.awards);
   const awards = plan.evaluation.awards.map((award, index): AwardOutcome => {
-    context.tracker.record(memberId, event.periods, award, facts.event.id);
+    context.tracker.record(event.memberKey, event.periods, award, facts.event.id);
     const { expiresInDays, ...rest } = award;
     const { entryIds, lotId } = credited.perAward[index]!;
     return { ...rest, expiresAt: lotId ? iso(context.draft.lot(lotId).expiresAt) : null, entryIds };
@@ -179,7 +179,7 @@ function evaluate(context: EventContext, event: PlannedEvent): Evaluation {
   const { facts } = event;
   const evaluation = evaluateRules(context.rules, facts, {
     currency: context.currency,
-    usage: context.tracker.usageFor(memberIdOf(event), event.periods, facts.event.attributes),
+    usage: context.tracker.usageFor(event.memberKey, event.periods, facts.event.attributes),
   });
   // Rules for other event types are not news: keep the reasons of rules this type could trigger.
   const triggers = new Map(context.rules.map((rule) => [rule.ruleId, rule.definition.trigger]));

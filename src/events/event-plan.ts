@@ -1,5 +1,6 @@
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import type { Evaluation } from '../rules/evaluate-rules.ts';
 import type { RuleFacts } from '../rules/rule-facts.ts';
@@ -22,6 +23,8 @@ export interface EventContext {
 
 export interface PlannedEvent {
   memberId: string;
+  /** The member's key, from the members' lock: what the event's rows (limits, orders) refer to. */
+  memberKey: MemberKey;
   facts: RuleFacts;
   periods: Periods;
   orderId: string | null;

@@ -1,5 +1,6 @@
 import type { ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import { jsonArray } from '../db/sql-params.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { orderIdOf } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
 import type { Candidate, IngestContext } from './intake-types.ts';
@@ -26,11 +27,12 @@ export function readStoredEvents(read: ReadStatement, ids: readonly string[]): (
   return () => toStoredEvents(rows());
 }
 
-/** Stores decided events with their outcomes, as part of the batch's write. */
+/** Stores decided events with their outcomes (their members by key), as part of the batch's write. */
 export function addEventInserts(
   statement: WriteStatement,
   context: IngestContext,
   rows: readonly { candidate: Candidate; outcome: EventOutcome }[],
+  keyOf: (memberId: string) => MemberKey,
 ): void {
   if (rows.length === 0) return;
   const column = <T>(get: (row: (typeof rows)[number]) => T) => rows.map(get);
@@ -45,7 +47,7 @@ export function addEventInserts(
       'text[]',
     ),
     param(
-      column(({ candidate }) => candidate.event.memberId),
+      column(({ candidate }) => keyOf(candidate.event.memberId)),
       'text[]',
     ),
     param(
@@ -80,11 +82,11 @@ export function addEventInserts(
     ),
   ];
   statement.add(
-    `insert into events (program_id, id, type, member_id, occurred_at, received_at, attributes, order_id,
+    `insert into events (program_id, id, type, member_key, occurred_at, received_at, attributes, order_id,
                          request_hash, points, growth, outcome)
-     select $1, e.id, e.type, e.member_id, e.occurred_at, ${param(context.now.toISOString(), 'timestamptz')},
+     select $1, e.id, e.type, e.member_key, e.occurred_at, ${param(context.now.toISOString(), 'timestamptz')},
             e.attributes, e.order_id, e.request_hash, e.points, e.growth, e.outcome
        from unnest(${arrays.join(', ')})
-            as e (id, type, member_id, occurred_at, attributes, order_id, request_hash, points, growth, outcome)`,
+            as e (id, type, member_key, occurred_at, attributes, order_id, request_hash, points, growth, outcome)`,
   );
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { memberIdOfKeySql, memberKeyOf } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { type Page, toPage } from '../shared/pages.ts';
 import type { EventOutcome } from './event-outcome.ts';
@@ -21,6 +22,10 @@ interface EventRow extends OutcomeColumns {
   attributes: Record<string, unknown>;
 }
 
+/** Of `events` (unaliased): the member by the merchant's id as it is now. */
+const EVENT_COLUMNS = `id, type, ${memberIdOfKeySql('events.member_key', 'events.program_id')} as member_id,
+  occurred_at, received_at, attributes, points, growth, outcome`;
+
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
     id: row.id,
@@ -34,10 +39,10 @@ function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 export async function getEvent(db: Queryable, programId: string, eventId: string): Promise<StoredEvent> {
-  const [row] = await db.query<EventRow>('select * from events where program_id = $1 and id = $2', [
-    programId,
-    eventId,
-  ]);
+  const [row] = await db.query<EventRow>(
+    `select ${EVENT_COLUMNS} from events where program_id = $1 and id = $2`,
+    [programId, eventId],
+  );
   if (!row) {
     throw new JifenError('event_not_found', {
       detail: `There is no event "${eventId}" in this program.`,
@@ -53,7 +58,10 @@ export async function programHasEvents(db: Queryable, programId: string): Promis
   return rows.length > 0;
 }
 
-/** A member's events, newest first; the cursor is the last event of the previous page. */
+/**
+ * A member's events, newest first (member_not_found for an unknown member); the cursor is the last
+ * event of the previous page.
+ */
 export async function listMemberEvents(
   db: Queryable,
   programId: string,
@@ -61,14 +69,16 @@ export async function listMemberEvents(
   options: { limit: number; cursor?: string | undefined },
 ): Promise<Page<StoredEvent>> {
   const after = options.cursor ? decodeCursor(options.cursor) : null;
-  const rows = await db.query<EventRow>(
-    `select * from events
-      where program_id = $1 and member_id = $2
+  const memberKey = await memberKeyOf(db, programId, memberId);
+  const rows = await db.query<Omit<EventRow, 'member_id'>>(
+    `select id, type, occurred_at, received_at, attributes, points, growth, outcome from events
+      where program_id = $1 and member_key = $2
         and ($3::timestamptz is null or (occurred_at, id) < ($3::timestamptz, $4::text))
       order by occurred_at desc, id desc limit $5`,
-    [programId, memberId, after?.occurredAt ?? null, after?.id ?? null, options.limit + 1],
+    [programId, memberKey, after?.occurredAt ?? null, after?.id ?? null, options.limit + 1],
   );
-  return toPage(rows.map(toStoredEvent), options.limit, (event) => event, encodeCursor);
+  const events = rows.map((row) => toStoredEvent({ ...row, member_id: memberId }));
+  return toPage(events, options.limit, (event) => event, encodeCursor);
 }
 
 function encodeCursor(event: StoredEvent): string {

@@ -120,7 +120,7 @@ export function newOrder(
   const { attributes } = event.facts.event;
   return {
     orderId: event.orderId!,
-    memberId: event.memberId,
+    memberKey: event.memberKey,
     status: 'paid',
     currency: typeof attributes.currency === 'string' ? attributes.currency : null,
     amountMinor: attributes.amountMinor as number,
@@ -139,7 +139,7 @@ export function newOrder(
 export function cancelledUnpaid(event: PlannedEvent): Order {
   return {
     orderId: event.orderId!,
-    memberId: event.memberId,
+    memberKey: event.memberKey,
     status: 'cancelled',
     currency: null,
     amountMinor: 0,

@@ -2,13 +2,14 @@ import type { ReadStatement, WriteStatement } from '../db/combined-statements.ts
 import type { Queryable } from '../db/database.ts';
 import { jsonArray } from '../db/sql-params.ts';
 import { pointsLostFromLots } from '../ledger/ledger-queries.ts';
+import { asMemberKey } from '../members/member-key.ts';
 import type { Order, OrderItem, OrderStatus } from './orders.ts';
 
 /** Orders in the database: read under their members' locks, written with the batch. */
 
 interface OrderRow {
   id: string;
-  member_id: string;
+  member_key: string;
   status: OrderStatus;
   currency: string | null;
   amount_minor: string;
@@ -36,7 +37,7 @@ export function readOrders(read: ReadStatement, orderIds: readonly string[]): ()
     for (const row of rows()) {
       orders.set(row.id, {
         orderId: row.id,
-        memberId: row.member_id,
+        memberKey: asMemberKey(row.member_key),
         status: row.status,
         currency: row.currency,
         amountMinor: Number(row.amount_minor),
@@ -71,7 +72,7 @@ export function addOrderWrites(
     const json = <T>(get: (order: Order) => T) => jsonArray(param, orders.inserted.map(get), 'jsonb');
     const arrays = [
       column((o) => o.orderId, 'text[]'),
-      column((o) => o.memberId, 'text[]'),
+      column((o) => o.memberKey, 'text[]'),
       column((o) => o.status, 'text[]'),
       column((o) => o.currency, 'text[]'),
       column((o) => o.amountMinor, 'int8[]'),
@@ -86,15 +87,15 @@ export function addOrderWrites(
       column((o) => o.createdAt.toISOString(), 'timestamptz[]'),
     ];
     statement.add(
-      `insert into orders (program_id, id, member_id, status, currency, amount_minor, refunded_minor, items,
+      `insert into orders (program_id, id, member_key, status, currency, amount_minor, refunded_minor, items,
                            points, growth, points_refunded, growth_refunded, lot_ids, paid_event_id,
                            created_at, updated_at)
-       select $1, o.id, o.member_id, o.status, o.currency, o.amount_minor, o.refunded_minor, o.items,
+       select $1, o.id, o.member_key, o.status, o.currency, o.amount_minor, o.refunded_minor, o.items,
               o.points, o.growth, o.points_refunded, o.growth_refunded,
               coalesce(array(select jsonb_array_elements_text(o.lot_ids)), '{}'), o.paid_event_id,
               o.created_at, ${at()}
          from unnest(${arrays.join(', ')})
-              as o (id, member_id, status, currency, amount_minor, refunded_minor, items, points, growth,
+              as o (id, member_key, status, currency, amount_minor, refunded_minor, items, points, growth,
                     points_refunded, growth_refunded, lot_ids, paid_event_id, created_at)`,
     );
   }
@@ -131,7 +132,7 @@ export async function loadOrderLosses(
     tx,
     programId,
     orders.flatMap((order) =>
-      order.lotIds.map((lotId) => ({ key: order.orderId, memberId: order.memberId, lotId })),
+      order.lotIds.map((lotId) => ({ key: order.orderId, memberKey: order.memberKey, lotId })),
     ),
   );
 }

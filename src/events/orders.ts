@@ -1,3 +1,4 @@
+import type { MemberKey } from '../members/member-key.ts';
 import { itemAmountMinor, type LineItem } from '../rules/rule-facts.ts';
 import { JifenError } from '../shared/errors.ts';
 import { shareOf, spreadRefundedUnits } from '../shared/proportional-refunds.ts';
@@ -20,7 +21,8 @@ export interface OrderItem {
 
 export interface Order {
   orderId: string;
-  memberId: string;
+  /** The member who paid it, by key. */
+  memberKey: MemberKey;
   status: OrderStatus;
   currency: string | null;
   amountMinor: number;

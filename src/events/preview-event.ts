@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import { loadMemberFacts } from '../members/member-facts.ts';
+import { findMemberFacts } from '../members/member-facts.ts';
 import type { MemberFacts } from '../members/member-types.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { compileRule } from '../rules/compile-rule.ts';
@@ -36,8 +36,11 @@ export async function previewEvent(
   for (const draft of drafts) byRule.set(draft.ruleId, draft);
   const compiled = [...byRule.values()].map((rule) => compileRule(rule));
 
-  const stored = (await loadMemberFacts(db, programId, [input.event.memberId])).get(input.event.memberId);
-  const found = stored && { ...stored, tier: await tierInForce(db, programId, input.event.memberId, now) };
+  const stored = await findMemberFacts(db, programId, input.event.memberId);
+  const found = stored && {
+    ...stored.facts,
+    tier: await tierInForce(db, programId, stored.memberKey, now),
+  };
   const occurredAt = input.event.occurredAt ? new Date(input.event.occurredAt) : now;
   // An unknown member is judged as a new one: the event would create it (if the program does so).
   const member: MemberFacts = found ?? {
@@ -64,6 +67,6 @@ export async function previewEvent(
       points: evaluation.awards.reduce((sum, award) => sum + award.points, 0),
       growth: evaluation.awards.reduce((sum, award) => sum + award.growth, 0),
     },
-    memberKnown: found !== undefined,
+    memberKnown: found !== null,
   };
 }

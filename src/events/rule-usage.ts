@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
 import type { ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
+import { asMemberKey, type MemberKey } from '../members/member-key.ts';
 import type { CompiledRule } from '../rules/compile-rule.ts';
 import { NO_USAGE, type RuleAward, type RuleUsage } from '../rules/evaluate-rules.ts';
 import type { LocalMoment } from '../rules/rule-facts.ts';
@@ -32,10 +33,11 @@ export function periodsOf(time: LocalMoment): Periods {
   };
 }
 
+/** What of the limits a batch can use, its members by key. */
 export interface UsageScope {
-  memberIds: readonly string[];
+  memberKeys: readonly MemberKey[];
   /** Every (member, rule, period) the batch's events may count against. */
-  usageKeys: readonly { memberId: string; ruleId: string; period: string }[];
+  usageKeys: readonly { memberKey: MemberKey; ruleId: string; period: string }[];
   /** Objects events in the batch name, for rules with `oncePer`. */
   objectKeys: readonly string[];
   /** Event types in the batch: only budgets of rules they can trigger are locked. */
@@ -43,7 +45,7 @@ export interface UsageScope {
 }
 
 interface OnceKeyRow {
-  memberId: string;
+  memberKey: MemberKey;
   ruleId: string;
   objectKey: string;
   eventId: string;
@@ -86,10 +88,10 @@ export class RuleUsageTracker {
     // Exact keys, so each is one primary-key lookup however large the table grows.
     const usage =
       keys.length > 0
-        ? read.add<{ member_id: string; rule_id: string; period: string; points: number }>(
-            `select u.member_id, u.rule_id, u.period, u.points
+        ? read.add<{ member_key: string; rule_id: string; period: string; points: number }>(
+            `select u.member_key, u.rule_id, u.period, u.points
                from unnest(${param(
-                 keys.map((key) => key.memberId),
+                 keys.map((key) => key.memberKey),
                  'text[]',
                )}, ${param(
                  keys.map((key) => key.ruleId),
@@ -97,16 +99,16 @@ export class RuleUsageTracker {
                )}, ${param(
                  keys.map((key) => key.period),
                  'text[]',
-               )}) as k (member_id, rule_id, period)
-               join rule_member_usage u on u.program_id = $1 and u.member_id = k.member_id
+               )}) as k (member_key, rule_id, period)
+               join rule_member_usage u on u.program_id = $1 and u.member_key = k.member_key
                                        and u.rule_id = k.rule_id and u.period = k.period`,
           )
         : () => [];
     const onceKeys =
       once.length > 0 && scope.objectKeys.length > 0
-        ? read.add<{ member_id: string; rule_id: string; object_key: string }>(
-            `select member_id, rule_id, object_key from rule_once_keys
-              where program_id = $1 and member_id = any(${param(scope.memberIds, 'text[]')})
+        ? read.add<{ member_key: string; rule_id: string; object_key: string }>(
+            `select member_key, rule_id, object_key from rule_once_keys
+              where program_id = $1 and member_key = any(${param(scope.memberKeys, 'text[]')})
                 and rule_id = any(${param(once, 'text[]')}) and object_key = any(${param(scope.objectKeys, 'text[]')})`,
           )
         : () => [];
@@ -115,10 +117,11 @@ export class RuleUsageTracker {
     return async (tx) => {
       const tracker = new RuleUsageTracker(new Map(rules.map((rule) => [rule.ruleId, rule])));
       for (const row of usage()) {
-        tracker.memberPoints.set(memberKey(row.member_id, row.rule_id, row.period), Number(row.points));
+        const key = usageKey(asMemberKey(row.member_key), row.rule_id, row.period);
+        tracker.memberPoints.set(key, Number(row.points));
       }
       for (const row of onceKeys())
-        tracker.onceKeys.add(memberKey(row.member_id, row.rule_id, row.object_key));
+        tracker.onceKeys.add(usageKey(asMemberKey(row.member_key), row.rule_id, row.object_key));
       let budgetRows = budgets();
       if (budgetRows.length < budgeted.length) {
         const programId = read.params[0];
@@ -135,11 +138,11 @@ export class RuleUsageTracker {
   }
 
   /** The usage `evaluateRules` asks for, for one event of one member. */
-  usageFor(memberId: string, periods: Periods, attributes: Readonly<Record<string, unknown>>) {
+  usageFor(memberKey: MemberKey, periods: Periods, attributes: Readonly<Record<string, unknown>>) {
     return (ruleId: string): RuleUsage => {
       const limits = this.rules.get(ruleId)?.definition.limits;
       if (!limits) return NO_USAGE;
-      const used = (period: string) => this.memberPoints.get(memberKey(memberId, ruleId, period)) ?? 0;
+      const used = (period: string) => this.memberPoints.get(usageKey(memberKey, ruleId, period)) ?? 0;
       const object = limits.oncePer ? attributes[limits.oncePer] : undefined;
       return {
         memberPoints: {
@@ -150,26 +153,26 @@ export class RuleUsageTracker {
         },
         issuedPoints: this.budgets.get(ruleId) ?? 0,
         awardedForObject:
-          object !== undefined && this.onceKeys.has(memberKey(memberId, ruleId, onceKeyOf(String(object)))),
+          object !== undefined && this.onceKeys.has(usageKey(memberKey, ruleId, onceKeyOf(String(object)))),
       };
     };
   }
 
   /** Counts an award that was credited against its rule's limits. */
-  record(memberId: string, periods: Periods, award: RuleAward, eventId: string): void {
+  record(memberKey: MemberKey, periods: Periods, award: RuleAward, eventId: string): void {
     const limits = this.rules.get(award.ruleId)?.definition.limits;
     if (!limits) return;
     if (limits.perMemberPoints && award.points > 0) {
       for (const period of limitedPeriods(limits.perMemberPoints, periods)) {
-        const key = memberKey(memberId, award.ruleId, period);
+        const key = usageKey(memberKey, award.ruleId, period);
         this.memberPoints.set(key, (this.memberPoints.get(key) ?? 0) + award.points);
         this.memberDeltas.set(key, (this.memberDeltas.get(key) ?? 0) + award.points);
       }
     }
     if (award.onceKey !== null) {
       const objectKey = onceKeyOf(award.onceKey);
-      this.onceKeys.add(memberKey(memberId, award.ruleId, objectKey));
-      this.newOnceKeys.push({ memberId, ruleId: award.ruleId, objectKey, eventId });
+      this.onceKeys.add(usageKey(memberKey, award.ruleId, objectKey));
+      this.newOnceKeys.push({ memberKey, ruleId: award.ruleId, objectKey, eventId });
     }
     if (limits.budgetPoints && award.points > 0) {
       this.budgets.set(award.ruleId, (this.budgets.get(award.ruleId) ?? 0) + award.points);
@@ -186,7 +189,7 @@ export class RuleUsageTracker {
     if (this.memberDeltas.size > 0) {
       const keys = [...this.memberDeltas.keys()].map((key) => key.split('\u0000'));
       statement.add(
-        `insert into rule_member_usage (program_id, member_id, rule_id, period, points)
+        `insert into rule_member_usage (program_id, member_key, rule_id, period, points)
          select $1, * from unnest(${param(
            keys.map((key) => key[0]),
            'text[]',
@@ -197,15 +200,15 @@ export class RuleUsageTracker {
            keys.map((key) => key[2]),
            'text[]',
          )}, ${param([...this.memberDeltas.values()], 'int8[]')})
-         on conflict (program_id, member_id, rule_id, period)
+         on conflict (program_id, member_key, rule_id, period)
          do update set points = rule_member_usage.points + excluded.points`,
       );
     }
     if (this.newOnceKeys.length > 0) {
       const column = (get: (row: OnceKeyRow) => string) => param(this.newOnceKeys.map(get), 'text[]');
       statement.add(
-        `insert into rule_once_keys (program_id, member_id, rule_id, object_key, event_id)
-         select $1, * from unnest(${column((row) => row.memberId)}, ${column((row) => row.ruleId)},
+        `insert into rule_once_keys (program_id, member_key, rule_id, object_key, event_id)
+         select $1, * from unnest(${column((row) => row.memberKey)}, ${column((row) => row.ruleId)},
                                   ${column((row) => row.objectKey)}, ${column((row) => row.eventId)})`,
       );
     }
@@ -255,6 +258,7 @@ export function limitedPeriods(
   );
 }
 
-function memberKey(memberId: string, ruleId: string, detail: string): string {
-  return `${memberId}\u0000${ruleId}\u0000${detail}`;
+/** What the tracker counts under: a member (by key), a rule, and a period or an object. */
+function usageKey(memberKey: MemberKey, ruleId: string, detail: string): string {
+  return `${memberKey}\u0000${ruleId}\u0000${detail}`;
 }

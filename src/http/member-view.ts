@@ -8,15 +8,16 @@ import { tierInForce } from '../tiers/member-tier.ts';
  * A member as the API shows it, composed from the areas that own each part: the profile and stored
  * balances (members), points past their expiry that the sweep has not removed yet (ledger: never
  * spendable, so not `available`), and the tier in force (tiers; null when the program has none).
+ * The member's key, which the ledger and the tiers are read by, is never shown.
  */
 export async function memberView(db: Queryable, programId: string, memberId: string, now: Date) {
   return viewOf(db, programId, await getMember(db, programId, memberId), now);
 }
 
 export async function viewOf(db: Queryable, programId: string, record: MemberRecord, now: Date) {
-  const expired = await expiredUnsweptPoints(db, programId, record.memberId, now);
-  const tier = await tierInForce(db, programId, record.memberId, now);
-  const { balances, ...profile } = record;
+  const expired = await expiredUnsweptPoints(db, programId, record.memberKey, now);
+  const tier = await tierInForce(db, programId, record.memberKey, now);
+  const { balances, memberKey: _key, ...profile } = record;
   return { ...profile, tier, balances: { ...balances, available: balances.available - expired } };
 }
 

@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/database.ts';
+import { asMemberKey, type MemberKey } from '../members/member-key.ts';
+import { memberIdOfKeySql } from '../members/member-store.ts';
 
 /**
  * Reads of the ledger's work that has come due by an instant: lots past their expiry, pending lots
@@ -8,15 +10,15 @@ import type { Queryable } from '../db/database.ts';
  * takes no lock.
  */
 
-/** A member of a program: due rows of several programs come back together. */
+/** A member of a program, by key: due rows of several programs come back together. */
 export interface ProgramMember {
   programId: string;
-  memberId: string;
+  memberKey: MemberKey;
 }
 
 async function dueMembers(db: Queryable, sql: string, now: Date, limit: number): Promise<ProgramMember[]> {
-  const rows = await db.query<{ program_id: string; member_id: string }>(sql, [now.toISOString(), limit]);
-  return rows.map((row) => ({ programId: row.program_id, memberId: row.member_id }));
+  const rows = await db.query<{ program_id: string; member_key: string }>(sql, [now.toISOString(), limit]);
+  return rows.map((row) => ({ programId: row.program_id, memberKey: asMemberKey(row.member_key) }));
 }
 
 /** Up to `limit` members with available points in lots whose expiry has passed by `now`. */
@@ -27,7 +29,7 @@ export function membersWithLotsDueToExpire(
 ): Promise<ProgramMember[]> {
   return dueMembers(
     db,
-    `select distinct program_id, member_id from lots
+    `select distinct program_id, member_key from lots
       where remaining > 0 and status = 'available' and expires_at is not null and expires_at <= $1
       limit $2`,
     now,
@@ -43,7 +45,7 @@ export function membersWithLotsDueToRelease(
 ): Promise<ProgramMember[]> {
   return dueMembers(
     db,
-    `select distinct program_id, member_id from lots
+    `select distinct program_id, member_key from lots
       where status = 'pending' and remaining > 0 and available_at <= $1 limit $2`,
     now,
     limit,
@@ -58,7 +60,7 @@ export function membersWithHoldsDueToTimeOut(
 ): Promise<ProgramMember[]> {
   return dueMembers(
     db,
-    `select distinct program_id, member_id from holds
+    `select distinct program_id, member_key from holds
       where status = 'open' and expires_at <= $1 limit $2`,
     now,
     limit,
@@ -78,13 +80,13 @@ export interface DueHold {
 export async function holdsDueToTimeOut(
   db: Queryable,
   programId: string,
-  memberIds: readonly string[],
+  memberKeys: readonly MemberKey[],
   now: Date,
 ): Promise<DueHold[]> {
   const rows = await db.query<{ id: string; lots: { lotId: string }[] }>(
-    `select id, lots from holds where program_id = $1 and member_id = any($2::text[])
+    `select id, lots from holds where program_id = $1 and member_key = any($2::text[])
         and status = 'open' and expires_at <= $3`,
-    [programId, memberIds, now.toISOString()],
+    [programId, memberKeys, now.toISOString()],
   );
   return rows.map((row) => ({ holdId: row.id, lotIds: row.lots.map((touch) => touch.lotId) }));
 }
@@ -100,7 +102,7 @@ export interface DueLot {
 
 /**
  * Every available lot with points left whose expiry has passed by `now`, by program, member and
- * expiry (what the expiry sweep would expire now).
+ * expiry (what the expiry sweep would expire now), with the member's id as it is now.
  */
 export async function lotsDueToExpire(db: Queryable, now: Date): Promise<DueLot[]> {
   const rows = await db.query<{
@@ -110,9 +112,10 @@ export async function lotsDueToExpire(db: Queryable, now: Date): Promise<DueLot[
     remaining: number;
     expires_at: Date;
   }>(
-    `select program_id, member_id, id, remaining, expires_at from lots
+    `select program_id, ${memberIdOfKeySql('lots.member_key', 'lots.program_id')} as member_id, id, remaining,
+            expires_at from lots
       where remaining > 0 and status = 'available' and expires_at is not null and expires_at <= $1
-      order by program_id, member_id, expires_at, id`,
+      order by program_id, member_key, expires_at, id`,
     [now.toISOString()],
   );
   return rows.map((row) => ({

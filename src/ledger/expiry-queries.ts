@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/database.ts';
+import { asMemberKey, type MemberKey } from '../members/member-key.ts';
+import { memberIdOfKeySql } from '../members/member-store.ts';
 
 /**
  * Reads of the lots by expiry, for the areas that tell members and operators what expires when
@@ -14,6 +16,8 @@ export interface ExpiryBand {
 
 /** A member's available points that expire on one local day (the last day they can be used). */
 export interface ExpiryGroup {
+  memberKey: MemberKey;
+  /** The merchant's id of the member as it is now. */
   memberId: string;
   expiresOn: string;
   /** The first and last instants on that day at which some of the points expire. */
@@ -36,29 +40,29 @@ export async function* membersExpiringIn(
   programId: string,
   band: ExpiryBand,
   pageSize: number,
-): AsyncGenerator<string[]> {
-  let cursor = { expiresAt: band.after.toISOString(), memberId: '' };
+): AsyncGenerator<MemberKey[]> {
+  let cursor = { expiresAt: band.after.toISOString(), memberKey: '' };
   for (;;) {
-    const rows = await db.query<{ expires_at: Date; member_id: string }>(
-      `select expires_at, member_id from lots
+    const rows = await db.query<{ expires_at: Date; member_key: string }>(
+      `select expires_at, member_key from lots
         where program_id = $1 and remaining > 0
           and expires_at > $2::timestamptz and expires_at <= $3::timestamptz
-          and (expires_at, member_id) > ($4::timestamptz, $5::text)
-        order by expires_at, member_id
+          and (expires_at, member_key) > ($4::timestamptz, $5::text)
+        order by expires_at, member_key
         limit $6`,
       [
         programId,
         band.after.toISOString(),
         band.until.toISOString(),
         cursor.expiresAt,
-        cursor.memberId,
+        cursor.memberKey,
         pageSize,
       ],
     );
-    if (rows.length > 0) yield [...new Set(rows.map((row) => row.member_id))];
+    if (rows.length > 0) yield [...new Set(rows.map((row) => asMemberKey(row.member_key)))];
     if (rows.length < pageSize) return;
     const last = rows.at(-1)!;
-    cursor = { expiresAt: new Date(last.expires_at).toISOString(), memberId: last.member_id };
+    cursor = { expiresAt: new Date(last.expires_at).toISOString(), memberKey: last.member_key };
   }
 }
 
@@ -72,16 +76,16 @@ export async function* membersCreditedAfter(
   programId: string,
   entriesAfter: string,
   pageSize: number,
-): AsyncGenerator<string[]> {
+): AsyncGenerator<MemberKey[]> {
   let cursor = entriesAfter;
   for (;;) {
-    const rows = await db.query<{ id: string; member_id: string }>(
-      `select id, member_id from entries
+    const rows = await db.query<{ id: string; member_key: string }>(
+      `select id, member_key from entries
         where program_id = $1 and id > $2 and available_delta > 0
         order by id limit $3`,
       [programId, cursor, pageSize],
     );
-    if (rows.length > 0) yield [...new Set(rows.map((row) => row.member_id))];
+    if (rows.length > 0) yield [...new Set(rows.map((row) => asMemberKey(row.member_key)))];
     if (rows.length < pageSize) return;
     cursor = rows.at(-1)!.id;
   }
@@ -92,10 +96,11 @@ export async function loadExpiryGroups(
   db: Queryable,
   programId: string,
   timezone: string,
-  memberIds: readonly string[],
+  memberKeys: readonly MemberKey[],
   window: ExpiryBand,
 ): Promise<ExpiryGroup[]> {
   const rows = await db.query<{
+    member_key: string;
     member_id: string;
     expires_on: string;
     first_expiry: Date;
@@ -108,22 +113,24 @@ export async function loadExpiryGroups(
     // from lots_spending_order, then the window (the fence, offset 0, keeps the window out of the
     // look-up: with stale statistics or a generic plan, a condition on expires_at there could be
     // planned on lots_expiring_by_program, reading a whole cohort once per member).
-    `select m.member_id, g.expires_on, g.first_expiry, g.last_expiry, g.points, g.lots
-       from unnest($2::text[]) as m(member_id)
+    `select k.member_key, ${memberIdOfKeySql('k.member_key')} as member_id, g.expires_on, g.first_expiry,
+            g.last_expiry, g.points, g.lots
+       from unnest($2::text[]) as k(member_key)
        cross join lateral (
          select to_char((expires_at - interval '1 millisecond') at time zone $3, 'YYYY-MM-DD') as expires_on,
                 min(expires_at) as first_expiry, max(expires_at) as last_expiry, sum(remaining) as points,
                 count(*)::int as lots
            from (select expires_at, remaining from lots
-                  where program_id = $1 and member_id = m.member_id and remaining > 0 and status = 'available'
+                  where program_id = $1 and member_key = k.member_key and remaining > 0 and status = 'available'
                  offset 0) as live
           where expires_at > $4::timestamptz and expires_at <= $5::timestamptz
           group by 1
        ) as g
-      order by 1, 2`,
-    [programId, memberIds, timezone, window.after.toISOString(), window.until.toISOString()],
+      order by 1, 3`,
+    [programId, memberKeys, timezone, window.after.toISOString(), window.until.toISOString()],
   );
   return rows.map((row) => ({
+    memberKey: asMemberKey(row.member_key),
     memberId: row.member_id,
     expiresOn: row.expires_on,
     firstExpiresAt: new Date(row.first_expiry),
@@ -145,7 +152,7 @@ export interface MemberExpiryDay {
 export async function memberExpiryDays(
   db: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   timezone: string,
   now: Date,
 ): Promise<MemberExpiryDay[]> {
@@ -159,9 +166,9 @@ export async function memberExpiryDays(
     `select ${LAST_DAY} as expires_on, min(expires_at) as first_expiry, sum(remaining) as points,
             sum(remaining) filter (where status = 'pending') as pending_points, count(*)::int as lots
        from lots
-      where program_id = $1 and member_id = $2 and remaining > 0 and expires_at > $4
+      where program_id = $1 and member_key = $2 and remaining > 0 and expires_at > $4
       group by 1 order by 1`,
-    [programId, memberId, timezone, now.toISOString()],
+    [programId, memberKey, timezone, now.toISOString()],
   );
   return rows.map((row) => ({
     expiresOn: row.expires_on,
@@ -187,7 +194,7 @@ export async function programExpiryDays(
   to: Date,
 ): Promise<ProgramExpiryDay[]> {
   const rows = await db.query<{ expires_on: string; points: string; members: string }>(
-    `select ${LAST_DAY} as expires_on, sum(remaining) as points, count(distinct member_id) as members
+    `select ${LAST_DAY} as expires_on, sum(remaining) as points, count(distinct member_key) as members
        from lots
       where program_id = $1 and status = 'available' and remaining > 0
         and expires_at > $2 and expires_at <= $4

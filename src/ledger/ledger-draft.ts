@@ -1,3 +1,4 @@
+import type { MemberKey } from '../members/member-key.ts';
 import { assert } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { DAY_MS } from '../shared/time-units.ts';
@@ -97,6 +98,23 @@ export class LedgerDraft {
     return account;
   }
 
+  /** The key of a member the draft has locked: what every row the draft writes refers to. */
+  keyOf(memberId: string): MemberKey {
+    return this.account(memberId).memberKey;
+  }
+
+  /** The merchant's id of a member the draft has locked, by key. */
+  idOfKey(memberKey: MemberKey): string {
+    const account = [...this.accounts.values()].find((each) => each.memberKey === memberKey);
+    assert(account, `member ${memberKey} was not loaded into the draft`);
+    return account.memberId;
+  }
+
+  /** The members the draft has locked, with their keys. */
+  members(): MemberAccount[] {
+    return [...this.accounts.values()];
+  }
+
   lot(lotId: string): Lot {
     const lot = this.lotsById.get(lotId);
     assert(lot, `lot ${lotId} was not loaded into the draft`);
@@ -135,15 +153,15 @@ export class LedgerDraft {
     return lotPoints - this.account(memberId).balances.debt;
   }
 
-  addLot(lot: Omit<Lot, 'id'>): Lot {
-    const created: Lot = { ...lot, id: newId('lot') };
+  addLot(lot: Omit<Lot, 'id' | 'memberKey'>): Lot {
+    const created: Lot = { ...lot, id: newId('lot'), memberKey: this.keyOf(lot.memberId) };
     this.lotsById.set(created.id, created);
     this.createdLotIds.add(created.id);
     return created;
   }
 
-  addHold(hold: Omit<Hold, 'id'>): Hold {
-    const created: Hold = { ...hold, id: newId('hld') };
+  addHold(hold: Omit<Hold, 'id' | 'memberKey'>): Hold {
+    const created: Hold = { ...hold, id: newId('hld'), memberKey: this.keyOf(hold.memberId) };
     this.holdsById.set(created.id, created);
     this.createdHoldIds.add(created.id);
     return created;
@@ -245,6 +263,7 @@ export class LedgerDraft {
       id: newId('ent'),
       txnId: this.txnId,
       memberId: draft.memberId,
+      memberKey: account.memberKey,
       type: draft.type,
       delta,
       contraAccount: draft.contraAccount,
@@ -255,6 +274,7 @@ export class LedgerDraft {
       holdId: draft.holdId ?? null,
       reversesEntryId: draft.reversesEntryId ?? null,
       counterpartyMemberId: draft.counterpartyMemberId ?? null,
+      counterpartyMemberKey: draft.counterpartyMemberId ? this.keyOf(draft.counterpartyMemberId) : null,
       source: draft.source,
       reason: draft.reason,
       operator: draft.operator ?? null,

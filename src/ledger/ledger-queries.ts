@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
-import { assertMemberExists, memberNotFound } from '../members/member-store.ts';
+import { asMemberKey, type MemberKey } from '../members/member-key.ts';
+import { memberKeyOf, memberNotFound } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { toPage } from '../shared/pages.ts';
 import {
@@ -25,12 +26,12 @@ export async function listEntries(
   memberId: string,
   options: { limit: number; cursor?: string | undefined; type?: string | undefined },
 ) {
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const rows = await db.query<EntryRow>(
     `select ${ENTRY_COLUMNS} from entries
-      where program_id = $1 and member_id = $2 and ($3::text is null or id < $3) and ($4::text is null or type = $4)
+      where program_id = $1 and member_key = $2 and ($3::text is null or id < $3) and ($4::text is null or type = $4)
       order by id desc limit $5`,
-    [programId, memberId, options.cursor ?? null, options.type ?? null, options.limit + 1],
+    [programId, memberKey, options.cursor ?? null, options.type ?? null, options.limit + 1],
   );
   return toPage(rows, options.limit, (row) => entryView(toEntry(row)));
 }
@@ -43,14 +44,14 @@ export async function listLots(
   now: Date,
   options: { limit: number; cursor?: string | undefined; includeEmpty: boolean },
 ) {
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const rows = await db.query<LotRow>(
     `select ${LOT_COLUMNS} from lots
-      where program_id = $1 and member_id = $2 and ($3 or remaining > 0) and ($4::text is null or id > $4)
+      where program_id = $1 and member_key = $2 and ($3 or remaining > 0) and ($4::text is null or id > $4)
       order by id limit $5`,
-    [programId, memberId, options.includeEmpty, options.cursor ?? null, options.limit + 1],
+    [programId, memberKey, options.includeEmpty, options.cursor ?? null, options.limit + 1],
   );
-  return toPage(rows, options.limit, (row) => lotView(toLot(row), now));
+  return toPage(rows, options.limit, (row) => lotView(toLot(row, memberId), now));
 }
 
 export async function getEntry(db: Queryable, programId: string, entryId: string) {
@@ -81,12 +82,13 @@ export async function spendablePointsOf(
   memberId: string,
   now: Date,
 ): Promise<number> {
-  const [row] = await db.query<{ available_points: number }>(
-    'select available_points from members where program_id = $1 and member_id = $2',
+  const [row] = await db.query<{ available_points: number; member_key: string }>(
+    'select available_points, member_key from members where program_id = $1 and member_id = $2',
     [programId, memberId],
   );
   if (!row) throw memberNotFound(memberId);
-  return Number(row.available_points) - (await expiredUnsweptPoints(db, programId, memberId, now));
+  const memberKey = asMemberKey(row.member_key);
+  return Number(row.available_points) - (await expiredUnsweptPoints(db, programId, memberKey, now));
 }
 
 /**
@@ -96,13 +98,13 @@ export async function spendablePointsOf(
 export async function expiredUnsweptPoints(
   db: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   now: Date,
 ): Promise<number> {
   const [row] = await db.query<{ points: string | number }>(
     `select coalesce(sum(remaining), 0)::int8 as points from lots
-      where program_id = $1 and member_id = $2 and remaining > 0 and status = 'available' and expires_at <= $3`,
-    [programId, memberId, now.toISOString()],
+      where program_id = $1 and member_key = $2 and remaining > 0 and status = 'available' and expires_at <= $3`,
+    [programId, memberKey, now.toISOString()],
   );
   return Number(row?.points ?? 0);
 }
@@ -143,14 +145,14 @@ export async function holdsByIds(
 export async function captureOfHold(
   db: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   holdId: string,
 ): Promise<{ id: string; reversalId: string | null } | null> {
   const [row] = await db.query<{ id: string; reversal_id: string | null }>(
     `select c.id, (select r.id from entries r where r.program_id = c.program_id and r.reverses_entry_id = c.id)
               as reversal_id
-       from entries c where c.program_id = $1 and c.member_id = $2 and c.hold_id = $3 and c.type = 'capture'`,
-    [programId, memberId, holdId],
+       from entries c where c.program_id = $1 and c.member_key = $2 and c.hold_id = $3 and c.type = 'capture'`,
+    [programId, memberKey, holdId],
   );
   return row ? { id: row.id, reversalId: row.reversal_id } : null;
 }
@@ -159,22 +161,22 @@ export async function captureOfHold(
 export async function growthInWindow(
   db: Queryable,
   programId: string,
-  memberIds: readonly string[],
+  memberKeys: readonly MemberKey[],
   from: Date,
   to: Date,
   /** Entries not to count: a draft's own, when part of it may already be written. */
   excludingEntryIds: readonly string[] = [],
-): Promise<Map<string, number>> {
-  const growth = new Map<string, number>(memberIds.map((memberId) => [memberId, 0]));
-  if (memberIds.length === 0) return growth;
-  const rows = await db.query<{ member_id: string; growth: string }>(
-    `select member_id, sum(growth_delta)::int8 as growth from entries
-      where program_id = $1 and member_id = any($2::text[]) and growth_delta <> 0
+): Promise<Map<MemberKey, number>> {
+  const growth = new Map<MemberKey, number>(memberKeys.map((memberKey) => [memberKey, 0]));
+  if (memberKeys.length === 0) return growth;
+  const rows = await db.query<{ member_key: string; growth: string }>(
+    `select member_key, sum(growth_delta)::int8 as growth from entries
+      where program_id = $1 and member_key = any($2::text[]) and growth_delta <> 0
         and created_at >= $3 and created_at < $4 and id <> all($5::text[])
-      group by member_id`,
-    [programId, memberIds, from.toISOString(), to.toISOString(), excludingEntryIds],
+      group by member_key`,
+    [programId, memberKeys, from.toISOString(), to.toISOString(), excludingEntryIds],
   );
-  for (const row of rows) growth.set(row.member_id, Number(row.growth));
+  for (const row of rows) growth.set(asMemberKey(row.member_key), Number(row.growth));
   return growth;
 }
 
@@ -186,17 +188,17 @@ export async function growthInWindow(
 export async function pointsLostFromLots(
   db: Queryable,
   programId: string,
-  lots: readonly { key: string; memberId: string; lotId: string }[],
+  lots: readonly { key: string; memberKey: MemberKey; lotId: string }[],
 ): Promise<Map<string, number>> {
   if (lots.length === 0) return new Map();
   const rows = await db.query<{ key: string; lost: string }>(
-    `with keyed_lots (key, member_id, lot_id) as (
+    `with keyed_lots (key, member_key, lot_id) as (
        select * from unnest($2::text[], $3::text[], $4::text[])
      ),
      expired as (
        select kl.key, -(t.touch->>'points')::int8 as points
          from keyed_lots kl
-         join entries e on e.program_id = $1 and e.member_id = kl.member_id and e.type = 'expire'
+         join entries e on e.program_id = $1 and e.member_key = kl.member_key and e.type = 'expire'
          cross join lateral jsonb_array_elements(e.lots) as t (touch)
         where t.touch->>'lotId' = kl.lot_id
           and not exists (select 1 from entries r where r.program_id = $1 and r.reverses_entry_id = e.id)
@@ -209,7 +211,7 @@ export async function pointsLostFromLots(
      )
      select key, sum(points)::int8 as lost from (select * from expired union all select * from reversed) x
       group by key`,
-    [programId, lots.map((lot) => lot.key), lots.map((lot) => lot.memberId), lots.map((lot) => lot.lotId)],
+    [programId, lots.map((lot) => lot.key), lots.map((lot) => lot.memberKey), lots.map((lot) => lot.lotId)],
   );
   return new Map(rows.map((row) => [row.key, Number(row.lost)]));
 }

@@ -1,3 +1,5 @@
+import { asMemberKey } from '../members/member-key.ts';
+import { memberIdOfKeySql } from '../members/member-store.ts';
 import type { ExpiryPolicy } from '../programs/expiry-policy.ts';
 import type {
   Balances,
@@ -14,6 +16,7 @@ import type {
 /** Row shapes as the database returns them, and their mapping to domain types. */
 export interface AccountRow {
   member_id: string;
+  member_key: string;
   status: MemberAccount['status'];
   available_points: number;
   pending_points: number;
@@ -43,6 +46,7 @@ export function toSettings(programId: string, row: AccountRow): ProgramLedgerSet
 export function toAccount(row: AccountRow): MemberAccount {
   return {
     memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     status: row.status,
     balances: {
       available: row.available_points,
@@ -56,7 +60,7 @@ export function toAccount(row: AccountRow): MemberAccount {
 
 export interface LotRow {
   id: string;
-  member_id: string;
+  member_key: string;
   status: Lot['status'];
   amount: number;
   remaining: number;
@@ -68,12 +72,14 @@ export interface LotRow {
 }
 
 export const LOT_COLUMNS =
-  'id, member_id, status, amount, remaining, earned_at, available_at, expires_at, entry_id, origin_lot_id';
+  'id, member_key, status, amount, remaining, earned_at, available_at, expires_at, entry_id, origin_lot_id';
 
-export function toLot(row: LotRow): Lot {
+/** A lot of the member `memberId` (whose key the row has): the caller knows whose lots it read. */
+export function toLot(row: LotRow, memberId: string): Lot {
   return {
     id: row.id,
-    memberId: row.member_id,
+    memberId,
+    memberKey: asMemberKey(row.member_key),
     status: row.status,
     amount: row.amount,
     remaining: row.remaining,
@@ -88,6 +94,7 @@ export function toLot(row: LotRow): Lot {
 export interface HoldRow {
   id: string;
   member_id: string;
+  member_key: string;
   points: number;
   captured_points: number;
   status: Hold['status'];
@@ -101,13 +108,15 @@ export interface HoldRow {
   owner_id: string | null;
 }
 
-export const HOLD_COLUMNS =
-  'id, member_id, points, captured_points, status, lots, expires_at, reason_zh, reason_en, created_at, closed_at, owner_kind, owner_id';
+/** Of `holds` (unaliased); the member's id read through the members. */
+export const HOLD_COLUMNS = `id, ${memberIdOfKeySql('holds.member_key', 'holds.program_id')} as member_id, member_key,
+  points, captured_points, status, lots, expires_at, reason_zh, reason_en, created_at, closed_at, owner_kind, owner_id`;
 
 export function toHold(row: HoldRow): Hold {
   return {
     id: row.id,
     memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     points: row.points,
     capturedPoints: row.captured_points,
     status: row.status,
@@ -124,6 +133,7 @@ export interface EntryRow {
   id: string;
   txn_id: string;
   member_id: string;
+  member_key: string;
   type: Entry['type'];
   available_delta: number;
   pending_delta: number;
@@ -142,6 +152,7 @@ export interface EntryRow {
   hold_id: string | null;
   reverses_entry_id: string | null;
   counterparty_member_id: string | null;
+  counterparty_member_key: string | null;
   source: Entry['source'];
   reason_zh: string;
   reason_en: string;
@@ -149,10 +160,13 @@ export interface EntryRow {
   created_at: Date;
 }
 
-export const ENTRY_COLUMNS = `id, txn_id, member_id, type, available_delta, pending_delta, held_delta, debt_delta,
+/** Of `entries` (unaliased); the members' ids (as they are now) read through the members. */
+export const ENTRY_COLUMNS = `id, txn_id, ${memberIdOfKeySql('entries.member_key', 'entries.program_id')} as member_id,
+  member_key, type, available_delta, pending_delta, held_delta, debt_delta,
   growth_delta, contra_account, contra_delta, available_after, pending_after, held_after, debt_after, growth_after,
-  unrecovered_points, lots, hold_id, reverses_entry_id, counterparty_member_id, source, reason_zh, reason_en,
-  operator, created_at`;
+  unrecovered_points, lots, hold_id, reverses_entry_id,
+  ${memberIdOfKeySql('entries.counterparty_member_key', 'entries.program_id')} as counterparty_member_id,
+  counterparty_member_key, source, reason_zh, reason_en, operator, created_at`;
 
 function balances(available: number, pending: number, held: number, debt: number, growth: number): Balances {
   return { available, pending, held, debt, growth };
@@ -163,6 +177,7 @@ export function toEntry(row: EntryRow): Entry {
     id: row.id,
     txnId: row.txn_id,
     memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     type: row.type,
     delta: balances(row.available_delta, row.pending_delta, row.held_delta, row.debt_delta, row.growth_delta),
     contraAccount: row.contra_account,
@@ -173,6 +188,8 @@ export function toEntry(row: EntryRow): Entry {
     holdId: row.hold_id,
     reversesEntryId: row.reverses_entry_id,
     counterpartyMemberId: row.counterparty_member_id,
+    counterpartyMemberKey:
+      row.counterparty_member_key === null ? null : asMemberKey(row.counterparty_member_key),
     source: row.source,
     reason: { zh: row.reason_zh, en: row.reason_en },
     operator: row.operator,

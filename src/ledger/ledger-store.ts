@@ -3,8 +3,9 @@ import { type ReadStatement, WriteStatement } from '../db/combined-statements.ts
 import type { Queryable } from '../db/database.ts';
 import { jsonArray } from '../db/sql-params.ts';
 import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/answer-book.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { activity } from '../shared/activity.ts';
-import { JifenError } from '../shared/errors.ts';
+import { assert, JifenError } from '../shared/errors.ts';
 import { draftCommitHooks, type SqlParam } from './commit-hooks.ts';
 import { LedgerDraft } from './ledger-draft.ts';
 import {
@@ -22,10 +23,13 @@ import type { Entry, Hold, Lot, MemberAccount, ProgramLedgerSettings } from './l
 
 export interface LoadRequest {
   programId: string;
-  memberIds: readonly string[];
+  /** The members to lock, by the merchant's id (commands)... */
+  memberIds?: readonly string[];
+  /** ...or by key (sweeps, which find members by their rows). */
+  memberKeys?: readonly MemberKey[];
   /**
-   * Load each member's lots with points left (true), or only these members' lots, plus the specific
-   * lots in `lotIds` (e.g. ones to restore).
+   * Load each member's lots with points left (true), or only these members' lots (by id), plus the
+   * specific lots in `lotIds` (e.g. ones to restore).
    */
   lots?: boolean | readonly string[];
   lotIds?: readonly string[];
@@ -44,13 +48,14 @@ export interface LoadedState {
 }
 
 /**
- * Locks the members' rows (in member id order, so two commands never deadlock) and then reads,
- * under that lock, the lots and holds the command needs. Every lot and hold row belongs to one
- * member, so the member lock serialises all changes to them.
+ * Locks the members' rows (in key order, so two commands never deadlock, even across a change of a
+ * member's id) and then reads, under that lock, the lots and holds the command needs. Every lot and
+ * hold row belongs to one member, so the member lock serialises all changes to them. The lock is
+ * where a command learns its members' keys: the accounts carry both the id and the key.
  */
 export async function loadForUpdate(tx: Queryable, request: LoadRequest): Promise<LoadedState> {
   const state = await tryLoadForUpdate(tx, { ...request, skipLocked: false });
-  if (!state) throw new JifenError('member_not_found', { extensions: { memberId: request.memberIds[0] } });
+  if (!state) throw new JifenError('member_not_found', { extensions: { memberId: request.memberIds?.[0] } });
   return state;
 }
 
@@ -69,40 +74,61 @@ export function loadMemberDraft(
   return loadDraft(tx, { programId: scope.programId, memberIds: [memberId], lots: true }, scope.now);
 }
 
-/** The members of `$2` with the program's ledger settings, locked in member id order. */
-const LOCK_MEMBERS_SQL = `select m.member_id, m.status, m.available_points, m.pending_points, m.held_points, m.debt_points,
-            m.growth_points, p.timezone, p.expiry_policy, p.negative_balance, p.restored_lot_grace_days,
-            p.transfer_limits, p.hold_ttl_seconds
+/**
+ * The members of `$2` (`by`: their ids or their keys) with the program's ledger settings, locked
+ * in key order.
+ */
+const lockMembersSql = (by: 'member_id' | 'member_key', members = '$2::text[]') =>
+  `select m.member_id, m.member_key, m.status, m.available_points, m.pending_points, m.held_points,
+            m.debt_points, m.growth_points, p.timezone, p.expiry_policy, p.negative_balance,
+            p.restored_lot_grace_days, p.transfer_limits, p.hold_ttl_seconds
        from members m join programs p on p.id = m.program_id
-      where m.program_id = $1 and m.member_id = any($2::text[])
-      order by m.member_id
+      where m.program_id = $1 and m.${by} = any(${members})
+      order by m.member_key
         for update of m`;
+const LOCK_BY_ID_SQL = lockMembersSql('member_id');
+const LOCK_BY_KEY_SQL = lockMembersSql('member_key');
 
-/** Like loadForUpdate; with `skipLocked`, returns only the members it could lock, or null for none. */
+/**
+ * Like loadForUpdate; with `skipLocked`, returns only the members it could lock, or null for none.
+ * Lots and holds come back only for the members it locked (with `skipLocked`, a due hold of a
+ * member skipped is left alone).
+ */
 export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Promise<LoadedState | null> {
-  const memberIds = [...new Set(request.memberIds)].sort();
-  const rows = await tx.query<AccountRow>(`${LOCK_MEMBERS_SQL}${request.skipLocked ? ' skip locked' : ''}`, [
-    request.programId,
-    memberIds,
-  ]);
-  const missing = memberIds.find((memberId) => !rows.some((row) => row.member_id === memberId));
-  if (!request.skipLocked && !request.allowMissing && (missing !== undefined || rows.length === 0)) {
+  const byKey = request.memberKeys !== undefined;
+  const wanted: string[] = [...new Set(request.memberKeys ?? request.memberIds ?? [])].sort();
+  const rows = await tx.query<AccountRow>(
+    `${byKey ? LOCK_BY_KEY_SQL : LOCK_BY_ID_SQL}${request.skipLocked ? ' skip locked' : ''}`,
+    [request.programId, wanted],
+  );
+  if (!request.skipLocked && !request.allowMissing && rows.length < wanted.length) {
+    const found = new Set(rows.map((row) => (byKey ? row.member_key : row.member_id)));
+    const missing = wanted.find((member) => !found.has(member)) ?? wanted[0];
+    // Keys come from rows that refer to a member, and members are never deleted: a key that finds
+    // none is a defect, and a key is never shown.
+    assert(!byKey, `member ${missing} of a stored row was not found`);
     throw new JifenError('member_not_found', {
-      detail: `There is no member "${missing ?? memberIds[0]}" in this program.`,
-      extensions: { memberId: missing ?? memberIds[0] },
+      detail: `There is no member "${missing}" in this program.`,
+      extensions: { memberId: missing },
     });
   }
-  const lockedIds = rows.map((row) => row.member_id);
   if (rows.length === 0) return null;
+  const accounts = rows.map(toAccount);
+  const idOfKey = new Map(accounts.map((account) => [account.memberKey as string, account.memberId]));
   const lotOwners =
     request.lots === true
-      ? lockedIds
-      : (request.lots || []).filter((memberId) => lockedIds.includes(memberId));
+      ? accounts.map((account) => account.memberKey)
+      : (request.lots || []).flatMap((memberId) => {
+          const account = accounts.find((each) => each.memberId === memberId);
+          return account ? [account.memberKey] : [];
+        });
   const holds = request.holdIds?.length
-    ? await tx.query<HoldRow>(
-        `select ${HOLD_COLUMNS} from holds where program_id = $1 and id = any($2::text[])`,
-        [request.programId, request.holdIds],
-      )
+    ? (
+        await tx.query<HoldRow>(
+          `select ${HOLD_COLUMNS} from holds where program_id = $1 and id = any($2::text[])`,
+          [request.programId, request.holdIds],
+        )
+      ).filter((hold) => idOfKey.has(hold.member_key))
     : [];
   // The lots a hold took from, also those since emptied or expired: capturing or releasing it
   // touches them.
@@ -115,29 +141,32 @@ export async function tryLoadForUpdate(tx: Queryable, request: LoadRequest): Pro
       ? await tx.query<LotRow>(
           `select ${LOT_COLUMNS} from lots
             where program_id = $1
-              and ((member_id = any($2::text[]) and remaining > 0) or id = any($3::text[]))`,
-          [request.programId, lotOwners, lotIds],
+              and ((member_key = any($2::text[]) and remaining > 0) or id = any($3::text[]))`,
+          [request.programId, [...new Set(lotOwners)], lotIds],
         )
       : [];
   return {
     settings: toSettings(request.programId, rows[0]!),
-    accounts: rows.map(toAccount),
-    lots: lots.map(toLot),
+    accounts,
+    lots: lots.flatMap((lot) => {
+      const memberId = idOfKey.get(lot.member_key);
+      return memberId === undefined ? [] : [toLot(lot, memberId)];
+    }),
     holds: holds.map(toHold),
   };
 }
 
 /**
- * Locks the members' rows (in member id order) as part of a combined read, for commands that need
- * no lots or holds (credits): the members that exist, with the program's ledger settings; null
- * when none does. See `tryLoadForUpdate`.
+ * Locks the members' rows (in key order) as part of a combined read, for commands that need no
+ * lots or holds (credits): the members that exist, with the program's ledger settings; null when
+ * none does. See `tryLoadForUpdate`.
  */
 export function readLockedAccounts(
   read: ReadStatement,
   memberIds: readonly string[],
 ): () => { settings: ProgramLedgerSettings; accounts: MemberAccount[] } | null {
   const rows = read.add<AccountRow>(
-    LOCK_MEMBERS_SQL.replace('$2::text[]', () => read.param([...new Set(memberIds)].sort(), 'text[]')),
+    lockMembersSql('member_id', read.param([...new Set(memberIds)].sort(), 'text[]')),
   );
   return () => {
     const locked = rows();
@@ -191,7 +220,7 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const ENTRY_INSERT: readonly Column<Entry>[] = [
   ['id', 'text', (e) => e.id],
   ['txn_id', 'text', (e) => e.txnId],
-  ['member_id', 'text', (e) => e.memberId],
+  ['member_key', 'text', (e) => e.memberKey],
   ['type', 'text', (e) => e.type],
   ['available_delta', 'int8', (e) => e.delta.available],
   ['pending_delta', 'int8', (e) => e.delta.pending],
@@ -209,7 +238,7 @@ const ENTRY_INSERT: readonly Column<Entry>[] = [
   ['lots', 'jsonb', (e) => e.lots],
   ['hold_id', 'text', (e) => e.holdId],
   ['reverses_entry_id', 'text', (e) => e.reversesEntryId],
-  ['counterparty_member_id', 'text', (e) => e.counterpartyMemberId],
+  ['counterparty_member_key', 'text', (e) => e.counterpartyMemberKey],
   ['source', 'jsonb', (e) => e.source],
   ['reason_zh', 'text', (e) => e.reason.zh],
   ['reason_en', 'text', (e) => e.reason.en],
@@ -219,7 +248,7 @@ const ENTRY_INSERT: readonly Column<Entry>[] = [
 
 const LOT_INSERT: readonly Column<Lot>[] = [
   ['id', 'text', (l) => l.id],
-  ['member_id', 'text', (l) => l.memberId],
+  ['member_key', 'text', (l) => l.memberKey],
   ['status', 'text', (l) => l.status],
   ['amount', 'int8', (l) => l.amount],
   ['remaining', 'int8', (l) => l.remaining],
@@ -239,7 +268,7 @@ const LOT_UPDATE: readonly Column<Lot>[] = [
 
 const HOLD_INSERT: readonly Column<Hold>[] = [
   ['id', 'text', (h) => h.id],
-  ['member_id', 'text', (h) => h.memberId],
+  ['member_key', 'text', (h) => h.memberKey],
   ['points', 'int8', (h) => h.points],
   ['captured_points', 'int8', (h) => h.capturedPoints],
   ['status', 'text', (h) => h.status],
@@ -261,7 +290,7 @@ const HOLD_UPDATE: readonly Column<Hold>[] = [
 ];
 
 const MEMBER_UPDATE: readonly Column<MemberAccount>[] = [
-  ['member_id', 'text', (a) => a.memberId],
+  ['member_key', 'text', (a) => a.memberKey],
   ['available_points', 'int8', (a) => a.balances.available],
   ['pending_points', 'int8', (a) => a.balances.pending],
   ['held_points', 'int8', (a) => a.balances.held],
@@ -311,7 +340,7 @@ export function addDraftWrites(
   if (changedHolds.length > 0) statement.add(updateMany('holds', 'id', changedHolds, HOLD_UPDATE, param));
   if (accounts.length > 0) {
     const updatedAt = `, updated_at = ${param(draft.now.toISOString(), 'timestamptz')}`;
-    statement.add(updateMany('members', 'member_id', accounts, MEMBER_UPDATE, param, updatedAt));
+    statement.add(updateMany('members', 'member_key', accounts, MEMBER_UPDATE, param, updatedAt));
   }
   if (idempotency.length > 0) statement.add(idempotencyInsertSql(idempotency, param, draft.now));
   const committed = activity.ledgerEntriesCommitted;

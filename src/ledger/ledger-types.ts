@@ -1,3 +1,4 @@
+import type { MemberKey } from '../members/member-key.ts';
 import type { ExpiryPolicy } from '../programs/expiry-policy.ts';
 
 export type MemberStatus = 'active' | 'frozen' | 'blocked';
@@ -28,8 +29,13 @@ export interface TransferLimits {
   dailyMaxPoints?: number;
 }
 
+/**
+ * A member's account as a command locked it: the merchant's id the command speaks (answers, messages)
+ * and the member's key, which every row the command writes refers to.
+ */
 export interface MemberAccount {
   memberId: string;
+  memberKey: MemberKey;
   status: MemberStatus;
   balances: Balances;
 }
@@ -37,6 +43,7 @@ export interface MemberAccount {
 export interface Lot {
   id: string;
   memberId: string;
+  memberKey: MemberKey;
   status: 'pending' | 'available';
   amount: number;
   remaining: number;
@@ -167,10 +174,12 @@ export interface Reason {
   en: string;
 }
 
+/** `memberId` and `counterpartyMemberId` are the merchant's ids as read; rows store the keys. */
 export interface Entry {
   id: string;
   txnId: string;
   memberId: string;
+  memberKey: MemberKey;
   type: EntryType;
   delta: Balances;
   contraAccount: ContraAccount;
@@ -181,6 +190,7 @@ export interface Entry {
   holdId: string | null;
   reversesEntryId: string | null;
   counterpartyMemberId: string | null;
+  counterpartyMemberKey: MemberKey | null;
   source: EntrySource;
   reason: Reason;
   operator: string | null;
@@ -198,6 +208,7 @@ export interface HoldOwner {
 export interface Hold {
   id: string;
   memberId: string;
+  memberKey: MemberKey;
   points: number;
   capturedPoints: number;
   status: HoldStatus;

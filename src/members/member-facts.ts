@@ -1,9 +1,11 @@
 import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
+import { asMemberKey, type MemberKey } from './member-key.ts';
 import type { MemberFacts } from './member-types.ts';
 
 interface MemberFactsRow {
   member_id: string;
+  member_key: string;
   status: MemberFacts['status'];
   tags: string[];
   birthday: string | null;
@@ -12,49 +14,67 @@ interface MemberFactsRow {
   attributes: Record<string, unknown>;
 }
 
-const FACTS_QUERY = `select m.member_id, m.status, m.tags, to_char(m.birthday, 'YYYY-MM-DD') as birthday, m.joined_at,
-                            m.attributes
-                       from members m
-                      where m.program_id = $1 and m.member_id = any`;
+/** The facts of members `by` their ids or keys (`$1` the program). */
+const factsQuery = (by: 'member_id' | 'member_key', members: string) =>
+  `select m.member_id, m.member_key, m.status, m.tags, to_char(m.birthday, 'YYYY-MM-DD') as birthday,
+          m.joined_at, m.attributes
+     from members m
+    where m.program_id = $1 and m.${by} = any(${members})`;
 
 /**
- * What rules may look at about members, by member id, from the member's own row; members that do
- * not exist are absent. The tier is not the members' to know: `tier` is null here, and callers that
- * judge by tiers set it (event intake carries it event by event; previews and back-tests ask the
- * tiers, `tiersInForce`).
+ * What rules may look at about members, by key (members of stored events: back-tests), from the
+ * member's own row; members that do not exist are absent. The tier is not the members' to know:
+ * `tier` is null here, and callers that judge by tiers set it (event intake carries it event by
+ * event; previews and back-tests ask the tiers, `tiersInForce`).
  */
 export async function loadMemberFacts(
   db: Queryable,
   programId: string,
-  memberIds: readonly string[],
-): Promise<Map<string, MemberFacts>> {
-  if (memberIds.length === 0) return new Map();
-  return toFacts(await db.query<MemberFactsRow>(`${FACTS_QUERY}($2::text[])`, [programId, memberIds]));
+  memberKeys: readonly MemberKey[],
+): Promise<Map<MemberKey, MemberFacts>> {
+  if (memberKeys.length === 0) return new Map();
+  const rows = await db.query<MemberFactsRow>(factsQuery('member_key', '$2::text[]'), [
+    programId,
+    memberKeys,
+  ]);
+  return new Map(rows.map((row) => [asMemberKey(row.member_key), toFacts(row)]));
 }
 
-/** `loadMemberFacts` as part of a combined read (event intake reads everything a batch needs at once). */
+/** One member's facts and key by the merchant's id (a preview), or null when there is no such member. */
+export async function findMemberFacts(
+  db: Queryable,
+  programId: string,
+  memberId: string,
+): Promise<{ memberKey: MemberKey; facts: MemberFacts } | null> {
+  const [row] = await db.query<MemberFactsRow>(factsQuery('member_id', '$2::text[]'), [
+    programId,
+    [memberId],
+  ]);
+  return row ? { memberKey: asMemberKey(row.member_key), facts: toFacts(row) } : null;
+}
+
+/**
+ * The facts of members by the merchant's ids, as part of a combined read (event intake reads
+ * everything a batch needs at once).
+ */
 export function readMemberFacts(
   read: ReadStatement,
   memberIds: readonly string[],
 ): () => Map<string, MemberFacts> {
   if (memberIds.length === 0) return () => new Map();
-  const rows = read.add<MemberFactsRow>(`${FACTS_QUERY}(${read.param(memberIds, 'text[]')})`);
-  return () => toFacts(rows());
+  const rows = read.add<MemberFactsRow>(factsQuery('member_id', read.param(memberIds, 'text[]')));
+  return () => new Map(rows().map((row) => [row.member_id, toFacts(row)]));
 }
 
-function toFacts(rows: readonly MemberFactsRow[]): Map<string, MemberFacts> {
-  const facts = new Map<string, MemberFacts>();
-  for (const row of rows) {
-    facts.set(row.member_id, {
-      status: row.status,
-      tags: row.tags,
-      tier: null,
-      // Segments arrive with a later issue.
-      segments: [],
-      joinedAt: new Date(row.joined_at),
-      birthday: row.birthday,
-      attributes: row.attributes,
-    });
-  }
-  return facts;
+function toFacts(row: MemberFactsRow): MemberFacts {
+  return {
+    status: row.status,
+    tags: row.tags,
+    tier: null,
+    // Segments arrive with a later issue.
+    segments: [],
+    joinedAt: new Date(row.joined_at),
+    birthday: row.birthday,
+    attributes: row.attributes,
+  };
 }

@@ -1,10 +1,12 @@
 import type { Queryable } from '../db/database.ts';
 import type { MemberStatus } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
+import { asMemberKey, type MemberKey, MemberKeys, type MemberRef, newMemberKey } from './member-key.ts';
 import type { MemberProfileInput } from './member-types.ts';
 
 interface MemberRow {
   member_id: string;
+  member_key: string;
   status: MemberStatus;
   birthday: string | null;
   joined_at: Date;
@@ -28,10 +30,14 @@ export function memberNotFound(memberId: string): JifenError {
   });
 }
 
-/** A member's own row: the profile and the balances as last written (see `memberView` for the API's view). */
+/**
+ * A member's own row: the profile and the balances as last written (see `memberView` for the API's
+ * view, which leaves the key out).
+ */
 function toRecord(row: MemberRow) {
   return {
     memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     status: row.status,
     birthday: row.birthday,
     joinedAt: new Date(row.joined_at).toISOString(),
@@ -62,39 +68,66 @@ export async function getMember(db: Queryable, programId: string, memberId: stri
   return toRecord(row);
 }
 
-/** Refuses with member_not_found unless the member exists in the program. */
-export async function assertMemberExists(db: Queryable, programId: string, memberId: string): Promise<void> {
-  const [row] = await db.query('select 1 from members where program_id = $1 and member_id = $2', [
-    programId,
-    memberId,
-  ]);
+/**
+ * The member's key (member_not_found unless the member exists in the program): what a read of the
+ * member's rows in other areas starts from.
+ */
+export async function memberKeyOf(db: Queryable, programId: string, memberId: string): Promise<MemberKey> {
+  const [row] = await db.query<{ member_key: string }>(
+    'select member_key from members where program_id = $1 and member_id = $2',
+    [programId, memberId],
+  );
   if (!row) throw memberNotFound(memberId);
+  return asMemberKey(row.member_key);
+}
+
+/**
+ * SQL for the merchant's id of the member whose key is `keyColumn` in program `programColumn`, for
+ * another area's statement that answers with its rows' members (one primary-key lookup per row,
+ * no round trip). The members' table stays the members' to name.
+ */
+export function memberIdOfKeySql(keyColumn: string, programColumn = '$1'): string {
+  // An alias no caller uses, so the caller's columns are never captured by it.
+  return `(select member_of_key.member_id from members member_of_key
+            where member_of_key.program_id = ${programColumn} and member_of_key.member_key = ${keyColumn})`;
+}
+
+/**
+ * SQL for the key of the member whose merchant id is `idExpression` in program `programColumn`
+ * (null when there is none), for another area's statement that filters its rows by a member the
+ * API names (a listing's `memberId` filter): no round trip, and an unknown member finds nothing.
+ */
+export function memberKeyOfIdSql(idExpression: string, programColumn = '$1'): string {
+  return `(select key_of_member.member_key from members key_of_member
+            where key_of_member.program_id = ${programColumn} and key_of_member.member_id = ${idExpression})`;
 }
 
 /**
  * Locks the rows of those of these members that no other transaction holds (FOR UPDATE SKIP
- * LOCKED) and returns their ids; never waits. A member's row lock is what serialises every change
- * to the member (the ledger's commands take it first), so background work that would rather skip a
- * busy member than wait for it takes it here. Unknown members are not returned.
+ * LOCKED, in key order) and returns them; never waits. A member's row lock is what serialises
+ * every change to the member (the ledger's commands take it first), so background work that would
+ * rather skip a busy member than wait for it takes it here. Unknown members are not returned.
  */
 export async function lockFreeMembers(
   tx: Queryable,
   programId: string,
-  memberIds: readonly string[],
-): Promise<Set<string>> {
-  if (memberIds.length === 0) return new Set();
-  const rows = await tx.query<{ member_id: string }>(
-    `select member_id from members where program_id = $1 and member_id = any($2::text[])
-      order by member_id for update skip locked`,
-    [programId, [...new Set(memberIds)]],
+  memberKeys: readonly MemberKey[],
+): Promise<MemberKeys> {
+  if (memberKeys.length === 0) return new MemberKeys();
+  const rows = await tx.query<{ member_id: string; member_key: string }>(
+    `select member_id, member_key from members where program_id = $1 and member_key = any($2::text[])
+      order by member_key for update skip locked`,
+    [programId, [...new Set(memberKeys)]],
   );
-  return new Set(rows.map((row) => row.member_id));
+  return new MemberKeys(
+    rows.map((row) => ({ memberId: row.member_id, memberKey: asMemberKey(row.member_key) })),
+  );
 }
 
 /**
  * Creates the members not in the program yet, each joined at the time given (first sight of a
- * member id in events); returns the ids it created (a member another transaction created first is
- * not among them).
+ * member id in events) with a new key; returns the ids it created (a member another transaction
+ * created first is not among them).
  */
 export async function createMissingMembers(
   tx: Queryable,
@@ -105,14 +138,15 @@ export async function createMissingMembers(
   const memberIds = [...joinedAt.keys()].sort();
   if (memberIds.length === 0) return new Set();
   const rows = await tx.query<{ member_id: string }>(
-    `insert into members (program_id, member_id, joined_at, created_at, updated_at)
-     select $1, m.member_id, m.joined_at, $4, $4
-       from unnest($2::text[], $3::timestamptz[]) as m (member_id, joined_at)
+    `insert into members (program_id, member_id, member_key, joined_at, created_at, updated_at)
+     select $1, m.member_id, m.member_key, m.joined_at, $5, $5
+       from unnest($2::text[], $3::text[], $4::timestamptz[]) as m (member_id, member_key, joined_at)
      on conflict (program_id, member_id) do nothing
      returning member_id`,
     [
       programId,
       memberIds,
+      memberIds.map(() => newMemberKey(now.getTime())),
       memberIds.map((memberId) => joinedAt.get(memberId)!.toISOString()),
       now.toISOString(),
     ],
@@ -134,19 +168,19 @@ export async function membersBornOn(
   db: Queryable,
   programId: string,
   days: readonly string[],
-): Promise<string[]> {
-  const rows = await db.query<{ member_id: string }>(
-    `select member_id from members
+): Promise<MemberRef[]> {
+  const rows = await db.query<{ member_id: string; member_key: string }>(
+    `select member_id, member_key from members
       where program_id = $1 and status <> 'blocked' and to_char(birthday, 'MM-DD') = any($2::text[])`,
     [programId, days],
   );
-  return rows.map((row) => row.member_id);
+  return rows.map((row) => ({ memberId: row.member_id, memberKey: asMemberKey(row.member_key) }));
 }
 
-/** PUT semantics for a member: creates it, or changes exactly the fields given. */
 /** Custom attributes are read with every event a member sends: keep them small. */
 export const MAX_ATTRIBUTES_BYTES = 16_384;
 
+/** PUT semantics for a member: creates it (with a new key), or changes exactly the fields given. */
 export async function upsertMember(
   db: Queryable,
   programId: string,
@@ -162,9 +196,9 @@ export async function upsertMember(
     });
   }
   const [result] = await db.query<{ created: boolean }>(
-    `insert into members (program_id, member_id, status, birthday, joined_at, channel, store, tags, attributes,
-                          created_at, updated_at)
-     values ($1, $2, coalesce($3, 'active'), $4::date, coalesce($5::timestamptz, $10::timestamptz), $6, $7,
+    `insert into members (program_id, member_id, member_key, status, birthday, joined_at, channel, store, tags,
+                          attributes, created_at, updated_at)
+     values ($1, $2, $14, coalesce($3, 'active'), $4::date, coalesce($5::timestamptz, $10::timestamptz), $6, $7,
              coalesce($8::text[], '{}'), coalesce($9::jsonb, '{}'), $10, $10)
      on conflict (program_id, member_id) do update set
        status = coalesce($3, members.status),
@@ -190,6 +224,7 @@ export async function upsertMember(
       input.birthday !== undefined,
       input.channel !== undefined,
       input.store !== undefined,
+      newMemberKey(now.getTime()),
     ],
   );
   return { member: await getMember(db, programId, memberId), created: result?.created ?? false };

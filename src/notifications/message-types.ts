@@ -1,4 +1,5 @@
 import type { Balances, EntrySource, Reason } from '../ledger/ledger-types.ts';
+import type { MemberKey } from '../members/member-key.ts';
 
 /**
  * Everything Jifen tells the outside world about. Each is written to the outbox in the transaction
@@ -107,11 +108,17 @@ export interface NotificationDataByType {
   'risk.case.opened': RiskCaseOpenedData;
 }
 
-/** One outbox record. `id` is the stable message id receivers de-duplicate on. */
+/**
+ * One outbox record. `id` is the stable message id receivers de-duplicate on. The row refers to
+ * the member by key (`memberKey`, what fan-out reads preferences and writes the inbox by); the
+ * merchant's id is in the payload as it was when the message was composed, and `memberId` (the
+ * webhook envelope's) is read back from there.
+ */
 export interface OutboxMessage<T extends NotificationType = NotificationType> {
   id: string;
   programId: string;
   memberId: string | null;
+  memberKey: MemberKey | null;
   type: T;
   data: NotificationDataByType[T];
   createdAt: Date;

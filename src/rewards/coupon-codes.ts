@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
+import type { MemberKey } from '../members/member-key.ts';
 
 /**
  * Coupon codes. Generated codes come from a cryptographic random source; the table's primary key
@@ -21,7 +22,7 @@ export interface CouponIssue {
   programId: string;
   rewardId: string;
   redemptionId: string;
-  memberId: string;
+  memberKey: MemberKey;
   codePattern: string;
   count: number;
   now: Date;
@@ -37,10 +38,10 @@ export async function issueCouponCodes(tx: Queryable, issue: CouponIssue): Promi
       generateCouponCode(issue.codePattern),
     );
     const rows = await tx.query<{ code: string }>(
-      `insert into coupon_codes (program_id, code, reward_id, source, status, redemption_id, member_id, issued_at)
+      `insert into coupon_codes (program_id, code, reward_id, source, status, redemption_id, member_key, issued_at)
        select $1, code, $3, 'generated', 'issued', $4, $5, $6 from unnest($2::text[]) as code
        on conflict do nothing returning code`,
-      [issue.programId, candidates, issue.rewardId, issue.redemptionId, issue.memberId, issue.now],
+      [issue.programId, candidates, issue.rewardId, issue.redemptionId, issue.memberKey, issue.now],
     );
     issued.push(...rows.map((row) => row.code));
   }
@@ -72,7 +73,7 @@ export async function releaseReservedCodes(
   now: Date,
 ): Promise<void> {
   await tx.query(
-    `update coupon_codes set status = 'available', redemption_id = null, member_id = null, issued_at = null
+    `update coupon_codes set status = 'available', redemption_id = null, member_key = null, issued_at = null
       where program_id = $1 and redemption_id = $2 and status = 'issued' and source = 'pool'`,
     [programId, redemptionId],
   );

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { CouponCodeStatus } from './coupon-codes.ts';
 import { getReward } from './reward-store.ts';
@@ -78,7 +79,7 @@ export interface PoolClaim {
   programId: string;
   rewardId: string;
   redemptionId: string;
-  memberId: string;
+  memberKey: MemberKey;
   count: number;
   now: Date;
 }
@@ -90,10 +91,10 @@ export async function claimPoolCodes(tx: Queryable, claim: PoolClaim): Promise<s
     `with picked as (
        select code from coupon_codes where program_id = $1 and reward_id = $2 and status = 'available'
         order by position, code limit $3 for update skip locked)
-     update coupon_codes c set status = 'issued', redemption_id = $4, member_id = $5, issued_at = $6
+     update coupon_codes c set status = 'issued', redemption_id = $4, member_key = $5, issued_at = $6
        from picked where c.program_id = $1 and c.code = picked.code
      returning c.code, c.position`,
-    [claim.programId, claim.rewardId, claim.count, claim.redemptionId, claim.memberId, claim.now],
+    [claim.programId, claim.rewardId, claim.count, claim.redemptionId, claim.memberKey, claim.now],
   );
   if (rows.length !== claim.count) {
     throw new Error(`Invariant violated: pool of ${claim.rewardId} had fewer codes than its stock`);

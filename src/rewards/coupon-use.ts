@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
+import { memberIdOfKeySql } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { CouponCodeStatus } from './coupon-codes.ts';
 import { getRedemption } from './redemption-store.ts';
@@ -55,7 +56,9 @@ export async function getCouponCode(
   options: { forUpdate?: boolean } = {},
 ): Promise<CouponCode> {
   const [row] = await db.query<CouponCodeRow>(
-    `select code, reward_id, redemption_id, member_id, status, issued_at, used_at, used_order_id, used_store
+    `select code, reward_id, redemption_id,
+            ${memberIdOfKeySql('coupon_codes.member_key', 'coupon_codes.program_id')} as member_id, status,
+            issued_at, used_at, used_order_id, used_store
        from coupon_codes where program_id = $1 and code = $2${options.forUpdate ? ' for update' : ''}`,
     [programId, code],
   );

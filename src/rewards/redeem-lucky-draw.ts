@@ -68,10 +68,11 @@ export async function redeemLuckyDraw(
   const draw = await getDraw(tx, programId, entry.details.drawId ?? '', { lock: 'prizes' });
   const reward = pricedByDraw(entry, draw);
   const localDay = localMoment(now, state.settings.timezone).date;
-  const played = await playsToday(tx, programId, draw, input.memberId, localDay);
-  const periods = redemptionPeriods(now, state.settings.timezone);
-  const facts = await redeemerFactsUnderLock(tx, programId, input.memberId, reward, periods, now);
   const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
+  const memberKey = draft.keyOf(input.memberId);
+  const played = await playsToday(tx, programId, draw, memberKey, localDay);
+  const periods = redemptionPeriods(now, state.settings.timezone);
+  const facts = await redeemerFactsUnderLock(tx, programId, memberKey, reward, periods, now);
   const redeemer = {
     ...facts,
     status: draft.account(input.memberId).status,
@@ -100,6 +101,7 @@ export async function redeemLuckyDraw(
   const redemption: Redemption = {
     id: redemptionId,
     memberId: input.memberId,
+    memberKey,
     rewardId: reward.id,
     rewardType: reward.type,
     rewardName: reward.name,
@@ -125,7 +127,7 @@ export async function redeemLuckyDraw(
     cancelledAt: null,
   };
   await takeStock(tx, programId, reward.id, 1, now);
-  await countRewardUsage(tx, programId, input.memberId, reward.id, redemption.usagePeriods, 1);
+  await countRewardUsage(tx, programId, memberKey, reward.id, redemption.usagePeriods, 1);
   await insertRedemption(tx, programId, redemption);
   const created = redemptionMessageType(null, redemption.status);
   if (created) await recordRedemptionMessage(tx, programId, redemption, created, [], now);

@@ -79,6 +79,7 @@ export function decideRedemption(
   const redemption: Redemption = {
     id: redemptionId,
     memberId: input.memberId,
+    memberKey: account.memberKey,
     rewardId: reward.id,
     rewardType: reward.type,
     rewardName: reward.name,
@@ -124,7 +125,8 @@ export async function redeemReward(
   const load = { programId, memberIds: [input.memberId], lots: true };
   let state = await loadForUpdate(tx, load);
   let locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
-  if (await settleExpiredPaymentsOf(tx, context, input.memberId, locked.id)) {
+  const { memberKey } = state.accounts[0]!;
+  if (await settleExpiredPaymentsOf(tx, context, memberKey, locked.id)) {
     // An unpaid order whose payment expired of this reward gave back points, stock and usage: read them again.
     state = await loadForUpdate(tx, load);
     locked = await getReward(tx, programId, input.rewardId, { forUpdate: true });
@@ -138,18 +140,18 @@ export async function redeemReward(
     });
   }
   const periods = redemptionPeriods(now, state.settings.timezone);
-  const facts = await redeemerFactsUnderLock(tx, programId, input.memberId, reward, periods, now);
+  const facts = await redeemerFactsUnderLock(tx, programId, memberKey, reward, periods, now);
   const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots);
   const { redemption, entry } = decideRedemption(draft, reward, input, facts, periods, context);
 
   await takeStock(tx, programId, reward.id, input.quantity, now);
-  await countRewardUsage(tx, programId, input.memberId, reward.id, redemption.usagePeriods, input.quantity);
+  await countRewardUsage(tx, programId, memberKey, reward.id, redemption.usagePeriods, input.quantity);
   await insertRedemption(tx, programId, redemption);
   const claim = {
     programId,
     rewardId: reward.id,
     redemptionId: redemption.id,
-    memberId: input.memberId,
+    memberKey,
     count: input.quantity,
     now,
   };
@@ -160,7 +162,7 @@ export async function redeemReward(
           programId,
           rewardId: reward.id,
           redemptionId: redemption.id,
-          memberId: input.memberId,
+          memberKey,
           codePattern: reward.details.codePattern ?? 'JF-XXXX-XXXX',
           count: input.quantity,
           now,

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import type { Periods } from '../events/rule-usage.ts';
 import { spendablePointsOf } from '../ledger/ledger-queries.ts';
 import type { MemberStatus } from '../ledger/ledger-types.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { getMember } from '../members/member-store.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { tierInForce } from '../tiers/member-tier.ts';
@@ -17,23 +18,23 @@ export async function memberForListing(
   programId: string,
   memberId: string,
   now: Date,
-): Promise<{ status: MemberStatus; availablePoints: number; timezone: string }> {
+): Promise<{ memberKey: MemberKey; status: MemberStatus; availablePoints: number; timezone: string }> {
   const member = await getMember(db, programId, memberId);
   const availablePoints = await spendablePointsOf(db, programId, memberId, now);
   const { timezone } = await getProgram(db, programId);
-  return { status: member.status, availablePoints, timezone };
+  return { memberKey: member.memberKey, status: member.status, availablePoints, timezone };
 }
 
 /** Tier and usage of the member for one reward, read under the member's lock. */
 export async function redeemerFactsUnderLock(
   tx: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   reward: Reward,
   periods: Periods,
   now: Date,
 ): Promise<{ tierCode: string | null; usedByPeriod: ReadonlyMap<string, number> }> {
-  const tierCode = reward.eligibleTiers.length > 0 ? await tierInForce(tx, programId, memberId, now) : null;
-  const usage = await loadRewardUsage(tx, programId, memberId, periods, [reward.id]);
+  const tierCode = reward.eligibleTiers.length > 0 ? await tierInForce(tx, programId, memberKey, now) : null;
+  const usage = await loadRewardUsage(tx, programId, memberKey, periods, [reward.id]);
   return { tierCode, usedByPeriod: usage.get(reward.id) ?? new Map() };
 }

@@ -106,7 +106,7 @@ export async function cancelRedemption(
     tx,
     {
       programId,
-      memberIds: [unlocked.memberId],
+      memberKeys: [unlocked.memberKey],
       lots: true,
       lotIds: spend.lots.map((touch) => touch.lotId),
     },
@@ -141,7 +141,7 @@ export async function cancelRedemption(
   await returnRewardUsage(
     tx,
     programId,
-    redemption.memberId,
+    redemption.memberKey,
     reward.id,
     redemption.usagePeriods,
     redemption.quantity,

@@ -5,6 +5,7 @@ import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadDraft, persistDraft } from '../ledger/ledger-store.ts';
 import type { Entry, Hold } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { JifenError } from '../shared/errors.ts';
 import { releaseReservedCodes } from './coupon-codes.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
@@ -75,7 +76,7 @@ async function returnTaken(tx: Queryable, programId: string, redemption: Redempt
   await returnRewardUsage(
     tx,
     programId,
-    redemption.memberId,
+    redemption.memberKey,
     redemption.rewardId,
     redemption.usagePeriods,
     redemption.quantity,
@@ -212,15 +213,15 @@ export async function settleRedemptionsOfHolds(
 export async function settleExpiredPaymentsOf(
   tx: Queryable,
   context: CommandContext,
-  memberId: string,
+  memberKey: MemberKey,
   rewardId: string,
 ): Promise<boolean> {
   const { programId, now } = context;
-  const rows = await expiredUnpaidOf(tx, programId, memberId, rewardId, now);
+  const rows = await expiredUnpaidOf(tx, programId, memberKey, rewardId, now);
   if (rows.length === 0) return false;
   const draft = await loadDraft(
     tx,
-    { programId, memberIds: [memberId], lots: true, holdIds: rows.map((row) => row.hold_id) },
+    { programId, memberKeys: [memberKey], lots: true, holdIds: rows.map((row) => row.hold_id) },
     now,
   );
   for (const row of rows) {

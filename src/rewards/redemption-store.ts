@@ -1,5 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
+import { asMemberKey, type MemberKey } from '../members/member-key.ts';
+import { memberIdOfKeySql, memberKeyOfIdSql } from '../members/member-store.ts';
 import {
   recordRedemptionMessage,
   redemptionMessageType,
@@ -21,6 +23,7 @@ import type {
 interface RedemptionRow {
   id: string;
   member_id: string;
+  member_key: string;
   reward_id: string;
   reward_type: RewardType;
   reward_name_zh: string;
@@ -48,7 +51,8 @@ interface RedemptionRow {
   cancelled_at: Date | null;
 }
 
-const COLUMNS = `id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en, quantity, points_per_unit,
+/** Of `redemptions r`: the member by the merchant's id as it is now. */
+const COLUMNS = `id, ${memberIdOfKeySql('r.member_key', 'r.program_id')} as member_id, member_key, reward_id, reward_type, reward_name_zh, reward_name_en, quantity, points_per_unit,
   points_total, status, spend_entry_id, cancel_entry_id, usage_periods, details, shipping_address, shipment,
   cancel_reason, created_at, updated_at, shipped_at, delivered_at, cancelled_at, hold_id, cash_minor,
   cash_currency, paid_at, payment_due_at`;
@@ -59,6 +63,7 @@ function toRedemption(row: RedemptionRow): Redemption {
   return {
     id: row.id,
     memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     rewardId: row.reward_id,
     rewardType: row.reward_type,
     rewardName: { zh: row.reward_name_zh, en: row.reward_name_en },
@@ -95,7 +100,7 @@ export async function insertRedemption(
 ): Promise<void> {
   const r = redemption;
   await tx.query(
-    `insert into redemptions (program_id, id, member_id, reward_id, reward_type, reward_name_zh, reward_name_en,
+    `insert into redemptions (program_id, id, member_key, reward_id, reward_type, reward_name_zh, reward_name_en,
        quantity, points_per_unit, points_total, status, spend_entry_id, usage_periods, details,
        shipping_address, created_at, updated_at, hold_id, cash_minor, cash_currency, payment_due_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::jsonb, $15::jsonb, $16, $16,
@@ -103,7 +108,7 @@ export async function insertRedemption(
     [
       programId,
       r.id,
-      r.memberId,
+      r.memberKey,
       r.rewardId,
       r.rewardType,
       r.rewardName.zh,
@@ -166,7 +171,7 @@ export async function getRedemption(
   options: { forUpdate?: boolean } = {},
 ): Promise<Redemption> {
   const [row] = await db.query<RedemptionRow>(
-    `select ${COLUMNS} from redemptions where program_id = $1 and id = $2${options.forUpdate ? ' for update' : ''}`,
+    `select ${COLUMNS} from redemptions r where program_id = $1 and id = $2${options.forUpdate ? ' for update' : ''}`,
     [programId, redemptionId],
   );
   if (!row) {
@@ -206,7 +211,8 @@ export async function listRedemptions(
   // strpos, not LIKE: the operator's text is matched as it is, with no wildcard to escape.
   const rows = await db.query<RedemptionRow>(
     `select ${COLUMNS} from redemptions r
-      where program_id = $1 and ($2::text is null or member_id = $2) and ($3::text is null or reward_id = $3)
+      where program_id = $1 and ($2::text is null or member_key = ${memberKeyOfIdSql('$2')})
+        and ($3::text is null or reward_id = $3)
         and ($4::text is null
              or status = $4 and not (status = 'awaiting_payment' and payment_due_at <= $11)
              or $4 = 'payment_expired' and status = 'awaiting_payment' and payment_due_at <= $11)
@@ -306,15 +312,15 @@ export async function redemptionViews(
 export async function expiredUnpaidOf(
   tx: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   rewardId: string,
   now: Date,
 ): Promise<{ id: string; hold_id: string }[]> {
   return tx.query<{ id: string; hold_id: string }>(
     `select id, hold_id from redemptions
-      where program_id = $1 and member_id = $2 and reward_id = $3 and status = 'awaiting_payment'
+      where program_id = $1 and member_key = $2 and reward_id = $3 and status = 'awaiting_payment'
         and payment_due_at <= $4
       order by id`,
-    [programId, memberId, rewardId, now],
+    [programId, memberKey, rewardId, now],
   );
 }

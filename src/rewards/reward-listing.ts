@@ -68,17 +68,17 @@ export async function listRewardsFor(
   const { rewards, draws } = await withCatalogueFacts(db, programId, listed.data);
   if (!filter.memberId) return { data: rewards.map(rewardView), nextCursor };
   const member = await memberForListing(db, programId, filter.memberId, now);
-  const tierCode = await tierInForce(db, programId, filter.memberId, now);
+  const tierCode = await tierInForce(db, programId, member.memberKey, now);
   const periods = redemptionPeriods(now, member.timezone);
   const localDay = localMoment(now, member.timezone).date;
   const usage = await loadRewardUsage(
     db,
     programId,
-    filter.memberId,
+    member.memberKey,
     periods,
     rewards.map((reward) => reward.id),
   );
-  const plays = await playsOnDayByDraw(db, programId, filter.memberId, [...draws.keys()], localDay);
+  const plays = await playsOnDayByDraw(db, programId, member.memberKey, [...draws.keys()], localDay);
   const data = rewards.map((reward) => {
     const draw = draws.get(drawIdOf(reward) ?? '');
     const block = findRedemptionBlock(

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Reason } from '../ledger/ledger-types.ts';
+import type { MemberKey } from '../members/member-key.ts';
 
 /** The catalogue's shapes (SPEC §3.4): what the API accepts, and the reward as the domain sees it. */
 
@@ -206,7 +207,9 @@ export interface Shipment {
 
 export interface Redemption {
   id: string;
+  /** The merchant's id as read (answers, messages); the row refers to the member by key. */
   memberId: string;
+  memberKey: MemberKey;
   rewardId: string;
   rewardType: RewardType;
   rewardName: Reason;

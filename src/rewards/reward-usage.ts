@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { type Periods, periodsOf } from '../events/rule-usage.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { localMoment } from '../rules/rule-facts.ts';
 
 /**
@@ -19,15 +20,15 @@ export function periodKeys(periods: Periods): string[] {
 export async function loadRewardUsage(
   db: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   periods: Periods,
   rewardIds: readonly string[] | null,
 ): Promise<Map<string, Map<string, number>>> {
   const rows = await db.query<{ reward_id: string; period: string; quantity: string | number }>(
     `select reward_id, period, quantity from reward_member_usage
-      where program_id = $1 and member_id = $2 and period = any($3::text[])
+      where program_id = $1 and member_key = $2 and period = any($3::text[])
         and ($4::text[] is null or reward_id = any($4::text[]))`,
-    [programId, memberId, periodKeys(periods), rewardIds],
+    [programId, memberKey, periodKeys(periods), rewardIds],
   );
   const usage = new Map<string, Map<string, number>>();
   for (const row of rows) {
@@ -42,17 +43,17 @@ export async function loadRewardUsage(
 export async function countRewardUsage(
   tx: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   rewardId: string,
   keys: readonly string[],
   quantity: number,
 ): Promise<void> {
   await tx.query(
-    `insert into reward_member_usage (program_id, member_id, reward_id, period, quantity)
+    `insert into reward_member_usage (program_id, member_key, reward_id, period, quantity)
      select $1, $2, $3, period, $5 from unnest($4::text[]) as period
-     on conflict (program_id, member_id, reward_id, period)
+     on conflict (program_id, member_key, reward_id, period)
      do update set quantity = reward_member_usage.quantity + excluded.quantity`,
-    [programId, memberId, rewardId, keys, quantity],
+    [programId, memberKey, rewardId, keys, quantity],
   );
 }
 
@@ -60,14 +61,14 @@ export async function countRewardUsage(
 export async function returnRewardUsage(
   tx: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   rewardId: string,
   keys: readonly string[],
   quantity: number,
 ): Promise<void> {
   await tx.query(
     `update reward_member_usage set quantity = quantity - $5
-      where program_id = $1 and member_id = $2 and reward_id = $3 and period = any($4::text[])`,
-    [programId, memberId, rewardId, keys, quantity],
+      where program_id = $1 and member_key = $2 and reward_id = $3 and period = any($4::text[])`,
+    [programId, memberKey, rewardId, keys, quantity],
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '../ledger/due-queries.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { persistDraft, tryLoadForUpdate } from '../ledger/ledger-store.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { settleRedemptionsOfHolds } from '../rewards/redemption-payment.ts';
 import type { Clock } from '../shared/clock.ts';
 import { decideExpiry, decidePendingRelease, SWEEP_SOURCE } from './sweep-decisions.ts';
@@ -55,8 +56,8 @@ export async function runSweep(
     // a command or a sweep of another kind, which will not do this work. So wait for the locks and
     // re-read: what is still due is done here; what another sweeper did is no longer due.
     for (const skipLocked of [true, false]) {
-      for (const [programId, memberIds] of groupByProgram(due)) {
-        const done = await sweepMembers(db, now, kind, programId, memberIds, skipLocked);
+      for (const [programId, memberKeys] of groupByProgram(due)) {
+        const done = await sweepMembers(db, now, kind, programId, memberKeys, skipLocked);
         result.members += done.members;
         result.entries += done.entries;
         progressed ||= done.entries > 0;
@@ -73,15 +74,15 @@ async function sweepMembers(
   now: Date,
   kind: SweepKind,
   programId: string,
-  memberIds: string[],
+  memberKeys: MemberKey[],
   skipLocked: boolean,
 ): Promise<{ members: number; entries: number }> {
   return db.transaction(async (tx) => {
     // A hold's lots never change after it is created, so they can be read before the lock.
-    const dueHolds = kind === 'hold_timeout' ? await holdsDueToTimeOut(tx, programId, memberIds, now) : [];
+    const dueHolds = kind === 'hold_timeout' ? await holdsDueToTimeOut(tx, programId, memberKeys, now) : [];
     const state = await tryLoadForUpdate(tx, {
       programId,
-      memberIds,
+      memberKeys,
       lots: true,
       holdIds: dueHolds.map((hold) => hold.holdId),
       lotIds: dueHolds.flatMap((hold) => hold.lotIds),
@@ -95,16 +96,11 @@ async function sweepMembers(
       if (kind === 'pending_release') decidePendingRelease(draft, account.memberId);
     }
     if (kind === 'hold_timeout') {
-      // Re-read under the lock: only holds still open and due are released, and only those of the
-      // members locked here (with SKIP LOCKED, the holds of skipped members were loaded too).
-      const locked = new Set(state.accounts.map((account) => account.memberId));
+      // Re-read under the lock: only holds still open and due are released (the draft holds only
+      // those of the members locked here: with SKIP LOCKED, the holds of skipped members are left).
       const released: string[] = [];
       for (const hold of draft.holds()) {
-        if (
-          locked.has(hold.memberId) &&
-          hold.status === 'open' &&
-          hold.expiresAt.getTime() <= now.getTime()
-        ) {
+        if (hold.status === 'open' && hold.expiresAt.getTime() <= now.getTime()) {
           decideRelease(draft, hold, 'hold_timeout', context);
           released.push(hold.id);
         }
@@ -119,11 +115,11 @@ async function sweepMembers(
   });
 }
 
-function groupByProgram(rows: readonly ProgramMember[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
+function groupByProgram(rows: readonly ProgramMember[]): Map<string, MemberKey[]> {
+  const groups = new Map<string, MemberKey[]>();
   for (const row of rows) {
     const members = groups.get(row.programId) ?? [];
-    members.push(row.memberId);
+    members.push(row.memberKey);
     groups.set(row.programId, members);
   }
   return groups;

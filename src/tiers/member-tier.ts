@@ -4,6 +4,7 @@ import { decideDebit } from '../ledger/commands/debit.ts';
 import { growthInWindow } from '../ledger/ledger-queries.ts';
 import { loadForUpdate, loadMemberDraft } from '../ledger/ledger-store.ts';
 import { entryView } from '../ledger/ledger-views.ts';
+import type { MemberKey } from '../members/member-key.ts';
 import { getMember } from '../members/member-store.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -43,9 +44,9 @@ async function configOrThrow(
 }
 
 /** A member who never left the first tier has held it since joining. */
-function blankRow(memberId: string, config: TierConfig, joinedAt: Date): MemberTier {
+function blankRow(memberKey: MemberKey, config: TierConfig, joinedAt: Date): MemberTier {
   return {
-    memberId,
+    memberKey,
     earnedTier: config.tiers[0]!.code,
     since: joinedAt,
     floorTier: config.tiers[0]!.code,
@@ -68,26 +69,27 @@ export function effectiveTier(row: MemberTier, now: Date): string {
 export async function tierInForce(
   db: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   now: Date,
 ): Promise<string | null> {
-  return (await tiersInForce(db, programId, [memberId], now)).get(memberId) ?? null;
+  return (await tiersInForce(db, programId, [memberKey], now)).get(memberKey) ?? null;
 }
 
-/** `tierInForce` of many members at once (members of no tier row: the first tier). */
+/** `tierInForce` of many members at once, by key (members of no tier row: the first tier). */
 export async function tiersInForce(
   db: Queryable,
   programId: string,
-  memberIds: readonly string[],
+  memberKeys: readonly MemberKey[],
   now: Date,
-): Promise<Map<string, string | null>> {
+): Promise<Map<MemberKey, string | null>> {
   const config = await currentTierConfig(db, programId);
   const first = config?.config.tiers[0]?.code ?? null;
-  const rows = config && memberIds.length > 0 ? await loadMemberTiers(db, programId, memberIds) : new Map();
+  const rows: Map<MemberKey, MemberTier> =
+    config && memberKeys.length > 0 ? await loadMemberTiers(db, programId, memberKeys) : new Map();
   return new Map(
-    memberIds.map((memberId) => {
-      const row = rows.get(memberId);
-      return [memberId, row ? effectiveTier(row, now) : first];
+    memberKeys.map((memberKey) => {
+      const row = rows.get(memberKey);
+      return [memberKey, row ? effectiveTier(row, now) : first];
     }),
   );
 }
@@ -96,14 +98,15 @@ const tierView = (tier: Tier) => ({ code: tier.code, name: tier.name, benefits: 
 
 export async function memberTierStatus(db: Queryable, programId: string, memberId: string, now: Date) {
   const member = await getMember(db, programId, memberId);
+  const { memberKey } = member;
   const { config, version } = await configOrThrow(db, programId);
   const { timezone } = await getProgram(db, programId);
   const row =
-    (await loadMemberTiers(db, programId, [memberId])).get(memberId) ??
-    blankRow(memberId, config, new Date(member.joinedAt));
+    (await loadMemberTiers(db, programId, [memberKey])).get(memberKey) ??
+    blankRow(memberKey, config, new Date(member.joinedAt));
   const from = windowStart(config, now, timezone);
-  const growth = (await growthInWindow(db, programId, [memberId], from, new Date(now.getTime() + 1))).get(
-    memberId,
+  const growth = (await growthInWindow(db, programId, [memberKey], from, new Date(now.getTime() + 1))).get(
+    memberKey,
   )!;
   const earned = tierByCode(config, row.earnedTier);
   const next = config.tiers[rankOf(config, earned.code) + 1];
@@ -112,8 +115,8 @@ export async function memberTierStatus(db: Queryable, programId: string, memberI
     // What the next evaluation would decide if nothing more were earned before it.
     const windowThen = evaluationWindowStart(config, row.nextEvaluationAt, timezone);
     const counted = (
-      await growthInWindow(db, programId, [memberId], windowThen, new Date(now.getTime() + 1))
-    ).get(memberId)!;
+      await growthInWindow(db, programId, [memberKey], windowThen, new Date(now.getTime() + 1))
+    ).get(memberKey)!;
     const retained = row.retainedFor === periodKey(row.nextEvaluationAt, timezone);
     projected = {
       tier: tierView(evaluateTier(config, earned.code, counted, retained).tier),
@@ -161,7 +164,8 @@ export async function assignTier(
   input: ManualAssignment,
 ): Promise<CommandResult> {
   // Members first, then the configuration lock: the order credits take them in.
-  await loadForUpdate(tx, { programId: context.programId, memberIds: [memberId] });
+  const { accounts } = await loadForUpdate(tx, { programId: context.programId, memberIds: [memberId] });
+  const { memberKey } = accounts[0]!;
   const { config, version } = await configOrThrow(tx, context.programId, true);
   const to = config.tiers.find((tier) => tier.code === input.tier);
   if (!to) {
@@ -179,8 +183,8 @@ export async function assignTier(
     });
   }
   const row =
-    (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId) ??
-    blankRow(memberId, config, new Date((await getMember(tx, context.programId, memberId)).joinedAt));
+    (await loadMemberTiers(tx, context.programId, [memberKey])).get(memberKey) ??
+    blankRow(memberKey, config, new Date((await getMember(tx, context.programId, memberId)).joinedAt));
   const from = effectiveTier(row, context.now);
   row.manualTier = to.code;
   row.manualUntil = input.until;
@@ -191,6 +195,7 @@ export async function assignTier(
     [
       {
         memberId,
+        memberKey,
         kind: 'manual',
         fromTier: from,
         toTier: to.code,
@@ -218,7 +223,8 @@ export async function retainTierWithPoints(
 ): Promise<CommandResult> {
   const { config } = await configOrThrow(tx, context.programId);
   const draft = await loadMemberDraft(tx, context, memberId);
-  const row = (await loadMemberTiers(tx, context.programId, [memberId])).get(memberId);
+  const memberKey = draft.keyOf(memberId);
+  const row = (await loadMemberTiers(tx, context.programId, [memberKey])).get(memberKey);
   const tier = tierByCode(config, row?.earnedTier ?? config.tiers[0]!.code);
   const cost = tier.benefits?.retainWithPoints;
   if (row?.nextEvaluationAt && row.nextEvaluationAt <= context.now) {

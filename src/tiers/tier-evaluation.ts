@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { growthInWindow } from '../ledger/ledger-queries.ts';
+import { type MemberKey, MemberKeys } from '../members/member-key.ts';
 import { lockFreeMembers } from '../members/member-store.ts';
 import { getProgram } from '../programs/program-store.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -68,12 +69,12 @@ export async function runTierSweeps(db: Database, clock: Clock, batchSize = 1000
 
 async function sweepBatch(tx: Queryable, now: Date, kind: SweepKind, batchSize: number) {
   const done = { members: 0, evaluated: 0, downgraded: 0, manualEnded: 0 };
-  for (const [programId, tiers] of await takeDue(tx, now, kind, batchSize)) {
+  for (const [programId, { tiers, members }] of await takeDue(tx, now, kind, batchSize)) {
     done.members += tiers.length;
     const changed =
       kind === 'manual'
-        ? await endAssignments(tx, programId, tiers, now)
-        : await evaluate(tx, programId, tiers, now);
+        ? await endAssignments(tx, programId, tiers, members, now)
+        : await evaluate(tx, programId, tiers, members, now);
     done.evaluated += changed.evaluated;
     done.downgraded += changed.downgraded;
     done.manualEnded += changed.manualEnded;
@@ -83,7 +84,7 @@ async function sweepBatch(tx: Queryable, now: Date, kind: SweepKind, batchSize: 
 
 /**
  * Up to `batchSize` due tier rows, in due order, whose tier row and member row this transaction
- * locked, by program. A page of due tier rows is locked SKIP LOCKED (another sweeper's are skipped,
+ * locked, by program, with the members' ids (for the messages). A page of due tier rows is locked SKIP LOCKED (another sweeper's are skipped,
  * so sweepers split the work), then their members' rows, the lock every change to a member takes
  * first, through the members (`lockFreeMembers`, also SKIP LOCKED). A member another transaction
  * holds (a command on them) is left for the next pass and kept out of the next page, which fills
@@ -95,43 +96,51 @@ async function takeDue(
   now: Date,
   kind: SweepKind,
   batchSize: number,
-): Promise<Map<string, MemberTier[]>> {
-  const taken = new Map<string, MemberTier[]>();
+): Promise<Map<string, { tiers: MemberTier[]; members: MemberKeys }>> {
+  const taken = new Map<string, { tiers: MemberTier[]; members: MemberKeys }>();
   let count = 0;
   // The rows of the pages before: this transaction's own locks do not make SKIP LOCKED skip them.
-  const seen = { programIds: [] as string[], memberIds: [] as string[] };
+  const seen = { programIds: [] as string[], memberKeys: [] as MemberKey[] };
   for (;;) {
     const wanted = batchSize - count;
     const rows = await tx.query<MemberTierRow & { program_id: string }>(
       `select t.program_id, ${TIER_COLUMNS} from member_tiers t
         where ${DUE[kind].where}
-          and (t.program_id, t.member_id) not in (select * from unnest($3::text[], $4::text[]))
+          and (t.program_id, t.member_key) not in (select * from unnest($3::text[], $4::text[]))
         order by ${DUE[kind].order} limit $2
           for update of t skip locked`,
-      [now.toISOString(), wanted, seen.programIds, seen.memberIds],
+      [now.toISOString(), wanted, seen.programIds, seen.memberKeys],
     );
     for (const [programId, tiers] of byProgram(rows)) {
       const locked = await lockFreeMembers(
         tx,
         programId,
-        tiers.map((tier) => tier.memberId),
+        tiers.map((tier) => tier.memberKey),
       );
-      const group = taken.get(programId) ?? [];
+      const group = taken.get(programId) ?? { tiers: [], members: new MemberKeys() };
       for (const tier of tiers) {
         seen.programIds.push(programId);
-        seen.memberIds.push(tier.memberId);
-        if (locked.has(tier.memberId)) {
-          group.push(tier);
+        seen.memberKeys.push(tier.memberKey);
+        const memberId = locked.findId(tier.memberKey);
+        if (memberId !== undefined) {
+          group.tiers.push(tier);
+          group.members.add({ memberId, memberKey: tier.memberKey });
           count++;
         }
       }
-      if (group.length > 0) taken.set(programId, group);
+      if (group.tiers.length > 0) taken.set(programId, group);
     }
     if (rows.length < wanted || count >= batchSize) return taken;
   }
 }
 
-async function endAssignments(tx: Queryable, programId: string, rows: MemberTier[], now: Date) {
+async function endAssignments(
+  tx: Queryable,
+  programId: string,
+  rows: MemberTier[],
+  members: MemberKeys,
+  now: Date,
+) {
   const done = { evaluated: 0, downgraded: 0, manualEnded: 0 };
   const current = await readTierConfig(tx, programId);
   if (!current) return done;
@@ -141,7 +150,8 @@ async function endAssignments(tx: Queryable, programId: string, rows: MemberTier
     const from = tierByCode(config, row.manualTier ?? row.earnedTier);
     const to = tierByCode(config, row.earnedTier);
     changes.push({
-      memberId: row.memberId,
+      memberId: members.idOf(row.memberKey),
+      memberKey: row.memberKey,
       kind: 'manual_ended',
       fromTier: from.code,
       toTier: to.code,
@@ -164,27 +174,35 @@ async function endAssignments(tx: Queryable, programId: string, rows: MemberTier
  * Each member is judged on the window that ends at their own evaluation instant; members evaluated
  * at the same instant (every member, at a period end) share one growth query.
  */
-async function evaluate(tx: Queryable, programId: string, rows: MemberTier[], now: Date) {
+async function evaluate(
+  tx: Queryable,
+  programId: string,
+  rows: MemberTier[],
+  members: MemberKeys,
+  now: Date,
+) {
   const done = { evaluated: 0, downgraded: 0, manualEnded: 0 };
   const current = await readTierConfig(tx, programId);
   if (!current) return done;
   const { config } = current;
   const { timezone } = await getProgram(tx, programId);
-  const growthOf = new Map<string, number>();
+  const growthOf = new Map<MemberKey, number>();
   for (const group of groupByInstant(rows)) {
     const at = group[0]!.nextEvaluationAt!;
-    const ids = group.map((row) => row.memberId);
-    for (const [memberId, growth] of await growthInWindow(
+    const keys = group.map((row) => row.memberKey);
+    for (const [memberKey, growth] of await growthInWindow(
       tx,
       programId,
-      ids,
+      keys,
       evaluationWindowStart(config, at, timezone),
       at,
     )) {
-      growthOf.set(memberId, growth);
+      growthOf.set(memberKey, growth);
     }
   }
-  const changes = rows.map((row) => evaluateMember(current, timezone, row, growthOf.get(row.memberId) ?? 0));
+  const changes = rows.map((row) =>
+    evaluateMember(current, timezone, row, growthOf.get(row.memberKey) ?? 0, members.idOf(row.memberKey)),
+  );
   done.evaluated = changes.length;
   done.downgraded = changes.filter((change) => change.kind === 'downgrade').length;
   await updateMemberTiers(tx, programId, rows, now);
@@ -195,13 +213,14 @@ async function evaluate(tx: Queryable, programId: string, rows: MemberTier[], no
 /**
  * One member's evaluation at `row.nextEvaluationAt`, on the growth of the window that ends there:
  * the history row it writes, with the member's tier row brought up to date (the next evaluation
- * counts from this one, so anniversaries do not drift).
+ * counts from this one, so anniversaries do not drift). `memberId`: the member's id, for the message.
  */
 export function evaluateMember(
   current: TierConfigVersion,
   timezone: string,
   row: MemberTier,
   growth: number,
+  memberId: string,
 ): TierChange {
   const { config, version } = current;
   const at = row.nextEvaluationAt!;
@@ -216,7 +235,8 @@ export function evaluateMember(
   row.nextEvaluationAt =
     rankOf(config, row.earnedTier) === 0 ? null : nextEvaluation(config, at, at, timezone);
   return {
-    memberId: row.memberId,
+    memberId,
+    memberKey: row.memberKey,
     kind: decision.kind,
     fromTier: from.code,
     toTier: decision.tier.code,

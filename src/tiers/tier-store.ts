@@ -1,6 +1,8 @@
 import { type ReadStatement, WriteStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { canonicalJson } from '../idempotency/request-hash.ts';
+import { asMemberKey, type MemberKey } from '../members/member-key.ts';
+import { memberKeyOf } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { tierChangeHooks } from './tier-change-hooks.ts';
@@ -104,8 +106,9 @@ export async function putTierConfig(
   return { version: row!.version, config, createdAt: now.toISOString(), created: true };
 }
 
+/** A member's tier row, by the member's key. */
 export interface MemberTier {
-  memberId: string;
+  memberKey: MemberKey;
   earnedTier: string;
   since: Date;
   floorTier: string;
@@ -116,7 +119,7 @@ export interface MemberTier {
 }
 
 export interface MemberTierRow {
-  member_id: string;
+  member_key: string;
   earned_tier: string;
   since: Date;
   floor_tier: string;
@@ -127,13 +130,13 @@ export interface MemberTierRow {
 }
 
 export const MEMBER_TIER_COLUMNS =
-  'member_id, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for, next_evaluation_at';
+  'member_key, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for, next_evaluation_at';
 
 const date = (value: Date | null) => (value ? new Date(value) : null);
 
 export function toMemberTier(row: MemberTierRow): MemberTier {
   return {
-    memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     earnedTier: row.earned_tier,
     since: new Date(row.since),
     floorTier: row.floor_tier,
@@ -147,14 +150,14 @@ export function toMemberTier(row: MemberTierRow): MemberTier {
 export async function loadMemberTiers(
   db: Queryable,
   programId: string,
-  memberIds: readonly string[],
-): Promise<Map<string, MemberTier>> {
-  if (memberIds.length === 0) return new Map();
+  memberKeys: readonly MemberKey[],
+): Promise<Map<MemberKey, MemberTier>> {
+  if (memberKeys.length === 0) return new Map();
   const rows = await db.query<MemberTierRow>(
-    `select ${MEMBER_TIER_COLUMNS} from member_tiers where program_id = $1 and member_id = any($2::text[])`,
-    [programId, memberIds],
+    `select ${MEMBER_TIER_COLUMNS} from member_tiers where program_id = $1 and member_key = any($2::text[])`,
+    [programId, memberKeys],
   );
-  return new Map(rows.map((row) => [row.member_id, toMemberTier(row)]));
+  return new Map(rows.map((row) => [asMemberKey(row.member_key), toMemberTier(row)]));
 }
 
 /** $1 the program, $2–$9 the rows' columns (in MEMBER_TIER_COLUMNS order), $10 the time. */
@@ -163,7 +166,7 @@ function tierParams(programId: string, tiers: readonly MemberTier[], now: Date):
   const iso = (value: Date | null) => (value ? value.toISOString() : null);
   return [
     programId,
-    column((t) => t.memberId),
+    column((t) => t.memberKey),
     column((t) => t.earnedTier),
     column((t) => t.since.toISOString()),
     column((t) => t.floorTier),
@@ -189,9 +192,9 @@ export async function updateMemberTiers(
             next_evaluation_at = u.next_evaluation_at, updated_at = $10
        from unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[],
                    $8::text[], $9::timestamptz[])
-            as u (member_id, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for,
+            as u (member_key, earned_tier, since, floor_tier, manual_tier, manual_until, retained_for,
                   next_evaluation_at)
-      where t.program_id = $1 and t.member_id = u.member_id`,
+      where t.program_id = $1 and t.member_key = u.member_key`,
     tierParams(programId, tiers, now),
   );
 }
@@ -204,11 +207,11 @@ export async function saveMemberTiers(
 ): Promise<void> {
   if (tiers.length === 0) return;
   await tx.query(
-    `insert into member_tiers (program_id, member_id, earned_tier, since, floor_tier, manual_tier, manual_until,
+    `insert into member_tiers (program_id, member_key, earned_tier, since, floor_tier, manual_tier, manual_until,
                                retained_for, next_evaluation_at, updated_at)
      select $1, * , $10::timestamptz from unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
                                                $7::timestamptz[], $8::text[], $9::timestamptz[])
-     on conflict (program_id, member_id) do update set
+     on conflict (program_id, member_key) do update set
        earned_tier = excluded.earned_tier, since = excluded.since, floor_tier = excluded.floor_tier,
        manual_tier = excluded.manual_tier, manual_until = excluded.manual_until,
        retained_for = excluded.retained_for, next_evaluation_at = excluded.next_evaluation_at,
@@ -232,13 +235,13 @@ export async function insertTierHistory(
   const statement = new WriteStatement(programId);
   const { param } = statement;
   const column = <T>(get: (change: TierChange) => T, cast: string) => param(changes.map(get), cast);
-  const history = `insert into tier_history (program_id, id, member_id, kind, from_tier, to_tier, growth_in_window,
+  const history = `insert into tier_history (program_id, id, member_key, kind, from_tier, to_tier, growth_in_window,
                                 period, config_version, reason_zh, reason_en, actor, created_at)
      select $1, c.*, ${param(now.toISOString(), 'timestamptz')}
        from unnest(${param(
          changes.map(() => newId('tch', now.getTime())),
          'text[]',
-       )}, ${column((c) => c.memberId, 'text[]')}, ${column((c) => c.kind, 'text[]')},
+       )}, ${column((c) => c.memberKey, 'text[]')}, ${column((c) => c.kind, 'text[]')},
                    ${column((c) => c.fromTier, 'text[]')}, ${column((c) => c.toTier, 'text[]')},
                    ${column((c) => c.growthInWindow, 'int8[]')}, ${column((c) => c.period, 'text[]')},
                    ${column((c) => c.configVersion, 'int4[]')}, ${column((c) => c.reason.zh, 'text[]')},
@@ -249,20 +252,22 @@ export async function insertTierHistory(
   await statement.run(tx);
 }
 
-export interface TierHistoryEntry extends TierChange {
+/** A line of history as the API shows it: the member by the merchant's id it was asked for. */
+export interface TierHistoryEntry extends Omit<TierChange, 'memberKey'> {
   id: string;
   createdAt: string;
 }
 
+/** A member's tier history, newest first (member_not_found for an unknown member). */
 export async function listTierHistory(
   db: Queryable,
   programId: string,
   memberId: string,
   limit: number,
 ): Promise<TierHistoryEntry[]> {
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const rows = await db.query<{
     id: string;
-    member_id: string;
     kind: TierChangeKind;
     from_tier: string;
     to_tier: string;
@@ -273,14 +278,14 @@ export async function listTierHistory(
     reason_en: string;
     actor: string | null;
     created_at: Date;
-  }>(`select * from tier_history where program_id = $1 and member_id = $2 order by id desc limit $3`, [
+  }>(`select * from tier_history where program_id = $1 and member_key = $2 order by id desc limit $3`, [
     programId,
-    memberId,
+    memberKey,
     limit,
   ]);
   return rows.map((row) => ({
     id: row.id,
-    memberId: row.member_id,
+    memberId,
     kind: row.kind,
     fromTier: row.from_tier,
     toTier: row.to_tier,

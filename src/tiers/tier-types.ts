@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Reason } from '../ledger/ledger-types.ts';
+import type { MemberKey } from '../members/member-key.ts';
 
 /** Tier configuration as data (SPEC §3.3): what operators set, versioned, never rewritten. */
 
@@ -131,9 +132,10 @@ export type TierChangeKind =
   | 'manual'
   | 'manual_ended';
 
-/** One line of tier history: what changed for a member, and why. */
+/** One line of tier history: what changed for a member (stored by key; `memberId` for the message), and why. */
 export interface TierChange {
   memberId: string;
+  memberKey: MemberKey;
   kind: TierChangeKind;
   fromTier: string;
   toTier: string;

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { growthInWindow } from '../ledger/ledger-queries.ts';
+import { type MemberKey, MemberKeys } from '../members/member-key.ts';
 import {
   evaluationWindowStart,
   nextEvaluation,
@@ -37,14 +38,16 @@ export class TierProgress {
   constructor(
     readonly current: TierConfigVersion,
     private readonly at: { now: Date; timezone: string },
-    private readonly rows: Map<string, MemberTier>,
+    /** The members, by key (rows and growth) and by the merchant's id (the changes' messages). */
+    private readonly members: MemberKeys,
+    private readonly rows: Map<MemberKey, MemberTier>,
     /** Growth in the current window: the journal's, plus what `addGrowth` added since. */
-    private readonly growth: Map<string, number>,
+    private readonly growth: Map<MemberKey, number>,
   ) {}
 
   /** The tier in force for the member now: an operator's assignment while it lasts, else earned. */
-  tierOf(memberId: string): string {
-    const row = this.rows.get(memberId);
+  tierOf(memberKey: MemberKey): string {
+    const row = this.rows.get(memberKey);
     if (!row) return this.current.config.tiers[0]!.code;
     return row.manualTier && row.manualUntil && row.manualUntil > this.at.now
       ? row.manualTier
@@ -58,20 +61,21 @@ export class TierProgress {
   }
 
   /** One decision's growth for one member (negative for a refund), and the tier it leads to. */
-  addGrowth(memberId: string, delta: number): void {
+  addGrowth(memberKey: MemberKey, delta: number): void {
     if (delta === 0) return;
     const { config, version } = this.current;
     const { now, timezone } = this.at;
-    const inWindow = (this.growth.get(memberId) ?? 0) + delta;
-    this.growth.set(memberId, inWindow);
-    const row = this.rows.get(memberId) ?? this.blankRow(memberId);
+    const inWindow = (this.growth.get(memberKey) ?? 0) + delta;
+    this.growth.set(memberKey, inWindow);
+    const row = this.rows.get(memberKey) ?? this.blankRow(memberKey);
     const qualified = qualifiedTier(config, inWindow);
     const from = tierByCode(config, row.earnedTier);
     const fromRank = rankOf(config, row.earnedTier);
     const toRank = rankOf(config, qualified.code);
     const change = (kind: TierChange['kind'], to: string, reason: TierChange['reason']) =>
       this.changes.push({
-        memberId,
+        memberId: this.members.idOf(memberKey),
+        memberKey,
         kind,
         fromTier: row.earnedTier,
         toTier: to,
@@ -112,14 +116,14 @@ export class TierProgress {
   }
 
   private keep(row: MemberTier): void {
-    this.rows.set(row.memberId, row);
+    this.rows.set(row.memberKey, row);
     this.changed.add(row);
   }
 
-  private blankRow(memberId: string): MemberTier {
+  private blankRow(memberKey: MemberKey): MemberTier {
     const first = this.current.config.tiers[0]!.code;
     return {
-      memberId,
+      memberKey,
       earnedTier: first,
       since: this.at.now,
       floorTier: first,
@@ -140,25 +144,27 @@ export async function loadTierProgress(
   tx: Queryable,
   programId: string,
   current: TierConfigVersion,
-  memberIds: readonly string[],
+  members: MemberKeys,
   at: { now: Date; timezone: string },
   /** Entries whose growth the caller adds itself (a draft's, parts of which may be written). */
   excludingEntryIds: readonly string[] = [],
 ): Promise<TierProgress> {
-  if (memberIds.length === 0) return new TierProgress(current, at, new Map(), new Map());
-  const rows = await loadMemberTiers(tx, programId, memberIds);
+  if (members.size === 0) return new TierProgress(current, at, members, new Map(), new Map());
+  const memberKeys = members.memberKeys();
+  const rows = await loadMemberTiers(tx, programId, memberKeys);
   const start = windowStart(current.config, at.now, at.timezone);
   const until = new Date(at.now.getTime() + 1);
-  const growth = await growthInWindow(tx, programId, memberIds, start, until, excludingEntryIds);
-  const progress = new TierProgress(current, at, rows, growth);
+  const growth = await growthInWindow(tx, programId, memberKeys, start, until, excludingEntryIds);
+  const progress = new TierProgress(current, at, members, rows, growth);
   for (const row of rows.values()) {
     while (row.nextEvaluationAt && row.nextEvaluationAt <= at.now) {
       const evaluatedAt = row.nextEvaluationAt;
       const from = evaluationWindowStart(current.config, evaluatedAt, at.timezone);
       const [counted] = (
-        await growthInWindow(tx, programId, [row.memberId], from, evaluatedAt, excludingEntryIds)
+        await growthInWindow(tx, programId, [row.memberKey], from, evaluatedAt, excludingEntryIds)
       ).values();
-      progress.recordEvaluation(row, evaluateMember(current, at.timezone, row, counted ?? 0));
+      const memberId = members.idOf(row.memberKey);
+      progress.recordEvaluation(row, evaluateMember(current, at.timezone, row, counted ?? 0, memberId));
     }
   }
   return progress;
@@ -180,22 +186,23 @@ export async function applyTierChanges(tx: Queryable, programId: string, draft: 
   if (steps.length === 0) return;
   const current = await readTierConfig(tx, programId);
   if (!current) return;
-  const memberIds = [...new Set(steps.map((step) => step.memberId))];
+  const grown = new Set(steps.map((step) => step.memberKey));
+  const members = new MemberKeys(draft.members().filter((account) => grown.has(account.memberKey)));
   const at = { now: draft.now, timezone: draft.settings.timezone };
   const own = draft.entries.filter((entry) => entry.delta.growth !== 0).map((entry) => entry.id);
-  const progress = await loadTierProgress(tx, programId, current, memberIds, at, own);
-  for (const step of steps) progress.addGrowth(step.memberId, step.growth);
+  const progress = await loadTierProgress(tx, programId, current, members, at, own);
+  for (const step of steps) progress.addGrowth(step.memberKey, step.growth);
   await saveTierProgress(tx, programId, progress, draft.now);
 }
 
 /** Each decision's net growth per member, in order, leaving out decisions that changed none. */
-function growthSteps(draft: LedgerDraft): { memberId: string; growth: number }[] {
+function growthSteps(draft: LedgerDraft): { memberKey: MemberKey; growth: number }[] {
   return draft.decisions().flatMap((entries) => {
-    const deltas = new Map<string, number>();
+    const deltas = new Map<MemberKey, number>();
     for (const entry of entries) {
       if (entry.delta.growth !== 0)
-        deltas.set(entry.memberId, (deltas.get(entry.memberId) ?? 0) + entry.delta.growth);
+        deltas.set(entry.memberKey, (deltas.get(entry.memberKey) ?? 0) + entry.delta.growth);
     }
-    return [...deltas].flatMap(([memberId, growth]) => (growth === 0 ? [] : [{ memberId, growth }]));
+    return [...deltas].flatMap(([memberKey, growth]) => (growth === 0 ? [] : [{ memberKey, growth }]));
   });
 }

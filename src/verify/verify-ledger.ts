@@ -34,10 +34,10 @@ export const CHECKS: readonly Check[] = [
                    coalesce(j.available, 0), coalesce(j.pending, 0), coalesce(j.held, 0), coalesce(j.debt, 0),
                    coalesce(j.growth, 0)) as detail
             from members m
-            left join (select program_id, member_id, sum(available_delta) as available, sum(pending_delta) as pending,
+            left join (select program_id, member_key, sum(available_delta) as available, sum(pending_delta) as pending,
                               sum(held_delta) as held, sum(debt_delta) as debt, sum(growth_delta) as growth
-                         from entries group by program_id, member_id) j
-              on j.program_id = m.program_id and j.member_id = m.member_id
+                         from entries group by program_id, member_key) j
+              on j.program_id = m.program_id and j.member_key = m.member_key
            where m.available_points <> coalesce(j.available, 0) or m.pending_points <> coalesce(j.pending, 0)
               or m.held_points <> coalesce(j.held, 0) or m.debt_points <> coalesce(j.debt, 0)
               or m.growth_points <> coalesce(j.growth, 0)`,
@@ -51,11 +51,11 @@ export const CHECKS: readonly Check[] = [
                    m.available_points, coalesce(l.available, 0), m.debt_points, m.pending_points,
                    coalesce(l.pending, 0)) as detail
             from members m
-            left join (select program_id, member_id,
+            left join (select program_id, member_key,
                               sum(remaining) filter (where status = 'available') as available,
                               sum(remaining) filter (where status = 'pending') as pending
-                         from lots group by program_id, member_id) l
-              on l.program_id = m.program_id and l.member_id = m.member_id
+                         from lots group by program_id, member_key) l
+              on l.program_id = m.program_id and l.member_key = m.member_key
            where m.available_points <> coalesce(l.available, 0) - m.debt_points
               or m.pending_points <> coalesce(l.pending, 0)`,
   },
@@ -65,9 +65,9 @@ export const CHECKS: readonly Check[] = [
     sql: `select m.program_id, m.member_id as subject,
                  format('held %s but open holds %s', m.held_points, coalesce(h.points, 0)) as detail
             from members m
-            left join (select program_id, member_id, sum(points) as points from holds where status = 'open'
-                        group by program_id, member_id) h
-              on h.program_id = m.program_id and h.member_id = m.member_id
+            left join (select program_id, member_key, sum(points) as points from holds where status = 'open'
+                        group by program_id, member_key) h
+              on h.program_id = m.program_id and h.member_key = m.member_key
            where m.held_points <> coalesce(h.points, 0)`,
   },
   {

@@ -137,7 +137,7 @@ describe.each(ENGINES)('jifen commands (%s)', (engine: Engine) => {
     const balances = await withDatabase((db) =>
       db.query<{ member_id: string; available_points: number; due: number }>(
         `select member_id, available_points,
-                (select count(*)::int from lots l where l.member_id = m.member_id and l.remaining > 0
+                (select count(*)::int from lots l where l.member_key = m.member_key and l.remaining > 0
                     and l.expires_at <= now()) as due
            from members m order by member_id`,
       ),

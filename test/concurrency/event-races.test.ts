@@ -116,7 +116,8 @@ describe.skipIf(!POSTGRES_URL)('concurrent event intake (postgres)', () => {
       const replies = await Promise.all(times(20, () => api.call('POST', '/v1/events', event)));
       expect(await availableOf([memberId])).toEqual([points]);
       const [row] = await api.db.query<{ earns: number }>(
-        `select count(*)::int as earns from entries where member_id = $1 and type = 'earn'`,
+        `select count(*)::int as earns from entries e join members m using (program_id, member_key)
+          where m.member_id = $1 and e.type = 'earn'`,
         [memberId],
       );
       expect(row!.earns).toBe(1);

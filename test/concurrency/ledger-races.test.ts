@@ -52,7 +52,7 @@ describe.skipIf(!POSTGRES_URL)('concurrent ledger writes (postgres)', () => {
     expect(await balances(memberId)).toMatchObject({ available: 0, held: 0, pending: 0 });
     const [row] = await api.db.query<{ spends: number; lowest: number }>(
       `select count(*) filter (where type = 'spend')::int as spends, min(available_after)::int as lowest
-         from entries where member_id = $1`,
+         from entries where member_key in (select member_key from members where member_id = $1)`,
       [memberId],
     );
     expect(row).toEqual({ spends: 10, lowest: 0 });
@@ -78,7 +78,7 @@ describe.skipIf(!POSTGRES_URL)('concurrent ledger writes (postgres)', () => {
     for (const result of results) expect(result.body).toEqual(first);
     expect(results.filter((result) => result.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
     const entries = await api.db.query<{ id: string }>(
-      `select id from entries where member_id = $1 and type = 'earn'`,
+      `select id from entries where member_key in (select member_key from members where member_id = $1) and type = 'earn'`,
       [memberId],
     );
     expect(entries.map((entry) => entry.id)).toEqual([first.entries[0].id]);
@@ -110,7 +110,7 @@ describe.skipIf(!POSTGRES_URL)('concurrent ledger writes (postgres)', () => {
     const winnerPoints: number = winner.points;
     expect(created).toHaveLength(points.filter((p) => p === winnerPoints).length);
     const entries = await api.db.query<{ id: string; available_delta: number }>(
-      `select id, available_delta from entries where member_id = $1`,
+      `select id, available_delta from entries where member_key in (select member_key from members where member_id = $1)`,
       [memberId],
     );
     expect(entries).toEqual([{ id: winner.id, available_delta: winnerPoints }]);
@@ -142,7 +142,7 @@ describe.skipIf(!POSTGRES_URL)('concurrent ledger writes (postgres)', () => {
     expect(balanceA.available).toBeGreaterThanOrEqual(0);
     expect(balanceB.available).toBeGreaterThanOrEqual(0);
     const [row] = await api.db.query<{ outs: number }>(
-      `select count(*)::int as outs from entries where member_id = any($1::text[]) and type = 'transfer_out'`,
+      `select count(*)::int as outs from entries where member_key in (select member_key from members where member_id = any($1::text[])) and type = 'transfer_out'`,
       [[a, b]],
     );
     expect(row!.outs).toBe(succeeded);
@@ -213,7 +213,7 @@ describe.skipIf(!POSTGRES_URL)('concurrent ledger writes (postgres)', () => {
     }
     const [row] = await api.db.query<{ reversals: number; distinct_targets: number }>(
       `select count(*)::int as reversals, count(distinct reverses_entry_id)::int as distinct_targets
-         from entries where type = 'reverse' and member_id = any($1::text[])`,
+         from entries where type = 'reverse' and member_key in (select member_key from members where member_id = any($1::text[]))`,
       [[giver, receiver]],
     );
     // The transfer's reversal undoes both of its sides.

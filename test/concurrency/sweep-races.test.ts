@@ -92,7 +92,7 @@ describe.skipIf(!POSTGRES_URL)('sweeps racing on one database (postgres)', () =>
     expect(due).toEqual({ lots: 0, pending: 0, holds: 0 });
 
     const counts = await api.db.query<{ type: string; entries: number; members: number; points: number }>(
-      `select type, count(*)::int as entries, count(distinct member_id)::int as members,
+      `select type, count(*)::int as entries, count(distinct member_key)::int as members,
               sum(available_delta + pending_delta + held_delta)::int as points
          from entries where type in ('expire', 'pending_release', 'hold_timeout') group by type order by type`,
     );
@@ -139,7 +139,8 @@ describe.skipIf(!POSTGRES_URL)('sweeps racing on one database (postgres)', () =>
     expect(debits.filter((debit) => debit.status === 201)).toHaveLength(6);
     expect(debits.filter((debit) => debit.status === 422)).toHaveLength(14);
     const [row] = await api.db.query<{ expired: number; available: number }>(
-      `select (select -sum(available_delta)::int from entries where member_id = $1 and type = 'expire') as expired,
+      `select (select -sum(e.available_delta)::int from entries e join members m using (program_id, member_key)
+                where m.member_id = $1 and e.type = 'expire') as expired,
               (select available_points::int from members where member_id = $1) as available`,
       [memberId],
     );

@@ -44,7 +44,7 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
   ];
   const rowsFor = (period: string) =>
     api.db.query<{ kind: string; rows: number; members: number }>(
-      `select kind, count(*)::int as rows, count(distinct member_id)::int as members from tier_history
+      `select kind, count(*)::int as rows, count(distinct member_key)::int as members from tier_history
         where period = $1 group by kind order by kind`,
       [period],
     );
@@ -107,7 +107,7 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
     const results = await Promise.all(sweepers(9));
     expect(total(results, 'manualEnded')).toBe(60);
     const [row] = await api.db.query<{ rows: number; members: number }>(
-      `select count(*)::int as rows, count(distinct member_id)::int as members from tier_history
+      `select count(*)::int as rows, count(distinct member_key)::int as members from tier_history
         where kind = 'manual_ended'`,
     );
     expect(row).toEqual({ rows: 60, members: 60 });
@@ -124,10 +124,11 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
       credits.map(({ memberId, ...body }) => ok(api.call('POST', `/v1/members/${memberId}/credits`, body))),
     );
     const rows = await api.db.query<{ member_id: string; kinds: string; tier: string }>(
-      `select h.member_id, string_agg(h.kind || ' ' || h.from_tier || '→' || h.to_tier, ', ' order by h.id) as kinds,
+      `select m.member_id, string_agg(h.kind || ' ' || h.from_tier || '→' || h.to_tier, ', ' order by h.id) as kinds,
               t.earned_tier as tier
-         from tier_history h join member_tiers t using (program_id, member_id)
-        where h.member_id like 'climb-%' group by h.member_id, t.earned_tier`,
+         from tier_history h join member_tiers t using (program_id, member_key)
+         join members m using (program_id, member_key)
+        where m.member_id like 'climb-%' group by m.member_id, t.earned_tier`,
     );
     expect(rows).toHaveLength(climbers.length);
     // Concurrent credits may be coalesced into one transaction (straight to gold) or not (silver,
@@ -145,7 +146,8 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
     const due = async () =>
       (
         await api.db.query<{ member_id: string }>(
-          'select member_id from member_tiers where next_evaluation_at <= $1 order by member_id',
+          `select m.member_id from member_tiers t join members m using (program_id, member_key)
+            where t.next_evaluation_at <= $1 order by m.member_id`,
           [api.clock.now().toISOString()],
         )
       ).map((row) => row.member_id);
@@ -155,7 +157,8 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
     await Promise.all(sweepers(5));
     expect(await due()).toEqual([]);
     const [row] = await api.db.query<{ rows: number }>(
-      `select count(*)::int as rows from tier_history where member_id = 'climb-3' and period = '2029-01-01'`,
+      `select count(*)::int as rows from tier_history h join members m using (program_id, member_key)
+        where m.member_id = 'climb-3' and h.period = '2029-01-01'`,
     );
     expect(row).toEqual({ rows: 1 });
   });
@@ -165,7 +168,8 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
     const due = async () =>
       (
         await api.db.query<{ member_id: string }>(
-          'select member_id from member_tiers where next_evaluation_at <= $1 order by member_id',
+          `select m.member_id from member_tiers t join members m using (program_id, member_key)
+            where t.next_evaluation_at <= $1 order by m.member_id`,
           [api.clock.now().toISOString()],
         )
       ).map((row) => row.member_id);
@@ -182,7 +186,7 @@ describe.skipIf(!POSTGRES_URL)('tier sweeps and upgrades racing (postgres)', () 
     expect(total(await Promise.all(sweepers(3)), 'evaluated')).toBe(held.length);
     expect(await due()).toEqual([]);
     const [row] = await api.db.query<{ rows: number; members: number }>(
-      `select count(*)::int as rows, count(distinct member_id)::int as members from tier_history
+      `select count(*)::int as rows, count(distinct member_key)::int as members from tier_history
         where period = '2030-01-01'`,
     );
     expect(row).toEqual({ rows: before.length, members: before.length });

@@ -22,9 +22,10 @@ interface ReminderRow {
 
 async function remindersOf(api: TestApi): Promise<ReminderRow[]> {
   const rows = await api.db.query<ReminderRow>(
-    `select member_id, to_char(expires_on, 'YYYY-MM-DD') as expires_on, offset_days, points::int as points,
-            created_at from expiry_reminders where program_id = $1
-      order by member_id, expires_on, offset_days desc`,
+    `select m.member_id, to_char(r.expires_on, 'YYYY-MM-DD') as expires_on, r.offset_days,
+            r.points::int as points, r.created_at
+       from expiry_reminders r join members m using (program_id, member_key) where r.program_id = $1
+      order by m.member_id, r.expires_on, r.offset_days desc`,
     [api.programId],
   );
   return rows.map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() }));

@@ -198,7 +198,8 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
       const [message] = await inboxOf(api, 'mk-yes');
       expect(message).toMatchObject({ subject: '会员专享', body: '您获得 20 积分,快来积分商城看看新品!' });
       const [row] = await api.db.query<{ category: string }>(
-        `select category from inbox_messages where program_id = $1 and member_id = 'mk-yes'`,
+        `select i.category from inbox_messages i join members m using (program_id, member_key)
+          where i.program_id = $1 and m.member_id = 'mk-yes'`,
         [api.programId],
       );
       expect(row!.category).toBe('marketing');

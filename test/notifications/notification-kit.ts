@@ -16,11 +16,12 @@ export interface OutboxRow {
   created_at: Date;
 }
 
-/** The program's outbox messages, oldest first; only `memberId`'s when given. */
+/** The program's outbox messages, oldest first, each with its member's id; only `memberId`'s when given. */
 export async function outboxOf(api: TestApi, memberId?: string): Promise<OutboxRow[]> {
   return api.db.query<OutboxRow>(
-    `select id, type, member_id, data, created_at from outbox
-      where program_id = $1 and ($2::text is null or member_id = $2) order by created_at, id`,
+    `select o.id, o.type, m.member_id, o.data, o.created_at
+       from outbox o left join members m on m.program_id = o.program_id and m.member_key = o.member_key
+      where o.program_id = $1 and ($2::text is null or m.member_id = $2) order by o.created_at, o.id`,
     [api.programId, memberId ?? null],
   );
 }
@@ -81,8 +82,9 @@ export async function inboxOf(
   memberId: string,
 ): Promise<{ id: string; type: string; subject: string; body: string }[]> {
   return api.db.query(
-    `select id, type, subject, body from inbox_messages where program_id = $1 and member_id = $2
-      order by created_at, id`,
+    `select i.id, i.type, i.subject, i.body from inbox_messages i join members m using (program_id, member_key)
+      where i.program_id = $1 and m.member_id = $2
+      order by i.created_at, i.id`,
     [api.programId, memberId],
   );
 }
@@ -127,10 +129,10 @@ export async function setPreferences(
   },
 ): Promise<void> {
   await api.db.query(
-    `insert into member_notification_preferences (program_id, member_id, email, phone, language, marketing_consent,
+    `insert into member_notification_preferences (program_id, member_key, email, phone, language, marketing_consent,
                                                   updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7)
-     on conflict (program_id, member_id) do update
+     select $1, member_key, $3, $4, $5, $6, $7 from members where program_id = $1 and member_id = $2
+     on conflict (program_id, member_key) do update
        set email = excluded.email, phone = excluded.phone, language = excluded.language,
            marketing_consent = excluded.marketing_consent, updated_at = excluded.updated_at`,
     [

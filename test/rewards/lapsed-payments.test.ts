@@ -114,7 +114,7 @@ describe.each(ENGINES)('lapsed unpaid redemptions (%s)', (engine) => {
     const member = (await api.call('GET', `/v1/members/${memberId}`)).body.balances;
     expect(member).toMatchObject({ available: 900, held: 100 });
     const holds = await api.db.query<{ status: string }>(
-      'select status from holds where member_id = $1 order by id',
+      'select h.status from holds h join members m using (program_id, member_key) where m.member_id = $1 order by h.id',
       [memberId],
     );
     expect(holds.map((hold) => hold.status)).toEqual(['timed_out', 'open']);

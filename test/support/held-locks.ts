@@ -17,7 +17,9 @@ export async function holdMemberLocks(
     locked = resolve;
   });
   const command = db.transaction(async (tx) => {
-    await tx.query('select 1 from members where member_id = any($1::text[]) for update', [memberIds]);
+    await tx.query('select 1 from members where member_id = any($1::text[]) order by member_key for update', [
+      memberIds,
+    ]);
     locked();
     await released;
   });

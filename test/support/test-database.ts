@@ -19,12 +19,14 @@ export const ENGINES: Engine[] = POSTGRES_URL ? ['pglite', 'postgres'] : ['pglit
  */
 export async function openTestDatabase(
   engine: Engine,
-  options: { maxConnections?: number } = {},
+  /** `migrate: false`: an empty database (a test of a migration applies them itself). */
+  options: { maxConnections?: number; migrate?: boolean } = {},
 ): Promise<Database> {
   wireAreas();
+  const migrated = options.migrate ?? true;
   if (engine === 'pglite') {
     const db = await openPglite();
-    await migrate(db);
+    if (migrated) await migrate(db);
     return db;
   }
   if (!POSTGRES_URL) throw new Error('JIFEN_TEST_DATABASE_URL is not set');
@@ -38,7 +40,7 @@ export async function openTestDatabase(
     schema,
     maxConnections: options.maxConnections ?? 10,
   });
-  await migrate(db);
+  if (migrated) await migrate(db);
   return {
     ...db,
     async close() {

@@ -133,8 +133,8 @@ describe.each(ENGINES)('evaluations (%s)', (engine) => {
       before,
     );
     const twice = await api.db.query(
-      `select member_id, period from tier_history where period is not null
-        group by program_id, member_id, period having count(*) > 1`,
+      `select member_key, period from tier_history where period is not null
+        group by program_id, member_key, period having count(*) > 1`,
     );
     expect(twice).toEqual([]);
   });

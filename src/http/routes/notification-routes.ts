@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { programExpiryDays } from '../../ledger/expiry-queries.ts';
 import { MemberParams } from '../../members/member-api-schemas.ts';
-import { assertMemberExists } from '../../members/member-store.ts';
+import { memberKeyOf } from '../../members/member-store.ts';
 import {
   type Language,
   type MemberChannel,
@@ -231,11 +231,11 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       const { programId } = principalOf(request);
       const { memberId } = request.params;
       const now = deps.clock.now();
-      await assertMemberExists(deps.db, programId, memberId);
+      const memberKey = await memberKeyOf(deps.db, programId, memberId);
       const program = await getProgram(deps.db, programId);
       return {
         memberId,
-        buckets: await memberExpiryCalendar(deps.db, programId, memberId, program.timezone, now),
+        buckets: await memberExpiryCalendar(deps.db, programId, memberKey, program.timezone, now),
       };
     },
   );

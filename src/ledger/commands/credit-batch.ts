@@ -27,7 +27,7 @@ export interface BatchItemResult {
 
 /**
  * The ledger's batch path: many credits, many members, one transaction and a constant number of
- * statements — one that looks the idempotency keys up and locks every member (in id order), one
+ * statements — one that looks the idempotency keys up and locks every member (in key order), one
  * write. Each
  * item gets its own answer, the one it would have had alone; one bad item (unknown member, blocked
  * member) does not sink the rest. Event batches and the credit coalescer are built on this.

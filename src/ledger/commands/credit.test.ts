@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { newMemberKey } from '../../members/member-key.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
 import type { MemberAccount, ProgramLedgerSettings } from '../ledger-types.ts';
@@ -22,6 +23,7 @@ const context = {
 function draftWith(balances: Partial<MemberAccount['balances']>): LedgerDraft {
   const account: MemberAccount = {
     memberId: 'm',
+    memberKey: newMemberKey(),
     status: 'active',
     balances: { available: 0, pending: 0, held: 0, debt: 0, growth: 0, ...balances },
   };

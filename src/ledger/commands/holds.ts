@@ -175,7 +175,7 @@ export async function loadHoldForUpdate(tx: Queryable, context: CommandContext, 
     tx,
     {
       programId: context.programId,
-      memberIds: [hold.memberId],
+      memberKeys: [hold.memberKey],
       lots: true,
       lotIds: hold.lots.map((touch) => touch.lotId),
       holdIds: [holdId],

@@ -95,20 +95,26 @@ export async function reverse(
       extensions: { entryType: original.type },
     });
   }
-  const originals = original.type.startsWith('transfer_')
+  const found = original.type.startsWith('transfer_')
     ? await findTransferEntries(tx, context.programId, original.txnId)
     : [original];
-  const lotIds = originals.flatMap((entry) => entry.lots.map((touch) => touch.lotId));
+  const lotIds = found.flatMap((entry) => entry.lots.map((touch) => touch.lotId));
   const draft = await loadDraft(
     tx,
     {
       programId: context.programId,
-      memberIds: originals.map((entry) => entry.memberId),
+      memberKeys: found.map((entry) => entry.memberKey),
       lots: true,
       lotIds,
     },
     context.now,
   );
+  // The members as locked: their ids as they are now, even if one changed since the entry was read.
+  const originals = found.map((entry) => ({
+    ...entry,
+    memberId: draft.idOfKey(entry.memberKey),
+    counterpartyMemberId: entry.counterpartyMemberKey && draft.idOfKey(entry.counterpartyMemberKey),
+  }));
   // Re-checked under the member lock: a concurrent reversal of the same entry has committed or not.
   await assertNotReversed(
     tx,
@@ -142,20 +148,20 @@ async function findInflowLineage(tx: Queryable, programId: string, entry: Entry)
   const given = entry.lots.filter((touch) => touch.points > 0).map((touch) => touch.lotId);
   const [row] = await tx.query<{ lot_ids: string[] | null; expired_points: string | number | null }>(
     `with recursive lineage (id, remaining) as (
-       select id, remaining from lots where program_id = $1 and member_id = $2 and id = any($3::text[])
+       select id, remaining from lots where program_id = $1 and member_key = $2 and id = any($3::text[])
        union
        select l.id, l.remaining from lots l join lineage on l.origin_lot_id = lineage.id
-        where l.program_id = $1 and l.member_id = $2
+        where l.program_id = $1 and l.member_key = $2
      )
      select (select array_agg(id) from lineage where remaining > 0) as lot_ids,
             (select -sum((t.touch->>'points')::int8)
                from entries e cross join lateral jsonb_array_elements(e.lots) as t(touch)
-              where e.program_id = $1 and e.member_id = $2 and e.type = 'expire'
+              where e.program_id = $1 and e.member_key = $2 and e.type = 'expire'
                 and t.touch->>'lotId' in (select id from lineage)
                 and not exists (select 1 from entries r
                                  where r.program_id = e.program_id and r.reverses_entry_id = e.id)
             ) as expired_points`,
-    [programId, entry.memberId, given],
+    [programId, entry.memberKey, given],
   );
   return { lotIds: row?.lot_ids ?? [], expiredPoints: Number(row?.expired_points ?? 0) };
 }

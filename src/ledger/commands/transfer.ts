@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { startOfLocalDay } from '../../programs/expiry-policy.ts';
 import { JifenError } from '../../shared/errors.ts';
 import type { LedgerDraft } from '../ledger-draft.ts';
@@ -113,7 +114,7 @@ export async function transfer(
     context.now,
   );
   const sentToday = draft.settings.transferLimits.dailyMaxPoints
-    ? await pointsSentToday(tx, context, input.fromMemberId, draft.settings.timezone)
+    ? await pointsSentToday(tx, context, draft.keyOf(input.fromMemberId), draft.settings.timezone)
     : 0;
   const entries = decideTransfer(draft, input, sentToday, context);
   return { status: 201, body: { entries: entries.map(entryView) }, draft };
@@ -122,13 +123,13 @@ export async function transfer(
 async function pointsSentToday(
   tx: Queryable,
   context: CommandContext,
-  memberId: string,
+  memberKey: MemberKey,
   timezone: string,
 ): Promise<number> {
   const [row] = await tx.query<{ sent: number }>(
     `select coalesce(-sum(available_delta), 0)::int8 as sent from entries
-      where program_id = $1 and member_id = $2 and type = 'transfer_out' and created_at >= $3`,
-    [context.programId, memberId, startOfLocalDay(context.now, timezone).toISOString()],
+      where program_id = $1 and member_key = $2 and type = 'transfer_out' and created_at >= $3`,
+    [context.programId, memberKey, startOfLocalDay(context.now, timezone).toISOString()],
   );
   return row?.sent ?? 0;
 }

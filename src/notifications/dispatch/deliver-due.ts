@@ -4,9 +4,10 @@ import { activity } from '../../shared/activity.ts';
 import type { SendOutcome } from '../channels/send-outcome.ts';
 import type { SmsAdapter } from '../channels/sms-adapter.ts';
 import type { SmtpSender } from '../channels/smtp-sender.ts';
-import { webhookBody } from '../channels/webhook-body.ts';
+import { type WebhookMessage, webhookBody } from '../channels/webhook-body.ts';
 import { sendWebhook } from '../channels/webhook-sender.ts';
 import type { OutboxMessage } from '../message-types.ts';
+import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
 import { afterQuietHours } from './quiet-hours.ts';
 import { fateAfterFailure } from './retry-schedule.ts';
@@ -99,7 +100,7 @@ export async function deliverDue(
        returning d.*
      )
      select c.program_id, c.id, c.message_id, c.channel, c.endpoint_id, c.recipient, c.subject, c.body, c.attempts,
-            c.retry_until, c.next_attempt_at as lease_until, o.type, o.member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
+            c.retry_until, c.next_attempt_at as lease_until, o.type, ${outboxMemberIdSql('o')} as member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
             case when e.previous_secret_until > $1 then e.previous_secret end as previous_secret,
             e.status as endpoint_status
        from claimed c
@@ -141,7 +142,7 @@ function sendNow(
   if (delivery.channel === 'webhook') {
     if (delivery.url === null || delivery.secret === null || delivery.endpoint_status !== 'enabled')
       return Promise.resolve(failed('the endpoint was disabled or deleted; replay after enabling it'));
-    const message: OutboxMessage = {
+    const message: WebhookMessage = {
       id: delivery.message_id,
       programId: delivery.program_id,
       memberId: delivery.member_id,

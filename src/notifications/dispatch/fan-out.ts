@@ -1,12 +1,13 @@
 import type { Database, Queryable } from '../../db/database.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import type { MemberChannel, NotificationType, OutboxMessage } from '../message-types.ts';
 import {
   defaultPreferences,
-  type MemberPreferences,
   memberPreferences,
+  type Preferences,
 } from '../preferences/member-preferences.ts';
 import { type NotificationSettings, notificationSettingsOf } from '../settings/notification-settings.ts';
 import { defaultTemplate } from '../templates/default-templates.ts';
@@ -20,7 +21,7 @@ interface OutboxRow {
   program_id: string;
   id: string;
   type: NotificationType;
-  member_id: string | null;
+  member_key: MemberKey | null;
   data: OutboxMessage['data'];
   created_at: Date;
 }
@@ -41,7 +42,7 @@ interface DeliveryRow {
   messageId: string;
   channel: 'webhook' | 'email' | 'sms';
   endpointId: string | null;
-  memberId: string | null;
+  memberKey: MemberKey | null;
   recipient: string | null;
   subject: string | null;
   body: string | null;
@@ -50,7 +51,7 @@ interface DeliveryRow {
 
 interface InboxRow {
   programId: string;
-  memberId: string;
+  memberKey: MemberKey;
   id: string;
   type: string;
   subject: string;
@@ -79,7 +80,7 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
   return db.transaction(async (tx) => {
     const now = clock.now();
     const messages = await tx.query<OutboxRow>(
-      `select program_id, id, type, member_id, data, created_at from outbox
+      `select program_id, id, type, member_key, data, created_at from outbox
         where dispatched_at is null order by created_at, id limit $1 for update skip locked`,
       [batchSize],
     );
@@ -94,10 +95,8 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
         if (endpoint.types.length > 0 && !endpoint.types.includes(message.type)) continue;
         deliveries.push(delivery(message, 'webhook', now, { endpointId: endpoint.id }));
       }
-      if (message.member_id === null) continue;
-      const member =
-        preferences.get(`${message.program_id}|${message.member_id}`) ??
-        defaultPreferences(message.member_id);
+      if (message.member_key === null) continue;
+      const member = preferences.get(`${message.program_id}|${message.member_key}`) ?? defaultPreferences();
       // One message that cannot be rendered (a payload an older version wrote, say) must not
       // hold up every message behind it: it goes to webhooks only, and the error is reported.
       const before = { deliveries: deliveries.length, inbox: inbox.length };
@@ -123,7 +122,7 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
 function fanOutToMember(
   message: OutboxRow,
   program: ProgramContext,
-  member: MemberPreferences,
+  member: Preferences,
   now: Date,
   options: FanOutOptions,
   deliveries: DeliveryRow[],
@@ -145,7 +144,7 @@ function fanOutToMember(
       if (rendered)
         inbox.push({
           programId: message.program_id,
-          memberId: message.member_id!,
+          memberKey: message.member_key!,
           id: message.id,
           type: message.type,
           subject: rendered.subject ?? '',
@@ -178,7 +177,7 @@ function delivery(
     messageId: message.id,
     channel,
     endpointId: target.endpointId ?? null,
-    memberId: message.member_id,
+    memberKey: message.member_key,
     recipient: target.recipient ?? null,
     subject: target.subject ?? null,
     body: target.body ?? null,
@@ -230,19 +229,19 @@ async function programContexts(tx: Queryable, programIds: string[]): Promise<Map
   );
 }
 
-/** Each message's member's preferences, read per program, keyed `program|member`. */
-async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<string, MemberPreferences>> {
-  const byProgram = new Map<string, Set<string>>();
+/** Each message's member's preferences, read per program, keyed `program|member key`. */
+async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<string, Preferences>> {
+  const byProgram = new Map<string, Set<MemberKey>>();
   for (const message of messages) {
-    if (message.member_id === null) continue;
-    const members = byProgram.get(message.program_id) ?? new Set<string>();
-    members.add(message.member_id);
+    if (message.member_key === null) continue;
+    const members = byProgram.get(message.program_id) ?? new Set<MemberKey>();
+    members.add(message.member_key);
     byProgram.set(message.program_id, members);
   }
-  const result = new Map<string, MemberPreferences>();
-  for (const [programId, memberIds] of byProgram) {
-    for (const [memberId, preferences] of await memberPreferences(tx, programId, [...memberIds]))
-      result.set(`${programId}|${memberId}`, preferences);
+  const result = new Map<string, Preferences>();
+  for (const [programId, memberKeys] of byProgram) {
+    for (const [memberKey, preferences] of await memberPreferences(tx, programId, [...memberKeys]))
+      result.set(`${programId}|${memberKey}`, preferences);
   }
   return result;
 }
@@ -251,13 +250,13 @@ async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): 
   if (rows.length === 0) return;
   const column = <T>(get: (row: DeliveryRow) => T) => rows.map(get);
   await tx.query(
-    `insert into deliveries (program_id, id, message_id, channel, endpoint_id, member_id, recipient, subject, body,
+    `insert into deliveries (program_id, id, message_id, channel, endpoint_id, member_key, recipient, subject, body,
                              status, next_attempt_at, retry_until, created_at)
-     select program_id, id, message_id, channel, endpoint_id, member_id, recipient, subject, body, 'pending',
+     select program_id, id, message_id, channel, endpoint_id, member_key, recipient, subject, body, 'pending',
             next_attempt_at, next_attempt_at + $11::interval, $12
        from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                    $9::text[], $10::timestamptz[])
-         as d(program_id, id, message_id, channel, endpoint_id, member_id, recipient, subject, body, next_attempt_at)
+         as d(program_id, id, message_id, channel, endpoint_id, member_key, recipient, subject, body, next_attempt_at)
      on conflict do nothing`,
     [
       column((r) => r.programId),
@@ -265,7 +264,7 @@ async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): 
       column((r) => r.messageId),
       column((r) => r.channel),
       column((r) => r.endpointId),
-      column((r) => r.memberId),
+      column((r) => r.memberKey),
       column((r) => r.recipient),
       column((r) => r.subject),
       column((r) => r.body),
@@ -280,13 +279,13 @@ async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   const column = <T>(get: (row: InboxRow) => T) => rows.map(get);
   await tx.query(
-    `insert into inbox_messages (program_id, member_id, id, type, subject, body, category, created_at)
+    `insert into inbox_messages (program_id, member_key, id, type, subject, body, category, created_at)
      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                           $8::timestamptz[])
      on conflict do nothing`,
     [
       column((r) => r.programId),
-      column((r) => r.memberId),
+      column((r) => r.memberKey),
       column((r) => r.id),
       column((r) => r.type),
       column((r) => r.subject),

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import { assertMemberExists } from '../../members/member-store.ts';
+import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { type Page, toPage } from '../../shared/pages.ts';
 
@@ -37,23 +37,23 @@ export async function listInbox(
   memberId: string,
   options: { limit: number; cursor?: string | undefined; unreadOnly: boolean },
 ): Promise<Page<InboxMessageView>> {
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const rows = await db.query<InboxRow>(
     `select ${INBOX_COLUMNS} from inbox_messages
-      where program_id = $1 and member_id = $2 and ($3::text is null or id < $3)
+      where program_id = $1 and member_key = $2 and ($3::text is null or id < $3)
         and (not $4::boolean or read_at is null)
       order by id desc limit $5`,
-    [programId, memberId, options.cursor ?? null, options.unreadOnly, options.limit + 1],
+    [programId, memberKey, options.cursor ?? null, options.unreadOnly, options.limit + 1],
   );
   return toPage(rows, options.limit, toView);
 }
 
 export async function countUnread(db: Queryable, programId: string, memberId: string): Promise<number> {
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const [row] = await db.query<{ unread: number }>(
     `select count(*)::int as unread from inbox_messages
-      where program_id = $1 and member_id = $2 and read_at is null`,
-    [programId, memberId],
+      where program_id = $1 and member_key = $2 and read_at is null`,
+    [programId, memberKey],
   );
   return row?.unread ?? 0;
 }
@@ -66,11 +66,11 @@ export async function markInboxMessageRead(
   messageId: string,
   now: Date,
 ): Promise<InboxMessageView> {
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const [row] = await db.query<InboxRow>(
     `update inbox_messages set read_at = coalesce(read_at, $4)
-      where program_id = $1 and member_id = $2 and id = $3 returning ${INBOX_COLUMNS}`,
-    [programId, memberId, messageId, now.toISOString()],
+      where program_id = $1 and member_key = $2 and id = $3 returning ${INBOX_COLUMNS}`,
+    [programId, memberKey, messageId, now.toISOString()],
   );
   if (!row) {
     throw new JifenError('inbox_message_not_found', {
@@ -88,13 +88,13 @@ export async function markAllInboxRead(
   memberId: string,
   now: Date,
 ): Promise<number> {
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const [row] = await db.query<{ marked: number }>(
     `with marked as (
        update inbox_messages set read_at = $3
-        where program_id = $1 and member_id = $2 and read_at is null returning 1)
+        where program_id = $1 and member_key = $2 and read_at is null returning 1)
      select count(*)::int as marked from marked`,
-    [programId, memberId, now.toISOString()],
+    [programId, memberKey, now.toISOString()],
   );
   return row?.marked ?? 0;
 }

@@ -95,6 +95,7 @@ function toMessage(
     id: newId('msg', first.createdAt.getTime()),
     programId,
     memberId: first.memberId,
+    memberKey: first.memberKey,
     type,
     data,
     createdAt: first.createdAt,

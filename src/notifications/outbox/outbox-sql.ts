@@ -23,7 +23,7 @@ export function outboxInsertSql(
     'text[]',
   );
   const members = param(
-    messages.map((m) => m.memberId),
+    messages.map((m) => m.memberKey),
     'text[]',
   );
   const data = jsonArray(
@@ -37,9 +37,17 @@ export function outboxInsertSql(
   );
   // `onlyIds`: a query naming the messages to keep, e.g. those whose cause was not a duplicate.
   const where = options.onlyIds ? ` where m.id in (${options.onlyIds})` : '';
-  return `insert into outbox (program_id, id, type, member_id, data, created_at)
+  return `insert into outbox (program_id, id, type, member_key, data, created_at)
           select $1, m.* from unnest(${ids}, ${types}, ${members}, ${data}, ${createdAt})
-            as m (id, type, member_id, data, created_at)${where}`;
+            as m (id, type, member_key, data, created_at)${where}`;
+}
+
+/**
+ * SQL for a recorded message's member by the merchant's id, as the payload carried it when the
+ * message was composed (`alias`: the outbox row): what webhook envelopes and the delivery log show.
+ */
+export function outboxMemberIdSql(alias: string): string {
+  return `case when ${alias}.member_key is null then null else ${alias}.data->>'memberId' end`;
 }
 
 /** Records messages in the caller's transaction, for changes written outside persistDraft. */

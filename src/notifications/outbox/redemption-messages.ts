@@ -48,6 +48,7 @@ export async function recordRedemptionMessage(
     id: newId('msg', now.getTime()),
     programId,
     memberId: redemption.memberId,
+    memberKey: redemption.memberKey,
     type,
     data,
     createdAt: now,

@@ -23,6 +23,7 @@ export function tierChangedMessages(
       id: newId('msg', now.getTime()),
       programId,
       memberId: change.memberId,
+      memberKey: change.memberKey,
       type: 'tier.changed',
       data: {
         memberId: change.memberId,

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
-import { assertMemberExists } from '../../members/member-store.ts';
+import { asMemberKey, type MemberKey } from '../../members/member-key.ts';
+import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { validatePhoneNumber } from '../channels/sms-adapter.ts';
 import { validateEmailAddress } from '../channels/smtp-sender.ts';
@@ -9,8 +10,7 @@ import type { Language, MemberChannel } from '../message-types.ts';
  * How a member wants to hear from the program, and their marketing consent. Without contacts only
  * the inbox can reach them, so the defaults (every channel on) amount to "inbox only".
  */
-export interface MemberPreferences {
-  memberId: string;
+export interface Preferences {
   email: string | null;
   phone: string | null;
   /** null: the program's language. */
@@ -24,6 +24,11 @@ export interface MemberPreferences {
   updatedAt: Date | null;
 }
 
+/** A member's preferences as the API shows them: the member by the merchant's id it was asked for. */
+export interface MemberPreferences extends Preferences {
+  memberId: string;
+}
+
 export interface MemberPreferencesPatch {
   email?: string | null | undefined;
   phone?: string | null | undefined;
@@ -33,7 +38,7 @@ export interface MemberPreferencesPatch {
 }
 
 interface PreferencesRow {
-  member_id: string;
+  member_key: string;
   email: string | null;
   phone: string | null;
   language: Language | null;
@@ -45,8 +50,7 @@ interface PreferencesRow {
   updated_at: Date;
 }
 
-export const defaultPreferences = (memberId: string): MemberPreferences => ({
-  memberId,
+export const defaultPreferences = (): Preferences => ({
   email: null,
   phone: null,
   language: null,
@@ -56,8 +60,7 @@ export const defaultPreferences = (memberId: string): MemberPreferences => ({
   updatedAt: null,
 });
 
-const toPreferences = (row: PreferencesRow): MemberPreferences => ({
-  memberId: row.member_id,
+const toPreferences = (row: PreferencesRow): Preferences => ({
   email: row.email,
   phone: row.phone,
   language: row.language,
@@ -75,21 +78,23 @@ export function memberPreferencesView(preferences: MemberPreferences) {
   };
 }
 
-/** The preferences of many members at once (the dispatcher's read); defaults for those without a row. */
+/**
+ * The preferences of many members at once, by key (the dispatcher's read); defaults for those
+ * without a row.
+ */
 export async function memberPreferences(
   db: Queryable,
   programId: string,
-  memberIds: string[],
-): Promise<Map<string, MemberPreferences>> {
-  const found = new Map<string, MemberPreferences>();
-  if (memberIds.length === 0) return found;
+  memberKeys: MemberKey[],
+): Promise<Map<MemberKey, Preferences>> {
+  const found = new Map<MemberKey, Preferences>();
+  if (memberKeys.length === 0) return found;
   const rows = await db.query<PreferencesRow>(
-    `select * from member_notification_preferences where program_id = $1 and member_id = any($2::text[])`,
-    [programId, memberIds],
+    `select * from member_notification_preferences where program_id = $1 and member_key = any($2::text[])`,
+    [programId, memberKeys],
   );
-  for (const row of rows) found.set(row.member_id, toPreferences(row));
-  for (const memberId of memberIds)
-    if (!found.has(memberId)) found.set(memberId, defaultPreferences(memberId));
+  for (const row of rows) found.set(asMemberKey(row.member_key), toPreferences(row));
+  for (const memberKey of memberKeys) if (!found.has(memberKey)) found.set(memberKey, defaultPreferences());
   return found;
 }
 
@@ -98,12 +103,12 @@ export async function getMemberPreferences(
   programId: string,
   memberId: string,
 ): Promise<MemberPreferences> {
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const [row] = await db.query<PreferencesRow>(
-    'select * from member_notification_preferences where program_id = $1 and member_id = $2',
-    [programId, memberId],
+    'select * from member_notification_preferences where program_id = $1 and member_key = $2',
+    [programId, memberKey],
   );
-  return row ? toPreferences(row) : defaultPreferences(memberId);
+  return { memberId, ...(row ? toPreferences(row) : defaultPreferences()) };
 }
 
 /** What the schema cannot check: contacts that could not be reached. */
@@ -136,16 +141,16 @@ export async function putMemberPreferences(
     });
   }
   // A member, once committed, is never deleted: one that exists now still does at the upsert.
-  await assertMemberExists(db, programId, memberId);
+  const memberKey = await memberKeyOf(db, programId, memberId);
   const given = (value: unknown) => value !== undefined;
   const [row] = await db.query<PreferencesRow>(
     `insert into member_notification_preferences as p
-       (program_id, member_id, email, phone, language, inbox, email_enabled, sms_enabled,
+       (program_id, member_key, email, phone, language, inbox, email_enabled, sms_enabled,
         marketing_consent, consent_updated_at, updated_at)
      values ($1, $2, $3::text, $4::text, $5::text,
              coalesce($9::boolean, true), coalesce($10::boolean, true), coalesce($11::boolean, true),
              coalesce($12::boolean, false), case when $12::boolean then $13::timestamptz end, $13::timestamptz)
-     on conflict (program_id, member_id) do update set
+     on conflict (program_id, member_key) do update set
        email = case when $6::boolean then excluded.email else p.email end,
        phone = case when $7::boolean then excluded.phone else p.phone end,
        language = case when $8::boolean then excluded.language else p.language end,
@@ -159,7 +164,7 @@ export async function putMemberPreferences(
      returning *`,
     [
       programId,
-      memberId,
+      memberKey,
       patch.email ?? null,
       patch.phone ?? null,
       patch.language ?? null,
@@ -173,5 +178,5 @@ export async function putMemberPreferences(
       now.toISOString(),
     ],
   );
-  return toPreferences(row!);
+  return { memberId, ...toPreferences(row!) };
 }

@@ -1,8 +1,9 @@
 import type { ExpiryGroup } from '../../ledger/expiry-queries.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 
 export interface SentReminder {
-  memberId: string;
+  memberKey: MemberKey;
   expiresOn: string;
   offsetDays: number;
   /** Null for reminders sent before it was recorded and whose message is gone. */
@@ -28,17 +29,17 @@ export function dueReminders(
   offsetsDays: readonly number[],
   now: Date,
 ): DueReminder[] {
-  const sentByMember = new Map<string, SentReminder[]>();
+  const sentByMember = new Map<MemberKey, SentReminder[]>();
   for (const reminder of sent) {
-    const list = sentByMember.get(reminder.memberId) ?? [];
+    const list = sentByMember.get(reminder.memberKey) ?? [];
     list.push(reminder);
-    sentByMember.set(reminder.memberId, list);
+    sentByMember.set(reminder.memberKey, list);
   }
   const due: DueReminder[] = [];
   for (const group of groups) {
     const offsetDays = applicableOffset(group.firstExpiresAt, offsetsDays, now);
     if (offsetDays === undefined) continue;
-    const told = (sentByMember.get(group.memberId) ?? []).some(
+    const told = (sentByMember.get(group.memberKey) ?? []).some(
       (reminder) => reminder.offsetDays <= offsetDays && isAbout(reminder, group),
     );
     if (!told) due.push({ ...group, offsetDays });

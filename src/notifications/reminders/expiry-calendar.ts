@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { memberExpiryDays } from '../../ledger/expiry-queries.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 
 /** Points that expire on one local day (the last day they can be used), with the reminders sent. */
 export interface ExpiryBucket {
@@ -17,11 +18,11 @@ export interface ExpiryBucket {
 export async function memberExpiryCalendar(
   db: Queryable,
   programId: string,
-  memberId: string,
+  memberKey: MemberKey,
   timezone: string,
   now: Date,
 ): Promise<ExpiryBucket[]> {
-  const days = await memberExpiryDays(db, programId, memberId, timezone, now);
+  const days = await memberExpiryDays(db, programId, memberKey, timezone, now);
   if (days.length === 0) return [];
   const reminders = await db.query<{
     expires_on: string;
@@ -31,9 +32,9 @@ export async function memberExpiryCalendar(
   }>(
     `select to_char(expires_on, 'YYYY-MM-DD') as expires_on, offset_days, points, created_at
        from expiry_reminders
-      where program_id = $1 and member_id = $2 and expires_on = any($3::date[])
+      where program_id = $1 and member_key = $2 and expires_on = any($3::date[])
       order by offset_days desc`,
-    [programId, memberId, days.map((day) => day.expiresOn)],
+    [programId, memberKey, days.map((day) => day.expiresOn)],
   );
   return days.map((day) => ({
     expiresOn: day.expiresOn,

@@ -5,6 +5,7 @@ import {
   membersCreditedAfter,
   membersExpiringIn,
 } from '../../ledger/expiry-queries.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { listProgramTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
@@ -64,13 +65,13 @@ async function remindProgram(
   const scan = planReminderScan(offsetsDays, await loadReminderProgress(db, program.id), startedAt);
   let reminders = 0;
   for (const band of scan.bands) {
-    for await (const memberIds of membersExpiringIn(db, program.id, band, batchSize)) {
-      reminders += await remindMembers(db, clock.now(), program, offsetsDays, memberIds);
+    for await (const memberKeys of membersExpiringIn(db, program.id, band, batchSize)) {
+      reminders += await remindMembers(db, clock.now(), program, offsetsDays, memberKeys);
     }
   }
   if (scan.entriesAfter !== null) {
-    for await (const memberIds of membersCreditedAfter(db, program.id, scan.entriesAfter, batchSize)) {
-      reminders += await remindMembers(db, clock.now(), program, offsetsDays, memberIds);
+    for await (const memberKeys of membersCreditedAfter(db, program.id, scan.entriesAfter, batchSize)) {
+      reminders += await remindMembers(db, clock.now(), program, offsetsDays, memberKeys);
     }
   }
   // Only now that every batch is committed: a pass that died halfway is done again from the start.
@@ -89,17 +90,17 @@ async function remindMembers(
   now: Date,
   program: Program,
   offsetsDays: readonly number[],
-  memberIds: string[],
+  memberKeys: MemberKey[],
 ): Promise<number> {
   // Two days past the largest offset, so the day at the window's edge is summed whole: a reminder
   // due for its 09:00 lot also counts its 18:00 one. Days not due yet get no reminder.
   const window: ExpiryBand = { after: now, until: later(now, Math.max(...offsetsDays) + 2) };
-  const groups = await loadExpiryGroups(db, program.id, program.timezone, memberIds, window);
+  const groups = await loadExpiryGroups(db, program.id, program.timezone, memberKeys, window);
   if (groups.length === 0) return 0;
   // A reminder about points still to expire is about a local day from yesterday's UTC date on,
   // in any timezone the program had: two days back is enough.
   const fromDay = later(now, -2).toISOString().slice(0, 10);
-  const withGroups = [...new Set(groups.map((group) => group.memberId))];
+  const withGroups = [...new Set(groups.map((group) => group.memberKey))];
   const sent = await loadSentReminders(db, program.id, withGroups, fromDay);
   const due = dueReminders(groups, sent, offsetsDays, now);
   return due.length === 0 ? 0 : recordReminders(db, program.id, due, now);

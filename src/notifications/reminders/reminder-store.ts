@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { sqlParams } from '../../db/sql-params.ts';
+import { asMemberKey, type MemberKey } from '../../members/member-key.ts';
 import { newId } from '../../shared/ids.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import type { OutboxMessage } from '../message-types.ts';
@@ -56,29 +57,29 @@ export async function saveReminderProgress(
 export async function loadSentReminders(
   db: Queryable,
   programId: string,
-  memberIds: readonly string[],
+  memberKeys: readonly MemberKey[],
   fromDay: string,
 ): Promise<SentReminder[]> {
   const rows = await db.query<{
-    member_id: string;
+    member_key: string;
     expires_on: string;
     offset_days: number;
     first_expiry: Date | null;
   }>(
     // Lateral and fenced (offset 0), so each member is an index look-up even while the table's
     // statistics still say it is empty: the first big cohort fills it within one pass.
-    `select m.member_id, r.expires_on, r.offset_days, r.first_expiry
-       from unnest($2::text[]) as m(member_id)
+    `select k.member_key, r.expires_on, r.offset_days, r.first_expiry
+       from unnest($2::text[]) as k(member_key)
        cross join lateral (
          select to_char(expires_on, 'YYYY-MM-DD') as expires_on, offset_days, first_expiry
            from expiry_reminders
-          where program_id = $1 and member_id = m.member_id and expires_on >= $3::date
+          where program_id = $1 and member_key = k.member_key and expires_on >= $3::date
          offset 0
        ) as r`,
-    [programId, memberIds, fromDay],
+    [programId, memberKeys, fromDay],
   );
   return rows.map((row) => ({
-    memberId: row.member_id,
+    memberKey: asMemberKey(row.member_key),
     expiresOn: row.expires_on,
     offsetDays: row.offset_days,
     firstExpiresAt: row.first_expiry === null ? null : new Date(row.first_expiry),
@@ -102,10 +103,10 @@ export async function recordReminders(
   const { params, param } = sqlParams(programId);
   const column = <T>(get: (reminder: DueReminder, index: number) => T) => due.map(get);
   const sent = `insert into expiry_reminders
-      (program_id, member_id, expires_on, offset_days, points, message_id, first_expiry, created_at)
+      (program_id, member_key, expires_on, offset_days, points, message_id, first_expiry, created_at)
     select $1, d.*, ${param(now.toISOString(), 'timestamptz')}
       from unnest(${param(
-        column((reminder) => reminder.memberId),
+        column((reminder) => reminder.memberKey),
         'text[]',
       )}, ${param(
         column((reminder) => reminder.expiresOn),
@@ -122,7 +123,7 @@ export async function recordReminders(
       )}, ${param(
         column((reminder) => reminder.firstExpiresAt.toISOString()),
         'timestamptz[]',
-      )}) as d (member_id, expires_on, offset_days, points, message_id, first_expiry)
+      )}) as d (member_key, expires_on, offset_days, points, message_id, first_expiry)
     on conflict do nothing
     returning message_id`;
   const rows = await db.query<{ id: string }>(
@@ -142,6 +143,7 @@ function expiringMessage(
     id: newId('msg', now.getTime()),
     programId,
     memberId: reminder.memberId,
+    memberKey: reminder.memberKey,
     type: 'points.expiring',
     data: {
       memberId: reminder.memberId,

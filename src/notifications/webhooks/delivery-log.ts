@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { type Page, toPage } from '../../shared/pages.ts';
+import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
 import { webhookEndpointNotFound } from './webhook-endpoint-store.ts';
 
 /** Read side of webhook deliveries: what was sent where, each attempt and its answer. */
@@ -122,7 +123,8 @@ export async function getWebhookDeliveryDetail(db: Queryable, programId: string,
       [programId, deliveryId],
     ),
     db.query<MessageRow>(
-      'select id, type, member_id, data, created_at from outbox where program_id = $1 and id = $2',
+      `select id, type, ${outboxMemberIdSql('outbox')} as member_id, data, created_at from outbox
+        where program_id = $1 and id = $2`,
       [programId, delivery.messageId],
     ),
   ]);

@@ -95,9 +95,9 @@ export async function replayEndpointRange(
   const [result] = await tx.query<{ replayed: number }>(
     `with replayed as (
        insert into deliveries as d
-         (program_id, id, message_id, channel, endpoint_id, member_id, status, next_attempt_at, retry_until,
+         (program_id, id, message_id, channel, endpoint_id, member_key, status, next_attempt_at, retry_until,
           created_at)
-       select $1, fresh.id, fresh.message_id, 'webhook', $2, o.member_id, 'pending', $5, $6, $5
+       select $1, fresh.id, fresh.message_id, 'webhook', $2, o.member_key, 'pending', $5, $6, $5
          from unnest($3::text[], $4::text[]) as fresh (id, message_id)
          join outbox o on o.program_id = $1 and o.id = fresh.message_id
        on conflict (program_id, message_id, channel, coalesce(endpoint_id, '')) do update

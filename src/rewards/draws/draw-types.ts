@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Reason } from '../../ledger/ledger-types.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { LocalizedText, RewardStatusName } from '../reward-types.ts';
 
 /** Lucky draws (积分抽奖, SPEC §3.4): a campaign with a weighted prize table and a consolation. */
@@ -106,7 +107,9 @@ export interface Draw {
 export interface Play {
   id: string;
   drawId: string;
+  /** The merchant's id as read (answers); the row refers to the member by key. */
   memberId: string;
+  memberKey: MemberKey;
   localDay: string;
   /** The accepted 53-bit value from the crypto source, and the ticket it gave: random mod total. */
   randomValue: number;

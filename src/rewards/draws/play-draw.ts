@@ -6,6 +6,7 @@ import type { LedgerDraft } from '../../ledger/ledger-draft.ts';
 import { loadDraft } from '../../ledger/ledger-store.ts';
 import type { Entry, EntrySource, Reason } from '../../ledger/ledger-types.ts';
 import { entryView } from '../../ledger/ledger-views.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { localMoment } from '../../rules/rule-facts.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -47,10 +48,10 @@ export async function playsToday(
   tx: Queryable,
   programId: string,
   draw: Draw,
-  memberId: string,
+  memberKey: MemberKey,
   localDay: string,
 ) {
-  return draw.perMemberPerDay === null ? 0 : countPlaysOnDay(tx, programId, draw.id, memberId, localDay);
+  return draw.perMemberPerDay === null ? 0 : countPlaysOnDay(tx, programId, draw.id, memberKey, localDay);
 }
 
 /**
@@ -70,7 +71,7 @@ export async function playDraw(
   const draw = await getDraw(tx, programId, drawId, { lock: 'prizes' });
   assertPlayable(draw, now);
   const localDay = localMoment(now, draft.settings.timezone).date;
-  const played = await playsToday(tx, programId, draw, memberId, localDay);
+  const played = await playsToday(tx, programId, draw, draft.keyOf(memberId), localDay);
   if (draw.perMemberPerDay !== null && played >= draw.perMemberPerDay) {
     throw new JifenError('draw_limit_reached', {
       detail: `The member played ${played} of ${draw.perMemberPerDay} times allowed on ${localDay}.`,
@@ -139,6 +140,7 @@ export async function playLockedDraw(
     id: playId,
     drawId: draw.id,
     memberId,
+    memberKey: draft.keyOf(memberId),
     localDay,
     randomValue,
     totalWeight: total,

@@ -290,7 +290,8 @@ export class FuzzFixtures {
       await this.ok('POST', `/v1/members/${memberId}/credits`, { points: 1, reason: 'for the inbox' });
       await fanOutMessages(this.api.db, this.api.clock, { emailConfigured: false });
       const [row] = await this.api.db.query<{ id: string }>(
-        'select id from inbox_messages where program_id = $1 and member_id = $2 order by id desc limit 1',
+        `select i.id from inbox_messages i join members m using (program_id, member_key)
+          where i.program_id = $1 and m.member_id = $2 order by i.id desc limit 1`,
         [this.api.programId, memberId],
       );
       if (!row) throw new Error('fan-out made no inbox message');

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Queryable } from '../../../src/db/database.ts';
 import { createApiKey } from '../../../src/keys/api-keys.ts';
+import { newMemberKey } from '../../../src/members/member-key.ts';
 import { createProgram } from '../../../src/programs/program-store.ts';
 import { newId } from '../../../src/shared/ids.ts';
 import type { TestApi } from '../../support/test-api.ts';
@@ -54,19 +55,32 @@ export async function seedMessage(
   message: { type: string; createdAt: string; memberId?: string | null; data?: object },
 ): Promise<string> {
   const id = newId('msg', Date.parse(message.createdAt));
+  const memberId = message.memberId ?? null;
+  // A message to a member refers to it by key, and its payload names it, as Jifen composes them.
+  if (memberId !== null) await seedMember(db, programId, memberId, message.createdAt);
   await db.query(
-    `insert into outbox (program_id, id, type, member_id, data, created_at, dispatched_at)
-     values ($1, $2, $3, $4, $5::jsonb, $6, $6)`,
+    `insert into outbox (program_id, id, type, member_key, data, created_at, dispatched_at)
+     values ($1, $2, $3, (select member_key from members where program_id = $1 and member_id = $4),
+             $5::jsonb, $6, $6)`,
     [
       programId,
       id,
       message.type,
-      message.memberId ?? null,
-      JSON.stringify(message.data ?? { note: 'seeded' }),
+      memberId,
+      JSON.stringify({ ...(memberId === null ? {} : { memberId }), ...(message.data ?? { note: 'seeded' }) }),
       message.createdAt,
     ],
   );
   return id;
+}
+
+/** A member row, written straight to its table, unless the program has one with this id. */
+async function seedMember(db: Queryable, programId: string, memberId: string, at: string): Promise<void> {
+  await db.query(
+    `insert into members (program_id, member_id, member_key, joined_at, created_at, updated_at)
+     values ($1, $2, $3, $4, $4, $4) on conflict (program_id, member_id) do nothing`,
+    [programId, memberId, newMemberKey(), at],
+  );
 }
 
 export interface SeededDelivery {
@@ -151,9 +165,10 @@ export async function seedInbox(
   message: { type?: string; subject: string; createdAt: string; readAt?: string | null },
 ): Promise<string> {
   const id = newId('msg', Date.parse(message.createdAt));
-  await db.query(
-    `insert into inbox_messages (program_id, member_id, id, type, subject, body, category, created_at, read_at)
-     values ($1, $2, $3, $4, $5, $6, 'transactional', $7, $8)`,
+  const inserted = await db.query(
+    `insert into inbox_messages (program_id, member_key, id, type, subject, body, category, created_at, read_at)
+     select $1, member_key, $3, $4, $5, $6, 'transactional', $7, $8
+       from members where program_id = $1 and member_id = $2 returning id`,
     [
       programId,
       memberId,
@@ -165,6 +180,7 @@ export async function seedInbox(
       message.readAt ?? null,
     ],
   );
+  expect(inserted, `member ${memberId} exists`).toHaveLength(1);
   return id;
 }
 
@@ -192,8 +208,10 @@ export async function deliveriesOf(db: Queryable, programId: string, endpointId:
     retry_until: Date;
     created_at: Date;
   }>(
-    `select * from deliveries where program_id = $1 and endpoint_id = $2 and channel = 'webhook'
-      order by message_id`,
+    `select d.*, m.member_id
+       from deliveries d left join members m on m.program_id = d.program_id and m.member_key = d.member_key
+      where d.program_id = $1 and d.endpoint_id = $2 and d.channel = 'webhook'
+      order by d.message_id`,
     [programId, endpointId],
   );
   return new Map(rows.map((row) => [row.message_id, row]));

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { asMemberKey } from '../../../src/members/member-key.ts';
+import { memberKeyOf } from '../../../src/members/member-store.ts';
 import {
   defaultPreferences,
   memberPreferences,
@@ -134,25 +136,33 @@ describe.each(ENGINES)('notification preferences (%s)', (engine) => {
       expect(answer.body).toMatchObject({ code: 'member_not_found', memberId: 'ghost' });
     }
     const rows = await api.db.query(
-      'select 1 from member_notification_preferences where program_id = $1 and member_id = $2',
+      `select 1 from member_notification_preferences p join members m using (program_id, member_key)
+        where p.program_id = $1 and m.member_id = $2`,
       [program.programId, 'ghost'],
     );
     expect(rows).toEqual([]);
+    const members = await api.db.query('select 1 from members where program_id = $1 and member_id = $2', [
+      program.programId,
+      'ghost',
+    ]);
+    expect(members).toEqual([]);
   });
 
-  test('memberPreferences reads many members at once, with defaults for those without a row', async () => {
+  test('memberPreferences reads many members at once, by key, with defaults for those without a row', async () => {
     await put('shared', { phone: '+8613900139000', marketingConsent: true, channels: { email: false } });
-    const found = await memberPreferences(api.db, program.programId, ['shared', 'fresh', 'not-a-member']);
-    expect([...found.keys()].sort()).toEqual(['fresh', 'not-a-member', 'shared']);
-    expect(found.get('fresh')).toEqual(defaultPreferences('fresh'));
-    expect(found.get('not-a-member')).toEqual(defaultPreferences('not-a-member'));
-    expect(found.get('shared')).toMatchObject({
-      memberId: 'shared',
+    const shared = await memberKeyOf(api.db, program.programId, 'shared');
+    const fresh = await memberKeyOf(api.db, program.programId, 'fresh');
+    const notAMember = asMemberKey('mbr_not_a_member');
+    const found = await memberPreferences(api.db, program.programId, [shared, fresh, notAMember]);
+    expect([...found.keys()].sort()).toEqual([shared, fresh, notAMember].sort());
+    expect(found.get(fresh)).toEqual(defaultPreferences());
+    expect(found.get(notAMember)).toEqual(defaultPreferences());
+    expect(found.get(shared)).toMatchObject({
       phone: '+8613900139000',
       channels: { inbox: true, email: false, sms: true },
       marketingConsent: true,
     });
-    expect(found.get('shared')?.consentUpdatedAt).toBeInstanceOf(Date);
+    expect(found.get(shared)?.consentUpdatedAt).toBeInstanceOf(Date);
     expect((await memberPreferences(api.db, program.programId, [])).size).toBe(0);
   });
 
@@ -161,8 +171,10 @@ describe.each(ENGINES)('notification preferences (%s)', (engine) => {
     expect((await other.call('GET', url('shared'))).body.code).toBe('member_not_found');
     await createMember(other, 'shared');
     expect((await other.call('GET', url('shared'))).body).toEqual({ memberId: 'shared', ...DEFAULTS });
-    const [theirs] = (await memberPreferences(api.db, other.programId, ['shared'])).values();
-    expect(theirs).toEqual(defaultPreferences('shared'));
+    const theirKey = await memberKeyOf(api.db, other.programId, 'shared');
+    expect(theirKey).not.toBe(await memberKeyOf(api.db, program.programId, 'shared'));
+    const [theirs] = (await memberPreferences(api.db, other.programId, [theirKey])).values();
+    expect(theirs).toEqual(defaultPreferences());
     await other.call('PUT', url('shared'), { marketingConsent: false, email: 'b@example.com' });
     expect((await program.call('GET', url('shared'))).body).toMatchObject({
       email: null,

@@ -392,7 +392,7 @@ describe.each(ENGINES)('webhook delivery log and replays (%s)', (engine) => {
     const client = await newProgram(api);
     const endpoint = await createEndpoint(client);
     await api.db.query(
-      `insert into outbox (program_id, id, type, member_id, data, created_at)
+      `insert into outbox (program_id, id, type, member_key, data, created_at)
        select $1, 'msg_cap_' || lpad(n::text, 6, '0'), 'points.earned', null, '{}'::jsonb,
               timestamptz '2026-02-01T00:00:00Z' + n * interval '1 second'
          from generate_series(1, $2::int) as n`,

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import type { WebhookMessage } from '../../../src/notifications/channels/webhook-body.ts';
 import { webhookBody } from '../../../src/notifications/channels/webhook-body.ts';
 import { sendWebhook, validateWebhookUrl } from '../../../src/notifications/channels/webhook-sender.ts';
 import { verifyWebhookSignature } from '../../../src/notifications/channels/webhook-signature.ts';
-import type { OutboxMessage } from '../../../src/notifications/message-types.ts';
 import { type LoopbackServer, refusedPort, startHttpServer } from './loopback-http.ts';
 
 const secret = 'whsec_endpoint';
 const timestampSeconds = Math.floor(Date.now() / 1000);
-const message: OutboxMessage<'risk.case.opened'> = {
+const message: WebhookMessage & { type: 'risk.case.opened' } = {
   id: 'msg_01',
   programId: 'prg_1',
   memberId: 'mbr_1',

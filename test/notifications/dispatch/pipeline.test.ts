@@ -33,8 +33,8 @@ describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
     );
     await api.call('PUT', '/v1/members/m-1', {});
     await api.db.query(
-      `insert into member_notification_preferences (program_id, member_id, phone, updated_at)
-       values ($1, 'm-1', '13800138000', now())`,
+      `insert into member_notification_preferences (program_id, member_key, phone, updated_at)
+       select $1, member_key, '13800138000', now() from members where program_id = $1 and member_id = 'm-1'`,
       [api.programId],
     );
   });
@@ -74,7 +74,8 @@ describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
       }),
     ).toBe(true);
     const inbox = await api.db.query<{ subject: string; body: string }>(
-      'select subject, body from inbox_messages where program_id = $1 and member_id = $2',
+      `select i.subject, i.body from inbox_messages i join members m using (program_id, member_key)
+        where i.program_id = $1 and m.member_id = $2`,
       [api.programId, 'm-1'],
     );
     expect(inbox).toHaveLength(1);

@@ -15,8 +15,9 @@ describe.each(ENGINES)('a message that cannot be rendered (%s)', (engine) => {
   test('does not hold up the messages behind it; the error is reported', async () => {
     // A payload without the fields its templates need, written before the credit below.
     await api.db.query(
-      `insert into outbox (program_id, id, type, member_id, data, created_at)
-       values ($1, 'msg_0000000000poison', 'points.earned', 'm-1', '{}', '2026-11-24T01:00:00Z')`,
+      `insert into outbox (program_id, id, type, member_key, data, created_at)
+       select $1, 'msg_0000000000poison', 'points.earned', member_key, '{}', '2026-11-24T01:00:00Z'
+         from members where program_id = $1 and member_id = 'm-1'`,
       [api.programId],
     );
     expect((await api.call('POST', '/v1/members/m-1/credits', { points: 5, reason: 'gift' })).status).toBe(
@@ -32,7 +33,7 @@ describe.each(ENGINES)('a message that cannot be rendered (%s)', (engine) => {
     expect(result.fannedOut).toBe(2);
     expect(errors).toEqual(['msg_0000000000poison']);
     const inbox = await api.db.query<{ type: string }>(
-      'select type from inbox_messages where member_id = $1',
+      'select i.type from inbox_messages i join members m using (program_id, member_key) where m.member_id = $1',
       ['m-1'],
     );
     expect(inbox.map((row) => row.type)).toEqual(['points.earned']);

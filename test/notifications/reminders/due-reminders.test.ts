@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ExpiryGroup } from '../../../src/ledger/expiry-queries.ts';
+import { asMemberKey } from '../../../src/members/member-key.ts';
 import { dueReminders, type SentReminder } from '../../../src/notifications/reminders/due-reminders.ts';
 
 /** Which reminder, if any, a day's points get now (pure). */
@@ -9,7 +10,9 @@ const EXPIRY = new Date('2026-12-31T16:00:00Z');
 const daysBefore = (days: number, minutes = 0) =>
   new Date(EXPIRY.getTime() - days * DAY_MS + minutes * 60_000);
 
+const AMY = asMemberKey('mbr_amy');
 const group = (overrides: Partial<ExpiryGroup> = {}): ExpiryGroup => ({
+  memberKey: AMY,
   memberId: 'amy',
   expiresOn: '2026-12-31',
   firstExpiresAt: EXPIRY,
@@ -19,7 +22,7 @@ const group = (overrides: Partial<ExpiryGroup> = {}): ExpiryGroup => ({
   ...overrides,
 });
 const sent = (offsetDays: number, overrides: Partial<SentReminder> = {}): SentReminder => ({
-  memberId: 'amy',
+  memberKey: AMY,
   expiresOn: '2026-12-31',
   offsetDays,
   firstExpiresAt: EXPIRY,
@@ -90,7 +93,7 @@ describe('dueReminders', () => {
     {
       name: 'another member’s reminder does not count',
       now: daysBefore(6),
-      sent: [sent(7, { memberId: 'bob' })],
+      sent: [sent(7, { memberKey: asMemberKey('mbr_bob') })],
       due: 7,
     },
     { name: 'no offsets: nothing', now: daysBefore(0, -1), offsets: [], due: null },

@@ -41,8 +41,10 @@ describe.each(ENGINES)('reminder passes that read only what changed (%s)', (engi
   const remindersOf = async (memberId: string) =>
     (
       await api.db.query<{ expires_on: string; offset_days: number; points: number; created_at: Date }>(
-        `select to_char(expires_on, 'YYYY-MM-DD') as expires_on, offset_days, points::int as points, created_at
-           from expiry_reminders where program_id = $1 and member_id = $2 order by created_at, offset_days desc`,
+        `select to_char(r.expires_on, 'YYYY-MM-DD') as expires_on, r.offset_days, r.points::int as points,
+                r.created_at
+           from expiry_reminders r join members m using (program_id, member_key)
+          where r.program_id = $1 and m.member_id = $2 order by r.created_at, r.offset_days desc`,
         [api.programId, memberId],
       )
     ).map((row) => [row.offset_days, row.points, new Date(row.created_at).toISOString()]);

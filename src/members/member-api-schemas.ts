@@ -32,3 +32,6 @@ export const MemberProfile = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** `POST /v1/members/:memberId/change-id`: the member's new id (unique in the program). */
+export const ChangeMemberIdBody = Type.Object({ newMemberId: MemberId }, { additionalProperties: false });

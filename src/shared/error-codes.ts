@@ -67,6 +67,12 @@ export const ERROR_CODES = {
     action:
       'Use a new Idempotency-Key for a new request; resend the exact original request to get its original answer.',
   },
+  member_id_taken: {
+    status: 409,
+    title: 'Another member of this program has this member id',
+    action:
+      'Member ids are unique in a program: choose another `newMemberId`, or change the other member’s id first (to merge accounts, move the points with a transfer).',
+  },
   event_id_reused: {
     status: 409,
     title: 'This event id was already used for a different event',

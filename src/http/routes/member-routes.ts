@@ -1,8 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import { listEntries, listLots } from '../../ledger/ledger-queries.ts';
-import { MemberParams, MemberProfile } from '../../members/member-api-schemas.ts';
+import { changeMemberId } from '../../members/change-member-id.ts';
+import { ChangeMemberIdBody, MemberParams, MemberProfile } from '../../members/member-api-schemas.ts';
 import { upsertMember } from '../../members/member-store.ts';
-import { Entry, Lot, Member, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import {
+  Entry,
+  IdempotencyHeaders,
+  Lot,
+  Member,
+  PageQuery,
+  pageOf,
+  problemResponses,
+} from '../../shared/api-schemas.ts';
 import { principalOf } from '../auth.ts';
 import { memberView, viewOf } from '../member-view.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -29,6 +38,34 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
       reply.code(created ? 201 : 200);
       return viewOf(deps.db, programId, member, now);
     },
+  );
+
+  app.post(
+    '/v1/members/:memberId/change-id',
+    {
+      config: { scope: 'members:write' },
+      schema: {
+        tags: ['members'],
+        summary:
+          "Change a member's id (merged accounts, a new phone number): the points, journal, tier and history stay, under the new id; the old id is free",
+        params: MemberParams,
+        headers: IdempotencyHeaders,
+        body: ChangeMemberIdBody,
+        response: { 200: Member, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      deps.send(request, reply, async (tx, context) => {
+        const { memberId } = request.params;
+        const record = await changeMemberId(
+          tx,
+          context.programId,
+          memberId,
+          request.body.newMemberId,
+          context.now,
+        );
+        return { status: 200, body: await viewOf(tx, context.programId, record, context.now) };
+      }),
   );
 
   app.get(

@@ -157,6 +157,11 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
       return { event, useDrafts: true };
     }),
   },
+  'POST /v1/members/{memberId}/change-id': {
+    // The member goes by a new id afterwards (its fixture is used up), and later writes still work.
+    probeAfterSuccess: true,
+    body: body((fixtures) => ({ newMemberId: fixtures.unique('fz-new-id') })),
+  },
   'POST /v1/rules/back-test': {
     body: body(() => ({ from: '2026-01-01T00:00:00Z', to: '2026-03-02T00:00:00Z' })),
   },

@@ -22,6 +22,15 @@ export const ledgerCases: WriteCases = {
       other: { url: '/v1/members/ann', body: { tags: ['new'] } },
     }),
   },
+  'POST /v1/members/{memberId}/change-id': {
+    prepare: async (program) => {
+      const [first, second] = [await fundedMember(program, [100]), await fundedMember(program, [100])];
+      return {
+        request: { url: `/v1/members/${first}/change-id`, body: { newMemberId: `${first}-renamed` } },
+        other: { url: `/v1/members/${second}/change-id`, body: { newMemberId: `${second}-renamed` } },
+      };
+    },
+  },
   'POST /v1/members/{memberId}/credits': {
     prepare: async (program) => {
       const memberId = await fundedMember(program, []);

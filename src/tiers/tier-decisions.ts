@@ -50,6 +50,22 @@ export function evaluateTier(
   return { tier: config.tiers[Math.max(to, 0)]!, kind: 'downgrade' };
 }
 
+/**
+ * Calendar answers by instant and timezone, remembered: a sweep evaluates thousands of members at
+ * the same instant and a batch of events reads the window of the same "now", while the Temporal
+ * arithmetic behind one answer costs tens of microseconds. Keys hold every input that matters;
+ * the memory is emptied when it grows large.
+ */
+const remembered = new Map<string, number | string>();
+function remember<T extends number | string>(key: string, compute: () => T): T {
+  const known = remembered.get(key);
+  if (known !== undefined) return known as T;
+  if (remembered.size >= 10_000) remembered.clear();
+  const value = compute();
+  remembered.set(key, value);
+  return value;
+}
+
 function zoned(at: Date, timezone: string): Temporal.ZonedDateTime {
   return Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(timezone);
 }
@@ -63,9 +79,15 @@ function toDate(value: Temporal.ZonedDateTime): Date {
  * calendar year of `at`, or the months before it.
  */
 export function windowStart(config: TierConfig, at: Date, timezone: string): Date {
-  const local = zoned(at, timezone);
-  if (config.window.kind === 'calendar_year') return startOfYear(local.year, timezone);
-  return toDate(local.subtract({ months: config.window.months }));
+  const { window } = config;
+  const months = window.kind === 'calendar_year' ? 0 : window.months;
+  return new Date(
+    remember(`window|${months}|${at.getTime()}|${timezone}`, () => {
+      const local = zoned(at, timezone);
+      if (window.kind === 'calendar_year') return startOfYear(local.year, timezone).getTime();
+      return local.subtract({ months }).epochMilliseconds;
+    }),
+  );
 }
 
 /**
@@ -88,6 +110,13 @@ function startOfYear(year: number, timezone: string): Date {
  * or the next anniversary of `since` (the day the member reached the tier).
  */
 export function nextEvaluation(config: TierConfig, since: Date, after: Date, timezone: string): Date {
+  const { evaluation } = config;
+  // A period end does not depend on `since`.
+  const key = `next|${evaluation.kind === 'anniversary' ? since.getTime() : evaluation.every}|${after.getTime()}|${timezone}`;
+  return new Date(remember(key, () => computeNextEvaluation(config, since, after, timezone).getTime()));
+}
+
+function computeNextEvaluation(config: TierConfig, since: Date, after: Date, timezone: string): Date {
   const local = zoned(after, timezone);
   if (config.evaluation.kind === 'anniversary') {
     const start = zoned(since, timezone).startOfDay();
@@ -104,5 +133,7 @@ export function nextEvaluation(config: TierConfig, since: Date, after: Date, tim
 
 /** The evaluation's name in history, unique per member: "2027-01-01" (the local date it fell on). */
 export function periodKey(evaluationAt: Date, timezone: string): string {
-  return zoned(evaluationAt, timezone).toPlainDate().toString();
+  return remember(`period|${evaluationAt.getTime()}|${timezone}`, () =>
+    zoned(evaluationAt, timezone).toPlainDate().toString(),
+  );
 }

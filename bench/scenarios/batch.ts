@@ -87,13 +87,13 @@ export async function runBatch(
             points: draw.points,
             reason: `retail invoice ${draw.invoiceNo}`,
           };
-          return {
-            idempotencyKey: `bench-${run}-${++sequence}`,
-            requestHash: requestHash('credit', input),
+          const item: BatchCreditItem = {
+            idempotency: { key: `bench-${run}-${++sequence}`, requestHash: requestHash('credit', input) },
             memberId: input.memberId,
             points: input.points,
             reason: { zh: input.reason, en: input.reason },
           };
+          return item;
         });
         const results = await creditBatch(
           store,

@@ -1,5 +1,6 @@
 import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
+import { jsonArray, type SqlParam } from '../db/sql-params.ts';
 import { JifenError } from '../shared/errors.ts';
 
 /**
@@ -123,14 +124,16 @@ export function keyReused(key: string): JifenError {
   });
 }
 
-type Param = (value: unknown, cast: string) => string;
-
 /**
  * The insert of recorded answers, as one part of a larger statement (the ledger writes it among
  * its CTEs). Two identical requests at once both get here; the loser hits the primary key, its
  * transaction rolls back, and its retry replays the winner's answer.
  */
-export function idempotencyInsertSql(records: readonly IdempotencyRecord[], param: Param, now: Date): string {
+export function idempotencyInsertSql(
+  records: readonly IdempotencyRecord[],
+  param: SqlParam,
+  now: Date,
+): string {
   const keys = param(
     records.map((record) => record.key),
     'text[]',
@@ -143,9 +146,10 @@ export function idempotencyInsertSql(records: readonly IdempotencyRecord[], para
     records.map((record) => record.statusCode),
     'int4[]',
   );
-  const responses = param(
-    records.map((record) => JSON.stringify(record.response)),
-    'jsonb[]',
+  const responses = jsonArray(
+    param,
+    records.map((record) => record.response),
+    'jsonb',
   );
   return `insert into idempotency_keys (program_id, key, request_hash, status_code, response, created_at)
           select $1, k, h, s, r, ${param(now.toISOString(), 'timestamptz')}
@@ -162,7 +166,7 @@ export async function insertIdempotencyRecords(
 ): Promise<void> {
   if (records.length === 0) return;
   const params: unknown[] = [programId];
-  const param: Param = (value, cast) => {
+  const param: SqlParam = (value, cast) => {
     params.push(value);
     return `$${params.length}::${cast}`;
   };

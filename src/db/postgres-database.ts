@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { beginTransaction, discardAfterCommit, runAfterCommit } from './after-commit.ts';
+import { withArrayLiterals } from './array-literal.ts';
 import type { Database, Queryable } from './database.ts';
 
 // int8 and numeric come back as strings by default; every bigint we store is bounded far below 2^53.
@@ -29,9 +30,8 @@ function toQuery(sql: string, params: readonly unknown[]): pg.QueryConfig {
     name = `j_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
     statementNames.set(sql, name);
   }
-  return name === undefined
-    ? { text: sql, values: params as unknown[] }
-    : { name, text: sql, values: params as unknown[] };
+  const values = withArrayLiterals(params);
+  return name === undefined ? { text: sql, values } : { name, text: sql, values };
 }
 
 export function openPostgres(options: PostgresOptions): Database {

@@ -17,12 +17,13 @@ import {
 import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutDownGracefully, shutdownSignal } from '../ops/graceful-shutdown.ts';
 import { serveControlSocket } from '../ops/serve-control-socket.ts';
-import { bootstrap } from '../programs/bootstrap.ts';
+import { bootstrap, ensureAdminKey } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { DAY_MS } from '../shared/time-units.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
+import { printBootstrapKeys } from './bootstrap-output.ts';
 import { booleanEnv, DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 import { rateLimitsFromEnv, timeoutsFromEnv } from './serve-limits.ts';
 import { OBSERVABILITY_FLAGS, serveObservability } from './serve-observability.ts';
@@ -151,12 +152,21 @@ export async function serveCommand(args: string[]): Promise<number> {
   const metrics = observability.metricsFor(db, systemClock);
   const stopRequested = shutdownSignal(log);
   await migrate(db);
-  const created = await bootstrap(db, systemClock.now(), process.env.JIFEN_BOOTSTRAP_KEY || undefined);
+  const adminKey = process.env.JIFEN_ADMIN_KEY || undefined;
+  const created = await bootstrap(
+    db,
+    systemClock.now(),
+    process.env.JIFEN_BOOTSTRAP_KEY || undefined,
+    adminKey,
+  );
   if (created) {
-    log(`created the default program ${created.programId} and its owner API key.`);
-    if (!process.env.JIFEN_BOOTSTRAP_KEY) {
-      console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${created.secret}\n`);
-    }
+    log(`created the default program ${created.programId}, its owner API key and the admin key.`);
+    printBootstrapKeys(created, {
+      owner: !process.env.JIFEN_BOOTSTRAP_KEY,
+      admin: !adminKey,
+    });
+  } else if (adminKey && (await ensureAdminKey(db, systemClock.now(), adminKey))) {
+    log('created the admin key given by JIFEN_ADMIN_KEY.');
   }
   // Background work gives way to the API (on PGlite, where both share one connection).
   const worker = db.background();

@@ -32,6 +32,7 @@ import { memberRoutes } from './routes/member-routes.ts';
 import { notificationPreferenceRoutes } from './routes/notification-preference-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { programRoutes } from './routes/program-routes.ts';
+import { programsAdminRoutes } from './routes/programs-admin-routes.ts';
 import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
@@ -155,6 +156,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   holdRoutes(app, deps);
   keyRoutes(app, deps);
   programRoutes(app, deps);
+  programsAdminRoutes(app, deps);
   ruleRoutes(app, deps);
   eventRoutes(app, deps);
   tierRoutes(app, deps);

@@ -114,8 +114,15 @@ ${DATABASE_HELP}`,
   bench: {
     summary: 'Run the benchmarks (same as npm run bench)',
     help: 'Usage: jifen bench [flags]\n\nRuns the benchmarks of a repository checkout; jifen bench --help lists its flags.',
-    // The harness lives in bench/ (a repository checkout) and answers --help itself.
-    run: async (args) => (await import('../../bench/run.ts')).benchMain(args),
+    // The harness lives in bench/ of a repository checkout, as TypeScript (never compiled): it runs
+    // through tsx even when the CLI runs compiled, and answers --help itself.
+    run: async (args) => {
+      const { register } = await import('tsx/esm/api');
+      register();
+      const harness = new URL('bench/run.ts', packageRoot());
+      const { benchMain } = (await import(harness.href)) as { benchMain(args: string[]): Promise<number> };
+      return benchMain(args);
+    },
   },
 };
 
@@ -135,18 +142,16 @@ ${DATABASE_HELP}
 `;
 }
 
+/** The package's root: two levels above this file, from src/cli/ and from dist/cli/ alike. */
+function packageRoot(): URL {
+  return new URL('../../', import.meta.url);
+}
+
 function version(): string {
-  // package.json sits two levels above both src/cli/ and dist/src/cli/.
-  for (const path of ['../../package.json', '../../../package.json']) {
-    try {
-      const found = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (found.name === 'jifen' && found.version) return found.version;
-    } catch {}
-  }
-  return 'unknown';
+  const found = JSON.parse(readFileSync(new URL('package.json', packageRoot()), 'utf8')) as {
+    version: string;
+  };
+  return found.version;
 }
 
 export async function main(argv: string[]): Promise<number> {

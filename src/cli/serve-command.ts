@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
@@ -123,6 +124,29 @@ function startSweeps(
   };
 }
 
+/** The one-line message for a port that cannot be listened on, or null for other errors. */
+function portError(error: unknown, port: number, host: string): UsageError | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new UsageError(`port ${port} is in use; stop the other process or pass --port`);
+  if (code === 'EACCES')
+    return new UsageError(`port ${port} needs privileges on ${host}; pass --port 1024 or above`);
+  if (code === 'EADDRNOTAVAIL')
+    return new UsageError(
+      `--host ${host} is not an address of this machine; pass --host 127.0.0.1 or 0.0.0.0`,
+    );
+  return null;
+}
+
+/** Listens on the port for a moment, so a busy port stops serve before the database is touched. */
+async function assertPortFree(port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error) => reject(portError(error, port, host) ?? error));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parse(args, SERVE_FLAGS);
   const port = integerFlag(values.port ?? process.env.JIFEN_PORT ?? '8080', 'port');
@@ -145,6 +169,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     'JIFEN_SHUTDOWN_TIMEOUT_MS',
   );
   const observability = serveObservability(values, process.env);
+
+  // Before anything is created: a busy port must not cost the one showing of a new key.
+  if (role !== 'worker') await assertPortFree(port, host);
 
   const location = databaseLocation(values);
   const db = await openDatabase({ ...location, maxConnections: 24 });
@@ -214,11 +241,19 @@ export async function serveCommand(args: string[]): Promise<number> {
   const closeMetrics = await observability.listen(log);
   const control = await serveControlSocket(db, location, systemClock, log);
   const http = app && httpServerPart(app);
+  let listenError: unknown;
   if (app) {
-    await app.listen({ port, host });
-    log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
+    try {
+      await app.listen({ port, host });
+      log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
+    } catch (error) {
+      // Taken since the check: the same one-line message, after a clean shutdown of the rest.
+      listenError = portError(error, port, host) ?? error;
+    }
   }
-  log(`${await stopRequested}: shutting down (deadline ${shutdownTimeoutMs} ms)`);
+  if (listenError === undefined) {
+    log(`${await stopRequested}: shutting down (deadline ${shutdownTimeoutMs} ms)`);
+  }
   const parts = [
     http,
     control,
@@ -235,6 +270,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     { timeoutMs: shutdownTimeoutMs, log },
   );
   observability.flush();
+  if (listenError !== undefined) throw listenError;
   // Past the deadline, connections or timers may still be open: do not wait for them.
   if (code !== 0) process.exit(code);
   return code;

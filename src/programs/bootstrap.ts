@@ -30,11 +30,13 @@ export async function bootstrap(
   now: Date,
   bootstrapKey?: string,
   adminKey?: string,
+  /** The first program's name (`jifen demo` on an empty database makes it its own, "demo"). */
+  programName = 'Default program',
 ): Promise<Bootstrapped | null> {
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_ID]);
     if (await anyApiKeyExists(tx)) return null;
-    const program = await createProgram(tx, 'Default program', now);
+    const program = await createProgram(tx, programName, now);
     const { key, secret } = await createApiKey(
       tx,
       program.id,

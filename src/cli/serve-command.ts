@@ -2,8 +2,6 @@ import { createServer } from 'node:net';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
-import { buildApp } from '../http/app.ts';
-import { httpServerPart } from '../http/shutdown.ts';
 import {
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
   pruneIdempotencyKeys,
@@ -230,7 +228,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const app =
     role === 'worker'
       ? null
-      : await buildApp({
+      : await (await import('../http/app.ts')).buildApp({
           db,
           onWriteAnswered: dispatcher?.nudge,
           timeouts,
@@ -240,7 +238,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         });
   const closeMetrics = await observability.listen(log);
   const control = await serveControlSocket(db, location, systemClock, log);
-  const http = app && httpServerPart(app);
+  const http = app && (await import('../http/shutdown.ts')).httpServerPart(app);
   let listenError: unknown;
   if (app) {
     try {

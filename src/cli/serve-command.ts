@@ -172,6 +172,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (role !== 'worker') await assertPortFree(port, host);
 
   const location = databaseLocation(values);
+  // The HTTP stack loads while PGlite compiles its WebAssembly (on other threads): on two cores
+  // the two overlap.
+  const appModule = role === 'worker' ? null : import('../http/app.ts');
+  appModule?.catch(() => {}); // awaited below; a failure to open the database comes first
   const db = await openDatabase({ ...location, maxConnections: 24 });
   const log = (message: string) => observability.logger.info(message);
   const metrics = observability.metricsFor(db, systemClock);
@@ -228,7 +232,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const app =
     role === 'worker'
       ? null
-      : await (await import('../http/app.ts')).buildApp({
+      : await (await appModule!).buildApp({
           db,
           onWriteAnswered: dispatcher?.nudge,
           timeouts,

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { vacuumEmbedded } from '../db/vacuum.ts';
 import {
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
   pruneIdempotencyKeys,
@@ -43,6 +44,9 @@ const SERVE_FLAGS = {
  */
 const REMINDER_INTERVAL_MS = 60_000;
 
+/** The embedded database has no autovacuum: `serve` vacuums it this often (db/vacuum.ts). */
+const VACUUM_INTERVAL_MS = 10 * 60_000;
+
 function integerFlag(value: string, flag: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0)
@@ -64,6 +68,8 @@ function startSweeps(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let remindersDueAt = 0;
+  // Not at once: a start-up should not begin by scanning every table.
+  let vacuumDueAt = Date.now() + VACUUM_INTERVAL_MS;
   const tick = () => {
     running = runAllSweeps(db, systemClock, undefined, stopping.signal)
       .then(async (results) => {
@@ -96,6 +102,12 @@ function startSweeps(
         }
         const before = new Date(systemClock.now().getTime() - retentionDays * DAY_MS);
         await pruneIdempotencyKeys(db, before);
+        if (Date.now() >= vacuumDueAt) {
+          vacuumDueAt = Date.now() + VACUUM_INTERVAL_MS;
+          await vacuumEmbedded(db).catch((error: unknown) =>
+            log(`vacuum failed, will retry: ${(error as Error).message}`),
+          );
+        }
         const done = results
           .filter((result) => result.entries > 0)
           .map((r) => `${r.kind}: ${r.entries} entries for ${r.members} members`);

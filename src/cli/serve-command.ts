@@ -125,7 +125,8 @@ function startSweeps(
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });
   };
-  tick();
+  // The first pass one interval after the API started listening, so its first requests come first.
+  timer = setTimeout(tick, intervalMs);
   return async () => {
     stopped = true;
     stopping.abort();
@@ -180,6 +181,16 @@ export async function serveCommand(args: string[]): Promise<number> {
   );
   const observability = serveObservability(values, process.env);
 
+  const webhookTimeoutMs = integerFlag(
+    process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
+    'JIFEN_WEBHOOK_TIMEOUT_MS',
+  );
+  const dispatchIdleMs = integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms');
+  const deliveryLeaseMs = integerFlag(
+    process.env.JIFEN_DELIVERY_LEASE_MS ?? String(defaultLeaseMs(webhookTimeoutMs)),
+    'JIFEN_DELIVERY_LEASE_MS',
+  );
+
   // Before anything is created: a busy port must not cost the one showing of a new key.
   if (role !== 'worker') await assertPortFree(port, host);
 
@@ -210,43 +221,15 @@ export async function serveCommand(args: string[]): Promise<number> {
     log('created the admin key given by JIFEN_ADMIN_KEY.');
   }
   // Background work gives way to the API (on PGlite, where both share one connection).
-  const worker = db.background();
-  const stopSweeps = role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, log);
-  const webhookTimeoutMs = integerFlag(
-    process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
-    'JIFEN_WEBHOOK_TIMEOUT_MS',
-  );
-  const dispatcher =
-    role === 'api'
-      ? null
-      : startDispatcher(
-          worker,
-          systemClock,
-          {
-            email: smtpSenderFromEnv(process.env),
-            sms: smsAdapterFromEnv(process.env, log),
-            webhookTimeoutMs,
-            webhookAllowPrivateNetworks,
-          },
-          {
-            idleMs: integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms'),
-            leaseMs: integerFlag(
-              process.env.JIFEN_DELIVERY_LEASE_MS ?? String(defaultLeaseMs(webhookTimeoutMs)),
-              'JIFEN_DELIVERY_LEASE_MS',
-            ),
-            onMessageError: (messageId, error) =>
-              log(
-                `message ${messageId} reached webhooks only: its member channels failed (${error.message})`,
-              ),
-            log,
-          },
-        );
+  let stopSweeps: (() => Promise<void>) | null = null;
+  let dispatcher: ReturnType<typeof startDispatcher> | null = null;
   const app =
     role === 'worker'
       ? null
       : await (await appModule!).buildApp({
           db,
-          onWriteAnswered: dispatcher?.nudge,
+          // The dispatcher starts once the API listens; until then there is nothing to wake.
+          onWriteAnswered: () => dispatcher?.nudge(),
           timeouts,
           rateLimits: { ...rateLimits, warn: log },
           logger: observability.logger,
@@ -266,6 +249,33 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
   }
   if (listenError === undefined) {
+    // Background work starts once the API answers: on PGlite a sweep's statement holds the one
+    // connection and the event loop, and the first passes after a restart on a full database
+    // (expiry reminders above all) took seconds that /health used to wait for.
+    const worker = db.background();
+    stopSweeps = role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, log);
+    dispatcher =
+      role === 'api'
+        ? null
+        : startDispatcher(
+            worker,
+            systemClock,
+            {
+              email: smtpSenderFromEnv(process.env),
+              sms: smsAdapterFromEnv(process.env, log),
+              webhookTimeoutMs,
+              webhookAllowPrivateNetworks,
+            },
+            {
+              idleMs: dispatchIdleMs,
+              leaseMs: deliveryLeaseMs,
+              onMessageError: (messageId, error) =>
+                log(
+                  `message ${messageId} reached webhooks only: its member channels failed (${error.message})`,
+                ),
+              log,
+            },
+          );
     log(`${await stopRequested}: shutting down (deadline ${shutdownTimeoutMs} ms)`);
   }
   const parts = [

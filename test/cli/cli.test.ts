@@ -93,7 +93,7 @@ describe.each(ENGINES)('jifen commands (%s)', (engine: Engine) => {
 
     if (engine === 'pglite') {
       const port = await freePort();
-      const other = await runJifen(['serve', '--port', String(port), ...databaseArgs], { timeoutMs: 20_000 });
+      const other = await runJifen(['serve', '--port', String(port), ...databaseArgs], { timeoutMs: 60_000 });
       expect(other.code, 'serve on a locked data directory').toBe(1);
       expect(other.stderr).toContain('in use by another Jifen process');
       expect(other.stderr).toContain(`pid ${server.pid}`);

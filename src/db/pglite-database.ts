@@ -16,12 +16,12 @@ import { type Priority, PriorityGate } from './priority-gate.ts';
  * WAL budget keep both bounded; a checkpoint at close makes the next start replay nothing.
  */
 export const PGLITE_SETTINGS = [
-  'shared_buffers=32MB',
-  'wal_buffers=1MB',
+  'shared_buffers=16MB',
+  'wal_buffers=512kB',
   'work_mem=4MB',
   'maintenance_work_mem=32MB',
   'temp_buffers=8MB',
-  'max_wal_size=64MB',
+  'max_wal_size=32MB',
   'min_wal_size=32MB',
 ];
 

@@ -12,7 +12,8 @@ export type Scenario =
   | 'tiers'
   | 'rewards'
   | 'notifications'
-  | 'observability';
+  | 'observability'
+  | 'demo';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -51,7 +52,7 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability
+  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; events-single = one event a
@@ -167,6 +168,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'rewards',
         'notifications',
         'observability',
+        'demo',
       ] as const,
       'scenario',
       'all',

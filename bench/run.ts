@@ -10,6 +10,7 @@ import { machineInfo, type ScenarioResult, settle, table, writeResults } from '.
 import { runBaselineFunction, runBaselinePerOp, runBaselineUnnest } from './scenarios/baseline.ts';
 import { runBatch } from './scenarios/batch.ts';
 import type { BenchContext } from './scenarios/common.ts';
+import { runDemo } from './scenarios/demo.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp, takeServersPeakRssMb } from './scenarios/http.ts';
 import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
@@ -34,7 +35,7 @@ function plan(options: BenchOptions): Step[] {
   const engines: Array<'postgres' | 'pglite'> =
     options.engine === 'both' ? ['postgres', 'pglite'] : [options.engine];
   const wants = (
-    scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers' | 'rewards' | 'notifications',
+    scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers' | 'rewards' | 'notifications' | 'demo',
   ) => options.scenario === 'all' || options.scenario === scenario;
   const steps: Step[] = [];
   // Baselines first, so a figure's ratio is known as soon as it is measured.
@@ -103,6 +104,8 @@ function plan(options: BenchOptions): Step[] {
   if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
   if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
   if (options.scenario === 'observability') steps.push(...observabilitySteps(options));
+  if (wants('demo') && engines.includes('pglite'))
+    steps.push({ label: 'demo', needsPostgres: false, run: runDemo });
   if (wants('notifications')) {
     steps.push({ label: 'dispatch', needsPostgres: true, run: runDispatchThroughput });
     steps.push({ label: 'dispatch-lag', needsPostgres: true, run: runDispatchLag });

@@ -1,178 +1,172 @@
-import { migrate } from '../db/migrate.ts';
-import { openDatabase } from '../db/open-database.ts';
-import {
-  ALL_SCOPES,
-  createApiKey,
-  listApiKeys,
-  MAX_RATE_LIMIT_PER_MINUTE,
-  revokeApiKey,
-  SCOPES,
-} from '../keys/api-keys.ts';
-import { systemClock } from '../shared/clock.ts';
+import { readFileSync } from 'node:fs';
 import { JifenError } from '../shared/errors.ts';
-import { listDueExpiries } from '../sweeps/due-expiries.ts';
-import { runSweep } from '../sweeps/sweeper.ts';
-import { verifyLedger } from '../verify/verify-ledger.ts';
-import { wireAreas } from '../wiring.ts';
-import { programFor, withDatabase } from './cli-database.ts';
-import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
+import { UsageError } from './options.ts';
 
-const HELP = `jifen — membership points platform
+/**
+ * `jifen`: every command's module is imported only when it runs, so `jifen --help` and
+ * `jifen --version` load none of Fastify, PGlite or pg, and each command only what it needs.
+ */
 
-Usage: jifen <command> [flags]
-
-Commands:
-  serve                 Start the API and background sweeps (migrates first)
-                        --port (JIFEN_PORT, 8080) --host (JIFEN_HOST, 127.0.0.1) --role api|worker|both
-                        --log-level fatal|error|warn|info|debug|trace|silent (JIFEN_LOG_LEVEL, info)
-                        --metrics on|off (JIFEN_METRICS, on) --metrics-port N (JIFEN_METRICS_PORT: /metrics
-                        there instead of on the API port) --metrics-host (JIFEN_METRICS_HOST, 127.0.0.1)
-  migrate               Apply database migrations
-  verify                Check every ledger invariant; exits 1 naming any violation
-  expire [--dry-run]    Expire due lots now, or list what would expire
-  keys list             List API keys         [--program prg_...]
-  keys create           Create an API key     --name NAME [--scopes a,b] [--program prg_...]
-                        [--rate-limit N] (requests a minute; default JIFEN_RATE_LIMIT_PER_MINUTE)
-  keys revoke KEY_ID    Revoke an API key     [--program prg_...]
-  demo                  Load a year of a real shop's orders, refunds and reviews into the default program
-                        (creating it if needed) with five example rules [--csv PATH] [--program prg_...]
-  backup --out FILE     Snapshot the embedded database to FILE (asks the running server if one holds it)
-  restore FILE          Restore a backup into --data DIR (which must be empty; --force replaces its database)
-  bench [flags]         Run the benchmarks (same as npm run bench; bench --help for flags)
-
-Database flags (every command):
+const DATABASE_HELP = `Database flags:
   --data DIR            Embedded database directory (JIFEN_DATA_DIR, default ./.jifen)
-  --database-url URL    PostgreSQL instead of the embedded database (DATABASE_URL)
-`;
+  --database-url URL    PostgreSQL instead of the embedded database (DATABASE_URL)`;
 
-async function verifyCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, DATABASE_FLAGS);
-  return withDatabase(values, async (db) => {
-    const { checks, violations } = await verifyLedger(db);
-    if (violations.length === 0) {
-      console.log(`verify: all ${checks} invariants hold`);
-      return 0;
-    }
-    for (const v of violations)
-      console.error(`VIOLATION ${v.invariant} program=${v.programId} ${v.subject}: ${v.detail}`);
-    console.error(
-      `verify: ${violations.length} violation(s) of ${new Set(violations.map((v) => v.invariant)).size} invariant(s)`,
-    );
-    return 1;
-  });
+interface Command {
+  /** One line for the command list. */
+  summary: string;
+  /** `jifen <command> --help`: usage and every flag. */
+  help: string;
+  run(args: string[]): Promise<number>;
 }
 
-async function expireCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { ...DATABASE_FLAGS, 'dry-run': { type: 'boolean' } });
-  return withDatabase(values, async (db) => {
-    const now = systemClock.now();
-    if (values['dry-run']) {
-      const due = await listDueExpiries(db, now);
-      for (const lot of due) {
-        console.log(
-          `${lot.programId}\t${lot.memberId}\t${lot.lotId}\t${lot.points}\texpired at ${lot.expiresAt}`,
-        );
-      }
-      console.log(
-        `expire --dry-run: ${due.reduce((sum, lot) => sum + lot.points, 0)} points in ${due.length} lots would expire`,
-      );
-      return 0;
-    }
-    const result = await runSweep(db, systemClock, 'expiry');
-    console.log(`expire: ${result.entries} expiry entries for ${result.members} members`);
-    return 0;
-  });
-}
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: 'Start the API and background sweeps (migrates first)',
+    help: `Usage: jifen serve [flags]
 
-function rateLimitFlag(value: string | undefined): number | null {
-  if (value === undefined) return null;
-  const perMinute = Number(value);
-  if (!Number.isInteger(perMinute) || perMinute < 1 || perMinute > MAX_RATE_LIMIT_PER_MINUTE) {
-    throw new UsageError(
-      `--rate-limit must be a whole number of requests a minute from 1 to ${MAX_RATE_LIMIT_PER_MINUTE}, got "${value}"`,
-    );
-  }
-  return perMinute;
-}
+Starts the API and the background sweeps; migrates the database first. On a database with no key it
+creates the default program, its owner API key and the deployment's admin key, and prints both once
+(JIFEN_BOOTSTRAP_KEY / JIFEN_ADMIN_KEY set them instead, for automation).
 
-async function keysCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ...DATABASE_FLAGS,
-    program: { type: 'string' },
-    name: { type: 'string' },
-    scopes: { type: 'string' },
-    'rate-limit': { type: 'string' },
-  });
-  const [action, keyId] = positionals;
-  const rateLimitPerMinute = rateLimitFlag(values['rate-limit']);
-  return withDatabase(values, async (db) => {
-    const programId = await programFor(db, values.program);
-    const now = systemClock.now();
-    if (action === 'list') {
-      for (const key of await listApiKeys(db, programId)) {
-        console.log(
-          `${key.id}\t${key.name}\t${key.prefix}…\t${key.rateLimitPerMinute === null ? 'default rate limit' : `${key.rateLimitPerMinute}/min`}\t${key.scopes.join(',')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}`,
-        );
-      }
-      return 0;
-    }
-    if (action === 'create') {
-      if (!values.name) throw new UsageError('keys create needs --name');
-      const scopes = (values.scopes ?? ALL_SCOPES).split(',').map((scope) => scope.trim());
-      const unknown = scopes.filter(
-        (scope) => scope !== ALL_SCOPES && !(SCOPES as readonly string[]).includes(scope),
-      );
-      if (unknown.length > 0)
-        throw new UsageError(`Unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}, *`);
-      const { key, secret } = await createApiKey(
-        db,
-        programId,
-        { name: values.name, scopes, rateLimitPerMinute },
-        now,
-      );
-      const limit = key.rateLimitPerMinute === null ? '' : `, ${key.rateLimitPerMinute} requests/min`;
-      console.log(`created ${key.id} (${key.scopes.join(',')}${limit}); the key, shown only now:\n${secret}`);
-      return 0;
-    }
-    if (action === 'revoke') {
-      if (!keyId) throw new UsageError('keys revoke needs the key id, e.g. jifen keys revoke key_01...');
-      const key = await revokeApiKey(db, programId, keyId, now);
-      console.log(`revoked ${key.id} at ${key.revokedAt}`);
-      return 0;
-    }
-    throw new UsageError('keys needs list, create or revoke');
-  });
-}
+  --port N              API port (JIFEN_PORT, default 8080)
+  --host HOST           Address to listen on (JIFEN_HOST, default 127.0.0.1)
+  --role api|worker|both  What this process runs (JIFEN_ROLE, default both)
+  --log-level LEVEL     fatal|error|warn|info|debug|trace|silent (JIFEN_LOG_LEVEL, default info)
+  --metrics on|off      Prometheus metrics (JIFEN_METRICS, default on)
+  --metrics-port N      Serve /metrics on this port instead of the API port (JIFEN_METRICS_PORT)
+  --metrics-host HOST   Address of the metrics port (JIFEN_METRICS_HOST, default 127.0.0.1)
+  --sweep-interval-ms N Pause between sweep passes (default 1000)
+  --dispatch-interval-ms N  Notification dispatcher's idle poll (default 100)
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  // The HTTP stack loads only for serve: every other command starts in a fraction of the time.
-  serve: async (args) => (await import('./serve-command.ts')).serveCommand(args),
-  migrate: async (args) => {
-    const { values } = parse(args, DATABASE_FLAGS);
-    const db = await openDatabase(databaseLocation(values));
-    try {
-      const applied = await migrate(db);
-      console.log(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: up to date');
-      return 0;
-    } finally {
-      await db.close();
-    }
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./serve-command.ts')).serveCommand(args),
   },
-  verify: verifyCommand,
-  expire: expireCommand,
-  keys: keysCommand,
-  backup: async (args) => (await import('./backup-command.ts')).backupCommand(args),
-  restore: async (args) => (await import('./backup-command.ts')).restoreCommand(args),
-  demo: async (args) => (await import('../demo/demo-command.ts')).demoCommand(args),
-  // The harness lives in bench/ (a repository checkout); loaded only when asked for.
-  bench: async (args) => (await import('../../bench/run.ts')).benchMain(args),
+  migrate: {
+    summary: 'Apply database migrations',
+    help: `Usage: jifen migrate [flags]\n\nApplies every migration not yet applied.\n\n${DATABASE_HELP}`,
+    run: async (args) => (await import('./database-commands.ts')).migrateCommand(args),
+  },
+  verify: {
+    summary: 'Check every ledger invariant; exits 1 naming any violation',
+    help: `Usage: jifen verify [flags]\n\nChecks every ledger invariant; exits 0 when all hold, 1 naming each violation.\n\n${DATABASE_HELP}`,
+    run: async (args) => (await import('./database-commands.ts')).verifyCommand(args),
+  },
+  expire: {
+    summary: 'Expire due lots now, or list what would expire',
+    help: `Usage: jifen expire [--dry-run] [flags]\n\n  --dry-run             List the lots that would expire, change nothing\n\n${DATABASE_HELP}`,
+    run: async (args) => (await import('./database-commands.ts')).expireCommand(args),
+  },
+  programs: {
+    summary: 'Create, list or archive programs (tenants)',
+    help: `Usage: jifen programs create --name NAME [--currency CNY] [--timezone Asia/Shanghai] [flags]
+       jifen programs list [flags]
+       jifen programs archive PROGRAM_ID [flags]
+
+  create                Creates a program and its owner API key (printed once)
+    --name NAME         The program's name (required)
+    --currency CODE     ISO 4217 currency (default CNY)
+    --timezone ZONE     IANA timezone its days and expiry deadlines follow (default Asia/Shanghai)
+  list                  Every program: id, name, currency, timezone, live or archived
+  archive PROGRAM_ID    Archive a program: reads and exports keep working, writes answer 409
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./programs-command.ts')).programsCommand(args),
+  },
+  keys: {
+    summary: 'List, create or revoke API keys; keys create --admin makes an admin key',
+    help: `Usage: jifen keys list [--program prg_...] [flags]
+       jifen keys create --name NAME [--scopes a,b] [--rate-limit N] [--program prg_...] [flags]
+       jifen keys create --admin [--name NAME] [flags]
+       jifen keys revoke KEY_ID [--program prg_...] [flags]
+
+  --program ID          The program (needed when the database has several)
+  --name NAME           The key's name
+  --scopes a,b          Scopes (default *, every scope)
+  --rate-limit N        Requests a minute for this key (default JIFEN_RATE_LIMIT_PER_MINUTE)
+  --admin               A deployment-level admin key: creates, lists and archives programs and mints
+                        their first owner key, nothing else (printed once)
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./database-commands.ts')).keysCommand(args),
+  },
+  demo: {
+    summary: "Load a year of a real shop into its own program, 'demo'",
+    help: `Usage: jifen demo [--csv PATH] [flags]
+
+Loads a year of a real shop's orders, refunds and reviews into the program named "demo" (created,
+with its owner key printed once, if missing; reused if present) with five example rules.
+
+  --csv PATH            The data set (default ../shared/data/uci-online-retail-invoices.csv)
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('../demo/demo-command.ts')).demoCommand(args),
+  },
+  backup: {
+    summary: 'Snapshot the embedded database to a file',
+    help: `Usage: jifen backup --out FILE [--data DIR]\n\nSnapshots the embedded database to FILE (asks the running server if one holds it).`,
+    run: async (args) => (await import('./backup-command.ts')).backupCommand(args),
+  },
+  restore: {
+    summary: 'Restore a backup into an empty --data directory',
+    help: `Usage: jifen restore FILE --data DIR [--force]\n\nRestores a backup into DIR, which must be empty (--force replaces its database).`,
+    run: async (args) => (await import('./backup-command.ts')).restoreCommand(args),
+  },
+  bench: {
+    summary: 'Run the benchmarks (same as npm run bench)',
+    help: 'Usage: jifen bench [flags]\n\nRuns the benchmarks of a repository checkout; jifen bench --help lists its flags.',
+    // The harness lives in bench/ of a repository checkout, as TypeScript (never compiled): it runs
+    // through tsx even when the CLI runs compiled, and answers --help itself.
+    run: async (args) => {
+      const { register } = await import('tsx/esm/api');
+      register();
+      const harness = new URL('bench/run.ts', packageRoot());
+      const { benchMain } = (await import(harness.href)) as { benchMain(args: string[]): Promise<number> };
+      return benchMain(args);
+    },
+  },
 };
 
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  const lines = Object.entries(COMMANDS).map(
+    ([name, command]) => `  ${name.padEnd(width)}${command.summary}`,
+  );
+  return `jifen ${version()} — membership points platform
+
+Usage: jifen <command> [flags]       jifen <command> --help for its flags
+
+Commands:
+${lines.join('\n')}
+
+${DATABASE_HELP}
+`;
+}
+
+/** The package's root: two levels above this file, from src/cli/ and from dist/cli/ alike. */
+function packageRoot(): URL {
+  return new URL('../../', import.meta.url);
+}
+
+function version(): string {
+  const found = JSON.parse(readFileSync(new URL('package.json', packageRoot()), 'utf8')) as {
+    version: string;
+  };
+  return found.version;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  wireAreas();
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(version());
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(HELP);
+    const topic = name === 'help' ? args[0] : undefined;
+    if (topic && COMMANDS[topic]) {
+      console.log(COMMANDS[topic].help);
+      return 0;
+    }
+    console.log(overview());
     return name ? 0 : 1;
   }
   const command = COMMANDS[name];
@@ -180,8 +174,14 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`jifen: unknown command "${name}". Run "jifen help" for the list.`);
     return 2;
   }
+  if (name !== 'bench' && (args.includes('--help') || args.includes('-h'))) {
+    console.log(command.help);
+    return 0;
+  }
   try {
-    return await command(args);
+    // Every command that touches the database needs the areas' commit hooks.
+    (await import('../wiring.ts')).wireAreas();
+    return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`jifen ${name}: ${error.message}`);

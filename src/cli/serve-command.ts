@@ -1,8 +1,8 @@
+import { createServer } from 'node:net';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
-import { buildApp } from '../http/app.ts';
-import { httpServerPart } from '../http/shutdown.ts';
+import { vacuumEmbedded } from '../db/vacuum.ts';
 import {
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
   pruneIdempotencyKeys,
@@ -17,12 +17,13 @@ import {
 import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutDownGracefully, shutdownSignal } from '../ops/graceful-shutdown.ts';
 import { serveControlSocket } from '../ops/serve-control-socket.ts';
-import { bootstrap } from '../programs/bootstrap.ts';
+import { bootstrap, ensureAdminKey } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { DAY_MS } from '../shared/time-units.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
+import { printBootstrapKeys } from './bootstrap-output.ts';
 import { booleanEnv, DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 import { rateLimitsFromEnv, timeoutsFromEnv } from './serve-limits.ts';
 import { OBSERVABILITY_FLAGS, serveObservability } from './serve-observability.ts';
@@ -42,6 +43,9 @@ const SERVE_FLAGS = {
  * Old notifications are pruned on the same beat.
  */
 const REMINDER_INTERVAL_MS = 60_000;
+
+/** The embedded database has no autovacuum: `serve` vacuums it this often (db/vacuum.ts). */
+const VACUUM_INTERVAL_MS = 10 * 60_000;
 
 function integerFlag(value: string, flag: string): number {
   const number = Number(value);
@@ -64,6 +68,8 @@ function startSweeps(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let remindersDueAt = 0;
+  // Not at once: a start-up should not begin by scanning every table.
+  let vacuumDueAt = Date.now() + VACUUM_INTERVAL_MS;
   const tick = () => {
     running = runAllSweeps(db, systemClock, undefined, stopping.signal)
       .then(async (results) => {
@@ -96,6 +102,12 @@ function startSweeps(
         }
         const before = new Date(systemClock.now().getTime() - retentionDays * DAY_MS);
         await pruneIdempotencyKeys(db, before);
+        if (Date.now() >= vacuumDueAt) {
+          vacuumDueAt = Date.now() + VACUUM_INTERVAL_MS;
+          await vacuumEmbedded(db).catch((error: unknown) =>
+            log(`vacuum failed, will retry: ${(error as Error).message}`),
+          );
+        }
         const done = results
           .filter((result) => result.entries > 0)
           .map((r) => `${r.kind}: ${r.entries} entries for ${r.members} members`);
@@ -113,13 +125,37 @@ function startSweeps(
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });
   };
-  tick();
+  // The first pass one interval after the API started listening, so its first requests come first.
+  timer = setTimeout(tick, intervalMs);
   return async () => {
     stopped = true;
     stopping.abort();
     clearTimeout(timer);
     await running;
   };
+}
+
+/** The one-line message for a port that cannot be listened on, or null for other errors. */
+function portError(error: unknown, port: number, host: string): UsageError | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new UsageError(`port ${port} is in use; stop the other process or pass --port`);
+  if (code === 'EACCES')
+    return new UsageError(`port ${port} needs privileges on ${host}; pass --port 1024 or above`);
+  if (code === 'EADDRNOTAVAIL')
+    return new UsageError(
+      `--host ${host} is not an address of this machine; pass --host 127.0.0.1 or 0.0.0.0`,
+    );
+  return null;
+}
+
+/** Listens on the port for a moment, so a busy port stops serve before the database is touched. */
+async function assertPortFree(port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error) => reject(portError(error, port, host) ?? error));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -145,57 +181,55 @@ export async function serveCommand(args: string[]): Promise<number> {
   );
   const observability = serveObservability(values, process.env);
 
+  const webhookTimeoutMs = integerFlag(
+    process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
+    'JIFEN_WEBHOOK_TIMEOUT_MS',
+  );
+  const dispatchIdleMs = integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms');
+  const deliveryLeaseMs = integerFlag(
+    process.env.JIFEN_DELIVERY_LEASE_MS ?? String(defaultLeaseMs(webhookTimeoutMs)),
+    'JIFEN_DELIVERY_LEASE_MS',
+  );
+
+  // Before anything is created: a busy port must not cost the one showing of a new key.
+  if (role !== 'worker') await assertPortFree(port, host);
+
   const location = databaseLocation(values);
+  // The HTTP stack loads while PGlite compiles its WebAssembly (on other threads): on two cores
+  // the two overlap.
+  const appModule = role === 'worker' ? null : import('../http/app.ts');
+  appModule?.catch(() => {}); // awaited below; a failure to open the database comes first
   const db = await openDatabase({ ...location, maxConnections: 24 });
   const log = (message: string) => observability.logger.info(message);
   const metrics = observability.metricsFor(db, systemClock);
   const stopRequested = shutdownSignal(log);
   await migrate(db);
-  const created = await bootstrap(db, systemClock.now(), process.env.JIFEN_BOOTSTRAP_KEY || undefined);
+  const adminKey = process.env.JIFEN_ADMIN_KEY || undefined;
+  const created = await bootstrap(
+    db,
+    systemClock.now(),
+    process.env.JIFEN_BOOTSTRAP_KEY || undefined,
+    adminKey,
+  );
   if (created) {
-    log(`created the default program ${created.programId} and its owner API key.`);
-    if (!process.env.JIFEN_BOOTSTRAP_KEY) {
-      console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${created.secret}\n`);
-    }
+    log(`created the default program ${created.programId}, its owner API key and the admin key.`);
+    printBootstrapKeys(created, {
+      owner: !process.env.JIFEN_BOOTSTRAP_KEY,
+      admin: !adminKey,
+    });
+  } else if (adminKey && (await ensureAdminKey(db, systemClock.now(), adminKey))) {
+    log('created the admin key given by JIFEN_ADMIN_KEY.');
   }
   // Background work gives way to the API (on PGlite, where both share one connection).
-  const worker = db.background();
-  const stopSweeps = role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, log);
-  const webhookTimeoutMs = integerFlag(
-    process.env.JIFEN_WEBHOOK_TIMEOUT_MS ?? '10000',
-    'JIFEN_WEBHOOK_TIMEOUT_MS',
-  );
-  const dispatcher =
-    role === 'api'
-      ? null
-      : startDispatcher(
-          worker,
-          systemClock,
-          {
-            email: smtpSenderFromEnv(process.env),
-            sms: smsAdapterFromEnv(process.env, log),
-            webhookTimeoutMs,
-            webhookAllowPrivateNetworks,
-          },
-          {
-            idleMs: integerFlag(values['dispatch-interval-ms'] ?? '100', 'dispatch-interval-ms'),
-            leaseMs: integerFlag(
-              process.env.JIFEN_DELIVERY_LEASE_MS ?? String(defaultLeaseMs(webhookTimeoutMs)),
-              'JIFEN_DELIVERY_LEASE_MS',
-            ),
-            onMessageError: (messageId, error) =>
-              log(
-                `message ${messageId} reached webhooks only: its member channels failed (${error.message})`,
-              ),
-            log,
-          },
-        );
+  let stopSweeps: (() => Promise<void>) | null = null;
+  let dispatcher: ReturnType<typeof startDispatcher> | null = null;
   const app =
     role === 'worker'
       ? null
-      : await buildApp({
+      : await (await appModule!).buildApp({
           db,
-          onWriteAnswered: dispatcher?.nudge,
+          // The dispatcher starts once the API listens; until then there is nothing to wake.
+          onWriteAnswered: () => dispatcher?.nudge(),
           timeouts,
           rateLimits: { ...rateLimits, warn: log },
           logger: observability.logger,
@@ -203,12 +237,47 @@ export async function serveCommand(args: string[]): Promise<number> {
         });
   const closeMetrics = await observability.listen(log);
   const control = await serveControlSocket(db, location, systemClock, log);
-  const http = app && httpServerPart(app);
+  const http = app && (await import('../http/shutdown.ts')).httpServerPart(app);
+  let listenError: unknown;
   if (app) {
-    await app.listen({ port, host });
-    log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
+    try {
+      await app.listen({ port, host });
+      log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
+    } catch (error) {
+      // Taken since the check: the same one-line message, after a clean shutdown of the rest.
+      listenError = portError(error, port, host) ?? error;
+    }
   }
-  log(`${await stopRequested}: shutting down (deadline ${shutdownTimeoutMs} ms)`);
+  if (listenError === undefined) {
+    // Background work starts once the API answers: on PGlite a sweep's statement holds the one
+    // connection and the event loop, and the first passes after a restart on a full database
+    // (expiry reminders above all) took seconds that /health used to wait for.
+    const worker = db.background();
+    stopSweeps = role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, log);
+    dispatcher =
+      role === 'api'
+        ? null
+        : startDispatcher(
+            worker,
+            systemClock,
+            {
+              email: smtpSenderFromEnv(process.env),
+              sms: smsAdapterFromEnv(process.env, log),
+              webhookTimeoutMs,
+              webhookAllowPrivateNetworks,
+            },
+            {
+              idleMs: dispatchIdleMs,
+              leaseMs: deliveryLeaseMs,
+              onMessageError: (messageId, error) =>
+                log(
+                  `message ${messageId} reached webhooks only: its member channels failed (${error.message})`,
+                ),
+              log,
+            },
+          );
+    log(`${await stopRequested}: shutting down (deadline ${shutdownTimeoutMs} ms)`);
+  }
   const parts = [
     http,
     control,
@@ -225,6 +294,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     { timeoutMs: shutdownTimeoutMs, log },
   );
   observability.flush();
+  if (listenError !== undefined) throw listenError;
   // Past the deadline, connections or timers may still be open: do not wait for them.
   if (code !== 0) process.exit(code);
   return code;

@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CliDatabase, programFor, withDatabase } from '../cli/cli-database.ts';
+import { printBootstrapKeys } from '../cli/bootstrap-output.ts';
+import { type CliDatabase, withDatabase } from '../cli/cli-database.ts';
 import { booleanEnv, DATABASE_FLAGS, parse, UsageError } from '../cli/options.ts';
 import { type MemberView, memberView } from '../http/member-view.ts';
+import { ALL_SCOPES, createApiKey } from '../keys/api-keys.ts';
 import { bootstrap } from '../programs/bootstrap.ts';
-import { getProgram } from '../programs/program-store.ts';
+import { createProgramWith, findProgramByName } from '../programs/program-store.ts';
 import { formatMoney, minorDigits } from '../rules/money-text.ts';
 import { systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -14,8 +16,8 @@ import { formatDemoSummary } from './demo-summary.ts';
 import { DEMO_EXPIRY_POLICY, DemoSetupError, loadDemo } from './load-demo.ts';
 
 /**
- * `jifen demo`: loads a year of a real shop into the default program (creating it, and printing its
- * owner key, on an empty database), so a new user sees real balances, lots and reasons at once.
+ * `jifen demo`: loads a year of a real shop into its own program, "demo" (creating it, and printing
+ * its owner key, when missing), so a new user sees real balances, lots and reasons at once.
  */
 
 export const DEFAULT_CSV = '../shared/data/uci-online-retail-invoices.csv';
@@ -24,7 +26,6 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEMO_FLAGS = {
   ...DATABASE_FLAGS,
   csv: { type: 'string' },
-  program: { type: 'string' },
 } as const;
 
 export async function demoCommand(args: string[]): Promise<number> {
@@ -34,7 +35,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   const csvPath = csvFile(values.csv);
   const csvText = await readFile(csvPath, 'utf8');
   return withDatabase(values, async (db) => {
-    const { programId, key } = await demoProgram(db, values.program);
+    const { programId, key } = await demoProgram(db);
     console.log(
       `demo: replaying ${relative(process.cwd(), csvPath) || csvPath} into program ${programId}: ` +
         'rules, then events a day at a time, then sweeps',
@@ -85,31 +86,43 @@ function csvFile(flag: string | undefined): string {
   return found;
 }
 
-/** The program to load into: the only one (created with its owner key on an empty database) or --program. */
-async function demoProgram(
-  db: CliDatabase,
-  requested: string | undefined,
-): Promise<{ programId: string; key: string | null }> {
-  if (requested) {
-    try {
-      await getProgram(db, requested);
-    } catch {
-      throw new UsageError(`--program: there is no program "${requested}"`);
+/** The name of the demo's own program: found by it, so a second run reuses it. */
+export const DEMO_PROGRAM_NAME = 'demo';
+
+/**
+ * The program to load into: the program named "demo", created if missing, never another program
+ * (whose rules and settings the demo would change). On an empty database it is the first program,
+ * bootstrapped with the deployment's admin key; its owner key (and the admin key) are printed once.
+ */
+async function demoProgram(db: CliDatabase): Promise<{ programId: string; key: string | null }> {
+  const found = await findProgramByName(db, DEMO_PROGRAM_NAME);
+  if (found) {
+    if (found.archivedAt !== null) {
+      throw new UsageError(
+        `the demo's program ${found.id} was archived at ${found.archivedAt}; load the demo into a fresh --data directory`,
+      );
     }
-    return { programId: requested, key: null };
+    return { programId: found.id, key: null };
   }
-  const [any] = await db.query('select 1 from programs limit 1');
-  if (!any) {
-    const bootstrapKey = process.env.JIFEN_BOOTSTRAP_KEY || undefined;
-    const created = await bootstrap(db, systemClock.now(), bootstrapKey);
-    if (created) {
-      console.log(`demo: created the default program ${created.programId} and its owner API key.`);
-      if (bootstrapKey) return { programId: created.programId, key: null };
-      console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${created.secret}\n`);
-      return { programId: created.programId, key: created.secret };
-    }
+  const bootstrapKey = process.env.JIFEN_BOOTSTRAP_KEY || undefined;
+  const adminKey = process.env.JIFEN_ADMIN_KEY || undefined;
+  const now = systemClock.now();
+  const created = await bootstrap(db, now, bootstrapKey, adminKey, DEMO_PROGRAM_NAME);
+  if (created) {
+    console.log(
+      `demo: created the program "${DEMO_PROGRAM_NAME}" ${created.programId}, its owner API key and the admin key.`,
+    );
+    printBootstrapKeys(created, { owner: !bootstrapKey, admin: !adminKey });
+    return { programId: created.programId, key: bootstrapKey ? null : created.secret };
   }
-  return { programId: await programFor(db, undefined), key: null };
+  const { program, secret } = await db.transaction(async (tx) => {
+    const program = await createProgramWith(tx, { name: DEMO_PROGRAM_NAME }, now);
+    const owner = await createApiKey(tx, program.id, { name: 'owner', scopes: [ALL_SCOPES] }, now);
+    return { program, secret: owner.secret };
+  });
+  console.log(`demo: created the program "${DEMO_PROGRAM_NAME}" ${program.id} and its owner API key.`);
+  console.log(`\n  Owner API key (shown only this once; store it now):\n\n    ${secret}\n`);
+  return { programId: program.id, key: secret };
 }
 
 async function memberOrNull(
@@ -131,15 +144,18 @@ function databaseArgs(values: { data?: string | undefined; 'database-url'?: stri
   return '';
 }
 
-/** One line that counts up on a terminal; a line per quarter otherwise (logs, tests). */
+/** A bar that fills on a terminal; a plain line per quarter otherwise (logs, tests). */
 function progressPrinter(): (done: number, total: number) => void {
   const tty = process.stdout.isTTY === true;
+  const width = 30;
   let lastQuarter = 0;
   return (done, total) => {
     const percent = Math.floor((done / total) * 100);
     const text = `demo: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events (${percent}%)`;
     if (tty) {
-      process.stdout.write(`\r${text}${done === total ? '\n' : ''}`);
+      const filled = Math.round((done / total) * width);
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+      process.stdout.write(`\r${bar} ${text}${done === total ? '\n' : ''}`);
       return;
     }
     const quarter = Math.floor(percent / 25);

@@ -2,9 +2,14 @@ import type { Database } from '../db/database.ts';
 import { memberKeyOf } from '../members/member-store.ts';
 import { createLogSmsAdapter } from '../notifications/channels/log-sms-adapter.ts';
 import { runDispatchPass } from '../notifications/dispatch/dispatcher.ts';
+import {
+  DEFAULT_NOTIFICATION_RETENTION_DAYS,
+  pruneNotifications,
+} from '../notifications/dispatch/prune-notifications.ts';
 import { type ExpiryBucket, memberExpiryCalendar } from '../notifications/reminders/expiry-calendar.ts';
 import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
 import type { Clock } from '../shared/clock.ts';
+import { DAY_MS } from '../shared/time-units.ts';
 
 export interface DemoNotifications {
   reminders: number;
@@ -32,9 +37,18 @@ export async function deliverDemoNotifications(
   const { reminders } = await runExpiryReminders(db, clock);
   const channels = { email: null, sms: createLogSmsAdapter(() => {}), webhookAllowPrivateNetworks };
   for (;;) {
-    const pass = await runDispatchPass(db, clock, channels, { fanOutBatchSize: 1000, maxBatches: 50 });
+    const pass = await runDispatchPass(db, clock, channels, { fanOutBatchSize: 1000, maxBatches: 5 });
     if (pass.fannedOut === 0 && pass.attempted === 0) break;
+    // PGlite has no autovacuum: without this, marking a year of messages delivered left a dead
+    // copy of each, and the outbox took twice its size on disk.
+    if (db.engine === 'pglite') await db.exec('vacuum outbox');
   }
+  // What `serve` prunes in its first minute anyway: the year's messages, delivered, past the
+  // retention. The inbox keeps them. On PGlite the outbox is then rewritten at its new size (the
+  // embedded directory was 600 MB after the demo, a third of it messages kept for nobody).
+  const keepFrom = new Date(clock.now().getTime() - DEFAULT_NOTIFICATION_RETENTION_DAYS * DAY_MS);
+  await pruneNotifications(db, keepFrom);
+  if (db.engine === 'pglite') await db.exec('vacuum full outbox');
   const [count] = await db.query<{ n: string }>(
     'select count(*) as n from inbox_messages where program_id = $1',
     [programId],

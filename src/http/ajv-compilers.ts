@@ -75,7 +75,16 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const marks = schema as Record<symbol, unknown>;
   const checksItems = httpPart === 'body' && marks[CHECKS_ITEMS_ITSELF] === true;
   const ajv = checksItems ? itemsAjv : httpPart === 'body' ? bodyAjv : urlAjv;
-  const validate = ajv.compile(schema as object);
+  // Compiled on the route's first request, not at start-up: compiling every route's schemas took
+  // most of `jifen serve`'s start (README, "Start-up"), and most routes of a store are never called.
+  let compiled: ReturnType<typeof ajv.compile> | undefined;
+  const validate: Validate = (data: unknown) => {
+    compiled ??= ajv.compile(schema as object);
+    // Jifen's schemas are synchronous (no $async): the answer is a boolean.
+    const valid = compiled(data) as boolean;
+    validate.errors = compiled.errors;
+    return valid;
+  };
   // Fastify validates an absent body as null; a body declared Optional (void, capture, reversal)
   // may be left out altogether.
   const optional = httpPart === 'body' && marks[OptionalKind] === 'Optional';

@@ -1,3 +1,4 @@
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
@@ -32,6 +33,7 @@ import { memberRoutes } from './routes/member-routes.ts';
 import { notificationPreferenceRoutes } from './routes/notification-preference-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { programRoutes } from './routes/program-routes.ts';
+import { programsAdminRoutes } from './routes/programs-admin-routes.ts';
 import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
@@ -64,10 +66,31 @@ export interface AppOptions {
 
 export const API_VERSION = '0.1.0';
 
+type SerializerFactory = ReturnType<typeof SerializerSelector>;
+
+/**
+ * Fastify's own serializer compiler (fast-json-stringify), each route's serializer compiled when
+ * the route first answers with that status: compiling them all made up most of `jifen serve`'s
+ * start-up (README, "Start-up").
+ */
+function lazySerializers(...args: Parameters<SerializerFactory>): ReturnType<SerializerFactory> {
+  const compile = SerializerSelector()(...args);
+  return (routeSchema) => {
+    let serialize: ((data: unknown) => string) | undefined;
+    return (data: unknown) => {
+      serialize ??= compile(routeSchema);
+      return serialize(data);
+    };
+  };
+}
+
 /** Builds the HTTP app without listening, so tests can call it in process with `inject`. */
 export async function buildApp(options: AppOptions): Promise<TypedApp> {
   wireAreas();
   const app = Fastify({
+    // Response serializers are compiled on a route's first answer, not all at start-up (where
+    // they took seconds): see lazySerializers.
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
     // One line per request, written by installRequestLogging.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
@@ -155,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   holdRoutes(app, deps);
   keyRoutes(app, deps);
   programRoutes(app, deps);
+  programsAdminRoutes(app, deps);
   ruleRoutes(app, deps);
   eventRoutes(app, deps);
   tierRoutes(app, deps);

@@ -36,10 +36,19 @@ export interface ApiKeyView {
 
 export interface Principal {
   keyId: string;
+  /**
+   * The key's program. For the deployment's admin key, which belongs to no program, this is
+   * `ADMIN_NAMESPACE`: the name its idempotency records are kept under, never a program's id.
+   */
   programId: string;
   scopes: readonly string[];
   rateLimitPerMinute: number | null;
+  /** The deployment-level admin key: programs only, never a program's own routes. */
+  admin?: true;
 }
+
+/** Where the admin key's idempotency records live (program ids start with `prg_`, so no clash). */
+export const ADMIN_NAMESPACE = 'deployment';
 
 /** Keys are 32 random bytes; only their SHA-256 is stored, so a database leak reveals no key. */
 export function generateKeySecret(): string {
@@ -143,19 +152,86 @@ export async function revokeApiKey(
   return toView(row);
 }
 
-/** Finds the live key for a secret; null for unknown or revoked keys (callers learn nothing more). */
+/**
+ * Finds the live key for a secret, a program's or the deployment's admin key, in one statement;
+ * null for unknown or revoked keys (callers learn nothing more).
+ */
 export async function findPrincipal(db: Queryable, secret: string): Promise<Principal | null> {
-  const [row] = await db.query<KeyRow>('select * from api_keys where key_hash = $1 and revoked_at is null', [
-    hashKey(secret),
-  ]);
-  return row
-    ? {
-        keyId: row.id,
-        programId: row.program_id,
-        scopes: row.scopes,
-        rateLimitPerMinute: row.rate_limit_per_minute,
-      }
-    : null;
+  const [row] = await db.query<{
+    id: string;
+    program_id: string | null;
+    scopes: string[];
+    rate_limit_per_minute: number | null;
+  }>(
+    `select id, program_id, scopes, rate_limit_per_minute from api_keys
+      where key_hash = $1 and revoked_at is null
+     union all
+     select id, null, array[]::text[], null from admin_keys
+      where key_hash = $1 and revoked_at is null
+     limit 1`,
+    [hashKey(secret)],
+  );
+  if (!row) return null;
+  if (row.program_id === null) {
+    return { keyId: row.id, programId: ADMIN_NAMESPACE, scopes: [], rateLimitPerMinute: null, admin: true };
+  }
+  return {
+    keyId: row.id,
+    programId: row.program_id,
+    scopes: row.scopes,
+    rateLimitPerMinute: row.rate_limit_per_minute,
+  };
+}
+
+export interface AdminKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+}
+
+/**
+ * Creates a deployment-level admin key (`secret` for automation: JIFEN_ADMIN_KEY). Its secret is
+ * returned once and never stored; only its SHA-256 is.
+ */
+export async function createAdminKey(
+  db: Queryable,
+  input: { name: string; secret?: string },
+  now: Date,
+): Promise<{ key: AdminKeyView; secret: string }> {
+  const secret = input.secret ?? generateKeySecret();
+  const [row] = await db.query<{ id: string; name: string; key_prefix: string; created_at: Date }>(
+    `insert into admin_keys (id, name, key_prefix, key_hash, created_at)
+     values ($1, $2, $3, $4, $5) returning id, name, key_prefix, created_at`,
+    [newId('adm'), input.name, secret.slice(0, 10), hashKey(secret), now.toISOString()],
+  );
+  return {
+    key: {
+      id: row!.id,
+      name: row!.name,
+      prefix: row!.key_prefix,
+      createdAt: new Date(row!.created_at).toISOString(),
+    },
+    secret,
+  };
+}
+
+/** Whether the deployment has a live admin key. */
+export async function anyAdminKeyExists(db: Queryable): Promise<boolean> {
+  const [row] = await db.query('select 1 from admin_keys where revoked_at is null limit 1');
+  return row !== undefined;
+}
+
+/**
+ * Whether the program has a live key (the admin key mints a program's first owner key only, or a
+ * new one when every key of the program was revoked).
+ */
+export async function programHasLiveKeys(db: Queryable, programId: string): Promise<boolean> {
+  const [row] = await db.query(
+    'select 1 from api_keys where program_id = $1 and revoked_at is null limit 1',
+    [programId],
+  );
+  return row !== undefined;
 }
 
 export function hasScope(principal: Principal, scope: Scope): boolean {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { MAX_POINTS } from '../shared/api-schemas.ts';
+import { MAX_POINTS, pageOf } from '../shared/api-schemas.ts';
 
 /** Response and request shapes of the program API; the OpenAPI document is generated from them. */
 
@@ -79,6 +79,9 @@ export const ProgramView = Type.Object({
   }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+  archivedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When the program was archived (its writes answer 409 program_archived); null while live.',
+  }),
 });
 
 export const ProgramPatch = Type.Object(
@@ -96,3 +99,47 @@ export const ProgramPatch = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** `POST /v1/programs` (admin key): a new program; what is left out takes the defaults. */
+export const ProgramCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; CNY by default.' })),
+    pointValue: Type.Optional(PointValue),
+    timezone: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone; Asia/Shanghai by default.' }),
+    ),
+    expiryPolicy: Type.Optional(ExpiryPolicySchema),
+    negativeBalance: Type.Optional(NegativeBalance),
+    restoredLotGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+    transferLimits: Type.Optional(TransferLimits),
+    holdTtlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
+    autoCreateMembers: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const ProgramList = pageOf(ProgramView);
+
+export const ProgramIdParams = Type.Object({ programId: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** `POST /v1/programs/{programId}/keys` (admin key): the program's first owner key. */
+export const ProgramKeyCreate = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, default: 'owner' })) },
+  { additionalProperties: false },
+);
+
+export const ProgramKeyCreated = Type.Object({
+  key: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    prefix: Type.String(),
+    scopes: Type.Array(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    rateLimitPerMinute: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  secret: Type.Union([Type.String(), Type.Null()], {
+    description: 'The owner key itself, shown only in the first answer (null in a replay).',
+  }),
+});

@@ -20,6 +20,7 @@ interface ProgramRow {
   auto_create_members: boolean;
   created_at: Date;
   updated_at: Date;
+  archived_at: Date | null;
 }
 
 function toProgram(row: ProgramRow): Program {
@@ -37,6 +38,7 @@ function toProgram(row: ProgramRow): Program {
     autoCreateMembers: row.auto_create_members,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    archivedAt: row.archived_at ? new Date(row.archived_at).toISOString() : null,
   };
 }
 
@@ -46,6 +48,70 @@ export async function createProgram(db: Queryable, name: string, now: Date): Pro
     [newId('prg'), name, now.toISOString()],
   );
   return toProgram(row!);
+}
+
+/**
+ * A new program with its settings (the defaults for what `settings` leaves out), checked as
+ * `PATCH /v1/program` checks them.
+ */
+export async function createProgramWith(
+  db: Queryable,
+  settings: ProgramSettingsPatch & { name: string },
+  now: Date,
+): Promise<Program> {
+  const { name, ...rest } = settings;
+  // Checked before the insert: a refusal must leave no program behind.
+  checkSettings(rest);
+  const program = await createProgram(db, name, now);
+  return Object.keys(rest).length === 0 ? program : updateProgramSettings(db, program.id, rest, now);
+}
+
+/** The program, or null when there is none with this id. */
+export async function findProgram(db: Queryable, programId: string): Promise<Program | null> {
+  const [row] = await db.query<ProgramRow>('select * from programs where id = $1', [programId]);
+  return row ? toProgram(row) : null;
+}
+
+/** The first program with this name (oldest first), or null: `jifen demo` finds its own by name. */
+export async function findProgramByName(db: Queryable, name: string): Promise<Program | null> {
+  const [row] = await db.query<ProgramRow>(
+    'select * from programs where name = $1 order by created_at, id limit 1',
+    [name],
+  );
+  return row ? toProgram(row) : null;
+}
+
+/** Programs in id (creation) order after `afterId`, `limit` of them (the caller asks one more to page). */
+export async function listPrograms(
+  db: Queryable,
+  options: { afterId?: string | undefined; limit: number },
+): Promise<Program[]> {
+  const rows = await db.query<ProgramRow>(
+    'select * from programs where ($1::text is null or id > $1) order by id limit $2',
+    [options.afterId ?? null, options.limit],
+  );
+  return rows.map(toProgram);
+}
+
+/**
+ * Archives the program: its data stays and is read as before, and every write under it is
+ * refused (`program_archived`). Archiving again keeps the first time. Null when there is none.
+ */
+export async function archiveProgram(db: Queryable, programId: string, now: Date): Promise<Program | null> {
+  const [row] = await db.query<ProgramRow>(
+    'update programs set archived_at = coalesce(archived_at, $2) where id = $1 returning *',
+    [programId, now.toISOString()],
+  );
+  return row ? toProgram(row) : null;
+}
+
+/** When the program was archived (null: it is live, or there is no such program). */
+export async function programArchivedAt(db: Queryable, programId: string): Promise<string | null> {
+  const [row] = await db.query<{ archived_at: Date | null }>(
+    'select archived_at from programs where id = $1',
+    [programId],
+  );
+  return row?.archived_at ? new Date(row.archived_at).toISOString() : null;
 }
 
 export async function getProgram(db: Queryable, programId: string): Promise<Program> {
@@ -98,6 +164,13 @@ function invalid(field: string, message: string): JifenError {
   });
 }
 
+/** What the schema cannot check of a program's settings. */
+function checkSettings(patch: ProgramSettingsPatch): void {
+  if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
+    throw invalid('/timezone', `"${patch.timezone}" is not an IANA timezone (e.g. "Asia/Shanghai")`);
+  }
+}
+
 /** Settings changes apply to what happens next; nothing already in the journal is rewritten. */
 export async function updateProgramSettings(
   db: Queryable,
@@ -105,9 +178,7 @@ export async function updateProgramSettings(
   patch: ProgramSettingsPatch,
   now: Date,
 ): Promise<Program> {
-  if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
-    throw invalid('/timezone', `"${patch.timezone}" is not an IANA timezone (e.g. "Asia/Shanghai")`);
-  }
+  checkSettings(patch);
   const current = await getProgram(db, programId);
   const next = { ...current, ...patch };
   const [row] = await db.query<ProgramRow>(

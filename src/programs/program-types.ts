@@ -17,6 +17,8 @@ export interface Program {
   autoCreateMembers: boolean;
   createdAt: string;
   updatedAt: string;
+  /** When the program was archived: its writes are refused from then on; null while it is live. */
+  archivedAt: string | null;
 }
 
 export type ProgramSettingsPatch = Partial<

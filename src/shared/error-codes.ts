@@ -25,6 +25,18 @@ export const ERROR_CODES = {
     title: 'The API key lacks a scope this operation needs',
     action: 'Use a key with the scope named in `requiredScope`, or create one with `jifen keys create`.',
   },
+  admin_key_required: {
+    status: 403,
+    title: "This operation needs the deployment's admin key",
+    action:
+      'Programs are created, listed and archived with the admin key (printed once when the deployment was bootstrapped, or made with `jifen keys create --admin`); program keys cannot.',
+  },
+  admin_key_not_for_programs: {
+    status: 403,
+    title: 'The admin key cannot act inside a program',
+    action:
+      "Use one of the program's own keys; the admin key can mint its first owner key with POST /v1/programs/{programId}/keys.",
+  },
   route_not_found: {
     status: 404,
     title: 'No such endpoint',
@@ -347,6 +359,23 @@ export const ERROR_CODES = {
     title: 'The server is shutting down',
     action:
       'Nothing of the request was done: send it again (with the same Idempotency-Key) after `Retry-After`, to this server once restarted or to another one.',
+  },
+  program_not_found: {
+    status: 404,
+    title: 'No such program in this deployment',
+    action: 'List programs with GET /v1/programs (admin key) to find the id (it starts with `prg_`).',
+  },
+  program_archived: {
+    status: 409,
+    title: 'The program is archived',
+    action:
+      'An archived program keeps its data and answers reads and exports, but takes no writes. Write to a live program instead.',
+  },
+  program_has_keys: {
+    status: 409,
+    title: 'The program already has keys',
+    action:
+      "The admin key mints a program's first owner key only; further keys are made with the program's own key (POST /v1/api-keys).",
   },
   data_dir_locked: {
     status: 503,

@@ -57,6 +57,7 @@ export function newId(prefix: IdPrefix, atMillis: number = Date.now()): string {
 export type IdPrefix =
   | 'prg'
   | 'key'
+  | 'adm'
   | 'ent'
   | 'txn'
   | 'lot'

@@ -13,6 +13,7 @@ import { describe, expect, test } from 'vitest';
 const OWNER: Record<string, string> = {
   programs: 'programs',
   api_keys: 'keys',
+  admin_keys: 'keys',
   members: 'members',
   lots: 'ledger',
   entries: 'ledger',

@@ -22,25 +22,10 @@ describe('jifen demo flags', () => {
     expect(result.stderr.trim()).toBe('jifen demo: --csv: there is no file at /nonexistent/invoices.csv');
   });
 
-  test('an unknown --program is refused', async () => {
-    const data = tempDataDir();
-    try {
-      const csv = join(data.dir, 'invoices.csv');
-      writeFileSync(csv, FIXTURE_CSV);
-      const result = await runJifen([
-        'demo',
-        '--csv',
-        csv,
-        '--data',
-        join(data.dir, 'db'),
-        '--program',
-        'prg_nope',
-      ]);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('--program: there is no program "prg_nope"');
-    } finally {
-      data.remove();
-    }
+  test('--program is refused: the demo loads into its own program only', async () => {
+    const result = await runJifen(['demo', '--program', 'prg_nope', '--data', '/nonexistent/data']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--program'");
   });
 });
 
@@ -70,6 +55,13 @@ describe.each(ENGINES)('jifen demo (%s)', (engine: Engine) => {
     expect(result.code).toBe(0);
     const key = /Owner API key \(shown only this once; store it now\):\s+(\S+)/.exec(result.stdout)?.[1];
     expect(key).toMatch(/^jf_/);
+    // On an empty database the demo's program is the first one, made beside the admin key.
+    expect(result.stdout).toMatch(
+      /demo: created the program "demo" prg_\S+, its owner API key and the admin key/,
+    );
+    const adminKey = /Admin key: .*\s+(jf_\S+)/.exec(result.stdout)?.[1];
+    expect(adminKey).toMatch(/^jf_/);
+    expect(adminKey).not.toBe(key);
     expect(result.stdout).toContain('demo: 14/14 events (100%)');
     expect(result.stdout).toMatch(/demo: done in \d+\.\d s/);
     expect(result.stdout).toContain('  orders             8\n');
@@ -93,5 +85,20 @@ describe.each(ENGINES)('jifen demo (%s)', (engine: Engine) => {
     expect(result.stdout).toContain('Bearer <your API key>');
     const verify = await runJifen(['verify', ...databaseArgs], DEMO_RUN);
     expect(verify.code).toBe(0);
+  }, 250_000);
+
+  test('with other programs there, the demo makes its own "demo" program and leaves theirs alone', async () => {
+    const shop = await runJifen(['programs', 'create', '--name', 'Tea House', ...databaseArgs], DEMO_RUN);
+    expect(shop.code, shop.stderr).toBe(0);
+    const listed = await runJifen(['programs', 'list', ...databaseArgs], DEMO_RUN);
+    const names = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t')[1]);
+    expect(names).toEqual(['demo', 'Tea House']);
+    // A third run still finds its program by name, and loads nothing twice.
+    const again = await runJifen(['demo', '--csv', csv, ...databaseArgs], DEMO_RUN);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('all 14 events were replayed: nothing changed');
   }, 250_000);
 });

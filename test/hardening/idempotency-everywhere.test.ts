@@ -6,9 +6,10 @@ import { programWith } from '../tiers/tier-scenario-kit.ts';
 import { fingerprint, fingerprintSql, schemaTables } from './db-fingerprint.ts';
 import { ledgerCases } from './write-cases/ledger-cases.ts';
 import { notificationCases } from './write-cases/notification-cases.ts';
+import { programCases } from './write-cases/program-cases.ts';
 import { rewardCases } from './write-cases/reward-cases.ts';
 import { ruleCases } from './write-cases/rule-cases.ts';
-import type { WriteCases, WriteRequest } from './write-cases/write-case.ts';
+import { adminOf, type WriteCases, type WriteRequest } from './write-cases/write-case.ts';
 
 /**
  * Every write honours an Idempotency-Key (issue 12 §2). The table below has a row for every
@@ -19,7 +20,13 @@ import type { WriteCases, WriteRequest } from './write-cases/write-case.ts';
  * `idempotency_key_reused` and changes nothing either. Read-only POSTs (previews, quotes,
  * back-tests) are writes by method and must behave the same.
  */
-const CASES: WriteCases = { ...ledgerCases, ...ruleCases, ...rewardCases, ...notificationCases };
+const CASES: WriteCases = {
+  ...ledgerCases,
+  ...ruleCases,
+  ...rewardCases,
+  ...notificationCases,
+  ...programCases,
+};
 
 type Method = Parameters<TestApi['call']>[0];
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'];
@@ -75,8 +82,9 @@ describe.each(ENGINES)('every write honours the Idempotency-Key (%s)', (engine) 
     const run = row.knownDefect ? test.fails : test;
     run(name, { timeout: 30_000 }, async () => {
       const { method, path } = operationOf(name);
-      const program = await programWith(api, null);
-      const { request, other } = await row.prepare(program);
+      const owner = await programWith(api, null);
+      const { request, other } = await row.prepare(owner);
+      const program = row.asAdmin ? adminOf(owner) : owner;
       expect(request.url).toMatch(path);
       expect(other.url).toMatch(path);
       const key = `idem-${randomUUID()}`;

@@ -122,7 +122,12 @@ describe.each(ENGINES)('migration 019 on a database of migration 018 (%s)', (eng
     for (const table of Object.keys(MEMBER_TABLES))
       before.set(table, await membersOf(db, table, 'member_id'));
     before.set('counterparties', await counterparties(db, 'counterparty_member_id'));
-    expect(await migrate(db)).toEqual([19]);
+    // 019 first, then whatever came after it.
+    expect(await migrate(db)).toEqual(
+      listMigrations()
+        .map((each) => each.version)
+        .filter((version) => version >= 19),
+    );
   });
   afterAll(async () => db?.close());
 

@@ -21,6 +21,7 @@ const INHERITED_SETTINGS = [
   'JIFEN_HOST',
   'JIFEN_ROLE',
   'JIFEN_BOOTSTRAP_KEY',
+  'JIFEN_ADMIN_KEY',
   'JIFEN_REDIS_URL',
   'JIFEN_RATE_LIMIT_PER_MINUTE',
   'JIFEN_AUTH_FAILURE_LIMIT_PER_MINUTE',
@@ -33,7 +34,8 @@ const INHERITED_SETTINGS = [
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of INHERITED_SETTINGS) delete env[name];
-  return { ...env, ...extra };
+  // The tests run the TypeScript sources, whatever dist/ holds (CI smoke-tests the compiled CLI).
+  return { ...env, JIFEN_RUN_SOURCES: '1', ...extra };
 }
 
 /** Every child started here, so afterAll can make sure none outlives the test file. */

@@ -15,6 +15,8 @@ export interface TestApi {
   programId: string;
   /** The owner key of the default program. */
   key: string;
+  /** The deployment's admin key (programs only), made by bootstrap beside the owner key. */
+  adminKey: string;
   /** Sends a request in process; JSON in, JSON out. */
   call(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -52,6 +54,7 @@ export async function openTestApi(
     clock,
     programId: created.programId,
     key: created.secret,
+    adminKey: created.adminSecret,
     async call(method, url, body, headers = {}) {
       const response = await app.inject({
         method,

@@ -23,6 +23,8 @@ export interface WriteCase {
   prepare(program: TestApi): Promise<PreparedWrite>;
   /** The operation writes nothing (a preview, a quote): its first answer changes no row either. */
   readOnly?: true;
+  /** The operation is the admin key's (programs): the requests are sent with it. */
+  asAdmin?: true;
   /** The first answer shows a secret once: a replay answers the same with `secret: null`. */
   secretShownOnce?: true;
   /**
@@ -48,4 +50,15 @@ export async function ok(
   const reply = await program.call(method, url, body);
   expect(reply.status, `${method} ${url}: ${JSON.stringify(reply.body)}`).toBeLessThan(300);
   return reply.body;
+}
+
+/** The deployment's admin key as a caller: its idempotency records are kept under `deployment`. */
+export function adminOf(program: TestApi): TestApi {
+  return {
+    ...program,
+    programId: 'deployment',
+    key: program.adminKey,
+    call: (method, url, body, headers = {}) =>
+      program.call(method, url, body, { ...headers, authorization: `Bearer ${program.adminKey}` }),
+  };
 }

@@ -14,9 +14,9 @@ export const perYuan = {
 export async function publish(api: TestApi, definition: object): Promise<string> {
   const created = await api.call('POST', '/v1/rules', definition);
   if (created.status !== 201) throw new Error(`rule not created: ${JSON.stringify(created.body)}`);
-  const published = await api.call('POST', `/v1/rules/${created.body.ruleId}/publish`);
+  const published = await api.call('POST', `/v1/rules/${created.body.id}/publish`);
   if (published.status !== 200) throw new Error(`rule not published: ${JSON.stringify(published.body)}`);
-  return created.body.ruleId;
+  return created.body.id;
 }
 
 export async function retireAll(api: TestApi): Promise<void> {

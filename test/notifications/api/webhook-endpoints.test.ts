@@ -265,7 +265,11 @@ describe.each(ENGINES)('webhook endpoints (%s)', (engine) => {
   test("another program's key sees none of these endpoints and changes nothing", async () => {
     const endpoint = await createEndpoint(program);
     const other = await newProgram(api);
-    expect((await other.call('GET', '/v1/webhooks')).body).toEqual({ data: [] });
+    expect((await other.call('GET', '/v1/webhooks')).body).toEqual({
+      data: [],
+      nextCursor: null,
+      hasMore: false,
+    });
     for (const [method, suffix, body] of [
       ['GET', '', undefined],
       ['PATCH', '', { status: 'disabled' }],

@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
@@ -60,6 +61,19 @@ export interface AppOptions {
   timeouts?: Partial<TimeoutOptions>;
   /** Rate limits (DEFAULT_RATE_LIMITS for what is not given). */
   rateLimits?: Partial<RateLimitOptions>;
+  /**
+   * Origins a browser may call the API from (CORS); none when empty. Default: JIFEN_CORS_ORIGINS,
+   * comma-separated (`*` for any origin).
+   */
+  corsOrigins?: string[];
+}
+
+/** JIFEN_CORS_ORIGINS as a list: comma-separated origins, blanks dropped. */
+export function corsOriginsFrom(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
 }
 
 export const API_VERSION = '0.1.0';
@@ -126,6 +140,26 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
       security: [{ apiKey: [] }],
     },
   });
+
+  const corsOrigins = options.corsOrigins ?? corsOriginsFrom(process.env.JIFEN_CORS_ORIGINS);
+  if (corsOrigins.length > 0) {
+    // Before authentication: a browser's preflight carries no key, and is answered here.
+    await app.register(cors, {
+      origin: corsOrigins.includes('*') ? '*' : corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'Allow',
+      ],
+      maxAge: 600,
+    });
+  }
 
   const clock = options.clock ?? systemClock;
   const auth = new Authenticator(options.db);

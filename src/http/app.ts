@@ -15,6 +15,8 @@ import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
+import { componentsOf, nameApiSchemas } from './openapi-components.ts';
+import { installOperationIds } from './operations.ts';
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimitOptions } from './rate-limits.ts';
 import { installRequestLogging, requestIdOf } from './request-logging.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
@@ -139,7 +141,15 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
+    // Schemas added by $id (the rule definition and its condition) keep it as their name.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+    transformObject: componentsOf as never,
   });
+  nameApiSchemas();
+  installOperationIds(app);
 
   const corsOrigins = options.corsOrigins ?? corsOriginsFrom(process.env.JIFEN_CORS_ORIGINS);
   if (corsOrigins.length > 0) {

@@ -144,7 +144,7 @@ describe.each(ENGINES)('rules over the API (%s)', (engine) => {
     const mine = (await api.call('GET', '/v1/rules')).body.data;
     expect(mine.length).toBeGreaterThan(0);
     expect((await api.call('GET', '/v1/rules', undefined, asOther)).body.data).toEqual([]);
-    const probe = await api.call('POST', `/v1/rules/${mine[0].ruleId}/retire`, undefined, asOther);
+    const probe = await api.call('POST', `/v1/rules/${mine[0].id}/retire`, undefined, asOther);
     expect(probe).toMatchObject({ status: 404, body: { code: 'rule_not_found' } });
     expect((await api.call('POST', '/v1/rules/preview', order, asOther)).body.awards).toEqual([]);
   });

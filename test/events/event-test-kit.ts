@@ -23,7 +23,7 @@ export async function retireAll(api: TestApi): Promise<void> {
   const rules = await api.call('GET', '/v1/rules');
   for (const rule of rules.body.data ?? rules.body) {
     if (rule.versions.some((version: { status: string }) => version.status === 'published')) {
-      await api.call('POST', `/v1/rules/${rule.ruleId}/retire`);
+      await api.call('POST', `/v1/rules/${rule.id}/retire`);
     }
   }
 }

@@ -37,24 +37,44 @@ export async function replayExamples(app: TypedApp, key: string): Promise<Replay
       if (value === undefined) throw new Error(`${operationId}: no example for {${name}}`);
       return encodeURIComponent(value);
     });
-    const query = new URLSearchParams(example.query ?? {}).toString();
+    // A body or query field named like a captured id (a redemption's rewardId) takes it too.
+    const body = withCaptured(example.body, captured);
+    const query = new URLSearchParams(withCaptured(example.query, captured) ?? {}).toString();
     const url = query ? `${path}?${query}` : path;
     const response = await app.inject({
       method: route.method as 'GET',
       url,
       headers: { authorization: `Bearer ${key}`, ...example.headers },
-      ...(example.body === undefined ? {} : { payload: example.body as object }),
+      ...(body === undefined ? {} : { payload: body as object }),
     });
-    const body = response.body.length > 0 ? response.json() : undefined;
+    const answer = response.body.length > 0 ? response.json() : undefined;
     for (const [name, at] of Object.entries(example.captures ?? {})) {
       const value = at
         .split('.')
-        .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], body);
+        .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], answer);
       if (typeof value === 'string') captured[name] = value;
     }
-    replayed.push({ operationId, method: route.method, url, example, status: response.statusCode, body });
+    replayed.push({
+      operationId,
+      method: route.method,
+      url,
+      example,
+      status: response.statusCode,
+      body: answer,
+    });
   }
   return replayed;
+}
+
+function withCaptured<T>(value: T, captured: Record<string, string>): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const fields = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [
+      name,
+      typeof field === 'string' && name in captured ? captured[name] : field,
+    ]),
+  ) as T;
 }
 
 function pick(record: Record<string, string>, names: string[]): Record<string, string> {

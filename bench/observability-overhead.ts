@@ -73,7 +73,7 @@ if (eventsPerRequest > 0) {
   });
   await app.inject({
     method: 'POST',
-    url: `/v1/rules/${rule.json().ruleId}/publish`,
+    url: `/v1/rules/${rule.json().id}/publish`,
     headers: { authorization },
   });
   await app.close();

@@ -85,7 +85,7 @@ export async function runEventIntake(context: BenchContext, run: EventServerRun)
     for (const definition of BENCH_RULES) {
       const created = await client.send('POST', '/v1/rules', definition);
       if (created.status !== 201) throw new Error(`rule: ${created.status} ${created.text}`);
-      const ruleId = (JSON.parse(created.text) as { ruleId: string }).ruleId;
+      const ruleId = (JSON.parse(created.text) as { id: string }).id;
       const published = await client.send('POST', `/v1/rules/${ruleId}/publish`, {});
       if (published.status !== 200) throw new Error(`publish: ${published.status} ${published.text}`);
     }

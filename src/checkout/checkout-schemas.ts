@@ -54,7 +54,9 @@ export const QuoteView = Type.Object({
   deductibleMinor: Type.Integer(),
   minPoints: Type.Integer(),
   stepPoints: Type.Integer(),
-  reasons: Type.Array(Type.Object({ code: Type.String(), zh: Type.String(), en: Type.String() })),
+  reasons: Type.Array(
+    Type.Object({ code: Type.String(), message: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }) }),
+  ),
 });
 
 export const OrderId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@+-]+$' });

@@ -32,6 +32,14 @@ export interface Quote {
   reasons: QuoteReason[];
 }
 
+/** The quote as the API shows it: each reason's text as `{ "zh-CN", "en" }`, like every text. */
+export function quoteView(quote: Quote) {
+  return {
+    ...quote,
+    reasons: quote.reasons.map(({ code, zh, en }) => ({ code, message: { 'zh-CN': zh, en } })),
+  };
+}
+
 /** The money value of `points`, rounded down to a whole minor unit. */
 export function valueOfPoints(points: number, pointValue: Program['pointValue']): number {
   return Number((BigInt(points) * BigInt(pointValue.amountMinor)) / BigInt(pointValue.points));

@@ -18,6 +18,7 @@ import { answerToStored, EventRefused, memberNotFound, REFERS_TO_ORDER, refusal 
 import { orderIdOf } from './event-input.ts';
 import type { EventContext, PlannedEvent } from './event-plan.ts';
 import { readStoredEvents } from './event-rows.ts';
+import { outcomeView } from './event-views.ts';
 import type { Candidate, EventResult, IngestContext } from './intake-types.ts';
 import { loadOrderLosses, readOrders } from './order-store.ts';
 import { periodsOf, RuleUsageTracker } from './rule-usage.ts';
@@ -160,7 +161,7 @@ export async function decideFresh(
       const decidedBefore = draft.entries.length;
       const outcome = applyPlan(eventContext, event, plan);
       progress?.addGrowth(event.memberKey, growthOf(draft, decidedBefore, event.memberId));
-      results.set(candidate.index, { status: 201, body: outcome, replayed: false });
+      results.set(candidate.index, { status: 201, body: outcomeView(outcome), replayed: false });
       await writer.add({ candidate, outcome });
     } catch (error) {
       if (error instanceof JifenError) throw new EventRefused(candidate.index, error);

@@ -2,6 +2,7 @@ import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import type { EventInput } from './event-input.ts';
 import type { EventOutcome } from './event-outcome.ts';
+import { outcomeView } from './event-views.ts';
 import type { Candidate, EventResult } from './intake-types.ts';
 
 /** The answers intake gives besides outcomes: replays, refusals and their errors. */
@@ -24,7 +25,7 @@ export function answerToStored(
   stored: { hash: string; outcome: EventOutcome },
 ): EventResult {
   return candidate.hash === stored.hash
-    ? { status: 201, body: stored.outcome, replayed: true }
+    ? { status: 201, body: outcomeView(stored.outcome), replayed: true }
     : refusal(idReused(candidate.event.id));
 }
 

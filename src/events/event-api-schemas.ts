@@ -1,14 +1,11 @@
 import { Type } from '@sinclair/typebox';
+import { PageQuery } from '../shared/api-schemas.ts';
 
 /** Response and request shapes of the events API; the OpenAPI document is generated from them. */
 
-const Text = Type.Object({ zh: Type.String(), en: Type.String() });
+const Text = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
 
-/** Event ids are the caller's (up to 200 characters), so cursors are longer than entry cursors. */
-export const EventPageQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'nextCursor from the previous page.' })),
-});
+export const EventPageQuery = PageQuery;
 
 export const EventParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 200 }) });
 

@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/database.ts';
 import { memberIdOfKeySql, memberKeyOf } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
-import { type Page, toPage } from '../shared/pages.ts';
-import type { EventOutcome } from './event-outcome.ts';
+import { badCursor, cursorKey, type Page, toPage } from '../shared/pages.ts';
+import { type EventOutcomeView, outcomeView } from './event-views.ts';
 import { type OutcomeColumns, outcomeFromStored } from './stored-outcome.ts';
 
 /** Reading stored events back: one by id, or a member's newest first. */
@@ -14,7 +14,7 @@ export interface StoredEvent {
   occurredAt: string;
   receivedAt: string;
   attributes: Record<string, unknown>;
-  outcome: EventOutcome;
+  outcome: EventOutcomeView;
 }
 
 interface EventRow extends OutcomeColumns {
@@ -34,7 +34,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
     occurredAt: new Date(row.occurred_at).toISOString(),
     receivedAt: new Date(row.received_at).toISOString(),
     attributes: row.attributes,
-    outcome: outcomeFromStored(row),
+    outcome: outcomeView(outcomeFromStored(row)),
   };
 }
 
@@ -68,7 +68,7 @@ export async function listMemberEvents(
   memberId: string,
   options: { limit: number; cursor?: string | undefined },
 ): Promise<Page<StoredEvent>> {
-  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const after = eventAfter(cursorKey(options.cursor));
   const memberKey = await memberKeyOf(db, programId, memberId);
   const rows = await db.query<Omit<EventRow, 'member_id'>>(
     `select id, type, occurred_at, received_at, attributes, points, growth, outcome from events
@@ -78,26 +78,24 @@ export async function listMemberEvents(
     [programId, memberKey, after?.occurredAt ?? null, after?.id ?? null, options.limit + 1],
   );
   const events = rows.map((row) => toStoredEvent({ ...row, member_id: memberId }));
-  return toPage(events, options.limit, (event) => event, encodeCursor);
+  return toPage(
+    events,
+    options.limit,
+    (event) => event,
+    (event) => JSON.stringify([event.occurredAt, event.id]),
+  );
 }
 
-function encodeCursor(event: StoredEvent): string {
-  return Buffer.from(JSON.stringify([event.occurredAt, event.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { occurredAt: string; id: string } {
+/** The event a cursor's key names: [occurredAt, id]. */
+function eventAfter(key: string | undefined): { occurredAt: string; id: string } | null {
+  if (key === undefined) return null;
   try {
-    const [occurredAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const [occurredAt, id] = JSON.parse(key) as [string, string];
     if (typeof occurredAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(occurredAt))) {
       return { occurredAt, id };
     }
   } catch {
     // falls through to the error below
   }
-  throw new JifenError('validation_failed', {
-    detail: 'querystring/cursor is not a cursor this endpoint gave out',
-    extensions: {
-      errors: [{ field: 'querystring/cursor', message: 'is not a cursor this endpoint gave out' }],
-    },
-  });
+  throw badCursor();
 }

@@ -3,10 +3,11 @@ import { findMemberFacts } from '../members/member-facts.ts';
 import type { MemberFacts } from '../members/member-types.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { compileRule } from '../rules/compile-rule.ts';
-import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
+import { evaluateRules, type RuleAward } from '../rules/evaluate-rules.ts';
 import { type EventFacts, ruleFacts } from '../rules/rule-facts.ts';
 import { draftRules, publishedRules } from '../rules/rule-store.ts';
 import { tierInForce } from '../tiers/member-tier.ts';
+import { awardView, type MissView, missView } from './event-views.ts';
 
 export interface PreviewInput {
   event: { type: string; memberId: string; occurredAt?: string; attributes?: Record<string, unknown> };
@@ -14,7 +15,10 @@ export interface PreviewInput {
   useDrafts?: boolean;
 }
 
-export interface Preview extends Evaluation {
+/** The API's view: texts as `{ "zh-CN", "en" }`. */
+export interface Preview {
+  awards: ReturnType<typeof awardView<RuleAward>>[];
+  misses: MissView[];
   totals: { points: number; growth: number };
   memberKnown: boolean;
 }
@@ -62,7 +66,8 @@ export async function previewEvent(
     currency: program.currency,
   });
   return {
-    ...evaluation,
+    awards: evaluation.awards.map(awardView),
+    misses: evaluation.misses.map(missView),
     totals: {
       points: evaluation.awards.reduce((sum, award) => sum + award.points, 0),
       growth: evaluation.awards.reduce((sum, award) => sum + award.growth, 0),

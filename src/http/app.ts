@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,6 +16,8 @@ import { validatorCompiler } from './ajv-compilers.ts';
 import { Authenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
+import { componentsOf, nameApiSchemas } from './openapi-components.ts';
+import { installOperationIds } from './operations.ts';
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimitOptions } from './rate-limits.ts';
 import { installRequestLogging, requestIdOf } from './request-logging.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
@@ -62,6 +65,19 @@ export interface AppOptions {
   timeouts?: Partial<TimeoutOptions>;
   /** Rate limits (DEFAULT_RATE_LIMITS for what is not given). */
   rateLimits?: Partial<RateLimitOptions>;
+  /**
+   * Origins a browser may call the API from (CORS); none when empty. Default: JIFEN_CORS_ORIGINS,
+   * comma-separated (`*` for any origin).
+   */
+  corsOrigins?: string[];
+}
+
+/** JIFEN_CORS_ORIGINS as a list: comma-separated origins, blanks dropped. */
+export function corsOriginsFrom(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
 }
 
 export const API_VERSION = '0.1.0';
@@ -148,7 +164,35 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
+    // Schemas added by $id (the rule definition and its condition) keep it as their name.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+    transformObject: componentsOf as never,
   });
+  nameApiSchemas();
+  installOperationIds(app);
+
+  const corsOrigins = options.corsOrigins ?? corsOriginsFrom(process.env.JIFEN_CORS_ORIGINS);
+  if (corsOrigins.length > 0) {
+    // Before authentication: a browser's preflight carries no key, and is answered here.
+    await app.register(cors, {
+      origin: corsOrigins.includes('*') ? '*' : corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'Allow',
+      ],
+      maxAge: 600,
+    });
+  }
 
   const clock = options.clock ?? systemClock;
   const auth = new Authenticator(options.db);

@@ -80,10 +80,50 @@ export function installErrorHandling(app: FastifyInstance): void {
       .type('application/problem+json')
       .send(problem);
   });
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routes.methodsOf(path);
+    if (allowed.length > 0) {
+      const allow = allowed.join(', ');
+      const problem = problemBody(
+        new JifenError('method_not_allowed', {
+          detail: `${path} does not take ${request.method}; it takes ${allow}.`,
+          extensions: { allow: allowed },
+        }),
+      );
+      return reply.code(405).header('allow', allow).type('application/problem+json').send(problem);
+    }
     const problem = problemBody(
       new JifenError('route_not_found', { detail: `There is no endpoint ${request.method} ${request.url}.` }),
     );
     return reply.code(404).type('application/problem+json').send(problem);
   });
+}
+
+/**
+ * Every route's path as a pattern, to tell "no such path" (404) from "no such method on this path"
+ * (405 with the methods it has).
+ */
+class RouteTable {
+  private readonly routes: { pattern: RegExp; methods: string[] }[] = [];
+
+  add(method: string | string[], url: string): void {
+    const source = url
+      .split('/')
+      .map((part) =>
+        part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('/');
+    this.routes.push({ pattern: new RegExp(`^${source}$`), methods: [method].flat() });
+  }
+
+  methodsOf(path: string): string[] {
+    const methods = new Set<string>();
+    for (const route of this.routes) {
+      if (route.pattern.test(path)) for (const method of route.methods) methods.add(method);
+    }
+    return [...methods].sort();
+  }
 }

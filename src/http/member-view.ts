@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import { expiredUnsweptPoints } from '../ledger/ledger-queries.ts';
 import type { MemberRecord } from '../members/member-store.ts';
 import { getMember } from '../members/member-store.ts';
-import { tierInForce } from '../tiers/member-tier.ts';
+import { tierInForce, tiersInForce } from '../tiers/member-tier.ts';
 
 /**
  * A member as the API shows it, composed from the areas that own each part: the profile and stored
@@ -19,6 +19,27 @@ export async function viewOf(db: Queryable, programId: string, record: MemberRec
   const tier = await tierInForce(db, programId, record.memberKey, now);
   const { balances, memberKey: _key, ...profile } = record;
   return { ...profile, tier, balances: { ...balances, available: balances.available - expired } };
+}
+
+/** Members of a listing, in its order: `viewOf` each, with their tiers read at once. */
+export async function viewsOf(db: Queryable, programId: string, records: readonly MemberRecord[], now: Date) {
+  const tiers = await tiersInForce(
+    db,
+    programId,
+    records.map((record) => record.memberKey),
+    now,
+  );
+  const views = [];
+  for (const record of records) {
+    const expired = await expiredUnsweptPoints(db, programId, record.memberKey, now);
+    const { balances, memberKey, ...profile } = record;
+    views.push({
+      ...profile,
+      tier: tiers.get(memberKey) ?? null,
+      balances: { ...balances, available: balances.available - expired },
+    });
+  }
+  return views;
 }
 
 export type MemberView = Awaited<ReturnType<typeof memberView>>;

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import { asMemberKey, type MemberKey } from '../members/member-key.ts';
 import { memberKeyOf, memberNotFound } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
-import { toPage } from '../shared/pages.ts';
+import { cursorKey, toPage } from '../shared/pages.ts';
 import {
   ENTRY_COLUMNS,
   type EntryRow,
@@ -31,7 +31,7 @@ export async function listEntries(
     `select ${ENTRY_COLUMNS} from entries
       where program_id = $1 and member_key = $2 and ($3::text is null or id < $3) and ($4::text is null or type = $4)
       order by id desc limit $5`,
-    [programId, memberKey, options.cursor ?? null, options.type ?? null, options.limit + 1],
+    [programId, memberKey, cursorKey(options.cursor) ?? null, options.type ?? null, options.limit + 1],
   );
   return toPage(rows, options.limit, (row) => entryView(toEntry(row)));
 }
@@ -49,7 +49,7 @@ export async function listLots(
     `select ${LOT_COLUMNS} from lots
       where program_id = $1 and member_key = $2 and ($3 or remaining > 0) and ($4::text is null or id > $4)
       order by id limit $5`,
-    [programId, memberKey, options.includeEmpty, options.cursor ?? null, options.limit + 1],
+    [programId, memberKey, options.includeEmpty, cursorKey(options.cursor) ?? null, options.limit + 1],
   );
   return toPage(rows, options.limit, (row) => lotView(toLot(row, memberId), now));
 }

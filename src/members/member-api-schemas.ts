@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { MemberId } from '../shared/api-schemas.ts';
+import { MemberId, PageQuery } from '../shared/api-schemas.ts';
 import { MAX_ATTRIBUTES_BYTES } from './member-store.ts';
 
 /** Request shapes of the member API; the OpenAPI document is generated from them. */
@@ -29,6 +29,26 @@ export const MemberProfile = Type.Object(
         },
       ),
     ),
+  },
+  { additionalProperties: false },
+);
+
+/** `GET /v1/members`: a program's members in id order, searched. */
+export const MemberListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    idPrefix: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'Members whose id starts with this.' }),
+    ),
+    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Members with this tag.' })),
+    tier: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'Members whose tier in force has this code.' }),
+    ),
+    status: Type.Optional(
+      Type.Union([Type.Literal('active'), Type.Literal('frozen'), Type.Literal('blocked')]),
+    ),
+    joinedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Joined at or after this.' })),
+    joinedTo: Type.Optional(Type.String({ format: 'date-time', description: 'Joined before this.' })),
   },
   { additionalProperties: false },
 );

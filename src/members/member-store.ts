@@ -177,6 +177,61 @@ export async function membersBornOn(
   return rows.map((row) => ({ memberId: row.member_id, memberKey: asMemberKey(row.member_key) }));
 }
 
+export interface MemberFilter {
+  /** Members whose id starts with this. */
+  idPrefix?: string | undefined;
+  tag?: string | undefined;
+  status?: MemberStatus | undefined;
+  /** Joined at or after this instant. */
+  joinedFrom?: string | undefined;
+  /** Joined before this instant. */
+  joinedTo?: string | undefined;
+  /**
+   * A condition of another area on the member's key (the tiers': "in tier gold"), SQL over
+   * `keyColumn` whose parameters are numbered from `firstParam`; `params` are their values.
+   */
+  byKey?: { sql: (keyColumn: string, firstParam: number) => string; params: unknown[] } | undefined;
+}
+
+/**
+ * A program's members in id order, after `afterId` (a page's cursor), `limit` of them: every filter
+ * narrows the statement itself, so pages stay full. Ids are compared as bytes (`collate "C"`), so
+ * the order and a prefix do not depend on the database's locale.
+ */
+export async function listMembers(
+  db: Queryable,
+  programId: string,
+  filter: MemberFilter,
+  page: { afterId?: string | undefined; limit: number },
+): Promise<MemberRecord[]> {
+  const params: unknown[] = [
+    programId,
+    page.afterId ?? null,
+    filter.idPrefix ?? null,
+    filter.tag ?? null,
+    filter.status ?? null,
+    filter.joinedFrom ?? null,
+    filter.joinedTo ?? null,
+    page.limit,
+  ];
+  const byKey = filter.byKey ? `and ${filter.byKey.sql('m.member_key', params.length + 1)}` : '';
+  if (filter.byKey) params.push(...filter.byKey.params);
+  const rows = await db.query<MemberRow>(
+    `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday from members m
+      where m.program_id = $1
+        and ($2::text is null or m.member_id collate "C" > $2::text)
+        and ($3::text is null or starts_with(m.member_id, $3::text))
+        and ($4::text is null or $4::text = any(m.tags))
+        and ($5::text is null or m.status = $5::text)
+        and ($6::timestamptz is null or m.joined_at >= $6::timestamptz)
+        and ($7::timestamptz is null or m.joined_at < $7::timestamptz)
+        ${byKey}
+      order by m.member_id collate "C" limit $8`,
+    params,
+  );
+  return rows.map(toRecord);
+}
+
 /** Custom attributes are read with every event a member sends: keep them small. */
 export const MAX_ATTRIBUTES_BYTES = 16_384;
 

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { pageOf } from '../shared/api-schemas.ts';
 import { LANGUAGES, MEMBER_CHANNELS, NOTIFICATION_TYPES } from './message-types.ts';
 
 /**
@@ -67,19 +68,17 @@ export const Template = Type.Object({
 });
 export const TemplateParams = Type.Object({ type: TypeName, channel: ChannelName, language: LanguageName });
 
-export const TemplateVariablesResult = Type.Object({
-  data: Type.Array(
-    Type.Object({
-      type: TypeName,
-      variables: Type.Array(
-        Type.Object({
-          name: Type.String(),
-          description: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
-        }),
-      ),
-    }),
-  ),
-});
+export const TemplateVariablesResult = pageOf(
+  Type.Object({
+    type: TypeName,
+    variables: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        description: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
+      }),
+    ),
+  }),
+);
 
 export const TemplatePreviewBody = Type.Object(
   {

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
 import { localMoment } from '../rules/rule-facts.ts';
-import { toPage } from '../shared/pages.ts';
+import { type Page, toPage } from '../shared/pages.ts';
 import { tierInForce } from '../tiers/member-tier.ts';
 import { withPoolStock } from './coupon-pool.ts';
 import { getDrawsByIds } from './draws/draw-store.ts';
@@ -58,15 +58,15 @@ export async function listRewardsFor(
   programId: string,
   filter: RewardFilter & { memberId?: string | undefined },
   now: Date,
-): Promise<{ data: (RewardView & { forMember?: RedeemabilityView })[]; nextCursor: string | null }> {
+): Promise<Page<RewardView & { forMember?: RedeemabilityView }>> {
   const listed = toPage(
     await listRewards(db, programId, { ...filter, limit: filter.limit + 1 }),
     filter.limit,
     (r) => r,
   );
-  const { nextCursor } = listed;
+  const { nextCursor, hasMore } = listed;
   const { rewards, draws } = await withCatalogueFacts(db, programId, listed.data);
-  if (!filter.memberId) return { data: rewards.map(rewardView), nextCursor };
+  if (!filter.memberId) return { data: rewards.map(rewardView), nextCursor, hasMore };
   const member = await memberForListing(db, programId, filter.memberId, now);
   const tierCode = await tierInForce(db, programId, member.memberKey, now);
   const periods = redemptionPeriods(now, member.timezone);
@@ -100,5 +100,5 @@ export async function listRewardsFor(
     };
     return { ...rewardView(reward), forMember };
   });
-  return { data, nextCursor };
+  return { data, nextCursor, hasMore };
 }

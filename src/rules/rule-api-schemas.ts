@@ -11,7 +11,7 @@ import { EventAttributes, type RuleDefinition } from './rule-types.ts';
 export const DefinitionRef = Type.Unsafe<RuleDefinition>(Type.Ref('RuleDefinition'));
 const RuleId = Type.String({ minLength: 1, maxLength: 64 });
 export const RuleParams = Type.Object({ ruleId: RuleId });
-const Text = Type.Object({ zh: Type.String(), en: Type.String() });
+const Text = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
 
 export const RuleVersion = Type.Object({
   version: Type.Integer(),
@@ -27,7 +27,7 @@ export const RuleVersion = Type.Object({
   publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
-export const Rule = Type.Object({ ruleId: Type.String(), versions: Type.Array(RuleVersion) });
+export const Rule = Type.Object({ id: Type.String(), versions: Type.Array(RuleVersion) });
 
 const Award = Type.Object({
   ruleId: Type.String(),

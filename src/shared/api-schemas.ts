@@ -136,16 +136,24 @@ export const Problem = Type.Object(
 
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor from the previous page.' })),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 1024, description: 'nextCursor from the previous page (opaque).' }),
+  ),
 });
 
+/** A page of a list: `data`, `nextCursor`, `hasMore` (named `<Item>Page` in the OpenAPI document). */
 export function pageOf<T extends ReturnType<typeof Type.Object>>(item: T) {
-  return Type.Object({
-    data: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], {
-      description: 'Pass as `cursor` for the next page.',
-    }),
-  });
+  const title = typeof item.title === 'string' ? { title: `${item.title}Page` } : {};
+  return Type.Object(
+    {
+      data: Type.Array(item),
+      nextCursor: Type.Union([Type.String(), Type.Null()], {
+        description: 'Pass as `cursor` for the next page; null on the last page.',
+      }),
+      hasMore: Type.Boolean({ description: 'Whether there is a next page.' }),
+    },
+    title,
+  );
 }
 
 /** Error responses every authenticated route may give. */

@@ -42,6 +42,11 @@ export const ERROR_CODES = {
     title: 'No such endpoint',
     action: 'Check the method and path against GET /openapi.json.',
   },
+  method_not_allowed: {
+    status: 405,
+    title: 'The endpoint does not take this method',
+    action: 'Use one of the methods the `Allow` header (and `allow`) lists for this path.',
+  },
   member_not_found: {
     status: 404,
     title: 'No such member in this program',

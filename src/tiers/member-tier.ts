@@ -94,6 +94,31 @@ export async function tiersInForce(
   );
 }
 
+/**
+ * A condition on a member's key, for the members' listing: "the tier in force is `tier`" — the
+ * rule of `tiersInForce` (an assignment while it lasts, else the tier earned, else the first tier)
+ * as SQL the members area puts in its own statement. Nothing matches in a program without tiers.
+ */
+export async function inTierCondition(
+  db: Queryable,
+  programId: string,
+  tier: string,
+  now: Date,
+): Promise<{ sql: (keyColumn: string, firstParam: number) => string; params: unknown[] }> {
+  const config = await currentTierConfig(db, programId);
+  const first = config?.config.tiers[0]?.code ?? null;
+  if (first === null) return { sql: () => 'false', params: [] };
+  return {
+    sql: (keyColumn, n) => `coalesce(
+        (select case when in_tier.manual_tier is not null and in_tier.manual_until > $${n + 1}::timestamptz
+                     then in_tier.manual_tier else in_tier.earned_tier end
+           from member_tiers in_tier
+          where in_tier.program_id = $${n}::text and in_tier.member_key = ${keyColumn}),
+        $${n + 2}::text) = $${n + 3}::text`,
+    params: [programId, now.toISOString(), first, tier],
+  };
+}
+
 const tierView = (tier: Tier) => ({ code: tier.code, name: tier.name, benefits: tier.benefits ?? {} });
 
 export async function memberTierStatus(db: Queryable, programId: string, memberId: string, now: Date) {

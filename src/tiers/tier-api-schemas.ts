@@ -3,7 +3,7 @@ import { TierConfigSchema } from './tier-types.ts';
 
 /** Response and request shapes of the tiers API; the OpenAPI document is generated from them. */
 
-const Text = Type.Object({ zh: Type.String(), en: Type.String() });
+const Text = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
 const Name = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
 
 export const TierConfigVersion = Type.Object({

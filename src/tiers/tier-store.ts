@@ -5,6 +5,7 @@ import { asMemberKey, type MemberKey } from '../members/member-key.ts';
 import { memberKeyOf } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { cursorKey, type Page, toPage } from '../shared/pages.ts';
 import { tierChangeHooks } from './tier-change-hooks.ts';
 import {
   checkTierConfig,
@@ -253,8 +254,9 @@ export async function insertTierHistory(
 }
 
 /** A line of history as the API shows it: the member by the merchant's id it was asked for. */
-export interface TierHistoryEntry extends Omit<TierChange, 'memberKey'> {
+export interface TierHistoryEntry extends Omit<TierChange, 'memberKey' | 'reason'> {
   id: string;
+  reason: { 'zh-CN': string; en: string };
   createdAt: string;
 }
 
@@ -263,8 +265,8 @@ export async function listTierHistory(
   db: Queryable,
   programId: string,
   memberId: string,
-  limit: number,
-): Promise<TierHistoryEntry[]> {
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<TierHistoryEntry>> {
   const memberKey = await memberKeyOf(db, programId, memberId);
   const rows = await db.query<{
     id: string;
@@ -278,12 +280,12 @@ export async function listTierHistory(
     reason_en: string;
     actor: string | null;
     created_at: Date;
-  }>(`select * from tier_history where program_id = $1 and member_key = $2 order by id desc limit $3`, [
-    programId,
-    memberKey,
-    limit,
-  ]);
-  return rows.map((row) => ({
+  }>(
+    `select * from tier_history where program_id = $1 and member_key = $2 and ($3::text is null or id < $3)
+      order by id desc limit $4`,
+    [programId, memberKey, cursorKey(options.cursor) ?? null, options.limit + 1],
+  );
+  return toPage(rows, options.limit, (row) => ({
     id: row.id,
     memberId,
     kind: row.kind,
@@ -292,7 +294,7 @@ export async function listTierHistory(
     growthInWindow: row.growth_in_window === null ? null : Number(row.growth_in_window),
     period: row.period,
     configVersion: row.config_version,
-    reason: { zh: row.reason_zh, en: row.reason_en },
+    reason: { 'zh-CN': row.reason_zh, en: row.reason_en },
     actor: row.actor,
     createdAt: new Date(row.created_at).toISOString(),
   }));

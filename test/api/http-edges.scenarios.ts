@@ -96,9 +96,28 @@ const scenarios: RawRequest[] = [
     verify: (reply) => expect(reply.body.detail).toContain('GET /v1/points'),
   },
   {
-    name: 'a method the path does not have is route_not_found',
+    name: 'a method the path does not have is method_not_allowed, with Allow',
     method: 'DELETE',
     url: '/v1/members/m',
+    status: 405,
+    code: 'method_not_allowed',
+    verify: (reply) => {
+      expect(reply.headers.allow).toBe('GET, HEAD, PUT');
+      expect(reply.body.allow).toEqual(['GET', 'HEAD', 'PUT']);
+    },
+  },
+  {
+    name: 'a wrong method on a path with parameters and a query is method_not_allowed too',
+    method: 'PATCH',
+    url: '/v1/members/m/entries?limit=1',
+    status: 405,
+    code: 'method_not_allowed',
+    verify: (reply) => expect(reply.headers.allow).toBe('GET, HEAD'),
+  },
+  {
+    name: 'a wrong method on a path that does not exist is still route_not_found',
+    method: 'DELETE',
+    url: '/v1/members/m/nothing-here',
     status: 404,
     code: 'route_not_found',
   },

@@ -68,6 +68,24 @@ const scenarios: PageScenario[] = [
   },
 ];
 
+interface OpenApiOperation {
+  parameters?: { in: string; name: string }[];
+  responses: Record<string, { content?: Record<string, { schema?: OpenApiSchema }> }>;
+}
+interface OpenApiSchema {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+}
+
+/** A schema of the document, its $ref followed. */
+function resolved(
+  document: { components?: { schemas?: Record<string, OpenApiSchema> } },
+  schema?: OpenApiSchema,
+) {
+  if (!schema?.$ref) return schema;
+  return document.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')];
+}
+
 /** Registers this table in the caller's describe, on the caller's API. */
 export function paginationScenarios(use: () => TestApi): void {
   describe('cursor pagination', () => {
@@ -110,6 +128,67 @@ export function paginationScenarios(use: () => TestApi): void {
       expect(sizes).toEqual(scenario.pageSizes);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).toEqual(scenario.expected(all));
+    });
+
+    test('every list answers one envelope, and refuses a cursor it did not give out', async () => {
+      shop = await openShop(api);
+      await shop.member('m');
+      for (let points = 1; points <= 3; points++) await shop.credit('m', points);
+      const draw = await shop.call('POST', '/v1/draws', {
+        name: { 'zh-CN': '转盘', en: 'Wheel' },
+        costPoints: 1,
+        prizes: [{ name: { 'zh-CN': '积分', en: 'Points' }, weight: 1, kind: 'points', points: 1 }],
+        consolation: { name: { 'zh-CN': '谢谢参与', en: 'Next time' }, weight: 1 },
+      });
+      expect(draw.status, JSON.stringify(draw.body)).toBe(201);
+      const endpoint = await shop.call('POST', '/v1/webhooks', { url: 'https://example.com/hook' });
+      expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+      const ids: Record<string, string> = {
+        memberId: 'm',
+        drawId: draw.body.id,
+        endpointId: endpoint.body.id,
+      };
+      const document = (await shop.call('GET', '/openapi.json')).body;
+      const lists: string[] = [];
+      for (const [path, item] of Object.entries<Record<string, OpenApiOperation>>(document.paths)) {
+        const operation = item.get;
+        if (!operation) continue;
+        const ok = resolved(document, operation.responses['200']?.content?.['application/json']?.schema);
+        if (!ok?.properties?.data) continue;
+        lists.push(path);
+        // The one envelope: data, nextCursor, hasMore, and nothing else.
+        expect(Object.keys(ok.properties).sort(), path).toEqual(['data', 'hasMore', 'nextCursor']);
+        const url = path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? 'unknown');
+        const page = await shop.call('GET', `${url}?limit=1`);
+        expect(page.status, `${path} ${JSON.stringify(page.body)}`).toBe(200);
+        expect(page.body.hasMore, path).toBe(page.body.nextCursor !== null);
+        const pageable = (operation.parameters ?? []).some((p) => p.in === 'query' && p.name === 'cursor');
+        if (!pageable) {
+          expect(page.body.nextCursor, path).toBeNull();
+          continue;
+        }
+        for (const cursor of [
+          'zzz',
+          'ent_06h4xx8fjg6s58h7q6728vs4tn',
+          Buffer.from('["c9","x"]').toString('base64url'),
+        ]) {
+          const bad = await shop.call('GET', `${url}?cursor=${cursor}`);
+          expectProblem(bad, 400, 'validation_failed');
+          expect(invalidFields(bad), path).toContain('querystring/cursor');
+        }
+      }
+      // Every list is in the table, those that page and those that are always whole.
+      expect(lists.length).toBeGreaterThanOrEqual(17);
+      expect(lists).toContain('/v1/members/{memberId}/tier-history');
+    });
+
+    test('a page that is not the last says so: hasMore with a cursor that continues it', async () => {
+      await memberWithHistory();
+      const first = await shop.call('GET', '/v1/members/m/entries?limit=32');
+      expect(first.body).toMatchObject({ hasMore: true });
+      const last = await shop.call('GET', `/v1/members/m/entries?limit=32&cursor=${first.body.nextCursor}`);
+      expect(last.body).toMatchObject({ hasMore: false, nextCursor: null });
+      expect(last.body.data).toHaveLength(1);
     });
 
     test.each([

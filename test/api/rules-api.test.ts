@@ -35,13 +35,13 @@ describe.each(ENGINES)('rules over the API (%s)', (engine) => {
   test('create → draft; publish; a new draft previews without changing what is in force', async () => {
     const created = await api.call('POST', '/v1/rules', base);
     expect(created.status).toBe(201);
-    const ruleId = created.body.ruleId;
+    const ruleId = created.body.id;
     expect(ruleId).toMatch(/^rul_/);
     expect(created.body.versions).toMatchObject([
       {
         version: 1,
         status: 'draft',
-        description: { zh: 'order.paid:每 1 元积 1 分', en: 'order.paid: 1 point per ¥1' },
+        description: { 'zh-CN': 'order.paid:每 1 元积 1 分', en: 'order.paid: 1 point per ¥1' },
       },
     ]);
 
@@ -53,7 +53,7 @@ describe.each(ENGINES)('rules over the API (%s)', (engine) => {
     expect(inForce.body).toMatchObject({
       totals: { points: 128, growth: 0 },
       memberKnown: false,
-      awards: [{ ruleId, version: 1, points: 128, reason: { zh: '消费 ¥128.00,每 1 元积 1 分' } }],
+      awards: [{ ruleId, version: 1, points: 128, reason: { 'zh-CN': '消费 ¥128.00,每 1 元积 1 分' } }],
     });
 
     const again = await api.call('POST', `/v1/rules/${ruleId}/publish`);
@@ -89,12 +89,12 @@ describe.each(ENGINES)('rules over the API (%s)', (engine) => {
     await api.call('PUT', '/v1/members/alice', { tags: ['vip'] });
     for (const definition of [base, memberDay]) {
       const { body } = await api.call('POST', '/v1/rules', definition);
-      await api.call('POST', `/v1/rules/${body.ruleId}/publish`);
+      await api.call('POST', `/v1/rules/${body.id}/publish`);
     }
     const wednesday = await api.call('POST', '/v1/rules/preview', order);
     expect(wednesday.body.memberKnown).toBe(true);
     expect(wednesday.body.awards[0].reason).toEqual({
-      zh: '消费 ¥128.00,每 1 元积 1 分,会员日 2 倍',
+      'zh-CN': '消费 ¥128.00,每 1 元积 1 分,会员日 2 倍',
       en: 'Spent ¥128.00: 1 point per ¥1, Member day ×2',
     });
     // 00:01 Thursday in Shanghai: no member day.
@@ -104,7 +104,7 @@ describe.each(ENGINES)('rules over the API (%s)', (engine) => {
     expect(thursday.body.totals.points).toBe(128);
     expect(thursday.body.misses).toContainEqual(
       expect.objectContaining({
-        why: { zh: '星期四不在活动日内', en: "Thursday is not one of the rule's weekdays" },
+        why: { 'zh-CN': '星期四不在活动日内', en: "Thursday is not one of the rule's weekdays" },
       }),
     );
   });
@@ -144,7 +144,7 @@ describe.each(ENGINES)('rules over the API (%s)', (engine) => {
     const mine = (await api.call('GET', '/v1/rules')).body.data;
     expect(mine.length).toBeGreaterThan(0);
     expect((await api.call('GET', '/v1/rules', undefined, asOther)).body.data).toEqual([]);
-    const probe = await api.call('POST', `/v1/rules/${mine[0].ruleId}/retire`, undefined, asOther);
+    const probe = await api.call('POST', `/v1/rules/${mine[0].id}/retire`, undefined, asOther);
     expect(probe).toMatchObject({ status: 404, body: { code: 'rule_not_found' } });
     expect((await api.call('POST', '/v1/rules/preview', order, asOther)).body.awards).toEqual([]);
   });

@@ -205,7 +205,7 @@ describe.each(ENGINES)('checkout refunds and capture rules (%s)', (engine) => {
       target: { points: 1, growth: 1 },
     });
     expect(rule.status, JSON.stringify(rule.body)).toBe(201);
-    expect((await shop.call('POST', `/v1/rules/${rule.body.ruleId}/publish`)).status).toBe(200);
+    expect((await shop.call('POST', `/v1/rules/${rule.body.id}/publish`)).status).toBe(200);
     const order = { orderId: 'earned-1', amountMinor: 20_000, currency: 'CNY' };
     const paidEvent = { id: 'mig-paid', type: 'order.paid', memberId: 'm', attributes: order };
     expect((await shop.call('POST', '/v1/events', paidEvent)).status).toBe(201);

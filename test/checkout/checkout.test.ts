@@ -165,7 +165,8 @@ describe.each(ENGINES)('Checkout: points as cash (%s)', (engine) => {
         availablePoints: scenario.balance,
       });
       expect(reply.body.reasons.map((r: { code: string }) => r.code)).toEqual(scenario.reasons);
-      for (const reason of reply.body.reasons) expect(reason.zh && reason.en).toBeTruthy();
+      for (const reason of reply.body.reasons)
+        expect(reason.message['zh-CN'] && reason.message.en).toBeTruthy();
     });
 
     test('settings default to off, and are read back', async () => {

@@ -20,8 +20,7 @@ const CREATIONS = [
   { url: '/v1/api-keys', body: { name: 'till', scopes: ['members:read'] }, list: '/v1/api-keys', already: 1 },
 ];
 
-const idOf = (body: { id?: string; ruleId?: string; key?: { id: string } }) =>
-  body.id ?? body.ruleId ?? body.key?.id;
+const idOf = (body: { id?: string; key?: { id: string } }) => body.id ?? body.key?.id;
 
 describe.skipIf(!POSTGRES_URL)('the same creation sent several times at once with one key (postgres)', () => {
   let api: TestApi;

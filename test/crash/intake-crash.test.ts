@@ -52,7 +52,7 @@ describe.each(ENGINES)(
       suite.server = await startServer(suite.args, { env });
       const created = await call(suite.server.url, 'POST', '/v1/rules', perYuan);
       expect(created.status).toBe(201);
-      const ruleId = (created.body as unknown as { ruleId: string }).ruleId;
+      const ruleId = (created.body as unknown as { id: string }).id;
       expect((await call(suite.server.url, 'POST', `/v1/rules/${ruleId}/publish`)).status).toBe(200);
 
       // How long a batch takes here, so the kill lands while the next one is being decided and written.

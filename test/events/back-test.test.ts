@@ -75,7 +75,7 @@ describe.each(ENGINES)('back-test of draft rules over stored events (%s)', (engi
     expect(report.body.drafts).toEqual(
       [
         { ruleId: baseRule, version: 2 },
-        { ruleId: bonus.body.ruleId, version: 1 },
+        { ruleId: bonus.body.id, version: 1 },
       ].sort((a, b) => (a.ruleId < b.ruleId ? -1 : 1)),
     );
     // ann: 200 on 03-10 (local), then 100 on 03-11 (her 00:30 order); ben: 400 cut to the 250 a day.
@@ -90,7 +90,7 @@ describe.each(ENGINES)('back-test of draft rules over stored events (%s)', (engi
     expect(report.body.proposed.byRule).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ruleId: baseRule, version: 2, awards: 3, points: 550 }),
-        expect.objectContaining({ ruleId: bonus.body.ruleId, version: 1, awards: 2, points: 100 }),
+        expect.objectContaining({ ruleId: bonus.body.id, version: 1, awards: 2, points: 100 }),
       ]),
     );
     expect((await api.call('GET', '/v1/members/ann')).body.balances).toEqual(before.body.balances);

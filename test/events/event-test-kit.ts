@@ -14,16 +14,16 @@ export const perYuan = {
 export async function publish(api: TestApi, definition: object): Promise<string> {
   const created = await api.call('POST', '/v1/rules', definition);
   if (created.status !== 201) throw new Error(`rule not created: ${JSON.stringify(created.body)}`);
-  const published = await api.call('POST', `/v1/rules/${created.body.ruleId}/publish`);
+  const published = await api.call('POST', `/v1/rules/${created.body.id}/publish`);
   if (published.status !== 200) throw new Error(`rule not published: ${JSON.stringify(published.body)}`);
-  return created.body.ruleId;
+  return created.body.id;
 }
 
 export async function retireAll(api: TestApi): Promise<void> {
   const rules = await api.call('GET', '/v1/rules');
   for (const rule of rules.body.data ?? rules.body) {
     if (rule.versions.some((version: { status: string }) => version.status === 'published')) {
-      await api.call('POST', `/v1/rules/${rule.ruleId}/retire`);
+      await api.call('POST', `/v1/rules/${rule.id}/retire`);
     }
   }
 }

@@ -48,7 +48,7 @@ describe.each(ENGINES)('event intake (%s)', (engine) => {
     ruleId: bigSpender,
     version: 1,
     why: {
-      zh: 'event.amountMinor 为 12800,不大于等于 50000',
+      'zh-CN': 'event.amountMinor 为 12800,不大于等于 50000',
       en: 'event.amountMinor is 12800, not at least 50000',
     },
   });
@@ -56,7 +56,7 @@ describe.each(ENGINES)('event intake (%s)', (engine) => {
   test('an order earns by the rules in force: awards name rule and version, entries name rule and event', async () => {
     const reply = await api.call('POST', '/v1/events', paid('in-1', 'ann', 'ann-o1', 12_800));
     expect(reply.status).toBe(201);
-    const reason = { zh: '消费 ¥128.00,每 1 元积 1 分', en: 'Spent ¥128.00: 1 point per ¥1' };
+    const reason = { 'zh-CN': '消费 ¥128.00,每 1 元积 1 分', en: 'Spent ¥128.00: 1 point per ¥1' };
     expect(reply.body).toMatchObject({
       eventId: 'in-1',
       memberId: 'ann',
@@ -74,7 +74,7 @@ describe.each(ENGINES)('event intake (%s)', (engine) => {
       reply.body.awards[0].entryIds.map((id: string) => api.call('GET', `/v1/entries/${id}`)),
     );
     expect(entries.map((entry) => entry.body)).toMatchObject([
-      { type: 'earn', memberId: 'ann', points: 128, source, reason: { 'zh-CN': reason.zh, en: reason.en } },
+      { type: 'earn', memberId: 'ann', points: 128, source, reason },
       { type: 'growth', memberId: 'ann', growth: 128, source },
     ]);
     expect(await balances(api, 'ann')).toMatchObject({ available: 128, pending: 0, growth: 128 });
@@ -187,7 +187,7 @@ describe.each(ENGINES)('event intake (%s)', (engine) => {
         {
           ruleId: purchase,
           version: 1,
-          why: { zh: '会员已被封禁,不能获得积分', en: 'the member is blocked and cannot earn' },
+          why: { 'zh-CN': '会员已被封禁,不能获得积分', en: 'the member is blocked and cannot earn' },
         },
         smallOrderMiss(),
       ]),

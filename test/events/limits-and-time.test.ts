@@ -29,7 +29,7 @@ let serial = 0;
 const at = (type: string, memberId: string, occurredAt: string, attributes: object = {}) =>
   happened(`${type}-${++serial}`, type, memberId, { ...attributes }, occurredAt);
 
-const reached = (zh: string, en: string) => ({ zh: `已达${zh}上限`, en: `${en} limit is reached` });
+const reached = (zh: string, en: string) => ({ 'zh-CN': `已达${zh}上限`, en: `${en} limit is reached` });
 
 // 2026-03-11 is a Wednesday; 2026-03-15, -22 and -29 are Sundays.
 const periodScenarios = [
@@ -149,7 +149,7 @@ describe.each(ENGINES)('limits and time (%s)', (engine) => {
       {
         ruleId: rules.review,
         version: 1,
-        why: { zh: 'orderId o-1 已奖励过', en: 'already awarded for orderId o-1' },
+        why: { 'zh-CN': 'orderId o-1 已奖励过', en: 'already awarded for orderId o-1' },
       },
     ]);
     expect(

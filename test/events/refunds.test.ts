@@ -215,7 +215,7 @@ describe.each(ENGINES)('refunds and cancellations (%s)', (engine) => {
       refund: null,
       order: { orderId: 'tia-o1', status: 'cancelled' },
       note: {
-        zh: '订单在付款前取消,无积分变动',
+        'zh-CN': '订单在付款前取消,无积分变动',
         en: 'The order was cancelled before payment; nothing changes',
       },
     });

@@ -33,13 +33,13 @@ describe.each(ENGINES)('input the fuzzer found answering 500 (%s)', (engine) => 
       reward: { kind: 'fixed', points: 1 },
     });
     const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
-    const reply = await json('POST', `/v1/rules/${rule.body.ruleId}/publish`, deep, 'deep-publish');
+    const reply = await json('POST', `/v1/rules/${rule.body.id}/publish`, deep, 'deep-publish');
     expect(reply.statusCode, reply.body).toBe(400);
     expect(JSON.parse(reply.body)).toMatchObject({
       code: 'validation_failed',
       errors: [{ field: expect.stringMatching(/^body\/a/) }],
     });
-    const after = await api.call('GET', `/v1/rules/${rule.body.ruleId}`);
+    const after = await api.call('GET', `/v1/rules/${rule.body.id}`);
     expect(after.body.versions.map((v: { status: string }) => v.status)).toEqual(['draft']);
   });
 

@@ -118,7 +118,7 @@ describe.each(ENGINES)('evaluations (%s)', (engine) => {
       growthInWindow: 3999,
       configVersion: 1,
       reason: {
-        zh: '定级:成长值 3,999 未达金卡保级门槛 4,000,降为银卡',
+        'zh-CN': '定级:成长值 3,999 未达金卡保级门槛 4,000,降为银卡',
         en: "Evaluation: growth 3,999 below Gold's retention (4,000): now Silver",
       },
     });

@@ -88,7 +88,7 @@ describe.each(ENGINES)('evaluations already due (%s)', (engine) => {
       trigger: 'order.paid',
       reward: { kind: 'per_amount', points: 1, perAmountMinor: 100 },
     });
-    await program.call('POST', `/v1/rules/${rule.body.ruleId}/publish`);
+    await program.call('POST', `/v1/rules/${rule.body.id}/publish`);
     await join(program, 'gus');
     await growAt(program, local('2026-08-01T10:00'), 'gus', 6_000);
     // September brings no growth: the 10-01 evaluation drops gold one step, before this order counts.

@@ -107,7 +107,7 @@ describe.each(ENGINES)('tier benefits (%s)', (engine) => {
     await grow(program, 'say', 5000);
     const outcome = await send(program, paid('say-p', 'say', 'say-o', 12_800));
     expect(outcome.awards[0].reason).toEqual({
-      zh: '消费 ¥128.00,每 1 元积 1 分,金卡 1.5 倍',
+      'zh-CN': '消费 ¥128.00,每 1 元积 1 分,金卡 1.5 倍',
       en: 'Spent ¥128.00: 1 point per ¥1, Gold ×1.5',
     });
     const refund = await send(program, refunded('say-r', 'say', 'say-o'));

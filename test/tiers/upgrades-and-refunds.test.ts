@@ -134,7 +134,7 @@ describe.each(ENGINES)('upgrades and refunds (%s)', (engine) => {
       configVersion: 1,
       actor: null,
       reason: {
-        zh: '成长值 5,200 达到金卡门槛 5,000,升级为金卡',
+        'zh-CN': '成长值 5,200 达到金卡门槛 5,000,升级为金卡',
         en: 'Growth 5,200 reached Gold (5,000): upgraded',
       },
     });

@@ -20,7 +20,7 @@ import {
 } from '../../checkout/checkout-schemas.ts';
 import { getCheckoutSettings, putCheckoutSettings } from '../../checkout/checkout-settings.ts';
 import { getPayment, paymentView } from '../../checkout/payment-store.ts';
-import { computeQuote } from '../../checkout/quote.ts';
+import { computeQuote, quoteView } from '../../checkout/quote.ts';
 import { spendablePointsOf } from '../../ledger/ledger-queries.ts';
 import { getProgram } from '../../programs/program-store.ts';
 import { IdempotencyHeaders, Points, problemResponses } from '../../shared/api-schemas.ts';
@@ -79,7 +79,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
       assertCurrency(cart, program.currency);
       const settings = await getCheckoutSettings(deps.db, programId);
       const available = await spendablePointsOf(deps.db, programId, memberId, deps.clock.now());
-      return computeQuote(cart, settings, program, available);
+      return quoteView(computeQuote(cart, settings, program, available));
     },
   );
 

@@ -13,7 +13,7 @@ import {
   pageOf,
   problemResponses,
 } from '../../shared/api-schemas.ts';
-import { toPage } from '../../shared/pages.ts';
+import { cursorKey, toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -59,7 +59,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
       const draws = await listDraws(deps.db, principalOf(request).programId, {
         status,
         limit: limit + 1,
-        after: cursor,
+        after: cursorKey(cursor),
       });
       return toPage(draws, limit, drawView);
     },
@@ -140,7 +140,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
         drawId: request.params.drawId,
         memberId,
         limit: limit + 1,
-        before: cursor,
+        before: cursorKey(cursor),
       });
       return toPage(plays, limit, playView);
     },

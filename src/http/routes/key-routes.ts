@@ -8,8 +8,9 @@ import {
   revokeApiKey,
 } from '../../keys/api-keys.ts';
 import { ApiKey, RateLimitPerMinute, ScopeName } from '../../keys/key-api-schemas.ts';
-import { problemResponses } from '../../shared/api-schemas.ts';
+import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { wholeList } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -45,10 +46,10 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['keys'],
         summary: "The program's API keys (never their secrets)",
-        response: { 200: Type.Object({ data: Type.Array(ApiKey) }), ...problemResponses },
+        response: { 200: pageOf(ApiKey), ...problemResponses },
       },
     },
-    async (request) => ({ data: await listApiKeys(deps.db, principalOf(request).programId) }),
+    async (request) => wholeList(await listApiKeys(deps.db, principalOf(request).programId)),
   );
 
   app.post(

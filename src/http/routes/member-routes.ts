@@ -1,8 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { listEntries, listLots } from '../../ledger/ledger-queries.ts';
 import { changeMemberId } from '../../members/change-member-id.ts';
-import { ChangeMemberIdBody, MemberParams, MemberProfile } from '../../members/member-api-schemas.ts';
-import { upsertMember } from '../../members/member-store.ts';
+import {
+  ChangeMemberIdBody,
+  MemberListQuery,
+  MemberParams,
+  MemberProfile,
+} from '../../members/member-api-schemas.ts';
+import { listMembers, upsertMember } from '../../members/member-store.ts';
 import {
   Entry,
   IdempotencyHeaders,
@@ -12,8 +17,10 @@ import {
   pageOf,
   problemResponses,
 } from '../../shared/api-schemas.ts';
+import { cursorKey, toPage } from '../../shared/pages.ts';
+import { inTierCondition } from '../../tiers/member-tier.ts';
 import { principalOf } from '../auth.ts';
-import { memberView, viewOf } from '../member-view.ts';
+import { memberView, viewOf, viewsOf } from '../member-view.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
@@ -66,6 +73,39 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
         );
         return { status: 200, body: await viewOf(tx, context.programId, record, context.now) };
       }),
+  );
+
+  app.get(
+    '/v1/members',
+    {
+      config: { scope: 'members:read' },
+      schema: {
+        tags: ['members'],
+        summary:
+          "The program's members in id order, searched by id prefix, tag, tier, status and joining time",
+        querystring: MemberListQuery,
+        response: { 200: pageOf(Member), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { programId } = principalOf(request);
+      const { limit = 50, cursor, tier, ...filter } = request.query;
+      const now = deps.clock.now();
+      const byKey = tier === undefined ? undefined : await inTierCondition(deps.db, programId, tier, now);
+      const records = await listMembers(
+        deps.db,
+        programId,
+        { ...filter, byKey },
+        { afterId: cursorKey(cursor), limit: limit + 1 },
+      );
+      const page = toPage(
+        records,
+        limit,
+        (record) => record,
+        (record) => record.memberId,
+      );
+      return { ...page, data: await viewsOf(deps.db, programId, page.data, now) };
+    },
   );
 
   app.get(

@@ -35,8 +35,9 @@ import { validateTemplate } from '../../notifications/templates/render-template.
 import { deleteTemplate, listTemplates, putTemplate } from '../../notifications/templates/template-store.ts';
 import { TEMPLATE_VARIABLES } from '../../notifications/templates/template-variables.ts';
 import { getProgram } from '../../programs/program-store.ts';
-import { problemResponses } from '../../shared/api-schemas.ts';
+import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { wholeList } from '../../shared/pages.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import { principalOf } from '../auth.ts';
@@ -102,16 +103,17 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
           channel: Type.Optional(ChannelName),
           language: Type.Optional(LanguageName),
         }),
-        response: { 200: Type.Object({ data: Type.Array(Template) }), ...problemResponses },
+        response: { 200: pageOf(Template), ...problemResponses },
       },
     },
-    async (request) => ({
-      data: await listTemplates(
-        deps.db,
-        principalOf(request).programId,
-        request.query as Partial<TemplateTarget>,
+    async (request) =>
+      wholeList(
+        await listTemplates(
+          deps.db,
+          principalOf(request).programId,
+          request.query as Partial<TemplateTarget>,
+        ),
       ),
-    }),
   );
 
   app.get(
@@ -124,9 +126,8 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: TemplateVariablesResult, ...problemResponses },
       },
     },
-    async () => ({
-      data: NOTIFICATION_TYPES.map((type) => ({ type, variables: [...TEMPLATE_VARIABLES[type]] })),
-    }),
+    async () =>
+      wholeList(NOTIFICATION_TYPES.map((type) => ({ type, variables: [...TEMPLATE_VARIABLES[type]] }))),
   );
 
   app.put(
@@ -253,11 +254,9 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
           to: Type.Optional(Type.String({ format: 'date-time' })),
         }),
         response: {
-          200: Type.Object({
-            data: Type.Array(
-              Type.Object({ expiresOn: Type.String(), points: Type.Integer(), members: Type.Integer() }),
-            ),
-          }),
+          200: pageOf(
+            Type.Object({ expiresOn: Type.String(), points: Type.Integer(), members: Type.Integer() }),
+          ),
           ...problemResponses,
         },
       },
@@ -275,7 +274,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
       if (!(days > 0 && days <= 731) || Number.isNaN(from.getTime()))
         throw invalid([{ field: 'querystring/to', message: 'must be after from, at most two years later' }]);
       const program = await getProgram(deps.db, programId);
-      return { data: await programExpiryDays(deps.db, programId, program.timezone, from, to) };
+      return wholeList(await programExpiryDays(deps.db, programId, program.timezone, from, to));
     },
   );
 }

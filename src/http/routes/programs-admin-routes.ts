@@ -42,7 +42,6 @@ export function programsAdminRoutes(app: TypedApp, deps: RouteDeps): void {
     {
       config: { ...admin, keepsIdempotencyKey: true },
       schema: {
-        operationId: 'createProgram',
         tags,
         summary: 'Create a program (a tenant) with its settings; then mint its first owner key',
         body: ProgramCreate,
@@ -66,7 +65,6 @@ export function programsAdminRoutes(app: TypedApp, deps: RouteDeps): void {
     {
       config: admin,
       schema: {
-        operationId: 'listPrograms',
         tags,
         summary: "The deployment's programs, archived ones included, oldest first",
         querystring: PageQuery,
@@ -85,7 +83,6 @@ export function programsAdminRoutes(app: TypedApp, deps: RouteDeps): void {
     {
       config: admin,
       schema: {
-        operationId: 'getProgram',
         tags,
         summary: 'One program and its settings',
         params: ProgramIdParams,
@@ -104,7 +101,6 @@ export function programsAdminRoutes(app: TypedApp, deps: RouteDeps): void {
     {
       config: admin,
       schema: {
-        operationId: 'archiveProgram',
         tags,
         summary:
           'Archive a program: its data stays readable and exportable, every write answers 409 program_archived',
@@ -126,7 +122,6 @@ export function programsAdminRoutes(app: TypedApp, deps: RouteDeps): void {
     {
       config: { ...admin, keepsIdempotencyKey: true },
       schema: {
-        operationId: 'createProgramKey',
         tags,
         summary:
           "Mint a program's first owner key (every scope); its secret is in this response only. Further keys are made with that key.",

@@ -25,7 +25,7 @@ import { listRewardsFor, showReward } from '../../rewards/reward-listing.ts';
 import { getReward } from '../../rewards/reward-store.ts';
 import { RewardCreateSchema, RewardPatchSchema } from '../../rewards/reward-types.ts';
 import { IdempotencyHeaders, pageOf, problemResponses } from '../../shared/api-schemas.ts';
-import { toPage } from '../../shared/pages.ts';
+import { cursorKey, toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -71,7 +71,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       return listRewardsFor(
         deps.db,
         principalOf(request).programId,
-        { ...filter, limit, after: cursor },
+        { ...filter, limit, after: cursorKey(cursor) },
         deps.clock.now(),
       );
     },
@@ -234,7 +234,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
       throwFieldErrors(
         storableDateErrors('querystring', { createdFrom: filter.createdFrom, createdTo: filter.createdTo }),
       );
-      return listed(principalOf(request).programId, { ...filter, limit, before: cursor });
+      return listed(principalOf(request).programId, { ...filter, limit, before: cursorKey(cursor) });
     },
   );
 
@@ -256,7 +256,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
         memberId: request.params.memberId,
         status,
         limit,
-        before: cursor,
+        before: cursorKey(cursor),
       });
     },
   );

@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import { backTest } from '../../events/back-test.ts';
 import { previewEvent } from '../../events/preview-event.ts';
+import { reasonView } from '../../ledger/ledger-views.ts';
 import { getProgram } from '../../programs/program-store.ts';
 import { describeRule } from '../../rules/describe-rule.ts';
 import {
@@ -23,8 +23,9 @@ import {
   writeDraft,
 } from '../../rules/rule-store.ts';
 import type { RuleDefinition } from '../../rules/rule-types.ts';
-import { IdempotencyHeaders, problemResponses } from '../../shared/api-schemas.ts';
+import { IdempotencyHeaders, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { wholeList } from '../../shared/pages.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import { SHARED_SCHEMAS } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
@@ -43,7 +44,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
     const { currency } = await getProgram(deps.db, programId);
     return versions.map((version) => ({
       ...version,
-      description: describeRule(version.definition, currency),
+      description: reasonView(describeRule(version.definition, currency)),
     }));
   };
 
@@ -54,7 +55,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['rules'],
         summary: 'Every earning rule with its versions (draft, published, superseded, retired)',
-        response: { 200: Type.Object({ data: Type.Array(Rule) }), ...problemResponses },
+        response: { 200: pageOf(Rule), ...problemResponses },
       },
     },
     async (request) => {
@@ -62,8 +63,8 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
       const rules = await listRules(deps.db, programId);
       const data = [];
       for (const rule of rules)
-        data.push({ ruleId: rule.ruleId, versions: await withDescriptions(programId, rule.versions) });
-      return { data };
+        data.push({ id: rule.ruleId, versions: await withDescriptions(programId, rule.versions) });
+      return wholeList(data);
     },
   );
 
@@ -81,7 +82,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
     async (request) => {
       const { programId } = principalOf(request);
       const versions = await listVersions(deps.db, programId, request.params.ruleId);
-      return { ruleId: request.params.ruleId, versions: await withDescriptions(programId, versions) };
+      return { id: request.params.ruleId, versions: await withDescriptions(programId, versions) };
     },
   );
 
@@ -103,9 +104,9 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
         const { currency } = await getProgram(tx, context.programId);
         const versions = created.versions.map((v) => ({
           ...v,
-          description: describeRule(v.definition, currency),
+          description: reasonView(describeRule(v.definition, currency)),
         }));
-        return { status: 201, body: { ruleId: created.ruleId, versions } };
+        return { status: 201, body: { id: created.ruleId, versions } };
       }),
   );
 
@@ -132,7 +133,10 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
           context.now,
         );
         const { currency } = await getProgram(tx, context.programId);
-        return { status: 200, body: { ...draft, description: describeRule(draft.definition, currency) } };
+        return {
+          status: 200,
+          body: { ...draft, description: reasonView(describeRule(draft.definition, currency)) },
+        };
       }),
   );
 
@@ -158,7 +162,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
           const { currency } = await getProgram(tx, context.programId);
           return {
             status: 200,
-            body: { ...version, description: describeRule(version.definition, currency) },
+            body: { ...version, description: reasonView(describeRule(version.definition, currency)) },
           };
         }),
     );

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { MemberParams } from '../../members/member-api-schemas.ts';
-import { IdempotencyHeaders, problemResponses } from '../../shared/api-schemas.ts';
+import { IdempotencyHeaders, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { assignTier, memberTierStatus, retainTierWithPoints } from '../../tiers/member-tier.ts';
 import { MemberTierStatus, TierConfigVersion, TierHistoryEntry } from '../../tiers/tier-api-schemas.ts';
@@ -120,19 +120,14 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
         tags: ['tiers'],
         summary: "A member's tier changes and evaluations, newest first",
         params: MemberParams,
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        }),
-        response: { 200: Type.Object({ data: Type.Array(TierHistoryEntry) }), ...problemResponses },
+        querystring: PageQuery,
+        response: { 200: pageOf(TierHistoryEntry), ...problemResponses },
       },
     },
-    async (request) => ({
-      data: await listTierHistory(
-        deps.db,
-        principalOf(request).programId,
-        request.params.memberId,
-        request.query.limit ?? 50,
-      ),
-    }),
+    async (request) =>
+      listTierHistory(deps.db, principalOf(request).programId, request.params.memberId, {
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      }),
   );
 }

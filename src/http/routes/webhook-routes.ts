@@ -30,6 +30,7 @@ import {
 } from '../../notifications/webhooks/webhook-endpoint-store.ts';
 import { IdempotencyHeaders, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
+import { wholeList } from '../../shared/pages.ts';
 import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -72,12 +73,13 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags,
         summary: "The program's webhook endpoints (secrets are never listed)",
-        response: { 200: Type.Object({ data: Type.Array(Endpoint) }), ...problemResponses },
+        response: { 200: pageOf(Endpoint), ...problemResponses },
       },
     },
-    async (request) => ({
-      data: (await listWebhookEndpoints(deps.db, principalOf(request).programId)).map(webhookEndpointView),
-    }),
+    async (request) =>
+      wholeList(
+        (await listWebhookEndpoints(deps.db, principalOf(request).programId)).map(webhookEndpointView),
+      ),
   );
 
   app.get(

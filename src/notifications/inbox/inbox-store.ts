@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { type Page, toPage } from '../../shared/pages.ts';
+import { cursorKey, type Page, toPage } from '../../shared/pages.ts';
 
 /** A member's in-app inbox (站内信): what the dispatcher rendered for them, and what they read. */
 interface InboxRow {
@@ -43,7 +43,7 @@ export async function listInbox(
       where program_id = $1 and member_key = $2 and ($3::text is null or id < $3)
         and (not $4::boolean or read_at is null)
       order by id desc limit $5`,
-    [programId, memberKey, options.cursor ?? null, options.unreadOnly, options.limit + 1],
+    [programId, memberKey, cursorKey(options.cursor) ?? null, options.unreadOnly, options.limit + 1],
   );
   return toPage(rows, options.limit, toView);
 }

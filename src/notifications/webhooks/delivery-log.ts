@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { type Page, toPage } from '../../shared/pages.ts';
+import { cursorKey, type Page, toPage } from '../../shared/pages.ts';
 import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
 import { webhookEndpointNotFound } from './webhook-endpoint-store.ts';
 
@@ -108,7 +108,7 @@ export async function listEndpointDeliveries(
       where d.program_id = $1 and d.endpoint_id = $2 and ($3::text is null or d.id < $3)
         and ($4::text is null or d.status = $4)
       order by d.id desc limit $5`,
-    [programId, endpointId, options.cursor ?? null, options.status ?? null, options.limit + 1],
+    [programId, endpointId, cursorKey(options.cursor) ?? null, options.status ?? null, options.limit + 1],
   );
   return toPage(rows, options.limit, toView);
 }

@@ -181,7 +181,7 @@ export class FuzzFixtures {
       });
       await this.ok('PUT', '/v1/tiers', TIERS);
       const rule = await this.ok('POST', '/v1/rules', RULE);
-      await this.ok('POST', `/v1/rules/${rule.ruleId}/publish`);
+      await this.ok('POST', `/v1/rules/${rule.id}/publish`);
       return 'done';
     },
     member: async () => {
@@ -230,10 +230,10 @@ export class FuzzFixtures {
       const created = await this.ok('POST', '/v1/api-keys', { name: 'spare', scopes: ['members:read'] });
       return (created.key as Body).id as string;
     },
-    rule: async () => (await this.ok('POST', '/v1/rules', RULE)).ruleId as string,
-    draftRule: async () => (await this.ok('POST', '/v1/rules', RULE)).ruleId as string,
+    rule: async () => (await this.ok('POST', '/v1/rules', RULE)).id as string,
+    draftRule: async () => (await this.ok('POST', '/v1/rules', RULE)).id as string,
     publishedRule: async () => {
-      const ruleId = (await this.ok('POST', '/v1/rules', RULE)).ruleId as string;
+      const ruleId = (await this.ok('POST', '/v1/rules', RULE)).id as string;
       await this.ok('POST', `/v1/rules/${ruleId}/publish`);
       return ruleId;
     },

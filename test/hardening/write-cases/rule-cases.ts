@@ -12,7 +12,7 @@ const perYuanTimes = (points: number) => ({
 });
 
 async function draft(program: TestApi, definition: object = perYuan): Promise<string> {
-  return (await ok(program, 'POST', '/v1/rules', definition)).ruleId;
+  return (await ok(program, 'POST', '/v1/rules', definition)).id;
 }
 
 /** An order paid a day before the clock (the test clock's "now" is the first of March 2026). */

@@ -1,0 +1,3 @@
+export { type Input, Jifen, JifenError, type JifenOptions, type OperationId, type Output } from './client.ts';
+export type * from './generated.ts';
+export { OPERATIONS } from './generated.ts';

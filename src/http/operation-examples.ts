@@ -1,0 +1,281 @@
+import answers from './operation-answers.json' with { type: 'json' };
+
+/**
+ * Request examples of the OpenAPI document, by operationId, in the order they make sense as one
+ * story (create a member, credit, spend, send an event...). `test/api/openapi-document.test.ts`
+ * replays them in this order against a live server and checks each answers `status`; ids the
+ * server makes (a rule's, a hold's) are taken from earlier answers by `captures` (param name →
+ * path in the answer). The answers shown as response examples are recorded from that replay by
+ * `npm run openapi:snapshot` (src/http/operation-answers.json), so they are real answers.
+ */
+export interface OperationExample {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  status: number;
+  captures?: Record<string, string>;
+}
+
+const reason = { 'zh-CN': '消费 ¥500.00,每 1 元积 1 分', en: 'Spent ¥500.00: 1 point per ¥1' };
+
+export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
+  getHealth: { status: 200 },
+  getCurrentProgram: { status: 200 },
+  upsertMember: {
+    params: { memberId: 'm-1001' },
+    body: { birthday: '1990-05-01', tags: ['vip'], channel: 'app', store: 'SH-01' },
+    status: 201,
+  },
+  getMember: { params: { memberId: 'm-1001' }, status: 200 },
+  createCredit: {
+    params: { memberId: 'm-1001' },
+    headers: { 'idempotency-key': 'order-88-earn' },
+    body: { points: 500, reason },
+    status: 201,
+  },
+  createDebit: {
+    params: { memberId: 'm-1001' },
+    headers: { 'idempotency-key': 'coffee-coupon-1' },
+    body: { points: 120, reason: { 'zh-CN': '兑换咖啡券', en: 'Coffee coupon' } },
+    status: 201,
+    captures: { entryId: 'entries.0.id' },
+  },
+  getEntry: { params: { entryId: 'ent_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listMemberEntries: { params: { memberId: 'm-1001' }, query: { limit: '20' }, status: 200 },
+  listMemberLots: { params: { memberId: 'm-1001' }, status: 200 },
+  createRule: {
+    body: {
+      name: { 'zh-CN': '消费积分', en: 'Purchase points' },
+      trigger: 'order.paid',
+      reward: { kind: 'per_amount', points: 1, perAmountMinor: 100 },
+    },
+    status: 201,
+    captures: { ruleId: 'id' },
+  },
+  publishRule: { params: { ruleId: 'rul_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  getRule: { params: { ruleId: 'rul_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listRules: { status: 200 },
+  previewRules: {
+    body: {
+      event: { type: 'order.paid', memberId: 'm-1001', attributes: { orderId: 'o-1', amountMinor: 12800 } },
+    },
+    status: 200,
+  },
+  createEvent: {
+    body: {
+      id: 'evt-7001',
+      type: 'order.paid',
+      memberId: 'm-1002',
+      occurredAt: '2026-03-01T01:30:00Z',
+      attributes: { orderId: 'o-7001', amountMinor: 12800 },
+    },
+    status: 201,
+  },
+  getEvent: { params: { eventId: 'evt-7001' }, status: 200 },
+  listMemberEvents: { params: { memberId: 'm-1002' }, status: 200 },
+  createTransfer: {
+    headers: { 'idempotency-key': 'gift-1001-1002' },
+    body: { fromMemberId: 'm-1001', toMemberId: 'm-1002', points: 50, reason: 'gift' },
+    status: 201,
+  },
+  createHold: {
+    headers: { 'idempotency-key': 'checkout-A-1' },
+    body: { memberId: 'm-1001', points: 100, reason: '积分抵现', ttlSeconds: 900 },
+    status: 201,
+    captures: { holdId: 'hold.id' },
+  },
+  captureHold: {
+    params: { holdId: 'hld_06h4xx8fjg6s58h7q6728vs4tn' },
+    headers: { 'idempotency-key': 'checkout-A-1-capture' },
+    body: { points: 60 },
+    status: 200,
+  },
+  getHold: { params: { holdId: 'hld_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  reverseEntry: {
+    params: { entryId: 'ent_06h4xx8fjg6s58h7q6728vs4tn' },
+    headers: { 'idempotency-key': 'coffee-coupon-1-refund' },
+    body: { reason: 'refund' },
+    status: 201,
+  },
+  listMembers: { query: { idPrefix: 'm-', limit: '20' }, status: 200 },
+  getReadiness: { status: 200 },
+  createAdjustment: {
+    params: { memberId: 'm-1001' },
+    headers: { 'idempotency-key': 'goodwill-7' },
+    body: { points: 20, reason: '客服补偿', operator: 'agent-7' },
+    status: 201,
+  },
+  createCreditBatch: {
+    body: {
+      items: [{ memberId: 'm-1002', points: 100, reason: '开卡礼', idempotencyKey: 'welcome-m-1002' }],
+    },
+    status: 200,
+  },
+  replaceRuleDraft: {
+    params: { ruleId: 'rul_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: {
+      name: { 'zh-CN': '消费积分', en: 'Purchase points' },
+      trigger: 'order.paid',
+      reward: { kind: 'per_amount', points: 2, perAmountMinor: 100 },
+    },
+    status: 200,
+  },
+  backTestRules: {
+    body: { from: '2026-02-01T00:00:00+08:00', to: '2026-03-01T00:00:00+08:00' },
+    status: 200,
+  },
+  createEventBatch: {
+    body: {
+      events: [
+        { id: 'evt-7002', type: 'member.checked_in', memberId: 'm-1001', occurredAt: '2026-03-01T01:40:00Z' },
+      ],
+    },
+    status: 200,
+  },
+  replaceTierConfig: {
+    body: {
+      window: { kind: 'calendar_year' },
+      evaluation: { kind: 'period_end', every: 'year' },
+      downgrade: 'one_step',
+      tiers: [
+        { code: 'normal', name: { 'zh-CN': '普通', en: 'Member' }, entryGrowth: 0, retainGrowth: 0 },
+        {
+          code: 'silver',
+          name: { 'zh-CN': '银卡', en: 'Silver' },
+          entryGrowth: 1000,
+          retainGrowth: 800,
+          benefits: { earnMultiplier: 1.2 },
+        },
+        {
+          code: 'gold',
+          name: { 'zh-CN': '金卡', en: 'Gold' },
+          entryGrowth: 5000,
+          retainGrowth: 4000,
+          benefits: { earnMultiplier: 1.5, birthdayBonusPoints: 888 },
+        },
+      ],
+    },
+    status: 201,
+  },
+  getTierConfig: { status: 200 },
+  assignMemberTier: {
+    params: { memberId: 'm-1001' },
+    body: { tier: 'gold', until: '2026-12-31T16:00:00Z', reason: 'VIP 补偿' },
+    status: 200,
+  },
+  getMemberTier: { params: { memberId: 'm-1001' }, status: 200 },
+  listMemberTierHistory: { params: { memberId: 'm-1001' }, status: 200 },
+  createReward: {
+    body: {
+      type: 'coupon',
+      name: { 'zh-CN': '九折券', en: '10% off' },
+      pricePoints: 100,
+      stock: 1000,
+      limits: { perDay: 1 },
+    },
+    status: 201,
+    captures: { rewardId: 'id' },
+  },
+  updateReward: {
+    params: { rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { status: 'live' },
+    status: 200,
+  },
+  getReward: { params: { rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listRewards: { query: { memberId: 'm-1001' }, status: 200 },
+  createRedemption: {
+    headers: { 'idempotency-key': 'redeem-1' },
+    body: { memberId: 'm-1001', rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn', quantity: 1 },
+    status: 201,
+    captures: { redemptionId: 'id' },
+  },
+  getRedemption: { params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listRedemptions: { query: { memberId: 'm-1001' }, status: 200 },
+  listMemberRedemptions: { params: { memberId: 'm-1001' }, status: 200 },
+  cancelRedemption: {
+    params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { reason: '用户取消' },
+    status: 200,
+  },
+  createWebhook: {
+    body: { url: 'https://erp.example.com/jifen', types: ['points.earned'] },
+    status: 201,
+    captures: { endpointId: 'id' },
+  },
+  getWebhook: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  updateWebhook: {
+    params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { description: 'ERP' },
+    status: 200,
+  },
+  listWebhooks: { status: 200 },
+  listWebhookDeliveries: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  replaceMemberNotificationPreferences: {
+    params: { memberId: 'm-1001' },
+    body: {
+      phone: '13800138000',
+      email: 'm1001@example.com',
+      channels: { sms: true },
+      marketingConsent: false,
+    },
+    status: 200,
+  },
+  getMemberNotificationPreferences: { params: { memberId: 'm-1001' }, status: 200 },
+  listMemberInbox: { params: { memberId: 'm-1001' }, status: 200 },
+  getMemberInboxUnreadCount: { params: { memberId: 'm-1001' }, status: 200 },
+  markMemberInboxRead: { params: { memberId: 'm-1001' }, status: 200 },
+  getNotificationSettings: { status: 200 },
+  listNotificationTemplates: { status: 200 },
+  listNotificationTemplateVariables: { status: 200 },
+  getMemberExpiryCalendar: { params: { memberId: 'm-1001' }, status: 200 },
+  getExpiryCalendar: { status: 200 },
+  replaceCheckoutSettings: { body: { enabled: true, maxShareOfOrder: 0.5, stepPoints: 1 }, status: 200 },
+  getCheckoutSettings: { status: 200 },
+  quoteCheckout: {
+    body: {
+      memberId: 'm-1001',
+      currency: 'CNY',
+      items: [{ sku: 'tea', quantity: 2, unitPriceMinor: 5900 }],
+      shippingMinor: 800,
+    },
+    status: 200,
+  },
+  listApiKeys: { status: 200 },
+  createDraw: {
+    body: {
+      name: { 'zh-CN': '幸运转盘', en: 'Lucky wheel' },
+      costPoints: 10,
+      prizes: [{ name: { 'zh-CN': '50 积分', en: '50 points' }, weight: 30, kind: 'points', points: 50 }],
+      consolation: { name: { 'zh-CN': '谢谢参与', en: 'Better luck next time' }, weight: 70 },
+    },
+    status: 201,
+    captures: { drawId: 'id' },
+  },
+  updateDraw: { params: { drawId: 'drw_06h4xx8fjg6s58h7q6728vs4tn' }, body: { status: 'live' }, status: 200 },
+  getDraw: { params: { drawId: 'drw_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listDraws: { status: 200 },
+  playDraw: {
+    params: { drawId: 'drw_06h4xx8fjg6s58h7q6728vs4tn' },
+    headers: { 'idempotency-key': 'spin-1' },
+    body: { memberId: 'm-1001' },
+    status: 201,
+  },
+  listDrawPlays: { params: { drawId: 'drw_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  updateCurrentProgram: { body: { restoredLotGraceDays: 30, holdTtlSeconds: 900 }, status: 200 },
+  updateNotificationSettings: { body: { reminderOffsetsDays: [30, 7] }, status: 200 },
+  retireRule: { params: { ruleId: 'rul_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  rotateWebhookSecret: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  deleteWebhook: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  changeMemberId: {
+    params: { memberId: 'm-1002' },
+    headers: { 'idempotency-key': 'merge-1002' },
+    body: { newMemberId: 'card-88002' },
+    status: 200,
+  },
+};
+
+/** The answer recorded for an operation's example, if there is one. */
+export function recordedAnswer(operationId: string): unknown {
+  return (answers as Record<string, unknown>)[operationId];
+}

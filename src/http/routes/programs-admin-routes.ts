@@ -18,7 +18,7 @@ import {
 } from '../../programs/program-store.ts';
 import { PageQuery, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { toPage } from '../../shared/pages.ts';
+import { cursorKey, toPage } from '../../shared/pages.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 /**
@@ -73,7 +73,10 @@ export function programsAdminRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const limit = request.query.limit ?? 50;
-      const rows = await listPrograms(deps.db, { afterId: request.query.cursor, limit: limit + 1 });
+      const rows = await listPrograms(deps.db, {
+        afterId: cursorKey(request.query.cursor),
+        limit: limit + 1,
+      });
       return toPage(rows, limit, (program) => program);
     },
   );

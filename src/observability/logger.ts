@@ -48,7 +48,9 @@ export function createLogger(options: LoggerOptions): FlushableLogger {
     const stream = pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', sync: true });
     return { logger: pino(base, stream), flush: () => {} };
   }
-  const stream = pino.destination({ dest: 1, sync: false });
+  // Lines are gathered into writes of at least 4 KB, and whatever is waiting goes out every 100 ms:
+  // under load one write a line was a system call per request (7% of a busy server's CPU in `a`).
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
   const flush = () => {
     try {
       stream.flushSync();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { beginTransaction, discardAfterCommit, runAfterCommit } from './after-commit.ts';
 import { withArrayLiterals } from './array-literal.ts';
+import { openCommitPipeline, settleCommitPipeline } from './commit-pipeline.ts';
 import type { Database, Queryable } from './database.ts';
 
 // int8 and numeric come back as strings by default; every bigint we store is bounded far below 2^53.
@@ -70,22 +71,35 @@ export function openPostgres(options: PostgresOptions): Database {
         },
       };
       let broken = false;
+      let ended = false;
       beginTransaction(tx);
+      openCommitPipeline(tx);
       try {
         // Not awaited: the first statement follows it on the wire, and fails with it if it fails.
         const begun = send('begin');
         begun.catch(() => {});
         const value = await work(tx);
         await begun;
-        await send('commit');
+        // Sent behind the writes left to `awaitAtCommit` (see commit-pipeline.ts), before their answers.
+        const committed = send('commit');
+        committed.catch(() => {});
+        const failed = await settleCommitPipeline(tx);
+        const { command } = await committed;
+        ended = true;
+        if (failed !== undefined) throw failed;
+        if (command !== 'COMMIT') throw new Error(`the transaction ended with ${command} instead of COMMIT`);
         runAfterCommit(tx);
         return value;
-      } catch (error) {
+      } catch (thrown) {
         discardAfterCommit(tx);
-        try {
-          await send('rollback');
-        } catch {
-          broken = true;
+        // A write sent earlier and failed is the cause; what failed after it only saw an aborted transaction.
+        const error = (await settleCommitPipeline(tx)) ?? thrown;
+        if (!ended) {
+          try {
+            await send('rollback');
+          } catch {
+            broken = true;
+          }
         }
         throw error;
       } finally {

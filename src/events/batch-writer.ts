@@ -1,4 +1,5 @@
 import { WriteStatement } from '../db/combined-statements.ts';
+import { awaitAtCommit } from '../db/commit-pipeline.ts';
 import type { Queryable } from '../db/database.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { addDraftWrites } from '../ledger/ledger-store.ts';
@@ -51,10 +52,10 @@ export class BatchWriter {
     await new Promise(setImmediate);
   }
 
-  /** Writes the last part and waits for every part. */
+  /** Writes the last part; the transaction awaits every part when it commits (`awaitAtCommit`). */
   async finish(): Promise<void> {
     this.writePart();
-    await Promise.all(this.writes);
+    await awaitAtCommit(this.tx, Promise.all(this.writes));
   }
 
   private writePart(): void {

@@ -1,4 +1,5 @@
 import { WriteStatement } from '../db/combined-statements.ts';
+import { awaitAtCommit } from '../db/commit-pipeline.ts';
 import type { Queryable } from '../db/database.ts';
 import type { IdempotencyRecord } from '../idempotency/answer-book.ts';
 import { draftCommitHooks } from './commit-hooks.ts';
@@ -38,13 +39,14 @@ export class DraftWriter {
 
   /**
    * Waits for the parts written so far, runs the commit hooks (which see the draft whole; parts of
-   * it may already be in the tables) and writes the rest.
+   * it may already be in the tables) and writes the rest, whose answer the transaction awaits when
+   * it commits (`awaitAtCommit`).
    */
   async finish(records: readonly IdempotencyRecord[] = []): Promise<void> {
     await Promise.all(this.writes);
     for (const hooks of draftCommitHooks()) await hooks.beforeWrite?.(this.tx, this.programId, this.draft);
     this.writePart(records);
-    await Promise.all(this.writes);
+    await awaitAtCommit(this.tx, Promise.all(this.writes));
   }
 
   private writePart(records: readonly IdempotencyRecord[]): void {

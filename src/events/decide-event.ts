@@ -2,6 +2,7 @@ import { decideLotExpiry } from '../ledger/commands/credit.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { Reason } from '../ledger/ledger-types.ts';
 import { assertWithinBalanceLimit } from '../ledger/movements.ts';
+import type { CompiledRule } from '../rules/compile-rule.ts';
 import { type Evaluation, evaluateRules } from '../rules/evaluate-rules.ts';
 import { JifenError } from '../shared/errors.ts';
 import { DAY_MS } from '../shared/time-units.ts';
@@ -182,12 +183,23 @@ function evaluate(context: EventContext, event: PlannedEvent): Evaluation {
     usage: context.tracker.usageFor(event.memberKey, event.periods, facts.event.attributes),
   });
   // Rules for other event types are not news: keep the reasons of rules this type could trigger.
-  const triggers = new Map(context.rules.map((rule) => [rule.ruleId, rule.definition.trigger]));
+  const triggers = triggersOf(context.rules);
   // Tier multipliers are benefits, not operators' rules: a member not in the tier is no news either.
   evaluation.misses = evaluation.misses.filter(
     (miss) => triggers.get(miss.ruleId) === facts.event.type && !miss.ruleId.startsWith(TIER_RULE_PREFIX),
   );
   return evaluation;
+}
+
+/** Each rule's trigger by rule id, made once per rule set (a batch judges every event by one). */
+const triggersByRules = new WeakMap<readonly CompiledRule[], ReadonlyMap<string, string>>();
+function triggersOf(rules: readonly CompiledRule[]): ReadonlyMap<string, string> {
+  let triggers = triggersByRules.get(rules);
+  if (!triggers) {
+    triggers = new Map(rules.map((rule) => [rule.ruleId, rule.definition.trigger]));
+    triggersByRules.set(rules, triggers);
+  }
+  return triggers;
 }
 
 function memberIdOf(event: PlannedEvent): string {

@@ -137,24 +137,36 @@ export class RuleUsageTracker {
     };
   }
 
-  /** The usage `evaluateRules` asks for, for one event of one member. */
+  /**
+   * The usage `evaluateRules` asks for, for one event of one member (asked once per rule; only the
+   * periods a rule limits are looked up, the others are never read).
+   */
   usageFor(memberKey: MemberKey, periods: Periods, attributes: Readonly<Record<string, unknown>>) {
+    const asked = new Map<string, RuleUsage>();
     return (ruleId: string): RuleUsage => {
       const limits = this.rules.get(ruleId)?.definition.limits;
       if (!limits) return NO_USAGE;
-      const used = (period: string) => this.memberPoints.get(usageKey(memberKey, ruleId, period)) ?? 0;
+      const known = asked.get(ruleId);
+      if (known) return known;
+      const perMember = limits.perMemberPoints;
+      const used = (period: keyof Periods) =>
+        perMember?.[period] === undefined
+          ? 0
+          : (this.memberPoints.get(usageKey(memberKey, ruleId, periods[period])) ?? 0);
       const object = limits.oncePer ? attributes[limits.oncePer] : undefined;
-      return {
+      const usage: RuleUsage = {
         memberPoints: {
-          day: used(periods.day),
-          week: used(periods.week),
-          month: used(periods.month),
-          lifetime: used(periods.lifetime),
+          day: used('day'),
+          week: used('week'),
+          month: used('month'),
+          lifetime: used('lifetime'),
         },
         issuedPoints: this.budgets.get(ruleId) ?? 0,
         awardedForObject:
           object !== undefined && this.onceKeys.has(usageKey(memberKey, ruleId, onceKeyOf(String(object)))),
       };
+      asked.set(ruleId, usage);
+      return usage;
     };
   }
 

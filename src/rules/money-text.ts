@@ -22,8 +22,30 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
-function major(amountMinor: number, currency: string, fixedDigits: boolean): string {
+/**
+ * `amountMinor` in major units as en-US writes it (`1,234.50`; without trailing zeros unless
+ * `fixedDigits`). Whole minor amounts, which is every amount Jifen stores, are written digit by
+ * digit: an Intl formatter took a microsecond a call, and every award's reason formats its amount.
+ */
+export function major(amountMinor: number, currency: string, fixedDigits: boolean): string {
   const digits = minorDigits(currency);
+  if (Number.isSafeInteger(amountMinor)) return wholeMinor(amountMinor, digits, fixedDigits);
+  return intlMajor(amountMinor, digits, fixedDigits);
+}
+
+function wholeMinor(amountMinor: number, digits: number, fixedDigits: boolean): string {
+  const text = String(Math.abs(amountMinor)).padStart(digits + 1, '0');
+  const whole = text.slice(0, text.length - digits);
+  let fraction = text.slice(text.length - digits);
+  if (!fixedDigits) fraction = fraction.replace(/0+$/, '');
+  let grouped = whole;
+  for (let at = whole.length - 3; at > 0; at -= 3) grouped = `${grouped.slice(0, at)},${grouped.slice(at)}`;
+  const sign = amountMinor < 0 ? '-' : '';
+  return fraction === '' ? `${sign}${grouped}` : `${sign}${grouped}.${fraction}`;
+}
+
+/** The same through Intl, for what is not a whole number of minor units. */
+export function intlMajor(amountMinor: number, digits: number, fixedDigits: boolean): string {
   const key = `${digits}:${fixedDigits}`;
   let formatter = formatters.get(key);
   if (!formatter) {

@@ -31,12 +31,19 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+// The messages of one commit share their instant: the last one's parts are kept per timezone.
+const lastParts = new Map<string, { instant: string; parts: Record<string, string> }>();
+
 function localParts(instant: string, timezone: string): Record<string, string> | null {
+  const last = lastParts.get(timezone);
+  if (last?.instant === instant) return last.parts;
   const at = new Date(instant);
   // A bad timestamp must not stop a message from going out: the field renders empty instead.
   if (Number.isNaN(at.getTime())) return null;
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timezone).formatToParts(at)) parts[part.type] = part.value;
+  if (lastParts.size > 64) lastParts.clear();
+  lastParts.set(timezone, { instant, parts });
   return parts;
 }
 

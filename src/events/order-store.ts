@@ -69,7 +69,7 @@ export function addOrderWrites(
   const at = () => param(now.toISOString(), 'timestamptz');
   if (orders.inserted.length > 0) {
     const column = <T>(get: (order: Order) => T, cast: string) => param(orders.inserted.map(get), cast);
-    const json = <T>(get: (order: Order) => T) => jsonArray(param, orders.inserted.map(get), 'jsonb');
+    const json = <T>(get: (order: Order) => T) => jsonArray(param, orders.inserted.map(get), 'json');
     const arrays = [
       column((o) => o.orderId, 'text[]'),
       column((o) => o.memberKey, 'text[]'),
@@ -92,7 +92,7 @@ export function addOrderWrites(
                            created_at, updated_at)
        select $1, o.id, o.member_key, o.status, o.currency, o.amount_minor, o.refunded_minor, o.items,
               o.points, o.growth, o.points_refunded, o.growth_refunded,
-              coalesce(array(select jsonb_array_elements_text(o.lot_ids)), '{}'), o.paid_event_id,
+              coalesce(array(select json_array_elements_text(o.lot_ids)), '{}'), o.paid_event_id,
               o.created_at, ${at()}
          from unnest(${arrays.join(', ')})
               as o (id, member_key, status, currency, amount_minor, refunded_minor, items, points, growth,
@@ -109,7 +109,7 @@ export function addOrderWrites(
                      ${jsonArray(
                        param,
                        orders.updated.map((o) => o.items),
-                       'jsonb',
+                       'json',
                      )},
                      ${column((o) => o.pointsRefunded, 'int8[]')}, ${column((o) => o.growthRefunded, 'int8[]')})
               as u (id, status, refunded_minor, items, points_refunded, growth_refunded)

@@ -149,7 +149,7 @@ export function idempotencyInsertSql(
   const responses = jsonArray(
     param,
     records.map((record) => record.response),
-    'jsonb',
+    'json',
   );
   return `insert into idempotency_keys (program_id, key, request_hash, status_code, response, created_at)
           select $1, k, h, s, r, ${param(now.toISOString(), 'timestamptz')}

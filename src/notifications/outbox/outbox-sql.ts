@@ -29,7 +29,7 @@ export function outboxInsertSql(
   const data = jsonArray(
     param,
     messages.map((m) => m.data),
-    'jsonb',
+    'json',
   );
   const createdAt = param(
     messages.map((m) => m.createdAt.toISOString()),

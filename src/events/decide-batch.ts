@@ -49,16 +49,19 @@ export async function decideFresh(
   const results = new Map<number, EventResult>();
   // A refund or cancellation names an order its member paid: it never creates a member.
   const creating = unseen.filter(({ event }) => !REFERS_TO_ORDER.has(event.type));
-  const created = program.autoCreateMembers
-    ? await createUnknownMembers(tx, context, creating)
-    : new Set<string>();
+  // The lock is sent right behind the insert, without waiting for it (one round trip for both): the
+  // connection runs them in order, so the lock finds the members just made. Should the insert
+  // fail, its error comes first and is the one thrown.
+  const [created, state] = await Promise.all([
+    program.autoCreateMembers ? createUnknownMembers(tx, context, creating) : new Set<string>(),
+    tryLoadForUpdate(tx, {
+      programId,
+      memberIds: unseen.map(({ event }) => event.memberId),
+      allowMissing: true,
+      lots: unseen.filter(({ event }) => REFERS_TO_ORDER.has(event.type)).map(({ event }) => event.memberId),
+    }),
+  ]);
   const createdIds = [...created];
-  const state = await tryLoadForUpdate(tx, {
-    programId,
-    memberIds: unseen.map(({ event }) => event.memberId),
-    allowMissing: true,
-    lots: unseen.filter(({ event }) => REFERS_TO_ORDER.has(event.type)).map(({ event }) => event.memberId),
-  });
   const keys = new MemberKeys(state?.accounts ?? []);
   const known = [...new Set(state?.accounts.map((account) => account.memberId))];
   const timed = unseen.map((candidate) => timedEvent(candidate, program.timezone, keys));

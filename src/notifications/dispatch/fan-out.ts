@@ -1,3 +1,4 @@
+import { awaitAtCommit } from '../../db/commit-pipeline.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { MemberKey } from '../../members/member-key.ts';
 import { programTimezones } from '../../programs/program-store.ts';
@@ -85,8 +86,12 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
       [batchSize],
     );
     if (messages.length === 0) return 0;
-    const programs = await programContexts(tx, [...new Set(messages.map((m) => m.program_id))]);
-    const preferences = await preferencesOf(tx, messages);
+    // The reads go out together and the connection answers them in order (pipeline mode): one
+    // round trip for all of them.
+    const [programs, preferences] = await Promise.all([
+      programContexts(tx, [...new Set(messages.map((m) => m.program_id))]),
+      preferencesOf(tx, messages),
+    ]);
     const deliveries: DeliveryRow[] = [];
     const inbox: InboxRow[] = [];
     for (const message of messages) {
@@ -108,12 +113,18 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
         options.onMessageError?.(message.id, error as Error);
       }
     }
-    await insertDeliveries(tx, deliveries, now);
-    await insertInbox(tx, inbox);
-    await tx.query(
-      `update outbox o set dispatched_at = $3 from unnest($1::text[], $2::text[]) as d(program_id, id)
-        where o.program_id = d.program_id and o.id = d.id`,
-      [messages.map((m) => m.program_id), messages.map((m) => m.id), now.toISOString()],
+    // The writes too, and the transaction awaits them at commit (`awaitAtCommit`).
+    await awaitAtCommit(
+      tx,
+      Promise.all([
+        insertDeliveries(tx, deliveries, now),
+        insertInbox(tx, inbox),
+        tx.query(
+          `update outbox o set dispatched_at = $3 from unnest($1::text[], $2::text[]) as d(program_id, id)
+            where o.program_id = d.program_id and o.id = d.id`,
+          [messages.map((m) => m.program_id), messages.map((m) => m.id), now.toISOString()],
+        ),
+      ]),
     );
     return messages.length;
   });
@@ -186,29 +197,18 @@ function delivery(
 }
 
 async function programContexts(tx: Queryable, programIds: string[]): Promise<Map<string, ProgramContext>> {
-  // One after the other: a transaction is one connection, which runs one query at a time (pg
-  // deprecates queueing them, and pg 9 will refuse it).
-  const timezones = await programTimezones(tx, programIds);
+  // Sent together: the connection runs in pipeline mode (statements in order, no wait between).
+  const [timezones, settings, endpoints, templates] = await Promise.all([
+    programTimezones(tx, programIds),
+    notificationSettingsOf(tx, programIds),
+    tx.query<{ program_id: string; id: string; types: string[] }>(
+      `select program_id, id, types from webhook_endpoints
+        where program_id = any($1::text[]) and status = 'enabled' order by program_id, id`,
+      [programIds],
+    ),
+    programTemplates(tx, programIds),
+  ]);
   const programs = [...timezones].map(([id, timezone]) => ({ id, timezone }));
-  const settings = await notificationSettingsOf(tx, programIds);
-  const endpoints = await tx.query<{ program_id: string; id: string; types: string[] }>(
-    `select program_id, id, types from webhook_endpoints
-      where program_id = any($1::text[]) and status = 'enabled' order by program_id, id`,
-    [programIds],
-  );
-  const templates = await tx.query<{
-    program_id: string;
-    type: string;
-    channel: string;
-    language: string;
-    subject: string | null;
-    body: string;
-    category: MessageTemplate['category'];
-  }>(
-    `select program_id, type, channel, language, subject, body, category from notification_templates
-      where program_id = any($1::text[])`,
-    [programIds],
-  );
   return new Map(
     programs.map((program) => [
       program.id,
@@ -229,6 +229,22 @@ async function programContexts(tx: Queryable, programIds: string[]): Promise<Map
   );
 }
 
+function programTemplates(tx: Queryable, programIds: string[]) {
+  return tx.query<{
+    program_id: string;
+    type: string;
+    channel: string;
+    language: string;
+    subject: string | null;
+    body: string;
+    category: MessageTemplate['category'];
+  }>(
+    `select program_id, type, channel, language, subject, body, category from notification_templates
+      where program_id = any($1::text[])`,
+    [programIds],
+  );
+}
+
 /** Each message's member's preferences, read per program, keyed `program|member key`. */
 async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<string, Preferences>> {
   const byProgram = new Map<string, Set<MemberKey>>();
@@ -239,10 +255,11 @@ async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<
     byProgram.set(message.program_id, members);
   }
   const result = new Map<string, Preferences>();
-  for (const [programId, memberKeys] of byProgram) {
+  const read = [...byProgram].map(async ([programId, memberKeys]) => {
     for (const [memberKey, preferences] of await memberPreferences(tx, programId, [...memberKeys]))
       result.set(`${programId}|${memberKey}`, preferences);
-  }
+  });
+  await Promise.all(read);
   return result;
 }
 

@@ -206,10 +206,19 @@ export async function publishedRules(db: Queryable, programId: string): Promise<
   return rows.map((row) => ({ ruleId: row.rule_id, version: row.version, definition: row.definition }));
 }
 
-/** `publishedRules` as part of a combined read. */
-export function readPublishedRules(read: ReadStatement): () => RuleVersion[] {
-  const rows = read.add<VersionRow>(
-    `select ${VERSION_COLUMNS} from rule_versions where program_id = $1 and status = 'published'`,
+/**
+ * The published versions as part of a combined read, each with its definition unless the caller
+ * names it in `known` (`ruleId:version`, versions it holds already: a version never changes).
+ */
+export function readPublishedVersions(
+  read: ReadStatement,
+  known: readonly string[],
+): () => { ruleId: string; version: number; definition: RuleDefinition | null }[] {
+  const rows = read.add<{ rule_id: string; version: number; definition: RuleDefinition | null }>(
+    `select rule_id, version,
+            case when rule_id || ':' || version = any(${read.param(known, 'text[]')}) then null else definition end
+              as definition
+       from rule_versions where program_id = $1 and status = 'published'`,
   );
   return () =>
     rows().map((row) => ({ ruleId: row.rule_id, version: row.version, definition: row.definition }));

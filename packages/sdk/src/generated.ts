@@ -1099,43 +1099,9 @@ export type Program = {
   archivedAt: (string | null);
 };
 
-export type ProgramCreate = {
-  name: string;
-  /** ISO 4217; CNY by default. */
-  currency?: string;
-  /** `points` points are worth `amountMinor` minor currency units. */
-  pointValue?: {
-    points: number;
-    amountMinor: number;
-  };
-  /** IANA timezone; Asia/Shanghai by default. */
-  timezone?: string;
-  /** never; rolling N days/months after the points become available; end of the year/quarter/month plus N periods; or a fixed date. Deadlines fall at midnight in the program timezone. */
-  expiryPolicy?: ({
-    kind: "never";
-  } | {
-    kind: "rolling";
-    unit: ("days" | "months");
-    count: number;
-  } | {
-    kind: "end_of_period";
-    unit: ("year" | "quarter" | "month");
-    plusPeriods: number;
-  } | {
-    kind: "fixed_date";
-    date: string;
-  });
-  /** allow_debt: clawbacks may leave debt, recovered from later credits; cap_at_zero: the rest is written off. */
-  negativeBalance?: ("allow_debt" | "cap_at_zero");
-  restoredLotGraceDays?: number;
-  transferLimits?: {
-    minPoints?: number;
-    maxPoints?: number;
-    dailyMaxPoints?: number;
-  };
-  holdTtlSeconds?: number;
-  autoCreateMembers?: boolean;
-};
+export type ProgramCreate = (ProgramPatch & {
+  name: unknown;
+});
 
 export type ProgramKeyCreate = {
   name?: string;
@@ -1165,12 +1131,14 @@ export type ProgramList = {
 
 export type ProgramPatch = {
   name?: string;
+  /** ISO 4217; a new program has CNY by default. */
   currency?: string;
   /** `points` points are worth `amountMinor` minor currency units. */
   pointValue?: {
     points: number;
     amountMinor: number;
   };
+  /** IANA timezone; a new program has Asia/Shanghai by default. */
   timezone?: string;
   /** never; rolling N days/months after the points become available; end of the year/quarter/month plus N periods; or a fixed date. Deadlines fall at midnight in the program timezone. */
   expiryPolicy?: ({

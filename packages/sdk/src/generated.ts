@@ -1836,6 +1836,7 @@ export type WebhookDeliveryDetail = {
     type: string;
     memberId: (string | null);
     createdAt: string;
+    /** As webhooks carry it (docs/webhooks.md): localized text as {"zh-CN", "en"}. */
     data: {
       [key: string]: unknown;
     };

@@ -612,6 +612,7 @@ export type EntryPage = {
 
 export type EventBatchResult = {
   results: {
+    /** The event this result is about, as the request sent it (also when the event was refused and never stored). */
     eventId: string;
     /** The HTTP status this event would have had on its own. */
     status: number;
@@ -625,6 +626,7 @@ export type EventBatchResult = {
 
 /** What the event earned (or took back), by which rule versions, and why other rules did not fire. */
 export type EventOutcome = {
+  /** The event this is the outcome of (its `id`: GET /v1/events/{eventId}). */
   eventId: string;
   type: string;
   memberId: string;

@@ -66,6 +66,11 @@ function typeOf(schema: Json | undefined, indent = ''): string {
             : '';
         return `${doc}${inner}${key(name)}${required.has(name) ? '' : '?'}: ${typeOf(property, inner)};`;
       });
+      // A part of an `allOf` that only requires what another part defines (ProgramCreate's name):
+      // `unknown` here, intersected with that part's type, makes the property required.
+      for (const name of required) {
+        if (!(name in properties)) lines.push(`${inner}${key(name)}: unknown;`);
+      }
       if (schema.additionalProperties !== false && (lines.length === 0 || schema.additionalProperties)) {
         lines.push(`${inner}[key: string]: unknown;`);
       }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { snapshotDocument } from '../test/support/openapi-snapshot.ts';
-import { replayExamples } from '../test/support/replay-examples.ts';
+import { replayAgainst } from '../test/support/replay-examples.ts';
 import { openTestApi } from '../test/support/test-api.ts';
 
 /**
@@ -18,7 +18,7 @@ if (step === 'answers') {
   const recording = await openTestApi('pglite');
   const answers: Record<string, unknown> = {};
   try {
-    for (const replayed of await replayExamples(recording.app, recording.key)) {
+    for (const replayed of await replayAgainst(recording)) {
       if (replayed.status !== replayed.example.status) {
         throw new Error(
           `${replayed.operationId}: ${replayed.method} ${replayed.url} answered ${replayed.status}, the example says ${replayed.example.status}: ${JSON.stringify(replayed.body)}`,

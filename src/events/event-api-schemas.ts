@@ -11,7 +11,11 @@ export const EventParams = Type.Object({ eventId: Type.String({ minLength: 1, ma
 
 export const EventOutcome = Type.Object(
   {
-    eventId: Type.String(),
+    // An outcome is not a resource of its own (the event is: `StoredEvent`, whose `id` this is);
+    // it names the event it belongs to, so by the API's rule for references it keeps `eventId`.
+    eventId: Type.String({
+      description: 'The event this is the outcome of (its `id`: GET /v1/events/{eventId}).',
+    }),
     type: Type.String(),
     memberId: Type.String(),
     occurredAt: Type.String({ format: 'date-time' }),
@@ -56,7 +60,10 @@ export const StoredEvent = Type.Object({
 export const EventBatchResult = Type.Object({
   results: Type.Array(
     Type.Object({
-      eventId: Type.String(),
+      eventId: Type.String({
+        description:
+          'The event this result is about, as the request sent it (also when the event was refused and never stored).',
+      }),
       status: Type.Integer({ description: 'The HTTP status this event would have had on its own.' }),
       replayed: Type.Boolean(),
       body: Type.Unknown({ description: 'The event outcome, or a problem document.' }),

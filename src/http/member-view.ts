@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import { expiredUnsweptPoints } from '../ledger/ledger-queries.ts';
+import { expiredUnsweptPoints, expiredUnsweptPointsOf } from '../ledger/ledger-queries.ts';
 import type { MemberRecord } from '../members/member-store.ts';
 import { getMember } from '../members/member-store.ts';
 import { tierInForce, tiersInForce } from '../tiers/member-tier.ts';
@@ -21,25 +21,21 @@ export async function viewOf(db: Queryable, programId: string, record: MemberRec
   return { ...profile, tier, balances: { ...balances, available: balances.available - expired } };
 }
 
-/** Members of a listing, in its order: `viewOf` each, with their tiers read at once. */
+/** Members of a listing, in its order, as `viewOf` shows each: one read of tiers, one of expired points. */
 export async function viewsOf(db: Queryable, programId: string, records: readonly MemberRecord[], now: Date) {
-  const tiers = await tiersInForce(
-    db,
-    programId,
-    records.map((record) => record.memberKey),
-    now,
-  );
-  const views = [];
-  for (const record of records) {
-    const expired = await expiredUnsweptPoints(db, programId, record.memberKey, now);
+  const memberKeys = records.map((record) => record.memberKey);
+  const [tiers, expired] = await Promise.all([
+    tiersInForce(db, programId, memberKeys, now),
+    expiredUnsweptPointsOf(db, programId, memberKeys, now),
+  ]);
+  return records.map((record) => {
     const { balances, memberKey, ...profile } = record;
-    views.push({
+    return {
       ...profile,
       tier: tiers.get(memberKey) ?? null,
-      balances: { ...balances, available: balances.available - expired },
-    });
-  }
-  return views;
+      balances: { ...balances, available: balances.available - (expired.get(memberKey) ?? 0) },
+    };
+  });
 }
 
 export type MemberView = Awaited<ReturnType<typeof memberView>>;

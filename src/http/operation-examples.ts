@@ -2,11 +2,12 @@ import answers from './operation-answers.json' with { type: 'json' };
 
 /**
  * Request examples of the OpenAPI document, by operationId, in the order they make sense as one
- * story (create a member, credit, spend, send an event...). `test/api/openapi-document.test.ts`
- * replays them in this order against a live server and checks each answers `status`; ids the
- * server makes (a rule's, a hold's) are taken from earlier answers by `captures` (param name →
- * path in the answer). The answers shown as response examples are recorded from that replay by
- * `npm run openapi:snapshot` (src/http/operation-answers.json), so they are real answers.
+ * story (create a member, credit, spend, send an event...); every operation has one (the document
+ * test fails on an operation without). `test/api/openapi-document.test.ts` replays them in this
+ * order against a live server and checks each answers `status`; ids the server makes (a rule's, a
+ * hold's) are taken from earlier answers by `captures` (param name → path in the answer). The
+ * answers shown as response examples are recorded from that replay by `npm run openapi:snapshot`
+ * (src/http/operation-answers.json), so they are real answers.
  */
 export interface OperationExample {
   params?: Record<string, string>;
@@ -15,8 +16,34 @@ export interface OperationExample {
   body?: unknown;
   status: number;
   captures?: Record<string, string>;
+  /** Sent with the deployment's admin key (the program routes) instead of the program's key. */
+  key?: 'admin';
+  /**
+   * Requests the example needs sent first, not shown in the document (a second hold to void when
+   * the example's hold was captured): `{name}` in the path is an id captured so far.
+   */
+  before?: SetupRequest[];
+  /** The dispatcher has fanned out the messages recorded so far (deliveries, inbox messages). */
+  afterDispatch?: true;
 }
 
+export interface SetupRequest {
+  method: 'POST' | 'PUT' | 'PATCH';
+  path: string;
+  body?: unknown;
+  captures?: Record<string, string>;
+}
+
+const template = {
+  subject: '获得 {{points}} 积分',
+  body: '您获得 {{points}} 积分。',
+  category: 'transactional',
+};
+const cart = {
+  currency: 'CNY',
+  items: [{ sku: 'tea', quantity: 2, unitPriceMinor: 5900 }],
+  shippingMinor: 800,
+};
 const reason = { 'zh-CN': '消费 ¥500.00,每 1 元积 1 分', en: 'Spent ¥500.00: 1 point per ¥1' };
 
 export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
@@ -92,6 +119,19 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     status: 200,
   },
   getHold: { params: { holdId: 'hld_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  voidHold: {
+    params: { holdId: 'hld_06h4xx8fjg6s58h7q6728vs4tn' },
+    before: [
+      {
+        method: 'POST',
+        path: '/v1/holds',
+        body: { memberId: 'm-1001', points: 30, reason: '积分抵现', ttlSeconds: 900 },
+        captures: { holdId: 'hold.id' },
+      },
+    ],
+    body: { reason: '顾客取消支付' },
+    status: 200,
+  },
   reverseEntry: {
     params: { entryId: 'ent_06h4xx8fjg6s58h7q6728vs4tn' },
     headers: { 'idempotency-key': 'coffee-coupon-1-refund' },
@@ -145,7 +185,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
           name: { 'zh-CN': '银卡', en: 'Silver' },
           entryGrowth: 1000,
           retainGrowth: 800,
-          benefits: { earnMultiplier: 1.2 },
+          benefits: { earnMultiplier: 1.2, retainWithPoints: 500 },
         },
         {
           code: 'gold',
@@ -166,6 +206,18 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   },
   getMemberTier: { params: { memberId: 'm-1001' }, status: 200 },
   listMemberTierHistory: { params: { memberId: 'm-1001' }, status: 200 },
+  retainMemberTier: {
+    params: { memberId: 'm-1001' },
+    headers: { 'idempotency-key': 'retain-silver-2026' },
+    before: [
+      {
+        method: 'POST',
+        path: '/v1/members/m-1001/credits',
+        body: { points: 1000, reason: '年度消费', growth: 1200 },
+      },
+    ],
+    status: 201,
+  },
   createReward: {
     body: {
       type: 'coupon',
@@ -198,6 +250,113 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     body: { reason: '用户取消' },
     status: 200,
   },
+  getCouponCode: {
+    params: { code: 'JF-7Q2M-9XKD' },
+    before: [
+      {
+        method: 'POST',
+        path: '/v1/redemptions',
+        body: { memberId: 'm-1002', rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn', quantity: 1 },
+        captures: { code: 'couponCodes.0.code' },
+      },
+    ],
+    status: 200,
+  },
+  useCouponCode: {
+    params: { code: 'JF-7Q2M-9XKD' },
+    body: { orderId: 'pos-20260301-17', store: 'SH-01' },
+    status: 200,
+  },
+  shipRedemption: {
+    params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' },
+    before: [
+      {
+        method: 'POST',
+        path: '/v1/rewards',
+        body: {
+          type: 'goods',
+          name: { 'zh-CN': '品牌保温杯', en: 'Insulated tumbler' },
+          pricePoints: 200,
+          stock: 100,
+        },
+        captures: { rewardId: 'id' },
+      },
+      { method: 'PATCH', path: '/v1/rewards/{rewardId}', body: { status: 'live' } },
+      {
+        method: 'POST',
+        path: '/v1/redemptions',
+        body: {
+          memberId: 'm-1001',
+          rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn',
+          quantity: 1,
+          shippingAddress: {
+            name: '王小明',
+            phone: '13800138000',
+            lines: ['上海市静安区南京西路 1 号'],
+            postalCode: '200040',
+          },
+        },
+        captures: { redemptionId: 'id' },
+      },
+    ],
+    body: { carrier: 'SF', trackingNumber: 'SF1234567890' },
+    status: 200,
+  },
+  deliverRedemption: { params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  payRedemption: {
+    params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' },
+    before: [
+      {
+        method: 'POST',
+        path: '/v1/rewards',
+        body: {
+          type: 'goods',
+          name: { 'zh-CN': '积分加钱购:帆布袋', en: 'Tote bag, points + cash' },
+          pricePoints: 100,
+          cashMinor: 990,
+          stock: 100,
+        },
+        captures: { rewardId: 'id' },
+      },
+      { method: 'PATCH', path: '/v1/rewards/{rewardId}', body: { status: 'live' } },
+      {
+        method: 'POST',
+        path: '/v1/redemptions',
+        body: {
+          memberId: 'm-1001',
+          rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn',
+          quantity: 1,
+          shippingAddress: {
+            name: '王小明',
+            phone: '13800138000',
+            lines: ['上海市静安区南京西路 1 号'],
+            postalCode: '200040',
+          },
+        },
+        captures: { redemptionId: 'id' },
+      },
+    ],
+    status: 200,
+  },
+  addCouponCodes: {
+    params: { rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn' },
+    before: [
+      {
+        method: 'POST',
+        path: '/v1/rewards',
+        body: {
+          type: 'coupon',
+          name: { 'zh-CN': '合作商户代金券', en: 'Partner voucher' },
+          pricePoints: 300,
+          coupon: { codeSource: 'pool' },
+        },
+        captures: { rewardId: 'id' },
+      },
+    ],
+    body: { codes: ['TEA-2026-0001', 'TEA-2026-0002', 'TEA-2026-0003'] },
+    status: 200,
+  },
+  getCouponCodeSummary: { params: { rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
   createWebhook: {
     body: { url: 'https://erp.example.com/jifen', types: ['points.earned'] },
     status: 201,
@@ -210,7 +369,19 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     status: 200,
   },
   listWebhooks: { status: 200 },
-  listWebhookDeliveries: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listWebhookDeliveries: {
+    params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' },
+    afterDispatch: true,
+    status: 200,
+    captures: { deliveryId: 'data.0.id' },
+  },
+  getWebhookDelivery: { params: { deliveryId: 'dlv_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  replayWebhookDelivery: { params: { deliveryId: 'dlv_06h4xx8fjg6s58h7q6728vs4tn' }, status: 202 },
+  replayWebhookMessages: {
+    params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', types: ['points.earned'] },
+    status: 202,
+  },
   replaceMemberNotificationPreferences: {
     params: { memberId: 'm-1001' },
     body: {
@@ -222,12 +393,29 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     status: 200,
   },
   getMemberNotificationPreferences: { params: { memberId: 'm-1001' }, status: 200 },
-  listMemberInbox: { params: { memberId: 'm-1001' }, status: 200 },
+  listMemberInbox: { params: { memberId: 'm-1001' }, status: 200, captures: { messageId: 'data.0.id' } },
+  markInboxMessageRead: {
+    params: { memberId: 'm-1001', messageId: 'msg_06h4xx8fjg6s58h7q6728vs4tn' },
+    status: 200,
+  },
   getMemberInboxUnreadCount: { params: { memberId: 'm-1001' }, status: 200 },
   markMemberInboxRead: { params: { memberId: 'm-1001' }, status: 200 },
   getNotificationSettings: { status: 200 },
   listNotificationTemplates: { status: 200 },
   listNotificationTemplateVariables: { status: 200 },
+  replaceNotificationTemplate: {
+    params: { type: 'points.earned', channel: 'inbox', language: 'zh-CN' },
+    body: template,
+    status: 200,
+  },
+  previewNotificationTemplate: {
+    body: { type: 'points.earned', channel: 'inbox', language: 'zh-CN', template },
+    status: 200,
+  },
+  deleteNotificationTemplate: {
+    params: { type: 'points.earned', channel: 'inbox', language: 'zh-CN' },
+    status: 200,
+  },
   getMemberExpiryCalendar: { params: { memberId: 'm-1001' }, status: 200 },
   getExpiryCalendar: { status: 200 },
   replaceCheckoutSettings: { body: { enabled: true, maxShareOfOrder: 0.5, stepPoints: 1 }, status: 200 },
@@ -241,7 +429,31 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     },
     status: 200,
   },
+  createCheckoutAuthorization: {
+    body: { memberId: 'm-1001', orderId: 'ord-9001', points: 100, cart },
+    status: 201,
+  },
+  getCheckoutPayment: { params: { orderId: 'ord-9001' }, status: 200 },
+  captureCheckoutPayment: { params: { orderId: 'ord-9001' }, body: { points: 100 }, status: 200 },
+  refundCheckoutPayment: { params: { orderId: 'ord-9001' }, body: { amountMinor: 500 }, status: 200 },
+  voidCheckoutPayment: {
+    params: { orderId: 'ord-9002' },
+    before: [
+      {
+        method: 'POST',
+        path: '/v1/checkout/authorizations',
+        body: { memberId: 'm-1001', orderId: 'ord-9002', points: 100, cart },
+      },
+    ],
+    status: 200,
+  },
   listApiKeys: { status: 200 },
+  createApiKey: {
+    body: { name: 'pos-terminal', scopes: ['members:read', 'ledger:write'] },
+    status: 201,
+    captures: { keyId: 'key.id' },
+  },
+  revokeApiKey: { params: { keyId: 'key_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
   createDraw: {
     body: {
       name: { 'zh-CN': '幸运转盘', en: 'Lucky wheel' },
@@ -265,8 +477,33 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   updateCurrentProgram: { body: { restoredLotGraceDays: 30, holdTtlSeconds: 900 }, status: 200 },
   updateNotificationSettings: { body: { reminderOffsetsDays: [30, 7] }, status: 200 },
   retireRule: { params: { ruleId: 'rul_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
-  rotateWebhookSecret: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  rotateWebhookSecret: {
+    params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { overlapSeconds: 86_400 },
+    status: 200,
+  },
   deleteWebhook: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  createProgram: {
+    key: 'admin',
+    body: {
+      name: 'Tea House',
+      currency: 'CNY',
+      timezone: 'Asia/Shanghai',
+      pointValue: { points: 100, amountMinor: 100 },
+      expiryPolicy: { kind: 'end_of_period', unit: 'year', plusPeriods: 1 },
+    },
+    status: 201,
+    captures: { programId: 'id' },
+  },
+  getProgram: { key: 'admin', params: { programId: 'prg_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listPrograms: { key: 'admin', query: { limit: '20' }, status: 200 },
+  createProgramKey: {
+    key: 'admin',
+    params: { programId: 'prg_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { name: 'tea owner' },
+    status: 201,
+  },
+  archiveProgram: { key: 'admin', params: { programId: 'prg_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
   changeMemberId: {
     params: { memberId: 'm-1002' },
     headers: { 'idempotency-key': 'merge-1002' },

@@ -109,6 +109,27 @@ export async function expiredUnsweptPoints(
   return Number(row?.points ?? 0);
 }
 
+/**
+ * `expiredUnsweptPoints` of several members in one statement (a page of a member listing): the
+ * members with none are left out of the map.
+ */
+export async function expiredUnsweptPointsOf(
+  db: Queryable,
+  programId: string,
+  memberKeys: readonly MemberKey[],
+  now: Date,
+): Promise<Map<MemberKey, number>> {
+  if (memberKeys.length === 0) return new Map();
+  const rows = await db.query<{ member_key: string; points: string | number }>(
+    `select member_key, sum(remaining)::int8 as points from lots
+      where program_id = $1 and member_key = any($2::text[]) and remaining > 0 and status = 'available'
+        and expires_at <= $3
+      group by member_key`,
+    [programId, memberKeys, now.toISOString()],
+  );
+  return new Map(rows.map((row) => [asMemberKey(row.member_key), Number(row.points)]));
+}
+
 /** One entry as stored, or null: for areas that keep an entry's id (a redemption's spend). */
 export async function findEntry(db: Queryable, programId: string, entryId: string): Promise<Entry | null> {
   const [row] = await db.query<EntryRow>(

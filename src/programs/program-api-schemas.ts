@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { MAX_POINTS, pageOf } from '../shared/api-schemas.ts';
 
 /** Response and request shapes of the program API; the OpenAPI document is generated from them. */
@@ -84,30 +84,24 @@ export const ProgramView = Type.Object({
   }),
 });
 
+/**
+ * A program's settings, each optional: the body of `PATCH /v1/program` as it is, and of
+ * `POST /v1/programs` with a name required (`ProgramCreate`), where what is left out takes the
+ * defaults. One definition, so the two cannot drift apart.
+ */
 export const ProgramPatch = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
-    pointValue: Type.Optional(PointValue),
-    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    expiryPolicy: Type.Optional(ExpiryPolicySchema),
-    negativeBalance: Type.Optional(NegativeBalance),
-    restoredLotGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
-    transferLimits: Type.Optional(TransferLimits),
-    holdTtlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
-    autoCreateMembers: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-
-/** `POST /v1/programs` (admin key): a new program; what is left out takes the defaults. */
-export const ProgramCreate = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; CNY by default.' })),
+    currency: Type.Optional(
+      Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; a new program has CNY by default.' }),
+    ),
     pointValue: Type.Optional(PointValue),
     timezone: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone; Asia/Shanghai by default.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'IANA timezone; a new program has Asia/Shanghai by default.',
+      }),
     ),
     expiryPolicy: Type.Optional(ExpiryPolicySchema),
     negativeBalance: Type.Optional(NegativeBalance),
@@ -118,6 +112,15 @@ export const ProgramCreate = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/**
+ * `POST /v1/programs` (admin key): a new program, `ProgramPatch`'s settings with `name` required
+ * (in the OpenAPI document: `allOf` of `ProgramPatch` and the requirement, no second copy).
+ */
+export const ProgramCreate = Type.Intersect([ProgramPatch, Type.Unsafe({ required: ['name'] })]);
+
+/** The body `ProgramCreate` admits (TypeBox cannot infer a requirement added by `allOf`). */
+export type ProgramCreateBody = Static<typeof ProgramPatch> & { name: string };
 
 export const ProgramList = pageOf(ProgramView);
 

@@ -1,4 +1,5 @@
 import { JifenError } from './errors.ts';
+import { isStorableText } from './storable-input.ts';
 
 /**
  * A page of a list: the items, the cursor of the next page (null on the last page) and whether
@@ -62,6 +63,8 @@ export function cursorKey(cursor: string | undefined): string | undefined {
     decoded[0] === CURSOR_VERSION &&
     typeof decoded[1] === 'string' &&
     decoded[1].length <= MAX_KEY_LENGTH &&
+    // A key PostgreSQL cannot compare (NUL, an unpaired surrogate) was given out by no list.
+    isStorableText(decoded[1]) &&
     encodeCursor(decoded[1]) === cursor
   ) {
     return decoded[1];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { openShop, type Shop } from './api-scenarios.ts';
@@ -114,6 +114,38 @@ describe.each(ENGINES)('GET /v1/members (%s)', (engine) => {
     expect(reply.status).toBe(400);
     expect(reply.body.code).toBe('validation_failed');
     expect(JSON.stringify(reply.body.errors)).toContain(field);
+  });
+
+  test('points past their expiry but not swept: a page shows each member as GET does, from one read of lots', async () => {
+    const soon = new Date(api.clock.now().getTime() + 86_400_000).toISOString();
+    await shop.member('x-1');
+    await shop.credit('x-1', 100, { expiresAt: soon });
+    await shop.credit('x-1', 40);
+    await shop.member('x-2');
+    await shop.credit('x-2', 30, { expiresAt: soon });
+    await shop.member('x-3');
+    await shop.credit('x-3', 70);
+    await shop.member('x-4');
+    const saved = api.clock.now();
+    api.clock.advanceDays(2);
+    const query = vi.spyOn(api.db, 'query');
+    try {
+      const listed = await shop.call('GET', '/v1/members?idPrefix=x-');
+      const lotReads = query.mock.calls.filter(([sql]) => /\bfrom lots\b/.test(String(sql)));
+      query.mockClear();
+      expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+      expect(ids(listed)).toEqual(['x-1', 'x-2', 'x-3', 'x-4']);
+      expect(listed.body.data.map((m: { balances: { available: number } }) => m.balances.available)).toEqual([
+        40, 0, 70, 0,
+      ]);
+      for (const member of listed.body.data) {
+        expect(member).toEqual((await shop.call('GET', `/v1/members/${member.memberId}`)).body);
+      }
+      expect(lotReads).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+      api.clock.set(saved);
+    }
   });
 
   test("another program's key sees none of these members", async () => {

@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OPERATION_EXAMPLES } from '../../src/http/operation-examples.ts';
-import { replayExamples } from '../support/replay-examples.ts';
+import { replayAgainst } from '../support/replay-examples.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 
@@ -104,6 +104,22 @@ describe.each(ENGINES)('the OpenAPI document (%s)', (engine) => {
     }
   });
 
+  test('every operation has a request example and its recorded answer (src/http/operation-examples.ts)', () => {
+    const ids = operationsOf(document).map(({ operation }) => operation.operationId!);
+    expect(ids.filter((id) => !(id in OPERATION_EXAMPLES))).toEqual([]);
+    expect(Object.keys(OPERATION_EXAMPLES).filter((id) => !ids.includes(id))).toEqual([]);
+    for (const { operation } of operationsOf(document)) {
+      const example = OPERATION_EXAMPLES[operation.operationId!]!;
+      const media = operation.requestBody?.content['application/json'];
+      if ((operation.requestBody as { required?: boolean } | undefined)?.required) {
+        expect(media?.example, `${operation.operationId}: the request body`).toBeDefined();
+      }
+      const answer = operation.responses[String(example.status)];
+      if (answer?.content)
+        expect(answer.content['application/json']?.example, operation.operationId).toBeDefined();
+    }
+  });
+
   test('every example is valid against its schema', () => {
     const check = schemaChecker(document);
     let examples = 0;
@@ -141,7 +157,7 @@ describe.each(ENGINES)('the OpenAPI document (%s)', (engine) => {
 
   test('the request examples, replayed against a live server, answer as documented', async () => {
     const check = schemaChecker(document);
-    const replayed = await replayExamples(api.app, api.key);
+    const replayed = await replayAgainst(api);
     expect(replayed.length).toBe(Object.keys(OPERATION_EXAMPLES).length);
     for (const { operationId, method, url, example, status, body } of replayed) {
       expect(status, `${operationId}: ${method} ${url} ${JSON.stringify(body)}`).toBe(example.status);

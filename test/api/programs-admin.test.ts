@@ -104,6 +104,11 @@ describe.each(ENGINES)('programs through the admin key (%s)', (engine) => {
     expect(badCurrency.body.code).toBe('validation_failed');
     const noName = await admin('POST', '/v1/programs', { currency: 'CNY' });
     expect(noName.status).toBe(400);
+    expect(noName.body.detail).toContain('name');
+    // ProgramCreate is ProgramPatch with a name required: the patch's closed set of fields holds.
+    const unknownField = await admin('POST', '/v1/programs', { name: 'Extra', colour: 'red' });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.code).toBe('validation_failed');
     expect((await admin('GET', '/v1/programs?limit=200')).body.data.length).toBe(before);
     const missing = await admin('GET', '/v1/programs/prg_nosuchprogram');
     expect(missing.status).toBe(404);

@@ -21,6 +21,14 @@ import { ISSUE_CASES } from './issue-12-cases.ts';
 const RUNS_PER_OPERATION = Number(process.env.JIFEN_FUZZ_RUNS ?? 25);
 const SEED = Number(process.env.JIFEN_FUZZ_SEED ?? Date.now() % 2 ** 31);
 
+/** POSTs that only read (a `:read` scope): an archived program still answers them. */
+const READ_ONLY_POSTS = new Set([
+  'POST /v1/rules/preview',
+  'POST /v1/rules/back-test',
+  'POST /v1/checkout/quote',
+  'POST /v1/notification-templates/preview',
+]);
+
 describe.each(ENGINES)('write routes under generated bad requests (%s)', (engine) => {
   let api: TestApi;
   let fuzzer: WriteRouteFuzzer;
@@ -50,6 +58,100 @@ describe.each(ENGINES)('write routes under generated bad requests (%s)', (engine
       expect(answer.status, `${operationName(operation)}: ${answer.body.slice(0, 300)}`).toBeLessThan(300);
     }
     expect(fuzzer.takeFailures()).toEqual([]);
+  });
+
+  test("wrong kinds of key: the admin key's routes refuse a program's key and the rest the admin key", async () => {
+    const programRoutes = fuzzer.operations.filter((operation) => !operation.admin);
+    expect(fuzzer.operations.filter((operation) => operation.admin).map(operationName)).toEqual([
+      'POST /v1/programs',
+      'POST /v1/programs/{programId}/archive',
+      'POST /v1/programs/{programId}/keys',
+    ]);
+    for (const operation of fuzzer.operations) {
+      const [key, code] = operation.admin
+        ? [api.key, 'admin_key_required']
+        : [api.adminKey, 'admin_key_not_for_programs'];
+      const answer = await fuzzer.run(
+        operation,
+        { kind: 'header', name: 'authorization', value: `Bearer ${key}` },
+        403,
+        `the ${operation.admin ? "program's" : 'admin'} key`,
+      );
+      expect(JSON.parse(answer.body).code, operationName(operation)).toBe(code);
+    }
+    expect(programRoutes.length).toBeGreaterThan(50);
+    expect(fuzzer.takeFailures()).toEqual([]);
+  });
+
+  test('an archived program: every write answers 409 program_archived and writes nothing', async () => {
+    const admin = { authorization: `Bearer ${api.adminKey}` };
+    const created = await api.call('POST', '/v1/programs', { name: 'Archived shop' }, admin);
+    const minted = await api.call('POST', `/v1/programs/${created.body.id}/keys`, { name: 'owner' }, admin);
+    expect(minted.status, JSON.stringify(minted.body)).toBe(201);
+    expect((await api.call('POST', `/v1/programs/${created.body.id}/archive`, undefined, admin)).status).toBe(
+      200,
+    );
+    const archivedKey = `Bearer ${minted.body.secret}`;
+    const answered = new Map<string, number>();
+    for (const operation of fuzzer.operations.filter((op) => !op.admin)) {
+      const answer = await fuzzer.run(
+        operation,
+        { kind: 'header', name: 'authorization', value: archivedKey },
+        READ_ONLY_POSTS.has(operationName(operation)) ? undefined : 409,
+        "the archived program's key",
+      );
+      answered.set(operationName(operation), answer.status);
+      if (answer.status === 409) expect(JSON.parse(answer.body).code).toBe('program_archived');
+    }
+    // The POSTs that only read (a `:read` scope) still answer an archived program.
+    for (const name of READ_ONLY_POSTS) expect(answered.get(name), name).not.toBe(409);
+    // Nor does the admin key give an archived program a new key.
+    const keys = fuzzer.operations.find((op) => operationName(op) === 'POST /v1/programs/{programId}/keys')!;
+    const again = await fuzzer.run(
+      keys,
+      { kind: 'edit', label: 'an archived program', params: { programId: created.body.id } },
+      409,
+    );
+    expect(JSON.parse(again.body).code).toBe('program_archived');
+    expect(fuzzer.takeFailures()).toEqual([]);
+  });
+
+  test('the programs list under generated cursors: refused with 400 unless a list gave it out, never a 5xx', async () => {
+    const admin = { authorization: `Bearer ${api.adminKey}` };
+    const list = (cursor: string) => api.call('GET', `/v1/programs?cursor=${cursor}`, undefined, admin);
+    const notGivenOut = fc.oneof(
+      fc.constantFrom('zzz', '%00', '%ED%A0%80', 'x'.repeat(2_000), 'prg_06h4xx8fjg6s58h7q6728vs4tn'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).map(encodeURIComponent),
+      fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url')),
+    );
+    await fc.assert(
+      fc.asyncProperty(notGivenOut, async (cursor) => {
+        const reply = await list(cursor);
+        expect(reply.status, `${cursor}: ${JSON.stringify(reply.body)}`).toBe(400);
+        expect(reply.body.code).toBe('validation_failed');
+      }),
+      { numRuns: RUNS_PER_OPERATION * 4, seed: SEED },
+    );
+    // Well-formed cursors around hostile keys (NUL, lone surrogates, huge): a page or a 400.
+    const hostileKey = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.constantFrom('\u0000', '\ud800', 'x'.repeat(10_000), "'; drop table programs; --"),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostileKey, async (key) => {
+        const reply = await list(
+          encodeURIComponent(Buffer.from(JSON.stringify(['c1', key])).toString('base64url')),
+        );
+        expect([200, 400], JSON.stringify(reply.body)).toContain(reply.status);
+      }),
+      { numRuns: RUNS_PER_OPERATION * 4, seed: SEED + 1 },
+    );
+    // What PostgreSQL cannot compare is no key a list gave out (it answered 500 before).
+    for (const key of ['a\u0000b', 'a\ud800b']) {
+      const reply = await list(Buffer.from(JSON.stringify(['c1', key])).toString('base64url'));
+      expect(reply.status, key).toBe(400);
+      expect(reply.body.code).toBe('validation_failed');
+    }
   });
 
   test.each(ISSUE_CASES)('issue case: $name', async (issueCase) => {

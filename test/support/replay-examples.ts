@@ -1,5 +1,11 @@
-import { OPERATION_EXAMPLES, type OperationExample } from '../../src/http/operation-examples.ts';
+import {
+  OPERATION_EXAMPLES,
+  type OperationExample,
+  type SetupRequest,
+} from '../../src/http/operation-examples.ts';
 import type { TypedApp } from '../../src/http/route-deps.ts';
+import { fanOutMessages } from '../../src/notifications/dispatch/fan-out.ts';
+import type { TestApi } from './test-api.ts';
 
 export interface ReplayedExample {
   operationId: string;
@@ -10,15 +16,27 @@ export interface ReplayedExample {
   body: unknown;
 }
 
+export interface ReplayKeys {
+  /** A program's owner key. */
+  program: string;
+  /** The deployment's admin key (examples with `key: 'admin'`). */
+  admin: string;
+}
+
 interface DocumentOperations {
   paths: Record<string, Record<string, { operationId?: string }>>;
 }
 
 /**
  * Sends every request example of the document to a live app, in the order OPERATION_EXAMPLES
- * lists them, with ids the server made taken from earlier answers (`captures`).
+ * lists them, with ids the server made taken from earlier answers (`captures`). `dispatch` fans
+ * out the outbox, as `serve`'s dispatcher would, before an example that says `afterDispatch`.
  */
-export async function replayExamples(app: TypedApp, key: string): Promise<ReplayedExample[]> {
+export async function replayExamples(
+  app: TypedApp,
+  keys: ReplayKeys,
+  dispatch: () => Promise<unknown>,
+): Promise<ReplayedExample[]> {
   const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as DocumentOperations;
   const where = new Map<string, { method: string; path: string }>();
   for (const [path, item] of Object.entries(document.paths)) {
@@ -31,12 +49,13 @@ export async function replayExamples(app: TypedApp, key: string): Promise<Replay
   for (const [operationId, example] of Object.entries(OPERATION_EXAMPLES)) {
     const route = where.get(operationId);
     if (!route) throw new Error(`an example for ${operationId}, which the document does not have`);
+    const authorization = `Bearer ${example.key === 'admin' ? keys.admin : keys.program}`;
+    for (const setup of example.before ?? []) {
+      await sendSetup(app, authorization, setup, captured, operationId);
+    }
+    if (example.afterDispatch) await dispatch();
     const params = { ...example.params, ...pick(captured, Object.keys(example.params ?? {})) };
-    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      const value = params[name];
-      if (value === undefined) throw new Error(`${operationId}: no example for {${name}}`);
-      return encodeURIComponent(value);
-    });
+    const path = fillPath(route.path, params, operationId);
     // A body or query field named like a captured id (a redemption's rewardId) takes it too.
     const body = withCaptured(example.body, captured);
     const query = new URLSearchParams(withCaptured(example.query, captured) ?? {}).toString();
@@ -44,16 +63,11 @@ export async function replayExamples(app: TypedApp, key: string): Promise<Replay
     const response = await app.inject({
       method: route.method as 'GET',
       url,
-      headers: { authorization: `Bearer ${key}`, ...example.headers },
+      headers: { authorization, ...example.headers },
       ...(body === undefined ? {} : { payload: body as object }),
     });
     const answer = response.body.length > 0 ? response.json() : undefined;
-    for (const [name, at] of Object.entries(example.captures ?? {})) {
-      const value = at
-        .split('.')
-        .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], answer);
-      if (typeof value === 'string') captured[name] = value;
-    }
+    capture(answer, example.captures, captured);
     replayed.push({
       operationId,
       method: route.method,
@@ -64,6 +78,50 @@ export async function replayExamples(app: TypedApp, key: string): Promise<Replay
     });
   }
   return replayed;
+}
+
+async function sendSetup(
+  app: TypedApp,
+  authorization: string,
+  setup: SetupRequest,
+  captured: Record<string, string>,
+  operationId: string,
+): Promise<void> {
+  const url = fillPath(setup.path, captured, operationId);
+  const body = withCaptured(setup.body, captured);
+  const response = await app.inject({
+    method: setup.method,
+    url,
+    headers: { authorization },
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
+  if (response.statusCode >= 300) {
+    throw new Error(
+      `${operationId}: setup ${setup.method} ${url} answered ${response.statusCode}: ${response.body}`,
+    );
+  }
+  capture(response.json(), setup.captures, captured);
+}
+
+function fillPath(path: string, params: Record<string, string | undefined>, operationId: string): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${operationId}: no example for {${name}}`);
+    return encodeURIComponent(value);
+  });
+}
+
+function capture(
+  answer: unknown,
+  captures: Record<string, string> | undefined,
+  captured: Record<string, string>,
+) {
+  for (const [name, at] of Object.entries(captures ?? {})) {
+    const value = at
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], answer);
+    if (typeof value === 'string') captured[name] = value;
+  }
 }
 
 function withCaptured<T>(value: T, captured: Record<string, string>): T {
@@ -79,4 +137,11 @@ function withCaptured<T>(value: T, captured: Record<string, string>): T {
 
 function pick(record: Record<string, string>, names: string[]): Record<string, string> {
   return Object.fromEntries(names.filter((name) => name in record).map((name) => [name, record[name]!]));
+}
+
+/** The examples replayed against a test API: its keys, and fan-out as `serve`'s dispatcher does it. */
+export function replayAgainst(api: TestApi): Promise<ReplayedExample[]> {
+  return replayExamples(api.app, { program: api.key, admin: api.adminKey }, () =>
+    fanOutMessages(api.db, api.clock, { emailConfigured: false }),
+  );
 }

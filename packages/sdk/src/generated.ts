@@ -612,6 +612,7 @@ export type EntryPage = {
 
 export type EventBatchResult = {
   results: {
+    /** The event this result is about, as the request sent it (also when the event was refused and never stored). */
     eventId: string;
     /** The HTTP status this event would have had on its own. */
     status: number;
@@ -625,6 +626,7 @@ export type EventBatchResult = {
 
 /** What the event earned (or took back), by which rule versions, and why other rules did not fire. */
 export type EventOutcome = {
+  /** The event this is the outcome of (its `id`: GET /v1/events/{eventId}). */
   eventId: string;
   type: string;
   memberId: string;
@@ -1099,43 +1101,9 @@ export type Program = {
   archivedAt: (string | null);
 };
 
-export type ProgramCreate = {
-  name: string;
-  /** ISO 4217; CNY by default. */
-  currency?: string;
-  /** `points` points are worth `amountMinor` minor currency units. */
-  pointValue?: {
-    points: number;
-    amountMinor: number;
-  };
-  /** IANA timezone; Asia/Shanghai by default. */
-  timezone?: string;
-  /** never; rolling N days/months after the points become available; end of the year/quarter/month plus N periods; or a fixed date. Deadlines fall at midnight in the program timezone. */
-  expiryPolicy?: ({
-    kind: "never";
-  } | {
-    kind: "rolling";
-    unit: ("days" | "months");
-    count: number;
-  } | {
-    kind: "end_of_period";
-    unit: ("year" | "quarter" | "month");
-    plusPeriods: number;
-  } | {
-    kind: "fixed_date";
-    date: string;
-  });
-  /** allow_debt: clawbacks may leave debt, recovered from later credits; cap_at_zero: the rest is written off. */
-  negativeBalance?: ("allow_debt" | "cap_at_zero");
-  restoredLotGraceDays?: number;
-  transferLimits?: {
-    minPoints?: number;
-    maxPoints?: number;
-    dailyMaxPoints?: number;
-  };
-  holdTtlSeconds?: number;
-  autoCreateMembers?: boolean;
-};
+export type ProgramCreate = (ProgramPatch & {
+  name: unknown;
+});
 
 export type ProgramKeyCreate = {
   name?: string;
@@ -1165,12 +1133,14 @@ export type ProgramList = {
 
 export type ProgramPatch = {
   name?: string;
+  /** ISO 4217; a new program has CNY by default. */
   currency?: string;
   /** `points` points are worth `amountMinor` minor currency units. */
   pointValue?: {
     points: number;
     amountMinor: number;
   };
+  /** IANA timezone; a new program has Asia/Shanghai by default. */
   timezone?: string;
   /** never; rolling N days/months after the points become available; end of the year/quarter/month plus N periods; or a fixed date. Deadlines fall at midnight in the program timezone. */
   expiryPolicy?: ({
@@ -1868,6 +1838,7 @@ export type WebhookDeliveryDetail = {
     type: string;
     memberId: (string | null);
     createdAt: string;
+    /** As webhooks carry it (docs/webhooks.md): localized text as {"zh-CN", "en"}. */
     data: {
       [key: string]: unknown;
     };

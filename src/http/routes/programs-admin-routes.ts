@@ -3,6 +3,7 @@ import { ALL_SCOPES, createApiKey, programHasLiveKeys } from '../../keys/api-key
 import type { ExpiryPolicy } from '../../programs/expiry-policy.ts';
 import {
   ProgramCreate,
+  type ProgramCreateBody,
   ProgramIdParams,
   ProgramKeyCreate,
   ProgramKeyCreated,
@@ -50,10 +51,10 @@ export function programsAdminRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) =>
       deps.send(request, reply, async (tx, context) => {
-        const { expiryPolicy, ...rest } = request.body;
+        const { expiryPolicy, name, ...rest } = request.body as ProgramCreateBody;
         const program = await createProgramWith(
           tx,
-          { ...rest, ...(expiryPolicy ? { expiryPolicy: expiryPolicy as ExpiryPolicy } : {}) },
+          { ...rest, name, ...(expiryPolicy ? { expiryPolicy: expiryPolicy as ExpiryPolicy } : {}) },
           context.now,
         );
         return { status: 201, body: program };

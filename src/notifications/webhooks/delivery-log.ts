@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { cursorKey, type Page, toPage } from '../../shared/pages.ts';
+import { publishedData } from '../channels/webhook-body.ts';
 import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
 import { webhookEndpointNotFound } from './webhook-endpoint-store.ts';
 
@@ -145,7 +146,7 @@ export async function getWebhookDeliveryDetail(db: Queryable, programId: string,
           type: message.type,
           memberId: message.member_id,
           createdAt: iso(message.created_at)!,
-          data: message.data,
+          data: publishedData(message.data),
         }
       : null,
   };

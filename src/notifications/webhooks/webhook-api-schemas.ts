@@ -87,7 +87,13 @@ export const DeliveryDetail = Type.Object({
       type: Type.String(),
       memberId: Type.Union([Type.String(), Type.Null()]),
       createdAt: DateTime,
-      data: Type.Object({}, { additionalProperties: true }),
+      data: Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description: 'As webhooks carry it (docs/webhooks.md): localized text as {"zh-CN", "en"}.',
+        },
+      ),
     }),
     Type.Null(),
   ]),

@@ -128,9 +128,14 @@ export class FuzzFixtures {
     for (const dependent of this.dependents.get(name) ?? []) await this.useUp(dependent);
   }
 
-  private async ok(method: Parameters<TestApi['call']>[0], url: string, body?: unknown): Promise<Body> {
+  private async ok(
+    method: Parameters<TestApi['call']>[0],
+    url: string,
+    body?: unknown,
+    key = this.api.key,
+  ): Promise<Body> {
     this.setupRequests += 1;
-    const reply = await this.api.call(method, url, body);
+    const reply = await this.api.call(method, url, body, { authorization: `Bearer ${key}` });
     if (reply.status >= 300) {
       throw new FixtureUnavailable(
         `fixture ${method} ${url} answered ${reply.status}: ${JSON.stringify(reply.body)}`,
@@ -167,6 +172,10 @@ export class FuzzFixtures {
   }
 
   private readonly factories: Record<string, () => Promise<string>> = {
+    /** A live program with no key yet (the admin key's routes act on it). */
+    program: async () =>
+      (await this.ok('POST', '/v1/programs', { name: this.unique('fz-program') }, this.api.adminKey))
+        .id as string,
     setup: async () => {
       // West of UTC, so the local midnights after late dates fall in the next UTC year.
       await this.ok('PATCH', '/v1/program', {

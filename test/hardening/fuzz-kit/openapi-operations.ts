@@ -15,7 +15,12 @@ export interface Operation {
   body: JsonSchema | null;
   /** The operation documents an Idempotency-Key header. */
   takesIdempotencyKey: boolean;
+  /** A route of the deployment's admin key (the programs), which program keys may not use. */
+  admin: boolean;
 }
+
+/** The admin key's routes: the deployment's programs (`/v1/program`, singular, is a program's own). */
+export const isAdminPath = (path: string) => /^\/v1\/programs(\/|$)/.test(path);
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -43,6 +48,7 @@ export function writeOperations(doc: OpenApiDocument): Operation[] {
         takesIdempotencyKey: parameters.some(
           (p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key',
         ),
+        admin: isAdminPath(path),
       });
     }
   }

@@ -41,6 +41,7 @@ export const PARAM_FIXTURES: Record<string, string> = {
   endpointId: 'endpoint',
   deliveryId: 'delivery',
   messageId: 'inboxMessage',
+  programId: 'program',
 };
 
 const text = (zh: string, en: string) => ({ 'zh-CN': zh, en });
@@ -147,6 +148,22 @@ export const VALID_REQUESTS: Record<string, RequestPlan> = {
       autoCreateMembers: true,
     })),
   },
+  'POST /v1/programs': {
+    body: body((f) => ({
+      name: f.unique('fz-program'),
+      currency: 'USD',
+      pointValue: { points: 100, amountMinor: 1 },
+      timezone: 'America/New_York',
+      expiryPolicy: { kind: 'end_of_period', unit: 'year', plusPeriods: 1 },
+      negativeBalance: 'cap_at_zero',
+      restoredLotGraceDays: 7,
+      transferLimits: { minPoints: 1, maxPoints: 10_000, dailyMaxPoints: 100_000 },
+      holdTtlSeconds: 900,
+      autoCreateMembers: false,
+    })),
+  },
+  'POST /v1/programs/{programId}/archive': { body: body(() => undefined) },
+  'POST /v1/programs/{programId}/keys': { body: body(() => ({ name: 'owner' })) },
   'POST /v1/rules': { body: body(() => RULE) },
   'PUT /v1/rules/{ruleId}/draft': { body: body(() => RULE), keepsFixtures: true },
   'POST /v1/rules/{ruleId}/publish': { body: body(() => undefined), params: { ruleId: 'draftRule' } },

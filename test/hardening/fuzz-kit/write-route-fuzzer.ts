@@ -1,3 +1,4 @@
+import { ADMIN_NAMESPACE } from '../../../src/keys/api-keys.ts';
 import { fanOutMessages } from '../../../src/notifications/dispatch/fan-out.ts';
 import { ERROR_CODES } from '../../../src/shared/error-codes.ts';
 import type { TestApi } from '../../support/test-api.ts';
@@ -21,6 +22,8 @@ export interface FuzzRequest {
   headers: Record<string, string | string[]>;
   payload?: string | Buffer;
   idempotencyKey?: string;
+  /** Sent to an admin route: its idempotency records are the deployment's, not the program's. */
+  admin?: boolean;
 }
 
 export interface Answer {
@@ -88,7 +91,8 @@ export class WriteRouteFuzzer {
     if (mutation?.kind === 'body') {
       payload = mutation.payload instanceof RawJson ? mutation.payload.text : mutation.payload;
     }
-    const headers: Record<string, string | string[]> = { authorization: `Bearer ${this.api.key}` };
+    const key = operation.admin ? this.api.adminKey : this.api.key;
+    const headers: Record<string, string | string[]> = { authorization: `Bearer ${key}` };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     let idempotencyKey: string | undefined;
     if (mutation?.kind === 'edit' && mutation.idempotencyKey) {
@@ -109,7 +113,7 @@ export class WriteRouteFuzzer {
       if (mutation.name === 'idempotency-key' && typeof mutation.value === 'string')
         idempotencyKey = mutation.value;
     }
-    return { method: operation.method, url, headers, payload, idempotencyKey };
+    return { method: operation.method, url, headers, payload, idempotencyKey, admin: operation.admin };
   }
 
   private async pathParams(operation: Operation): Promise<Record<string, string>> {
@@ -199,7 +203,7 @@ export class WriteRouteFuzzer {
     problems.push(
       ...forbiddenChanges(before, after, {
         status: answer.status,
-        programId: this.api.programId,
+        programId: request.admin ? ADMIN_NAMESPACE : this.api.programId,
         idempotencyKey: request.idempotencyKey,
       }),
     );

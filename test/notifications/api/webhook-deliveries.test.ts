@@ -94,11 +94,12 @@ describe.each(ENGINES)('webhook delivery log and replays (%s)', (engine) => {
     const endpoint = await createEndpoint(client);
     const createdAt = '2026-02-20T10:00:00.000Z';
     const data = { memberId: 'vip-1', points: 120, direction: 'in' };
+    // Stored as the outbox keeps localized text ({zh, en}); shown as the API writes it.
     const messageId = await seedMessage(api.db, client.programId, {
       type: 'points.earned',
       memberId: 'vip-1',
       createdAt,
-      data,
+      data: { ...data, reason: { zh: '消费积分', en: 'Purchase points' } },
     });
     const deliveryId = await seedDelivery(api.db, client.programId, {
       messageId,
@@ -146,7 +147,13 @@ describe.each(ENGINES)('webhook delivery log and replays (%s)', (engine) => {
       createdAt,
       deliveredAt: '2026-02-20T10:00:31.000Z',
       attempts: [failed, succeeded],
-      message: { id: messageId, type: 'points.earned', memberId: 'vip-1', createdAt, data },
+      message: {
+        id: messageId,
+        type: 'points.earned',
+        memberId: 'vip-1',
+        createdAt,
+        data: { ...data, reason: { 'zh-CN': '消费积分', en: 'Purchase points' } },
+      },
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { WebhookMessage } from '../../../src/notifications/channels/webhook-body.ts';
-import { webhookBody } from '../../../src/notifications/channels/webhook-body.ts';
+import { publishedData, webhookBody } from '../../../src/notifications/channels/webhook-body.ts';
 import { sendWebhook, validateWebhookUrl } from '../../../src/notifications/channels/webhook-sender.ts';
 import { verifyWebhookSignature } from '../../../src/notifications/channels/webhook-signature.ts';
 import { type LoopbackServer, refusedPort, startHttpServer } from './loopback-http.ts';
@@ -69,15 +69,36 @@ describe('sendWebhook', () => {
     expect(verified).toBe(true);
   });
 
-  test('the body is the documented envelope, dates as ISO strings', () => {
+  test('the body is the documented envelope, dates as ISO strings, localized text as {zh-CN, en}', () => {
     expect(JSON.parse(body)).toEqual({
       id: 'msg_01',
       type: 'risk.case.opened',
       programId: 'prg_1',
       memberId: 'mbr_1',
       createdAt: '2026-03-20T02:00:01.000Z',
-      data: message.data,
+      data: { ...message.data, summary: { 'zh-CN': '一小时内 12 笔订单', en: '12 orders within an hour' } },
     });
+  });
+
+  test('stored {zh, en} text is published as {zh-CN, en} at any depth; nothing else changes', () => {
+    const stored = {
+      reason: { zh: '兑换 马克杯 ×1', en: 'Redeemed Mug ×1' },
+      tiers: [{ name: { zh: '金卡', en: 'Gold' } }, null, 3],
+      source: { kind: 'order', ref: 'o-1' },
+      // Not localized text: a third field, or values that are not both strings.
+      attributes: { zh: 'x', en: 'y', city: 'Shanghai' },
+      counts: { zh: 1, en: 2 },
+      already: { 'zh-CN': '已是', en: 'Already' },
+    };
+    expect(publishedData(stored)).toEqual({
+      reason: { 'zh-CN': '兑换 马克杯 ×1', en: 'Redeemed Mug ×1' },
+      tiers: [{ name: { 'zh-CN': '金卡', en: 'Gold' } }, null, 3],
+      source: { kind: 'order', ref: 'o-1' },
+      attributes: { zh: 'x', en: 'y', city: 'Shanghai' },
+      counts: { zh: 1, en: 2 },
+      already: { 'zh-CN': '已是', en: 'Already' },
+    });
+    expect(stored.reason).toEqual({ zh: '兑换 马克杯 ×1', en: 'Redeemed Mug ×1' });
   });
 
   test('with two live secrets, receivers holding either one can verify', async () => {

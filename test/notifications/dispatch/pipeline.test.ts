@@ -53,7 +53,11 @@ describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
       'select type, data from outbox where program_id = $1',
       [api.programId],
     );
-    expect(outbox).toMatchObject({ type: 'points.earned', data: { points: 1200 } });
+    // The row keeps {zh, en}, as rows written before webhooks said zh-CN did.
+    expect(outbox).toMatchObject({
+      type: 'points.earned',
+      data: { points: 1200, reason: { zh: '开卡礼', en: 'Welcome gift' } },
+    });
     const result = await runDispatchPass(api.db, api.clock, {
       email: null,
       sms: createLogSmsAdapter((l) => smsLines.push(l)),
@@ -63,7 +67,11 @@ describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
     expect(received).toHaveLength(1);
     const [delivery] = received;
     const envelope = JSON.parse(delivery!.body);
-    expect(envelope).toMatchObject({ type: 'points.earned', memberId: 'm-1', data: { points: 1200 } });
+    expect(envelope).toMatchObject({
+      type: 'points.earned',
+      memberId: 'm-1',
+      data: { points: 1200, reason: { 'zh-CN': '开卡礼', en: 'Welcome gift' } },
+    });
     expect(
       verifyWebhookSignature({
         secret: 'whsec_test',

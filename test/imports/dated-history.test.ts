@@ -12,13 +12,11 @@ import { balancesOf, entriesOf, importFile } from './import-kit.ts';
 
 const NOW = '2026-03-01T02:00:00Z';
 
-const row = (entry: { type: string; change: { available: number; pending: number; growth: number }; effectiveAt: string }) => [
-  entry.type,
-  entry.change.available,
-  entry.change.pending,
-  entry.change.growth,
-  entry.effectiveAt,
-];
+const row = (entry: {
+  type: string;
+  change: { available: number; pending: number; growth: number };
+  effectiveAt: string;
+}) => [entry.type, entry.change.available, entry.change.pending, entry.change.growth, entry.effectiveAt];
 
 describe.each(ENGINES)('dated history (%s)', (engine) => {
   let api: TestApi;

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { JifenError } from '../../src/shared/errors.ts';
+import type { JifenError } from '../../src/shared/errors.ts';
 import { verifyLedger } from '../../src/verify/verify-ledger.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { configure } from '../tiers/tier-kit.ts';
 import { balancesOf, entriesOf, importFile, undo } from './import-kit.ts';
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as JifenError);
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error as JifenError,
+  );
 
 const BALANCES = 'importId,memberId,points,earnedAt\nu-1,m-1,500,2026-01-10\nu-2,m-2,70,2025-12-01\n';
 
@@ -53,7 +57,11 @@ describe.each(ENGINES)('undo and re-import (%s)', (engine) => {
 
   test('undo is refused, changing nothing, when imported points were spent', async () => {
     await importFile(api, 'members', 'memberId\ns-1\n');
-    const imported = await importFile(api, 'balances', 'importId,memberId,points,earnedAt\ns-b1,s-1,300,2026-02-01\n');
+    const imported = await importFile(
+      api,
+      'balances',
+      'importId,memberId,points,earnedAt\ns-b1,s-1,300,2026-02-01\n',
+    );
     const spent = await api.call('POST', '/v1/members/s-1/debits', { points: 120, reason: 'coffee' });
     expect(spent.status).toBe(201);
     const before = await entriesOf(api, 's-1');
@@ -77,7 +85,8 @@ describe.each(ENGINES)('undo and re-import (%s)', (engine) => {
       target: { points: 1, growth: 1 },
     });
     await api.call('POST', `/v1/rules/${rule.body.id}/publish`);
-    const file = 'id,memberId,type,occurredAt,orderId,amountMinor\nh-1,ev-1,order.paid,2026-02-01 12:00,O-1,25000\n';
+    const file =
+      'id,memberId,type,occurredAt,orderId,amountMinor\nh-1,ev-1,order.paid,2026-02-01 12:00,O-1,25000\n';
     const first = await importFile(api, 'events', file);
     expect(first).toMatchObject({ rowsApplied: 1, points: 250, membersCreated: 1 });
     expect(await balancesOf(api, 'ev-1')).toMatchObject({ available: 250, growth: 250 });
@@ -94,9 +103,15 @@ describe.each(ENGINES)('undo and re-import (%s)', (engine) => {
   test('tiers: manual assignments until a date; undo ends those still as imported', async () => {
     await configure(api);
     await importFile(api, 'members', 'memberId\nt-1\n');
-    const bad = await importFile(api, 'tiers', 'memberId,tier,until\nt-1,platinum,2027-01-01\n', { skipErrors: true });
+    const bad = await importFile(api, 'tiers', 'memberId,tier,until\nt-1,platinum,2027-01-01\n', {
+      skipErrors: true,
+    });
     expect(bad.errors).toEqual([expect.objectContaining({ line: 2, column: 'tier' })]);
-    const imported = await importFile(api, 'tiers', 'memberId,tier,until,reason\nt-1,gold,2027-01-01,from the old system\n');
+    const imported = await importFile(
+      api,
+      'tiers',
+      'memberId,tier,until,reason\nt-1,gold,2027-01-01,from the old system\n',
+    );
     expect(imported).toMatchObject({ rowsApplied: 1 });
     expect((await api.call('GET', '/v1/members/t-1/tier')).body.tier.code).toBe('gold');
     await undo(api, imported.id);

@@ -133,10 +133,21 @@ export async function addToImport(
       counts.points ?? 0,
       counts.membersCreated ?? 0,
       counts.entriesMade ?? 0,
-      JSON.stringify(errors),
+      JSON.stringify(errors.map(storableError)),
       keepErrors,
     ],
   );
+}
+
+/** A file's column names and values reach messages: what PostgreSQL cannot store in JSON is replaced. */
+function storableError(error: RowError): RowError {
+  const clean = (text: string) =>
+    text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return {
+    line: error.line,
+    column: error.column === null ? null : clean(error.column),
+    message: clean(error.message),
+  };
 }
 
 export async function setImportState(

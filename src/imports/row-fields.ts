@@ -36,8 +36,8 @@ export class RowFields {
           column,
           'has bytes that are no character in the encoding given: check the file’s encoding',
         );
-      } else if (typeof value === 'string' && findUnstorable(value, column) !== null) {
-        this.problem(column, 'has characters that cannot be stored (NUL or a broken surrogate)');
+      } else if (findUnstorable(value, '') !== null) {
+        this.problem(column, 'has what cannot be stored: NUL, a broken surrogate, or nesting past 32 levels');
       }
     }
   }
@@ -162,6 +162,11 @@ export class RowFields {
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
       return this.wrong(column, 'must be a JSON object, e.g. {"channel":"store"}');
+    if (findUnstorable(parsed, '') !== null)
+      return this.wrong(
+        column,
+        'has what cannot be stored: NUL, a broken surrogate, or nesting past 32 levels',
+      );
     return parsed as Record<string, unknown>;
   }
 

@@ -142,7 +142,9 @@ export async function addToImport(
 /** A file's column names and values reach messages: what PostgreSQL cannot store in JSON is replaced. */
 function storableError(error: RowError): RowError {
   const clean = (text: string) =>
-    text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    text
+      .replaceAll(String.fromCharCode(0), '\uFFFD')
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   return {
     line: error.line,
     column: error.column === null ? null : clean(error.column),

@@ -67,15 +67,18 @@ export async function importCommand(args: string[]): Promise<number> {
     const size = statSync(path).size;
     let bytesRead = 0;
     const checking = progressBar('checking', 'bytes');
-    const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-    stream.on('data', (chunk) => {
-      bytesRead += chunk.length;
-    });
+    // Counted as the import reads them (a 'data' listener would start the flow before it reads).
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+        bytesRead += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+    }
     const staged = await stageImport(db, {
       programId,
       kind,
       fileName: basename(path),
-      chunks: stream,
+      chunks: counted(),
       format,
       encoding,
       mapping,

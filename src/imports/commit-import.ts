@@ -38,6 +38,9 @@ const REAPPLIES_CHANGED: Record<ImportKind, boolean> = {
   events: false,
 };
 
+/** Kinds whose rows count from an instant, applied in its order (members and tiers: file order). */
+const BY_TIME: Record<ImportKind, boolean> = { members: false, tiers: false, balances: true, events: true };
+
 export interface CommitInput {
   programId: string;
   importId: string;
@@ -84,7 +87,7 @@ export async function commitImport(db: Database, input: CommitInput): Promise<Im
   let done = 0;
   let after: StoredRow | null = null;
   for (;;) {
-    const rows = await readStagedRows(db, programId, importId, after, CHUNK_ROWS);
+    const rows = await readStagedRows(db, programId, importId, after, CHUNK_ROWS, BY_TIME[started.kind]);
     if (rows.length === 0) break;
     after = rows.at(-1)!;
     const fresh = await freshRows(db, started, rows);

@@ -57,7 +57,7 @@ const members: KindSpec = {
     const attributes = fields.object('attributes');
     if (attributes) profile.attributes = attributes;
     if (fields.problems.length > 0 || memberId === undefined) return null;
-    return { line, externalId: memberId, sortAt: joinedAt ?? null, payload: { memberId, profile } };
+    return { line, externalId: memberId, sortAt: null, payload: { memberId, profile } };
   },
 };
 

@@ -238,13 +238,18 @@ export interface StoredRow {
   rowHash: string;
 }
 
-/** Staged rows in the order they apply (the instant they count from, then the line), a page at a time. */
+/**
+ * Staged rows in the order they apply, a page at a time: rows that count from an instant (balances,
+ * events) by it, then by line; the others (members, tiers) by line. Each page starts after the
+ * last row of the one before, by an index, so paging a million rows stays linear.
+ */
 export async function readStagedRows(
   db: Queryable,
   programId: string,
   importId: string,
   after: { sortAt: Date | null; line: number } | null,
   limit: number,
+  byTime: boolean,
 ): Promise<StoredRow[]> {
   const rows = await db.query<{
     line: string | number;
@@ -253,11 +258,14 @@ export async function readStagedRows(
     payload: Record<string, unknown>;
     row_hash: string;
   }>(
-    `select line, external_id, sort_at, payload, row_hash from import_rows
-      where program_id = $1 and import_id = $2
-        and ($3::boolean or (coalesce(sort_at, '-infinity'), line) > (coalesce($4::timestamptz, '-infinity'), $5::int8))
-      order by coalesce(sort_at, '-infinity'), line limit $6`,
-    [programId, importId, after === null, after?.sortAt?.toISOString() ?? null, after?.line ?? 0, limit],
+    byTime
+      ? `select line, external_id, sort_at, payload, row_hash from import_rows
+          where program_id = $1 and import_id = $2 and ($3::timestamptz is null or (sort_at, line) > ($3, $4::int8))
+          order by sort_at, line limit $5`
+      : `select line, external_id, sort_at, payload, row_hash from import_rows
+          where program_id = $1 and import_id = $2 and line > $4::int8 and $3::timestamptz is null
+          order by line limit $5`,
+    [programId, importId, byTime ? (after?.sortAt?.toISOString() ?? null) : null, after?.line ?? 0, limit],
   );
   return rows.map((row) => ({
     line: Number(row.line),
@@ -383,9 +391,9 @@ export async function idsOfUndoneImports(
 ): Promise<Set<string>> {
   if (externalIds.length === 0) return new Set();
   const rows = await db.query<{ external_id: string }>(
-    `select distinct r.external_id from import_rows r join imports i on i.program_id = r.program_id and i.id = r.import_id
-      where r.program_id = $1 and i.kind = $2 and i.state = 'undone' and r.entry_ids is not null
-        and r.external_id = any($3::text[])`,
+    `select distinct r.external_id from import_rows r
+      where r.program_id = $1 and r.entry_ids is not null and r.external_id = any($3::text[])
+        and r.import_id in (select id from imports where program_id = $1 and kind = $2 and state = 'undone')`,
     [programId, kind, externalIds],
   );
   return new Set(rows.map((row) => row.external_id));

@@ -285,7 +285,11 @@ export async function appliedHashes(
 ): Promise<Map<string, string>> {
   if (externalIds.length === 0) return new Map();
   const rows = await db.query<{ external_id: string; row_hash: string }>(
-    'select external_id, row_hash from import_applied where program_id = $1 and kind = $2 and external_id = any($3::text[])',
+    // One index look-up per id (`offset 0` keeps the planner from flattening it into a scan of the
+    // program's rows, which it did while the table had no statistics: every chunk read them all).
+    `select u.id as external_id, a.row_hash from unnest($3::text[]) as u (id)
+       cross join lateral (select row_hash from import_applied a
+                            where a.program_id = $1 and a.external_id = u.id and a.kind = $2 offset 0) a`,
     [programId, kind, externalIds],
   );
   return new Map(rows.map((row) => [row.external_id, row.row_hash]));
@@ -343,7 +347,7 @@ export async function markApplied(
   await tx.query(
     `insert into import_applied (program_id, kind, external_id, import_id, row_hash)
      select $1, $4, r.external_id, $2, r.row_hash from ${recordset}
-     on conflict (program_id, kind, external_id) do update set import_id = excluded.import_id, row_hash = excluded.row_hash`,
+     on conflict (program_id, external_id, kind) do update set import_id = excluded.import_id, row_hash = excluded.row_hash`,
     [programId, importId, json, kind],
   );
 }
@@ -391,9 +395,12 @@ export async function idsOfUndoneImports(
 ): Promise<Set<string>> {
   if (externalIds.length === 0) return new Set();
   const rows = await db.query<{ external_id: string }>(
-    `select distinct r.external_id from import_rows r
-      where r.program_id = $1 and r.entry_ids is not null and r.external_id = any($3::text[])
-        and r.import_id in (select id from imports where program_id = $1 and kind = $2 and state = 'undone')`,
+    `select distinct u.id as external_id
+       from (select id from imports where program_id = $1 and kind = $2 and state = 'undone') i
+       cross join unnest($3::text[]) as u (id)
+       cross join lateral (select 1 from import_rows r
+                            where r.program_id = $1 and r.import_id = i.id and r.external_id = u.id
+                              and r.entry_ids is not null offset 0) found`,
     [programId, kind, externalIds],
   );
   return new Set(rows.map((row) => row.external_id));

@@ -18,7 +18,8 @@ export async function entriesByIds(
     `select ${ENTRY_COLUMNS},
             exists (select 1 from entries r where r.program_id = entries.program_id and r.reverses_entry_id = entries.id)
               as reversed
-       from entries where program_id = $1 and id = any($2::text[])`,
+       from unnest($2::text[]) as wanted (entry_id)
+       cross join lateral (select * from entries where program_id = $1 and id = wanted.entry_id offset 0) entries`,
     [programId, entryIds],
   );
   return rows.map((row) => ({ entry: toEntry(row), reversed: row.reversed }));
@@ -39,9 +40,10 @@ export async function membersWhoSpentFrom(
   const rows = await db.query<{ member_id: string }>(
     `with made as (
        select e.member_key, t.touch->>'lotId' as lot_id
-         from entries e cross join lateral jsonb_array_elements(e.lots) as t (touch)
-        where e.program_id = $1 and e.id = any($2::text[]) and (t.touch->>'points')::int8 > 0
-          and e.type in ('earn', 'adjust')
+         from unnest($2::text[]) as wanted (entry_id)
+         cross join lateral (select * from entries where program_id = $1 and id = wanted.entry_id offset 0) e
+         cross join lateral jsonb_array_elements(e.lots) as t (touch)
+        where (t.touch->>'points')::int8 > 0 and e.type in ('earn', 'adjust')
      ),
      spent as (
        select distinct e.member_key

@@ -70,6 +70,17 @@ describe.each(ENGINES)('jifen import (%s)', (engine: Engine) => {
     expect(undone.stdout).toContain(`import ${importId} undone`);
   }, 120_000);
 
+  test('a file larger than one read chunk is read whole (20,000 rows, ~0.5 MB)', async () => {
+    const rows = Array.from(
+      { length: 20_000 },
+      (_, i) => `big-${i},1990-01-02,vip|new,2024-01-01 10:00,store-${i % 7}`,
+    );
+    const big = file('big.csv', `memberId,birthday,tags,joinedAt,channel\n${rows.join('\n')}\n`);
+    const dry = await jifen('import', 'members', big);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('20000 rows read, 20000 valid, 0 with errors');
+  }, 120_000);
+
   test('usage mistakes exit 2 with the fix', async () => {
     expect((await jifen('import', 'points', '/tmp/x.csv')).stderr).toContain('members|balances|events|tiers');
     const missing = await jifen('import', 'members', join(dir, 'none.csv'));

@@ -58,6 +58,7 @@ create table import_applied (
   external_id text not null,
   import_id text not null,
   row_hash text not null,
-  primary key (program_id, kind, external_id)
+  -- the id before the kind: a chunk's look-up (`external_id = any($ids)`) is an index condition
+  primary key (program_id, external_id, kind)
 );
 create index import_applied_by_import on import_applied (program_id, import_id);

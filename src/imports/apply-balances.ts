@@ -5,6 +5,7 @@ import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { tryLoadForUpdate } from '../ledger/ledger-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { type ApplyChunk, emptyResult } from './apply-chunk.ts';
+import { appliedHashes } from './import-store.ts';
 
 interface BalanceRow {
   memberId: string;
@@ -31,10 +32,19 @@ export const applyBalances: ApplyChunk = (context, rows, record) =>
       lots: true,
     });
     const known = new Set(state?.accounts.map((account) => account.memberId));
+    // Re-read under the members' locks: a commit of the same rows running at the same time (a
+    // second request) has committed its chunk or not, so no balance is credited twice.
+    const inForce = await appliedHashes(
+      tx,
+      context.programId,
+      'balances',
+      rows.map((row) => row.externalId),
+    );
     const draft = state ? new LedgerDraft(state.settings, context.now, state.accounts, state.lots) : null;
     const credited = new Set<string>();
     rows.forEach((row, index) => {
       const balance = balances[index]!;
+      if (inForce.has(row.externalId)) return;
       if (!draft || !known.has(balance.memberId)) {
         result.errors.push({
           line: row.line,

@@ -58,10 +58,17 @@ export async function undoImport(db: Database, input: UndoInput): Promise<Import
   for (let start = 0; start < ordered.length; start += CHUNK_ENTRIES) {
     await db.transaction(async (tx) => {
       for (const entry of ordered.slice(start, start + CHUNK_ENTRIES)) {
-        const result = await reverse(tx, context, {
-          entryId: entry.id,
-          reason: { zh: `撤销导入 ${importId}`, en: `import ${importId} undone` },
-        });
+        let result: Awaited<ReturnType<typeof reverse>>;
+        try {
+          result = await reverse(tx, context, {
+            entryId: entry.id,
+            reason: { zh: `撤销导入 ${importId}`, en: `import ${importId} undone` },
+          });
+        } catch (error) {
+          // An undo of the same import running at the same time reversed it first.
+          if (error instanceof JifenError && error.code === 'entry_already_reversed') continue;
+          throw error;
+        }
         if (result.draft) await commitDraft(tx, programId, result.draft);
       }
     });

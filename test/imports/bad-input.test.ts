@@ -124,6 +124,30 @@ describe.each(ENGINES)('bad import files (%s)', (engine) => {
     expect(report.errors).toEqual([expect.objectContaining({ line: 2, column: 'channel' })]);
   });
 
+  test('values that cannot be stored are row errors, and their messages are stored safely', async () => {
+    const file = [
+      '{"memberId":"n-1","channel":"a\\u0000b"}',
+      '{"memberId":"n-2","bad\\u0000key":"x"}',
+      '{"memberId":"n-3","attributes":{"k":"\\ud800"}}',
+    ].join('\n');
+    const report = await dryRun(api, 'members', file, { format: 'jsonl' });
+    expect(report).toMatchObject({ rowsValid: 0, rowsInvalid: 3 });
+    expect(report.errors.map(({ line, column }) => [line, column])).toEqual([
+      [1, 'channel'],
+      [2, 'bad\uFFFDkey'],
+      [3, 'attributes'],
+    ]);
+    const huge = await dryRun(
+      api,
+      'balances',
+      '{"importId":"h-1","memberId":"m-1","points":1e400,"earnedAt":"2025-01-01"}',
+      {
+        format: 'jsonl',
+      },
+    );
+    expect(huge.errors).toEqual([expect.objectContaining({ line: 1, column: 'points' })]);
+  });
+
   test('JSON lines: each line an object; a broken line is one error', async () => {
     const file = '{"memberId":"j-1","tags":["a","b"]}\nnot json\n[1]\n{"memberId":"j-2","colour":"red"}\n';
     const report = await dryRun(api, 'members', file, { format: 'jsonl' });

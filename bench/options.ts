@@ -13,7 +13,8 @@ export type Scenario =
   | 'rewards'
   | 'notifications'
   | 'observability'
-  | 'demo';
+  | 'demo'
+  | 'import';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -44,6 +45,8 @@ export interface BenchOptions {
   out: string;
   /** Members the tier evaluation scenario evaluates. */
   tierMembers: number;
+  /** Rows of each file the import scenario imports. */
+  importRows: number;
   /** Off/on pairs of the observability scenario. */
   pairs: number;
 }
@@ -52,7 +55,7 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo
+  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo|import
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; events-single = one event a
@@ -63,6 +66,7 @@ export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [fla
                                        on, --pairs times alternating, and the cost of having them on)
   --pairs N                            off/on pairs of the observability scenario (default 3)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
+  --import-rows N                      rows of each file the import scenario imports (default 100000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
   --distribution uniform|zipfian|retail  how members are picked (default uniform; retail = the
@@ -144,6 +148,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         csv: { type: 'string' },
         out: { type: 'string' },
         'tier-members': { type: 'string' },
+        'import-rows': { type: 'string' },
         pairs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -169,6 +174,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'notifications',
         'observability',
         'demo',
+        'import',
       ] as const,
       'scenario',
       'all',
@@ -199,6 +205,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
     csv: str('csv'),
     out: str('out') ?? defaultOut,
     tierMembers: number(str('tier-members'), 'tier-members', 1_000_000, { min: 1, max: 100_000_000 }),
+    importRows: number(str('import-rows'), 'import-rows', 100_000, { min: 1, max: 10_000_000 }),
     pairs: number(str('pairs'), 'pairs', 3, { min: 1, max: 50 }),
   };
 }

@@ -13,6 +13,7 @@ import type { BenchContext } from './scenarios/common.ts';
 import { runDemo } from './scenarios/demo.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp, takeServersPeakRssMb } from './scenarios/http.ts';
+import { importSteps } from './scenarios/import.ts';
 import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
 import { describeCosts, observabilityCosts, observabilitySteps } from './scenarios/observability.ts';
 import { runHotRedemptions } from './scenarios/rewards.ts';
@@ -35,7 +36,16 @@ function plan(options: BenchOptions): Step[] {
   const engines: Array<'postgres' | 'pglite'> =
     options.engine === 'both' ? ['postgres', 'pglite'] : [options.engine];
   const wants = (
-    scenario: 'http' | 'batch' | 'baseline' | 'events' | 'tiers' | 'rewards' | 'notifications' | 'demo',
+    scenario:
+      | 'http'
+      | 'batch'
+      | 'baseline'
+      | 'events'
+      | 'tiers'
+      | 'rewards'
+      | 'notifications'
+      | 'demo'
+      | 'import',
   ) => options.scenario === 'all' || options.scenario === scenario;
   const steps: Step[] = [];
   // Baselines first, so a figure's ratio is known as soon as it is measured.
@@ -104,6 +114,7 @@ function plan(options: BenchOptions): Step[] {
   if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
   if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
   if (options.scenario === 'observability') steps.push(...observabilitySteps(options));
+  if (wants('import')) steps.push(...importSteps());
   if (wants('demo') && engines.includes('pglite'))
     steps.push({ label: 'demo', needsPostgres: false, run: runDemo });
   if (wants('notifications')) {

@@ -47,7 +47,7 @@ async function freePort(): Promise<number> {
  * Runs `jifen ...args` to completion; its peak RSS is read just before it exits (the child holds
  * still on a pipe that the harness closes once it has looked).
  */
-async function runJifen(
+export async function runJifen(
   args: string[],
 ): Promise<{ code: number | null; ms: number; rssMb: number | null; output: string }> {
   const started = nowMs();

@@ -101,6 +101,28 @@ with its owner key printed once, if missing; reused if present) with five exampl
 ${DATABASE_HELP}`,
     run: async (args) => (await import('../demo/demo-command.ts')).demoCommand(args),
   },
+  import: {
+    summary: 'Import members, opening balances, historical events or tiers from a file (dry run by default)',
+    help: `Usage: jifen import members|balances|events|tiers FILE [--commit [--skip-errors]] [flags]
+       jifen import undo IMPORT_ID [flags]
+
+Checks every row of FILE (CSV with a header row, or JSON lines: .jsonl/.ndjson) and reports the
+counts, the errors by line and column with what to fix, and the points it would create; nothing is
+applied unless --commit. Columns are named as the API's fields (docs/imports.md lists every one).
+Balances and events count from their own dates (earnedAt, occurredAt): lots expire by the policy
+from then. Rows whose id an earlier import applied are skipped. Exits 1 when rows have errors.
+
+  --commit              Apply the file (all of it, or nothing if a row has errors)
+  --skip-errors         With --commit: apply the valid rows and skip the others
+  --mapping a=b,...     Rename the file's columns: fileColumn=field (e.g. 会员号=memberId,积分=points)
+  --encoding gbk        The file's encoding: utf8 (default, a BOM is fine) or gbk
+  --format csv|jsonl    Default: jsonl for .jsonl/.ndjson files, else csv
+  --program ID          The program (needed when the database has several)
+  undo IMPORT_ID        Reverse every entry a committed import made (refused if its points were spent)
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./import-command.ts')).importCommand(args),
+  },
   backup: {
     summary: 'Snapshot the embedded database to a file',
     help: `Usage: jifen backup --out FILE [--data DIR]\n\nSnapshots the embedded database to FILE (asks the running server if one holds it).`,

@@ -38,7 +38,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     const { programId, key } = await demoProgram(db);
     console.log(
       `demo: replaying ${relative(process.cwd(), csvPath) || csvPath} into program ${programId}: ` +
-        'rules, then events a day at a time, then sweeps',
+        'rules, then events a week at a time through dated intake (each counts from when it happened), then sweeps',
     );
     let summary: Awaited<ReturnType<typeof loadDemo>>;
     try {

@@ -19,16 +19,26 @@ import { conversionTo, RATES_PER_GBP } from './demo-money.ts';
 import { type DemoNotifications, deliverDemoNotifications } from './demo-notifications.ts';
 import { ensureDemoRules } from './demo-rules.ts';
 import { ensureDemoTiers } from './demo-tiers.ts';
-import { epochDay, isoDateOfEpochDay, LocalDays, ShiftedClock, yesterdayEpochDay } from './demo-time.ts';
+import {
+  epochDay,
+  isoDateOfEpochDay,
+  LocalDays,
+  ShiftedClock,
+  weekdayOfEpochDay,
+  yesterdayEpochDay,
+} from './demo-time.ts';
 import { type BadRow, parseRetailCsv, RetailCsvError, type RetailRow } from './retail-csv.ts';
 import { planReplay, type ReplayEvent, type ReplayPlan } from './retail-replay.ts';
 
 /**
  * `jifen demo` as a flow over the areas it touches: program settings, rules, event intake, sweeps.
- * The rows are planned into events first (pure), then replayed in time order, a day of events (at
- * most 1,000) per batch with "now" at the batch's last event, so lots, pending periods and entries
- * carry the dates they would have had; the sweeps run after each batch at that time, and once more
- * at the real time at the end, so balances are as of today.
+ * The rows are planned into events first (pure), then replayed in time order through dated intake
+ * (`ingestEvents` with `dated`): each event's entries count from when it occurred, so lots are earned
+ * then, pending periods end and points expire when they would have, and growth counts in the tier
+ * window of its time. The year goes in a week at a time, batches of up to 1,000 events recorded at
+ * the week's last event; the sweeps and tier evaluations run after each week at that time (members
+ * with no event that week see their points released and expired then), and once more at the real
+ * time at the end, so balances are as of today.
  */
 
 /** Points expire 12 months after they become available: a common policy, and with a year of data
@@ -146,45 +156,44 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     elapsedMs: 0,
   };
 
+  const dueBefore = await dueEntryCounts(db, programId);
   const sweepAt = async (at: Date) => {
     const sweepClock = new ManualClock(at);
-    summary.sweeps.pendingReleased += (await runSweep(db, sweepClock, 'pending_release')).entries;
-    summary.sweeps.expired += (await runSweep(db, sweepClock, 'expiry')).entries;
+    // Dated: a release or expiry is recorded now but counts from when it fell due that week.
+    await runSweep(db, sweepClock, 'pending_release', undefined, undefined, { dated: true });
+    await runSweep(db, sweepClock, 'expiry', undefined, undefined, { dated: true });
     await runTierSweeps(db, sweepClock);
   };
   let done = 0;
-  let sweptAt: number | null = null;
-  for (const batch of batches(plan.events, program.timezone)) {
-    // Pending points come due, and lots expire, as time passes in the replay: on days without
-    // events too, so a release is dated within a day of when it was due.
-    const firstAt = Date.parse(batch[0]!.event.occurredAt);
-    while (sweptAt !== null && sweptAt + DAY_MS < firstAt) {
-      sweptAt += DAY_MS;
-      await sweepAt(new Date(sweptAt));
+  for (const week of weeks(plan.events, program.timezone)) {
+    const now = new Date(week.at(-1)!.event.occurredAt);
+    for (let start = 0; start < week.length; start += MAX_BATCH_EVENTS) {
+      const batch = week.slice(start, start + MAX_BATCH_EVENTS);
+      const results = await ingestEvents(
+        db,
+        { programId, now, source: DEMO_SOURCE },
+        batch.map(({ event }) => event),
+        { dated: true },
+      );
+      results.forEach((result, index) => {
+        tallyResult(summary, batch[index]!, result);
+      });
+      done += batch.length;
+      options.onProgress?.(done, plan.events.length);
+      // PGlite has no autovacuum: the space of rows the replay updated (lots, members, orders) is
+      // reused only once a vacuum marks it free, so one runs every quarter of the year's events.
+      const quarter = Math.ceil(plan.events.length / 4);
+      if (Math.floor(done / quarter) > Math.floor((done - batch.length) / quarter)) await vacuumEmbedded(db);
     }
-    const now = new Date(batch.at(-1)!.event.occurredAt);
-    const results = await ingestEvents(
-      db,
-      { programId, now, source: DEMO_SOURCE },
-      batch.map(({ event }) => event),
-    );
-    results.forEach((result, index) => {
-      tallyResult(summary, batch[index]!, result);
-    });
     await sweepAt(now);
-    sweptAt = now.getTime();
-    done += batch.length;
-    options.onProgress?.(done, plan.events.length);
-    // PGlite has no autovacuum: the space of rows the replay updated (lots, members, orders) is
-    // reused only once a vacuum marks it free, so one runs every quarter of the year's events.
-    const quarter = Math.ceil(plan.events.length / 4);
-    if (Math.floor(done / quarter) > Math.floor((done - batch.length) / quarter)) await vacuumEmbedded(db);
   }
-  for (const result of await runAllSweeps(db, clock)) {
-    if (result.kind === 'pending_release') summary.sweeps.pendingReleased += result.entries;
-    if (result.kind === 'expiry') summary.sweeps.expired += result.entries;
-  }
-  await runTierSweeps(db, clock);
+  await sweepAt(clock.now()); // the pending releases, expiries and evaluations due by today
+  await runAllSweeps(db, clock);
+  const dueAfter = await dueEntryCounts(db, programId);
+  summary.sweeps = {
+    pendingReleased: dueAfter.pendingReleased - dueBefore.pendingReleased,
+    expired: dueAfter.expired - dueBefore.expired,
+  };
   summary.tiers = await membersByTier(db, programId, clock.now());
   summary.notifications = await deliverDemoNotifications(
     db,
@@ -253,21 +262,36 @@ async function createMembers(db: Database, programId: string, events: readonly R
   });
 }
 
-/** Events in time order, cut into batches of one local day's events, at most 1,000 each. */
-export function* batches(events: readonly ReplayEvent[], timezone: string): Generator<ReplayEvent[]> {
+/** Events in time order, cut into local weeks (Monday to Sunday); a week may hold more than a batch. */
+export function* weeks(events: readonly ReplayEvent[], timezone: string): Generator<ReplayEvent[]> {
   const localDays = new LocalDays(timezone);
-  let batch: ReplayEvent[] = [];
-  let batchDay = Number.NaN;
+  let week: ReplayEvent[] = [];
+  let weekStart = Number.NaN;
   for (const event of events) {
     const day = localDays.of(new Date(event.event.occurredAt));
-    if (batch.length > 0 && (batch.length >= MAX_BATCH_EVENTS || day !== batchDay)) {
-      yield batch;
-      batch = [];
+    const start = day - (weekdayOfEpochDay(day) - 1);
+    if (week.length > 0 && start !== weekStart) {
+      yield week;
+      week = [];
     }
-    batchDay = day;
-    batch.push(event);
+    weekStart = start;
+    week.push(event);
   }
-  if (batch.length > 0) yield batch;
+  if (week.length > 0) yield week;
+}
+
+/**
+ * Pending releases and expiries in the program's journal: the summary counts what the load added,
+ * whether a sweep wrote it or dated intake did as it replayed a member's past.
+ */
+async function dueEntryCounts(db: Database, programId: string) {
+  const rows = await db.query<{ type: string; entries: string }>(
+    `select type, count(*)::int8 as entries from entries
+      where program_id = $1 and type in ('pending_release', 'expire') group by type`,
+    [programId],
+  );
+  const count = (type: string) => Number(rows.find((row) => row.type === type)?.entries ?? 0);
+  return { pendingReleased: count('pending_release'), expired: count('expire') };
 }
 
 function tallyResult(summary: DemoSummary, planned: ReplayEvent, result: EventResult) {

@@ -104,7 +104,7 @@ export function awardExpiresAt(
   award: { pendingDays: number; expiresInDays: number | null },
 ): Date {
   const { draft } = context;
-  const availableAt = new Date(draft.now.getTime() + award.pendingDays * DAY_MS);
+  const availableAt = new Date(draft.effectiveAt.getTime() + award.pendingDays * DAY_MS);
   const policy = { kind: 'rolling', unit: 'days', count: award.expiresInDays ?? 0 } as const;
   return expiryFor(policy, availableAt, draft.settings.timezone)!;
 }

@@ -1,5 +1,6 @@
 import { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
+import { catchUpTo } from '../ledger/due-movements.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { tryLoadForUpdate } from '../ledger/ledger-store.ts';
 import { readMemberFacts } from '../members/member-facts.ts';
@@ -43,7 +44,7 @@ export async function decideFresh(
   program: Program,
   rules: readonly CompiledRule[],
   unseen: readonly Candidate[],
-  options: { writeEvery?: number } = {},
+  options: { writeEvery?: number; dated?: boolean } = {},
 ): Promise<Map<number, EventResult>> {
   const { programId } = context;
   const results = new Map<number, EventResult>();
@@ -58,7 +59,10 @@ export async function decideFresh(
       programId,
       memberIds: unseen.map(({ event }) => event.memberId),
       allowMissing: true,
-      lots: unseen.filter(({ event }) => REFERS_TO_ORDER.has(event.type)).map(({ event }) => event.memberId),
+      // Dated intake replays what fell due between events, so it needs every member's lots.
+      lots: unseen
+        .filter(({ event }) => options.dated || REFERS_TO_ORDER.has(event.type))
+        .map(({ event }) => event.memberId),
     }),
   ]);
   const createdIds = [...created];
@@ -152,6 +156,10 @@ export async function decideFresh(
         ...event.facts,
         member: { ...event.facts.member, tier: progress.tierOf(event.memberKey) },
       };
+    // Dated intake (imports, the demo): the event's entries count from when it occurred, after
+    // what fell due for its member before then.
+    if (options.dated) catchUpTo(draft, event.memberId, candidate.occurredAt);
+    else draft.dateFrom(null);
     let plan: ReturnType<typeof planEvent>;
     try {
       plan = planEvent(eventContext, event);
@@ -163,13 +171,19 @@ export async function decideFresh(
     try {
       const decidedBefore = draft.entries.length;
       const outcome = applyPlan(eventContext, event, plan);
-      progress?.addGrowth(event.memberKey, growthOf(draft, decidedBefore, event.memberId));
+      progress?.addGrowth(event.memberKey, growthOf(draft, decidedBefore, event.memberId), draft.effectiveAt);
       results.set(candidate.index, { status: 201, body: outcomeView(outcome), replayed: false });
       await writer.add({ candidate, outcome });
     } catch (error) {
       if (error instanceof JifenError) throw new EventRefused(candidate.index, error);
       throw error;
     }
+  }
+  if (options.dated) {
+    // ...and what fell due since the last of them, up to now.
+    for (const memberId of new Set(writer.decided.map(({ candidate }) => candidate.event.memberId)))
+      catchUpTo(draft, memberId, draft.now);
+    draft.dateFrom(null);
   }
   await writer.finish();
   // A member made for events that were all refused is not kept: bad input leaves nothing behind.

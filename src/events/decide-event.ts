@@ -161,7 +161,7 @@ export function applyPlan(context: EventContext, event: PlannedEvent, plan: Plan
 function dropAwardsDeadOnArrival(draft: LedgerDraft, evaluation: Evaluation): void {
   evaluation.awards = evaluation.awards.filter((award) => {
     if (award.points === 0) return true;
-    const availableAt = new Date(draft.now.getTime() + award.pendingDays * DAY_MS);
+    const availableAt = new Date(draft.effectiveAt.getTime() + award.pendingDays * DAY_MS);
     const explicit = award.expiresInDays !== null ? awardExpiresAt({ draft }, award) : undefined;
     if (decideLotExpiry(draft, availableAt, explicit).ok) return true;
     evaluation.misses.push({

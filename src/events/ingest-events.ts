@@ -30,6 +30,12 @@ export interface IngestOptions {
   rules?: readonly CompiledRule[];
   /** Events decided between two writes of a large batch (default 200 on PostgreSQL, all on PGlite; tests make it small). */
   writeEvery?: number;
+  /**
+   * Dated intake: each event's entries count from its `occurredAt` (lots earned then, pending and
+   * expiry from then, growth in the tier window of then) instead of from when it is received.
+   * Imports and `jifen demo` use it; live events are dated when received (ARCHITECTURE.md).
+   */
+  dated?: boolean;
 }
 
 export async function ingestEvents(
@@ -94,6 +100,7 @@ async function ingest(
         ingestInTransaction(tx, context, program, rules, candidates, stored, refused, {
           // The embedded engine runs on this thread: a write cannot overlap the next decisions.
           writeEvery: options.writeEvery ?? (db.engine === 'pglite' ? Number.POSITIVE_INFINITY : undefined),
+          dated: options.dated ?? false,
         }),
       );
       for (const [index, result] of decided) results[index] = result;
@@ -134,7 +141,7 @@ async function ingestInTransaction(
   candidates: readonly Candidate[],
   stored: StoredEvents,
   refused: ReadonlyMap<number, JifenError>,
-  options: { writeEvery: number | undefined },
+  options: { writeEvery: number | undefined; dated: boolean },
 ): Promise<Map<number, EventResult>> {
   const results = new Map<number, EventResult>();
   const firstById = new Map<string, Candidate>();

@@ -29,6 +29,7 @@ import { drawRoutes } from './routes/draw-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { holdRoutes } from './routes/hold-routes.ts';
+import { importRoutes } from './routes/import-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
@@ -225,6 +226,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   programsAdminRoutes(app, deps);
   ruleRoutes(app, deps);
   eventRoutes(app, deps);
+  importRoutes(app, deps);
   tierRoutes(app, deps);
   rewardRoutes(app, deps);
   couponPoolRoutes(app, deps);

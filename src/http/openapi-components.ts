@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import * as checkout from '../checkout/checkout-schemas.ts';
 import * as events from '../events/event-api-schemas.ts';
+import * as imports from '../imports/import-api-schemas.ts';
 import * as keys from '../keys/key-api-schemas.ts';
 import * as ledger from '../ledger/ledger-api-schemas.ts';
 import * as members from '../members/member-api-schemas.ts';
@@ -46,6 +47,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   inbox,
   preferences,
   notifications,
+  imports,
 };
 
 /** Export names that need their area to be clear in one document. */

@@ -101,6 +101,24 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   },
   getEvent: { params: { eventId: 'evt-7001' }, status: 200 },
   listMemberEvents: { params: { memberId: 'm-1002' }, status: 200 },
+  createImport: {
+    body: {
+      kind: 'balances',
+      fileName: 'opening-balances.csv',
+      content:
+        'importId,memberId,points,earnedAt\nob-1,m-1001,300,2025-12-01 10:00\nob-2,m-1001,-5,2025-12-01\n',
+    },
+    status: 201,
+    captures: { importId: 'id' },
+  },
+  getImport: { params: { importId: 'imp_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  commitImport: {
+    params: { importId: 'imp_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { skipErrors: true },
+    status: 200,
+  },
+  undoImport: { params: { importId: 'imp_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  listImports: { query: { limit: '20' }, status: 200 },
   createTransfer: {
     headers: { 'idempotency-key': 'gift-1001-1002' },
     body: { fromMemberId: 'm-1001', toMemberId: 'm-1002', points: 50, reason: 'gift' },

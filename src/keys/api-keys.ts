@@ -14,6 +14,8 @@ export const SCOPES = [
   'events:write',
   'rewards:read',
   'rewards:write',
+  'imports:read',
+  'imports:write',
   'keys:manage',
   'program:manage',
 ] as const;

@@ -62,6 +62,13 @@ export class LedgerDraft {
   private readonly decisionStarts: number[] = [0];
   /** Entries before this index have been handed to a write (`takeUnwritten`). */
   private writtenEntries = 0;
+  /**
+   * When the decisions being made count from (dated history): `now` unless a dated intake sets it
+   * to an earlier instant before deciding an item. Entries carry it as `effectiveAt`; new lots are
+   * earned then, and what is spendable or pending is judged then (`catchUpTo` has released and
+   * expired what fell due before).
+   */
+  private dated: Date | null = null;
 
   constructor(
     readonly settings: ProgramLedgerSettings,
@@ -75,6 +82,16 @@ export class LedgerDraft {
     }
     for (const lot of lots) this.lotsById.set(lot.id, { ...lot });
     for (const hold of holds) this.holdsById.set(hold.id, { ...hold, lots: [...hold.lots] });
+  }
+
+  /** When the entries decided from here on count from; `null` (or `now` and later): now. */
+  dateFrom(at: Date | null): void {
+    this.dated = at !== null && at.getTime() < this.now.getTime() ? at : null;
+  }
+
+  /** When the decision being made counts from (see `dateFrom`). */
+  get effectiveAt(): Date {
+    return this.dated ?? this.now;
   }
 
   /** Where the next decision of a batch begins (an item of a credit batch); see `decisions`. */
@@ -140,10 +157,10 @@ export class LedgerDraft {
     return [...this.holdsById.values()];
   }
 
-  /** Spendable lots of a member in spending order. */
+  /** Spendable lots of a member in spending order (at the time the decision counts from). */
   spendableLots(memberId: string): Lot[] {
     return [...this.lotsById.values()]
-      .filter((lot) => lot.memberId === memberId && isSpendable(lot, this.now))
+      .filter((lot) => lot.memberId === memberId && isSpendable(lot, this.effectiveAt))
       .sort(compareSpendingOrder);
   }
 
@@ -279,6 +296,7 @@ export class LedgerDraft {
       reason: draft.reason,
       operator: draft.operator ?? null,
       createdAt: this.now,
+      effectiveAt: this.effectiveAt,
     };
     this.entries.push(entry);
     this.touchedMemberIds.add(draft.memberId);

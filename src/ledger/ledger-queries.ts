@@ -178,7 +178,7 @@ export async function captureOfHold(
   return row ? { id: row.id, reversalId: row.reversal_id } : null;
 }
 
-/** Growth each member earned (net of what refunds took back) in [from, to), from the journal. */
+/** Growth each member earned (net of what refunds took back) in [from, to) of when it counts (`effectiveAt`), from the journal. */
 export async function growthInWindow(
   db: Queryable,
   programId: string,
@@ -193,7 +193,8 @@ export async function growthInWindow(
   const rows = await db.query<{ member_key: string; growth: string }>(
     `select member_key, sum(growth_delta)::int8 as growth from entries
       where program_id = $1 and member_key = any($2::text[]) and growth_delta <> 0
-        and created_at >= $3 and created_at < $4 and id <> all($5::text[])
+        and coalesce(effective_at, created_at) >= $3 and coalesce(effective_at, created_at) < $4
+        and id <> all($5::text[])
       group by member_key`,
     [programId, memberKeys, from.toISOString(), to.toISOString(), excludingEntryIds],
   );

@@ -158,6 +158,7 @@ export interface EntryRow {
   reason_en: string;
   operator: string | null;
   created_at: Date;
+  effective_at: Date;
 }
 
 /** Of `entries` (unaliased); the members' ids (as they are now) read through the members. */
@@ -166,7 +167,8 @@ export const ENTRY_COLUMNS = `id, txn_id, ${memberIdOfKeySql('entries.member_key
   growth_delta, contra_account, contra_delta, available_after, pending_after, held_after, debt_after, growth_after,
   unrecovered_points, lots, hold_id, reverses_entry_id,
   ${memberIdOfKeySql('entries.counterparty_member_key', 'entries.program_id')} as counterparty_member_id,
-  counterparty_member_key, source, reason_zh, reason_en, operator, created_at`;
+  counterparty_member_key, source, reason_zh, reason_en, operator, created_at,
+  coalesce(effective_at, created_at) as effective_at`;
 
 function balances(available: number, pending: number, held: number, debt: number, growth: number): Balances {
   return { available, pending, held, debt, growth };
@@ -194,5 +196,6 @@ export function toEntry(row: EntryRow): Entry {
     reason: { zh: row.reason_zh, en: row.reason_en },
     operator: row.operator,
     createdAt: new Date(row.created_at),
+    effectiveAt: new Date(row.effective_at),
   };
 }

@@ -244,6 +244,7 @@ const ENTRY_INSERT: readonly Column<Entry>[] = [
   ['reason_en', 'text', (e) => e.reason.en],
   ['operator', 'text', (e) => e.operator],
   ['created_at', 'timestamptz', (e) => e.createdAt.toISOString()],
+  ['effective_at', 'timestamptz', (e) => e.effectiveAt.toISOString()],
 ];
 
 const LOT_INSERT: readonly Column<Lot>[] = [

@@ -194,7 +194,10 @@ export interface Entry {
   source: EntrySource;
   reason: Reason;
   operator: string | null;
+  /** When the entry was recorded: ids, the journal's order and its after-balances follow it. */
   createdAt: Date;
+  /** When its points count from (dated history): `createdAt` unless the entry was dated earlier. */
+  effectiveAt: Date;
 }
 
 export type HoldStatus = 'open' | 'captured' | 'voided' | 'timed_out';

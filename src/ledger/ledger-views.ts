@@ -36,6 +36,7 @@ export function entryView(entry: Entry) {
     reason: reasonView(entry.reason),
     operator: entry.operator,
     createdAt: entry.createdAt.toISOString(),
+    effectiveAt: entry.effectiveAt.toISOString(),
   };
 }
 

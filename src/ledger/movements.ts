@@ -23,7 +23,7 @@ export interface EarnInput extends EntryFields {
 
 export function earn(draft: LedgerDraft, input: EarnInput): { entry: Entry; lotId: string } {
   const { memberId, points, availableAt, expiresAt, originLotId, ...fields } = input;
-  const pending = availableAt.getTime() > draft.now.getTime();
+  const pending = availableAt.getTime() > draft.effectiveAt.getTime();
   const { balances } = draft.account(memberId);
   assertWithinBalanceLimit(balances.available + balances.pending + balances.held, points);
   const debt = balances.debt;
@@ -33,8 +33,9 @@ export function earn(draft: LedgerDraft, input: EarnInput): { entry: Entry; lotI
     status: pending ? 'pending' : 'available',
     amount: points,
     remaining: points - repaid,
-    earnedAt: draft.now,
-    availableAt: pending ? availableAt : draft.now,
+    // Earned when the decision counts from (dated history); pending until its period ends.
+    earnedAt: draft.effectiveAt,
+    availableAt: pending ? availableAt : draft.effectiveAt,
     expiresAt,
     entryId: '',
     originLotId: originLotId ?? null,

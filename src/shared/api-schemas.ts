@@ -67,7 +67,12 @@ export const Entry = Type.Object({
   source: Type.Object({}, { additionalProperties: true }),
   reason: Reason,
   operator: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
+  createdAt: Type.String({ format: 'date-time', description: 'When the entry was recorded.' }),
+  effectiveAt: Type.String({
+    format: 'date-time',
+    description:
+      'When its points count from: createdAt, unless the entry was dated earlier (an import, dated history).',
+  }),
 });
 
 export const EntriesResult = Type.Object({ entries: Type.Array(Entry) });

@@ -479,6 +479,35 @@ export const ERROR_CODES = {
     action:
       'Wait and ask GET /ready again: the database did not answer in time, or migrations have not all run (`detail` says which). Keep sending traffic elsewhere meanwhile.',
   },
+  import_not_found: {
+    status: 404,
+    title: 'No such import in this program',
+    action: 'Use an import id from POST /v1/imports or GET /v1/imports (it starts with `imp_`).',
+  },
+  import_file_invalid: {
+    status: 400,
+    title: 'The file cannot be imported as this kind',
+    action:
+      'Read `detail`: the file is empty, has no data rows, names columns this kind does not have (rename them with a mapping), lacks a required column, or is not in the encoding given (UTF-8 by default; `gbk` for GBK). Fix the file or the options and send it again.',
+  },
+  import_has_errors: {
+    status: 409,
+    title: 'The import has rows with errors',
+    action:
+      'Read the import report (`errors`: line, column and what to fix). Correct the file and import it again, or commit with `skipErrors` (CLI: `--skip-errors`) to apply only the valid rows.',
+  },
+  import_state_conflict: {
+    status: 409,
+    title: 'The import is not in a state that allows this',
+    action:
+      'Read `state`: only a dry run may be committed (a commit cut short may be committed again), and only a committed import may be undone.',
+  },
+  import_points_spent: {
+    status: 409,
+    title: 'Points this import gave have been spent since',
+    action:
+      'Undo reverses every entry of the import, which would take points the members have spent. `members` names some of them; settle those members (e.g. an adjustment) before undoing, or correct the data with adjustments instead.',
+  },
   internal_error: {
     status: 500,
     title: 'Something went wrong inside Jifen',

@@ -73,4 +73,5 @@ export type IdPrefix =
   | 'msg'
   | 'whk'
   | 'dlv'
-  | 'mbr';
+  | 'mbr'
+  | 'imp';

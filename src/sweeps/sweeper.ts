@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { decideRelease } from '../ledger/commands/holds.ts';
+import { catchUpTo } from '../ledger/due-movements.ts';
 import {
   holdsDueToTimeOut,
   membersWithHoldsDueToTimeOut,
@@ -42,6 +43,11 @@ export async function runSweep(
   kind: SweepKind,
   batchSize = 500,
   signal?: AbortSignal,
+  /**
+   * Date each release and expiry when it fell due rather than now (`catchUpTo`): for replays that
+   * sweep now and then over a simulated past (`jifen demo`), not for `serve`, which is never late.
+   */
+  options: { dated?: boolean } = {},
 ): Promise<SweepResult> {
   const result: SweepResult = { kind, members: 0, entries: 0 };
   for (;;) {
@@ -57,7 +63,15 @@ export async function runSweep(
     // re-read: what is still due is done here; what another sweeper did is no longer due.
     for (const skipLocked of [true, false]) {
       for (const [programId, memberKeys] of groupByProgram(due)) {
-        const done = await sweepMembers(db, now, kind, programId, memberKeys, skipLocked);
+        const done = await sweepMembers(
+          db,
+          now,
+          kind,
+          programId,
+          memberKeys,
+          skipLocked,
+          options.dated ?? false,
+        );
         result.members += done.members;
         result.entries += done.entries;
         progressed ||= done.entries > 0;
@@ -76,6 +90,7 @@ async function sweepMembers(
   programId: string,
   memberKeys: MemberKey[],
   skipLocked: boolean,
+  dated: boolean,
 ): Promise<{ members: number; entries: number }> {
   return db.transaction(async (tx) => {
     // A hold's lots never change after it is created, so they can be read before the lock.
@@ -92,7 +107,8 @@ async function sweepMembers(
     const draft = new LedgerDraft(state.settings, now, state.accounts, state.lots, state.holds);
     const context = { programId, now, source: { ...SWEEP_SOURCE, ref: kind } };
     for (const account of state.accounts) {
-      if (kind === 'expiry') decideExpiry(draft, account.memberId);
+      if (dated && kind !== 'hold_timeout') catchUpTo(draft, account.memberId, now);
+      else if (kind === 'expiry') decideExpiry(draft, account.memberId);
       if (kind === 'pending_release') decidePendingRelease(draft, account.memberId);
     }
     if (kind === 'hold_timeout') {

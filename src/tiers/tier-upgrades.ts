@@ -60,11 +60,15 @@ export class TierProgress {
     this.changed.add(row);
   }
 
-  /** One decision's growth for one member (negative for a refund), and the tier it leads to. */
-  addGrowth(memberKey: MemberKey, delta: number): void {
+  /**
+   * One decision's growth for one member (negative for a refund), and the tier it leads to. Growth
+   * dated (`effectiveAt`) before the current window counts in the window of its time, not this one.
+   */
+  addGrowth(memberKey: MemberKey, delta: number, effectiveAt?: Date): void {
     if (delta === 0) return;
     const { config, version } = this.current;
     const { now, timezone } = this.at;
+    if (effectiveAt && effectiveAt < windowStart(config, now, timezone)) return;
     const inWindow = (this.growth.get(memberKey) ?? 0) + delta;
     this.growth.set(memberKey, inWindow);
     const row = this.rows.get(memberKey) ?? this.blankRow(memberKey);

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['rules'],
   ['tiers'],
   ['events', 'checkout', 'rewards', 'notifications'],
-  ['sweeps', 'observability', 'verify', 'ops'],
+  ['sweeps', 'observability', 'verify', 'ops', 'imports'],
   ['http', 'wiring.ts'],
   ['cli', 'demo'],
 ];

@@ -48,6 +48,9 @@ const OWNER: Record<string, string> = {
   inbox_messages: 'notifications',
   expiry_reminders: 'notifications',
   reminder_progress: 'notifications',
+  imports: 'imports',
+  import_rows: 'imports',
+  import_applied: 'imports',
 };
 
 /** Areas that read any table by design. */

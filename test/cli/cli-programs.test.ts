@@ -17,7 +17,18 @@ import { ENGINES, type Engine } from '../support/test-database.ts';
 
 afterAll(() => killAllChildren());
 
-const COMMANDS = ['serve', 'migrate', 'verify', 'expire', 'programs', 'keys', 'demo', 'backup', 'restore'];
+const COMMANDS = [
+  'serve',
+  'migrate',
+  'verify',
+  'expire',
+  'programs',
+  'keys',
+  'demo',
+  'import',
+  'backup',
+  'restore',
+];
 
 describe('jifen help and version', () => {
   test('--version prints the package version', async () => {
@@ -36,6 +47,15 @@ describe('jifen help and version', () => {
       programs: ['create', 'list', 'archive', '--name', '--currency', '--timezone'],
       keys: ['--admin', '--scopes', '--rate-limit', '--program'],
       demo: ['--csv'],
+      import: [
+        '--commit',
+        '--skip-errors',
+        '--mapping',
+        '--encoding',
+        '--program',
+        '--data',
+        '--database-url',
+      ],
       expire: ['--dry-run'],
     };
     for (const command of COMMANDS) {

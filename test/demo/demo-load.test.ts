@@ -12,6 +12,7 @@ interface EntryView {
   change: { available: number; pending: number; growth: number };
   reason: { 'zh-CN': string; en: string };
   createdAt: string;
+  effectiveAt: string;
 }
 
 describe.each(ENGINES)('jifen demo on a small file (%s)', (engine) => {
@@ -100,13 +101,17 @@ describe.each(ENGINES)('jifen demo on a small file (%s)', (engine) => {
       ]),
     );
     expect(refunds).toHaveLength(2);
-    // 6/1/2011 became 2025-09-09 (10:00 in Shanghai); the points were released within a day of the week's end, not today.
+    // 6/1/2011 became 2025-09-09 (10:00 in Shanghai): the points count from then (dated intake),
+    // recorded at the end of that week's replay; they were released within a day of the return
+    // window's end, not today.
     const earned = list.find((entry) => entry.reason.en === 'Spent ¥380.00: 1 point per ¥1')!;
-    expect(earned.createdAt).toBe('2025-09-09T02:00:00.000Z');
+    expect(earned.effectiveAt).toBe('2025-09-09T02:00:00.000Z');
+    expect(Date.parse(earned.createdAt)).toBeGreaterThanOrEqual(Date.parse(earned.effectiveAt));
+    expect(Date.parse(earned.createdAt)).toBeLessThan(Date.parse('2025-09-16T02:00:00Z'));
     const released = list.find(
       (entry) => entry.type === 'pending_release' && entry.change.available === 292,
     )!;
-    const releasedMs = Date.parse(released.createdAt);
+    const releasedMs = Date.parse(released.effectiveAt);
     expect(releasedMs).toBeGreaterThanOrEqual(Date.parse('2025-09-16T02:00:00Z'));
     expect(releasedMs).toBeLessThan(Date.parse('2025-09-17T02:00:00Z'));
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { conversionTo } from '../../src/demo/demo-money.ts';
 import { epochDay } from '../../src/demo/demo-time.ts';
-import { batches } from '../../src/demo/load-demo.ts';
+import { weeks } from '../../src/demo/load-demo.ts';
 import { parseRetailCsv } from '../../src/demo/retail-csv.ts';
 import { planReplay, refundFromLatest } from '../../src/demo/retail-replay.ts';
 import { FIXTURE_BAD_ROWS, FIXTURE_CSV } from './demo-fixture.ts';
@@ -166,13 +166,17 @@ describe('the replay plan of the fixture', () => {
     expect(replay.showcaseMemberId).toBe('17850');
   });
 
-  test('batches hold one local day each', () => {
-    const days = [...batches(replay.events, 'Asia/Shanghai')].map((batch) =>
-      batch.map(({ event }) => event.id),
+  test('the replay goes a local week (Monday to Sunday) at a time, in time order', () => {
+    const byWeek = [...weeks(replay.events, 'Asia/Shanghai')].map((week) =>
+      week.map(({ event }) => event.id),
     );
-    expect(days[0]).toEqual(['demo-536504']);
-    // 2011-06-02: 536501 and 536508 in one batch.
-    expect(days).toContainEqual(['demo-536501', 'demo-536508']);
-    expect(days.flat()).toHaveLength(replay.events.length);
+    expect(byWeek[0]).toEqual(['demo-536504']);
+    // 2011-06-02 (536501, 536508) and the rest of that week go together.
+    expect(byWeek.some((week) => week.includes('demo-536501') && week.includes('demo-536508'))).toBe(true);
+    expect(byWeek.flat()).toEqual(replay.events.map(({ event }) => event.id));
+    for (const week of [...weeks(replay.events, 'Asia/Shanghai')]) {
+      const spanMs = Date.parse(week.at(-1)!.event.occurredAt) - Date.parse(week[0]!.event.occurredAt);
+      expect(spanMs).toBeLessThan(7 * 86_400_000);
+    }
   });
 });

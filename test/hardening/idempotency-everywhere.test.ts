@@ -4,6 +4,7 @@ import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { programWith } from '../tiers/tier-scenario-kit.ts';
 import { fingerprint, fingerprintSql, schemaTables } from './db-fingerprint.ts';
+import { importCases } from './write-cases/import-cases.ts';
 import { ledgerCases } from './write-cases/ledger-cases.ts';
 import { notificationCases } from './write-cases/notification-cases.ts';
 import { programCases } from './write-cases/program-cases.ts';
@@ -26,6 +27,7 @@ const CASES: WriteCases = {
   ...rewardCases,
   ...notificationCases,
   ...programCases,
+  ...importCases,
 };
 
 type Method = Parameters<TestApi['call']>[0];

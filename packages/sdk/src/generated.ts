@@ -599,7 +599,10 @@ export type Entry = {
   };
   reason: Reason;
   operator: (string | null);
+  /** When the entry was recorded. */
   createdAt: string;
+  /** When its points count from: createdAt, unless the entry was dated earlier (an import, dated history). */
+  effectiveAt: string;
 };
 
 export type EntryPage = {
@@ -730,6 +733,80 @@ export type Hold = {
 export type HoldResult = {
   hold: Hold;
   entries: Entry[];
+};
+
+export type Import = {
+  id: string;
+  kind: string;
+  /** dry_run: checked, nothing applied; committing: being applied (again if cut short). */
+  state: ("dry_run" | "committing" | "committed" | "undone");
+  fileName: (string | null);
+  counts: {
+    /** Data rows in the file. */
+    read: number;
+    valid: number;
+    /** Rows with errors, in the dry run or refused when applied. */
+    invalid: number;
+    applied: number;
+    /** Rows an earlier import already applied. */
+    skipped: number;
+    /** Of the valid rows, those in force already (skipped at commit). */
+    alreadyImported: number;
+  };
+  progress: {
+    /** Rows applied or skipped so far. */
+    done: number;
+    total: number;
+  };
+  /** Points in the valid rows (balances) or that the rules gave (events). */
+  points: number;
+  membersCreated: number;
+  entriesMade: number;
+  /** The first errors (up to 1,000) by line and column. */
+  errors: ImportRowError[];
+  createdAt: string;
+  committedAt: (string | null);
+  undoneAt: (string | null);
+};
+
+export type ImportCommit = {
+  /** Apply the valid rows of a file with errors (default: refuse with import_has_errors). */
+  skipErrors?: boolean;
+};
+
+export type ImportCreate = {
+  /** What the file holds (docs/imports.md lists every column of each kind). */
+  kind: ("members" | "balances" | "events" | "tiers");
+  /** csv (a header row, then a row per line; the default) or jsonl (a JSON object per line). */
+  format?: ("csv" | "jsonl");
+  /** The file's text (UTF-8). */
+  content?: string;
+  /** The file's bytes in base64, for a file in another encoding (GBK): give content or this. */
+  contentBase64?: string;
+  /** The encoding of contentBase64 (default utf8; a byte order mark is fine). */
+  encoding?: ("utf8" | "gbk");
+  /** Renames the file's columns: {"会员号": "memberId"}. */
+  mapping?: {
+    [key: string]: unknown;
+  };
+  fileName?: string;
+};
+
+export type ImportPage = {
+  data: Import[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
+};
+
+export type ImportRowError = {
+  /** The file's line (1 is a CSV file's header). */
+  line: number;
+  /** Null when the whole row is wrong. */
+  column: (string | null);
+  /** What is wrong and what to fix. */
+  message: string;
 };
 
 export type InboxMessage = {
@@ -1559,7 +1636,7 @@ export type RuleVersion = {
   endedAt: (string | null);
 };
 
-export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "keys:manage" | "program:manage" | "*");
+export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "*");
 
 export type ShipBody = {
   carrier: string;
@@ -1913,6 +1990,8 @@ export interface Operations {
   captureHold: { params: { holdId: string }; query: undefined; body: CaptureHoldRequest; bodyRequired: true; response: HoldResult };
   /** Change a member's id (merged accounts, a new phone number): the points, journal, tier and history stay, under the new id; the old id is free */
   changeMemberId: { params: { memberId: string }; query: undefined; body: ChangeMemberIdBody; bodyRequired: true; response: Member };
+  /** Apply a dry run (all of it, or nothing when rows have errors unless skipErrors) */
+  commitImport: { params: { importId: string }; query: undefined; body: ImportCommit; bodyRequired: true; response: Import };
   /** Manual adjustment (+/-) by an operator, with a reason */
   createAdjustment: { params: { memberId: string }; query: undefined; body: AdjustmentBody; bodyRequired: true; response: EntriesResult };
   /** Create an API key; its secret is in this response only */
@@ -1933,6 +2012,8 @@ export interface Operations {
   createEventBatch: { params: undefined; query: undefined; body: CreateEventBatchRequest; bodyRequired: true; response: EventBatchResult };
   /** Authorize a hold: reserve points until captured, voided or timed out */
   createHold: { params: undefined; query: undefined; body: AuthorizeHoldBody; bodyRequired: true; response: HoldResult };
+  /** Check a file of members, balances, events or tiers as a dry run: counts and errors by line and column */
+  createImport: { params: undefined; query: undefined; body: ImportCreate; bodyRequired: true; response: Import };
   /** Create a program (a tenant) with its settings; then mint its first owner key */
   createProgram: { params: undefined; query: undefined; body: ProgramCreate; bodyRequired: true; response: Program };
   /** Mint a program's first owner key (every scope); its secret is in this response only. Further keys are made with that key. */
@@ -1975,6 +2056,8 @@ export interface Operations {
   getHealth: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: GetHealthResponse };
   /** One hold */
   getHold: { params: { holdId: string }; query: undefined; body: undefined; bodyRequired: false; response: Hold };
+  /** An import: state, progress, counts, and errors by line and column */
+  getImport: { params: { importId: string }; query: undefined; body: undefined; bodyRequired: false; response: Import };
   /** A member: profile, tier and balances */
   getMember: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: Member };
   /** Every upcoming expiry of a member's points, by local day, with the reminders sent */
@@ -2009,6 +2092,8 @@ export interface Operations {
   listDrawPlays: { params: { drawId: string }; query: { limit?: number; cursor?: string; memberId?: string }; body: undefined; bodyRequired: false; response: DrawPlayPage };
   /** Lucky draws, with remaining stock per prize */
   listDraws: { params: undefined; query: { limit?: number; cursor?: string; status?: ("draft" | "live" | "paused" | "retired") }; body: undefined; bodyRequired: false; response: DrawPage };
+  /** The program's imports, newest first */
+  listImports: { params: undefined; query: { limit?: number; cursor?: string }; body: undefined; bodyRequired: false; response: ImportPage };
   /** A member's journal entries, newest first */
   listMemberEntries: { params: { memberId: string }; query: { limit?: number; cursor?: string; type?: string }; body: undefined; bodyRequired: false; response: EntryPage };
   /** A member's events with their outcomes, newest first */
@@ -2083,6 +2168,8 @@ export interface Operations {
   rotateWebhookSecret: { params: { endpointId: string }; query: undefined; body: RotateSecretBody; bodyRequired: true; response: WebhookEndpointWithSecret };
   /** Record the shipment of goods (awaiting_shipment → shipped) */
   shipRedemption: { params: { redemptionId: string }; query: undefined; body: ShipBody; bodyRequired: true; response: Redemption };
+  /** Undo a committed import: its entries reversed by new entries (refused if its points were spent) */
+  undoImport: { params: { importId: string }; query: undefined; body: undefined; bodyRequired: false; response: Import };
   /** Change program settings; they apply from now on and never rewrite history */
   updateCurrentProgram: { params: undefined; query: undefined; body: ProgramPatch; bodyRequired: true; response: Program };
   /** Edit a draw, or move its status (draft → live ↔ paused → retired); prizes are fixed */
@@ -2112,6 +2199,7 @@ export const OPERATIONS = {
   captureCheckoutPayment: { method: 'POST', path: '/v1/checkout/payments/{orderId}/capture' },
   captureHold: { method: 'POST', path: '/v1/holds/{holdId}/capture' },
   changeMemberId: { method: 'POST', path: '/v1/members/{memberId}/change-id' },
+  commitImport: { method: 'POST', path: '/v1/imports/{importId}/commit' },
   createAdjustment: { method: 'POST', path: '/v1/members/{memberId}/adjustments' },
   createApiKey: { method: 'POST', path: '/v1/api-keys' },
   createCheckoutAuthorization: { method: 'POST', path: '/v1/checkout/authorizations' },
@@ -2122,6 +2210,7 @@ export const OPERATIONS = {
   createEvent: { method: 'POST', path: '/v1/events' },
   createEventBatch: { method: 'POST', path: '/v1/events/batch' },
   createHold: { method: 'POST', path: '/v1/holds' },
+  createImport: { method: 'POST', path: '/v1/imports' },
   createProgram: { method: 'POST', path: '/v1/programs' },
   createProgramKey: { method: 'POST', path: '/v1/programs/{programId}/keys' },
   createRedemption: { method: 'POST', path: '/v1/redemptions' },
@@ -2143,6 +2232,7 @@ export const OPERATIONS = {
   getExpiryCalendar: { method: 'GET', path: '/v1/expiry-calendar' },
   getHealth: { method: 'GET', path: '/health' },
   getHold: { method: 'GET', path: '/v1/holds/{holdId}' },
+  getImport: { method: 'GET', path: '/v1/imports/{importId}' },
   getMember: { method: 'GET', path: '/v1/members/{memberId}' },
   getMemberExpiryCalendar: { method: 'GET', path: '/v1/members/{memberId}/expiry-calendar' },
   getMemberInboxUnreadCount: { method: 'GET', path: '/v1/members/{memberId}/inbox/unread-count' },
@@ -2160,6 +2250,7 @@ export const OPERATIONS = {
   listApiKeys: { method: 'GET', path: '/v1/api-keys' },
   listDrawPlays: { method: 'GET', path: '/v1/draws/{drawId}/plays' },
   listDraws: { method: 'GET', path: '/v1/draws' },
+  listImports: { method: 'GET', path: '/v1/imports' },
   listMemberEntries: { method: 'GET', path: '/v1/members/{memberId}/entries' },
   listMemberEvents: { method: 'GET', path: '/v1/members/{memberId}/events' },
   listMemberInbox: { method: 'GET', path: '/v1/members/{memberId}/inbox' },
@@ -2197,6 +2288,7 @@ export const OPERATIONS = {
   revokeApiKey: { method: 'DELETE', path: '/v1/api-keys/{keyId}' },
   rotateWebhookSecret: { method: 'POST', path: '/v1/webhooks/{endpointId}/rotate-secret' },
   shipRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/ship' },
+  undoImport: { method: 'POST', path: '/v1/imports/{importId}/undo' },
   updateCurrentProgram: { method: 'PATCH', path: '/v1/program' },
   updateDraw: { method: 'PATCH', path: '/v1/draws/{drawId}' },
   updateNotificationSettings: { method: 'PATCH', path: '/v1/notification-settings' },

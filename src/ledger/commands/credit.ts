@@ -62,7 +62,8 @@ export function lotExpiry(draft: LedgerDraft, availableAt: Date, explicit?: Date
  * credit is refused. */
 export function decideCredit(draft: LedgerDraft, input: CreditInput, context: CommandContext): Entry[] {
   assertCanEarn(draft.account(input.memberId));
-  const availableAt = new Date(draft.now.getTime() + (input.pendingDays ?? 0) * DAY_MS);
+  // Pending and expiry run from when the credit counts (dated history), not when it is recorded.
+  const availableAt = new Date(draft.effectiveAt.getTime() + (input.pendingDays ?? 0) * DAY_MS);
   const expiresAt = lotExpiry(draft, availableAt, input.expiresAt);
   assertWithinBalanceLimit(draft.account(input.memberId).balances.growth, input.growth ?? 0);
   const shared = { source: context.source, reason: input.reason, operator: input.operator ?? null };

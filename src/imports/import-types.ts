@@ -1,0 +1,55 @@
+/** The words of imports (docs/imports.md): what a file holds, how far an import went, what was wrong. */
+
+export const IMPORT_KINDS = ['members', 'balances', 'events', 'tiers'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/**
+ * `dry_run`: checked and staged, nothing applied. `committing`: being applied, a chunk at a time
+ * (a commit cut short stays here and may be committed again). `committed`, then maybe `undone`.
+ */
+export type ImportState = 'dry_run' | 'committing' | 'committed' | 'undone';
+
+/** One problem of one row: where (the file's line and column) and what to fix. */
+export interface RowError {
+  line: number;
+  column: string | null;
+  message: string;
+}
+
+/** A row as read from the file: its line and its values by column (after the mapping). */
+export interface SourceRecord {
+  line: number;
+  values: Record<string, unknown>;
+}
+
+/** A valid row, ready to stage: its own id, the instant it counts from, and its typed payload. */
+export interface StagedRow {
+  line: number;
+  externalId: string;
+  sortAt: Date | null;
+  payload: Record<string, unknown>;
+}
+
+export interface ImportRecord {
+  id: string;
+  programId: string;
+  kind: ImportKind;
+  state: ImportState;
+  fileName: string | null;
+  rowsRead: number;
+  rowsValid: number;
+  rowsInvalid: number;
+  rowsApplied: number;
+  rowsSkipped: number;
+  points: number;
+  membersCreated: number;
+  entriesMade: number;
+  skipErrors: boolean;
+  errors: RowError[];
+  createdAt: Date;
+  committedAt: Date | null;
+  undoneAt: Date | null;
+}
+
+/** How many errors an import keeps by line and column (the count keeps counting). */
+export const MAX_KEPT_ERRORS = 1_000;

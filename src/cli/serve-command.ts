@@ -7,6 +7,7 @@ import {
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
   pruneIdempotencyKeys,
 } from '../idempotency/prune-idempotency-keys.ts';
+import { DRY_RUN_RETENTION_DAYS, pruneDryRuns } from '../imports/prune-dry-runs.ts';
 import { smsAdapterFromEnv, smtpSenderFromEnv } from '../notifications/channels/channels-from-env.ts';
 import { defaultLeaseMs } from '../notifications/dispatch/deliver-due.ts';
 import { startDispatcher } from '../notifications/dispatch/dispatcher.ts';
@@ -40,7 +41,7 @@ const SERVE_FLAGS = {
 
 /**
  * Reminders look ahead a month of lots; once a minute is soon enough for a day-grained message.
- * Old notifications are pruned on the same beat.
+ * Old notifications, and dry-run imports left uncommitted for a week, are pruned on the same beat.
  */
 const REMINDER_INTERVAL_MS = 60_000;
 
@@ -98,6 +99,10 @@ function startSweeps(
           );
           await pruneNotifications(db, keepFrom).catch((error: unknown) =>
             log(`pruning notifications failed, will retry: ${(error as Error).message}`),
+          );
+          const dryRunsFrom = new Date(systemClock.now().getTime() - DRY_RUN_RETENTION_DAYS * DAY_MS);
+          await pruneDryRuns(db, dryRunsFrom).catch((error: unknown) =>
+            log(`pruning dry-run imports failed, will retry: ${(error as Error).message}`),
           );
         }
         const before = new Date(systemClock.now().getTime() - retentionDays * DAY_MS);

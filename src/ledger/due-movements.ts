@@ -17,11 +17,8 @@ export function expireDueLots(
   source: EntrySource,
 ): Entry | null {
   const due = draft
-    .lots()
-    .filter(
-      (lot) =>
-        lot.memberId === memberId && lot.status === 'available' && lot.remaining > 0 && isExpired(lot, at),
-    )
+    .lotsOf(memberId)
+    .filter((lot) => lot.status === 'available' && lot.remaining > 0 && isExpired(lot, at))
     // A stable order for the entry's lots, which a reversal of the expiry renews in this order.
     .sort(compareSpendingOrder);
   if (due.length === 0) return null;
@@ -46,13 +43,9 @@ export function releaseDueLots(
   source: EntrySource,
 ): Entry | null {
   const due = draft
-    .lots()
+    .lotsOf(memberId)
     .filter(
-      (lot) =>
-        lot.memberId === memberId &&
-        lot.status === 'pending' &&
-        lot.remaining > 0 &&
-        lot.availableAt.getTime() <= at.getTime(),
+      (lot) => lot.status === 'pending' && lot.remaining > 0 && lot.availableAt.getTime() <= at.getTime(),
     );
   if (due.length === 0) return null;
   const points = due.reduce((sum, lot) => sum + lot.remaining, 0);
@@ -98,8 +91,8 @@ export function catchUpTo(draft: LedgerDraft, memberId: string, at: Date): Entry
 function nextDueInstant(draft: LedgerDraft, memberId: string, at: Date): Date | null {
   let next: number | null = null;
   const limit = at.getTime();
-  for (const lot of draft.lots()) {
-    if (lot.memberId !== memberId || lot.remaining === 0) continue;
+  for (const lot of draft.lotsOf(memberId)) {
+    if (lot.remaining === 0) continue;
     const due =
       lot.status === 'pending'
         ? lot.availableAt.getTime()

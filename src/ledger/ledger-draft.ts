@@ -58,6 +58,8 @@ export class LedgerDraft {
   readonly touchedMemberIds = new Set<string>();
   private readonly accounts = new Map<string, MemberAccount>();
   private readonly lotsById = new Map<string, Lot>();
+  /** Each member's lots, in the order they were loaded or made (a batch holds many members' lots). */
+  private readonly lotsByMember = new Map<string, Lot[]>();
   private readonly holdsById = new Map<string, Hold>();
   private readonly decisionStarts: number[] = [0];
   /** Entries before this index have been handed to a write (`takeUnwritten`). */
@@ -80,7 +82,7 @@ export class LedgerDraft {
     for (const account of accounts) {
       this.accounts.set(account.memberId, { ...account, balances: { ...account.balances } });
     }
-    for (const lot of lots) this.lotsById.set(lot.id, { ...lot });
+    for (const lot of lots) this.keepLot({ ...lot });
     for (const hold of holds) this.holdsById.set(hold.id, { ...hold, lots: [...hold.lots] });
   }
 
@@ -153,14 +155,29 @@ export class LedgerDraft {
     return [...this.lotsById.values()];
   }
 
+  /** The member's lots (the same objects `lots()` holds), without walking every member's. */
+  lotsOf(memberId: string): readonly Lot[] {
+    return this.lotsByMember.get(memberId) ?? [];
+  }
+
+  private keepLot(lot: Lot): void {
+    const own = this.lotsByMember.get(lot.memberId) ?? [];
+    this.lotsByMember.set(lot.memberId, own);
+    const earlier = this.lotsById.get(lot.id);
+    if (earlier)
+      own[own.indexOf(earlier)] = lot; // the same lot loaded twice is one lot
+    else own.push(lot);
+    this.lotsById.set(lot.id, lot);
+  }
+
   holds(): Hold[] {
     return [...this.holdsById.values()];
   }
 
   /** Spendable lots of a member in spending order (at the time the decision counts from). */
   spendableLots(memberId: string): Lot[] {
-    return [...this.lotsById.values()]
-      .filter((lot) => lot.memberId === memberId && isSpendable(lot, this.effectiveAt))
+    return this.lotsOf(memberId)
+      .filter((lot) => isSpendable(lot, this.effectiveAt))
       .sort(compareSpendingOrder);
   }
 
@@ -172,7 +189,7 @@ export class LedgerDraft {
 
   addLot(lot: Omit<Lot, 'id' | 'memberKey'>): Lot {
     const created: Lot = { ...lot, id: newId('lot'), memberKey: this.keyOf(lot.memberId) };
-    this.lotsById.set(created.id, created);
+    this.keepLot(created);
     this.createdLotIds.add(created.id);
     return created;
   }

@@ -45,4 +45,25 @@ export function resultOf(
 
 export const seconds = (ms: number) => Math.round(ms) / 1000;
 
+/** The latency figures of a scenario timed as one run (a sweep, a CLI command): every percentile is the run. */
+export const oneRunLatency = (ms: number) => ({
+  count: 1,
+  mean: ms,
+  p50: ms,
+  p90: ms,
+  p99: ms,
+  p999: ms,
+  max: ms,
+});
+
+/** The fields a result has before `report` compares it with its target and baseline, without checks or CPU figures. */
+export const NOT_COMPARED = {
+  target: null,
+  targetMet: null,
+  baseline: null,
+  ratioToBaseline: null,
+  verify: null,
+  cpu: null,
+} as const;
+
 export type { ScenarioId };

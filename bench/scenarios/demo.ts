@@ -10,7 +10,7 @@ import { freshTempDir } from '../databases.ts';
 import type { KindFigures, LoopResult } from '../loop.ts';
 import type { ScenarioResult } from '../report.ts';
 import { nowMs } from '../stats.ts';
-import { type BenchContext, resultOf, seconds } from './common.ts';
+import { type BenchContext, oneRunLatency, resultOf, seconds } from './common.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/jifen.js', import.meta.url));
 
@@ -122,15 +122,7 @@ export async function runDemo(context: BenchContext): Promise<ScenarioResult> {
       `  serve restarted on it: /health after ${seconds(restart.ms)} s, ${restart.idleRssMb ?? '?'} MB RSS idle`,
     );
     const units = Math.max(events, 1);
-    const latencyMs = {
-      count: 1,
-      mean: run.ms,
-      p50: run.ms,
-      p90: run.ms,
-      p99: run.ms,
-      p999: run.ms,
-      max: run.ms,
-    };
+    const latencyMs = oneRunLatency(run.ms);
     const figures: KindFigures = {
       count: 1,
       units,

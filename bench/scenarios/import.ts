@@ -14,7 +14,7 @@ import { createRule, publishDraft } from '../../src/rules/rule-store.ts';
 import type { RuleDefinition } from '../../src/rules/rule-types.ts';
 import { freshPostgres, freshTempDir } from '../databases.ts';
 import type { ScenarioResult } from '../report.ts';
-import type { BenchContext } from './common.ts';
+import { type BenchContext, NOT_COMPARED, oneRunLatency, seconds } from './common.ts';
 import { runJifen } from './demo.ts';
 
 const NOW = Date.now();
@@ -101,9 +101,9 @@ async function runImport(context: BenchContext): Promise<ScenarioResult[]> {
       const applied = Number(/committed: (\d+) rows applied/.exec(run.output)?.[1] ?? 0);
       if (applied !== rows)
         context.failures.push(`import ${kind}: ${applied} rows applied, expected ${rows}`);
-      const seconds = Math.round(run.ms) / 1000;
+      const runSeconds = seconds(run.ms);
       log(
-        `  jifen import ${kind}: ${applied.toLocaleString('en-US')} rows in ${seconds} s, peak RSS ${run.rssMb ?? '?'} MB`,
+        `  jifen import ${kind}: ${applied.toLocaleString('en-US')} rows in ${runSeconds} s, peak RSS ${run.rssMb ?? '?'} MB`,
       );
       results.push({
         id: kind === 'members' ? 'import-members' : 'import-events',
@@ -113,27 +113,14 @@ async function runImport(context: BenchContext): Promise<ScenarioResult[]> {
         latencyOf: 'batch',
         clients: 1,
         batchSize: 1_000,
-        measuredSeconds: seconds,
+        measuredSeconds: runSeconds,
         ops: applied,
-        perSecond: applied / seconds,
+        perSecond: applied / runSeconds,
         errors: rows - applied,
-        latencyMs: {
-          count: 1,
-          mean: run.ms,
-          p50: run.ms,
-          p90: run.ms,
-          p99: run.ms,
-          p999: run.ms,
-          max: run.ms,
-        },
+        latencyMs: oneRunLatency(run.ms),
         kinds: {},
         setup: { rows, peakRssMb: run.rssMb ?? -1 },
-        target: null,
-        targetMet: null,
-        baseline: null,
-        ratioToBaseline: null,
-        verify: null,
-        cpu: null,
+        ...NOT_COMPARED,
         notes: [
           'the CLI as a child process: the dry run (read, check, stage) and the commit, timed to its exit',
           kind === 'events'

@@ -16,7 +16,7 @@ import { freshPostgres } from '../databases.ts';
 import { closedLoop, limitsFrom } from '../loop.ts';
 import type { ScenarioResult } from '../report.ts';
 import { nowMs, Samples } from '../stats.ts';
-import { type BenchContext, resultOf, seconds } from './common.ts';
+import { type BenchContext, NOT_COMPARED, resultOf, seconds } from './common.ts';
 import { Client, freePort, startServer } from './http.ts';
 
 const MEMBERS = 1_000;
@@ -187,12 +187,7 @@ export async function runDispatchThroughput(context: BenchContext): Promise<Scen
       latencyMs: latency,
       kinds: {},
       setup: { messages, members: MEMBERS, setupSeconds, workerSeconds: seconds(nowMs() - started) },
-      target: null,
-      targetMet: null,
-      baseline: null,
-      ratioToBaseline: null,
-      verify: null,
-      cpu: null,
+      ...NOT_COMPARED,
       notes: [
         'one worker server: fan-out (a webhook delivery and an inbox message per message), then signed POSTs, 32 in flight',
         'errors = messages received more than once',

@@ -14,7 +14,7 @@ import type { TierConfig } from '../../src/tiers/tier-types.ts';
 import { freshPostgres } from '../databases.ts';
 import type { ScenarioResult } from '../report.ts';
 import { nowMs } from '../stats.ts';
-import { type BenchContext, seconds } from './common.ts';
+import { type BenchContext, NOT_COMPARED, oneRunLatency, seconds } from './common.ts';
 
 const name = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 const TIERS: TierConfig = {
@@ -107,23 +107,10 @@ export async function runTierEvaluation(context: BenchContext): Promise<Scenario
       ops: members,
       perSecond,
       errors: 0,
-      latencyMs: {
-        count: 1,
-        mean: elapsedMs,
-        p50: elapsedMs,
-        p90: elapsedMs,
-        p99: elapsedMs,
-        p999: elapsedMs,
-        max: elapsedMs,
-      },
+      latencyMs: oneRunLatency(elapsedMs),
       kinds: {},
       setup: { members, setupSeconds, downgraded: result.downgraded },
-      target: null,
-      targetMet: null,
-      baseline: null,
-      ratioToBaseline: null,
-      verify: null,
-      cpu: null,
+      ...NOT_COMPARED,
       notes: [
         'two runTierSweeps() at once (as two servers), batches of 5,000 members; one history row per member checked after',
       ],

@@ -4,6 +4,7 @@ import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from '../idem
 import { requestHash } from '../idempotency/request-hash.ts';
 import { runCommand } from '../idempotency/run-command.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
+import { ENTRY_ANSWERS } from '../ledger/entry-answers.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { principalOf } from './auth.ts';
@@ -54,7 +55,7 @@ export function installIdempotency(app: FastifyInstance, db: Database, clock: Cl
     const keyed = keyedRequestOf(request);
     if (!keyed) return;
     if (!request.routeOptions.config.keepsIdempotencyKey) {
-      const book = await AnswerBook.open(db, request.principal.programId, [keyed]);
+      const book = await AnswerBook.open(db, request.principal.programId, [keyed], ENTRY_ANSWERS);
       const prior = book.prior(keyed);
       if (prior.kind === 'reused') throw prior.error;
       if (prior.kind === 'replay') return sendOutcome(reply, { ...prior.answer, replayed: true });

@@ -34,17 +34,53 @@ export type Prior =
   | { kind: 'replay'; answer: Answer }
   | { kind: 'reused'; error: JifenError };
 
+/**
+ * How answers are kept: a stored form smaller than the answer (the ledger's names the entries an
+ * answer showed instead of copying them, `ledger/entry-answers.ts`), and the way back.
+ */
+export interface StoredAnswerForm {
+  toStore(body: unknown): unknown;
+  fromStore(db: Queryable, programId: string, bodies: readonly unknown[]): Promise<unknown[]>;
+}
+
+/** Answers kept as they are. */
+export const ANSWERS_AS_SENT: StoredAnswerForm = {
+  toStore: (body) => body,
+  fromStore: async (_db, _programId, bodies) => [...bodies],
+};
+
 export class AnswerBook {
   private readonly known: Map<string, { requestHash: string; answer: Answer }>;
   private readonly fresh: IdempotencyRecord[] = [];
 
-  private constructor(rows: readonly StoredRow[]) {
+  private constructor(
+    rows: readonly StoredRow[],
+    bodies: readonly unknown[],
+    private readonly form: StoredAnswerForm,
+  ) {
     this.known = new Map(
-      rows.map((row) => [
+      rows.map((row, index) => [
         row.key,
-        { requestHash: row.request_hash, answer: { status: row.status_code, body: row.response } },
+        { requestHash: row.request_hash, answer: { status: row.status_code, body: bodies[index] } },
       ]),
     );
+  }
+
+  private static async of(
+    db: Queryable,
+    programId: string,
+    rows: readonly StoredRow[],
+    form: StoredAnswerForm,
+  ): Promise<AnswerBook> {
+    const bodies =
+      rows.length === 0
+        ? []
+        : await form.fromStore(
+            db,
+            programId,
+            rows.map((row) => row.response),
+          );
+    return new AnswerBook(rows, bodies, form);
   }
 
   /**
@@ -52,7 +88,11 @@ export class AnswerBook {
    * locks its members). A request whose twin committed while this read waited for a lock is not
    * seen here; its record's primary key then refuses this one's, and the transaction is redone.
    */
-  static read(read: ReadStatement, requests: readonly (KeyedRequest | undefined)[]): () => AnswerBook {
+  static read(
+    read: ReadStatement,
+    requests: readonly (KeyedRequest | undefined)[],
+    form: StoredAnswerForm = ANSWERS_AS_SENT,
+  ): (tx: Queryable) => Promise<AnswerBook> {
     const keys = [...new Set(requests.flatMap((request) => (request ? [request.key] : [])))];
     const rows = keys.length
       ? read.add<StoredRow>(
@@ -60,7 +100,7 @@ export class AnswerBook {
             where program_id = $1 and key = any(${read.param(keys, 'text[]')})`,
         )
       : () => [];
-    return () => new AnswerBook(rows());
+    return (tx) => AnswerBook.of(tx, read.params[0] as string, rows(), form);
   }
 
   /** Looks up every key the requests carry, in one statement (none when no request has a key). */
@@ -68,6 +108,7 @@ export class AnswerBook {
     tx: Queryable,
     programId: string,
     requests: readonly (KeyedRequest | undefined)[],
+    form: StoredAnswerForm = ANSWERS_AS_SENT,
   ): Promise<AnswerBook> {
     const keys = [...new Set(requests.flatMap((request) => (request ? [request.key] : [])))];
     const rows = keys.length
@@ -77,7 +118,7 @@ export class AnswerBook {
           [programId, keys],
         )
       : [];
-    return new AnswerBook(rows);
+    return AnswerBook.of(tx, programId, rows, form);
   }
 
   /** A key answered before — stored, or earlier in this batch — replays; with another request, 409. */
@@ -101,7 +142,7 @@ export class AnswerBook {
       key: request.key,
       requestHash: request.requestHash,
       statusCode: stored.status,
-      response: stored.body,
+      response: this.form.toStore(stored.body),
     });
   }
 

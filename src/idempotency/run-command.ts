@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { inTransactionRetryingRaces } from '../db/retrying-races.ts';
 import type { CommandResult } from '../ledger/commands/command-context.ts';
 import { commitDraft } from '../ledger/draft-writer.ts';
+import { ENTRY_ANSWERS } from '../ledger/entry-answers.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from './answer-book.ts';
@@ -39,7 +40,7 @@ async function attemptCommand(
   scope: CommandScope,
   execute: (tx: Queryable) => Promise<CommandResult>,
 ): Promise<CommandOutcome> {
-  const book = await AnswerBook.open(tx, scope.programId, [scope.idempotency]);
+  const book = await AnswerBook.open(tx, scope.programId, [scope.idempotency], ENTRY_ANSWERS);
   const prior = book.prior(scope.idempotency);
   if (prior.kind === 'reused') throw prior.error;
   if (prior.kind === 'replay') return { ...prior.answer, replayed: true };

@@ -45,7 +45,7 @@ export function earn(draft: LedgerDraft, input: EarnInput): { entry: Entry; lotI
   const entry = draft.record({
     ...fields,
     memberId,
-    delta: pending ? { pending: points } : { available: points, debt: -repaid },
+    delta: pending ? { pending: points } : { available: points, debt: negated(repaid) },
     lots: touches,
   });
   lot.entryId = entry.id;
@@ -119,7 +119,7 @@ export function clawback(draft: LedgerDraft, input: ClawbackInput): Entry {
   return draft.record({
     ...fields,
     memberId,
-    delta: { pending: -pendingTaken, available: -(availableTaken + intoDebt), debt: intoDebt },
+    delta: { pending: negated(pendingTaken), available: negated(availableTaken + intoDebt), debt: intoDebt },
     lots: [...pendingTouches, ...availableTouches],
     unrecoveredPoints: shortfall - intoDebt,
   });
@@ -168,7 +168,11 @@ export function restore(draft: LedgerDraft, input: RestoreInput): Entry {
   const entry = draft.record({
     ...fields,
     memberId,
-    delta: { available: points, debt: -(debtCancelled + repaid), ...(fromHeld ? { held: -lotPoints } : {}) },
+    delta: {
+      available: points,
+      debt: negated(debtCancelled + repaid),
+      ...(fromHeld ? { held: -lotPoints } : {}),
+    },
     lots: [...restored, ...repayTouches],
   });
   for (const touch of restored) {
@@ -190,4 +194,9 @@ export function assertWithinBalanceLimit(current: number, added: number): void {
 
 export function sumPoints(touches: readonly LotTouch[]): number {
   return touches.reduce((sum, touch) => sum + touch.points, 0);
+}
+
+/** `-points`, but never -0: an answer's deltas are compared and stored, and -0 is not 0 to a replay check. */
+function negated(points: number): number {
+  return points === 0 ? 0 : -points;
 }

@@ -5,6 +5,7 @@ import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from '../../i
 import { JifenError } from '../../shared/errors.ts';
 import { problemBody } from '../../shared/problem.ts';
 import { DECISIONS_PER_PART, DraftWriter } from '../draft-writer.ts';
+import { ENTRY_ANSWERS } from '../entry-answers.ts';
 import { LedgerDraft } from '../ledger-draft.ts';
 import { readLockedAccounts } from '../ledger-store.ts';
 import type { EntrySource } from '../ledger-types.ts';
@@ -45,13 +46,14 @@ export async function creditBatch(
     const bookOf = AnswerBook.read(
       read,
       items.map((item) => item.idempotency),
+      ENTRY_ANSWERS,
     );
     const stateOf = readLockedAccounts(
       read,
       items.map((item) => item.memberId),
     );
     await read.run(tx);
-    const book = bookOf();
+    const book = await bookOf(tx);
     const state = items.some((item) => book.prior(item.idempotency).kind === 'new') ? stateOf() : null;
     const draft = state ? new LedgerDraft(state.settings, context.now, state.accounts) : null;
     const known = new Set(state?.accounts.map((account) => account.memberId));

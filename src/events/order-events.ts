@@ -76,13 +76,10 @@ export function applyRefund(context: EventContext, event: PlannedEvent, plan: Re
 
 /** The order's own lots still holding points it earned and not past expiry: taken back first. */
 export function refundLots(draft: LedgerDraft, order: Order) {
-  const ids = new Set(order.lotIds);
-  return draft
-    .lots()
-    .filter(
-      (lot) =>
-        ids.has(lot.id) && lot.remaining > 0 && (lot.status === 'pending' || isSpendable(lot, draft.now)),
-    );
+  return [...new Set(order.lotIds)].flatMap((lotId) => {
+    const lot = draft.findLot(lotId);
+    return lot && lot.remaining > 0 && (lot.status === 'pending' || isSpendable(lot, draft.now)) ? [lot] : [];
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { LedgerDraft } from './ledger-draft.ts';
-import type { Entry, EntrySource } from './ledger-types.ts';
+import type { Entry, EntrySource, Lot } from './ledger-types.ts';
 import { compareSpendingOrder, isExpired } from './lot-order.ts';
+import { negated } from './movements.ts';
 import { systemReasons } from './reasons.ts';
 
 /**
@@ -16,11 +17,8 @@ export function expireDueLots(
   at: Date,
   source: EntrySource,
 ): Entry | null {
-  const due = draft
-    .lotsOf(memberId)
-    .filter((lot) => lot.status === 'available' && lot.remaining > 0 && isExpired(lot, at))
-    // A stable order for the entry's lots, which a reversal of the expiry renews in this order.
-    .sort(compareSpendingOrder);
+  // A stable order for the entry's lots, which a reversal of the expiry renews in this order.
+  const due = dueLots(draft, memberId, 'available', (lot) => isExpired(lot, at)).sort(compareSpendingOrder);
   if (due.length === 0) return null;
   const points = due.reduce((sum, lot) => sum + lot.remaining, 0);
   const touches = draft.takeFromLots(due, points);
@@ -42,11 +40,7 @@ export function releaseDueLots(
   at: Date,
   source: EntrySource,
 ): Entry | null {
-  const due = draft
-    .lotsOf(memberId)
-    .filter(
-      (lot) => lot.status === 'pending' && lot.remaining > 0 && lot.availableAt.getTime() <= at.getTime(),
-    );
+  const due = dueLots(draft, memberId, 'pending', (lot) => lot.availableAt.getTime() <= at.getTime());
   if (due.length === 0) return null;
   const points = due.reduce((sum, lot) => sum + lot.remaining, 0);
   const released = due.map((lot) => ({ lotId: lot.id, points: lot.remaining }));
@@ -55,7 +49,7 @@ export function releaseDueLots(
   return draft.record({
     memberId,
     type: 'pending_release',
-    delta: { pending: -points, available: points, debt: -repaid },
+    delta: { pending: -points, available: points, debt: negated(repaid) },
     contraAccount: 'pending',
     lots: [...released, ...touches],
     source: { ...source, ref: 'pending-release' },
@@ -100,4 +94,14 @@ function nextDueInstant(draft: LedgerDraft, memberId: string, at: Date): Date | 
     if (due <= limit && (next === null || due < next)) next = due;
   }
   return next === null ? null : new Date(next);
+}
+
+/** The member's lots in `status` still holding points for which `isDue` holds. */
+function dueLots(
+  draft: LedgerDraft,
+  memberId: string,
+  status: Lot['status'],
+  isDue: (lot: Lot) => boolean,
+): Lot[] {
+  return draft.lotsOf(memberId).filter((lot) => lot.status === status && lot.remaining > 0 && isDue(lot));
 }

@@ -197,6 +197,6 @@ export function sumPoints(touches: readonly LotTouch[]): number {
 }
 
 /** `-points`, but never -0: an answer's deltas are compared and stored, and -0 is not 0 to a replay check. */
-function negated(points: number): number {
+export function negated(points: number): number {
   return points === 0 ? 0 : -points;
 }

@@ -7,7 +7,7 @@ import { loadDraft } from '../ledger-store.ts';
 import type { Entry, LotTouch, Reason, TransferLimits } from '../ledger-types.ts';
 import { entryView } from '../ledger-views.ts';
 import { assertCanEarn, assertCanSpend } from '../member-status-rules.ts';
-import { spend } from '../movements.ts';
+import { negated, spend } from '../movements.ts';
 import { systemReasons } from '../reasons.ts';
 import type { CommandContext, CommandResult } from './command-context.ts';
 
@@ -85,7 +85,7 @@ export function decideTransfer(
   const into = draft.record({
     memberId: recipient.memberId,
     type: 'transfer_in',
-    delta: { available: input.points, debt: -repaid },
+    delta: { available: input.points, debt: negated(repaid) },
     contraAccount: 'transfers',
     counterpartyMemberId: sender.memberId,
     lots: [...given, ...repayTouches],

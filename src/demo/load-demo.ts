@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { vacuumEmbedded } from '../db/vacuum.ts';
+import { compactEmbedded, vacuumEmbedded } from '../db/vacuum.ts';
 import type { EventOutcome } from '../events/event-outcome.ts';
 import { getEvent, programHasEvents } from '../events/event-store.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
@@ -204,6 +204,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     options.webhookAllowPrivateNetworks ?? false,
   );
   summary.badRows.sort((a, b) => a.line - b.line);
+  await compactEmbedded(db);
   summary.elapsedMs = performance.now() - started;
   return summary;
 }

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
-import type { ImportKind, ImportRecord, ImportState, RowError, StagedRow } from './import-types.ts';
+import type { EntrySource } from '../ledger/ledger-types.ts';
+import type {
+  CommitFailure,
+  ImportKind,
+  ImportRecord,
+  ImportState,
+  RowError,
+  StagedRow,
+} from './import-types.ts';
 
 /** The imports area's tables: `imports`, `import_rows` (staged rows) and `import_applied` (ids in force). */
 
@@ -16,6 +24,13 @@ interface ImportRow {
   rows_invalid: string | number;
   rows_applied: string | number;
   rows_skipped: string | number;
+  rows_done: string | number;
+  commit_after_sort_at: Date | null;
+  commit_after_line: string | number | null;
+  commit_source: EntrySource | null;
+  commit_runner: string | null;
+  commit_lease_until: Date | null;
+  failure: CommitFailure | null;
   points: string | number;
   members_created: string | number;
   entries_made: string | number;
@@ -39,6 +54,15 @@ function toRecord(row: ImportRow): ImportRecord {
     rowsInvalid: Number(row.rows_invalid),
     rowsApplied: Number(row.rows_applied),
     rowsSkipped: Number(row.rows_skipped),
+    rowsDone: Number(row.rows_done),
+    commitAfter:
+      row.commit_after_line === null
+        ? null
+        : { sortAt: date(row.commit_after_sort_at), line: Number(row.commit_after_line) },
+    commitSource: row.commit_source,
+    commitRunner: row.commit_runner,
+    commitLeaseUntil: date(row.commit_lease_until),
+    failure: row.failure,
     points: Number(row.points),
     membersCreated: Number(row.members_created),
     entriesMade: Number(row.entries_made),
@@ -150,6 +174,21 @@ function storableError(error: RowError): RowError {
     column: error.column === null ? null : clean(error.column),
     message: clean(error.message),
   };
+}
+
+/** A chunk done: the rows it went through, and the last of them (a resumed commit starts after it). */
+export async function advanceCommit(
+  tx: Queryable,
+  programId: string,
+  importId: string,
+  rowsDone: number,
+  last: { sortAt: Date | null; line: number },
+): Promise<void> {
+  await tx.query(
+    `update imports set rows_done = rows_done + $3, commit_after_sort_at = $4, commit_after_line = $5
+      where program_id = $1 and id = $2`,
+    [programId, importId, rowsDone, last.sortAt?.toISOString() ?? null, last.line],
+  );
 }
 
 export async function setImportState(

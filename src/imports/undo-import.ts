@@ -4,6 +4,7 @@ import { commitDraft } from '../ledger/draft-writer.ts';
 import { entriesByIds, membersWhoSpentFrom } from '../ledger/entry-set-queries.ts';
 import type { Entry, EntrySource } from '../ledger/ledger-types.ts';
 import { deactivateUntouchedMembers } from '../members/deactivate-members.ts';
+import { recordAsHistory } from '../notifications/outbox/history-scope.ts';
 import { JifenError } from '../shared/errors.ts';
 import { endImportedAssignments } from '../tiers/end-assignments.ts';
 import {
@@ -13,6 +14,7 @@ import {
   setImportState,
   tiersAssignedByImport,
 } from './import-store.ts';
+import { recordImportFinished } from './import-messages.ts';
 import type { ImportRecord } from './import-types.ts';
 
 export interface UndoInput {
@@ -33,9 +35,20 @@ const CHUNK_ENTRIES = 200;
  * Refused whole (`import_points_spent`) when points it gave have been spent since. Expiries and
  * pending releases its dates caused stay: reversing an earn takes back only what had not expired.
  */
-export async function undoImport(db: Database, input: UndoInput): Promise<ImportRecord> {
+export function undoImport(db: Database, input: UndoInput): Promise<ImportRecord> {
+  // Undoing history is no news to members either: one `import.undone` webhook tells integrators.
+  return recordAsHistory(() => undo(db, input));
+}
+
+async function undo(db: Database, input: UndoInput): Promise<ImportRecord> {
   const { programId, importId } = input;
   const record = await getImport(db, programId, importId);
+  if (record.state === 'committing') {
+    throw new JifenError('import_commit_running', {
+      detail: `Import "${importId}" is still being committed (${record.rowsDone} of ${record.rowsValid} rows done): undo it once it is committed (GET /v1/imports/${importId}).`,
+      extensions: { importId, state: record.state },
+    });
+  }
   if (record.state !== 'committed') {
     throw new JifenError('import_state_conflict', {
       detail: `Import "${importId}" is ${record.state}: only a committed import can be undone.`,
@@ -74,6 +87,9 @@ export async function undoImport(db: Database, input: UndoInput): Promise<Import
     });
   }
   await db.transaction(async (tx) => {
+    // Under the import's lock: of two undos at once, one records the undo and its message.
+    const current = await getImport(tx, programId, importId, true);
+    if (current.state === 'undone') return;
     if (record.kind === 'tiers') {
       await endImportedAssignments(
         tx,
@@ -85,6 +101,7 @@ export async function undoImport(db: Database, input: UndoInput): Promise<Import
     await deactivateUntouchedMembers(tx, programId, made.createdMemberIds, input.now);
     await forgetApplied(tx, programId, importId);
     await setImportState(tx, programId, importId, 'undone', input.now);
+    await recordImportFinished(tx, current, 'undone', input.now);
   });
   return getImport(db, programId, importId);
 }

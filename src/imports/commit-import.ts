@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
 import { recordAsHistory } from '../notifications/outbox/history-scope.ts';
+import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { applyBalances } from './apply-balances.ts';
 import type { ApplyChunk, ChunkResult } from './apply-chunk.ts';
@@ -67,8 +68,10 @@ export interface CommitInput {
   chunkRows?: number;
   /** Awaited before each chunk (tests hold a commit mid-way with it). */
   beforeChunk?: () => Promise<void>;
-  /** Lease length (default `COMMIT_LEASE_MS`); leases are dated from `now`, moving with real time. */
+  /** Lease length (default `COMMIT_LEASE_MS`). */
   leaseMs?: number;
+  /** What leases and the end of the commit are dated by (default: `now`, moving with real time). */
+  clock?: Clock;
 }
 
 /** A commit begun (validated, its lease taken), not yet run. */
@@ -95,7 +98,7 @@ export async function commitImport(db: Database, input: CommitInput): Promise<Im
 export async function beginCommit(db: Database, input: CommitInput): Promise<CommitRun> {
   const { programId, importId } = input;
   const runner = randomUUID();
-  const leaseClock = leaseClockFrom(input.now);
+  const leaseClock = clockOf(input);
   const record = await db.transaction(async (tx) => {
     const record = await getImport(tx, programId, importId, true);
     if (record.state !== 'dry_run' && record.state !== 'committing' && record.state !== 'failed') {
@@ -142,7 +145,7 @@ export async function beginCommit(db: Database, input: CommitInput): Promise<Com
 export async function runCommit(db: Database, run: CommitRun, input: CommitInput): Promise<ImportRecord> {
   const { programId, id: importId } = run.record;
   const leaseMs = input.leaseMs ?? COMMIT_LEASE_MS;
-  const leaseClock = leaseClockFrom(input.now);
+  const leaseClock = clockOf(input);
   let leaseHeld = true;
   const renew = async () => {
     leaseHeld &&= await renewCommitLease(
@@ -194,7 +197,6 @@ async function applyRows(
       return false;
     }
     if (!leaseHeld()) return false;
-    await input.beforeChunk?.();
     const rows = await readStagedRows(
       db,
       programId,
@@ -204,6 +206,7 @@ async function applyRows(
       BY_TIME[started.kind],
     );
     if (rows.length === 0) return true;
+    await input.beforeChunk?.();
     after = rows.at(-1)!;
     const fresh = await freshRows(db, started, rows);
     const skipped = rows.length - fresh.length;
@@ -228,10 +231,12 @@ function failureOf(error: unknown, importId: string): CommitFailure {
   };
 }
 
-/** Now, moving from `start` with real time: when leases are taken and renewed. */
-function leaseClockFrom(start: Date): () => Date {
+/** Now for leases and the commit's end: the clock given, or `now` moving with real time. */
+function clockOf(input: CommitInput): () => Date {
+  const { clock } = input;
+  if (clock) return () => clock.now();
   const startedAt = Date.now();
-  return () => new Date(start.getTime() + (Date.now() - startedAt));
+  return () => new Date(input.now.getTime() + (Date.now() - startedAt));
 }
 
 /** The rows of a chunk not in force already (from an earlier import, or this one cut short). */

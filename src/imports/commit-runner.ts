@@ -94,6 +94,7 @@ export class ImportCommitRunner {
       importId,
       ...commit,
       now: this.clock.now(),
+      clock: this.clock,
       signal: this.stopping.signal,
       ...(chunkRows !== undefined && { chunkRows }),
       ...(beforeChunk !== undefined && { beforeChunk }),

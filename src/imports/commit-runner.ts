@@ -2,8 +2,8 @@ import type { Database } from '../db/database.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
-import { abandonedCommits } from './commit-lease.ts';
 import { beginCommit, type CommitInput, runCommit } from './commit-import.ts';
+import { abandonedCommits } from './commit-lease.ts';
 import type { ImportRecord } from './import-types.ts';
 
 export interface CommitRunnerOptions {
@@ -18,7 +18,11 @@ export interface CommitRunnerOptions {
 /** Who a resumed commit's entries are recorded for when its import kept nobody (committed before 024). */
 const RESUMED: EntrySource = { kind: 'system', ref: 'import-resume' };
 
-const EXPECTED_WHEN_RESUMING = new Set(['import_commit_running', 'import_state_conflict', 'import_not_found']);
+const EXPECTED_WHEN_RESUMING = new Set([
+  'import_commit_running',
+  'import_state_conflict',
+  'import_not_found',
+]);
 
 /**
  * Imports committed in the background of `jifen serve`: `start` checks and claims a commit in the
@@ -105,7 +109,8 @@ export class ImportCommitRunner {
   private track(work: Promise<ImportRecord>): void {
     const done = work
       .then((record) => {
-        if (record.state === 'failed') this.options.log?.(`import ${record.id} failed: ${record.failure?.detail}`);
+        if (record.state === 'failed')
+          this.options.log?.(`import ${record.id} failed: ${record.failure?.detail}`);
       })
       .catch((error: unknown) =>
         this.options.log?.(`an import's commit stopped: ${(error as Error).message} (its import is failed)`),

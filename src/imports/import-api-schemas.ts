@@ -101,7 +101,9 @@ export const ImportView = Type.Object({
     }),
   }),
   progress: Type.Object({
-    done: Type.Integer({ description: 'Valid rows the commit has been through (applied, skipped or refused).' }),
+    done: Type.Integer({
+      description: 'Valid rows the commit has been through (applied, skipped or refused).',
+    }),
     total: Type.Integer({ description: 'The valid rows.' }),
   }),
   failure: Type.Union(

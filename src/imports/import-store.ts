@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import { JifenError } from '../shared/errors.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
+import { JifenError } from '../shared/errors.ts';
 import type {
   CommitFailure,
   ImportKind,
@@ -415,6 +415,28 @@ export async function madeByImport(
       String(row.payload.memberId ?? (row.payload.event as { memberId?: string } | undefined)?.memberId),
     );
   return { entryIds, createdMemberIds };
+}
+
+/**
+ * The orders an events import paid: each `order.paid` row it applied, with the ids its event may
+ * be stored under (its own, or `id#importId` when an earlier undone import had used it).
+ */
+export async function ordersPaidByImport(
+  db: Queryable,
+  programId: string,
+  importId: string,
+): Promise<{ orderId: string; paidEventIds: string[] }[]> {
+  const rows = await db.query<{ order_id: string; event_id: string }>(
+    `select payload->'event'->'attributes'->>'orderId' as order_id, payload->'event'->>'id' as event_id
+       from import_rows
+      where program_id = $1 and import_id = $2 and entry_ids is not null
+        and payload->'event'->>'type' = 'order.paid' and payload->'event'->'attributes'->>'orderId' is not null`,
+    [programId, importId],
+  );
+  return rows.map((row) => ({
+    orderId: row.order_id,
+    paidEventIds: [row.event_id, `${row.event_id}#${importId}`],
+  }));
 }
 
 /** After an undo: the import's ids are no longer in force, so the same rows import again. */

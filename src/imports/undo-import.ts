@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { forgetPaidOrders } from '../events/order-store.ts';
 import { reverse } from '../ledger/commands/reverse.ts';
 import { commitDraft } from '../ledger/draft-writer.ts';
 import { entriesByIds, membersWhoSpentFrom } from '../ledger/entry-set-queries.ts';
@@ -7,14 +8,15 @@ import { deactivateUntouchedMembers } from '../members/deactivate-members.ts';
 import { recordAsHistory } from '../notifications/outbox/history-scope.ts';
 import { JifenError } from '../shared/errors.ts';
 import { endImportedAssignments } from '../tiers/end-assignments.ts';
+import { recordImportFinished } from './import-messages.ts';
 import {
   forgetApplied,
   getImport,
   madeByImport,
+  ordersPaidByImport,
   setImportState,
   tiersAssignedByImport,
 } from './import-store.ts';
-import { recordImportFinished } from './import-messages.ts';
 import type { ImportRecord } from './import-types.ts';
 
 export interface UndoInput {
@@ -98,6 +100,9 @@ async function undo(db: Database, input: UndoInput): Promise<ImportRecord> {
         input.now,
       );
     }
+    // Its orders' points are all taken back: their ids may be paid again (a corrected re-import).
+    if (record.kind === 'events')
+      await forgetPaidOrders(tx, programId, await ordersPaidByImport(tx, programId, importId));
     await deactivateUntouchedMembers(tx, programId, made.createdMemberIds, input.now);
     await forgetApplied(tx, programId, importId);
     await setImportState(tx, programId, importId, 'undone', input.now);

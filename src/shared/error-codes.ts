@@ -518,7 +518,7 @@ export const ERROR_CODES = {
     status: 500,
     title: "A problem stopped the import's commit",
     action:
-      'Shown as a `failed` import\'s `failure`, not answered to a request. What was applied stays: fix the cause named in `detail` (the database unreachable, say) and commit the import again, which resumes from where it stopped.',
+      "Shown as a `failed` import's `failure`, not answered to a request. What was applied stays: fix the cause named in `detail` (the database unreachable, say) and commit the import again, which resumes from where it stopped.",
   },
   internal_error: {
     status: 500,

@@ -1,7 +1,7 @@
 import type { Database } from '../../src/db/database.ts';
 import { type AppOptions, buildApp } from '../../src/http/app.ts';
-import { type CommitRunnerOptions, ImportCommitRunner } from '../../src/imports/commit-runner.ts';
 import type { TypedApp } from '../../src/http/route-deps.ts';
+import { type CommitRunnerOptions, ImportCommitRunner } from '../../src/imports/commit-runner.ts';
 import { bootstrap } from '../../src/programs/bootstrap.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { type Engine, openTestDatabase } from './test-database.ts';

@@ -170,6 +170,8 @@ export async function runCommit(db: Database, run: CommitRun, input: CommitInput
       return getImport(tx, programId, importId);
     });
   } catch (error) {
+    // Another process took the commit over (this one seemed dead): it goes on from there.
+    if (error instanceof CommitLeaseLost) return getImport(db, programId, importId);
     await failCommit(db, programId, importId, run.runner, failureOf(error, importId)).catch(() => {});
     throw error;
   } finally {
@@ -212,12 +214,19 @@ async function applyRows(
     const skipped = rows.length - fresh.length;
     const last = after;
     const record = (tx: Queryable, result: ChunkResult) =>
-      recordChunk(tx, started, result, skipped, rows.length, last);
+      recordChunk(tx, run, result, skipped, rows.length, last);
     if (fresh.length > 0) await apply({ db, programId, importId, now: input.now, source }, fresh, record);
     else await record(db, { applied: [], errors: [], points: 0, membersCreated: 0, entriesMade: 0 });
     done += rows.length;
     input.onProgress?.(done, started.rowsValid);
     await renew();
+  }
+}
+
+/** Thrown in a chunk's transaction when its runner lost the lease: the chunk is rolled back. */
+class CommitLeaseLost extends Error {
+  constructor() {
+    super('another process took over the commit');
   }
 }
 
@@ -257,16 +266,22 @@ async function freshRows(
   });
 }
 
+/**
+ * Records what a chunk did, in its transaction: refused (the chunk rolled back) when this runner no
+ * longer holds the lease, so a chunk two runners both applied is counted once.
+ */
 async function recordChunk(
   tx: Queryable,
-  record: ImportRecord,
+  { record, runner }: CommitRun,
   result: ChunkResult,
   skipped: number,
   rowsDone: number,
   last: { sortAt: Date | null; line: number },
 ) {
+  if (!(await advanceCommit(tx, record.programId, record.id, runner, rowsDone, last))) {
+    throw new CommitLeaseLost();
+  }
   await markApplied(tx, record.programId, record.id, record.kind, result.applied);
-  await advanceCommit(tx, record.programId, record.id, rowsDone, last);
   await addToImport(
     tx,
     record.programId,

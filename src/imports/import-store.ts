@@ -176,19 +176,25 @@ function storableError(error: RowError): RowError {
   };
 }
 
-/** A chunk done: the rows it went through, and the last of them (a resumed commit starts after it). */
+/**
+ * A chunk done: the rows it went through, and the last of them (a resumed commit starts after it).
+ * Recorded only while `runner` holds the commit's lease; false when it lost it (another process
+ * took the commit over), and the caller's transaction must then be rolled back.
+ */
 export async function advanceCommit(
   tx: Queryable,
   programId: string,
   importId: string,
+  runner: string,
   rowsDone: number,
   last: { sortAt: Date | null; line: number },
-): Promise<void> {
-  await tx.query(
-    `update imports set rows_done = rows_done + $3, commit_after_sort_at = $4, commit_after_line = $5
-      where program_id = $1 and id = $2`,
-    [programId, importId, rowsDone, last.sortAt?.toISOString() ?? null, last.line],
+): Promise<boolean> {
+  const rows = await tx.query(
+    `update imports set rows_done = rows_done + $4, commit_after_sort_at = $5, commit_after_line = $6
+      where program_id = $1 and id = $2 and commit_runner = $3 and state = 'committing' returning id`,
+    [programId, importId, runner, rowsDone, last.sortAt?.toISOString() ?? null, last.line],
   );
+  return rows.length === 1;
 }
 
 export async function setImportState(

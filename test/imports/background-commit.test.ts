@@ -221,6 +221,41 @@ describe.each(ENGINES)('imports committed in the background (%s)', (engine) => {
     expect(earned).toHaveLength(1);
   });
 
+  test('a runner that lost its lease mid-chunk rolls the chunk back and stops; the new holder applies it once', async () => {
+    const before = await available();
+    const id = await dryRun(balancesFile('l', [500, 60, 7]));
+    // While the second chunk is being applied, another process takes the commit over (this one
+    // seemed dead to it).
+    beforeChunk = async (chunk) => {
+      if (chunk !== 2) return;
+      await api.db.query(
+        `update imports set commit_runner = 'other', commit_lease_until = $3 where program_id = $1 and id = $2`,
+        [api.programId, id, new Date(api.clock.now().getTime() + 60_000).toISOString()],
+      );
+    };
+    expect((await api.call('POST', `/v1/imports/${id}/commit`, {})).status).toBe(202);
+    await api.importCommits.idle();
+    expect((await api.call('GET', `/v1/imports/${id}`)).body).toMatchObject({
+      state: 'committing',
+      progress: { done: 1, total: 3 },
+      counts: { applied: 1 },
+      failure: null,
+    });
+    expect(await available()).toEqual([before[0]! + 500, before[1], before[2]]);
+
+    beforeChunk = async () => {};
+    api.clock.advance(61_000); // the other process died too
+    expect(await api.importCommits.resumeAbandoned()).toBe(1);
+    await api.importCommits.idle();
+    expect((await api.call('GET', `/v1/imports/${id}`)).body).toMatchObject({
+      state: 'committed',
+      progress: { done: 3, total: 3 },
+      counts: { applied: 3, skipped: 0 },
+      entriesMade: 3,
+    });
+    expect(await available()).toEqual([before[0]! + 500, before[1]! + 60, before[2]! + 7]);
+  });
+
   test('a commit stopped by shutdown is released at once and resumed by the next runner', async () => {
     const id = await dryRun(balancesFile('s', [4, 5, 6]));
     const stopping = new ImportCommitRunner(api.db, api.clock, {

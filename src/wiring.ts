@@ -1,4 +1,5 @@
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
+import { recordingHistory } from './notifications/outbox/history-scope.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
 import { tierChangedMessages } from './notifications/outbox/tier-messages.ts';
@@ -9,7 +10,8 @@ import { applyTierChanges } from './tiers/tier-upgrades.ts';
  * The composition root's one job below HTTP: connecting the lower areas to the higher ones that
  * react to them, without the lower ones importing the higher. Every ledger draft a command commits
  * gets its tier changes (before it is written) and its outbox messages (in its own statement), and
- * every tier change recorded its `tier.changed` message (in the history's statement).
+ * every tier change recorded its `tier.changed` message (in the history's statement) — except what an
+ * import records as history (`recordAsHistory`), which tells nobody.
  * Run once at start-up by the app and the CLI (and by the tests' database helper); idempotent.
  */
 export function wireAreas(): void {
@@ -17,6 +19,7 @@ export function wireAreas(): void {
   registerDraftCommitHooks({
     name: 'outbox',
     writtenAlongside(programId, draft, entries, param) {
+      if (recordingHistory()) return [];
       const messages = ledgerMessages(
         programId,
         entries,
@@ -28,6 +31,7 @@ export function wireAreas(): void {
   registerTierChangeHooks({
     name: 'outbox',
     writtenAlongside(programId, recorded, param) {
+      if (recordingHistory()) return [];
       const messages = tierChangedMessages(programId, recorded);
       return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
     },

@@ -107,6 +107,7 @@ export async function importCommand(args: string[]): Promise<number> {
       importId: staged.id,
       skipErrors: values['skip-errors'] === true,
       now: systemClock.now(),
+      clock: systemClock,
       source: { kind: 'operator', ref: `jifen import ${kind}` },
       onProgress: applying,
     });

@@ -7,6 +7,7 @@ import {
   DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
   pruneIdempotencyKeys,
 } from '../idempotency/prune-idempotency-keys.ts';
+import { ImportCommitRunner } from '../imports/commit-runner.ts';
 import { DRY_RUN_RETENTION_DAYS, pruneDryRuns } from '../imports/prune-dry-runs.ts';
 import { smsAdapterFromEnv, smtpSenderFromEnv } from '../notifications/channels/channels-from-env.ts';
 import { defaultLeaseMs } from '../notifications/dispatch/deliver-due.ts';
@@ -45,6 +46,12 @@ const SERVE_FLAGS = {
  */
 const REMINDER_INTERVAL_MS = 60_000;
 
+/**
+ * How often a worker looks for imports whose commit nobody runs (their process died: its lease,
+ * `COMMIT_LEASE_MS`, expired) and resumes them. Also at the first pass, after a restart.
+ */
+const IMPORT_RESUME_INTERVAL_MS = 15_000;
+
 /** The embedded database has no autovacuum: `serve` vacuums it this often (db/vacuum.ts). */
 const VACUUM_INTERVAL_MS = 10 * 60_000;
 
@@ -62,6 +69,7 @@ function startSweeps(
   db: Database,
   intervalMs: number,
   retentionDays: number,
+  importCommits: ImportCommitRunner,
   log: (message: string) => void,
 ): () => Promise<void> {
   let stopped = false;
@@ -69,6 +77,7 @@ function startSweeps(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let remindersDueAt = 0;
+  let importsDueAt = 0;
   // Not at once: a start-up should not begin by scanning every table.
   let vacuumDueAt = Date.now() + VACUUM_INTERVAL_MS;
   const tick = () => {
@@ -105,6 +114,14 @@ function startSweeps(
             log(`pruning dry-run imports failed, will retry: ${(error as Error).message}`),
           );
         }
+        let resumed = 0;
+        if (Date.now() >= importsDueAt) {
+          importsDueAt = Date.now() + IMPORT_RESUME_INTERVAL_MS;
+          resumed = await importCommits.resumeAbandoned().catch((error: unknown) => {
+            log(`resuming import commits failed, will retry: ${(error as Error).message}`);
+            return 0;
+          });
+        }
         const before = new Date(systemClock.now().getTime() - retentionDays * DAY_MS);
         await pruneIdempotencyKeys(db, before);
         if (Date.now() >= vacuumDueAt) {
@@ -123,6 +140,7 @@ function startSweeps(
         }
         if (birthdays > 0) done.push(`birthday gifts: ${birthdays}`);
         if (reminders > 0) done.push(`expiry reminders: ${reminders}`);
+        if (resumed > 0) done.push(`import commits resumed: ${resumed}`);
         if (done.length > 0) log(done.join('; '));
       })
       .catch((error: unknown) => log(`sweep failed, will retry: ${(error as Error).message}`))
@@ -226,6 +244,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     log('created the admin key given by JIFEN_ADMIN_KEY.');
   }
   // Background work gives way to the API (on PGlite, where both share one connection).
+  const importCommits = new ImportCommitRunner(db.background(), systemClock, { log });
   let stopSweeps: (() => Promise<void>) | null = null;
   let dispatcher: ReturnType<typeof startDispatcher> | null = null;
   const app =
@@ -238,6 +257,7 @@ export async function serveCommand(args: string[]): Promise<number> {
           timeouts,
           rateLimits: { ...rateLimits, warn: log },
           logger: observability.logger,
+          importCommits,
           ...(metrics && { metrics, metricsOnApi: observability.metricsOnApi }),
         });
   const closeMetrics = await observability.listen(log);
@@ -258,7 +278,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     // connection and the event loop, and the first passes after a restart on a full database
     // (expiry reminders above all) took seconds that /health used to wait for.
     const worker = db.background();
-    stopSweeps = role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, log);
+    stopSweeps =
+      role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, importCommits, log);
     dispatcher =
       role === 'api'
         ? null
@@ -287,6 +308,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     http,
     control,
     stopSweeps && { name: 'background sweeps', stop: stopSweeps },
+    // Between two chunks; each import stays `committing`, resumed by the next start.
+    { name: 'import commits', stop: () => importCommits.stop() },
     dispatcher && { name: 'notification dispatcher', stop: dispatcher.stop },
     { name: 'metrics', stop: closeMetrics },
   ].filter((part) => part !== null);

@@ -136,3 +136,26 @@ export async function loadOrderLosses(
     ),
   );
 }
+
+/**
+ * Orders these events paid, whose points were all taken back since (an import undone): removed, so
+ * their ids can be paid again (the corrected history imported anew). An order is matched by its
+ * id and its paying event, so an order another event paid is left alone. The events stay.
+ */
+export async function forgetPaidOrders(
+  tx: Queryable,
+  programId: string,
+  orders: readonly { orderId: string; paidEventIds: readonly string[] }[],
+): Promise<number> {
+  if (orders.length === 0) return 0;
+  const rows = await tx.query(
+    `delete from orders o using json_to_recordset($2::json) as p (order_id text, event_ids text[])
+      where o.program_id = $1 and o.id = p.order_id and o.paid_event_id = any(p.event_ids)
+      returning o.id`,
+    [
+      programId,
+      JSON.stringify(orders.map((order) => ({ order_id: order.orderId, event_ids: order.paidEventIds }))),
+    ],
+  );
+  return rows.length;
+}

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { EventCoalescer } from '../events/event-coalescer.ts';
+import { ImportCommitRunner } from '../imports/commit-runner.ts';
 import { CreditCoalescer } from '../ledger/credit-coalescer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { JifenMetrics } from '../observability/metrics.ts';
@@ -71,6 +72,11 @@ export interface AppOptions {
    * comma-separated (`*` for any origin).
    */
   corsOrigins?: string[];
+  /**
+   * Runs imports' commits in the background: `serve` passes the one its sweeps resume abandoned
+   * commits with; by default the app makes its own. Stopped when the app closes.
+   */
+  importCommits?: ImportCommitRunner;
 }
 
 /** JIFEN_CORS_ORIGINS as a list: comma-separated origins, blanks dropped. */
@@ -208,12 +214,16 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   };
   const credits = new CreditCoalescer(options.db, clock, groupCommit);
   const events = new EventCoalescer(options.db, clock, groupCommit);
+  const importCommits = options.importCommits ?? new ImportCommitRunner(options.db, clock);
+  // Closing stops each commit between two chunks; they stay `committing`, to be resumed.
+  app.addHook('onClose', () => importCommits.stop());
   const deps: RouteDeps = {
     db: options.db,
     clock,
     auth,
     credits,
     events,
+    importCommits,
     send: commandSender(options.db, clock),
   };
   healthRoutes(app, deps);

@@ -25,6 +25,8 @@ export interface OperationExample {
   before?: SetupRequest[];
   /** The dispatcher has fanned out the messages recorded so far (deliveries, inbox messages). */
   afterDispatch?: true;
+  /** The background work started so far (an import's commit) has finished. */
+  afterBackground?: true;
 }
 
 export interface SetupRequest {
@@ -115,9 +117,13 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   commitImport: {
     params: { importId: 'imp_06h4xx8fjg6s58h7q6728vs4tn' },
     body: { skipErrors: true },
-    status: 200,
+    status: 202,
   },
-  undoImport: { params: { importId: 'imp_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  undoImport: {
+    params: { importId: 'imp_06h4xx8fjg6s58h7q6728vs4tn' },
+    status: 200,
+    afterBackground: true,
+  },
   listImports: { query: { limit: '20' }, status: 200 },
   createTransfer: {
     headers: { 'idempotency-key': 'gift-1001-1002' },

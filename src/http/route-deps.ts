@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { EventCoalescer } from '../events/event-coalescer.ts';
+import type { ImportCommitRunner } from '../imports/commit-runner.ts';
 import type { CreditCoalescer } from '../ledger/credit-coalescer.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Authenticator } from './auth.ts';
@@ -28,4 +29,6 @@ export interface RouteDeps {
   auth: Authenticator;
   credits: CreditCoalescer;
   events: EventCoalescer;
+  /** Imports committed in the background (`POST /v1/imports/{id}/commit` answers 202). */
+  importCommits: ImportCommitRunner;
 }

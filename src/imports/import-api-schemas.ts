@@ -77,8 +77,17 @@ export const ImportView = Type.Object({
   id: Type.String(),
   kind: Type.String(),
   state: Type.Union(
-    [Type.Literal('dry_run'), Type.Literal('committing'), Type.Literal('committed'), Type.Literal('undone')],
-    { description: 'dry_run: checked, nothing applied; committing: being applied (again if cut short).' },
+    [
+      Type.Literal('dry_run'),
+      Type.Literal('committing'),
+      Type.Literal('failed'),
+      Type.Literal('committed'),
+      Type.Literal('undone'),
+    ],
+    {
+      description:
+        'dry_run: checked, nothing applied; committing: being applied in the background (progress; resumed if cut short); failed: a problem stopped the commit (see failure; what was applied stays, commit again to resume); committed; undone.',
+    },
   ),
   fileName: Type.Union([Type.String(), Type.Null()]),
   counts: Type.Object({
@@ -92,9 +101,21 @@ export const ImportView = Type.Object({
     }),
   }),
   progress: Type.Object({
-    done: Type.Integer({ description: 'Rows applied or skipped so far.' }),
-    total: Type.Integer(),
+    done: Type.Integer({
+      description: 'Valid rows the commit has been through (applied, skipped or refused).',
+    }),
+    total: Type.Integer({ description: 'The valid rows.' }),
   }),
+  failure: Type.Union(
+    [
+      Type.Object({
+        code: Type.String({ description: 'A stable code (docs/errors.md).' }),
+        detail: Type.String({ description: 'What stopped the commit and what to do.' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'While failed: why the commit stopped. Commit again to resume it.' },
+  ),
   points: Type.Integer({
     description: 'Points in the valid rows (balances) or that the rules gave (events).',
   }),

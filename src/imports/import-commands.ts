@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
 import { mappingOf } from './column-mapping.ts';
-import { commitImport } from './commit-import.ts';
+import type { ImportCommitRunner } from './commit-runner.ts';
 import { encodingOf } from './decode-text.ts';
 import { getImport } from './import-store.ts';
 import type { ImportKind } from './import-types.ts';
@@ -52,20 +52,29 @@ export async function readImport(db: Database, programId: string, importId: stri
   return importView(db, await getImport(db, programId, importId));
 }
 
-export async function commitImportCommand(
+/**
+ * Commits in the background: answers the import as its commit starts (`committing`), after the
+ * checks that refuse it at once (rows with errors, a state that cannot be committed). A commit
+ * already running answers the import as it stands: one commit runs, whoever asks twice.
+ */
+export async function commitImportInBackground(
   db: Database,
+  runner: ImportCommitRunner,
   programId: string,
   importId: string,
-  input: { skipErrors?: boolean | undefined; now: Date; source: EntrySource },
+  input: { skipErrors?: boolean | undefined; source: EntrySource },
 ) {
-  const record = await commitImport(db, {
-    programId,
-    importId,
-    skipErrors: input.skipErrors ?? false,
-    now: input.now,
-    source: input.source,
-  });
-  return importView(db, record);
+  try {
+    const record = await runner.start(programId, importId, {
+      skipErrors: input.skipErrors ?? false,
+      source: input.source,
+    });
+    return importView(db, record);
+  } catch (error) {
+    if (error instanceof JifenError && error.code === 'import_commit_running')
+      return readImport(db, programId, importId);
+    throw error;
+  }
 }
 
 export async function undoImportCommand(

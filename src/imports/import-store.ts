@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
+import type { EntrySource } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
-import type { ImportKind, ImportRecord, ImportState, RowError, StagedRow } from './import-types.ts';
+import type {
+  CommitFailure,
+  ImportKind,
+  ImportRecord,
+  ImportState,
+  RowError,
+  StagedRow,
+} from './import-types.ts';
 
 /** The imports area's tables: `imports`, `import_rows` (staged rows) and `import_applied` (ids in force). */
 
@@ -16,6 +24,13 @@ interface ImportRow {
   rows_invalid: string | number;
   rows_applied: string | number;
   rows_skipped: string | number;
+  rows_done: string | number;
+  commit_after_sort_at: Date | null;
+  commit_after_line: string | number | null;
+  commit_source: EntrySource | null;
+  commit_runner: string | null;
+  commit_lease_until: Date | null;
+  failure: CommitFailure | null;
   points: string | number;
   members_created: string | number;
   entries_made: string | number;
@@ -39,6 +54,15 @@ function toRecord(row: ImportRow): ImportRecord {
     rowsInvalid: Number(row.rows_invalid),
     rowsApplied: Number(row.rows_applied),
     rowsSkipped: Number(row.rows_skipped),
+    rowsDone: Number(row.rows_done),
+    commitAfter:
+      row.commit_after_line === null
+        ? null
+        : { sortAt: date(row.commit_after_sort_at), line: Number(row.commit_after_line) },
+    commitSource: row.commit_source,
+    commitRunner: row.commit_runner,
+    commitLeaseUntil: date(row.commit_lease_until),
+    failure: row.failure,
     points: Number(row.points),
     membersCreated: Number(row.members_created),
     entriesMade: Number(row.entries_made),
@@ -150,6 +174,27 @@ function storableError(error: RowError): RowError {
     column: error.column === null ? null : clean(error.column),
     message: clean(error.message),
   };
+}
+
+/**
+ * A chunk done: the rows it went through, and the last of them (a resumed commit starts after it).
+ * Recorded only while `runner` holds the commit's lease; false when it lost it (another process
+ * took the commit over), and the caller's transaction must then be rolled back.
+ */
+export async function advanceCommit(
+  tx: Queryable,
+  programId: string,
+  importId: string,
+  runner: string,
+  rowsDone: number,
+  last: { sortAt: Date | null; line: number },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `update imports set rows_done = rows_done + $4, commit_after_sort_at = $5, commit_after_line = $6
+      where program_id = $1 and id = $2 and commit_runner = $3 and state = 'committing' returning id`,
+    [programId, importId, runner, rowsDone, last.sortAt?.toISOString() ?? null, last.line],
+  );
+  return rows.length === 1;
 }
 
 export async function setImportState(
@@ -376,6 +421,28 @@ export async function madeByImport(
       String(row.payload.memberId ?? (row.payload.event as { memberId?: string } | undefined)?.memberId),
     );
   return { entryIds, createdMemberIds };
+}
+
+/**
+ * The orders an events import paid: each `order.paid` row it applied, with the ids its event may
+ * be stored under (its own, or `id#importId` when an earlier undone import had used it).
+ */
+export async function ordersPaidByImport(
+  db: Queryable,
+  programId: string,
+  importId: string,
+): Promise<{ orderId: string; paidEventIds: string[] }[]> {
+  const rows = await db.query<{ order_id: string; event_id: string }>(
+    `select payload->'event'->'attributes'->>'orderId' as order_id, payload->'event'->>'id' as event_id
+       from import_rows
+      where program_id = $1 and import_id = $2 and entry_ids is not null
+        and payload->'event'->>'type' = 'order.paid' and payload->'event'->'attributes'->>'orderId' is not null`,
+    [programId, importId],
+  );
+  return rows.map((row) => ({
+    orderId: row.order_id,
+    paidEventIds: [row.event_id, `${row.event_id}#${importId}`],
+  }));
 }
 
 /** After an undo: the import's ids are no longer in force, so the same rows import again. */

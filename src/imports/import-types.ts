@@ -5,9 +5,16 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /**
  * `dry_run`: checked and staged, nothing applied. `committing`: being applied, a chunk at a time
- * (a commit cut short stays here and may be committed again). `committed`, then maybe `undone`.
+ * (a commit cut short stays here and is resumed). `failed`: a problem stopped the commit (what was
+ * applied stays; committing again resumes it). `committed`, then maybe `undone`.
  */
-export type ImportState = 'dry_run' | 'committing' | 'committed' | 'undone';
+export type ImportState = 'dry_run' | 'committing' | 'failed' | 'committed' | 'undone';
+
+/** Why a commit stopped: a problem as the API answers one (its stable code and what to do). */
+export interface CommitFailure {
+  code: string;
+  detail: string;
+}
 
 /** One problem of one row: where (the file's line and column) and what to fix. */
 export interface RowError {
@@ -41,6 +48,16 @@ export interface ImportRecord {
   rowsInvalid: number;
   rowsApplied: number;
   rowsSkipped: number;
+  /** Staged rows the commit has been through (applied, skipped or refused), in the order they apply. */
+  rowsDone: number;
+  /** The last row done, so a resumed commit starts after it (null before the first chunk). */
+  commitAfter: { sortAt: Date | null; line: number } | null;
+  /** Who records the entries: the API key or operator that asked for the commit. */
+  commitSource: import('../ledger/ledger-types.ts').EntrySource | null;
+  /** The process running the commit and until when its lease holds (null: nobody runs it). */
+  commitRunner: string | null;
+  commitLeaseUntil: Date | null;
+  failure: CommitFailure | null;
   points: number;
   membersCreated: number;
   entriesMade: number;

@@ -26,7 +26,8 @@ export function importViewOf(record: ImportRecord, alreadyImported = record.rows
       skipped: record.rowsSkipped,
       alreadyImported,
     },
-    progress: { done: record.rowsApplied + record.rowsSkipped, total: record.rowsValid },
+    progress: { done: progressDone(record), total: record.rowsValid },
+    failure: record.failure,
     points: record.points,
     membersCreated: record.membersCreated,
     entriesMade: record.entriesMade,
@@ -35,6 +36,12 @@ export function importViewOf(record: ImportRecord, alreadyImported = record.rows
     committedAt: record.committedAt?.toISOString() ?? null,
     undoneAt: record.undoneAt?.toISOString() ?? null,
   };
+}
+
+/** Imports committed before progress was counted as such (migration 024) count as done. */
+function progressDone(record: ImportRecord): number {
+  const finished = record.state === 'committed' || record.state === 'undone';
+  return finished ? Math.max(record.rowsDone, record.rowsValid) : record.rowsDone;
 }
 
 /** The program's imports, newest first, a page at a time (`shared/pages.ts`). */

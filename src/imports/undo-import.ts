@@ -1,15 +1,19 @@
 import type { Database } from '../db/database.ts';
+import { forgetPaidOrders } from '../events/order-store.ts';
 import { reverse } from '../ledger/commands/reverse.ts';
 import { commitDraft } from '../ledger/draft-writer.ts';
 import { entriesByIds, membersWhoSpentFrom } from '../ledger/entry-set-queries.ts';
 import type { Entry, EntrySource } from '../ledger/ledger-types.ts';
 import { deactivateUntouchedMembers } from '../members/deactivate-members.ts';
+import { recordAsHistory } from '../notifications/outbox/history-scope.ts';
 import { JifenError } from '../shared/errors.ts';
 import { endImportedAssignments } from '../tiers/end-assignments.ts';
+import { recordImportFinished } from './import-messages.ts';
 import {
   forgetApplied,
   getImport,
   madeByImport,
+  ordersPaidByImport,
   setImportState,
   tiersAssignedByImport,
 } from './import-store.ts';
@@ -33,9 +37,20 @@ const CHUNK_ENTRIES = 200;
  * Refused whole (`import_points_spent`) when points it gave have been spent since. Expiries and
  * pending releases its dates caused stay: reversing an earn takes back only what had not expired.
  */
-export async function undoImport(db: Database, input: UndoInput): Promise<ImportRecord> {
+export function undoImport(db: Database, input: UndoInput): Promise<ImportRecord> {
+  // Undoing history is no news to members either: one `import.undone` webhook tells integrators.
+  return recordAsHistory(() => undo(db, input));
+}
+
+async function undo(db: Database, input: UndoInput): Promise<ImportRecord> {
   const { programId, importId } = input;
   const record = await getImport(db, programId, importId);
+  if (record.state === 'committing') {
+    throw new JifenError('import_commit_running', {
+      detail: `Import "${importId}" is still being committed (${record.rowsDone} of ${record.rowsValid} rows done): undo it once it is committed (GET /v1/imports/${importId}).`,
+      extensions: { importId, state: record.state },
+    });
+  }
   if (record.state !== 'committed') {
     throw new JifenError('import_state_conflict', {
       detail: `Import "${importId}" is ${record.state}: only a committed import can be undone.`,
@@ -74,6 +89,9 @@ export async function undoImport(db: Database, input: UndoInput): Promise<Import
     });
   }
   await db.transaction(async (tx) => {
+    // Under the import's lock: of two undos at once, one records the undo and its message.
+    const current = await getImport(tx, programId, importId, true);
+    if (current.state === 'undone') return;
     if (record.kind === 'tiers') {
       await endImportedAssignments(
         tx,
@@ -82,9 +100,13 @@ export async function undoImport(db: Database, input: UndoInput): Promise<Import
         input.now,
       );
     }
+    // Its orders' points are all taken back: their ids may be paid again (a corrected re-import).
+    if (record.kind === 'events')
+      await forgetPaidOrders(tx, programId, await ordersPaidByImport(tx, programId, importId));
     await deactivateUntouchedMembers(tx, programId, made.createdMemberIds, input.now);
     await forgetApplied(tx, programId, importId);
     await setImportState(tx, programId, importId, 'undone', input.now);
+    await recordImportFinished(tx, current, 'undone', input.now);
   });
   return getImport(db, programId, importId);
 }

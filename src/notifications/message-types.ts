@@ -25,6 +25,18 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const isNotificationType = (value: string): value is NotificationType =>
   (NOTIFICATION_TYPES as readonly string[]).includes(value);
 
+/**
+ * News for integrators only (webhooks): about the program, not one member, so no member channel,
+ * template or inbox. An import's history is told once, when it is committed or undone, instead of
+ * a message per imported movement (docs/imports.md, "Messages").
+ */
+export const WEBHOOK_ONLY_TYPES = ['import.committed', 'import.undone'] as const;
+export type WebhookOnlyType = (typeof WEBHOOK_ONLY_TYPES)[number];
+
+/** Every type a webhook endpoint may subscribe to. */
+export const MESSAGE_TYPES = [...NOTIFICATION_TYPES, ...WEBHOOK_ONLY_TYPES] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
 /** Points moved by one command for one member (earned, spent, expired, adjusted, reversed). */
 export interface PointsMovedData {
   memberId: string;
@@ -93,6 +105,20 @@ export interface RiskCaseOpenedData {
   occurredAt: string;
 }
 
+/** An import committed or undone: what it did, in numbers (`GET /v1/imports/{id}` has the rest). */
+export interface ImportFinishedData {
+  importId: string;
+  kind: string;
+  fileName: string | null;
+  state: 'committed' | 'undone';
+  rows: { read: number; valid: number; invalid: number; applied: number; skipped: number };
+  /** Balances: the points of the rows applied; events: the points the rules gave. */
+  points: number;
+  membersCreated: number;
+  entriesMade: number;
+  occurredAt: string;
+}
+
 export interface NotificationDataByType {
   'points.earned': PointsMovedData;
   'points.spent': PointsMovedData;
@@ -108,19 +134,24 @@ export interface NotificationDataByType {
   'risk.case.opened': RiskCaseOpenedData;
 }
 
+export interface MessageDataByType extends NotificationDataByType {
+  'import.committed': ImportFinishedData;
+  'import.undone': ImportFinishedData;
+}
+
 /**
  * One outbox record. `id` is the stable message id receivers de-duplicate on. The row refers to
  * the member by key (`memberKey`, what fan-out reads preferences and writes the inbox by); the
  * merchant's id is in the payload as it was when the message was composed, and `memberId` (the
  * webhook envelope's) is read back from there.
  */
-export interface OutboxMessage<T extends NotificationType = NotificationType> {
+export interface OutboxMessage<T extends MessageType = MessageType> {
   id: string;
   programId: string;
   memberId: string | null;
   memberKey: MemberKey | null;
   type: T;
-  data: NotificationDataByType[T];
+  data: MessageDataByType[T];
   createdAt: Date;
 }
 

@@ -508,6 +508,18 @@ export const ERROR_CODES = {
     action:
       'Undo reverses every entry of the import, which would take points the members have spent. `members` names some of them; settle those members (e.g. an adjustment) before undoing, or correct the data with adjustments instead.',
   },
+  import_commit_running: {
+    status: 409,
+    title: 'The import is being committed',
+    action:
+      'Its commit runs in the background (`jifen serve`), or waits to be resumed after its process stopped. Follow it with GET /v1/imports/{id} (`progress`) and undo it once it is `committed`. A second commit request answers 202 with the import as it stands instead.',
+  },
+  import_commit_failed: {
+    status: 500,
+    title: "A problem stopped the import's commit",
+    action:
+      "Shown as a `failed` import's `failure`, not answered to a request. What was applied stays: fix the cause named in `detail` (the database unreachable, say) and commit the import again, which resumes from where it stopped.",
+  },
   internal_error: {
     status: 500,
     title: 'Something went wrong inside Jifen',

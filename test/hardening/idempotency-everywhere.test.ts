@@ -67,8 +67,12 @@ describe.each(ENGINES)('every write honours the Idempotency-Key (%s)', (engine) 
     expect(Object.keys(CASES).sort()).toEqual(operations);
   });
 
-  const send = (program: TestApi, method: Method, request: WriteRequest, key: string) =>
-    program.call(method, request.url, request.body, { 'idempotency-key': key });
+  /** Sends, and waits for what the request started in the background (an import's commit) to end. */
+  const send = async (program: TestApi, method: Method, request: WriteRequest, key: string) => {
+    const reply = await program.call(method, request.url, request.body, { 'idempotency-key': key });
+    await api.importCommits.idle();
+    return reply;
+  };
 
   /** The answer the program keeps for a key, as stored. */
   const storedAnswer = async (program: TestApi, key: string) => {

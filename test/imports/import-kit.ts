@@ -39,6 +39,7 @@ export function commit(api: TestApi, importId: string, skipErrors = false): Prom
     importId,
     skipErrors,
     now: api.clock.now(),
+    clock: api.clock,
     source: { kind: 'operator', ref: 'test' },
   });
 }

@@ -39,12 +39,16 @@ describe.each(ENGINES)('imports over HTTP (%s)', (engine) => {
       code: 'import_has_errors',
       type: 'application/problem+json',
     });
-    const committed = await api.call('POST', `/v1/imports/${id}/commit`, { skipErrors: true });
-    expect(committed.status).toBe(200);
+    const started = await api.call('POST', `/v1/imports/${id}/commit`, { skipErrors: true });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ state: 'committing', progress: { done: 0, total: 2 } });
+    await api.importCommits.idle();
+    const committed = await api.call('GET', `/v1/imports/${id}`);
     expect(committed.body).toMatchObject({
       state: 'committed',
       counts: { applied: 2 },
       progress: { done: 2, total: 2 },
+      failure: null,
     });
     expect((await api.call('GET', '/v1/members/h-1')).body.tags).toEqual(['vip']);
     const again = await api.call('POST', `/v1/imports/${id}/commit`, {});
@@ -85,6 +89,7 @@ describe.each(ENGINES)('imports over HTTP (%s)', (engine) => {
       content: 'importId,memberId,points,earnedAt\nub-1,u-1,100,2026-02-01\n',
     });
     await api.call('POST', `/v1/imports/${created.body.id}/commit`, {});
+    await api.importCommits.idle();
     await api.call('POST', '/v1/members/u-1/debits', { points: 30, reason: 'spent' });
     const refused = await api.call('POST', `/v1/imports/${created.body.id}/undo`);
     expect(problem(refused)).toEqual({

@@ -77,7 +77,7 @@ describe.each(ENGINES)('undo and re-import (%s)', (engine) => {
     expect(await refusal(undo(api, imported.id))).toMatchObject({ code: 'import_state_conflict' });
   });
 
-  test('events: undo reverses what the rules gave; importing them again stores them anew and credits again', async () => {
+  test('events: undo reverses what the rules gave; importing them again (the same order ids) stores them anew and credits again', async () => {
     const rule = await api.call('POST', '/v1/rules', {
       name: { 'zh-CN': '消费积分', en: 'Purchase points' },
       trigger: 'order.paid',
@@ -94,10 +94,25 @@ describe.each(ENGINES)('undo and re-import (%s)', (engine) => {
     expect(await balancesOf(api, 'ev-1')).toMatchObject({ available: 0, growth: 0 });
     expect((await api.call('GET', '/v1/members/ev-1')).body.status).toBe('blocked');
     await api.call('PUT', '/v1/members/ev-1', { status: 'active' });
-    const second = await importFile(api, 'events', file.replace('O-1', 'O-1b'));
-    expect(second).toMatchObject({ rowsApplied: 1, points: 250 });
+    // The undone import's order is forgotten with its points: the same order id is paid again.
+    const second = await importFile(api, 'events', file);
+    expect(second).toMatchObject({ rowsApplied: 1, rowsInvalid: 0, points: 250 });
     expect(await balancesOf(api, 'ev-1')).toMatchObject({ available: 250, growth: 250 });
     expect((await api.call('GET', `/v1/events/${encodeURIComponent(`h-1#${second.id}`)}`)).status).toBe(200);
+    // Once more: undone, then imported a third time (stored under the third import's id).
+    await undo(api, second.id);
+    await api.call('PUT', '/v1/members/ev-1', { status: 'active' });
+    const third = await importFile(api, 'events', file);
+    expect(third).toMatchObject({ rowsApplied: 1, rowsInvalid: 0, points: 250 });
+    expect(await balancesOf(api, 'ev-1')).toMatchObject({ available: 250, growth: 250 });
+    // The order of an import in force stays paid.
+    const live = await api.call('POST', '/v1/events', {
+      id: 'live-1',
+      memberId: 'ev-1',
+      type: 'order.paid',
+      attributes: { orderId: 'O-1', amountMinor: 100 },
+    });
+    expect(live.body.code).toBe('order_already_paid');
   });
 
   test('tiers: manual assignments until a date; undo ends those still as imported', async () => {

@@ -30,12 +30,14 @@ interface DocumentOperations {
 /**
  * Sends every request example of the document to a live app, in the order OPERATION_EXAMPLES
  * lists them, with ids the server made taken from earlier answers (`captures`). `dispatch` fans
- * out the outbox, as `serve`'s dispatcher would, before an example that says `afterDispatch`.
+ * out the outbox, as `serve`'s dispatcher would, before an example that says `afterDispatch`;
+ * `settle` waits for the background work (imports' commits) before one that says `afterBackground`.
  */
 export async function replayExamples(
   app: TypedApp,
   keys: ReplayKeys,
   dispatch: () => Promise<unknown>,
+  settle: () => Promise<unknown> = async () => {},
 ): Promise<ReplayedExample[]> {
   const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as DocumentOperations;
   const where = new Map<string, { method: string; path: string }>();
@@ -53,6 +55,7 @@ export async function replayExamples(
     for (const setup of example.before ?? []) {
       await sendSetup(app, authorization, setup, captured, operationId);
     }
+    if (example.afterBackground) await settle();
     if (example.afterDispatch) await dispatch();
     const params = { ...example.params, ...pick(captured, Object.keys(example.params ?? {})) };
     const path = fillPath(route.path, params, operationId);
@@ -141,7 +144,10 @@ function pick(record: Record<string, string>, names: string[]): Record<string, s
 
 /** The examples replayed against a test API: its keys, and fan-out as `serve`'s dispatcher does it. */
 export function replayAgainst(api: TestApi): Promise<ReplayedExample[]> {
-  return replayExamples(api.app, { program: api.key, admin: api.adminKey }, () =>
-    fanOutMessages(api.db, api.clock, { emailConfigured: false }),
+  return replayExamples(
+    api.app,
+    { program: api.key, admin: api.adminKey },
+    () => fanOutMessages(api.db, api.clock, { emailConfigured: false }),
+    () => api.importCommits.idle(),
   );
 }

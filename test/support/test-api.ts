@@ -1,6 +1,7 @@
 import type { Database } from '../../src/db/database.ts';
 import { type AppOptions, buildApp } from '../../src/http/app.ts';
 import type { TypedApp } from '../../src/http/route-deps.ts';
+import { type CommitRunnerOptions, ImportCommitRunner } from '../../src/imports/commit-runner.ts';
 import { bootstrap } from '../../src/programs/bootstrap.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { type Engine, openTestDatabase } from './test-database.ts';
@@ -17,6 +18,8 @@ export interface TestApi {
   key: string;
   /** The deployment's admin key (programs only), made by bootstrap beside the owner key. */
   adminKey: string;
+  /** The app's background import commits (`await api.importCommits.idle()` waits for them). */
+  importCommits: ImportCommitRunner;
   /** Sends a request in process; JSON in, JSON out. */
   call(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -39,6 +42,8 @@ export async function openTestApi(
     maxConnections?: number;
     /** More app options (a logger, metrics), or a function of the database and clock giving them. */
     app?: ExtraAppOptions | ((db: Database, clock: ManualClock) => ExtraAppOptions);
+    /** How the background import commits run (small chunks, a hook before each). */
+    importCommits?: CommitRunnerOptions;
   } = {},
 ): Promise<TestApi> {
   const db = await openTestDatabase(engine, options);
@@ -46,7 +51,8 @@ export async function openTestApi(
   const created = await bootstrap(db, clock.now());
   if (!created) throw new Error('bootstrap did nothing on a fresh database');
   const extra = typeof options.app === 'function' ? options.app(db, clock) : options.app;
-  const app = await buildApp({ db, clock, ...extra });
+  const importCommits = extra?.importCommits ?? new ImportCommitRunner(db, clock, options.importCommits);
+  const app = await buildApp({ db, clock, ...extra, importCommits });
   const api: TestApi = {
     engine,
     db,
@@ -55,6 +61,7 @@ export async function openTestApi(
     programId: created.programId,
     key: created.secret,
     adminKey: created.adminSecret,
+    importCommits,
     async call(method, url, body, headers = {}) {
       const response = await app.inject({
         method,

@@ -358,7 +358,7 @@ export type CreateEndpointBody = {
   /** http or https, without credentials; deliveries are signed instead. */
   url: string;
   /** Only these message types; empty or absent: every type. */
-  types?: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened"))[];
+  types?: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened" | "import.committed" | "import.undone"))[];
   description?: string;
   /** Disabled endpoints receive nothing new and cannot be replayed to. */
   status?: ("enabled" | "disabled");
@@ -566,7 +566,7 @@ export type EndpointPatch = {
   /** http or https, without credentials; deliveries are signed instead. */
   url?: string;
   /** Only these message types; empty or absent: every type. */
-  types?: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened"))[];
+  types?: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened" | "import.committed" | "import.undone"))[];
   description?: string;
   /** Disabled endpoints receive nothing new and cannot be replayed to. */
   status?: ("enabled" | "disabled");
@@ -738,8 +738,8 @@ export type HoldResult = {
 export type Import = {
   id: string;
   kind: string;
-  /** dry_run: checked, nothing applied; committing: being applied (again if cut short). */
-  state: ("dry_run" | "committing" | "committed" | "undone");
+  /** dry_run: checked, nothing applied; committing: being applied in the background (progress; resumed if cut short); failed: a problem stopped the commit (see failure; what was applied stays, commit again to resume); committed; undone. */
+  state: ("dry_run" | "committing" | "failed" | "committed" | "undone");
   fileName: (string | null);
   counts: {
     /** Data rows in the file. */
@@ -754,10 +754,18 @@ export type Import = {
     alreadyImported: number;
   };
   progress: {
-    /** Rows applied or skipped so far. */
+    /** Valid rows the commit has been through (applied, skipped or refused). */
     done: number;
+    /** The valid rows. */
     total: number;
   };
+  /** While failed: why the commit stopped. Commit again to resume it. */
+  failure: ({
+    /** A stable code (docs/errors.md). */
+    code: string;
+    /** What stopped the commit and what to do. */
+    detail: string;
+  } | null);
   /** Points in the valid rows (balances) or that the rules gave (events). */
   points: number;
   membersCreated: number;
@@ -1427,7 +1435,7 @@ export type ReplayRangeBody = {
   /** Exclusive. */
   to: string;
   /** Only these message types; empty or absent: every type. */
-  types?: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened"))[];
+  types?: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened" | "import.committed" | "import.undone"))[];
 };
 
 export type ReplayWebhookMessagesResponse = {
@@ -1934,7 +1942,7 @@ export type WebhookEndpoint = {
   id: string;
   url: string;
   /** Only these message types; empty or absent: every type. */
-  types: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened"))[];
+  types: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened" | "import.committed" | "import.undone"))[];
   description: string;
   /** Disabled endpoints receive nothing new and cannot be replayed to. */
   status: ("enabled" | "disabled");
@@ -1958,7 +1966,7 @@ export type WebhookEndpointWithSecret = {
   id: string;
   url: string;
   /** Only these message types; empty or absent: every type. */
-  types: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened"))[];
+  types: (("points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened" | "import.committed" | "import.undone"))[];
   description: string;
   /** Disabled endpoints receive nothing new and cannot be replayed to. */
   status: ("enabled" | "disabled");
@@ -1990,7 +1998,7 @@ export interface Operations {
   captureHold: { params: { holdId: string }; query: undefined; body: CaptureHoldRequest; bodyRequired: true; response: HoldResult };
   /** Change a member's id (merged accounts, a new phone number): the points, journal, tier and history stay, under the new id; the old id is free */
   changeMemberId: { params: { memberId: string }; query: undefined; body: ChangeMemberIdBody; bodyRequired: true; response: Member };
-  /** Apply a dry run (all of it, or nothing when rows have errors unless skipErrors) */
+  /** Apply a dry run in the background (202; follow its progress with GET): all of it, or nothing when rows have errors unless skipErrors */
   commitImport: { params: { importId: string }; query: undefined; body: ImportCommit; bodyRequired: true; response: Import };
   /** Manual adjustment (+/-) by an operator, with a reason */
   createAdjustment: { params: { memberId: string }; query: undefined; body: AdjustmentBody; bodyRequired: true; response: EntriesResult };

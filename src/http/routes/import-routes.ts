@@ -7,7 +7,7 @@ import {
   MAX_IMPORT_CONTENT_BYTES,
 } from '../../imports/import-api-schemas.ts';
 import {
-  commitImportCommand,
+  commitImportInBackground,
   createImport,
   readImport,
   undoImportCommand,
@@ -82,19 +82,23 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
       config: { scope: 'imports:write' },
       schema: {
         tags: ['imports'],
-        summary: 'Apply a dry run (all of it, or nothing when rows have errors unless skipErrors)',
+        summary:
+          'Apply a dry run in the background (202; follow its progress with GET): all of it, or nothing when rows have errors unless skipErrors',
         params: ImportParams,
         body: ImportCommit,
-        response: { 200: ImportView, ...problemResponses },
+        response: { 202: ImportView, ...problemResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
-      return commitImportCommand(deps.db, principal.programId, request.params.importId, {
-        skipErrors: request.body?.skipErrors,
-        now: deps.clock.now(),
-        source: source(principal.keyId),
-      });
+      const view = await commitImportInBackground(
+        deps.db,
+        deps.importCommits,
+        principal.programId,
+        request.params.importId,
+        { skipErrors: request.body?.skipErrors, source: source(principal.keyId) },
+      );
+      return reply.code(202).send(view);
     },
   );
 

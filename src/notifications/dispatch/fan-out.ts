@@ -4,7 +4,14 @@ import type { MemberKey } from '../../members/member-key.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
-import type { MemberChannel, NotificationType, OutboxMessage } from '../message-types.ts';
+import {
+  isNotificationType,
+  type MemberChannel,
+  type MessageType,
+  type NotificationDataByType,
+  type NotificationType,
+  type OutboxMessage,
+} from '../message-types.ts';
 import {
   defaultPreferences,
   memberPreferences,
@@ -21,7 +28,7 @@ import { RETRY_WINDOW_MS } from './retry-schedule.ts';
 interface OutboxRow {
   program_id: string;
   id: string;
-  type: NotificationType;
+  type: MessageType;
   member_key: MemberKey | null;
   data: OutboxMessage['data'];
   created_at: Date;
@@ -100,13 +107,14 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
         if (endpoint.types.length > 0 && !endpoint.types.includes(message.type)) continue;
         deliveries.push(delivery(message, 'webhook', now, { endpointId: endpoint.id }));
       }
-      if (message.member_key === null) continue;
+      // Messages about the program (an import finished) go to webhooks only.
+      if (message.member_key === null || !isNotificationType(message.type)) continue;
       const member = preferences.get(`${message.program_id}|${message.member_key}`) ?? defaultPreferences();
       // One message that cannot be rendered (a payload an older version wrote, say) must not
       // hold up every message behind it: it goes to webhooks only, and the error is reported.
       const before = { deliveries: deliveries.length, inbox: inbox.length };
       try {
-        fanOutToMember(message, program, member, now, options, deliveries, inbox);
+        fanOutToMember(message as MemberMessageRow, program, member, now, options, deliveries, inbox);
       } catch (error) {
         deliveries.length = before.deliveries;
         inbox.length = before.inbox;
@@ -130,8 +138,14 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
   });
 }
 
+/** A message to a member: a type with templates and channels. */
+type MemberMessageRow = OutboxRow & {
+  type: NotificationType;
+  data: NotificationDataByType[NotificationType];
+};
+
 function fanOutToMember(
-  message: OutboxRow,
+  message: MemberMessageRow,
   program: ProgramContext,
   member: Preferences,
   now: Date,

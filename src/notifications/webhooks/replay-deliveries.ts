@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { RETRY_WINDOW_MS } from '../dispatch/retry-schedule.ts';
-import type { NotificationType } from '../message-types.ts';
+import type { MessageType } from '../message-types.ts';
 import { type DeliveryView, findWebhookDelivery, webhookDeliveryNotFound } from './delivery-log.ts';
 import { getWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoint-store.ts';
 
@@ -19,7 +19,7 @@ export interface ReplayRange {
   from: Date;
   to: Date;
   /** Only these types (within the endpoint's own types); absent or empty: all the endpoint receives. */
-  types?: NotificationType[] | undefined;
+  types?: MessageType[] | undefined;
 }
 
 function assertEnabled(endpoint: WebhookEndpoint): void {

@@ -1,12 +1,13 @@
 import { type TLiteral, Type } from '@sinclair/typebox';
-import { NOTIFICATION_TYPES } from '../message-types.ts';
+import { MESSAGE_TYPES } from '../message-types.ts';
 
 /** Response and request shapes of the webhook endpoints and their deliveries; the OpenAPI document is generated from them. */
 
 // Typed as a tuple of literals so the route's request types know the exact names.
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K] & string> };
+// Member news and the webhook-only types (an import committed or undone).
 const NotificationTypeName = Type.Union(
-  NOTIFICATION_TYPES.map((type) => Type.Literal(type)) as unknown as Literals<typeof NOTIFICATION_TYPES>,
+  MESSAGE_TYPES.map((type) => Type.Literal(type)) as unknown as Literals<typeof MESSAGE_TYPES>,
 );
 const EndpointStatus = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')], {
   description: 'Disabled endpoints receive nothing new and cannot be replayed to.',
@@ -17,7 +18,7 @@ export const DeliveryStatus = Type.Union([
   Type.Literal('dead'),
 ]);
 const EndpointTypes = Type.Array(NotificationTypeName, {
-  maxItems: NOTIFICATION_TYPES.length,
+  maxItems: MESSAGE_TYPES.length,
   uniqueItems: true,
   description: 'Only these message types; empty or absent: every type.',
 });

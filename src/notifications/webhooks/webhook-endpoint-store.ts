@@ -4,7 +4,7 @@ import { JifenError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { validateWebhookUrl } from '../channels/webhook-sender.ts';
 import { newWebhookSecret } from '../channels/webhook-signature.ts';
-import type { NotificationType } from '../message-types.ts';
+import type { MessageType } from '../message-types.ts';
 
 /** More would make every message a fan-out storm; integrators route further on their side. */
 export const MAX_WEBHOOK_ENDPOINTS = 20;
@@ -19,7 +19,7 @@ export interface WebhookEndpoint {
   url: string;
   secret: string;
   /** Empty: every type. */
-  types: NotificationType[];
+  types: MessageType[];
   description: string;
   status: WebhookEndpointStatus;
   /** After a rotation, the old secret still signs until then (null: no overlap). */
@@ -30,7 +30,7 @@ export interface WebhookEndpoint {
 
 export interface WebhookEndpointInput {
   url: string;
-  types?: NotificationType[] | undefined;
+  types?: MessageType[] | undefined;
   description?: string | undefined;
   status?: WebhookEndpointStatus | undefined;
 }
@@ -41,7 +41,7 @@ interface EndpointRow {
   id: string;
   url: string;
   secret: string;
-  types: NotificationType[];
+  types: MessageType[];
   description: string;
   status: WebhookEndpointStatus;
   previous_secret_until: Date | null;

@@ -12,6 +12,7 @@ async function dryRun(program: TestApi, ...ids: string[]): Promise<string> {
 async function committed(program: TestApi, ...ids: string[]): Promise<string> {
   const importId = await dryRun(program, ...ids);
   await ok(program, 'POST', `/v1/imports/${importId}/commit`, {});
+  await program.importCommits.idle(); // committed in the background
   return importId;
 }
 

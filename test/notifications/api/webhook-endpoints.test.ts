@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MESSAGE_TYPES } from '../../../src/notifications/message-types.ts';
 import { openTestApi, type TestApi } from '../../support/test-api.ts';
 import { ENGINES } from '../../support/test-database.ts';
 import {
@@ -309,7 +310,11 @@ describe.each(ENGINES)('webhook endpoints (%s)', (engine) => {
     const schema = body.$ref
       ? document.components.schemas[body.$ref.replace('#/components/schemas/', '')]
       : body;
-    expect(schema.properties.types.items.anyOf).toHaveLength(12);
+    // Every member type and the webhook-only ones (import.committed, import.undone).
+    expect(schema.properties.types.items.anyOf).toHaveLength(MESSAGE_TYPES.length);
+    expect(schema.properties.types.items.anyOf).toContainEqual(
+      expect.objectContaining({ enum: ['import.committed'] }),
+    );
     expect(Object.keys(create.responses)).toContain('201');
   });
 });

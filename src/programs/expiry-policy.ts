@@ -18,26 +18,51 @@ function toDate(value: Temporal.ZonedDateTime): Date {
   return new Date(value.epochMilliseconds);
 }
 
+/**
+ * The last local day each policy was asked about, with the expiry it gave. A relative expiry
+ * depends only on the local date of `availableAt`, and the timezone arithmetic (Temporal) is the
+ * costly part: a batch's awards, and a replay's events in time order, fall on the same day.
+ */
+const lastDayOf = new WeakMap<
+  ExpiryPolicy,
+  { timezone: string; from: number; to: number; expiresAt: Date }
+>();
+
 /** The instant at which points that became available at `availableAt` expire, or null for never. */
 export function expiryFor(policy: ExpiryPolicy, availableAt: Date, timezone: string): Date | null {
-  // The local start of day is only needed by the relative policies; it is the costly part (a
-  // timezone computation), and 'never' is the default on every credit's path.
-  const local = () => zoned(availableAt, timezone).startOfDay();
+  if (policy.kind === 'never') return null;
+  const at = availableAt.getTime();
+  const last = lastDayOf.get(policy);
+  if (last && last.timezone === timezone && at >= last.from && at < last.to) return new Date(last.expiresAt);
+  const day = zoned(availableAt, timezone).startOfDay();
+  const expiresAt = expiryFromDay(policy, day, timezone);
+  lastDayOf.set(policy, {
+    timezone,
+    from: day.epochMilliseconds,
+    to: day.add({ days: 1 }).epochMilliseconds,
+    expiresAt,
+  });
+  return new Date(expiresAt);
+}
+
+/** The expiry of points available on the local day that starts at `start`. */
+function expiryFromDay(
+  policy: Exclude<ExpiryPolicy, { kind: 'never' }>,
+  start: Temporal.ZonedDateTime,
+  timezone: string,
+): Date {
   switch (policy.kind) {
-    case 'never':
-      return null;
     case 'rolling':
       return toDate(
         (policy.unit === 'days'
-          ? local().add({ days: policy.count })
-          : local().add({ months: policy.count })
+          ? start.add({ days: policy.count })
+          : start.add({ months: policy.count })
         ).add({
           days: 1,
         }),
       );
     case 'end_of_period': {
       const periodMonths = policy.unit === 'year' ? 12 : policy.unit === 'quarter' ? 3 : 1;
-      const start = local();
       const firstMonth = Math.floor((start.month - 1) / periodMonths) * periodMonths + 1;
       const periodStart = start.with({ month: firstMonth, day: 1 });
       return toDate(periodStart.add({ months: periodMonths * (policy.plusPeriods + 1) }));

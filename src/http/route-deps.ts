@@ -28,4 +28,8 @@ export interface RouteDeps {
   auth: Authenticator;
   credits: CreditCoalescer;
   events: EventCoalescer;
+  /** Whether session cookies are `Secure` (AppOptions.secureCookies). */
+  secureCookies: boolean;
+  /** Sign-in attempts a minute from one address (RateLimitOptions.loginAttemptsPerMinute). */
+  loginAttemptsPerMinute: number;
 }

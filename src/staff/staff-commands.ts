@@ -41,8 +41,8 @@ export function loginOrRefuse(raw: string, field = 'body/login'): string {
 }
 
 /**
- * An actor may give only a role whose every permission they hold themselves (as a key may grant
- * only scopes it has): a custom role with `staff:manage` cannot make its holder an owner.
+ * An actor may give only a role whose every permission they hold themselves, and change only
+ * staff whose role they could give (as a key may grant only scopes it has).
  */
 async function roleGrantable(
   db: Queryable,
@@ -136,8 +136,8 @@ export async function changeStaff(
         detail: 'This is the only active owner of the program: make someone else owner first.',
       });
     }
-    // Demoting an owner needs everything an owner has: an admin cannot strip the owner.
-    if (before.role !== role) await roleGrantable(tx, programId, before.role, actor);
+    // Changing someone needs everything their role has: a staff manager cannot disable an owner.
+    await roleGrantable(tx, programId, before.role, actor);
     return updateStaff(tx, programId, staffId, patch, now);
   });
 }
@@ -151,10 +151,12 @@ export async function resetStaffPassword(
   programId: string,
   staffId: string,
   password: string,
+  actor: ReadonlySet<Permission> | 'all',
   now: Date,
 ): Promise<StaffView> {
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
+    await roleGrantable(tx, programId, (await getStaff(tx, programId, staffId)).role, actor);
     const accountId = await accountOfStaff(tx, programId, staffId);
     if ((await programsOfAccount(tx, accountId)) > 1) {
       throw new JifenError('password_reset_not_allowed', {

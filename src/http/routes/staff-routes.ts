@@ -113,14 +113,17 @@ export function staffRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: StaffMember, ...problemResponses },
       },
     },
-    async (request) =>
-      resetStaffPassword(
+    async (request) => {
+      const principal = principalOf(request);
+      return resetStaffPassword(
         deps.db,
-        principalOf(request).programId,
+        principal.programId,
         request.params.staffId,
         request.body.password,
+        permissionsOf(principal),
         deps.clock.now(),
-      ),
+      );
+    },
   );
 
   app.get(

@@ -108,7 +108,9 @@ export async function installRateLimits(app: FastifyInstance, options: RateLimit
     skipOnError: true,
   });
   const presentsKey = (request: FastifyRequest) =>
-    request.routeOptions.config.permission !== undefined && request.headers.authorization !== undefined;
+    (request.routeOptions.config.permission !== undefined ||
+      request.routeOptions.config.session !== undefined) &&
+    request.headers.authorization !== undefined;
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!presentsKey(request)) return;

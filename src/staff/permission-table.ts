@@ -16,6 +16,7 @@ export function renderPermissionTable(): string {
     Math.max(3, [...title].length, ...rows.map((row) => [...row[column]!].length)),
   );
   const pad = (text: string, width: number) => text + ' '.repeat(width - [...text].length);
-  const line = (cells: string[]) => `| ${cells.map((text, column) => pad(text, widths[column]!)).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((text, column) => pad(text, widths[column]!)).join(' | ')} |`;
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }

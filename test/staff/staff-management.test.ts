@@ -236,3 +236,12 @@ describe.each(ENGINES)('staff and roles (%s)', (engine) => {
     expect((await api.call('GET', '/v1/staff')).status).toBe(200);
   });
 });
+
+test('docs/security.md shows the permission matrix the code uses', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { renderPermissionTable } = await import('../../src/staff/permission-table.ts');
+  const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+  expect(doc, 'docs/security.md is stale: paste renderPermissionTable() into it').toContain(
+    renderPermissionTable(),
+  );
+});

@@ -61,7 +61,12 @@ export async function signIn(db: Queryable, input: SignInInput, now: Date): Prom
   if (memberships.length === 0) throw await failure(db, login, now, invalidCredentials());
   let membership: Membership | undefined;
   if (input.programId === undefined) {
-    if (memberships.length > 1) return { kind: 'choose_program', programs: memberships };
+    if (memberships.length > 1) {
+      // The list needs the second factor too, but does not use its code up: the sign-in that
+      // follows, with the chosen program, sends the same code.
+      await checkSecondFactor(db, account, input.totp, login, now, { consume: false });
+      return { kind: 'choose_program', programs: memberships };
+    }
     membership = memberships[0];
   } else {
     membership = memberships.find((item) => item.programId === input.programId);
@@ -72,7 +77,7 @@ export async function signIn(db: Queryable, input: SignInInput, now: Date): Prom
       });
     }
   }
-  await checkSecondFactor(db, account, input.totp, login, now);
+  await checkSecondFactor(db, account, input.totp, login, now, { consume: true });
   await clearFailures(db, login);
   if (needsRehash(account.password_hash)) {
     await setPassword(db, account.id, await hashPassword(input.password), now);
@@ -102,6 +107,7 @@ async function checkSecondFactor(
   code: string | undefined,
   login: string,
   now: Date,
+  options: { consume: boolean },
 ): Promise<void> {
   if (!account.totp_secret || !account.totp_confirmed_at) return;
   if (code === undefined) {
@@ -111,7 +117,7 @@ async function checkSecondFactor(
   }
   const lastStep = account.totp_last_step === null ? null : Number(account.totp_last_step);
   const step = acceptedTotpStep(account.totp_secret, code, now, lastStep);
-  if (step === null || !(await useTotpStep(db, account.id, step))) {
+  if (step === null || (options.consume && !(await useTotpStep(db, account.id, step)))) {
     throw await failure(
       db,
       login,

@@ -322,6 +322,46 @@ describe.each(ENGINES)('staff sign-in and sessions (%s)', (engine) => {
     );
   });
 
+  test('TOTP and several programs: the list needs the code too, and the same code then signs in once', async () => {
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/v1/programs',
+      headers: { authorization: `Bearer ${api.adminKey}` },
+      payload: { name: 'Third shop' },
+    });
+    const third = created.json().id as string;
+    const person = await addStaffMember(api, { role: 'operator' });
+    await addStaff(
+      api.db,
+      third,
+      { login: person.loginUsed, name: 'p', role: 'auditor' },
+      'all',
+      api.clock.now(),
+    );
+    const choose = await login(api, { login: person.loginUsed, password: PASSWORD, mode: 'token' });
+    expect(choose.body.status).toBe('choose_program');
+    const headers = {
+      authorization: `Bearer ${(await login(api, { login: person.loginUsed, password: PASSWORD, mode: 'token', programId: api.programId })).body.token}`,
+    };
+    const secret = (await send(api, 'POST', '/v1/auth/totp', undefined, headers)).body.secret as string;
+    await send(api, 'POST', '/v1/auth/totp/confirm', { totp: totpCode(secret, api.clock.now()) }, headers);
+    api.clock.advance(30_000);
+    const withoutCode = await login(api, { login: person.loginUsed, password: PASSWORD, mode: 'token' });
+    expect(withoutCode.body.code).toBe('totp_required');
+    const code = totpCode(secret, api.clock.now());
+    const list = await login(api, { login: person.loginUsed, password: PASSWORD, mode: 'token', totp: code });
+    expect(list.body.status).toBe('choose_program');
+    const chosen = {
+      login: person.loginUsed,
+      password: PASSWORD,
+      mode: 'token',
+      totp: code,
+      programId: third,
+    };
+    expect((await login(api, chosen)).status).toBe(201);
+    expect((await login(api, chosen)).body.code).toBe('invalid_totp');
+  });
+
   test('password change by the staff member ends their other sessions; an owner reset ends all', async () => {
     const owner = await addStaffMember(api, { role: 'owner' });
     const ownerHeaders = await tokenHeaders(api, owner.loginUsed);

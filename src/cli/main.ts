@@ -89,6 +89,27 @@ ${DATABASE_HELP}`,
 ${DATABASE_HELP}`,
     run: async (args) => (await import('./database-commands.ts')).keysCommand(args),
   },
+  staff: {
+    summary: 'Add staff (the first owner of a program), list them, set a forgotten password',
+    help: `Usage: jifen staff create --role ROLE --login EMAIL_OR_PHONE [--name NAME] [--password PW] [--stores a,b] [--program prg_...] [flags]
+       jifen staff list [--program prg_...] [flags]
+       jifen staff password --login EMAIL_OR_PHONE [--password PW] [flags]
+
+  create                Adds a staff member to the program (they sign in with POST /v1/auth/login)
+    --role ROLE         owner, admin, operator, customer_service, finance, auditor, store_clerk, or a
+                        custom role id
+    --login LOGIN       An e-mail address or a phone number
+    --name NAME         Shown in the console (default: the login)
+    --password PW       At least 10 characters; asked on the terminal (not echoed) when left out.
+                        A login already staff of another program keeps its own password
+    --stores a,b        The stores a store_clerk works at (required for that role)
+  list                  The program's staff: id, login, name, role, stores, status, last sign-in
+  password              Sets a new password for a login (every session of theirs ends)
+  --program ID          The program (needed when the database has several)
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./staff-command.ts')).staffCommand(args),
+  },
   demo: {
     summary: "Load a year of a real shop into its own program, 'demo'",
     help: `Usage: jifen demo [--csv PATH] [flags]

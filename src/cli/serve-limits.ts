@@ -35,7 +35,8 @@ function perMinute(env: Env, name: string, fallback: number | null): number | nu
 
 /**
  * `jifen serve`'s rate limits: JIFEN_RATE_LIMIT_PER_MINUTE (per key, or per address without a
- * key), JIFEN_AUTH_FAILURE_LIMIT_PER_MINUTE (wrong keys per address) and JIFEN_REDIS_URL.
+ * key), JIFEN_AUTH_FAILURE_LIMIT_PER_MINUTE (wrong keys per address),
+ * JIFEN_LOGIN_LIMIT_PER_MINUTE (sign-in attempts per address) and JIFEN_REDIS_URL.
  */
 export function rateLimitsFromEnv(env: Env): RateLimitOptions {
   return {
@@ -45,6 +46,9 @@ export function rateLimitsFromEnv(env: Env): RateLimitOptions {
       'JIFEN_AUTH_FAILURE_LIMIT_PER_MINUTE',
       DEFAULT_RATE_LIMITS.authFailuresPerMinute,
     ),
+    loginAttemptsPerMinute:
+      perMinute(env, 'JIFEN_LOGIN_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.loginAttemptsPerMinute) ??
+      DEFAULT_RATE_LIMITS.loginAttemptsPerMinute,
     redisUrl: env.JIFEN_REDIS_URL || undefined,
     redisKeyPrefix: env.JIFEN_REDIS_PREFIX || undefined,
   };

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
@@ -22,6 +23,7 @@ import { installOperationIds } from './operations.ts';
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimitOptions } from './rate-limits.ts';
 import { installRequestLogging, requestIdOf } from './request-logging.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
+import { authRoutes } from './routes/auth-routes.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
 import { couponPoolRoutes } from './routes/coupon-pool-routes.ts';
@@ -41,8 +43,10 @@ import { programRoutes } from './routes/program-routes.ts';
 import { programsAdminRoutes } from './routes/programs-admin-routes.ts';
 import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
+import { staffRoutes } from './routes/staff-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
+import { secureCookiesFrom } from './session-cookies.ts';
 import { installShutdownGuard } from './shutdown.ts';
 import { type TimeoutOptions, timeoutServerOptions } from './timeouts.ts';
 import { checkUnschemedBodies } from './unschemed-body.ts';
@@ -77,6 +81,11 @@ export interface AppOptions {
    * commits with; by default the app makes its own. Stopped when the app closes.
    */
   importCommits?: ImportCommitRunner;
+  /**
+   * Whether the console's session cookies are `Secure` (sent over HTTPS only). Default: yes,
+   * unless JIFEN_INSECURE_COOKIES is 1 or true (a deployment serving plain HTTP on a LAN).
+   */
+  secureCookies?: boolean;
 }
 
 /** JIFEN_CORS_ORIGINS as a list: comma-separated origins, blanks dropped. */
@@ -187,7 +196,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     await app.register(cors, {
       origin: corsOrigins.includes('*') ? '*' : corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-CSRF-Token'],
       exposedHeaders: [
         'X-Request-Id',
         'Idempotent-Replayed',
@@ -202,9 +211,12 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   }
 
   const clock = options.clock ?? systemClock;
-  const auth = new Authenticator(options.db);
+  // Cookies are parsed for the console's staff sessions (src/http/session-cookies.ts).
+  await app.register(cookie);
+  const auth = new Authenticator(options.db, clock);
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   // Before authentication: an address sending bad keys is refused before its key is looked up.
-  await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+  await installRateLimits(app, rateLimits);
   app.addHook('onRequest', (request, reply) => auth.authenticate(request, reply));
   installIdempotency(app, options.db, clock);
   const groupCommit = {
@@ -225,6 +237,8 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
     events,
     importCommits,
     send: commandSender(options.db, clock),
+    secureCookies: options.secureCookies ?? secureCookiesFrom(process.env.JIFEN_INSECURE_COOKIES),
+    loginAttemptsPerMinute: rateLimits.loginAttemptsPerMinute,
   };
   healthRoutes(app, deps);
   memberRoutes(app, deps);
@@ -246,6 +260,8 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   inboxRoutes(app, deps);
   notificationPreferenceRoutes(app, deps);
   notificationRoutes(app, deps);
+  authRoutes(app, deps);
+  staffRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

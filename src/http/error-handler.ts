@@ -73,6 +73,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       ? problemBody(known)
       : { ...problemBody(new JifenError('internal_error')), instance: request.id };
     // A route may set its own limit (batches do): report the one that refused this body.
+    // A refusal that says when to come back (a locked login) says it in Retry-After too.
+    const retryAfter = known?.extensions.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+      reply.header('retry-after', retryAfter);
     if (problem.code === 'payload_too_large')
       problem.limitBytes = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit;
     return reply

@@ -18,6 +18,8 @@ export interface OperationExample {
   captures?: Record<string, string>;
   /** Sent with the deployment's admin key (the program routes) instead of the program's key. */
   key?: 'admin';
+  /** Sent with the staff session token captured as `sessionToken` (a sign-in's `token`) instead of a key. */
+  session?: true;
   /**
    * Requests the example needs sent first, not shown in the document (a second hold to void when
    * the example's hold was captured): `{name}` in the path is an id captured so far.
@@ -50,7 +52,7 @@ const reason = { 'zh-CN': '消费 ¥500.00,每 1 元积 1 分', en: 'Spent ¥500
 
 export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   getHealth: { status: 200 },
-  getCurrentProgram: { status: 200 },
+  getCurrentProgram: { status: 200, captures: { programId: 'id' } },
   upsertMember: {
     params: { memberId: 'm-1001' },
     body: { birthday: '1990-05-01', tags: ['vip'], channel: 'app', store: 'SH-01' },
@@ -507,6 +509,66 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     status: 200,
   },
   deleteWebhook: { params: { endpointId: 'whk_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  createStaff: {
+    headers: { 'idempotency-key': 'staff-wang-fang' },
+    body: {
+      login: '+86 138 0013 8000',
+      name: '王芳',
+      role: 'store_clerk',
+      storeIds: ['SH-01'],
+      password: 'tea-till-2026',
+    },
+    status: 201,
+    captures: { staffId: 'id' },
+  },
+  listStaff: { status: 200 },
+  getStaff: { params: { staffId: 'stf_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  updateStaff: {
+    params: { staffId: 'stf_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { storeIds: ['SH-01', 'SH-02'] },
+    status: 200,
+  },
+  resetStaffPassword: {
+    params: { staffId: 'stf_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { password: 'new-till-pass-2026' },
+    status: 200,
+  },
+  createRole: {
+    body: { name: 'till supervisor', permissions: ['members:read', 'ledger:credit', 'redemptions:create'] },
+    status: 201,
+    captures: { roleId: 'id' },
+  },
+  listRoles: { status: 200 },
+  getRole: { params: { roleId: 'rol_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  updateRole: {
+    params: { roleId: 'rol_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { permissions: ['members:read', 'ledger:credit', 'redemptions:create', 'redemptions:cancel'] },
+    status: 200,
+  },
+  deleteRole: { params: { roleId: 'rol_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  login: {
+    body: { login: '+86 138 0013 8000', password: 'new-till-pass-2026', mode: 'token' },
+    status: 201,
+    captures: { sessionToken: 'token' },
+  },
+  getSession: { session: true, status: 200 },
+  refreshSession: { session: true, status: 201, captures: { sessionToken: 'token' } },
+  switchProgram: {
+    session: true,
+    body: { programId: 'prg_06h4xx8fjg6s58h7q6728vs4tn' },
+    status: 201,
+    captures: { sessionToken: 'token' },
+  },
+  changePassword: {
+    session: true,
+    body: { currentPassword: 'new-till-pass-2026', newPassword: 'my-own-pass-2026' },
+    status: 200,
+  },
+  enrolTotp: { session: true, status: 201 },
+  // A code depends on the secret and the time: the examples show the answers to a wrong code.
+  confirmTotp: { session: true, body: { totp: '000000' }, status: 401 },
+  disableTotp: { session: true, body: { totp: '123456' }, status: 409 },
+  logout: { session: true, status: 200 },
   createProgram: {
     key: 'admin',
     body: {

@@ -1,6 +1,7 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JifenError } from '../shared/errors.ts';
+import type { Principal } from '../staff/principal.ts';
 import { openRateLimitRedis } from './rate-limit-redis.ts';
 
 export interface RateLimitOptions {
@@ -14,6 +15,11 @@ export interface RateLimitOptions {
    * address gets 429 before its key is even looked up. null turns it off.
    */
   authFailuresPerMinute: number | null;
+  /**
+   * Sign-in attempts (POST /v1/auth/login) a minute from one address, besides the lock-out of
+   * each login after repeated failures (src/staff/login-failures.ts).
+   */
+  loginAttemptsPerMinute: number;
   /** Keep the counters in this Redis, shared by every process that points at it. */
   redisUrl?: string | undefined;
   /** Prefix of every Redis key (default `jifen:rate:`). */
@@ -23,12 +29,21 @@ export interface RateLimitOptions {
 }
 
 /** High enough that no client of a healthy integration (or the benchmarks, ~1,100/s) reaches it. */
-export const DEFAULT_RATE_LIMITS: RateLimitOptions = { perMinute: 120_000, authFailuresPerMinute: 20 };
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
+  perMinute: 120_000,
+  authFailuresPerMinute: 20,
+  loginAttemptsPerMinute: 30,
+};
 
 const WINDOW_MS = 60_000;
 
 /** Operations endpoints are never limited: a monitor polling them must not be refused. */
 const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
+/** A key's requests count against the key; a staff member's against the staff member. */
+function actorKey(principal: Principal): string {
+  return principal.kind === 'staff' ? `staff:${principal.staffId}` : `key:${principal.keyId}`;
+}
 
 function addressOf(request: FastifyRequest): string {
   return normalizeIP(request.ip);
@@ -62,8 +77,7 @@ export async function installRateLimits(app: FastifyInstance, options: RateLimit
     enableDraftSpec: true,
     timeWindow: WINDOW_MS,
     max: (request) => request.principal?.rateLimitPerMinute ?? defaultPerMinute ?? 0,
-    keyGenerator: (request) =>
-      request.principal ? `key:${request.principal.keyId}` : `ip:${addressOf(request)}`,
+    keyGenerator: (request) => (request.principal ? actorKey(request.principal) : `ip:${addressOf(request)}`),
     allowList: (request) =>
       UNLIMITED_ROUTES.has(request.routeOptions.url ?? '') ||
       (defaultPerMinute === null && !request.principal?.rateLimitPerMinute),
@@ -74,9 +88,11 @@ export async function installRateLimits(app: FastifyInstance, options: RateLimit
     nameSpace: options.redisKeyPrefix ?? 'jifen:rate:',
     errorResponseBuilder: (request, context) =>
       rateLimited(
-        request.principal
-          ? `This API key may make ${context.max} requests a minute.`
-          : `This address may make ${context.max} requests a minute without an API key.`,
+        request.routeOptions.url === '/v1/auth/login'
+          ? `This address may make ${context.max} sign-in attempts a minute.`
+          : request.principal
+            ? `This ${request.principal.kind === 'staff' ? 'staff member' : 'API key'} may make ${context.max} requests a minute.`
+            : `This address may make ${context.max} requests a minute without an API key.`,
         Math.max(1, Math.ceil(context.ttl / 1000)),
         context.max,
       ),
@@ -92,7 +108,9 @@ export async function installRateLimits(app: FastifyInstance, options: RateLimit
     skipOnError: true,
   });
   const presentsKey = (request: FastifyRequest) =>
-    request.routeOptions.config.scope !== undefined && request.headers.authorization !== undefined;
+    (request.routeOptions.config.permission !== undefined ||
+      request.routeOptions.config.session !== undefined) &&
+    request.headers.authorization !== undefined;
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!presentsKey(request)) return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '../observability/logger.ts';
 
 /** A client's request id is kept when it is a plain token: printable ASCII, no spaces, bounded. */
@@ -34,11 +34,18 @@ export function installRequestLogging(app: FastifyInstance): void {
           status,
           durationMs: Math.round(reply.elapsedTime * 100) / 100,
           programId: request.principal?.programId,
-          apiKeyId: request.principal?.keyId,
+          ...actorFields(request),
         },
         'request',
       );
     }
     done();
   });
+}
+
+/** Who made the request, by id (never a secret). */
+function actorFields(request: FastifyRequest): { apiKeyId?: string; staffId?: string } {
+  const principal = request.principal;
+  if (!principal) return {};
+  return principal.kind === 'staff' ? { staffId: principal.staffId } : { apiKeyId: principal.keyId };
 }

@@ -31,4 +31,8 @@ export interface RouteDeps {
   events: EventCoalescer;
   /** Imports committed in the background (`POST /v1/imports/{id}/commit` answers 202). */
   importCommits: ImportCommitRunner;
+  /** Whether session cookies are `Secure` (AppOptions.secureCookies). */
+  secureCookies: boolean;
+  /** Sign-in attempts a minute from one address (RateLimitOptions.loginAttemptsPerMinute). */
+  loginAttemptsPerMinute: number;
 }

@@ -7,6 +7,7 @@ import type { CommandContext, CommandResult } from '../ledger/commands/command-c
 import { ENTRY_ANSWERS } from '../ledger/entry-answers.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
+import { actorOf } from '../staff/principal.ts';
 import { principalOf } from './auth.ts';
 
 /**
@@ -51,7 +52,9 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function installIdempotency(app: FastifyInstance, db: Database, clock: Clock): void {
   // After authentication and validation: a refused request never touches the key.
   app.addHook('preHandler', async (request, reply) => {
-    if (!WRITE_METHODS.has(request.method) || !request.principal) return;
+    // Session routes (refresh, logout, ...) hand out or end secrets: no answer is kept for them.
+    if (!WRITE_METHODS.has(request.method) || !request.principal || request.routeOptions.config.session)
+      return;
     const keyed = keyedRequestOf(request);
     if (!keyed) return;
     if (!request.routeOptions.config.keepsIdempotencyKey) {
@@ -108,6 +111,8 @@ export function commandSender(db: Database, clock: Clock) {
     request: FastifyRequest,
     reply: FastifyReply,
     command: Command,
+    /** Where the write is done (`storeField`): stamped on its entries' source. */
+    at: { store?: string } = {},
   ): Promise<FastifyReply> {
     const principal = principalOf(request);
     const now = clock.now();
@@ -118,7 +123,7 @@ export function commandSender(db: Database, clock: Clock) {
         command(tx, {
           programId: principal.programId,
           now,
-          source: { kind: 'api', apiKeyId: principal.keyId },
+          source: { kind: 'api', ...actorOf(principal), ...at },
         }),
     );
     return sendOutcome(reply, outcome);

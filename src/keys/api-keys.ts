@@ -18,6 +18,7 @@ export const SCOPES = [
   'imports:write',
   'keys:manage',
   'program:manage',
+  'staff:manage',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 /** The largest per-key rate limit (the column is an integer; a million a minute is no limit). */
@@ -36,7 +37,9 @@ export interface ApiKeyView {
   rateLimitPerMinute: number | null;
 }
 
-export interface Principal {
+/** Who an API key acts as (src/staff/principal.ts: a key or a staff session). */
+export interface ApiKeyPrincipal {
+  kind: 'api_key';
   keyId: string;
   /**
    * The key's program. For the deployment's admin key, which belongs to no program, this is
@@ -158,7 +161,7 @@ export async function revokeApiKey(
  * Finds the live key for a secret, a program's or the deployment's admin key, in one statement;
  * null for unknown or revoked keys (callers learn nothing more).
  */
-export async function findPrincipal(db: Queryable, secret: string): Promise<Principal | null> {
+export async function findPrincipal(db: Queryable, secret: string): Promise<ApiKeyPrincipal | null> {
   const [row] = await db.query<{
     id: string;
     program_id: string | null;
@@ -175,9 +178,17 @@ export async function findPrincipal(db: Queryable, secret: string): Promise<Prin
   );
   if (!row) return null;
   if (row.program_id === null) {
-    return { keyId: row.id, programId: ADMIN_NAMESPACE, scopes: [], rateLimitPerMinute: null, admin: true };
+    return {
+      kind: 'api_key',
+      keyId: row.id,
+      programId: ADMIN_NAMESPACE,
+      scopes: [],
+      rateLimitPerMinute: null,
+      admin: true,
+    };
   }
   return {
+    kind: 'api_key',
     keyId: row.id,
     programId: row.program_id,
     scopes: row.scopes,
@@ -234,8 +245,4 @@ export async function programHasLiveKeys(db: Queryable, programId: string): Prom
     [programId],
   );
   return row !== undefined;
-}
-
-export function hasScope(principal: Principal, scope: Scope): boolean {
-  return principal.scopes.includes(ALL_SCOPES) || principal.scopes.includes(scope);
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { MAX_POINTS, MemberId, Points, ReasonInput } from '../shared/api-schemas.ts';
+import { MAX_POINTS, MemberId, Points, ReasonInput, StoreInput } from '../shared/api-schemas.ts';
 
 /** Request shapes of the ledger API (credits, debits, adjustments, transfers, holds, batches). */
 
@@ -24,6 +24,7 @@ export const CreditBody = Type.Object(
         description: 'Growth value credited alongside.',
       }),
     ),
+    store: Type.Optional(StoreInput),
   },
   { additionalProperties: false },
 );

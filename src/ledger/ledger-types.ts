@@ -106,7 +106,20 @@ export type EntrySource =
 
 interface SourceBase {
   apiKeyId?: string;
+  /** The staff member whose session made the change (instead of an API key). */
+  staffId?: string;
+  /** The store it was done at (a store clerk's writes always name one of their stores). */
+  store?: string;
   ref?: string;
+}
+
+/** Who caused an entry and where, as one source hands it on to the entries it leads to. */
+export function actorOfSource(source: EntrySource): Pick<SourceBase, 'apiKeyId' | 'staffId' | 'store'> {
+  return {
+    ...(source.apiKeyId ? { apiKeyId: source.apiKeyId } : {}),
+    ...(source.staffId ? { staffId: source.staffId } : {}),
+    ...(source.store ? { store: source.store } : {}),
+  };
 }
 
 /** A credit, debit, hold, transfer or reversal through the ledger API; `operator`: an adjustment. */

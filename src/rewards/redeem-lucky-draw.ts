@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import type { LoadedState } from '../ledger/ledger-store.ts';
+import { actorOfSource } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import {
   recordRedemptionMessage,
@@ -82,14 +83,13 @@ export async function redeemLuckyDraw(
   if (block) throw blockError(block);
 
   const redemptionId = newId('rdm', now.getTime());
-  const apiKeyId = context.source.apiKeyId;
   const source = {
     kind: 'redemption' as const,
     ref: redemptionId,
     redemptionId,
     rewardId: reward.id,
     drawId: draw.id,
-    ...(apiKeyId ? { apiKeyId } : {}),
+    ...actorOfSource(context.source),
   };
   const { play, entries } = await playLockedDraw(tx, context, {
     draft,

@@ -5,7 +5,7 @@ import { decideDebit } from '../ledger/commands/debit.ts';
 import { decideAuthorize } from '../ledger/commands/holds.ts';
 import { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadForUpdate } from '../ledger/ledger-store.ts';
-import type { Entry } from '../ledger/ledger-types.ts';
+import { actorOfSource, type Entry } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import {
   recordRedemptionMessage,
@@ -55,7 +55,6 @@ export function decideRedemption(
   if (block) throw blockError(block);
   const redemptionId = newId('rdm', context.now.getTime());
   const pointsTotal = reward.pricePoints * input.quantity;
-  const apiKeyId = context.source.apiKeyId;
   const debit = {
     memberId: input.memberId,
     points: pointsTotal,
@@ -67,7 +66,7 @@ export function decideRedemption(
       kind: 'redemption' as const,
       redemptionId,
       rewardId: reward.id,
-      ...(apiKeyId ? { apiKeyId } : {}),
+      ...actorOfSource(context.source),
     },
   };
   const withCash = reward.cashMinor !== null;

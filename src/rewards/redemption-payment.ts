@@ -3,7 +3,7 @@ import type { CommandContext, CommandResult } from '../ledger/commands/command-c
 import { decideCapture, decideRelease, loadHoldForUpdate } from '../ledger/commands/holds.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { loadDraft, persistDraft } from '../ledger/ledger-store.ts';
-import type { Entry, Hold } from '../ledger/ledger-types.ts';
+import { actorOfSource, type Entry, type Hold } from '../ledger/ledger-types.ts';
 import { entryView } from '../ledger/ledger-views.ts';
 import type { MemberKey } from '../members/member-key.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -26,14 +26,13 @@ import { returnRewardUsage } from './reward-usage.ts';
 
 /** Entries a redemption's payment writes trace to the order: kind 'redemption', ref its id. */
 function orderSource(redemption: Redemption, context: CommandContext, step: 'cancelled' | 'paymentExpired') {
-  const apiKeyId = context.source.apiKeyId;
   return {
     kind: 'redemption' as const,
     ref: redemption.id,
     redemptionId: redemption.id,
     rewardId: redemption.rewardId,
     [step]: true,
-    ...(apiKeyId ? { apiKeyId } : {}),
+    ...actorOfSource(context.source),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Entry, MemberId, PageQuery } from '../shared/api-schemas.ts';
+import { Entry, MemberId, PageQuery, StoreInput } from '../shared/api-schemas.ts';
 import { PlayView } from './draws/draw-api-schemas.ts';
 import { RewardLimitsSchema, RewardStatusName, RewardTypeName } from './reward-types.ts';
 
@@ -91,6 +91,7 @@ export const RedeemBody = Type.Object(
     rewardId: Type.String({ minLength: 1, maxLength: 64 }),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
     shippingAddress: Type.Optional(ShippingAddressSchema),
+    store: Type.Optional(StoreInput),
   },
   { additionalProperties: false },
 );

@@ -180,3 +180,11 @@ export const IdempotencyHeaders = Type.Object({
     Type.String({ minLength: 1, maxLength: 255, description: 'Retries with the same key have one effect.' }),
   ),
 });
+
+/** The store a write is done at: stamped on its entries; a store clerk's writes always name one of theirs. */
+export const StoreInput = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description:
+    "The store this is done at (recorded in the entries' source). A store clerk's session may name only one of their stores, and defaults to their only store.",
+});

@@ -520,6 +520,135 @@ export const ERROR_CODES = {
     action:
       "Shown as a `failed` import's `failure`, not answered to a request. What was applied stays: fix the cause named in `detail` (the database unreachable, say) and commit the import again, which resumes from where it stopped.",
   },
+  invalid_credentials: {
+    status: 401,
+    title: 'The login or the password is wrong',
+    action:
+      'Check both and sign in again. The answer is the same for a login that does not exist; repeated failures lock the login (`login_locked`).',
+  },
+  login_locked: {
+    status: 429,
+    title: 'Too many failed sign-ins: the login is locked for a while',
+    action:
+      'Wait for the seconds in `Retry-After` (also `retryAfterSeconds`) and sign in again; an owner can reset the password meanwhile.',
+  },
+  totp_required: {
+    status: 401,
+    title: 'This login needs its second factor',
+    action: 'Send the same request again with `totp`: the 6-digit code of the authenticator app.',
+  },
+  invalid_totp: {
+    status: 401,
+    title: 'The second-factor code is wrong, too old or used already',
+    action: 'Wait for the next code of the authenticator app and send it; check the device clock.',
+  },
+  session_expired: {
+    status: 401,
+    title: 'The session has expired',
+    action:
+      'Sign in again (POST /v1/auth/login). Sessions end after their idle time or their absolute lifetime (docs/security.md).',
+  },
+  session_revoked: {
+    status: 401,
+    title: 'The session was ended',
+    action:
+      'Sign in again. Sessions end at logout, refresh and program switch, and when the staff member is disabled, their role or stores change, or their password changes.',
+  },
+  csrf_token_invalid: {
+    status: 403,
+    title: 'The CSRF token is missing or wrong',
+    action:
+      'With a cookie session, send the value of the `jifen_csrf` cookie (also `csrfToken` of the sign-in answer) in the `X-CSRF-Token` header of every request that is not a GET.',
+  },
+  permission_denied: {
+    status: 403,
+    title: 'Your role lacks a permission this operation needs',
+    action:
+      'The permission is in `requiredPermission`; ask an owner for a role that holds it (docs/security.md lists the roles).',
+  },
+  staff_session_required: {
+    status: 403,
+    title: 'This operation is for a signed-in staff member',
+    action: 'Sign in with POST /v1/auth/login and use the session (cookie or bearer token), not an API key.',
+  },
+  store_mismatch: {
+    status: 403,
+    title: 'You may act only at your own stores',
+    action: 'Name one of the stores in `storeIds` in `store`, or leave it out when you work at one store.',
+  },
+  store_required: {
+    status: 400,
+    title: 'Name the store this is done at',
+    action: 'You work at several stores (`storeIds`): say which in `store`.',
+  },
+  not_staff_of_program: {
+    status: 403,
+    title: 'You are not active staff of that program',
+    action: 'Choose one of the programs in `programs`, or ask an owner of the program to add you.',
+  },
+  staff_not_found: {
+    status: 404,
+    title: 'No such staff member',
+    action: "Check the id (GET /v1/staff lists the program's staff).",
+  },
+  staff_exists: {
+    status: 409,
+    title: 'This login is already staff of the program',
+    action: 'Change the staff member with PATCH /v1/staff/{staffId} instead.',
+  },
+  staff_login_exists: {
+    status: 409,
+    title: 'This login already has a password',
+    action:
+      'The person is staff of another program and signs in with their own password: add them again without `password`.',
+  },
+  password_required: {
+    status: 400,
+    title: 'A new login needs a password',
+    action: 'Send `password` (at least 10 characters) for a login that signs in for the first time.',
+  },
+  password_reset_not_allowed: {
+    status: 409,
+    title: "This person's password is not the program's to reset",
+    action:
+      'The person is staff of several programs: they change their own password (POST /v1/auth/password), or the deployment operator resets it with `jifen staff password`.',
+  },
+  last_owner: {
+    status: 409,
+    title: 'The program would have no active owner',
+    action: 'Make another staff member owner first.',
+  },
+  role_not_found: {
+    status: 404,
+    title: 'No such role',
+    action:
+      'Use a built-in role (owner, admin, operator, customer_service, finance, auditor, store_clerk) or a custom role id from GET /v1/roles.',
+  },
+  role_exists: {
+    status: 409,
+    title: 'The program already has a role of that name',
+    action: 'Choose another name, or change the role that has it.',
+  },
+  role_built_in: {
+    status: 409,
+    title: 'Built-in roles cannot be changed',
+    action: 'Make a custom role (POST /v1/roles) with the permissions you want.',
+  },
+  role_in_use: {
+    status: 409,
+    title: 'Staff still hold this role',
+    action: 'Give those staff members another role first (`staffCount` says how many).',
+  },
+  totp_already_enabled: {
+    status: 409,
+    title: 'The second factor is already on',
+    action: 'Turn it off first (DELETE /v1/auth/totp with a current code) to enrol a new device.',
+  },
+  totp_not_enrolled: {
+    status: 409,
+    title: 'No second factor is being enrolled or on',
+    action: 'Start with POST /v1/auth/totp, then confirm with a code.',
+  },
   internal_error: {
     status: 500,
     title: 'Something went wrong inside Jifen',

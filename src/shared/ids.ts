@@ -74,4 +74,8 @@ export type IdPrefix =
   | 'whk'
   | 'dlv'
   | 'mbr'
-  | 'imp';
+  | 'imp'
+  | 'acc'
+  | 'stf'
+  | 'rol'
+  | 'ses';

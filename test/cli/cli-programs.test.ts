@@ -24,6 +24,7 @@ const COMMANDS = [
   'expire',
   'programs',
   'keys',
+  'staff',
   'demo',
   'import',
   'backup',
@@ -46,6 +47,7 @@ describe('jifen help and version', () => {
       serve: ['--port', '--host', '--role', '--log-level', '--data', '--database-url'],
       programs: ['create', 'list', 'archive', '--name', '--currency', '--timezone'],
       keys: ['--admin', '--scopes', '--rate-limit', '--program'],
+      staff: ['create', 'list', 'password', '--role', '--login', '--password', '--stores', '--program'],
       demo: ['--csv'],
       import: [
         '--commit',

@@ -193,7 +193,7 @@ async function inBatches(program: Program, events: readonly EventInput[], cuts: 
 async function coalesced(program: Program, events: readonly EventInput[], maxBatch: number) {
   const coalescer = new EventCoalescer(program.api.db, program.api.clock, { maxBatch, maxInFlight: 1 });
   const results = await Promise.all(
-    events.map((event) => coalescer.send(program.api.programId, 'key', event)),
+    events.map((event) => coalescer.send(program.api.programId, { apiKeyId: 'key' }, event)),
   );
   return results.map((result) => comparable(program, result.status, result.body));
 }

@@ -51,7 +51,9 @@ export async function replayExamples(
   for (const [operationId, example] of Object.entries(OPERATION_EXAMPLES)) {
     const route = where.get(operationId);
     if (!route) throw new Error(`an example for ${operationId}, which the document does not have`);
-    const authorization = `Bearer ${example.key === 'admin' ? keys.admin : keys.program}`;
+    const authorization = `Bearer ${
+      example.session ? captured.sessionToken : example.key === 'admin' ? keys.admin : keys.program
+    }`;
     for (const setup of example.before ?? []) {
       await sendSetup(app, authorization, setup, captured, operationId);
     }

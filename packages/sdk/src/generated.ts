@@ -181,6 +181,18 @@ export type ChangeMemberIdBody = {
   newMemberId: string;
 };
 
+export type ChangePasswordRequest = {
+  currentPassword: string;
+  /** At least 10 characters. */
+  newPassword: string;
+};
+
+export type ChangePasswordResponse = {
+  changedAt: string;
+  /** Every other session of the person ended; this one stays. */
+  otherSessionsEnded: boolean;
+};
+
 export type CheckoutPayment = {
   orderId: string;
   memberId: string;
@@ -255,6 +267,15 @@ export type CodeUploadAnswer = {
 
 export type CodeUploadBody = {
   codes: string[];
+};
+
+export type ConfirmTotpRequest = {
+  /** The 6-digit code of the authenticator app. */
+  totp: string;
+};
+
+export type ConfirmTotpResponse = {
+  totpEnabled: boolean;
 };
 
 export type CouponCode = {
@@ -437,6 +458,45 @@ export type CreateRewardRequest = {
   };
 };
 
+export type CreateRoleRequest = {
+  name: string;
+  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage"))[];
+};
+
+export type CreateRoleResponse = {
+  id: string;
+  name: string;
+  builtIn: boolean;
+  permissions: string[];
+  createdAt: (string | null);
+  updatedAt: (string | null);
+};
+
+export type CreateStaffRequest = {
+  /** An e-mail address or a phone number (spaces, dashes and case do not matter). */
+  login: string;
+  name: string;
+  /** A built-in role (owner, admin, operator, customer_service, finance, auditor, store_clerk) or a custom role id. */
+  role: string;
+  /** The stores the staff member works at: their writes are stamped with one of them. Required for store_clerk. */
+  storeIds?: string[];
+  /** At least 10 characters. */
+  password?: string;
+};
+
+export type CreateStaffResponse = {
+  id: string;
+  name: string;
+  login: string;
+  role: string;
+  storeIds: string[];
+  status: ("active" | "disabled");
+  totpEnabled: boolean;
+  lastLoginAt: (string | null);
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type CreateTransferRequest = {
   /** The merchant's own member id: letters, digits and _ . : @ + - */
   fromMemberId: string;
@@ -470,6 +530,17 @@ export type CreditBody = {
   expiresAt?: string;
   /** Growth value credited alongside. */
   growth?: number;
+  /** The store this is done at (recorded in the entries' source). A store clerk's session may name only one of their stores, and defaults to their only store. */
+  store?: string;
+};
+
+export type DeleteRoleResponse = {
+  id: string;
+  name: string;
+  builtIn: boolean;
+  permissions: string[];
+  createdAt: (string | null);
+  updatedAt: (string | null);
 };
 
 export type DeletedEndpoint = {
@@ -480,6 +551,15 @@ export type DeletedEndpoint = {
 };
 
 export type DeliveryStatus = ("pending" | "delivered" | "dead");
+
+export type DisableTotpRequest = {
+  /** The 6-digit code of the authenticator app. */
+  totp: string;
+};
+
+export type DisableTotpResponse = {
+  totpEnabled: boolean;
+};
 
 export type Draw = {
   id: string;
@@ -570,6 +650,13 @@ export type EndpointPatch = {
   description?: string;
   /** Disabled endpoints receive nothing new and cannot be replayed to. */
   status?: ("enabled" | "disabled");
+};
+
+export type EnrolTotpResponse = {
+  /** Base32, for typing into an authenticator app. */
+  secret: string;
+  /** The same as an `otpauth://` URI, for a QR code. */
+  otpauthUri: string;
 };
 
 export type EntriesResult = {
@@ -717,6 +804,54 @@ export type GetReadinessResponse = {
   migration: number;
 };
 
+export type GetRoleResponse = {
+  id: string;
+  name: string;
+  builtIn: boolean;
+  permissions: string[];
+  createdAt: (string | null);
+  updatedAt: (string | null);
+};
+
+export type GetSessionResponse = {
+  kind: ("staff" | "api_key");
+  programId: string;
+  permissions: string[];
+  /** The staff session; null for an API key. */
+  session: ({
+    id: string;
+    /** `cookie` (default): the console; the session travels in an HTTP-only cookie and writes need `X-CSRF-Token`. `token`: scripts; the answer carries a bearer token. */
+    mode: ("cookie" | "token");
+    programId: string;
+    programName: string;
+    staffId: string;
+    name: string;
+    login: string;
+    role: string;
+    permissions: string[];
+    storeIds: string[];
+    createdAt: string;
+    /** The absolute end: sign in again after it. */
+    expiresAt: string;
+    /** When the session ends without a further request (each request moves it). */
+    idleExpiresAt: string;
+  } | null);
+  apiKeyId: (string | null);
+};
+
+export type GetStaffResponse = {
+  id: string;
+  name: string;
+  login: string;
+  role: string;
+  storeIds: string[];
+  status: ("active" | "disabled");
+  totpEnabled: boolean;
+  lastLoginAt: (string | null);
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type Hold = {
   id: string;
   memberId: string;
@@ -835,6 +970,94 @@ export type InboxMessagePage = {
   nextCursor: (string | null);
   /** Whether there is a next page. */
   hasMore: boolean;
+};
+
+export type ListRolesResponse = {
+  data: {
+    id: string;
+    name: string;
+    builtIn: boolean;
+    permissions: string[];
+    createdAt: (string | null);
+    updatedAt: (string | null);
+  }[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
+};
+
+export type ListStaffResponse = {
+  data: {
+    id: string;
+    name: string;
+    login: string;
+    role: string;
+    storeIds: string[];
+    status: ("active" | "disabled");
+    totpEnabled: boolean;
+    lastLoginAt: (string | null);
+    createdAt: string;
+    updatedAt: string;
+  }[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
+};
+
+export type LoginRequest = {
+  /** An e-mail address or a phone number (spaces, dashes and case do not matter). */
+  login: string;
+  password: string;
+  /** Needed when the person is staff of several programs. */
+  programId?: string;
+  /** The 6-digit code of the authenticator app. */
+  totp?: string;
+  /** `cookie` (default): the console; the session travels in an HTTP-only cookie and writes need `X-CSRF-Token`. `token`: scripts; the answer carries a bearer token. */
+  mode?: ("cookie" | "token");
+};
+
+/** The person is staff of several programs: nothing was signed in yet. */
+export type LoginResponse = {
+  status: "choose_program";
+  /** Send the sign-in again with one of these `programId`s. */
+  programs: {
+    programId: string;
+    programName: string;
+    role: string;
+  }[];
+};
+
+export type LoginResponse201 = {
+  status: "signed_in";
+  session: {
+    id: string;
+    /** `cookie` (default): the console; the session travels in an HTTP-only cookie and writes need `X-CSRF-Token`. `token`: scripts; the answer carries a bearer token. */
+    mode: ("cookie" | "token");
+    programId: string;
+    programName: string;
+    staffId: string;
+    name: string;
+    login: string;
+    role: string;
+    permissions: string[];
+    storeIds: string[];
+    createdAt: string;
+    /** The absolute end: sign in again after it. */
+    expiresAt: string;
+    /** When the session ends without a further request (each request moves it). */
+    idleExpiresAt: string;
+  };
+  /** `token` mode: the bearer token (`Authorization: Bearer jfs_...`), shown once. Null in cookie mode. */
+  token: (string | null);
+  /** Cookie mode: the value to send in `X-CSRF-Token` on every write (also the `jifen_csrf` cookie). */
+  csrfToken: (string | null);
+};
+
+export type LogoutResponse = {
+  sessionId: string;
+  endedAt: string;
 };
 
 export type Lot = {
@@ -1294,6 +1517,8 @@ export type RedeemBody = {
     lines: string[];
     postalCode?: string;
   };
+  /** The store this is done at (recorded in the entries' source). A store clerk's session may name only one of their stores, and defaults to their only store. */
+  store?: string;
 };
 
 export type Redemption = {
@@ -1376,6 +1601,32 @@ export type RedemptionPage = {
 
 export type RedemptionStatusName = ("awaiting_payment" | "payment_expired" | "fulfilled" | "awaiting_shipment" | "shipped" | "delivered" | "cancelled");
 
+export type RefreshSessionResponse = {
+  status: "signed_in";
+  session: {
+    id: string;
+    /** `cookie` (default): the console; the session travels in an HTTP-only cookie and writes need `X-CSRF-Token`. `token`: scripts; the answer carries a bearer token. */
+    mode: ("cookie" | "token");
+    programId: string;
+    programName: string;
+    staffId: string;
+    name: string;
+    login: string;
+    role: string;
+    permissions: string[];
+    storeIds: string[];
+    createdAt: string;
+    /** The absolute end: sign in again after it. */
+    expiresAt: string;
+    /** When the session ends without a further request (each request moves it). */
+    idleExpiresAt: string;
+  };
+  /** `token` mode: the bearer token (`Authorization: Bearer jfs_...`), shown once. Null in cookie mode. */
+  token: (string | null);
+  /** Cookie mode: the value to send in `X-CSRF-Token` on every write (also the `jifen_csrf` cookie). */
+  csrfToken: (string | null);
+};
+
 export type RefundBody = {
   /** A part of the deductible items’ value; everything left if neither this nor items. */
   amountMinor?: number;
@@ -1440,6 +1691,24 @@ export type ReplayRangeBody = {
 
 export type ReplayWebhookMessagesResponse = {
   replayed: number;
+};
+
+export type ResetStaffPasswordRequest = {
+  /** At least 10 characters. */
+  password: string;
+};
+
+export type ResetStaffPasswordResponse = {
+  id: string;
+  name: string;
+  login: string;
+  role: string;
+  storeIds: string[];
+  status: ("active" | "disabled");
+  totpEnabled: boolean;
+  lastLoginAt: (string | null);
+  createdAt: string;
+  updatedAt: string;
 };
 
 export type RetainMemberTierResponse = {
@@ -1644,7 +1913,7 @@ export type RuleVersion = {
   endedAt: (string | null);
 };
 
-export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "*");
+export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "*");
 
 export type ShipBody = {
   carrier: string;
@@ -1676,6 +1945,36 @@ export type StoredEventPage = {
   nextCursor: (string | null);
   /** Whether there is a next page. */
   hasMore: boolean;
+};
+
+export type SwitchProgramRequest = {
+  programId: string;
+};
+
+export type SwitchProgramResponse = {
+  status: "signed_in";
+  session: {
+    id: string;
+    /** `cookie` (default): the console; the session travels in an HTTP-only cookie and writes need `X-CSRF-Token`. `token`: scripts; the answer carries a bearer token. */
+    mode: ("cookie" | "token");
+    programId: string;
+    programName: string;
+    staffId: string;
+    name: string;
+    login: string;
+    role: string;
+    permissions: string[];
+    storeIds: string[];
+    createdAt: string;
+    /** The absolute end: sign in again after it. */
+    expiresAt: string;
+    /** When the session ends without a further request (each request moves it). */
+    idleExpiresAt: string;
+  };
+  /** `token` mode: the bearer token (`Authorization: Bearer jfs_...`), shown once. Null in cookie mode. */
+  token: (string | null);
+  /** Cookie mode: the value to send in `X-CSRF-Token` on every write (also the `jifen_csrf` cookie). */
+  csrfToken: (string | null);
 };
 
 export type Template = {
@@ -1875,6 +2174,42 @@ export type UpdateRewardRequest = {
   status?: ("draft" | "live" | "paused" | "retired");
 };
 
+export type UpdateRoleRequest = {
+  name?: string;
+  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage"))[];
+};
+
+export type UpdateRoleResponse = {
+  id: string;
+  name: string;
+  builtIn: boolean;
+  permissions: string[];
+  createdAt: (string | null);
+  updatedAt: (string | null);
+};
+
+export type UpdateStaffRequest = {
+  name?: string;
+  /** A built-in role (owner, admin, operator, customer_service, finance, auditor, store_clerk) or a custom role id. */
+  role?: string;
+  /** The stores the staff member works at: their writes are stamped with one of them. Required for store_clerk. */
+  storeIds?: string[];
+  status?: ("active" | "disabled");
+};
+
+export type UpdateStaffResponse = {
+  id: string;
+  name: string;
+  login: string;
+  role: string;
+  storeIds: string[];
+  status: ("active" | "disabled");
+  totpEnabled: boolean;
+  lastLoginAt: (string | null);
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type VoidHoldRequest = {
   reason?: ReasonInput;
 };
@@ -1998,8 +2333,12 @@ export interface Operations {
   captureHold: { params: { holdId: string }; query: undefined; body: CaptureHoldRequest; bodyRequired: true; response: HoldResult };
   /** Change a member's id (merged accounts, a new phone number): the points, journal, tier and history stay, under the new id; the old id is free */
   changeMemberId: { params: { memberId: string }; query: undefined; body: ChangeMemberIdBody; bodyRequired: true; response: Member };
+  /** Change your own password; your other sessions end */
+  changePassword: { params: undefined; query: undefined; body: ChangePasswordRequest; bodyRequired: true; response: ChangePasswordResponse };
   /** Apply a dry run in the background (202; follow its progress with GET): all of it, or nothing when rows have errors unless skipErrors */
   commitImport: { params: { importId: string }; query: undefined; body: ImportCommit; bodyRequired: true; response: Import };
+  /** Confirm the second factor with a code from the app: from now on sign-in asks for one */
+  confirmTotp: { params: undefined; query: undefined; body: ConfirmTotpRequest; bodyRequired: true; response: ConfirmTotpResponse };
   /** Manual adjustment (+/-) by an operator, with a reason */
   createAdjustment: { params: { memberId: string }; query: undefined; body: AdjustmentBody; bodyRequired: true; response: EntriesResult };
   /** Create an API key; its secret is in this response only */
@@ -2030,18 +2369,28 @@ export interface Operations {
   createRedemption: { params: undefined; query: undefined; body: RedeemBody; bodyRequired: true; response: Redemption };
   /** Add a reward to the catalogue (as a draft) */
   createReward: { params: undefined; query: undefined; body: CreateRewardRequest; bodyRequired: true; response: Reward };
+  /** Create a custom role: a named set of permissions */
+  createRole: { params: undefined; query: undefined; body: CreateRoleRequest; bodyRequired: true; response: CreateRoleResponse };
   /** Create a rule; its version 1 is a draft until published */
   createRule: { params: undefined; query: undefined; body: RuleDefinition; bodyRequired: true; response: Rule };
+  /** Add a staff member (a new login needs a password; a person already staff elsewhere keeps theirs) */
+  createStaff: { params: undefined; query: undefined; body: CreateStaffRequest; bodyRequired: true; response: CreateStaffResponse };
   /** Transfer points between members (转赠); the points keep their expiry */
   createTransfer: { params: undefined; query: undefined; body: CreateTransferRequest; bodyRequired: true; response: EntriesResult };
   /** Add a webhook endpoint (at most 20); its signing secret is in this answer only */
   createWebhook: { params: undefined; query: undefined; body: CreateEndpointBody; bodyRequired: true; response: WebhookEndpointWithSecret };
   /** Go back to the default wording */
   deleteNotificationTemplate: { params: { type: "points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened"; channel: "inbox" | "email" | "sms"; language: "zh-CN" | "en" }; query: undefined; body: undefined; bodyRequired: false; response: Template };
+  /** Delete a custom role no staff member holds */
+  deleteRole: { params: { roleId: string }; query: undefined; body: undefined; bodyRequired: false; response: DeleteRoleResponse };
   /** Delete an endpoint; what was still pending for it is dead-lettered, its log stays */
   deleteWebhook: { params: { endpointId: string }; query: undefined; body: undefined; bodyRequired: false; response: DeletedEndpoint };
   /** Record that shipped goods were delivered (shipped → delivered) */
   deliverRedemption: { params: { redemptionId: string }; query: undefined; body: undefined; bodyRequired: false; response: Redemption };
+  /** Turn the second factor off (needs a current code) */
+  disableTotp: { params: undefined; query: undefined; body: DisableTotpRequest; bodyRequired: true; response: DisableTotpResponse };
+  /** Start enrolling a second factor (TOTP): the secret for an authenticator app; confirm it with a code */
+  enrolTotp: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: EnrolTotpResponse };
   /** An order's points payment and its state */
   getCheckoutPayment: { params: { orderId: string }; query: undefined; body: undefined; bodyRequired: false; response: CheckoutPayment };
   /** Points-as-cash settings */
@@ -2086,8 +2435,14 @@ export interface Operations {
   getRedemption: { params: { redemptionId: string }; query: undefined; body: undefined; bodyRequired: false; response: Redemption };
   /** One reward */
   getReward: { params: { rewardId: string }; query: undefined; body: undefined; bodyRequired: false; response: Reward };
+  /** One role and its permissions */
+  getRole: { params: { roleId: string }; query: undefined; body: undefined; bodyRequired: false; response: GetRoleResponse };
   /** One rule and all its versions */
   getRule: { params: { ruleId: string }; query: undefined; body: undefined; bodyRequired: false; response: Rule };
+  /** Who am I: the staff member, role, permissions, stores and program of the session (or the API key) */
+  getSession: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: GetSessionResponse };
+  /** One staff member */
+  getStaff: { params: { staffId: string }; query: undefined; body: undefined; bodyRequired: false; response: GetStaffResponse };
   /** The tier configuration in force */
   getTierConfig: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: TierConfigVersion };
   /** One webhook endpoint */
@@ -2126,12 +2481,20 @@ export interface Operations {
   listRedemptions: { params: undefined; query: { limit?: number; cursor?: string; status?: ("awaiting_payment" | "payment_expired" | "fulfilled" | "awaiting_shipment" | "shipped" | "delivered" | "cancelled"); rewardId?: string; memberId?: string; createdFrom?: string; createdTo?: string; couponCode?: string; q?: string }; body: undefined; bodyRequired: false; response: RedemptionPage };
   /** The catalogue; with memberId, whether that member can redeem each reward now and why not */
   listRewards: { params: undefined; query: { limit?: number; cursor?: string; status?: ("draft" | "live" | "paused" | "retired"); type?: ("goods" | "coupon" | "voucher" | "privilege" | "lucky_draw"); q?: string; eligibleTier?: string; inStock?: boolean; memberId?: string }; body: undefined; bodyRequired: false; response: RewardPage };
+  /** The built-in roles and the custom ones, each with its permissions */
+  listRoles: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ListRolesResponse };
   /** Every earning rule with its versions (draft, published, superseded, retired) */
   listRules: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: RulePage };
+  /** The program's staff: login, role, stores, status, second factor, last sign-in */
+  listStaff: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ListStaffResponse };
   /** An endpoint's deliveries, newest first (also after the endpoint was deleted) */
   listWebhookDeliveries: { params: { endpointId: string }; query: { limit?: number; cursor?: string; status?: ("pending" | "delivered" | "dead") }; body: undefined; bodyRequired: false; response: WebhookDeliveryPage };
   /** The program's webhook endpoints (secrets are never listed) */
   listWebhooks: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: WebhookEndpointPage };
+  /** Sign in as staff: a session in one program (cookie for the console, or a bearer token); several programs answer the list to choose from */
+  login: { params: undefined; query: undefined; body: LoginRequest; bodyRequired: true; response: LoginResponse | LoginResponse201 };
+  /** End the session (its token and cookies stop working at once) */
+  logout: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: LogoutResponse };
   /** Mark one message read (again is fine: it keeps its first read time) */
   markInboxMessageRead: { params: { memberId: string; messageId: string }; query: undefined; body: undefined; bodyRequired: false; response: InboxMessage };
   /** Mark all the member's messages read */
@@ -2148,6 +2511,8 @@ export interface Operations {
   publishRule: { params: { ruleId: string }; query: undefined; body: undefined; bodyRequired: false; response: RuleVersion };
   /** How many points may pay for a cart, and what they are worth */
   quoteCheckout: { params: undefined; query: undefined; body: QuoteBody; bodyRequired: true; response: CheckoutQuote };
+  /** A new session token (the old one stops working); the idle time restarts, the absolute end stays */
+  refreshSession: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: RefreshSessionResponse };
   /** A return: give back points in proportion to the refunded part of the order */
   refundCheckoutPayment: { params: { orderId: string }; query: undefined; body: RefundBody; bodyRequired: true; response: RefundResult };
   /** Replace the points-as-cash settings (fields left out take their defaults) */
@@ -2164,6 +2529,8 @@ export interface Operations {
   replayWebhookDelivery: { params: { deliveryId: string }; query: undefined; body: undefined; bodyRequired: false; response: WebhookDelivery };
   /** Send every message of [from, to) the endpoint receives again, including those from before it existed (at most 100,000) */
   replayWebhookMessages: { params: { endpointId: string }; query: undefined; body: ReplayRangeBody; bodyRequired: true; response: ReplayWebhookMessagesResponse };
+  /** Set a staff member's password (they forgot theirs); their sessions end */
+  resetStaffPassword: { params: { staffId: string }; query: undefined; body: ResetStaffPasswordRequest; bodyRequired: true; response: ResetStaffPasswordResponse };
   /** Keep the tier at the next evaluation by spending points (用积分保级) */
   retainMemberTier: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: RetainMemberTierResponse };
   /** Stop the rule: its published version is retired */
@@ -2176,6 +2543,8 @@ export interface Operations {
   rotateWebhookSecret: { params: { endpointId: string }; query: undefined; body: RotateSecretBody; bodyRequired: true; response: WebhookEndpointWithSecret };
   /** Record the shipment of goods (awaiting_shipment → shipped) */
   shipRedemption: { params: { redemptionId: string }; query: undefined; body: ShipBody; bodyRequired: true; response: Redemption };
+  /** Move the session to another program the person is staff of (the old session ends) */
+  switchProgram: { params: undefined; query: undefined; body: SwitchProgramRequest; bodyRequired: true; response: SwitchProgramResponse };
   /** Undo a committed import: its entries reversed by new entries (refused if its points were spent) */
   undoImport: { params: { importId: string }; query: undefined; body: undefined; bodyRequired: false; response: Import };
   /** Change program settings; they apply from now on and never rewrite history */
@@ -2186,6 +2555,10 @@ export interface Operations {
   updateNotificationSettings: { params: undefined; query: undefined; body: NotificationSettingsBody; bodyRequired: true; response: NotificationSettings };
   /** Edit a reward, or move its status (draft → live ↔ paused → retired; retired is final) */
   updateReward: { params: { rewardId: string }; query: undefined; body: UpdateRewardRequest; bodyRequired: true; response: Reward };
+  /** Rename a custom role or change its permissions (its staff's sessions follow at once) */
+  updateRole: { params: { roleId: string }; query: undefined; body: UpdateRoleRequest; bodyRequired: true; response: UpdateRoleResponse };
+  /** Change a staff member: name, role, stores, status (a change of role, stores or status ends their sessions at once) */
+  updateStaff: { params: { staffId: string }; query: undefined; body: UpdateStaffRequest; bodyRequired: true; response: UpdateStaffResponse };
   /** Change the URL, types, description or status of an endpoint */
   updateWebhook: { params: { endpointId: string }; query: undefined; body: EndpointPatch; bodyRequired: true; response: WebhookEndpoint };
   /** Create a member, or change the fields given */
@@ -2207,7 +2580,9 @@ export const OPERATIONS = {
   captureCheckoutPayment: { method: 'POST', path: '/v1/checkout/payments/{orderId}/capture' },
   captureHold: { method: 'POST', path: '/v1/holds/{holdId}/capture' },
   changeMemberId: { method: 'POST', path: '/v1/members/{memberId}/change-id' },
+  changePassword: { method: 'POST', path: '/v1/auth/password' },
   commitImport: { method: 'POST', path: '/v1/imports/{importId}/commit' },
+  confirmTotp: { method: 'POST', path: '/v1/auth/totp/confirm' },
   createAdjustment: { method: 'POST', path: '/v1/members/{memberId}/adjustments' },
   createApiKey: { method: 'POST', path: '/v1/api-keys' },
   createCheckoutAuthorization: { method: 'POST', path: '/v1/checkout/authorizations' },
@@ -2223,12 +2598,17 @@ export const OPERATIONS = {
   createProgramKey: { method: 'POST', path: '/v1/programs/{programId}/keys' },
   createRedemption: { method: 'POST', path: '/v1/redemptions' },
   createReward: { method: 'POST', path: '/v1/rewards' },
+  createRole: { method: 'POST', path: '/v1/roles' },
   createRule: { method: 'POST', path: '/v1/rules' },
+  createStaff: { method: 'POST', path: '/v1/staff' },
   createTransfer: { method: 'POST', path: '/v1/transfers' },
   createWebhook: { method: 'POST', path: '/v1/webhooks' },
   deleteNotificationTemplate: { method: 'DELETE', path: '/v1/notification-templates/{type}/{channel}/{language}' },
+  deleteRole: { method: 'DELETE', path: '/v1/roles/{roleId}' },
   deleteWebhook: { method: 'DELETE', path: '/v1/webhooks/{endpointId}' },
   deliverRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/deliver' },
+  disableTotp: { method: 'POST', path: '/v1/auth/totp/disable' },
+  enrolTotp: { method: 'POST', path: '/v1/auth/totp' },
   getCheckoutPayment: { method: 'GET', path: '/v1/checkout/payments/{orderId}' },
   getCheckoutSettings: { method: 'GET', path: '/v1/checkout/settings' },
   getCouponCode: { method: 'GET', path: '/v1/coupon-codes/{code}' },
@@ -2251,7 +2631,10 @@ export const OPERATIONS = {
   getReadiness: { method: 'GET', path: '/ready' },
   getRedemption: { method: 'GET', path: '/v1/redemptions/{redemptionId}' },
   getReward: { method: 'GET', path: '/v1/rewards/{rewardId}' },
+  getRole: { method: 'GET', path: '/v1/roles/{roleId}' },
   getRule: { method: 'GET', path: '/v1/rules/{ruleId}' },
+  getSession: { method: 'GET', path: '/v1/auth/session' },
+  getStaff: { method: 'GET', path: '/v1/staff/{staffId}' },
   getTierConfig: { method: 'GET', path: '/v1/tiers' },
   getWebhook: { method: 'GET', path: '/v1/webhooks/{endpointId}' },
   getWebhookDelivery: { method: 'GET', path: '/v1/webhook-deliveries/{deliveryId}' },
@@ -2271,9 +2654,13 @@ export const OPERATIONS = {
   listPrograms: { method: 'GET', path: '/v1/programs' },
   listRedemptions: { method: 'GET', path: '/v1/redemptions' },
   listRewards: { method: 'GET', path: '/v1/rewards' },
+  listRoles: { method: 'GET', path: '/v1/roles' },
   listRules: { method: 'GET', path: '/v1/rules' },
+  listStaff: { method: 'GET', path: '/v1/staff' },
   listWebhookDeliveries: { method: 'GET', path: '/v1/webhooks/{endpointId}/deliveries' },
   listWebhooks: { method: 'GET', path: '/v1/webhooks' },
+  login: { method: 'POST', path: '/v1/auth/login' },
+  logout: { method: 'POST', path: '/v1/auth/logout' },
   markInboxMessageRead: { method: 'POST', path: '/v1/members/{memberId}/inbox/{messageId}/read' },
   markMemberInboxRead: { method: 'POST', path: '/v1/members/{memberId}/inbox/read-all' },
   payRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/pay' },
@@ -2282,6 +2669,7 @@ export const OPERATIONS = {
   previewRules: { method: 'POST', path: '/v1/rules/preview' },
   publishRule: { method: 'POST', path: '/v1/rules/{ruleId}/publish' },
   quoteCheckout: { method: 'POST', path: '/v1/checkout/quote' },
+  refreshSession: { method: 'POST', path: '/v1/auth/refresh' },
   refundCheckoutPayment: { method: 'POST', path: '/v1/checkout/payments/{orderId}/refunds' },
   replaceCheckoutSettings: { method: 'PUT', path: '/v1/checkout/settings' },
   replaceMemberNotificationPreferences: { method: 'PUT', path: '/v1/members/{memberId}/notification-preferences' },
@@ -2290,17 +2678,21 @@ export const OPERATIONS = {
   replaceTierConfig: { method: 'PUT', path: '/v1/tiers' },
   replayWebhookDelivery: { method: 'POST', path: '/v1/webhook-deliveries/{deliveryId}/replay' },
   replayWebhookMessages: { method: 'POST', path: '/v1/webhooks/{endpointId}/replay' },
+  resetStaffPassword: { method: 'POST', path: '/v1/staff/{staffId}/password-reset' },
   retainMemberTier: { method: 'POST', path: '/v1/members/{memberId}/tier/retention' },
   retireRule: { method: 'POST', path: '/v1/rules/{ruleId}/retire' },
   reverseEntry: { method: 'POST', path: '/v1/entries/{entryId}/reversal' },
   revokeApiKey: { method: 'DELETE', path: '/v1/api-keys/{keyId}' },
   rotateWebhookSecret: { method: 'POST', path: '/v1/webhooks/{endpointId}/rotate-secret' },
   shipRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/ship' },
+  switchProgram: { method: 'POST', path: '/v1/auth/switch' },
   undoImport: { method: 'POST', path: '/v1/imports/{importId}/undo' },
   updateCurrentProgram: { method: 'PATCH', path: '/v1/program' },
   updateDraw: { method: 'PATCH', path: '/v1/draws/{drawId}' },
   updateNotificationSettings: { method: 'PATCH', path: '/v1/notification-settings' },
   updateReward: { method: 'PATCH', path: '/v1/rewards/{rewardId}' },
+  updateRole: { method: 'PATCH', path: '/v1/roles/{roleId}' },
+  updateStaff: { method: 'PATCH', path: '/v1/staff/{staffId}' },
   updateWebhook: { method: 'PATCH', path: '/v1/webhooks/{endpointId}' },
   upsertMember: { method: 'PUT', path: '/v1/members/{memberId}' },
   useCouponCode: { method: 'POST', path: '/v1/coupon-codes/{code}/use' },

@@ -3,6 +3,7 @@ import { requestHash } from '../../idempotency/request-hash.ts';
 import { creditBatch } from '../../ledger/commands/credit-batch.ts';
 import { BatchCreditItem, CreditBatchResult } from '../../ledger/ledger-api-schemas.ts';
 import { problemResponses } from '../../shared/api-schemas.ts';
+import { actorOf } from '../../staff/principal.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -13,7 +14,7 @@ export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/credits/batch',
     {
-      config: { scope: 'ledger:write' },
+      config: { permission: 'ledger:credit_batch' },
       bodyLimit: 8 * 1_048_576,
       schema: {
         tags: ['ledger'],
@@ -39,7 +40,7 @@ export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
       }));
       const results = await creditBatch(
         deps.db,
-        { programId: principal.programId, now, source: { kind: 'api', apiKeyId: principal.keyId } },
+        { programId: principal.programId, now, source: { kind: 'api', ...actorOf(principal) } },
         items,
       );
       return {

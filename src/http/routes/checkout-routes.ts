@@ -29,14 +29,12 @@ import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 /** Points as cash at checkout (积分抵现): settings, quote, authorize, capture, void, refund. */
 export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
-  const read = { config: { scope: 'ledger:read' as const } };
-  const write = { config: { scope: 'ledger:write' as const } };
   const tags = ['checkout'];
 
   app.get(
     '/v1/checkout/settings',
     {
-      ...read,
+      config: { permission: 'ledger:read' },
       schema: {
         tags,
         summary: 'Points-as-cash settings',
@@ -49,7 +47,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
     '/v1/checkout/settings',
     {
-      ...write,
+      config: { permission: 'checkout:manage' },
       schema: {
         tags,
         summary: 'Replace the points-as-cash settings (fields left out take their defaults)',
@@ -64,7 +62,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/checkout/quote',
     {
-      ...read,
+      config: { permission: 'ledger:read' },
       schema: {
         tags,
         summary: 'How many points may pay for a cart, and what they are worth',
@@ -86,7 +84,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/checkout/authorizations',
     {
-      ...write,
+      config: { permission: 'checkout:write' },
       schema: {
         tags,
         summary: "Hold points to pay for an order, within the cart's quote",
@@ -102,7 +100,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/checkout/payments/:orderId',
     {
-      ...read,
+      config: { permission: 'ledger:read' },
       schema: {
         tags,
         summary: "An order's points payment and its state",
@@ -119,7 +117,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/checkout/payments/:orderId/capture',
     {
-      ...write,
+      config: { permission: 'checkout:write' },
       schema: {
         tags,
         summary: 'The order is paid: spend all or part of the held points; the rest go back',
@@ -153,7 +151,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/checkout/payments/:orderId/void',
     {
-      ...write,
+      config: { permission: 'checkout:write' },
       schema: {
         tags,
         summary: 'The order is cancelled before payment: every held point goes back',
@@ -171,7 +169,7 @@ export function checkoutRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/checkout/payments/:orderId/refunds',
     {
-      ...write,
+      config: { permission: 'checkout:write' },
       schema: {
         tags,
         summary: 'A return: give back points in proportion to the refunded part of the order',

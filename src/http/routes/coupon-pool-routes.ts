@@ -12,6 +12,7 @@ import { couponCodeView, getCouponCode, useCouponCode } from '../../rewards/coup
 import { payRedemption } from '../../rewards/redemption-payment.ts';
 import { RedemptionParams, RedemptionView, RewardParams } from '../../rewards/reward-api-schemas.ts';
 import { IdempotencyHeaders, problemResponses } from '../../shared/api-schemas.ts';
+import { storeField } from '../../staff/principal.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -20,7 +21,7 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/rewards/:rewardId/codes',
     {
-      config: { scope: 'rewards:write' as const },
+      config: { permission: 'rewards:write' },
       bodyLimit: 2 * 1_048_576,
       schema: {
         tags: ['rewards'],
@@ -41,7 +42,7 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/rewards/:rewardId/codes/summary',
     {
-      config: { scope: 'rewards:read' as const },
+      config: { permission: 'rewards:read' },
       schema: {
         tags: ['rewards'],
         summary: "How many of the reward's pool codes are available, issued, used and voided",
@@ -55,7 +56,7 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/coupon-codes/:code',
     {
-      config: { scope: 'rewards:read' as const },
+      config: { permission: 'coupons:read' },
       schema: {
         tags: ['rewards'],
         summary:
@@ -71,7 +72,7 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/coupon-codes/:code/use',
     {
-      config: { scope: 'rewards:write' as const },
+      config: { permission: 'coupons:use' },
       schema: {
         tags: ['rewards'],
         summary:
@@ -82,16 +83,18 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: CouponUseAnswer, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      deps.send(request, reply, (tx, context) =>
-        useCouponCode(tx, context, { code: request.params.code, ...request.body }),
-      ),
+    async (request, reply) => {
+      const at = storeField(principalOf(request), request.body?.store);
+      return deps.send(request, reply, (tx, context) =>
+        useCouponCode(tx, context, { code: request.params.code, ...request.body, ...at }),
+      );
+    },
   );
 
   app.post(
     '/v1/redemptions/:redemptionId/pay',
     {
-      config: { scope: 'rewards:write' as const },
+      config: { permission: 'redemptions:create' },
       schema: {
         tags: ['rewards'],
         summary:

@@ -17,9 +17,6 @@ import { cursorKey, toPage } from '../../shared/pages.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-const write = { config: { scope: 'rewards:write' as const } };
-const read = { config: { scope: 'rewards:read' as const } };
-
 /** Lucky draws (积分抽奖, SPEC §3.4): campaigns, plays, and the audit trail of every play. */
 export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
   // A new draw each time it runs: the key is kept in its transaction, so that the same request
@@ -27,7 +24,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/draws',
     {
-      config: { ...write.config, keepsIdempotencyKey: true },
+      config: { permission: 'rewards:write', keepsIdempotencyKey: true },
       schema: {
         tags: ['rewards'],
         summary: 'Create a lucky draw (as a draft) with its weighted prize table and consolation',
@@ -46,7 +43,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/draws',
     {
-      ...read,
+      config: { permission: 'rewards:read' },
       schema: {
         tags: ['rewards'],
         summary: 'Lucky draws, with remaining stock per prize',
@@ -68,7 +65,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/draws/:drawId',
     {
-      ...read,
+      config: { permission: 'rewards:read' },
       schema: {
         tags: ['rewards'],
         summary: 'One lucky draw, with remaining stock per prize',
@@ -83,7 +80,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
   app.patch(
     '/v1/draws/:drawId',
     {
-      ...write,
+      config: { permission: 'rewards:write' },
       schema: {
         tags: ['rewards'],
         summary: 'Edit a draw, or move its status (draft → live ↔ paused → retired); prizes are fixed',
@@ -104,7 +101,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/draws/:drawId/play',
     {
-      ...write,
+      config: { permission: 'draws:play' },
       schema: {
         tags: ['rewards'],
         summary: 'Play once: spend costPoints, draw with a crypto-random ticket, give the prize',
@@ -123,7 +120,7 @@ export function drawRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/draws/:drawId/plays',
     {
-      ...read,
+      config: { permission: 'redemptions:read' },
       schema: {
         tags: ['rewards'],
         summary: 'The audit trail: every play with its random value, ticket and prize, newest first',

@@ -11,6 +11,7 @@ import { getEvent, listMemberEvents } from '../../events/event-store.ts';
 import { ingestEvents } from '../../events/ingest-events.ts';
 import { MemberParams } from '../../members/member-api-schemas.ts';
 import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { actorOf, type Principal } from '../../staff/principal.ts';
 import { CHECKS_ITEMS_ITSELF } from '../ajv-compilers.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -19,16 +20,16 @@ import { MAX_BATCH_ITEMS } from './batch-routes.ts';
 
 /** Event intake: what happened to members; the published rules decide what it is worth. */
 export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
-  const context = (keyId: string, programId: string) => ({
-    programId,
+  const context = (principal: Principal) => ({
+    programId: principal.programId,
     now: deps.clock.now(),
-    source: { kind: 'event' as const, apiKeyId: keyId },
+    source: { kind: 'event' as const, ...actorOf(principal) },
   });
 
   app.post(
     '/v1/events',
     {
-      config: { scope: 'events:write' },
+      config: { permission: 'events:write' },
       schema: {
         tags: ['events'],
         summary:
@@ -39,14 +40,17 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      return sendOutcome(reply, await deps.events.send(principal.programId, principal.keyId, request.body));
+      return sendOutcome(
+        reply,
+        await deps.events.send(principal.programId, actorOf(principal), request.body),
+      );
     },
   );
 
   app.post(
     '/v1/events/batch',
     {
-      config: { scope: 'events:write' },
+      config: { permission: 'events:write' },
       bodyLimit: 16 * 1_048_576,
       schema: {
         tags: ['events'],
@@ -61,7 +65,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
     async (request) => {
       const principal = principalOf(request);
       const { events } = request.body;
-      const results = await ingestEvents(deps.db, context(principal.keyId, principal.programId), events, {
+      const results = await ingestEvents(deps.db, context(principal), events, {
         at: (index) => `body/events/${index}`,
       });
       return {
@@ -73,7 +77,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/events/:eventId',
     {
-      config: { scope: 'events:read' },
+      config: { permission: 'events:read' },
       schema: {
         tags: ['events'],
         summary: 'One stored event with its outcome',
@@ -87,7 +91,7 @@ export function eventRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/events',
     {
-      config: { scope: 'events:read' },
+      config: { permission: 'events:read' },
       schema: {
         tags: ['events'],
         summary: "A member's events with their outcomes, newest first",

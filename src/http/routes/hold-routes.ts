@@ -16,12 +16,10 @@ import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
-  const write = { config: { scope: 'ledger:write' as const, keepsIdempotencyKey: true } };
-
   app.post(
     '/v1/holds',
     {
-      ...write,
+      config: { permission: 'ledger:hold', keepsIdempotencyKey: true },
       schema: {
         tags: ['holds'],
         summary: 'Authorize a hold: reserve points until captured, voided or timed out',
@@ -46,7 +44,7 @@ export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/holds/:holdId',
     {
-      config: { scope: 'ledger:read' },
+      config: { permission: 'ledger:read' },
       schema: {
         tags: ['holds'],
         summary: 'One hold',
@@ -60,7 +58,7 @@ export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/holds/:holdId/capture',
     {
-      ...write,
+      config: { permission: 'ledger:hold', keepsIdempotencyKey: true },
       schema: {
         tags: ['holds'],
         summary: 'Capture all or part of a hold; the rest is released',
@@ -95,7 +93,7 @@ export function holdRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/holds/:holdId/void',
     {
-      ...write,
+      config: { permission: 'ledger:hold', keepsIdempotencyKey: true },
       schema: {
         tags: ['holds'],
         summary: 'Void a hold: every held point goes back to its lot',

@@ -14,6 +14,7 @@ import {
 } from '../../imports/import-commands.ts';
 import { listImportPage } from '../../imports/import-views.ts';
 import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
+import { actorOf, type Principal } from '../../staff/principal.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -22,12 +23,12 @@ import type { RouteDeps, TypedApp } from '../route-deps.ts';
  * report, commit, undo. Balances and events count from their own dates (dated history).
  */
 export function importRoutes(app: TypedApp, deps: RouteDeps): void {
-  const source = (keyId: string) => ({ kind: 'api' as const, apiKeyId: keyId });
+  const source = (principal: Principal) => ({ kind: 'api' as const, ...actorOf(principal) });
 
   app.post(
     '/v1/imports',
     {
-      config: { scope: 'imports:write' },
+      config: { permission: 'imports:write' },
       // The file in a JSON string, escaped: room for the largest file and its escapes.
       bodyLimit: 2 * MAX_IMPORT_CONTENT_BYTES + 1_048_576,
       schema: {
@@ -47,7 +48,7 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/imports',
     {
-      config: { scope: 'imports:read' },
+      config: { permission: 'imports:read' },
       schema: {
         tags: ['imports'],
         summary: "The program's imports, newest first",
@@ -65,7 +66,7 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/imports/:importId',
     {
-      config: { scope: 'imports:read' },
+      config: { permission: 'imports:read' },
       schema: {
         tags: ['imports'],
         summary: 'An import: state, progress, counts, and errors by line and column',
@@ -79,7 +80,7 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/imports/:importId/commit',
     {
-      config: { scope: 'imports:write' },
+      config: { permission: 'imports:write' },
       schema: {
         tags: ['imports'],
         summary:
@@ -96,7 +97,7 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
         deps.importCommits,
         principal.programId,
         request.params.importId,
-        { skipErrors: request.body?.skipErrors, source: source(principal.keyId) },
+        { skipErrors: request.body?.skipErrors, source: source(principal) },
       );
       return reply.code(202).send(view);
     },
@@ -105,7 +106,7 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/imports/:importId/undo',
     {
-      config: { scope: 'imports:write' },
+      config: { permission: 'imports:write' },
       schema: {
         tags: ['imports'],
         summary:
@@ -118,7 +119,7 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
       const principal = principalOf(request);
       return undoImportCommand(deps.db, principal.programId, request.params.importId, {
         now: deps.clock.now(),
-        source: source(principal.keyId),
+        source: source(principal),
       });
     },
   );

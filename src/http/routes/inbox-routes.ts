@@ -11,8 +11,6 @@ import { PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-const read = { config: { scope: 'members:read' as const } };
-const write = { config: { scope: 'members:write' as const } };
 const tags = ['notifications'];
 
 /** A member's in-app inbox (站内信), for the member page: list, unread count, mark read. */
@@ -20,7 +18,7 @@ export function inboxRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/inbox',
     {
-      ...read,
+      config: { permission: 'members:read' },
       schema: {
         tags,
         summary: "A member's inbox messages, newest first",
@@ -45,7 +43,7 @@ export function inboxRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/inbox/unread-count',
     {
-      ...read,
+      config: { permission: 'members:read' },
       schema: {
         tags,
         summary: 'How many inbox messages the member has not read (the badge)',
@@ -61,7 +59,7 @@ export function inboxRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/members/:memberId/inbox/:messageId/read',
     {
-      ...write,
+      config: { permission: 'members:write' },
       schema: {
         tags,
         summary: 'Mark one message read (again is fine: it keeps its first read time)',
@@ -82,7 +80,7 @@ export function inboxRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/members/:memberId/inbox/read-all',
     {
-      ...write,
+      config: { permission: 'members:write' },
       schema: {
         tags,
         summary: "Mark all the member's messages read",

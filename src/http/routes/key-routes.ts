@@ -1,16 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import {
-  ALL_SCOPES,
-  createApiKey,
-  findApiKey,
-  listApiKeys,
-  type Principal,
-  revokeApiKey,
-} from '../../keys/api-keys.ts';
+import { ALL_SCOPES, createApiKey, findApiKey, listApiKeys, revokeApiKey } from '../../keys/api-keys.ts';
 import { ApiKey, RateLimitPerMinute, ScopeName } from '../../keys/key-api-schemas.ts';
 import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { wholeList } from '../../shared/pages.ts';
+import { PERMISSION_NAMES, permissionsOfScope } from '../../staff/permissions.ts';
+import { holds, type Principal } from '../../staff/principal.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -18,31 +13,37 @@ import type { RouteDeps, TypedApp } from '../route-deps.ts';
  * A key acts only on keys whose every scope it has itself: keys:manage alone must neither mint an
  * owner key nor revoke one (which would lock the owner out). A key may revoke itself: it holds its
  * own scopes, and retiring a key from the key itself is how a leaked key is shut down fastest.
+ * A staff member holds a scope when they hold every permission it grants (`*`: all of them).
  */
+function holdsScope(principal: Principal, scope: string): boolean {
+  if (principal.kind === 'api_key') {
+    return principal.scopes.includes(ALL_SCOPES) || principal.scopes.includes(scope);
+  }
+  const granted = scope === ALL_SCOPES ? PERMISSION_NAMES : permissionsOfScope(scope);
+  return granted.every((permission) => holds(principal, permission));
+}
+
 function assertHoldsEveryScope(
   principal: Principal,
   scopes: readonly string[],
   verb: 'grant' | 'revoke',
 ): void {
-  if (principal.scopes.includes(ALL_SCOPES)) return;
-  const missing = scopes.find((scope) => !principal.scopes.includes(scope));
+  const missing = scopes.find((scope) => !holdsScope(principal, scope));
   if (missing !== undefined) {
     const what =
       verb === 'grant' ? `grant the "${missing}" scope` : `revoke a key with the "${missing}" scope`;
     throw new JifenError('insufficient_scope', {
-      detail: `This key cannot ${what}, which it does not have itself.`,
+      detail: `This ${principal.kind === 'staff' ? 'staff member' : 'key'} cannot ${what}, which it does not have itself.`,
       extensions: { requiredScope: missing },
     });
   }
 }
 
 export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
-  const config = { scope: 'keys:manage' as const };
-
   app.get(
     '/v1/api-keys',
     {
-      config,
+      config: { permission: 'keys:read' },
       schema: {
         tags: ['keys'],
         summary: "The program's API keys (never their secrets)",
@@ -55,7 +56,7 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/api-keys',
     {
-      config,
+      config: { permission: 'keys:manage' },
       schema: {
         tags: ['keys'],
         summary: 'Create an API key; its secret is in this response only',
@@ -93,7 +94,7 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
   app.delete(
     '/v1/api-keys/:keyId',
     {
-      config,
+      config: { permission: 'keys:manage' },
       schema: {
         tags: ['keys'],
         summary: 'Revoke an API key (it stops working at once)',

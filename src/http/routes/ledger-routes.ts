@@ -15,6 +15,7 @@ import {
   problemResponses,
   ReasonInput,
 } from '../../shared/api-schemas.ts';
+import { actorOf, storeField } from '../../staff/principal.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -23,12 +24,10 @@ import { idempotencyOf, sendOutcome } from '../write-route.ts';
 const writeResponses = { 201: EntriesResult, ...problemResponses };
 
 export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
-  const write = { config: { scope: 'ledger:write' as const, keepsIdempotencyKey: true } };
-
   app.post(
     '/v1/members/:memberId/credits',
     {
-      ...write,
+      config: { permission: 'ledger:credit', keepsIdempotencyKey: true },
       schema: {
         tags: ['ledger'],
         summary:
@@ -50,7 +49,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
         ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
         ...(body.growth !== undefined ? { growth: body.growth } : {}),
         idempotency: idempotencyOf(request),
-        source: { kind: 'api', apiKeyId: principal.keyId },
+        source: { kind: 'api', ...actorOf(principal), ...storeField(principal, body.store) },
       });
       return sendOutcome(reply, outcome);
     },
@@ -59,7 +58,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/members/:memberId/debits',
     {
-      ...write,
+      config: { permission: 'ledger:debit', keepsIdempotencyKey: true },
       schema: {
         tags: ['ledger'],
         summary: 'Debit points, earliest-expiring lots first',
@@ -82,7 +81,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/members/:memberId/adjustments',
     {
-      ...write,
+      config: { permission: 'ledger:adjust', keepsIdempotencyKey: true },
       schema: {
         tags: ['ledger'],
         summary: 'Manual adjustment (+/-) by an operator, with a reason',
@@ -109,7 +108,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/entries/:entryId/reversal',
     {
-      ...write,
+      config: { permission: 'ledger:reverse', keepsIdempotencyKey: true },
       schema: {
         tags: ['ledger'],
         summary: 'Reverse an entry (a transfer is reversed on both sides)',
@@ -142,7 +141,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/entries/:entryId',
     {
-      config: { scope: 'ledger:read' },
+      config: { permission: 'ledger:read' },
       schema: {
         tags: ['ledger'],
         summary: 'One journal entry',
@@ -156,7 +155,7 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/transfers',
     {
-      ...write,
+      config: { permission: 'ledger:transfer', keepsIdempotencyKey: true },
       schema: {
         tags: ['ledger'],
         summary: 'Transfer points between members (转赠); the points keep their expiry',

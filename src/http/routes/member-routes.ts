@@ -27,7 +27,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
     '/v1/members/:memberId',
     {
-      config: { scope: 'members:write' },
+      config: { permission: 'members:write' },
       schema: {
         tags: ['members'],
         summary: 'Create a member, or change the fields given',
@@ -50,7 +50,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/members/:memberId/change-id',
     {
-      config: { scope: 'members:write' },
+      config: { permission: 'members:write' },
       schema: {
         tags: ['members'],
         summary:
@@ -78,7 +78,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'members:read' },
       schema: {
         tags: ['members'],
         summary:
@@ -111,7 +111,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'members:read' },
       schema: {
         tags: ['members'],
         summary: 'A member: profile, tier and balances',
@@ -126,7 +126,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/lots',
     {
-      config: { scope: 'ledger:read' },
+      config: { permission: 'ledger:read' },
       schema: {
         tags: ['ledger'],
         summary: "A member's lots (oldest first), each with its remaining points and expiry",
@@ -153,7 +153,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/entries',
     {
-      config: { scope: 'ledger:read' },
+      config: { permission: 'ledger:read' },
       schema: {
         tags: ['ledger'],
         summary: "A member's journal entries, newest first",

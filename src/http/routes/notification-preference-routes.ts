@@ -19,7 +19,7 @@ export function notificationPreferenceRoutes(app: TypedApp, deps: RouteDeps): vo
   app.get(
     '/v1/members/:memberId/notification-preferences',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'members:read' },
       schema: {
         tags,
         summary: "A member's notification preferences (the defaults when never set)",
@@ -36,7 +36,7 @@ export function notificationPreferenceRoutes(app: TypedApp, deps: RouteDeps): vo
   app.put(
     '/v1/members/:memberId/notification-preferences',
     {
-      config: { scope: 'members:write' },
+      config: { permission: 'members:write' },
       schema: {
         tags,
         summary: 'Change the fields given, keep the others (a consent change is timestamped)',

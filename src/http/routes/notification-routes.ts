@@ -60,7 +60,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/notification-settings',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'program:read' },
       schema: {
         tags: ['notifications'],
         summary: 'Channels per notification type, reminder offsets, quiet hours, default language',
@@ -73,7 +73,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.patch(
     '/v1/notification-settings',
     {
-      config: { scope: 'program:manage' },
+      config: { permission: 'program:manage' },
       schema: {
         tags: ['notifications'],
         summary: 'Change some notification settings; the rest stay as they are',
@@ -94,7 +94,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/notification-templates',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'program:read' },
       schema: {
         tags: ['notifications'],
         summary: 'Every template in force (the program’s own or the default), per type, channel and language',
@@ -119,7 +119,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/notification-templates/variables',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'program:read' },
       schema: {
         tags: ['notifications'],
         summary: 'The {{variables}} each notification type offers its templates',
@@ -133,7 +133,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
     '/v1/notification-templates/:type/:channel/:language',
     {
-      config: { scope: 'program:manage' },
+      config: { permission: 'program:manage' },
       schema: {
         tags: ['notifications'],
         summary: 'Set the program’s wording for one type, channel and language',
@@ -154,7 +154,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.delete(
     '/v1/notification-templates/:type/:channel/:language',
     {
-      config: { scope: 'program:manage' },
+      config: { permission: 'program:manage' },
       schema: {
         tags: ['notifications'],
         summary: 'Go back to the default wording',
@@ -169,7 +169,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/notification-templates/preview',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'program:read' },
       schema: {
         tags: ['notifications'],
         summary:
@@ -217,7 +217,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/expiry-calendar',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'members:read' },
       schema: {
         tags: ['notifications'],
         summary: "Every upcoming expiry of a member's points, by local day, with the reminders sent",
@@ -244,7 +244,7 @@ export function notificationRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/expiry-calendar',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'program:read' },
       schema: {
         tags: ['notifications'],
         summary:

@@ -9,7 +9,7 @@ export function programRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/program',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'program:read' },
       schema: {
         tags: ['program'],
         summary: "The key's program and its ledger settings",
@@ -22,7 +22,7 @@ export function programRoutes(app: TypedApp, deps: RouteDeps): void {
   app.patch(
     '/v1/program',
     {
-      config: { scope: 'program:manage' },
+      config: { permission: 'program:manage' },
       schema: {
         tags: ['program'],
         summary: 'Change program settings; they apply from now on and never rewrite history',

@@ -26,11 +26,9 @@ import { getReward } from '../../rewards/reward-store.ts';
 import { RewardCreateSchema, RewardPatchSchema } from '../../rewards/reward-types.ts';
 import { IdempotencyHeaders, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { cursorKey, toPage } from '../../shared/pages.ts';
+import { storeField } from '../../staff/principal.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
-
-const write = { config: { scope: 'rewards:write' as const } };
-const read = { config: { scope: 'rewards:read' as const } };
 
 /** Rewards (SPEC §3.4): the catalogue, redemption orders and their lifecycle. */
 export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
@@ -39,7 +37,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/rewards',
     {
-      config: { ...write.config, keepsIdempotencyKey: true },
+      config: { permission: 'rewards:write', keepsIdempotencyKey: true },
       schema: {
         tags: ['rewards'],
         summary: 'Add a reward to the catalogue (as a draft)',
@@ -58,7 +56,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/rewards',
     {
-      ...read,
+      config: { permission: 'rewards:read' },
       schema: {
         tags: ['rewards'],
         summary: 'The catalogue; with memberId, whether that member can redeem each reward now and why not',
@@ -80,7 +78,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/rewards/:rewardId',
     {
-      ...read,
+      config: { permission: 'rewards:read' },
       schema: {
         tags: ['rewards'],
         summary: 'One reward',
@@ -98,7 +96,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.patch(
     '/v1/rewards/:rewardId',
     {
-      ...write,
+      config: { permission: 'rewards:write' },
       schema: {
         tags: ['rewards'],
         summary: 'Edit a reward, or move its status (draft → live ↔ paused → retired; retired is final)',
@@ -122,7 +120,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/redemptions',
     {
-      config: { ...write.config, keepsIdempotencyKey: true },
+      config: { permission: 'redemptions:create', keepsIdempotencyKey: true },
       schema: {
         tags: ['rewards'],
         summary: 'Redeem a reward with points (goods need a shipping address)',
@@ -131,16 +129,22 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 201: RedemptionView, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      deps.send(request, reply, (tx, context) =>
-        redeemReward(tx, context, { ...request.body, quantity: request.body.quantity ?? 1 }),
-      ),
+    async (request, reply) => {
+      const { store, ...body } = request.body;
+      const at = storeField(principalOf(request), store);
+      return deps.send(
+        request,
+        reply,
+        (tx, context) => redeemReward(tx, context, { ...body, quantity: body.quantity ?? 1 }),
+        at,
+      );
+    },
   );
 
   app.post(
     '/v1/redemptions/:redemptionId/ship',
     {
-      ...write,
+      config: { permission: 'redemptions:fulfil' },
       schema: {
         tags: ['rewards'],
         summary: 'Record the shipment of goods (awaiting_shipment → shipped)',
@@ -159,7 +163,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/redemptions/:redemptionId/deliver',
     {
-      ...write,
+      config: { permission: 'redemptions:fulfil' },
       schema: {
         tags: ['rewards'],
         summary: 'Record that shipped goods were delivered (shipped → delivered)',
@@ -175,7 +179,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/redemptions/:redemptionId/cancel',
     {
-      ...write,
+      config: { permission: 'redemptions:cancel' },
       schema: {
         tags: ['rewards'],
         summary: 'Cancel: points back to their lots, stock and limits back, coupon codes voided',
@@ -195,7 +199,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/redemptions/:redemptionId',
     {
-      ...read,
+      config: { permission: 'redemptions:read' },
       schema: {
         tags: ['rewards'],
         summary: 'One redemption',
@@ -221,7 +225,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/redemptions',
     {
-      ...read,
+      config: { permission: 'redemptions:read' },
       schema: {
         tags: ['rewards'],
         summary: 'Redemptions, newest first: search by member, reward, status, time, coupon code or text',
@@ -241,7 +245,7 @@ export function rewardRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/redemptions',
     {
-      ...read,
+      config: { permission: 'redemptions:read' },
       schema: {
         tags: ['rewards'],
         summary: "A member's redemptions, newest first",

@@ -37,8 +37,6 @@ const MAX_BACK_TEST_MS = 3 * 366 * DAY_MS;
 export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
   // Conditions nest: the schemas are registered once and referenced by $id (see ajv-compilers).
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  const read = { scope: 'rules:read' as const };
-  const write = { scope: 'rules:write' as const };
 
   const withDescriptions = async (programId: string, versions: RuleVersionView[]) => {
     const { currency } = await getProgram(deps.db, programId);
@@ -51,7 +49,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/rules',
     {
-      config: read,
+      config: { permission: 'rules:read' },
       schema: {
         tags: ['rules'],
         summary: 'Every earning rule with its versions (draft, published, superseded, retired)',
@@ -71,7 +69,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/rules/:ruleId',
     {
-      config: read,
+      config: { permission: 'rules:read' },
       schema: {
         tags: ['rules'],
         summary: 'One rule and all its versions',
@@ -89,7 +87,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/rules',
     {
-      config: write,
+      config: { permission: 'rules:write' },
       schema: {
         tags: ['rules'],
         summary: 'Create a rule; its version 1 is a draft until published',
@@ -113,7 +111,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
     '/v1/rules/:ruleId/draft',
     {
-      config: write,
+      config: { permission: 'rules:write' },
       schema: {
         tags: ['rules'],
         summary: "Write the rule's draft (a new version after the latest, or the open draft replaced)",
@@ -147,7 +145,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
     app.post(
       `/v1/rules/:ruleId/${action}`,
       {
-        config: write,
+        config: { permission: 'rules:write' },
         schema: {
           tags: ['rules'],
           summary,
@@ -171,7 +169,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/rules/preview',
     {
-      config: read,
+      config: { permission: 'rules:read' },
       schema: {
         tags: ['rules'],
         summary:
@@ -186,7 +184,7 @@ export function ruleRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/rules/back-test',
     {
-      config: read,
+      config: { permission: 'rules:read' },
       schema: {
         tags: ['rules'],
         summary:

@@ -14,7 +14,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/tiers',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'program:read' },
       schema: {
         tags: ['tiers'],
         summary: 'The tier configuration in force',
@@ -32,7 +32,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
     '/v1/tiers',
     {
-      config: { scope: 'program:manage' },
+      config: { permission: 'program:manage' },
       schema: {
         tags: ['tiers'],
         summary:
@@ -54,7 +54,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/tier',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'members:read' },
       schema: {
         tags: ['tiers'],
         summary: "A member's tier, growth in the window, what the next tier needs, and the projected tier",
@@ -69,7 +69,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
     '/v1/members/:memberId/tier',
     {
-      config: { scope: 'members:write' },
+      config: { permission: 'tiers:assign' },
       schema: {
         tags: ['tiers'],
         summary: "Set a member's tier by hand until a date, with a reason (audited; it ends on its own)",
@@ -99,7 +99,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/members/:memberId/tier/retention',
     {
-      config: { scope: 'ledger:write' },
+      config: { permission: 'ledger:debit' },
       schema: {
         tags: ['tiers'],
         summary: 'Keep the tier at the next evaluation by spending points (用积分保级)',
@@ -115,7 +115,7 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/members/:memberId/tier-history',
     {
-      config: { scope: 'members:read' },
+      config: { permission: 'members:read' },
       schema: {
         tags: ['tiers'],
         summary: "A member's tier changes and evaluations, newest first",

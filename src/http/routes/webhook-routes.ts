@@ -35,7 +35,6 @@ import { isStorableDate, NOT_STORABLE_DATE } from '../../shared/storable-dates.t
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
-const manage = { config: { scope: 'program:manage' as const } };
 const tags = ['webhooks'];
 
 const withSecret = (endpoint: WebhookEndpoint) => ({
@@ -48,7 +47,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/webhooks',
     {
-      ...manage,
+      config: { permission: 'webhooks:manage' },
       schema: {
         tags,
         summary: 'Add a webhook endpoint (at most 20); its signing secret is in this answer only',
@@ -69,7 +68,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/webhooks',
     {
-      ...manage,
+      config: { permission: 'webhooks:read' },
       schema: {
         tags,
         summary: "The program's webhook endpoints (secrets are never listed)",
@@ -85,7 +84,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/webhooks/:endpointId',
     {
-      ...manage,
+      config: { permission: 'webhooks:read' },
       schema: {
         tags,
         summary: 'One webhook endpoint',
@@ -102,7 +101,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.patch(
     '/v1/webhooks/:endpointId',
     {
-      ...manage,
+      config: { permission: 'webhooks:manage' },
       schema: {
         tags,
         summary: 'Change the URL, types, description or status of an endpoint',
@@ -123,7 +122,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/webhooks/:endpointId/rotate-secret',
     {
-      ...manage,
+      config: { permission: 'webhooks:manage' },
       schema: {
         tags,
         summary:
@@ -151,7 +150,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.delete(
     '/v1/webhooks/:endpointId',
     {
-      ...manage,
+      config: { permission: 'webhooks:manage' },
       schema: {
         tags,
         summary: 'Delete an endpoint; what was still pending for it is dead-lettered, its log stays',
@@ -171,7 +170,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/webhooks/:endpointId/deliveries',
     {
-      ...manage,
+      config: { permission: 'webhooks:read' },
       schema: {
         tags,
         summary: "An endpoint's deliveries, newest first (also after the endpoint was deleted)",
@@ -193,7 +192,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get(
     '/v1/webhook-deliveries/:deliveryId',
     {
-      ...manage,
+      config: { permission: 'webhooks:read' },
       schema: {
         tags,
         summary: 'One delivery with every attempt (status code, error, response excerpt) and its message',
@@ -208,7 +207,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/webhook-deliveries/:deliveryId/replay',
     {
-      ...manage,
+      config: { permission: 'webhooks:manage' },
       schema: {
         tags,
         summary: 'Send a delivery again, whatever its status (pending, due now; attempts keep counting)',
@@ -229,7 +228,7 @@ export function webhookRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/webhooks/:endpointId/replay',
     {
-      ...manage,
+      config: { permission: 'webhooks:manage' },
       schema: {
         tags,
         summary:

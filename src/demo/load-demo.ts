@@ -54,7 +54,7 @@ export const DEMO_EXPIRY_POLICY = {
  * Events a dated batch holds at most. PGlite's WebAssembly memory grows to the largest statement
  * it has run and never shrinks, and a batch's objects outlive V8's young generation: batches of
  * 250 rather than 1,000 keep both smaller (with a collection every few weeks, below: peak RSS
- * 470–475 MB on a quiet machine, where it had been 480–590 MB; the target is 500).
+ * 450–480 MB on a quiet machine, where it had been 480–590 MB; the target is 500).
  */
 const MAX_BATCH_EVENTS = 250;
 /** Weeks loaded between two full garbage collections (see collect-garbage.ts). */
@@ -198,6 +198,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     await sweepAt(now);
     if (++weeksLoaded % GC_EVERY_WEEKS === 0) collectGarbage();
   }
+  collectGarbage(); // the year's plan and batches are done with; what follows needs little
   await sweepAt(clock.now()); // the pending releases, expiries and evaluations due by today
   await runAllSweeps(db, clock);
   const dueAfter = await dueEntryCounts(db, programId);
@@ -206,6 +207,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     expired: dueAfter.expired - dueBefore.expired,
   };
   summary.tiers = await membersByTier(db, programId, clock.now());
+  collectGarbage();
   summary.notifications = await deliverDemoNotifications(
     db,
     clock,

@@ -22,6 +22,7 @@ import { serveControlSocket } from '../ops/serve-control-socket.ts';
 import { bootstrap, ensureAdminKey } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { DAY_MS } from '../shared/time-units.ts';
+import { pruneStaffSignIns } from '../staff/prune-staff-sessions.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
@@ -112,6 +113,9 @@ function startSweeps(
           const dryRunsFrom = new Date(systemClock.now().getTime() - DRY_RUN_RETENTION_DAYS * DAY_MS);
           await pruneDryRuns(db, dryRunsFrom).catch((error: unknown) =>
             log(`pruning dry-run imports failed, will retry: ${(error as Error).message}`),
+          );
+          await pruneStaffSignIns(db, systemClock.now()).catch((error: unknown) =>
+            log(`pruning ended staff sessions failed, will retry: ${(error as Error).message}`),
           );
         }
         let resumed = 0;

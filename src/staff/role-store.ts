@@ -77,13 +77,35 @@ function nameTaken(name: string): JifenError {
   });
 }
 
+/**
+ * What an actor may put into a role, or change or delete a role holding: only permissions they
+ * hold themselves. A role's permissions are read on every request of its staff, so without this a
+ * narrow role given to someone could be widened afterwards beyond what its editor holds.
+ */
+function requireHeld(
+  actor: ReadonlySet<Permission> | 'all',
+  permissions: readonly Permission[],
+  what: string,
+): void {
+  if (actor === 'all') return;
+  const missing = permissions.find((permission) => !actor.has(permission));
+  if (missing) {
+    throw new JifenError('permission_denied', {
+      detail: `You cannot ${what}: it holds "${missing}", which you do not.`,
+      extensions: { requiredPermission: missing },
+    });
+  }
+}
+
 export async function createRole(
   db: Queryable,
   programId: string,
   input: { name: string; permissions: readonly Permission[] },
   now: Date,
+  actor: ReadonlySet<Permission> | 'all',
 ): Promise<RoleView> {
   if (isBuiltInRole(input.name)) throw nameTaken(input.name);
+  requireHeld(actor, input.permissions, `make the role "${input.name}"`);
   const [row] = await db.query<RoleRow>(
     `insert into staff_roles (program_id, id, name, permissions, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $5) on conflict (program_id, name) do nothing returning *`,
@@ -110,10 +132,13 @@ export async function updateRole(
   roleId: string,
   patch: { name?: string; permissions?: readonly Permission[] },
   now: Date,
+  actor: ReadonlySet<Permission> | 'all',
 ): Promise<RoleView> {
   if (isBuiltInRole(roleId)) throw builtInIsFixed(roleId);
   if (patch.name !== undefined && isBuiltInRole(patch.name)) throw nameTaken(patch.name);
-  await getRole(db, programId, roleId);
+  const role = await getRole(db, programId, roleId);
+  requireHeld(actor, role.permissions as Permission[], `change the role "${roleId}"`);
+  requireHeld(actor, patch.permissions ?? [], `give the role "${roleId}" these permissions`);
   const clash = patch.name
     ? await db.query('select 1 from staff_roles where program_id = $1 and name = $2 and id <> $3', [
         programId,
@@ -137,9 +162,15 @@ export async function updateRole(
 }
 
 /** Deletes a custom role no staff member holds; answers the role as it was. */
-export async function deleteRole(db: Queryable, programId: string, roleId: string): Promise<RoleView> {
+export async function deleteRole(
+  db: Queryable,
+  programId: string,
+  roleId: string,
+  actor: ReadonlySet<Permission> | 'all',
+): Promise<RoleView> {
   if (isBuiltInRole(roleId)) throw builtInIsFixed(roleId);
   const role = await getRole(db, programId, roleId);
+  requireHeld(actor, role.permissions as Permission[], `delete the role "${roleId}"`);
   const holders = await staffWithRole(db, programId, roleId);
   if (holders > 0) {
     throw new JifenError('role_in_use', {

@@ -170,6 +170,78 @@ describe.each(ENGINES)('staff and roles (%s)', (engine) => {
     );
   });
 
+  test('roles hold only what their editor holds: no widening a role, not even your own', async () => {
+    // A key with only staff:manage (and the role manager below) may make and change roles, but
+    // only with permissions it holds itself, and may not touch a role holding more.
+    const keyed = await api.call('POST', '/v1/api-keys', { name: 'hr-bot', scopes: ['staff:manage'] });
+    expect(keyed.status, JSON.stringify(keyed.body)).toBe(201);
+    const bot = { authorization: `Bearer ${keyed.body.secret}` };
+    const wide = await send(api, 'POST', '/v1/roles', { name: 'wide', permissions: ['keys:manage'] }, bot);
+    expect(wide.status).toBe(403);
+    expect(wide.body).toMatchObject({ code: 'permission_denied', requiredPermission: 'keys:manage' });
+    const narrow = await send(api, 'POST', '/v1/roles', { name: 'narrow', permissions: ['staff:read'] }, bot);
+    expect(narrow.status).toBe(201);
+    const widen = await send(
+      api,
+      'PATCH',
+      `/v1/roles/${narrow.body.id}`,
+      { permissions: ['staff:read', 'ledger:adjust'] },
+      bot,
+    );
+    expect(widen.status).toBe(403);
+    expect(widen.body.requiredPermission).toBe('ledger:adjust');
+    expect(
+      (await send(api, 'GET', `/v1/roles/${narrow.body.id}`, undefined, owner)).body.permissions,
+    ).toEqual(['staff:read']);
+
+    // A role manager cannot widen their own role, nor change or delete a role stronger than theirs.
+    const managers = await send(
+      api,
+      'POST',
+      '/v1/roles',
+      { name: 'role-managers', permissions: ['staff:read', 'roles:manage'] },
+      owner,
+    );
+    const strong = await send(
+      api,
+      'POST',
+      '/v1/roles',
+      { name: 'strong', permissions: ['staff:read', 'keys:manage'] },
+      owner,
+    );
+    const manager = await addStaffMember(api, { role: managers.body.id });
+    const headers = await tokenHeaders(api, manager.loginUsed);
+    const self = await send(
+      api,
+      'PATCH',
+      `/v1/roles/${managers.body.id}`,
+      { permissions: ['staff:read', 'roles:manage', 'keys:manage'] },
+      headers,
+    );
+    expect(self.body).toMatchObject({ code: 'permission_denied', requiredPermission: 'keys:manage' });
+    const weaken = await send(
+      api,
+      'PATCH',
+      `/v1/roles/${strong.body.id}`,
+      { permissions: ['staff:read'] },
+      headers,
+    );
+    expect(weaken.body.code).toBe('permission_denied');
+    const remove = await send(api, 'DELETE', `/v1/roles/${strong.body.id}`, undefined, headers);
+    expect(remove.body.code).toBe('permission_denied');
+    expect(
+      (await send(api, 'GET', `/v1/roles/${strong.body.id}`, undefined, owner)).body.permissions,
+    ).toEqual(['staff:read', 'keys:manage']);
+    const rename = await send(
+      api,
+      'PATCH',
+      `/v1/roles/${managers.body.id}`,
+      { name: 'role managers' },
+      headers,
+    );
+    expect(rename.status).toBe(200);
+  });
+
   test('a staff manager cannot give a role holding permissions they lack (no self-promotion to owner)', async () => {
     const role = await send(
       api,

@@ -154,7 +154,15 @@ export function staffRoutes(app: TypedApp, deps: RouteDeps): void {
     async (request, reply) =>
       reply
         .code(201)
-        .send(await createRole(deps.db, principalOf(request).programId, request.body, deps.clock.now())),
+        .send(
+          await createRole(
+            deps.db,
+            principalOf(request).programId,
+            request.body,
+            deps.clock.now(),
+            permissionsOf(principalOf(request)),
+          ),
+        ),
   );
 
   app.get(
@@ -191,6 +199,7 @@ export function staffRoutes(app: TypedApp, deps: RouteDeps): void {
         request.params.roleId,
         request.body,
         deps.clock.now(),
+        permissionsOf(principalOf(request)),
       ),
   );
 
@@ -206,6 +215,12 @@ export function staffRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: Role, ...problemResponses },
       },
     },
-    async (request) => deleteRole(deps.db, principalOf(request).programId, request.params.roleId),
+    async (request) =>
+      deleteRole(
+        deps.db,
+        principalOf(request).programId,
+        request.params.roleId,
+        permissionsOf(principalOf(request)),
+      ),
   );
 }

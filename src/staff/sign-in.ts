@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { JifenError } from '../shared/errors.ts';
-import { clearFailures, lockedUntil, recordFailure } from './login-failures.ts';
+import { clearFailures, lockIfReached, releaseAttempt, reserveAttempt } from './login-failures.ts';
 import { normaliseLogin } from './login-name.ts';
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password-hash.ts';
 import type { StaffPrincipal } from './principal.ts';
@@ -42,13 +42,13 @@ export function lockedError(until: Date, now: Date): JifenError {
 
 /**
  * Signs a person in. The order of the checks is what keeps it from telling anything to someone
- * without the password: the lock first (known or not, a login locks alike), then the password
- * (an unknown login spends the same scrypt time and answers the same `invalid_credentials`), and
- * only after the password the person's programs, the program choice and the second factor.
+ * without the password: the attempt counted and the lock first (known or not, a login locks
+ * alike), then the password (an unknown login spends the same scrypt time and answers the same
+ * `invalid_credentials`), then the second factor, and only then the person's programs.
  */
 export async function signIn(db: Queryable, input: SignInInput, now: Date): Promise<SignInOutcome> {
   const login = normaliseLogin(input.login) ?? input.login.trim().toLowerCase();
-  const locked = await lockedUntil(db, login, now);
+  const locked = await reserveAttempt(db, login, now);
   if (locked) throw lockedError(locked, now);
   const account = await findAccountByLogin(db, login);
   const passwordOk = account
@@ -59,12 +59,13 @@ export async function signIn(db: Queryable, input: SignInInput, now: Date): Prom
   const memberships = await activeMemberships(db, account.id);
   // A person disabled everywhere is told as little as a wrong password.
   if (memberships.length === 0) throw await failure(db, login, now, invalidCredentials());
+  // The second factor before anything about the person's programs is told; its code is used up
+  // only once the program is known (a list to choose from is answered without using it).
+  await checkSecondFactor(db, account, input.totp, login, now, { consume: false });
   let membership: Membership | undefined;
   if (input.programId === undefined) {
     if (memberships.length > 1) {
-      // The list needs the second factor too, but does not use its code up: the sign-in that
-      // follows, with the chosen program, sends the same code.
-      await checkSecondFactor(db, account, input.totp, login, now, { consume: false });
+      await releaseAttempt(db, login);
       return { kind: 'choose_program', programs: memberships };
     }
     membership = memberships[0];
@@ -97,7 +98,7 @@ export async function signIn(db: Queryable, input: SignInInput, now: Date): Prom
 }
 
 async function failure(db: Queryable, login: string, now: Date, error: JifenError): Promise<JifenError> {
-  const locked = await recordFailure(db, login, now);
+  const locked = await lockIfReached(db, login, now);
   return locked ? lockedError(locked, now) : error;
 }
 
@@ -111,6 +112,7 @@ async function checkSecondFactor(
 ): Promise<void> {
   if (!account.totp_secret || !account.totp_confirmed_at) return;
   if (code === undefined) {
+    await releaseAttempt(db, login);
     throw new JifenError('totp_required', {
       detail: 'This login has a second factor: send the 6-digit code from the authenticator app in "totp".',
     });

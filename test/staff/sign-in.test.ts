@@ -109,6 +109,25 @@ describe.each(ENGINES)('staff sign-in and sessions (%s)', (engine) => {
     expect(after.status).toBe(201);
   });
 
+  test('attempts sent at once are counted before they are checked: at most five passwords are tried, the rest refused unchecked', async () => {
+    const member = await addStaffMember(api, { role: 'finance' });
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        login(api, { login: member.loginUsed, password: `wrong ${index}` }),
+      ),
+    );
+    const codes = replies.map((reply) => reply.body.code);
+    expect(codes.filter((code) => code === 'invalid_credentials').length).toBeLessThanOrEqual(4);
+    expect(codes.filter((code) => code === 'login_locked').length).toBeGreaterThanOrEqual(16);
+    expect(codes.every((code) => code === 'invalid_credentials' || code === 'login_locked')).toBe(true);
+    const right = await login(api, { login: member.loginUsed, password: PASSWORD, mode: 'token' });
+    expect(right.body.code).toBe('login_locked');
+    api.clock.advance(15 * 60_000 + 1000);
+    expect((await login(api, { login: member.loginUsed, password: PASSWORD, mode: 'token' })).status).toBe(
+      201,
+    );
+  });
+
   test('cookie sessions: HttpOnly SameSite=Strict Secure cookie, CSRF header required on writes (nothing changes without it)', async () => {
     const owner = await addStaffMember(api, { role: 'owner' });
     const reply = await login(api, { login: owner.loginUsed, password: PASSWORD });
@@ -348,6 +367,15 @@ describe.each(ENGINES)('staff sign-in and sessions (%s)', (engine) => {
     api.clock.advance(30_000);
     const withoutCode = await login(api, { login: person.loginUsed, password: PASSWORD, mode: 'token' });
     expect(withoutCode.body.code).toBe('totp_required');
+    // Naming a program the person is not staff of tells nothing (no list of their programs) before the code.
+    const probe = await login(api, {
+      login: person.loginUsed,
+      password: PASSWORD,
+      mode: 'token',
+      programId: 'prg_nope',
+    });
+    expect(probe.body.code).toBe('totp_required');
+    expect(probe.body.programs).toBeUndefined();
     const code = totpCode(secret, api.clock.now());
     const list = await login(api, { login: person.loginUsed, password: PASSWORD, mode: 'token', totp: code });
     expect(list.body.status).toBe('choose_program');

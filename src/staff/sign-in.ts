@@ -4,7 +4,7 @@ import { clearFailures, lockIfReached, releaseAttempt, reserveAttempt } from './
 import { normaliseLogin } from './login-name.ts';
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password-hash.ts';
 import type { StaffPrincipal } from './principal.ts';
-import { createSession, type NewSession, revokeSession, type SessionMode } from './session-store.ts';
+import { createSession, type NewSession, type SessionMode } from './session-store.ts';
 import {
   type AccountRow,
   activeMemberships,
@@ -131,11 +131,21 @@ async function checkSecondFactor(
   }
 }
 
-async function sessionEnd(db: Queryable, sessionId: string): Promise<Date> {
-  const [row] = await db.query<{ expires_at: Date }>('select expires_at from staff_sessions where id = $1', [
-    sessionId,
-  ]);
-  if (!row) throw new Error(`session ${sessionId} is gone`);
+/**
+ * Ends the session to renew it (refresh, switch) and answers its absolute end. One conditional
+ * update: of two renewals of one session at once only one finds it live, so a copied token cannot
+ * fork a session its owner's refresh would not end.
+ */
+async function endForRenewal(db: Queryable, sessionId: string, now: Date): Promise<Date> {
+  const [row] = await db.query<{ expires_at: Date }>(
+    `update staff_sessions set revoked_at = $2 where id = $1 and revoked_at is null returning expires_at`,
+    [sessionId, now.toISOString()],
+  );
+  if (!row) {
+    throw new JifenError('session_revoked', {
+      detail: 'This session has ended (signed out, refreshed or replaced): sign in again.',
+    });
+  }
   return new Date(row.expires_at);
 }
 
@@ -148,8 +158,7 @@ export async function refreshSession(
   principal: StaffPrincipal,
   now: Date,
 ): Promise<NewSession> {
-  const expiresAt = await sessionEnd(db, principal.sessionId);
-  await revokeSession(db, principal.sessionId, now);
+  const expiresAt = await endForRenewal(db, principal.sessionId, now);
   return createSession(
     db,
     {
@@ -178,8 +187,7 @@ export async function switchProgram(
       extensions: { programId, programs: memberships.map((item) => item.programId) },
     });
   }
-  const expiresAt = await sessionEnd(db, principal.sessionId);
-  await revokeSession(db, principal.sessionId, now);
+  const expiresAt = await endForRenewal(db, principal.sessionId, now);
   await recordLogin(db, membership.programId, membership.staffId, now);
   const session = await createSession(
     db,

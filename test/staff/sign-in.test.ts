@@ -185,6 +185,22 @@ describe.each(ENGINES)('staff sign-in and sessions (%s)', (engine) => {
     }
   });
 
+  test('two refreshes of one session at once: one gets a new token, the other is refused; one live session remains', async () => {
+    const member = await addStaffMember(api, { role: 'auditor' });
+    const headers = await tokenHeaders(api, member.loginUsed);
+    const [first, second] = await Promise.all([
+      send(api, 'POST', '/v1/auth/refresh', undefined, headers),
+      send(api, 'POST', '/v1/auth/refresh', undefined, headers),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([201, 401]);
+    expect([first, second].find((reply) => reply.status === 401)!.body.code).toBe('session_revoked');
+    const [{ live }] = (await api.db.query<{ live: number }>(
+      'select count(*)::int as live from staff_sessions where program_id = $1 and staff_id = $2 and revoked_at is null',
+      [api.programId, member.id],
+    )) as [{ live: number }];
+    expect(live).toBe(1);
+  });
+
   test('logout revokes; refresh rotates the token; idle and absolute expiry', async () => {
     const member = await addStaffMember(api, { role: 'operator' });
     const headers = await tokenHeaders(api, member.loginUsed);

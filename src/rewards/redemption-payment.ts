@@ -9,7 +9,13 @@ import type { MemberKey } from '../members/member-key.ts';
 import { JifenError } from '../shared/errors.ts';
 import { releaseReservedCodes } from './coupon-codes.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import { expiredUnpaidOf, getRedemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
+import {
+  expiredUnpaidOf,
+  getRedemption,
+  redemptionViews,
+  saveRedemptionStatus,
+  storeOfRedemption,
+} from './redemption-store.ts';
 import { takeStock } from './reward-store.ts';
 import type { Redemption } from './reward-types.ts';
 import { returnRewardUsage } from './reward-usage.ts';
@@ -88,20 +94,54 @@ async function answer(tx: Queryable, context: CommandContext, redemption: Redemp
   return { ...view, entries: entries.map(entryView) };
 }
 
+/**
+ * The store the order was made at, which a payer bound to stores (a store clerk) must work at: an
+ * order of another store, or of none, is refused. Checked before anything is written.
+ */
+async function storeOfPayment(
+  tx: Queryable,
+  programId: string,
+  redemption: Redemption,
+  payerStoreIds: readonly string[],
+): Promise<string | undefined> {
+  const store = await storeOfRedemption(tx, programId, redemption);
+  if (payerStoreIds.length === 0 || (store !== undefined && payerStoreIds.includes(store))) return store;
+  throw new JifenError('store_mismatch', {
+    detail:
+      store === undefined
+        ? `Redemption "${redemption.id}" was not made at a store; you may act only at your own stores (${payerStoreIds.join(', ')}).`
+        : `Redemption "${redemption.id}" was made at "${store}"; you may act only at your own stores (${payerStoreIds.join(', ')}).`,
+    extensions: { redemptionId: redemption.id, store: store ?? null, storeIds: payerStoreIds },
+  });
+}
+
+/**
+ * Pay: the held points are captured. The capture's source names the actor and the store the order
+ * was made at; a payer bound to stores (`payerStoreIds`, a store clerk's) may pay only their
+ * stores' orders (403 `store_mismatch` otherwise, before anything is written).
+ */
 export async function payRedemption(
   tx: Queryable,
   context: CommandContext,
   redemptionId: string,
+  payerStoreIds: readonly string[] = [],
 ): Promise<CommandResult> {
   const { programId, now } = context;
   const { redemption, draft, hold } = await lockAwaitingPayment(tx, context, redemptionId);
+  const store = await storeOfPayment(tx, programId, redemption, payerStoreIds);
   if (redemption.status !== 'awaiting_payment' || !draft || !hold) throw stateError(redemption, 'paid');
   if (paymentExpired(hold, now)) {
     // Settled in this transaction (the refusal is an answer, so it commits), then refused.
     await settleLocked(tx, context, redemption, draft, hold);
     throw expiredError(redemption);
   }
-  const source = { kind: 'redemption' as const, redemptionId, rewardId: redemption.rewardId };
+  const source = {
+    kind: 'redemption' as const,
+    redemptionId,
+    rewardId: redemption.rewardId,
+    ...actorOfSource(context.source),
+    ...(store === undefined ? {} : { store }),
+  };
   const entries = decideCapture(draft, hold, undefined, { ...context, source });
   const paid: Redemption = {
     ...redemption,

@@ -324,3 +324,25 @@ export async function expiredUnpaidOf(
     [programId, memberKey, rewardId, now],
   );
 }
+
+/**
+ * The store a redemption was made at, as its first entry's source records it (the hold of a
+ * points + cash order, else the spend); undefined when it was not made at a store. Entries are
+ * never changed, so neither is the answer.
+ */
+export async function storeOfRedemption(
+  db: Queryable,
+  programId: string,
+  r: Redemption,
+): Promise<string | undefined> {
+  if (!r.holdId && !r.spendEntryId) return undefined;
+  const [row] = await db.query<{ store: string | null }>(
+    r.holdId
+      ? `select source->>'store' as store from entries
+          where program_id = $1 and member_key = $2 and hold_id = $3 and type = 'hold'`
+      : `select source->>'store' as store from entries
+          where program_id = $1 and member_key = $2 and id = $3`,
+    [programId, r.memberKey, r.holdId ?? r.spendEntryId],
+  );
+  return row?.store ?? undefined;
+}

@@ -96,6 +96,48 @@ describe.each(ENGINES)('store clerks (%s)', (engine) => {
     expect(entries[0].source.staffId).toMatch(/^stf_/);
   });
 
+  test("a clerk pays only their own store's points + cash redemptions", async () => {
+    const reward = await api.call('POST', '/v1/rewards', {
+      type: 'coupon',
+      name: { 'zh-CN': '加价购券', en: 'Points + cash coupon' },
+      pricePoints: 10,
+      cashMinor: 500,
+      stock: 100,
+    });
+    await api.call('PATCH', `/v1/rewards/${reward.body.id}`, { status: 'live' });
+    const order = async (store?: string) => {
+      const reply = await api.call('POST', '/v1/redemptions', {
+        memberId: 'm-1',
+        rewardId: reward.body.id,
+        ...(store ? { store } : {}),
+      });
+      expect(reply.body.status).toBe('awaiting_payment');
+      return reply.body.id as string;
+    };
+    const balances = async () => (await api.call('GET', '/v1/members/m-1')).body.balances;
+    const statusOf = async (id: string) => (await api.call('GET', `/v1/redemptions/${id}`)).body.status;
+
+    for (const id of [await order('SH-02'), await order()]) {
+      const before = await balances();
+      const refused = await send(api, 'POST', `/v1/redemptions/${id}/pay`, undefined, clerk);
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('store_mismatch');
+      expect(refused.body.storeIds).toEqual(['SH-01']);
+      expect(await statusOf(id)).toBe('awaiting_payment');
+      expect(await balances()).toEqual(before);
+    }
+
+    const own = await order('SH-01');
+    const paid = await send(api, 'POST', `/v1/redemptions/${own}/pay`, undefined, clerk);
+    expect(paid.status).toBe(200);
+    expect(paid.body.status).toBe('fulfilled');
+    const capture = (await api.call('GET', `/v1/entries/${paid.body.spendEntryId}`)).body;
+    expect(capture).toMatchObject({ type: 'capture' });
+    expect(capture.source).toMatchObject({ kind: 'redemption', redemptionId: own, store: 'SH-01' });
+    expect(capture.source.staffId).toMatch(/^stf_/);
+    expect(capture.source.apiKeyId).toBeUndefined();
+  });
+
   test('a clerk looks members up and sees balances, but cannot adjust, reverse or read the journal', async () => {
     const member = await send(api, 'GET', '/v1/members/m-1', undefined, clerk);
     expect(member.status).toBe(200);

@@ -104,8 +104,15 @@ export function couponPoolRoutes(app: TypedApp, deps: RouteDeps): void {
         response: { 200: RedemptionView, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      // A points + cash redemption whose hold timed out is settled in the command's transaction, then refused.
-      deps.send(request, reply, (tx, context) => payRedemption(tx, context, request.params.redemptionId)),
+    async (request, reply) => {
+      // A store clerk pays only their stores' orders (403 store_mismatch, checked before any write); the
+      // capture is stamped with the order's store and the actor. A points + cash redemption whose hold
+      // timed out is settled in the command's transaction, then refused.
+      const principal = principalOf(request);
+      const payerStoreIds = principal.kind === 'staff' ? principal.storeIds : [];
+      return deps.send(request, reply, (tx, context) =>
+        payRedemption(tx, context, request.params.redemptionId, payerStoreIds),
+      );
+    },
   );
 }

@@ -237,3 +237,24 @@ export async function pointsLostFromLots(
   );
   return new Map(rows.map((row) => [row.key, Number(row.lost)]));
 }
+
+/**
+ * The store an entry's source records (`source.store`): the entry by id, or the hold entry of a
+ * hold; undefined when there is none or it names no store.
+ */
+export async function storeOfEntry(
+  db: Queryable,
+  programId: string,
+  memberKey: string,
+  entry: { entryId: string } | { holdId: string },
+): Promise<string | undefined> {
+  const [row] = await db.query<{ store: string | null }>(
+    'holdId' in entry
+      ? `select source->>'store' as store from entries
+          where program_id = $1 and member_key = $2 and hold_id = $3 and type = 'hold'`
+      : `select source->>'store' as store from entries
+          where program_id = $1 and member_key = $2 and id = $3`,
+    [programId, memberKey, 'holdId' in entry ? entry.holdId : entry.entryId],
+  );
+  return row?.store ?? undefined;
+}

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { storeOfEntry } from '../ledger/ledger-queries.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
 import { asMemberKey, type MemberKey } from '../members/member-key.ts';
 import { memberIdOfKeySql, memberKeyOfIdSql } from '../members/member-store.ts';
@@ -335,14 +336,7 @@ export async function storeOfRedemption(
   programId: string,
   r: Redemption,
 ): Promise<string | undefined> {
-  if (!r.holdId && !r.spendEntryId) return undefined;
-  const [row] = await db.query<{ store: string | null }>(
-    r.holdId
-      ? `select source->>'store' as store from entries
-          where program_id = $1 and member_key = $2 and hold_id = $3 and type = 'hold'`
-      : `select source->>'store' as store from entries
-          where program_id = $1 and member_key = $2 and id = $3`,
-    [programId, r.memberKey, r.holdId ?? r.spendEntryId],
-  );
-  return row?.store ?? undefined;
+  if (r.holdId) return storeOfEntry(db, programId, r.memberKey, { holdId: r.holdId });
+  if (r.spendEntryId) return storeOfEntry(db, programId, r.memberKey, { entryId: r.spendEntryId });
+  return undefined;
 }

@@ -50,6 +50,35 @@ const cart = {
 };
 const reason = { 'zh-CN': '消费 ¥500.00,每 1 元积 1 分', en: 'Spent ¥500.00: 1 point per ¥1' };
 
+/** A live goods reward (these fields over a stock of 100) redeemed by m-1001 with a shipping address. */
+function redeemedGoods(reward: Record<string, unknown>): SetupRequest[] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/rewards',
+      body: { type: 'goods', ...reward, stock: 100 },
+      captures: { rewardId: 'id' },
+    },
+    { method: 'PATCH', path: '/v1/rewards/{rewardId}', body: { status: 'live' } },
+    {
+      method: 'POST',
+      path: '/v1/redemptions',
+      body: {
+        memberId: 'm-1001',
+        rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn',
+        quantity: 1,
+        shippingAddress: {
+          name: '王小明',
+          phone: '13800138000',
+          lines: ['上海市静安区南京西路 1 号'],
+          postalCode: '200040',
+        },
+      },
+      captures: { redemptionId: 'id' },
+    },
+  ];
+}
+
 export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   getHealth: { status: 200 },
   getCurrentProgram: { status: 200, captures: { programId: 'id' } },
@@ -295,73 +324,21 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   },
   shipRedemption: {
     params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' },
-    before: [
-      {
-        method: 'POST',
-        path: '/v1/rewards',
-        body: {
-          type: 'goods',
-          name: { 'zh-CN': '品牌保温杯', en: 'Insulated tumbler' },
-          pricePoints: 200,
-          stock: 100,
-        },
-        captures: { rewardId: 'id' },
-      },
-      { method: 'PATCH', path: '/v1/rewards/{rewardId}', body: { status: 'live' } },
-      {
-        method: 'POST',
-        path: '/v1/redemptions',
-        body: {
-          memberId: 'm-1001',
-          rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn',
-          quantity: 1,
-          shippingAddress: {
-            name: '王小明',
-            phone: '13800138000',
-            lines: ['上海市静安区南京西路 1 号'],
-            postalCode: '200040',
-          },
-        },
-        captures: { redemptionId: 'id' },
-      },
-    ],
+    before: redeemedGoods({
+      name: { 'zh-CN': '品牌保温杯', en: 'Insulated tumbler' },
+      pricePoints: 200,
+    }),
     body: { carrier: 'SF', trackingNumber: 'SF1234567890' },
     status: 200,
   },
   deliverRedemption: { params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
   payRedemption: {
     params: { redemptionId: 'rdm_06h4xx8fjg6s58h7q6728vs4tn' },
-    before: [
-      {
-        method: 'POST',
-        path: '/v1/rewards',
-        body: {
-          type: 'goods',
-          name: { 'zh-CN': '积分加钱购:帆布袋', en: 'Tote bag, points + cash' },
-          pricePoints: 100,
-          cashMinor: 990,
-          stock: 100,
-        },
-        captures: { rewardId: 'id' },
-      },
-      { method: 'PATCH', path: '/v1/rewards/{rewardId}', body: { status: 'live' } },
-      {
-        method: 'POST',
-        path: '/v1/redemptions',
-        body: {
-          memberId: 'm-1001',
-          rewardId: 'rwd_06h4xx8fjg6s58h7q6728vs4tn',
-          quantity: 1,
-          shippingAddress: {
-            name: '王小明',
-            phone: '13800138000',
-            lines: ['上海市静安区南京西路 1 号'],
-            postalCode: '200040',
-          },
-        },
-        captures: { redemptionId: 'id' },
-      },
-    ],
+    before: redeemedGoods({
+      name: { 'zh-CN': '积分加钱购:帆布袋', en: 'Tote bag, points + cash' },
+      pricePoints: 100,
+      cashMinor: 990,
+    }),
     status: 200,
   },
   addCouponCodes: {

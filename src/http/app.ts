@@ -23,6 +23,7 @@ import { installOperationIds } from './operations.ts';
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimitOptions } from './rate-limits.ts';
 import { installRequestLogging, requestIdOf } from './request-logging.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
+import { approvalRoutes } from './routes/approval-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
@@ -262,6 +263,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   notificationRoutes(app, deps);
   authRoutes(app, deps);
   staffRoutes(app, deps);
+  approvalRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import * as approvals from '../approvals/approval-api-schemas.ts';
 import * as checkout from '../checkout/checkout-schemas.ts';
 import * as events from '../events/event-api-schemas.ts';
 import * as imports from '../imports/import-api-schemas.ts';
@@ -48,6 +49,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   preferences,
   notifications,
   imports,
+  approvals,
 };
 
 /** Export names that need their area to be clear in one document. */

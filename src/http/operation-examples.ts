@@ -34,6 +34,8 @@ export interface OperationExample {
 export interface SetupRequest {
   method: 'POST' | 'PUT' | 'PATCH';
   path: string;
+  /** Sent with the staff session (`sessionToken`) instead of the example's own credentials. */
+  session?: true;
   body?: unknown;
   captures?: Record<string, string>;
 }
@@ -529,6 +531,62 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     captures: { sessionToken: 'token' },
   },
   getSession: { session: true, status: 200 },
+  getApprovalPolicy: { status: 200 },
+  setApprovalPolicy: {
+    body: { pointsAbove: 1000, bulk: true, tierAssignments: true, expiresAfterHours: 48 },
+    status: 200,
+  },
+  // The store clerk's credits above 1,000 points wait for a checker (202 with the request).
+  cancelApproval: {
+    session: true,
+    before: [
+      {
+        session: true,
+        method: 'POST',
+        path: '/v1/members/m-1001/credits',
+        body: { points: 5000, reason: 'Opening gift for a corporate card', store: 'SH-01' },
+        captures: { approvalId: 'id' },
+      },
+    ],
+    params: { approvalId: 'apr_06h4xx8fjg6s58h7q6728vs4tn' },
+    status: 200,
+  },
+  listApprovals: {
+    before: [
+      {
+        session: true,
+        method: 'POST',
+        path: '/v1/members/m-1001/credits',
+        body: { points: 2000, reason: 'Opening gift for a corporate card', store: 'SH-01' },
+        captures: { approvalId: 'id' },
+      },
+    ],
+    query: { status: 'pending' },
+    status: 200,
+  },
+  getApproval: { params: { approvalId: 'apr_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  approveApproval: {
+    params: { approvalId: 'apr_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { comment: 'Checked the card agreement' },
+    status: 200,
+  },
+  rejectApproval: {
+    before: [
+      {
+        session: true,
+        method: 'POST',
+        path: '/v1/members/m-1001/credits',
+        body: { points: 3000, reason: 'Opening gift for a corporate card', store: 'SH-01' },
+        captures: { approvalId: 'id' },
+      },
+    ],
+    params: { approvalId: 'apr_06h4xx8fjg6s58h7q6728vs4tn' },
+    body: { comment: 'No agreement attached' },
+    status: 200,
+  },
+  listStaffNotices: { session: true, status: 200 },
+  getStaffNoticesUnreadCount: { session: true, status: 200 },
+  markStaffNoticesRead: { session: true, body: {}, status: 200 },
   refreshSession: { session: true, status: 201, captures: { sessionToken: 'token' } },
   switchProgram: {
     session: true,

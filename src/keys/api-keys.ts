@@ -19,6 +19,7 @@ export const SCOPES = [
   'keys:manage',
   'program:manage',
   'staff:manage',
+  'approvals:decide',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 /** The largest per-key rate limit (the column is an integer; a million a minute is no limit). */
@@ -35,6 +36,8 @@ export interface ApiKeyView {
   revokedAt: string | null;
   /** Requests a minute this key may make; null: the deployment's default. */
   rateLimitPerMinute: number | null;
+  /** The key's points actions above the program's approval threshold wait for a checker, as staff's do. */
+  requiresApproval: boolean;
 }
 
 /** Who an API key acts as (src/staff/principal.ts: a key or a staff session). */
@@ -48,6 +51,8 @@ export interface ApiKeyPrincipal {
   programId: string;
   scopes: readonly string[];
   rateLimitPerMinute: number | null;
+  /** Gated by the program's approval policy like staff (keys are integrations: not by default). */
+  requiresApproval: boolean;
   /** The deployment-level admin key: programs only, never a program's own routes. */
   admin?: true;
 }
@@ -73,6 +78,7 @@ interface KeyRow {
   created_at: Date;
   revoked_at: Date | null;
   rate_limit_per_minute: number | null;
+  requires_approval: boolean;
 }
 
 function toView(row: KeyRow): ApiKeyView {
@@ -84,19 +90,27 @@ function toView(row: KeyRow): ApiKeyView {
     createdAt: new Date(row.created_at).toISOString(),
     revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
     rateLimitPerMinute: row.rate_limit_per_minute,
+    requiresApproval: row.requires_approval,
   };
 }
 
 export async function createApiKey(
   db: Queryable,
   programId: string,
-  input: { name: string; scopes: string[]; secret?: string; rateLimitPerMinute?: number | null },
+  input: {
+    name: string;
+    scopes: string[];
+    secret?: string;
+    rateLimitPerMinute?: number | null;
+    requiresApproval?: boolean;
+  },
   now: Date,
 ): Promise<{ key: ApiKeyView; secret: string }> {
   const secret = input.secret ?? generateKeySecret();
   const [row] = await db.query<KeyRow>(
-    `insert into api_keys (id, program_id, name, key_prefix, key_hash, scopes, created_at, rate_limit_per_minute)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+    `insert into api_keys
+       (id, program_id, name, key_prefix, key_hash, scopes, created_at, rate_limit_per_minute, requires_approval)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
     [
       newId('key'),
       programId,
@@ -106,6 +120,7 @@ export async function createApiKey(
       input.scopes,
       now.toISOString(),
       input.rateLimitPerMinute ?? null,
+      input.requiresApproval ?? false,
     ],
   );
   return { key: toView(row!), secret };
@@ -167,11 +182,12 @@ export async function findPrincipal(db: Queryable, secret: string): Promise<ApiK
     program_id: string | null;
     scopes: string[];
     rate_limit_per_minute: number | null;
+    requires_approval: boolean;
   }>(
-    `select id, program_id, scopes, rate_limit_per_minute from api_keys
+    `select id, program_id, scopes, rate_limit_per_minute, requires_approval from api_keys
       where key_hash = $1 and revoked_at is null
      union all
-     select id, null, array[]::text[], null from admin_keys
+     select id, null, array[]::text[], null, false from admin_keys
       where key_hash = $1 and revoked_at is null
      limit 1`,
     [hashKey(secret)],
@@ -184,6 +200,7 @@ export async function findPrincipal(db: Queryable, secret: string): Promise<ApiK
       programId: ADMIN_NAMESPACE,
       scopes: [],
       rateLimitPerMinute: null,
+      requiresApproval: false,
       admin: true,
     };
   }
@@ -193,6 +210,7 @@ export async function findPrincipal(db: Queryable, secret: string): Promise<ApiK
     programId: row.program_id,
     scopes: row.scopes,
     rateLimitPerMinute: row.rate_limit_per_minute,
+    requiresApproval: row.requires_approval,
   };
 }
 

@@ -13,6 +13,9 @@ export const ApiKey = Type.Object({
   rateLimitPerMinute: Type.Union([Type.Integer(), Type.Null()], {
     description: "Requests a minute this key may make; null: the deployment's default.",
   }),
+  requiresApproval: Type.Boolean({
+    description: "The key's points actions above the program's approval threshold wait for a checker.",
+  }),
 });
 
 export const RateLimitPerMinute = Type.Union(

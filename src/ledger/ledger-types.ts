@@ -110,6 +110,8 @@ interface SourceBase {
   staffId?: string;
   /** The store it was done at (a store clerk's writes always name one of their stores). */
   store?: string;
+  /** The approval that let it through (maker–checker): the maker is the actor above. */
+  approvalId?: string;
   ref?: string;
 }
 

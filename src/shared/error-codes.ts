@@ -581,6 +581,39 @@ export const ERROR_CODES = {
     title: 'Name the store this is done at',
     action: 'You work at several stores (`storeIds`): say which in `store`.',
   },
+  approval_not_found: {
+    status: 404,
+    title: 'No such approval request',
+    action: 'Check the id (GET /v1/approvals lists the requests of the program).',
+  },
+  approval_own_request: {
+    status: 403,
+    title: 'You cannot decide your own request',
+    action:
+      'A different staff member who holds `approvals:decide` approves or rejects it; you may cancel it.',
+  },
+  approval_not_pending: {
+    status: 409,
+    title: 'The request was already decided',
+    action:
+      'Its status is in `approvalStatus` (also GET /v1/approvals/{approvalId}); a decided request is never executed again.',
+  },
+  approval_expired: {
+    status: 409,
+    title: 'The request expired without a decision',
+    action: 'Ask again: send the original request once more (with a new Idempotency-Key).',
+  },
+  approval_not_maker: {
+    status: 403,
+    title: 'Only the maker can cancel a request',
+    action: 'A checker rejects it instead (POST /v1/approvals/{approvalId}/reject with a comment).',
+  },
+  approval_maker_not_allowed: {
+    status: 403,
+    title: 'The maker may no longer do what they asked',
+    action:
+      'The maker was disabled, their key revoked or their role changed since they asked: nothing was executed. Someone allowed to do it asks again.',
+  },
   not_staff_of_program: {
     status: 403,
     title: 'You are not active staff of that program',

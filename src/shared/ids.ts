@@ -78,4 +78,6 @@ export type IdPrefix =
   | 'acc'
   | 'stf'
   | 'rol'
-  | 'ses';
+  | 'ses'
+  | 'apr'
+  | 'ntc';

@@ -62,6 +62,11 @@ export const PERMISSIONS = {
     about: 'Add staff, change their role, stores and status, reset their password',
   },
   'roles:manage': { scope: 'staff:manage', about: 'Create, change and delete custom roles' },
+  'approvals:read': { scope: 'ledger:read', about: 'Read approval requests (maker–checker)' },
+  'approvals:decide': {
+    scope: 'approvals:decide',
+    about: "Approve or reject others' requests that wait for a checker",
+  },
 } as const satisfies Record<string, { scope: Scope; about: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -112,6 +117,7 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
     'redemptions:read',
     'coupons:read',
     'tiers:assign',
+    'approvals:read',
   ],
   customer_service: [
     'members:read',
@@ -124,6 +130,7 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
     'redemptions:read',
     'redemptions:cancel',
     'coupons:read',
+    'approvals:read',
   ],
   finance: [
     'members:read',
@@ -136,6 +143,8 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
     'redemptions:read',
     'coupons:read',
     'webhooks:read',
+    'approvals:read',
+    'approvals:decide',
   ],
   auditor: [...READS],
   store_clerk: [

@@ -61,6 +61,7 @@ const scenarios: KeyScenario[] = [
         'name',
         'prefix',
         'rateLimitPerMinute',
+        'requiresApproval',
         'revokedAt',
         'scopes',
       ]);

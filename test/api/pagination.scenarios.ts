@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { addStaffMember, tokenHeaders } from '../staff/staff-support.ts';
 import type { TestApi } from '../support/test-api.ts';
 import { expectLedgerSound, expectProblem, invalidFields, openShop, type Shop } from './api-scenarios.ts';
 
@@ -149,6 +150,8 @@ export function paginationScenarios(use: () => TestApi): void {
         endpointId: endpoint.body.id,
       };
       const document = (await shop.call('GET', '/openapi.json')).body;
+      const owner = await addStaffMember(api, { role: 'owner', programId: shop.programId });
+      const staffSession = await tokenHeaders(api, owner.loginUsed);
       const lists: string[] = [];
       for (const [path, item] of Object.entries<Record<string, OpenApiOperation>>(document.paths)) {
         const operation = item.get;
@@ -159,11 +162,14 @@ export function paginationScenarios(use: () => TestApi): void {
         // The one envelope: data, nextCursor, hasMore, and nothing else.
         expect(Object.keys(ok.properties).sort(), path).toEqual(['data', 'hasMore', 'nextCursor']);
         const url = path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? 'unknown');
-        // The deployment's programs are listed with the admin key; everything else with the shop's.
+        // The deployment's programs are listed with the admin key, a staff member's own lists
+        // (/v1/auth/...) with their session, everything else with the shop's key.
         const get = (target: string) =>
           path.startsWith('/v1/programs')
             ? api.call('GET', target, undefined, { authorization: `Bearer ${api.adminKey}` })
-            : shop.call('GET', target);
+            : path.startsWith('/v1/auth/')
+              ? shop.call('GET', target, undefined, staffSession)
+              : shop.call('GET', target);
         const page = await get(`${url}?limit=1`);
         expect(page.status, `${path} ${JSON.stringify(page.body)}`).toBe(200);
         expect(page.body.hasMore, path).toBe(page.body.nextCursor !== null);

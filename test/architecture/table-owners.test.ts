@@ -19,6 +19,7 @@ const OWNER: Record<string, string> = {
   staff_roles: 'staff',
   staff_sessions: 'staff',
   staff_login_failures: 'staff',
+  staff_notices: 'staff',
   members: 'members',
   lots: 'ledger',
   entries: 'ledger',
@@ -56,6 +57,8 @@ const OWNER: Record<string, string> = {
   imports: 'imports',
   import_rows: 'imports',
   import_applied: 'imports',
+  approval_policies: 'approvals',
+  approval_requests: 'approvals',
 };
 
 /** Areas that read any table by design. */

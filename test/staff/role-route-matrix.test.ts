@@ -171,6 +171,19 @@ const EXPECTED: Record<string, readonly Role[] | 'public' | 'admin'> = {
   createRole: [O],
   updateRole: [O],
   deleteRole: [O],
+  // maker–checker: the policy is the program's setting; deciding is for owners, admins and finance
+  getApprovalPolicy: ALL,
+  setApprovalPolicy: MANAGERS,
+  listApprovals: READERS_OF_OPERATIONS,
+  getApproval: READERS_OF_OPERATIONS,
+  approveApproval: [O, A, FI],
+  rejectApproval: [O, A, FI],
+  // the maker withdraws their own request; everyone may have made one
+  cancelApproval: ALL,
+  // a staff member's own notices
+  listStaffNotices: ALL,
+  getStaffNoticesUnreadCount: ALL,
+  markStaffNoticesRead: ALL,
   // the deployment's programs: the admin key only
   createProgram: 'admin',
   listPrograms: 'admin',

@@ -55,7 +55,8 @@ export async function replayExamples(
       example.session ? captured.sessionToken : example.key === 'admin' ? keys.admin : keys.program
     }`;
     for (const setup of example.before ?? []) {
-      await sendSetup(app, authorization, setup, captured, operationId);
+      const as = setup.session ? `Bearer ${captured.sessionToken}` : authorization;
+      await sendSetup(app, as, setup, captured, operationId);
     }
     if (example.afterBackground) await settle();
     if (example.afterDispatch) await dispatch();

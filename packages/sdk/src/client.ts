@@ -1,4 +1,4 @@
-import { OPERATIONS, type Operations } from './generated.ts';
+import { type Approval, OPERATIONS, type Operations } from './generated.ts';
 
 export type OperationId = keyof Operations;
 type Op<K extends OperationId> = Operations[K];
@@ -17,6 +17,14 @@ export type Input<K extends OperationId> = (Op<K>['params'] extends undefined
     idempotencyKey?: string;
   };
 export type Output<K extends OperationId> = Op<K>['response'];
+
+/**
+ * Whether a points action was held for a checker (maker–checker: 202 with the approval request)
+ * instead of done. Only staff sessions, and keys created with `requiresApproval`, are ever held.
+ */
+export function heldForApproval<T extends object>(answer: T | Approval): answer is Approval {
+  return 'action' in answer && 'maker' in answer && 'expiresAt' in answer;
+}
 
 /** An answer of problem+json (RFC 9457): `code` is Jifen's stable error code (docs/errors.md). */
 export class JifenError extends Error {

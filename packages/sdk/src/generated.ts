@@ -20,6 +20,8 @@ export type ApiKey = {
   revokedAt: (string | null);
   /** Requests a minute this key may make; null: the deployment's default. */
   rateLimitPerMinute: (number | null);
+  /** The key's points actions above the program's approval threshold wait for a checker. */
+  requiresApproval: boolean;
 };
 
 export type ApiKeyPage = {
@@ -28,6 +30,79 @@ export type ApiKeyPage = {
   nextCursor: (string | null);
   /** Whether there is a next page. */
   hasMore: boolean;
+};
+
+/** A points action held for a second person (maker–checker). */
+export type Approval = {
+  id: string;
+  action: ApprovalActionName;
+  status: ApprovalStatusName;
+  /** What it would do, in one line. */
+  summary: string;
+  /** Points it moves (the sum of a batch); null for tier assignments and imports. */
+  points: (number | null);
+  memberId: (string | null);
+  /** The member, entry or import it is about. */
+  target: (string | null);
+  /** The input it executes. */
+  request: {
+    [key: string]: unknown;
+  };
+  maker: {
+    kind: ("staff" | "api_key");
+    id: string;
+    store: (string | null);
+  };
+  createdAt: string;
+  expiresAt: string;
+  checker: ({
+    kind: ("staff" | "api_key");
+    id: string;
+  } | null);
+  decidedAt: (string | null);
+  comment: (string | null);
+  /** The answer the executed request gave (a problem when it failed). */
+  result: ({
+    status: number;
+    body: unknown;
+  } | null);
+};
+
+/** What the request would do when approved. */
+export type ApprovalActionName = ("credit" | "debit" | "adjustment" | "reversal" | "transfer" | "tier_assignment" | "credit_batch" | "import_commit" | "import_undo");
+
+export type ApprovalPage = {
+  data: Approval[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
+};
+
+export type ApprovalPolicy = {
+  pointsAbove: (number | null);
+  bulk: boolean;
+  tierAssignments: boolean;
+  expiresAfterHours: number;
+  updatedAt: (string | null);
+};
+
+export type ApprovalPolicyBody = {
+  /** Credits, debits, adjustments, reversals and transfers moving more points than this wait for a checker; null: none do. */
+  pointsAbove: (number | null);
+  /** Credit batches and import commits and undos wait for a checker. */
+  bulk: boolean;
+  /** Manual tier assignments wait for a checker. */
+  tierAssignments: boolean;
+  /** Requests expire undecided after this. */
+  expiresAfterHours?: number;
+};
+
+/** `pending` waits for a checker; `approved`: executed (its answer in `result`); `failed`: approved but refused when it ran (the problem in `result`; nothing changed); `executing`: a bulk action running; `rejected`, `cancelled` (by the maker), `expired` (not decided in time). */
+export type ApprovalStatusName = ("pending" | "executing" | "approved" | "rejected" | "cancelled" | "failed" | "expired");
+
+export type ApproveBody = {
+  comment?: string;
 };
 
 export type AssignMemberTierRequest = {
@@ -269,6 +344,9 @@ export type CodeUploadBody = {
   codes: string[];
 };
 
+/** The import committing, or — held by the approval policy — the approval request. */
+export type CommitImportResponse = (Import | Approval);
+
 export type ConfirmTotpRequest = {
   /** The 6-digit code of the authenticator app. */
   totp: string;
@@ -324,6 +402,8 @@ export type CreateApiKeyRequest = {
   name: string;
   scopes: ScopeName[];
   rateLimitPerMinute?: RateLimitPerMinute;
+  /** Gate the key's points actions by the program's approval policy, as staff's are (default false: keys are integrations). */
+  requiresApproval?: boolean;
 };
 
 export type CreateApiKeyResponse = {
@@ -460,7 +540,7 @@ export type CreateRewardRequest = {
 
 export type CreateRoleRequest = {
   name: string;
-  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage"))[];
+  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide"))[];
 };
 
 export type CreateRoleResponse = {
@@ -839,6 +919,10 @@ export type GetSessionResponse = {
   apiKeyId: (string | null);
 };
 
+export type GetStaffNoticesUnreadCountResponse = {
+  unread: number;
+};
+
 export type GetStaffResponse = {
   id: string;
   name: string;
@@ -1094,6 +1178,10 @@ export type MarkMemberInboxReadResponse = {
   marked: number;
 };
 
+export type MarkStaffNoticesReadResponse = {
+  marked: number;
+};
+
 export type Member = {
   memberId: string;
   status: ("active" | "frozen" | "blocked");
@@ -1186,6 +1274,11 @@ export type MemberTierStatus = {
     growthInWindow: number;
   } | null);
   retainedWithPoints: boolean;
+};
+
+export type NoticesRead = {
+  /** The notices to mark read; absent: all of them. */
+  ids?: string[];
 };
 
 export type NotificationPreferences = {
@@ -1645,6 +1738,11 @@ export type RefundResult = {
   entries: Entry[];
 };
 
+export type RejectBody = {
+  /** Why: the maker reads it. */
+  comment: string;
+};
+
 export type ReplaceTierConfigRequest = {
   tiers: {
     /** Stable id, e.g. "gold". */
@@ -1913,7 +2011,7 @@ export type RuleVersion = {
   endedAt: (string | null);
 };
 
-export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "*");
+export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "*");
 
 export type ShipBody = {
   carrier: string;
@@ -1925,6 +2023,23 @@ export type ShippingAddress = {
   phone: string;
   lines: string[];
   postalCode?: string;
+};
+
+export type StaffNotice = {
+  id: string;
+  kind: ("approval_requested" | "approval_decided");
+  approvalId: (string | null);
+  text: string;
+  createdAt: string;
+  readAt: (string | null);
+};
+
+export type StaffNoticePage = {
+  data: StaffNotice[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
 };
 
 export type StoredEvent = {
@@ -2176,7 +2291,7 @@ export type UpdateRewardRequest = {
 
 export type UpdateRoleRequest = {
   name?: string;
-  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage"))[];
+  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide"))[];
 };
 
 export type UpdateRoleResponse = {
@@ -2319,12 +2434,16 @@ export type WebhookEndpointWithSecret = {
 export interface Operations {
   /** Add codes to a coupon reward's pool (codes already in the program are reported, not added) */
   addCouponCodes: { params: { rewardId: string }; query: undefined; body: CodeUploadBody; bodyRequired: true; response: CodeUploadAnswer };
+  /** Approve someone else's request: it executes now, exactly once (its answer in `result`) */
+  approveApproval: { params: { approvalId: string }; query: undefined; body: ApproveBody; bodyRequired: true; response: Approval };
   /** Archive a program: its data stays readable and exportable, every write answers 409 program_archived */
   archiveProgram: { params: { programId: string }; query: undefined; body: undefined; bodyRequired: false; response: Program };
   /** Set a member's tier by hand until a date, with a reason (audited; it ends on its own) */
-  assignMemberTier: { params: { memberId: string }; query: undefined; body: AssignMemberTierRequest; bodyRequired: true; response: MemberTierStatus };
+  assignMemberTier: { params: { memberId: string }; query: undefined; body: AssignMemberTierRequest; bodyRequired: true; response: MemberTierStatus | Approval };
   /** Replay the stored events of a date range under the rules in force and under the drafts: points, growth and money cost by day and by rule (writes nothing) */
   backTestRules: { params: undefined; query: undefined; body: BackTestBody; bodyRequired: true; response: BackTestReport };
+  /** Withdraw your own pending request */
+  cancelApproval: { params: { approvalId: string }; query: undefined; body: undefined; bodyRequired: false; response: Approval };
   /** Cancel: points back to their lots, stock and limits back, coupon codes voided */
   cancelRedemption: { params: { redemptionId: string }; query: undefined; body: CancelBody; bodyRequired: true; response: Redemption };
   /** The order is paid: spend all or part of the held points; the rest go back */
@@ -2336,21 +2455,21 @@ export interface Operations {
   /** Change your own password; your other sessions end */
   changePassword: { params: undefined; query: undefined; body: ChangePasswordRequest; bodyRequired: true; response: ChangePasswordResponse };
   /** Apply a dry run in the background (202; follow its progress with GET): all of it, or nothing when rows have errors unless skipErrors */
-  commitImport: { params: { importId: string }; query: undefined; body: ImportCommit; bodyRequired: true; response: Import };
+  commitImport: { params: { importId: string }; query: undefined; body: ImportCommit; bodyRequired: true; response: CommitImportResponse };
   /** Confirm the second factor with a code from the app: from now on sign-in asks for one */
   confirmTotp: { params: undefined; query: undefined; body: ConfirmTotpRequest; bodyRequired: true; response: ConfirmTotpResponse };
   /** Manual adjustment (+/-) by an operator, with a reason */
-  createAdjustment: { params: { memberId: string }; query: undefined; body: AdjustmentBody; bodyRequired: true; response: EntriesResult };
+  createAdjustment: { params: { memberId: string }; query: undefined; body: AdjustmentBody; bodyRequired: true; response: EntriesResult | Approval };
   /** Create an API key; its secret is in this response only */
   createApiKey: { params: undefined; query: undefined; body: CreateApiKeyRequest; bodyRequired: true; response: CreateApiKeyResponse };
   /** Hold points to pay for an order, within the cart's quote */
   createCheckoutAuthorization: { params: undefined; query: undefined; body: AuthorizationBody; bodyRequired: true; response: PaymentResult };
   /** Credit points: a new lot, optionally pending, expiring by the program policy or at expiresAt */
-  createCredit: { params: { memberId: string }; query: undefined; body: CreditBody; bodyRequired: true; response: EntriesResult };
+  createCredit: { params: { memberId: string }; query: undefined; body: CreditBody; bodyRequired: true; response: EntriesResult | Approval };
   /** Up to 1000 credits in one transaction, each with its own idempotency key and answer */
-  createCreditBatch: { params: undefined; query: undefined; body: CreateCreditBatchRequest; bodyRequired: true; response: CreditBatchResult };
+  createCreditBatch: { params: undefined; query: undefined; body: CreateCreditBatchRequest; bodyRequired: true; response: CreditBatchResult | Approval };
   /** Debit points, earliest-expiring lots first */
-  createDebit: { params: { memberId: string }; query: undefined; body: CreateDebitRequest; bodyRequired: true; response: EntriesResult };
+  createDebit: { params: { memberId: string }; query: undefined; body: CreateDebitRequest; bodyRequired: true; response: EntriesResult | Approval };
   /** Create a lucky draw (as a draft) with its weighted prize table and consolation */
   createDraw: { params: undefined; query: undefined; body: CreateDrawRequest; bodyRequired: true; response: Draw };
   /** Send one event; the rules in force award points and growth (the event id is its idempotency key) */
@@ -2376,7 +2495,7 @@ export interface Operations {
   /** Add a staff member (a new login needs a password; a person already staff elsewhere keeps theirs) */
   createStaff: { params: undefined; query: undefined; body: CreateStaffRequest; bodyRequired: true; response: CreateStaffResponse };
   /** Transfer points between members (转赠); the points keep their expiry */
-  createTransfer: { params: undefined; query: undefined; body: CreateTransferRequest; bodyRequired: true; response: EntriesResult };
+  createTransfer: { params: undefined; query: undefined; body: CreateTransferRequest; bodyRequired: true; response: EntriesResult | Approval };
   /** Add a webhook endpoint (at most 20); its signing secret is in this answer only */
   createWebhook: { params: undefined; query: undefined; body: CreateEndpointBody; bodyRequired: true; response: WebhookEndpointWithSecret };
   /** Go back to the default wording */
@@ -2391,6 +2510,10 @@ export interface Operations {
   disableTotp: { params: undefined; query: undefined; body: DisableTotpRequest; bodyRequired: true; response: DisableTotpResponse };
   /** Start enrolling a second factor (TOTP): the secret for an authenticator app; confirm it with a code */
   enrolTotp: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: EnrolTotpResponse };
+  /** One approval request: what it asks, who decided, and what it answered when executed */
+  getApproval: { params: { approvalId: string }; query: undefined; body: undefined; bodyRequired: false; response: Approval };
+  /** What waits for a checker: points above a threshold, bulk actions, tier assignments */
+  getApprovalPolicy: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ApprovalPolicy };
   /** An order's points payment and its state */
   getCheckoutPayment: { params: { orderId: string }; query: undefined; body: undefined; bodyRequired: false; response: CheckoutPayment };
   /** Points-as-cash settings */
@@ -2443,6 +2566,8 @@ export interface Operations {
   getSession: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: GetSessionResponse };
   /** One staff member */
   getStaff: { params: { staffId: string }; query: undefined; body: undefined; bodyRequired: false; response: GetStaffResponse };
+  /** How many of your notices are unread (the badge on the console bell) */
+  getStaffNoticesUnreadCount: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: GetStaffNoticesUnreadCountResponse };
   /** The tier configuration in force */
   getTierConfig: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: TierConfigVersion };
   /** One webhook endpoint */
@@ -2451,6 +2576,8 @@ export interface Operations {
   getWebhookDelivery: { params: { deliveryId: string }; query: undefined; body: undefined; bodyRequired: false; response: WebhookDeliveryDetail };
   /** The program's API keys (never their secrets) */
   listApiKeys: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ApiKeyPage };
+  /** Approval requests, newest first, by status, action, maker or member */
+  listApprovals: { params: undefined; query: { limit?: number; cursor?: string; status?: ("pending" | "executing" | "approved" | "rejected" | "cancelled" | "failed" | "expired"); action?: ("credit" | "debit" | "adjustment" | "reversal" | "transfer" | "tier_assignment" | "credit_batch" | "import_commit" | "import_undo"); makerId?: string; memberId?: string }; body: undefined; bodyRequired: false; response: ApprovalPage };
   /** The audit trail: every play with its random value, ticket and prize, newest first */
   listDrawPlays: { params: { drawId: string }; query: { limit?: number; cursor?: string; memberId?: string }; body: undefined; bodyRequired: false; response: DrawPlayPage };
   /** Lucky draws, with remaining stock per prize */
@@ -2487,6 +2614,8 @@ export interface Operations {
   listRules: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: RulePage };
   /** The program's staff: login, role, stores, status, second factor, last sign-in */
   listStaff: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ListStaffResponse };
+  /** Your notices (the console bell): approvals waiting for you, decisions on yours */
+  listStaffNotices: { params: undefined; query: { limit?: number; cursor?: string; unread?: boolean }; body: undefined; bodyRequired: false; response: StaffNoticePage };
   /** An endpoint's deliveries, newest first (also after the endpoint was deleted) */
   listWebhookDeliveries: { params: { endpointId: string }; query: { limit?: number; cursor?: string; status?: ("pending" | "delivered" | "dead") }; body: undefined; bodyRequired: false; response: WebhookDeliveryPage };
   /** The program's webhook endpoints (secrets are never listed) */
@@ -2499,6 +2628,8 @@ export interface Operations {
   markInboxMessageRead: { params: { memberId: string; messageId: string }; query: undefined; body: undefined; bodyRequired: false; response: InboxMessage };
   /** Mark all the member's messages read */
   markMemberInboxRead: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: MarkMemberInboxReadResponse };
+  /** Mark your notices read (the given ones, or all) */
+  markStaffNoticesRead: { params: undefined; query: undefined; body: NoticesRead; bodyRequired: true; response: MarkStaffNoticesReadResponse };
   /** Points + cash: the cash was paid; the held points are captured (awaiting_payment → fulfilled / awaiting_shipment) */
   payRedemption: { params: { redemptionId: string }; query: undefined; body: undefined; bodyRequired: false; response: Redemption };
   /** Play once: spend costPoints, draw with a crypto-random ticket, give the prize */
@@ -2515,6 +2646,8 @@ export interface Operations {
   refreshSession: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: RefreshSessionResponse };
   /** A return: give back points in proportion to the refunded part of the order */
   refundCheckoutPayment: { params: { orderId: string }; query: undefined; body: RefundBody; bodyRequired: true; response: RefundResult };
+  /** Reject someone else's request with a comment; nothing is executed */
+  rejectApproval: { params: { approvalId: string }; query: undefined; body: RejectBody; bodyRequired: true; response: Approval };
   /** Replace the points-as-cash settings (fields left out take their defaults) */
   replaceCheckoutSettings: { params: undefined; query: undefined; body: CheckoutSettingsBody; bodyRequired: true; response: CheckoutSettings };
   /** Change the fields given, keep the others (a consent change is timestamped) */
@@ -2536,17 +2669,19 @@ export interface Operations {
   /** Stop the rule: its published version is retired */
   retireRule: { params: { ruleId: string }; query: undefined; body: undefined; bodyRequired: false; response: RuleVersion };
   /** Reverse an entry (a transfer is reversed on both sides) */
-  reverseEntry: { params: { entryId: string }; query: undefined; body: ReverseEntryRequest; bodyRequired: true; response: EntriesResult };
+  reverseEntry: { params: { entryId: string }; query: undefined; body: ReverseEntryRequest; bodyRequired: true; response: EntriesResult | Approval };
   /** Revoke an API key (it stops working at once) */
   revokeApiKey: { params: { keyId: string }; query: undefined; body: undefined; bodyRequired: false; response: ApiKey };
   /** Replace the signing secret; the old one keeps signing next to it for overlapSeconds (default a day). The new one is in this answer only */
   rotateWebhookSecret: { params: { endpointId: string }; query: undefined; body: RotateSecretBody; bodyRequired: true; response: WebhookEndpointWithSecret };
+  /** Set what waits for a checker (maker–checker); requests already pending keep theirs */
+  setApprovalPolicy: { params: undefined; query: undefined; body: ApprovalPolicyBody; bodyRequired: true; response: ApprovalPolicy };
   /** Record the shipment of goods (awaiting_shipment → shipped) */
   shipRedemption: { params: { redemptionId: string }; query: undefined; body: ShipBody; bodyRequired: true; response: Redemption };
   /** Move the session to another program the person is staff of (the old session ends) */
   switchProgram: { params: undefined; query: undefined; body: SwitchProgramRequest; bodyRequired: true; response: SwitchProgramResponse };
   /** Undo a committed import: its entries reversed by new entries (refused if its points were spent) */
-  undoImport: { params: { importId: string }; query: undefined; body: undefined; bodyRequired: false; response: Import };
+  undoImport: { params: { importId: string }; query: undefined; body: undefined; bodyRequired: false; response: Import | Approval };
   /** Change program settings; they apply from now on and never rewrite history */
   updateCurrentProgram: { params: undefined; query: undefined; body: ProgramPatch; bodyRequired: true; response: Program };
   /** Edit a draw, or move its status (draft → live ↔ paused → retired); prizes are fixed */
@@ -2573,9 +2708,11 @@ export interface Operations {
 
 export const OPERATIONS = {
   addCouponCodes: { method: 'POST', path: '/v1/rewards/{rewardId}/codes' },
+  approveApproval: { method: 'POST', path: '/v1/approvals/{approvalId}/approve' },
   archiveProgram: { method: 'POST', path: '/v1/programs/{programId}/archive' },
   assignMemberTier: { method: 'PUT', path: '/v1/members/{memberId}/tier' },
   backTestRules: { method: 'POST', path: '/v1/rules/back-test' },
+  cancelApproval: { method: 'POST', path: '/v1/approvals/{approvalId}/cancel' },
   cancelRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/cancel' },
   captureCheckoutPayment: { method: 'POST', path: '/v1/checkout/payments/{orderId}/capture' },
   captureHold: { method: 'POST', path: '/v1/holds/{holdId}/capture' },
@@ -2609,6 +2746,8 @@ export const OPERATIONS = {
   deliverRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/deliver' },
   disableTotp: { method: 'POST', path: '/v1/auth/totp/disable' },
   enrolTotp: { method: 'POST', path: '/v1/auth/totp' },
+  getApproval: { method: 'GET', path: '/v1/approvals/{approvalId}' },
+  getApprovalPolicy: { method: 'GET', path: '/v1/approval-policy' },
   getCheckoutPayment: { method: 'GET', path: '/v1/checkout/payments/{orderId}' },
   getCheckoutSettings: { method: 'GET', path: '/v1/checkout/settings' },
   getCouponCode: { method: 'GET', path: '/v1/coupon-codes/{code}' },
@@ -2635,10 +2774,12 @@ export const OPERATIONS = {
   getRule: { method: 'GET', path: '/v1/rules/{ruleId}' },
   getSession: { method: 'GET', path: '/v1/auth/session' },
   getStaff: { method: 'GET', path: '/v1/staff/{staffId}' },
+  getStaffNoticesUnreadCount: { method: 'GET', path: '/v1/auth/notices/unread-count' },
   getTierConfig: { method: 'GET', path: '/v1/tiers' },
   getWebhook: { method: 'GET', path: '/v1/webhooks/{endpointId}' },
   getWebhookDelivery: { method: 'GET', path: '/v1/webhook-deliveries/{deliveryId}' },
   listApiKeys: { method: 'GET', path: '/v1/api-keys' },
+  listApprovals: { method: 'GET', path: '/v1/approvals' },
   listDrawPlays: { method: 'GET', path: '/v1/draws/{drawId}/plays' },
   listDraws: { method: 'GET', path: '/v1/draws' },
   listImports: { method: 'GET', path: '/v1/imports' },
@@ -2657,12 +2798,14 @@ export const OPERATIONS = {
   listRoles: { method: 'GET', path: '/v1/roles' },
   listRules: { method: 'GET', path: '/v1/rules' },
   listStaff: { method: 'GET', path: '/v1/staff' },
+  listStaffNotices: { method: 'GET', path: '/v1/auth/notices' },
   listWebhookDeliveries: { method: 'GET', path: '/v1/webhooks/{endpointId}/deliveries' },
   listWebhooks: { method: 'GET', path: '/v1/webhooks' },
   login: { method: 'POST', path: '/v1/auth/login' },
   logout: { method: 'POST', path: '/v1/auth/logout' },
   markInboxMessageRead: { method: 'POST', path: '/v1/members/{memberId}/inbox/{messageId}/read' },
   markMemberInboxRead: { method: 'POST', path: '/v1/members/{memberId}/inbox/read-all' },
+  markStaffNoticesRead: { method: 'POST', path: '/v1/auth/notices/read' },
   payRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/pay' },
   playDraw: { method: 'POST', path: '/v1/draws/{drawId}/play' },
   previewNotificationTemplate: { method: 'POST', path: '/v1/notification-templates/preview' },
@@ -2671,6 +2814,7 @@ export const OPERATIONS = {
   quoteCheckout: { method: 'POST', path: '/v1/checkout/quote' },
   refreshSession: { method: 'POST', path: '/v1/auth/refresh' },
   refundCheckoutPayment: { method: 'POST', path: '/v1/checkout/payments/{orderId}/refunds' },
+  rejectApproval: { method: 'POST', path: '/v1/approvals/{approvalId}/reject' },
   replaceCheckoutSettings: { method: 'PUT', path: '/v1/checkout/settings' },
   replaceMemberNotificationPreferences: { method: 'PUT', path: '/v1/members/{memberId}/notification-preferences' },
   replaceNotificationTemplate: { method: 'PUT', path: '/v1/notification-templates/{type}/{channel}/{language}' },
@@ -2684,6 +2828,7 @@ export const OPERATIONS = {
   reverseEntry: { method: 'POST', path: '/v1/entries/{entryId}/reversal' },
   revokeApiKey: { method: 'DELETE', path: '/v1/api-keys/{keyId}' },
   rotateWebhookSecret: { method: 'POST', path: '/v1/webhooks/{endpointId}/rotate-secret' },
+  setApprovalPolicy: { method: 'PUT', path: '/v1/approval-policy' },
   shipRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/ship' },
   switchProgram: { method: 'POST', path: '/v1/auth/switch' },
   undoImport: { method: 'POST', path: '/v1/imports/{importId}/undo' },

@@ -1,3 +1,11 @@
-export { type Input, Jifen, JifenError, type JifenOptions, type OperationId, type Output } from './client.ts';
+export {
+  heldForApproval,
+  type Input,
+  Jifen,
+  JifenError,
+  type JifenOptions,
+  type OperationId,
+  type Output,
+} from './client.ts';
 export type * from './generated.ts';
 export { OPERATIONS } from './generated.ts';

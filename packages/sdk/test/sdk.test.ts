@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openTestApi, type TestApi } from '../../../test/support/test-api.ts';
 import { ENGINES } from '../../../test/support/test-database.ts';
-import { Jifen, JifenError } from '../src/index.ts';
+import { heldForApproval, Jifen, JifenError } from '../src/index.ts';
 
 /** The SDK against a real server listening on a port (in process), on each engine. */
 describe.each(ENGINES)('the TypeScript SDK (%s)', (engine) => {
@@ -23,6 +23,7 @@ describe.each(ENGINES)('the TypeScript SDK (%s)', (engine) => {
       points: 500,
       reason: { 'zh-CN': '开卡礼', en: 'Welcome' },
     });
+    if (heldForApproval(credited)) throw new Error('an integration key is never held for approval');
     expect(credited.entries[0]?.points).toBe(500);
     const member = await jifen.members.get('sdk-1');
     expect(member.balances.available).toBe(500);
@@ -69,6 +70,7 @@ describe.each(ENGINES)('the TypeScript SDK (%s)', (engine) => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
+    if (heldForApproval(answer)) throw new Error('an integration key is never held for approval');
     expect(answer.entries[0]?.points).toBe(70);
     expect((await jifen.members.get('sdk-retry')).balances.available).toBe(70);
     // Each call has its own key: a second call is a second credit.
@@ -139,5 +141,24 @@ describe.each(ENGINES)('the TypeScript SDK (%s)', (engine) => {
       occurredAt: '2026-03-01T01:00:00Z',
     });
     expect(outcome).toMatchObject({ eventId: 'sdk-evt-1', memberId: 'sdk-3', points: 0 });
+  });
+
+  test('a credit held for a checker is told apart with heldForApproval', async () => {
+    await jifen.call('setApprovalPolicy', {
+      body: { pointsAbove: 1000, bulk: false, tierAssignments: false },
+    });
+    const created = await jifen.call('createApiKey', {
+      body: { name: 'gated', scopes: ['ledger:write'], requiresApproval: true },
+    });
+    const gated = new Jifen({ baseUrl, apiKey: created.secret!, backoff: () => 1 });
+    const held = await gated.members.credit('sdk-4', { points: 5000, reason: 'corporate gift' });
+    expect(heldForApproval(held)).toBe(true);
+    if (!heldForApproval(held)) throw new Error('expected an approval');
+    expect(held).toMatchObject({ action: 'credit', status: 'pending', points: 5000 });
+    const small = await gated.members.credit('sdk-4', { points: 10, reason: 'coffee' });
+    expect(heldForApproval(small)).toBe(false);
+    await jifen.call('setApprovalPolicy', {
+      body: { pointsAbove: null, bulk: false, tierAssignments: false },
+    });
   });
 });

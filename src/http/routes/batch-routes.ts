@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
+import { runCreditBatch } from '../../approvals/approvable-actions.ts';
+import { Approval } from '../../approvals/approval-api-schemas.ts';
 import { requestHash } from '../../idempotency/request-hash.ts';
-import { creditBatch } from '../../ledger/commands/credit-batch.ts';
 import { BatchCreditItem, CreditBatchResult } from '../../ledger/ledger-api-schemas.ts';
 import { problemResponses } from '../../shared/api-schemas.ts';
 import { actorOf } from '../../staff/principal.ts';
+import { runOrHoldForApproval } from '../approval-gate.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
@@ -23,32 +25,29 @@ export function batchRoutes(app: TypedApp, deps: RouteDeps): void {
           { items: Type.Array(BatchCreditItem, { minItems: 1, maxItems: MAX_BATCH_ITEMS }) },
           { additionalProperties: false },
         ),
-        response: { 200: CreditBatchResult, ...problemResponses },
+        response: { 200: CreditBatchResult, 202: Approval, ...problemResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
-      const now = deps.clock.now();
       const items = request.body.items.map((item) => ({
         idempotency: { key: item.idempotencyKey, requestHash: requestHash('credit', item) },
         memberId: item.memberId,
         points: item.points,
         reason: toReason(item.reason),
         ...(item.pendingDays !== undefined ? { pendingDays: item.pendingDays } : {}),
-        ...(item.expiresAt !== undefined ? { expiresAt: new Date(item.expiresAt) } : {}),
+        ...(item.expiresAt !== undefined ? { expiresAt: item.expiresAt } : {}),
         ...(item.growth !== undefined ? { growth: item.growth } : {}),
       }));
-      const results = await creditBatch(
-        deps.db,
-        { programId: principal.programId, now, source: { kind: 'api', ...actorOf(principal) } },
-        items,
-      );
-      return {
-        results: results.map((result, index) => ({
-          idempotencyKey: request.body.items[index]!.idempotencyKey,
-          ...result,
-        })),
-      };
+      const asked = { action: 'credit_batch' as const, payload: { items } };
+      return runOrHoldForApproval(deps, request, reply, asked, undefined, async () => {
+        const context = {
+          programId: principal.programId,
+          now: deps.clock.now(),
+          source: { kind: 'api' as const, ...actorOf(principal) },
+        };
+        return reply.send(await runCreditBatch(deps.db, context, items));
+      });
     },
   );
 }

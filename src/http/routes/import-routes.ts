@@ -1,3 +1,6 @@
+import { Type } from '@sinclair/typebox';
+import type { Asked } from '../../approvals/approvable-actions.ts';
+import { Approval } from '../../approvals/approval-api-schemas.ts';
 import {
   ImportCommit,
   ImportCreate,
@@ -15,6 +18,7 @@ import {
 import { listImportPage } from '../../imports/import-views.ts';
 import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { actorOf, type Principal } from '../../staff/principal.ts';
+import { runOrHoldForApproval } from '../approval-gate.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -87,19 +91,35 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
           'Apply a dry run in the background (202; follow its progress with GET): all of it, or nothing when rows have errors unless skipErrors',
         params: ImportParams,
         body: ImportCommit,
-        response: { 202: ImportView, ...problemResponses },
+        response: {
+          202: Type.Union([ImportView, Approval], {
+            description: 'The import committing, or — held by the approval policy — the approval request.',
+          }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const view = await commitImportInBackground(
-        deps.db,
-        deps.importCommits,
-        principal.programId,
-        request.params.importId,
-        { skipErrors: request.body?.skipErrors, source: source(principal) },
-      );
-      return reply.code(202).send(view);
+      const { importId } = request.params;
+      const skipErrors = request.body?.skipErrors;
+      const asked: Asked = {
+        action: 'import_commit',
+        payload: { importId, ...(skipErrors !== undefined ? { skipErrors } : {}) },
+      };
+      return runOrHoldForApproval(deps, request, reply, asked, undefined, async () => {
+        const view = await commitImportInBackground(
+          deps.db,
+          deps.importCommits,
+          principal.programId,
+          importId,
+          {
+            skipErrors,
+            source: source(principal),
+          },
+        );
+        return reply.code(202).send(view);
+      });
     },
   );
 
@@ -112,15 +132,21 @@ export function importRoutes(app: TypedApp, deps: RouteDeps): void {
         summary:
           'Undo a committed import: its entries reversed by new entries (refused if its points were spent)',
         params: ImportParams,
-        response: { 200: ImportView, ...problemResponses },
+        response: { 200: ImportView, 202: Approval, ...problemResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
-      return undoImportCommand(deps.db, principal.programId, request.params.importId, {
-        now: deps.clock.now(),
-        source: source(principal),
-      });
+      const { importId } = request.params;
+      const asked: Asked = { action: 'import_undo', payload: { importId } };
+      return runOrHoldForApproval(deps, request, reply, asked, undefined, async () =>
+        reply.send(
+          await undoImportCommand(deps.db, principal.programId, importId, {
+            now: deps.clock.now(),
+            source: source(principal),
+          }),
+        ),
+      );
     },
   );
 }

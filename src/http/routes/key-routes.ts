@@ -65,6 +65,12 @@ export function keyRoutes(app: TypedApp, deps: RouteDeps): void {
             name: Type.String({ minLength: 1, maxLength: 100 }),
             scopes: Type.Array(ScopeName, { minItems: 1, uniqueItems: true }),
             rateLimitPerMinute: Type.Optional(RateLimitPerMinute),
+            requiresApproval: Type.Optional(
+              Type.Boolean({
+                description:
+                  "Gate the key's points actions by the program's approval policy, as staff's are (default false: keys are integrations).",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

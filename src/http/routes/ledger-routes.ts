@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { adjust } from '../../ledger/commands/adjust.ts';
-import { debit } from '../../ledger/commands/debit.ts';
-import { reverse } from '../../ledger/commands/reverse.ts';
-import { transfer } from '../../ledger/commands/transfer.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Asked, executeInTransaction } from '../../approvals/approvable-actions.ts';
+import { Approval } from '../../approvals/approval-api-schemas.ts';
 import { AdjustmentBody, CreditBody, EntryParams } from '../../ledger/ledger-api-schemas.ts';
 import { getEntry } from '../../ledger/ledger-queries.ts';
 import { MemberParams } from '../../members/member-api-schemas.ts';
@@ -15,15 +14,23 @@ import {
   problemResponses,
   ReasonInput,
 } from '../../shared/api-schemas.ts';
-import { actorOf, storeField } from '../../staff/principal.ts';
+import { actorOf, storeOfWrite } from '../../staff/principal.ts';
+import { runOrHoldForApproval } from '../approval-gate.ts';
 import { principalOf } from '../auth.ts';
 import { toReason } from '../reason-input.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { idempotencyOf, sendOutcome } from '../write-route.ts';
 
-const writeResponses = { 201: EntriesResult, ...problemResponses };
+/** 201: done; 202: held for a checker by the program's approval policy (maker–checker). */
+const writeResponses = { 201: EntriesResult, 202: Approval, ...problemResponses };
 
 export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
+  /** Runs a points action in one transaction, unless the approval policy holds it for a checker. */
+  const runOrSend = (request: FastifyRequest, reply: FastifyReply, asked: Asked) =>
+    runOrHoldForApproval(deps, request, reply, asked, undefined, () =>
+      deps.send(request, reply, (tx, context) => executeInTransaction(tx, context, asked)),
+    );
+
   app.post(
     '/v1/members/:memberId/credits',
     {
@@ -41,17 +48,25 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
     async (request, reply) => {
       const { body } = request;
       const principal = principalOf(request);
-      const outcome = await deps.credits.credit(principal.programId, {
+      const store = storeOfWrite(principal, body.store);
+      const payload = {
         memberId: request.params.memberId,
         points: body.points,
         reason: toReason(body.reason),
         ...(body.pendingDays !== undefined ? { pendingDays: body.pendingDays } : {}),
-        ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
+        ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
         ...(body.growth !== undefined ? { growth: body.growth } : {}),
-        idempotency: idempotencyOf(request),
-        source: { kind: 'api', ...actorOf(principal), ...storeField(principal, body.store) },
+      };
+      return runOrHoldForApproval(deps, request, reply, { action: 'credit', payload }, store, async () => {
+        const { expiresAt, ...rest } = payload;
+        const outcome = await deps.credits.credit(principal.programId, {
+          ...rest,
+          ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt) } : {}),
+          idempotency: idempotencyOf(request),
+          source: { kind: 'api', ...actorOf(principal), ...(store !== undefined ? { store } : {}) },
+        });
+        return sendOutcome(reply, outcome);
       });
-      return sendOutcome(reply, outcome);
     },
   );
 
@@ -69,13 +84,14 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
       },
     },
     async (request, reply) =>
-      deps.send(request, reply, (tx, context) =>
-        debit(tx, context, {
+      runOrSend(request, reply, {
+        action: 'debit',
+        payload: {
           memberId: request.params.memberId,
           points: request.body.points,
           reason: toReason(request.body.reason),
-        }),
-      ),
+        },
+      }),
   );
 
   app.post(
@@ -93,15 +109,16 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const { body } = request;
-      return deps.send(request, reply, (tx, context) =>
-        adjust(tx, context, {
+      return runOrSend(request, reply, {
+        action: 'adjustment',
+        payload: {
           memberId: request.params.memberId,
           points: body.points,
           reason: toReason(body.reason),
           operator: body.operator,
-          ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
-        }),
-      );
+          ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
+        },
+      });
     },
   );
 
@@ -128,13 +145,14 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      return deps.send(request, reply, (tx, context) =>
-        reverse(tx, context, {
+      return runOrSend(request, reply, {
+        action: 'reversal',
+        payload: {
           entryId: request.params.entryId,
           ...(body.reason !== undefined ? { reason: toReason(body.reason) } : {}),
           ...(body.operator !== undefined ? { operator: body.operator } : {}),
-        }),
-      );
+        },
+      });
     },
   );
 
@@ -168,8 +186,9 @@ export function ledgerRoutes(app: TypedApp, deps: RouteDeps): void {
       },
     },
     async (request, reply) =>
-      deps.send(request, reply, (tx, context) =>
-        transfer(tx, context, { ...request.body, reason: toReason(request.body.reason) }),
-      ),
+      runOrSend(request, reply, {
+        action: 'transfer',
+        payload: { ...request.body, reason: toReason(request.body.reason) },
+      }),
   );
 }

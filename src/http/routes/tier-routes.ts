@@ -1,11 +1,14 @@
 import { Type } from '@sinclair/typebox';
+import { type Asked, executeInTransaction } from '../../approvals/approvable-actions.ts';
+import { Approval } from '../../approvals/approval-api-schemas.ts';
 import { MemberParams } from '../../members/member-api-schemas.ts';
 import { IdempotencyHeaders, PageQuery, pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { assignTier, memberTierStatus, retainTierWithPoints } from '../../tiers/member-tier.ts';
+import { memberTierStatus, retainTierWithPoints } from '../../tiers/member-tier.ts';
 import { MemberTierStatus, TierConfigVersion, TierHistoryEntry } from '../../tiers/tier-api-schemas.ts';
 import { currentTierConfig, listTierHistory, putTierConfig } from '../../tiers/tier-store.ts';
 import { TierConfigSchema } from '../../tiers/tier-types.ts';
+import { runOrHoldForApproval } from '../approval-gate.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
@@ -83,17 +86,18 @@ export function tierRoutes(app: TypedApp, deps: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: MemberTierStatus, ...problemResponses },
+        response: { 200: MemberTierStatus, 202: Approval, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      deps.send(request, reply, (tx, context) =>
-        assignTier(tx, context, request.params.memberId, {
-          tier: request.body.tier,
-          until: new Date(request.body.until),
-          reason: request.body.reason,
-        }),
-      ),
+    async (request, reply) => {
+      const asked: Asked = {
+        action: 'tier_assignment',
+        payload: { memberId: request.params.memberId, ...request.body },
+      };
+      return runOrHoldForApproval(deps, request, reply, asked, undefined, () =>
+        deps.send(request, reply, (tx, context) => executeInTransaction(tx, context, asked)),
+      );
+    },
   );
 
   app.post(

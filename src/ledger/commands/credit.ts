@@ -1,11 +1,14 @@
+import type { Queryable } from '../../db/database.ts';
 import { expiryFor } from '../../programs/expiry-policy.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import type { LedgerDraft } from '../ledger-draft.ts';
+import { loadMemberDraft } from '../ledger-store.ts';
 import type { Entry, Reason } from '../ledger-types.ts';
+import { entryView } from '../ledger-views.ts';
 import { assertCanEarn } from '../member-status-rules.ts';
 import { assertWithinBalanceLimit, earn } from '../movements.ts';
-import type { CommandContext } from './command-context.ts';
+import type { CommandContext, CommandResult } from './command-context.ts';
 
 export interface CreditInput {
   memberId: string;
@@ -94,4 +97,18 @@ export function decideCredit(draft: LedgerDraft, input: CreditInput, context: Co
     );
   }
   return entries;
+}
+
+/**
+ * One credit in its own transaction (an approved request executes this way). The API's credits
+ * take the group commit instead (`CreditCoalescer`); both decide with `decideCredit`.
+ */
+export async function credit(
+  tx: Queryable,
+  context: CommandContext,
+  input: CreditInput,
+): Promise<CommandResult> {
+  const draft = await loadMemberDraft(tx, context, input.memberId);
+  const entries = decideCredit(draft, input, context);
+  return { status: 201, body: { entries: entries.map(entryView) }, draft };
 }

@@ -87,15 +87,16 @@ export async function keysCommand(args: string[]): Promise<number> {
     name: { type: 'string' },
     scopes: { type: 'string' },
     'rate-limit': { type: 'string' },
+    'requires-approval': { type: 'boolean' },
     admin: { type: 'boolean' },
   });
   const [action, keyId] = positionals;
   const rateLimitPerMinute = rateLimitFlag(values['rate-limit']);
   if (values.admin) {
     if (action !== 'create') throw new UsageError('--admin goes with keys create only');
-    if (values.program || values.scopes || values['rate-limit'])
+    if (values.program || values.scopes || values['rate-limit'] || values['requires-approval'])
       throw new UsageError(
-        'an admin key belongs to no program and has no scopes: drop --program, --scopes and --rate-limit',
+        'an admin key belongs to no program and has no scopes: drop --program, --scopes, --rate-limit and --requires-approval',
       );
     return withDatabase(values, async (db) => {
       const { key, secret } = await createAdminKey(db, { name: values.name ?? 'admin' }, systemClock.now());
@@ -111,7 +112,7 @@ export async function keysCommand(args: string[]): Promise<number> {
     if (action === 'list') {
       for (const key of await listApiKeys(db, programId)) {
         console.log(
-          `${key.id}\t${key.name}\t${key.prefix}…\t${key.rateLimitPerMinute === null ? 'default rate limit' : `${key.rateLimitPerMinute}/min`}\t${key.scopes.join(',')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}`,
+          `${key.id}\t${key.name}\t${key.prefix}…\t${key.rateLimitPerMinute === null ? 'default rate limit' : `${key.rateLimitPerMinute}/min`}\t${key.scopes.join(',')}${key.requiresApproval ? '\trequires approval' : ''}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}`,
         );
       }
       return 0;
@@ -127,11 +128,19 @@ export async function keysCommand(args: string[]): Promise<number> {
       const { key, secret } = await createApiKey(
         db,
         programId,
-        { name: values.name, scopes, rateLimitPerMinute },
+        {
+          name: values.name,
+          scopes,
+          rateLimitPerMinute,
+          requiresApproval: values['requires-approval'] ?? false,
+        },
         now,
       );
       const limit = key.rateLimitPerMinute === null ? '' : `, ${key.rateLimitPerMinute} requests/min`;
-      console.log(`created ${key.id} (${key.scopes.join(',')}${limit}); the key, shown only now:\n${secret}`);
+      const gated = key.requiresApproval ? ', held by the approval policy like staff' : '';
+      console.log(
+        `created ${key.id} (${key.scopes.join(',')}${limit}${gated}); the key, shown only now:\n${secret}`,
+      );
       return 0;
     }
     if (action === 'revoke') {

@@ -75,7 +75,8 @@ ${DATABASE_HELP}`,
   keys: {
     summary: 'List, create or revoke API keys; keys create --admin makes an admin key',
     help: `Usage: jifen keys list [--program prg_...] [flags]
-       jifen keys create --name NAME [--scopes a,b] [--rate-limit N] [--program prg_...] [flags]
+       jifen keys create --name NAME [--scopes a,b] [--rate-limit N] [--requires-approval]
+                         [--program prg_...] [flags]
        jifen keys create --admin [--name NAME] [flags]
        jifen keys revoke KEY_ID [--program prg_...] [flags]
 
@@ -83,6 +84,8 @@ ${DATABASE_HELP}`,
   --name NAME           The key's name
   --scopes a,b          Scopes (default *, every scope)
   --rate-limit N        Requests a minute for this key (default JIFEN_RATE_LIMIT_PER_MINUTE)
+  --requires-approval   The key's points actions are held by the program's approval policy, as
+                        staff's are (keys are integrations: not held by default)
   --admin               A deployment-level admin key: creates, lists and archives programs and mints
                         their first owner key, nothing else (printed once)
 

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { mailStaffNotices } from '../approvals/notice-mail.ts';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
@@ -10,6 +11,7 @@ import {
 import { ImportCommitRunner } from '../imports/commit-runner.ts';
 import { DRY_RUN_RETENTION_DAYS, pruneDryRuns } from '../imports/prune-dry-runs.ts';
 import { smsAdapterFromEnv, smtpSenderFromEnv } from '../notifications/channels/channels-from-env.ts';
+import type { SmtpSender } from '../notifications/channels/smtp-sender.ts';
 import { defaultLeaseMs } from '../notifications/dispatch/deliver-due.ts';
 import { startDispatcher } from '../notifications/dispatch/dispatcher.ts';
 import {
@@ -72,6 +74,8 @@ function startSweeps(
   retentionDays: number,
   importCommits: ImportCommitRunner,
   log: (message: string) => void,
+  /** Mails staff notices (approvals) when SMTP is configured. */
+  email: SmtpSender | null,
 ): () => Promise<void> {
   let stopped = false;
   const stopping = new AbortController();
@@ -118,6 +122,12 @@ function startSweeps(
             log(`pruning ended staff sessions failed, will retry: ${(error as Error).message}`),
           );
         }
+        const mailed = email
+          ? await mailStaffNotices(db, email, systemClock.now()).catch((error: unknown) => {
+              log(`mailing staff notices failed, will retry: ${(error as Error).message}`);
+              return 0;
+            })
+          : 0;
         let resumed = 0;
         if (Date.now() >= importsDueAt) {
           importsDueAt = Date.now() + IMPORT_RESUME_INTERVAL_MS;
@@ -145,6 +155,7 @@ function startSweeps(
         if (birthdays > 0) done.push(`birthday gifts: ${birthdays}`);
         if (reminders > 0) done.push(`expiry reminders: ${reminders}`);
         if (resumed > 0) done.push(`import commits resumed: ${resumed}`);
+        if (mailed > 0) done.push(`staff notices mailed: ${mailed}`);
         if (done.length > 0) log(done.join('; '));
       })
       .catch((error: unknown) => log(`sweep failed, will retry: ${(error as Error).message}`))
@@ -282,8 +293,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     // connection and the event loop, and the first passes after a restart on a full database
     // (expiry reminders above all) took seconds that /health used to wait for.
     const worker = db.background();
+    const email = role === 'api' ? null : smtpSenderFromEnv(process.env);
     stopSweeps =
-      role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, importCommits, log);
+      role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, importCommits, log, email);
     dispatcher =
       role === 'api'
         ? null
@@ -291,7 +303,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             worker,
             systemClock,
             {
-              email: smtpSenderFromEnv(process.env),
+              email,
               sms: smsAdapterFromEnv(process.env, log),
               webhookTimeoutMs,
               webhookAllowPrivateNetworks,

@@ -6,7 +6,7 @@ import { isBuiltInRole, type Permission, ROLE_PERMISSIONS } from './permissions.
 /**
  * A staff member's notices: what the console's bell shows (an approval waits for them, theirs
  * was decided). A notice to a staff member whose login is an e-mail address is also mailed, on
- * serve's sweep beat (`dueNoticeMails`), when SMTP is configured.
+ * serve's sweep beat (`claimNoticeMails`), when SMTP is configured.
  */
 export interface StaffNotice {
   id: string;
@@ -164,8 +164,15 @@ export interface NoticeMail {
   attempts: number;
 }
 
-/** Notices whose e-mail is due, oldest first. */
-export async function dueNoticeMails(db: Queryable, now: Date, limit = 50): Promise<NoticeMail[]> {
+/** How long a claimed mail is left to its sender before another process may try it. */
+const MAIL_LEASE_MS = 5 * 60_000;
+
+/**
+ * Claims notices whose e-mail is due, oldest first: each is leased for MAIL_LEASE_MS, so two
+ * serve processes never send one twice at once, and a process that dies mid-send leaves it to be
+ * retried after the lease.
+ */
+export async function claimNoticeMails(db: Queryable, now: Date, limit = 50): Promise<NoticeMail[]> {
   const rows = await db.query<{
     program_id: string;
     id: string;
@@ -173,10 +180,13 @@ export async function dueNoticeMails(db: Queryable, now: Date, limit = 50): Prom
     text: string;
     email_attempts: number;
   }>(
-    `select program_id, id, email_to, text, email_attempts from staff_notices
-      where email_status = 'pending' and email_next_at <= $1
-      order by email_next_at limit $2`,
-    [now.toISOString(), limit],
+    `update staff_notices n set email_next_at = $3
+       from (select program_id, id from staff_notices
+              where email_status = 'pending' and email_next_at <= $1
+              order by email_next_at limit $2 for update skip locked) due
+      where n.program_id = due.program_id and n.id = due.id
+      returning n.program_id, n.id, n.email_to, n.text, n.email_attempts`,
+    [now.toISOString(), limit, new Date(now.getTime() + MAIL_LEASE_MS).toISOString()],
   );
   return rows.map((row) => ({
     programId: row.program_id,

@@ -176,6 +176,21 @@ describe.each(ENGINES)('jifen commands (%s)', (engine: Engine) => {
     expect(listed.stdout).not.toContain(secret);
     expect(listed.stdout).toMatch(/\towner\t.*\t\*\tactive/);
 
+    const gated = await jifen(
+      'keys',
+      'create',
+      '--name',
+      'till',
+      '--scopes',
+      'ledger:write',
+      '--requires-approval',
+    );
+    expect(gated.code).toBe(0);
+    expect(gated.stdout).toContain('held by the approval policy like staff');
+    expect((await jifen('keys', 'list')).stdout).toMatch(
+      /\ttill\t.*\tledger:write\trequires approval\tactive/,
+    );
+
     const revoked = await jifen('keys', 'revoke', keyId!);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toContain(`revoked ${keyId}`);

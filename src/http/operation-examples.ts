@@ -52,6 +52,17 @@ const cart = {
 };
 const reason = { 'zh-CN': '消费 ¥500.00,每 1 元积 1 分', en: 'Spent ¥500.00: 1 point per ¥1' };
 
+/** The store clerk's credit of `points`, held for a checker by the approval policy (202). */
+function heldCredit(points: number): SetupRequest {
+  return {
+    session: true,
+    method: 'POST',
+    path: '/v1/members/m-1001/credits',
+    body: { points, reason: 'Opening gift for a corporate card', store: 'SH-01' },
+    captures: { approvalId: 'id' },
+  };
+}
+
 /** A live goods reward (these fields over a stock of 100) redeemed by m-1001 with a shipping address. */
 function redeemedGoods(reward: Record<string, unknown>): SetupRequest[] {
   return [
@@ -539,28 +550,12 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   // The store clerk's credits above 1,000 points wait for a checker (202 with the request).
   cancelApproval: {
     session: true,
-    before: [
-      {
-        session: true,
-        method: 'POST',
-        path: '/v1/members/m-1001/credits',
-        body: { points: 5000, reason: 'Opening gift for a corporate card', store: 'SH-01' },
-        captures: { approvalId: 'id' },
-      },
-    ],
+    before: [heldCredit(5000)],
     params: { approvalId: 'apr_06h4xx8fjg6s58h7q6728vs4tn' },
     status: 200,
   },
   listApprovals: {
-    before: [
-      {
-        session: true,
-        method: 'POST',
-        path: '/v1/members/m-1001/credits',
-        body: { points: 2000, reason: 'Opening gift for a corporate card', store: 'SH-01' },
-        captures: { approvalId: 'id' },
-      },
-    ],
+    before: [heldCredit(2000)],
     query: { status: 'pending' },
     status: 200,
   },
@@ -571,15 +566,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     status: 200,
   },
   rejectApproval: {
-    before: [
-      {
-        session: true,
-        method: 'POST',
-        path: '/v1/members/m-1001/credits',
-        body: { points: 3000, reason: 'Opening gift for a corporate card', store: 'SH-01' },
-        captures: { approvalId: 'id' },
-      },
-    ],
+    before: [heldCredit(3000)],
     params: { approvalId: 'apr_06h4xx8fjg6s58h7q6728vs4tn' },
     body: { comment: 'No agreement attached' },
     status: 200,

@@ -56,6 +56,9 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
     }
     return id;
   }
+  /** An adjustment sent with a staff member's session (the maker). */
+  const adjustAs = (headers: Headers, id: string, points: number, operator = 'cs') =>
+    send(api, 'POST', `/v1/members/${id}/adjustments`, { points, reason, operator }, headers);
   const available = async (id: string) =>
     (await api.call('GET', `/v1/members/${id}`)).body.balances.available as number;
   const setPolicy = async (policy: Record<string, unknown>) => {
@@ -78,13 +81,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
       updatedAt: null,
     });
     const id = await newMember();
-    const reply = await send(
-      api,
-      'POST',
-      `/v1/members/${id}/adjustments`,
-      { points: 50_000, reason, operator: 'cs' },
-      service,
-    );
+    const reply = await adjustAs(service, id, 50_000, 'cs');
     expect(reply.status).toBe(201);
     expect(await available(id)).toBe(50_000);
   });
@@ -96,26 +93,14 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
 
     test('at or under the threshold an adjustment runs at once', async () => {
       const id = await newMember();
-      const reply = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 1000, reason, operator: 'cs' },
-        service,
-      );
+      const reply = await adjustAs(service, id, 1000, 'cs');
       expect(reply.status).toBe(201);
       expect(await available(id)).toBe(1000);
     });
 
     test('above it the request waits (202), the ledger is untouched, and the checkers are told', async () => {
       const id = await newMember();
-      const reply = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 5000, reason, operator: 'cs' },
-        service,
-      );
+      const reply = await adjustAs(service, id, 5000, 'cs');
       expect(reply.status).toBe(202);
       expect(reply.body).toMatchObject({
         action: 'adjustment',
@@ -140,13 +125,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
 
     test('a checker approves: it executes once, as the maker, through the approval', async () => {
       const id = await newMember();
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 5000, reason, operator: 'cs' },
-        service,
-      );
+      const asked = await adjustAs(service, id, 5000, 'cs');
       const approved = await send(
         api,
         'POST',
@@ -185,13 +164,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
       const both = await addStaffMember(api, { role: role.body.id });
       const headers = await tokenHeaders(api, both.loginUsed);
       const id = await newMember();
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 2000, reason, operator: 'sv' },
-        headers,
-      );
+      const asked = await adjustAs(headers, id, 2000, 'sv');
       expect(asked.status).toBe(202);
       const own = await send(api, 'POST', `/v1/approvals/${asked.body.id}/approve`, {}, headers);
       expect(own.status).toBe(403);
@@ -204,13 +177,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
 
     test('a rejection needs a comment, executes nothing, and ends the request', async () => {
       const id = await newMember();
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 3000, reason, operator: 'cs' },
-        service,
-      );
+      const asked = await adjustAs(service, id, 3000, 'cs');
       const bare = await send(api, 'POST', `/v1/approvals/${asked.body.id}/reject`, {}, finance);
       expect(bare.status).toBe(400);
       expect(bare.body.code).toBe('validation_failed');
@@ -230,13 +197,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
 
     test('an approved request that no longer fits fails with the problem, and nothing changes', async () => {
       const id = await newMember(100);
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: -5000, reason, operator: 'cs' },
-        service,
-      );
+      const asked = await adjustAs(service, id, -5000, 'cs');
       expect(asked.status).toBe(202);
       await api.call('POST', `/v1/members/${id}/debits`, { points: 100, reason });
       await api.call('PATCH', `/v1/members/${id}`, { status: 'frozen' });
@@ -252,13 +213,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
 
     test('a request expires undecided', async () => {
       const id = await newMember();
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 4000, reason, operator: 'cs' },
-        service,
-      );
+      const asked = await adjustAs(service, id, 4000, 'cs');
       api.clock.advance(25 * 3_600_000);
       await signInAll();
       const read = await send(api, 'GET', `/v1/approvals/${asked.body.id}`, undefined, finance);
@@ -288,13 +243,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
 
     test('only the maker cancels; a cancelled request cannot be approved', async () => {
       const id = await newMember();
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 4000, reason, operator: 'cs' },
-        service,
-      );
+      const asked = await adjustAs(service, id, 4000, 'cs');
       const other = await send(api, 'POST', `/v1/approvals/${asked.body.id}/cancel`, undefined, finance);
       expect(other.status).toBe(403);
       expect(other.body.code).toBe('approval_not_maker');
@@ -308,13 +257,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
       const temp = await addStaffMember(api, { role: 'customer_service' });
       const headers = await tokenHeaders(api, temp.loginUsed);
       const id = await newMember();
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 4000, reason, operator: 't' },
-        headers,
-      );
+      const asked = await adjustAs(headers, id, 4000, 't');
       expect((await api.call('PATCH', `/v1/staff/${temp.id}`, { status: 'disabled' })).status).toBe(200);
       const approved = await send(api, 'POST', `/v1/approvals/${asked.body.id}/approve`, {}, finance);
       expect(approved.body.status).toBe('failed');
@@ -391,13 +334,7 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
       });
       expect(created.body.key.requiresApproval).toBe(true);
       const gated = { authorization: `Bearer ${created.body.secret}` };
-      const asked = await send(
-        api,
-        'POST',
-        `/v1/members/${id}/adjustments`,
-        { points: 9000, reason, operator: 'k' },
-        gated,
-      );
+      const asked = await adjustAs(gated, id, 9000, 'k');
       expect(asked.status).toBe(202);
       expect(asked.body.maker.kind).toBe('api_key');
       const own = await send(api, 'POST', `/v1/approvals/${asked.body.id}/approve`, {}, gated);

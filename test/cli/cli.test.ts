@@ -169,13 +169,6 @@ describe.each(ENGINES)('jifen commands (%s)', (engine: Engine) => {
     const secret = created.stdout.trim().split('\n').at(-1)!.trim();
     expect(secret.length).toBeGreaterThan(16);
 
-    const listed = await jifen('keys', 'list');
-    expect(listed.code).toBe(0);
-    const line = () => listed.stdout.split('\n').find((row) => row.startsWith(`${keyId}\t`));
-    expect(line()).toMatch(/\treporting\t.*\tledger:read\tactive$/);
-    expect(listed.stdout).not.toContain(secret);
-    expect(listed.stdout).toMatch(/\towner\t.*\t\*\tactive/);
-
     const gated = await jifen(
       'keys',
       'create',
@@ -187,9 +180,14 @@ describe.each(ENGINES)('jifen commands (%s)', (engine: Engine) => {
     );
     expect(gated.code).toBe(0);
     expect(gated.stdout).toContain('held by the approval policy like staff');
-    expect((await jifen('keys', 'list')).stdout).toMatch(
-      /\ttill\t.*\tledger:write\trequires approval\tactive/,
-    );
+
+    const listed = await jifen('keys', 'list');
+    expect(listed.stdout).toMatch(/\ttill\t.*\tledger:write\trequires approval\tactive/);
+    expect(listed.code).toBe(0);
+    const line = () => listed.stdout.split('\n').find((row) => row.startsWith(`${keyId}\t`));
+    expect(line()).toMatch(/\treporting\t.*\tledger:read\tactive$/);
+    expect(listed.stdout).not.toContain(secret);
+    expect(listed.stdout).toMatch(/\towner\t.*\t\*\tactive/);
 
     const revoked = await jifen('keys', 'revoke', keyId!);
     expect(revoked.code).toBe(0);

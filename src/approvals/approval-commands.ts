@@ -40,7 +40,8 @@ import { describeAsked } from './describe-asked.ts';
 export interface ApprovalAsk {
   asked: Asked;
   points: number | null;
-  memberId: string | null;
+  memberKey: string | null;
+  counterpartyKey: string | null;
   target: string | null;
   maker: Actor;
   store: string | null;

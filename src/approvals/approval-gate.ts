@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { readImport } from '../imports/import-commands.ts';
 import { getEntry } from '../ledger/ledger-queries.ts';
+import { memberKeyOf } from '../members/member-store.ts';
 import type { Principal } from '../staff/principal.ts';
 import { type Asked, BULK_ACTIONS } from './approvable-actions.ts';
 import type { ApprovalAsk } from './approval-commands.ts';
@@ -30,51 +31,52 @@ export function actorOfPrincipal(principal: Principal): Actor {
     : { kind: 'api_key', id: principal.keyId, accountId: null };
 }
 
+interface Measured {
+  points: number | null;
+  memberKey: string | null;
+  counterpartyKey: string | null;
+  target: string | null;
+}
+
 /**
- * What a request would move, and whom it is about. A reversal moves its entry's points (404 for
- * an entry the program does not have); an import must exist before anyone is asked to approve it.
+ * What a request would move, and whom it is about (by key: 404 member_not_found for a member the
+ * program does not have, as the action itself would answer). A reversal moves its entry's points
+ * (404 for an entry the program does not have); an import must exist before anyone is asked to
+ * approve it.
  */
-async function measure(
-  db: Database,
-  programId: string,
-  asked: Asked,
-): Promise<{ points: number | null; memberId: string | null; target: string | null }> {
+async function measure(db: Queryable, programId: string, asked: Asked): Promise<Measured> {
+  const about = async (memberId: string, points: number | null): Promise<Measured> => ({
+    points,
+    memberKey: await memberKeyOf(db, programId, memberId),
+    counterpartyKey: null,
+    target: memberId,
+  });
   switch (asked.action) {
     case 'credit':
     case 'debit':
-      return {
-        points: asked.payload.points,
-        memberId: asked.payload.memberId,
-        target: asked.payload.memberId,
-      };
+      return about(asked.payload.memberId, asked.payload.points);
     case 'adjustment':
-      return {
-        points: Math.abs(asked.payload.points),
-        memberId: asked.payload.memberId,
-        target: asked.payload.memberId,
-      };
+      return about(asked.payload.memberId, Math.abs(asked.payload.points));
     case 'tier_assignment':
-      return { points: null, memberId: asked.payload.memberId, target: asked.payload.memberId };
+      return about(asked.payload.memberId, null);
     case 'transfer':
       return {
-        points: asked.payload.points,
-        memberId: asked.payload.fromMemberId,
+        ...(await about(asked.payload.fromMemberId, asked.payload.points)),
+        counterpartyKey: await memberKeyOf(db, programId, asked.payload.toMemberId),
         target: asked.payload.toMemberId,
       };
     case 'reversal': {
       const entry = await getEntry(db, programId, asked.payload.entryId);
-      return { points: Math.abs(entry.points), memberId: entry.memberId, target: entry.id };
+      return { ...(await about(entry.memberId, Math.abs(entry.points))), target: entry.id };
     }
-    case 'credit_batch':
-      return {
-        points: asked.payload.items.reduce((sum, item) => sum + item.points, 0),
-        memberId: null,
-        target: null,
-      };
+    case 'credit_batch': {
+      const points = asked.payload.items.reduce((sum, item) => sum + item.points, 0);
+      return { points, memberKey: null, counterpartyKey: null, target: null };
+    }
     case 'import_commit':
     case 'import_undo':
-      await readImport(db, programId, asked.payload.importId);
-      return { points: null, memberId: null, target: asked.payload.importId };
+      await readImport(db as Database, programId, asked.payload.importId);
+      return { points: null, memberKey: null, counterpartyKey: null, target: asked.payload.importId };
   }
 }
 
@@ -89,7 +91,7 @@ export async function approvalToAsk(
   store: string | undefined,
 ): Promise<ApprovalAsk | null> {
   if (!gated(principal)) return null;
-  const policy = await readApprovalPolicy(db as Queryable, principal.programId);
+  const policy = await readApprovalPolicy(db, principal.programId);
   if (policy.pointsAbove === null && !policy.bulk && !policy.tierAssignments) return null;
   const measured = await measure(db, principal.programId, asked);
   if (!needsApproval(policy, asked, measured.points)) return null;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { memberIdOfKeySql, memberKeyOfIdSql } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { cursorKey, type Page, toPage } from '../shared/pages.ts';
@@ -40,7 +41,11 @@ export interface ApprovalRow {
   action: ApprovableAction;
   payload: Asked['payload'];
   points: string | number | null;
+  member_key: string | null;
+  counterparty_key: string | null;
+  /** The member's id now (members' ids can change while a request waits). */
   member_id: string | null;
+  counterparty_id: string | null;
   target: string | null;
   summary: string;
   maker_kind: Actor['kind'];
@@ -60,9 +65,28 @@ export interface ApprovalRow {
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
 
+/**
+ * What to execute: the stored request, about the members it was asked for as they are known now
+ * (a member whose id changed meanwhile keeps the request; another member given the old id never
+ * gets it).
+ */
 export function askedOf(row: ApprovalRow): Asked {
-  return { action: row.action, payload: row.payload } as Asked;
+  const asked = { action: row.action, payload: { ...row.payload } } as Asked;
+  const payload = asked.payload as Record<string, unknown>;
+  if (row.member_key !== null && row.member_id !== null) {
+    if ('fromMemberId' in payload) payload.fromMemberId = row.member_id;
+    else if ('memberId' in payload) payload.memberId = row.member_id;
+  }
+  if (row.counterparty_key !== null && row.counterparty_id !== null && 'toMemberId' in payload) {
+    payload.toMemberId = row.counterparty_id;
+  }
+  return asked;
 }
+
+/** Every column, with the members' ids as they are now. */
+const SELECT = `select r.*, ${memberIdOfKeySql('r.member_key', 'r.program_id')} as member_id,
+  ${memberIdOfKeySql('r.counterparty_key', 'r.program_id')} as counterparty_id
+  from approval_requests r`;
 
 export function isExpired(row: Pick<ApprovalRow, 'status' | 'expires_at'>, now: Date): boolean {
   return row.status === 'pending' && new Date(row.expires_at).getTime() <= now.getTime();
@@ -91,7 +115,8 @@ export function approvalView(row: ApprovalRow, now: Date): ApprovalView {
 export interface NewApproval {
   asked: Asked;
   points: number | null;
-  memberId: string | null;
+  memberKey: string | null;
+  counterpartyKey: string | null;
   target: string | null;
   summary: string;
   maker: Actor;
@@ -105,19 +130,20 @@ export async function insertApproval(
   input: NewApproval,
   now: Date,
 ): Promise<ApprovalRow> {
-  const [row] = await db.query<ApprovalRow>(
+  const id = newId('apr', now.getTime());
+  await db.query(
     `insert into approval_requests
-       (program_id, id, action, payload, points, member_id, target, summary, maker_kind, maker_id,
-        maker_account_id, store, status, created_at, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', $13, $14)
-     returning *`,
+       (program_id, id, action, payload, points, member_key, counterparty_key, target, summary, maker_kind,
+        maker_id, maker_account_id, store, status, created_at, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending', $14, $15)`,
     [
       programId,
-      newId('apr', now.getTime()),
+      id,
       input.asked.action,
       JSON.stringify(input.asked.payload),
       input.points,
-      input.memberId,
+      input.memberKey,
+      input.counterpartyKey,
       input.target,
       input.summary,
       input.maker.kind,
@@ -128,7 +154,7 @@ export async function insertApproval(
       input.expiresAt.toISOString(),
     ],
   );
-  return row!;
+  return getApproval(db, programId, id);
 }
 
 function notFound(approvalId: string): JifenError {
@@ -143,10 +169,10 @@ export async function getApproval(
   programId: string,
   approvalId: string,
 ): Promise<ApprovalRow> {
-  const [row] = await db.query<ApprovalRow>(
-    'select * from approval_requests where program_id = $1 and id = $2',
-    [programId, approvalId],
-  );
+  const [row] = await db.query<ApprovalRow>(`${SELECT} where r.program_id = $1 and r.id = $2`, [
+    programId,
+    approvalId,
+  ]);
   if (!row) throw notFound(approvalId);
   return row;
 }
@@ -158,7 +184,7 @@ export async function lockApproval(
   approvalId: string,
 ): Promise<ApprovalRow> {
   const [row] = await db.query<ApprovalRow>(
-    'select * from approval_requests where program_id = $1 and id = $2 for update',
+    `${SELECT} where r.program_id = $1 and r.id = $2 for update of r`,
     [programId, approvalId],
   );
   if (!row) throw notFound(approvalId);
@@ -179,14 +205,13 @@ export async function recordDecision(
   decision: Decision,
   now: Date,
 ): Promise<ApprovalRow> {
-  const [row] = await db.query<ApprovalRow>(
+  await db.query(
     `update approval_requests
         set status = $3,
             checker_kind = coalesce($4, checker_kind), checker_id = coalesce($5, checker_id),
             decided_at = coalesce(decided_at, $6), comment = coalesce($7, comment),
             result_status = $8, result = $9
-      where program_id = $1 and id = $2
-      returning *`,
+      where program_id = $1 and id = $2`,
     [
       programId,
       approvalId,
@@ -199,7 +224,7 @@ export async function recordDecision(
       decision.result === undefined ? null : JSON.stringify(decision.result.body),
     ],
   );
-  return row!;
+  return getApproval(db, programId, approvalId);
 }
 
 export interface ApprovalFilter {
@@ -222,15 +247,15 @@ export async function listApprovals(
   const stored = filter.status === 'expired' ? 'pending' : (filter.status ?? null);
   const timing = filter.status === 'expired' ? 'expired' : filter.status === 'pending' ? 'live' : null;
   const rows = await db.query<ApprovalRow>(
-    `select * from approval_requests
-      where program_id = $1
-        and ($2::text is null or status = $2)
-        and ($3::text is null or ($3 = 'expired' and expires_at <= $4) or ($3 = 'live' and expires_at > $4))
-        and ($5::text is null or action = $5)
-        and ($6::text is null or maker_id = $6)
-        and ($7::text is null or member_id = $7)
-        and ($8::text is null or id < $8)
-      order by id desc limit $9`,
+    `${SELECT}
+      where r.program_id = $1
+        and ($2::text is null or r.status = $2)
+        and ($3::text is null or ($3 = 'expired' and r.expires_at <= $4) or ($3 = 'live' and r.expires_at > $4))
+        and ($5::text is null or r.action = $5)
+        and ($6::text is null or r.maker_id = $6)
+        and ($7::text is null or r.member_key = ${memberKeyOfIdSql('$7', 'r.program_id')})
+        and ($8::text is null or r.id < $8)
+      order by r.id desc limit $9`,
     [
       programId,
       stored,

@@ -56,6 +56,8 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
     }
     return id;
   }
+  const newMemberWithId = async (id: string) =>
+    expect((await api.call('PUT', `/v1/members/${id}`, {})).status).toBeLessThan(300);
   /** An adjustment sent with a staff member's session (the maker). */
   const adjustAs = (headers: Headers, id: string, points: number, operator = 'cs') =>
     send(api, 'POST', `/v1/members/${id}/adjustments`, { points, reason, operator }, headers);
@@ -173,6 +175,29 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
       expect((await send(api, 'GET', `/v1/approvals/${asked.body.id}`, undefined, finance)).body.status).toBe(
         'pending',
       );
+    });
+
+    test('a member whose id changes while the request waits still gets it; the old id does not', async () => {
+      const id = await newMember();
+      const asked = await adjustAs(service, id, 6000);
+      expect(
+        (await api.call('POST', `/v1/members/${id}/change-id`, { newMemberId: `${id}-card` })).status,
+      ).toBe(200);
+      await newMemberWithId(id);
+      const shown = await send(api, 'GET', `/v1/approvals/${asked.body.id}`, undefined, finance);
+      expect(shown.body.memberId).toBe(`${id}-card`);
+      const listed = await send(api, 'GET', `/v1/approvals?memberId=${id}-card`, undefined, finance);
+      expect(listed.body.data.map((item: { id: string }) => item.id)).toEqual([asked.body.id]);
+      const approved = await send(api, 'POST', `/v1/approvals/${asked.body.id}/approve`, {}, finance);
+      expect(approved.body.status).toBe('approved');
+      expect(await available(`${id}-card`)).toBe(6000);
+      expect(await available(id)).toBe(0);
+    });
+
+    test('a request about a member the program does not have is refused at once', async () => {
+      const reply = await adjustAs(service, 'nobody-here', 6000);
+      expect(reply.status).toBe(404);
+      expect(reply.body.code).toBe('member_not_found');
     });
 
     test('a rejection needs a comment, executes nothing, and ends the request', async () => {

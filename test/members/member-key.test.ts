@@ -42,6 +42,11 @@ const MEMBER_TABLES: Record<string, { nullable?: boolean }> = {
   expiry_reminders: {},
 };
 
+/** Tables made after migration 019 (with keys from the start): not in its migration test. */
+const LATER_MEMBER_TABLES: Record<string, { nullable?: boolean }> = {
+  approval_requests: { nullable: true },
+};
+
 describe('new member keys', () => {
   test('are mbr_ and 26 base32 characters, time first: later keys sort later', () => {
     const keys = [0, 1, 2, 1_000, 86_400_000].map((offset) => newMemberKey(1_780_000_000_000 + offset));
@@ -81,7 +86,10 @@ describe.each(ENGINES)('the member key in the schema (%s)', (engine) => {
     expect(Object.fromEntries(columns.map((column) => [column.table_name, column.is_nullable]))).toEqual({
       members: 'NO',
       ...Object.fromEntries(
-        Object.entries(MEMBER_TABLES).map(([table, { nullable }]) => [table, nullable ? 'YES' : 'NO']),
+        Object.entries({ ...MEMBER_TABLES, ...LATER_MEMBER_TABLES }).map(([table, { nullable }]) => [
+          table,
+          nullable ? 'YES' : 'NO',
+        ]),
       ),
     });
     const keys = await db.query<{ constraint_name: string; columns: string }>(

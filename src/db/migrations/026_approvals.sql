@@ -18,7 +18,8 @@ create table approval_policies (
 
 -- A request waiting for a checker, and what became of it. `action` names what to execute
 -- (src/approvals/approvable-actions.ts) and `payload` its input exactly as the maker's request
--- carried it; `maker_*` who asked (a staff member, or an API key given the threshold) and the store
+-- carried it; `member_key` (and a transfer's `counterparty_key`) the member it is about, by key, so
+-- a member whose id changes while the request waits is still the one it executes for; `maker_*` who asked (a staff member, or an API key given the threshold) and the store
 -- they asked at; `checker_*` who decided. `executing`: a bulk action claimed by its approval and
 -- running outside the approval's transaction (its items are idempotent). `result_*` is the answer
 -- of the executed request (a problem when it failed: status `failed`).
@@ -28,7 +29,8 @@ create table approval_requests (
   action text not null,
   payload jsonb not null,
   points bigint,
-  member_id text,
+  member_key text,
+  counterparty_key text,
   target text,
   summary text not null,
   maker_kind text not null check (maker_kind in ('staff', 'api_key')),
@@ -49,6 +51,7 @@ create table approval_requests (
 );
 create index approval_requests_by_time on approval_requests (program_id, created_at desc, id desc);
 create index approval_requests_pending on approval_requests (program_id, expires_at) where status = 'pending';
+create index approval_requests_by_member on approval_requests (program_id, member_key) where member_key is not null;
 
 -- A staff member's notices (the console's bell): an approval waits for them, or theirs was
 -- decided. `email_to` is their login when it is an e-mail address; serve sends those on its sweep

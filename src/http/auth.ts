@@ -131,10 +131,7 @@ export class Authenticator {
     }
     if (permission) {
       if (archivedAt !== null && !READ_METHODS.has(request.method) && !onlyReads(permission)) {
-        throw new JifenError('program_archived', {
-          detail: `The program ${principal.programId} was archived at ${archivedAt}: it answers reads and exports, and takes no writes.`,
-          extensions: { programId: principal.programId, archivedAt },
-        });
+        throw archivedError(principal.programId, archivedAt);
       }
       if (!holds(principal, permission)) throw denied(principal, permission);
     }
@@ -182,6 +179,19 @@ export class Authenticator {
     const principal = staffPrincipalOf(row, via);
     return { principal, archivedAt: await programArchivedAt(this.db, row.program_id) };
   }
+}
+
+function archivedError(programId: string, archivedAt: string): JifenError {
+  return new JifenError('program_archived', {
+    detail: `The program ${programId} was archived at ${archivedAt}: it answers reads and exports, and takes no writes.`,
+    extensions: { programId, archivedAt },
+  });
+}
+
+/** For a write route without a permission (the session's own): refuses it once the program is archived. */
+export async function assertProgramTakesWrites(db: Queryable, programId: string): Promise<void> {
+  const archivedAt = await programArchivedAt(db, programId);
+  if (archivedAt !== null) throw archivedError(programId, archivedAt);
 }
 
 /** Double-submit: the header must equal the CSRF cookie, and both the token the session was given. */

@@ -21,7 +21,7 @@ import {
 import { approvalView, getApproval, listApprovals } from '../../approvals/approval-store.ts';
 import { pageOf, problemResponses } from '../../shared/api-schemas.ts';
 import { listStaffNotices, markNoticesRead, unreadNotices } from '../../staff/staff-notices.ts';
-import { principalOf, staffPrincipalOfRequest } from '../auth.ts';
+import { assertProgramTakesWrites, principalOf, staffPrincipalOfRequest } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 /**
@@ -166,6 +166,7 @@ export function approvalRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
+      await assertProgramTakesWrites(deps.db, principal.programId);
       return cancelRequest(
         deps.db,
         principal.programId,

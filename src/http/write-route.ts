@@ -52,8 +52,13 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function installIdempotency(app: FastifyInstance, db: Database, clock: Clock): void {
   // After authentication and validation: a refused request never touches the key.
   app.addHook('preHandler', async (request, reply) => {
-    // Session routes (refresh, logout, ...) hand out or end secrets: no answer is kept for them.
-    if (!WRITE_METHODS.has(request.method) || !request.principal || request.routeOptions.config.session)
+    // The session's own routes (refresh, logout, ...) hand out or end secrets: no answer is kept
+    // for them. A route any signed-in caller may use (`session: 'any'`) keeps its answers.
+    if (
+      !WRITE_METHODS.has(request.method) ||
+      !request.principal ||
+      request.routeOptions.config.session === 'staff'
+    )
       return;
     const keyed = keyedRequestOf(request);
     if (!keyed) return;

@@ -4,6 +4,7 @@ import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { programWith } from '../tiers/tier-scenario-kit.ts';
 import { fingerprint, fingerprintSql, schemaTables } from './db-fingerprint.ts';
+import { approvalCases } from './write-cases/approval-cases.ts';
 import { importCases } from './write-cases/import-cases.ts';
 import { ledgerCases } from './write-cases/ledger-cases.ts';
 import { notificationCases } from './write-cases/notification-cases.ts';
@@ -30,6 +31,7 @@ const CASES: WriteCases = {
   ...programCases,
   ...importCases,
   ...staffCases,
+  ...approvalCases,
 };
 
 type Method = Parameters<TestApi['call']>[0];
@@ -72,8 +74,17 @@ describe.each(ENGINES)('every write honours the Idempotency-Key (%s)', (engine) 
   });
 
   /** Sends, and waits for what the request started in the background (an import's commit) to end. */
-  const send = async (program: TestApi, method: Method, request: WriteRequest, key: string) => {
-    const reply = await program.call(method, request.url, request.body, { 'idempotency-key': key });
+  const send = async (
+    program: TestApi,
+    method: Method,
+    request: WriteRequest,
+    key: string,
+    headers: Record<string, string> = {},
+  ) => {
+    const reply = await program.call(method, request.url, request.body, {
+      ...headers,
+      'idempotency-key': key,
+    });
     await api.importCommits.idle();
     return reply;
   };
@@ -93,14 +104,14 @@ describe.each(ENGINES)('every write honours the Idempotency-Key (%s)', (engine) 
     run(name, { timeout: 30_000 }, async () => {
       const { method, path } = operationOf(name);
       const owner = await programWith(api, null);
-      const { request, other } = await row.prepare(owner);
+      const { request, other, headers } = await row.prepare(owner);
       const program = row.asAdmin ? adminOf(owner) : owner;
       expect(request.url).toMatch(path);
       expect(other.url).toMatch(path);
       const key = `idem-${randomUUID()}`;
 
       const beforeFirst = await state();
-      const first = await send(program, method, request, key);
+      const first = await send(program, method, request, key, headers);
       expect(first.status, JSON.stringify(first.body)).toBeGreaterThanOrEqual(200);
       expect(first.status, JSON.stringify(first.body)).toBeLessThan(300);
       expect(first.headers['idempotent-replayed']).toBeUndefined();
@@ -109,7 +120,7 @@ describe.each(ENGINES)('every write honours the Idempotency-Key (%s)', (engine) 
       if (row.readOnly) expect(afterFirst, 'a read-only operation changed the database').toEqual(beforeFirst);
       else expect(afterFirst, 'the first request changed nothing').not.toEqual(beforeFirst);
 
-      const replay = await send(program, method, request, key);
+      const replay = await send(program, method, request, key, headers);
       expect(replay.status, JSON.stringify(replay.body)).toBe(first.status);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.headers['content-type']).toBe(first.headers['content-type']);
@@ -124,14 +135,14 @@ describe.each(ENGINES)('every write honours the Idempotency-Key (%s)', (engine) 
       }
       expect(await state(), 'the replay changed the database').toEqual(afterFirst);
 
-      const reused = await send(program, method, other, key);
+      const reused = await send(program, method, other, key, headers);
       expect(reused.status, JSON.stringify(reused.body)).toBe(409);
       expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(reused.body.code).toBe('idempotency_key_reused');
       expect(await state(), 'the refused request changed the database').toEqual(afterFirst);
 
       // The other request was a valid one: with a key of its own it succeeds.
-      const alone = await send(program, method, other, `idem-${randomUUID()}`);
+      const alone = await send(program, method, other, `idem-${randomUUID()}`, headers);
       expect(alone.status, JSON.stringify(alone.body)).toBeLessThan(300);
     });
   }

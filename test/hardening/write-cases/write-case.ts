@@ -16,6 +16,8 @@ export interface PreparedWrite {
   request: WriteRequest;
   /** A different valid request to the same operation (other params or body): 409 with the key. */
   other: WriteRequest;
+  /** Sent with these headers too (another key: the maker of an approval request cancels it). */
+  headers?: Record<string, string>;
 }
 
 export interface WriteCase {

@@ -19,6 +19,7 @@ export const SCOPES = [
   'keys:manage',
   'program:manage',
   'staff:manage',
+  'audit:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 /** The largest per-key rate limit (the column is an integer; a million a minute is no limit). */

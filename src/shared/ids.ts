@@ -78,4 +78,5 @@ export type IdPrefix =
   | 'acc'
   | 'stf'
   | 'rol'
-  | 'ses';
+  | 'ses'
+  | 'aud';

@@ -62,6 +62,10 @@ export const PERMISSIONS = {
     about: 'Add staff, change their role, stores and status, reset their password',
   },
   'roles:manage': { scope: 'staff:manage', about: 'Create, change and delete custom roles' },
+  'audit:read': {
+    scope: 'audit:read',
+    about: 'Read, export (CSV) and verify the audit log',
+  },
 } as const satisfies Record<string, { scope: Scope; about: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -136,6 +140,7 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
     'redemptions:read',
     'coupons:read',
     'webhooks:read',
+    'audit:read',
   ],
   auditor: [...READS],
   store_clerk: [

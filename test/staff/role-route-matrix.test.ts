@@ -171,6 +171,10 @@ const EXPECTED: Record<string, readonly Role[] | 'public' | 'admin'> = {
   createRole: [O],
   updateRole: [O],
   deleteRole: [O],
+  // the audit log: read, exported and verified by owners, admins, finance and auditors
+  listAuditRecords: [O, A, FI, AU],
+  exportAuditRecords: [O, A, FI, AU],
+  verifyAuditLog: [O, A, FI, AU],
   // the deployment's programs: the admin key only
   createProgram: 'admin',
   listPrograms: 'admin',

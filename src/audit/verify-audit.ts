@@ -158,3 +158,12 @@ function columnsOf(row: Row): HashedColumns {
     subject: row.subject,
   };
 }
+
+/** Every chain's last seal (what the log keeps a copy of). */
+export async function chainHeads(db: Queryable): Promise<{ programId: string; seq: number; hash: string }[]> {
+  const rows = await db.query<{ program_id: string; seq: string; chain_hash: string }>(
+    `select distinct on (program_id) program_id, seq::text as seq, chain_hash from audit_seals
+      order by program_id, seq desc`,
+  );
+  return rows.map((row) => ({ programId: row.program_id, seq: Number(row.seq), hash: row.chain_hash }));
+}

@@ -45,19 +45,25 @@ function entryIds(answer: unknown): Record<string, unknown> {
   return Array.isArray(entries) ? { entryIds: entries.map((entry) => entry.id) } : {};
 }
 
+/** The session a session route acts on, or the staff member themselves. */
+const ownSession = (request: FastifyRequest) =>
+  request.principal?.kind === 'staff' ? request.principal.sessionId : null;
+const self = (request: FastifyRequest) =>
+  request.principal?.kind === 'staff' ? request.principal.staffId : null;
+
 const integration = (action: string, target: string, more: Partial<AuditDeclaration> = {}) =>
   ({ action, target, integration: true, ...more }) as const;
 
 export const AUDITED: Record<string, AuditDeclaration> = {
   // sign-in and the session
   'POST /v1/auth/login': { action: 'staff.login', target: 'staff', byRoute: true },
-  'POST /v1/auth/refresh': { action: 'staff.session_refreshed', target: 'session' },
-  'POST /v1/auth/switch': { action: 'staff.program_switched', target: 'session' },
-  'POST /v1/auth/logout': { action: 'staff.logout', target: 'session' },
-  'POST /v1/auth/password': { action: 'staff.password_changed', target: 'staff' },
-  'POST /v1/auth/totp': { action: 'staff.totp_enrolment_started', target: 'staff' },
-  'POST /v1/auth/totp/confirm': { action: 'staff.totp_enabled', target: 'staff' },
-  'POST /v1/auth/totp/disable': { action: 'staff.totp_disabled', target: 'staff' },
+  'POST /v1/auth/refresh': { action: 'staff.session_refreshed', target: 'session', targetId: ownSession },
+  'POST /v1/auth/switch': { action: 'staff.program_switched', target: 'session', targetId: ownSession },
+  'POST /v1/auth/logout': { action: 'staff.logout', target: 'session', targetId: ownSession },
+  'POST /v1/auth/password': { action: 'staff.password_changed', target: 'staff', targetId: self },
+  'POST /v1/auth/totp': { action: 'staff.totp_enrolment_started', target: 'staff', targetId: self },
+  'POST /v1/auth/totp/confirm': { action: 'staff.totp_enabled', target: 'staff', targetId: self },
+  'POST /v1/auth/totp/disable': { action: 'staff.totp_disabled', target: 'staff', targetId: self },
   // staff and roles: permission changes
   'POST /v1/staff': {
     action: 'staff.created',

@@ -105,7 +105,9 @@ export class Jifen {
         continue;
       }
       const text = await response.text();
-      const parsed = text.length > 0 ? JSON.parse(text) : undefined;
+      // JSON answers are parsed; others (the audit log's CSV export) are answered as text.
+      const json = /json/.test(response.headers.get('content-type') ?? 'application/json');
+      const parsed = text.length === 0 ? undefined : json ? JSON.parse(text) : text;
       if (!response.ok) throw new JifenError(response.status, (parsed ?? {}) as Record<string, unknown>);
       return parsed as Output<K>;
     }

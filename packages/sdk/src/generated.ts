@@ -2450,7 +2450,7 @@ export interface Operations {
   /** Start enrolling a second factor (TOTP): the secret for an authenticator app; confirm it with a code */
   enrolTotp: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: EnrolTotpResponse };
   /** The audit records the filters match, oldest first, as CSV (the export is itself recorded) */
-  exportAuditRecords: { params: undefined; query: { actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: unknown };
+  exportAuditRecords: { params: undefined; query: { actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: string };
   /** An order's points payment and its state */
   getCheckoutPayment: { params: { orderId: string }; query: undefined; body: undefined; bodyRequired: false; response: CheckoutPayment };
   /** Points-as-cash settings */

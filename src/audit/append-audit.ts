@@ -3,41 +3,27 @@ import type { Queryable } from '../db/database.ts';
 import { newId } from '../shared/ids.ts';
 import type { AuditEntry } from './audit-types.ts';
 import { recordHash } from './record-hash.ts';
-import { encryptPersonal, newSubjectKey } from './subject-keys.ts';
+import { encryptPersonal, keyForRecord } from './subject-keys.ts';
 
 /**
  * Appends one audit record in the caller's transaction (the transaction of the change it
  * records). Writers only insert: `seq` comes from a sequence, so no writer waits for another; the
- * chain is linked later by the sealer. Two statements: the first takes the seq and the subject's
- * key (making one the first time), the second inserts and is awaited when the transaction commits.
+ * chain is linked later by the sealer. One statement, not waited for until the transaction
+ * commits (its key is cached: subject-keys.ts), and the hash leaves `seq` out (the seal binds it),
+ * so nothing has to come back before the record is written.
  *
- * The transaction's id is taken before the seq (`pg_current_xact_id()` in the first CTE): the
- * sealer relies on every transaction holding a seq having an id older than its watermark.
+ * The transaction's id is taken before the seq (`pg_current_xact_id()` in the statement's
+ * source row, read before the row's `nextval`): the sealer relies on every transaction holding a
+ * seq having an id older than its watermark.
  */
 export async function appendAudit(tx: Queryable, entry: AuditEntry, now: Date): Promise<{ id: string }> {
   const id = newId('aud', now.getTime());
   const subject = entry.personal === null ? null : entry.subject;
-  const [taken] = await tx.query<{ seq: string; key: Buffer | null }>(
-    `with xact as materialized (select pg_current_xact_id() as xid),
-          made as (
-            insert into audit_subject_keys (program_id, subject, key, created_at)
-            select $1, $2, $3, $4 from xact where $2::text is not null
-            on conflict (program_id, subject) do nothing
-            returning key)
-     select nextval('audit_records_seq')::text as seq,
-            coalesce((select key from made),
-                     (select key from audit_subject_keys where program_id = $1 and subject = $2)) as key
-       from xact`,
-    [entry.programId, subject, subject === null ? null : newSubjectKey(), now.toISOString()],
-  );
+  const key = subject === null ? null : await keyForRecord(tx, entry.programId, subject, now);
   // A destroyed key (an erased subject) keeps no new personal data either.
   const personal =
-    subject !== null && entry.personal !== null && taken!.key
-      ? encryptPersonal(Buffer.from(taken!.key), entry.personal, {
-          programId: entry.programId,
-          recordId: id,
-          subject,
-        })
+    subject !== null && entry.personal !== null && key
+      ? encryptPersonal(key, entry.personal, { programId: entry.programId, recordId: id, subject })
       : null;
   const columns = {
     program_id: entry.programId,
@@ -57,12 +43,13 @@ export async function appendAudit(tx: Queryable, entry: AuditEntry, now: Date): 
     subject: personal === null ? null : subject,
   };
   const insert = tx.query(
-    `insert into audit_records (program_id, seq, id, at, actor_kind, actor_id, role, action, target_type,
+    `with xact as materialized (select pg_current_xact_id() as xid)
+     insert into audit_records (program_id, seq, id, at, actor_kind, actor_id, role, action, target_type,
        target_id, request_id, outcome, summary, personal, subject, record_hash)
-     values ($1, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)`,
+     select $1, nextval('audit_records_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15
+       from xact`,
     [
       columns.program_id,
-      taken!.seq,
       id,
       now.toISOString(),
       columns.actor_kind,

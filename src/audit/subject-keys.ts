@@ -57,6 +57,49 @@ export function decryptPersonal(
   }
 }
 
+/**
+ * Keys kept in memory for a short while, so that appending a record costs no round trip for its
+ * key: `destroySubjectKey` forgets at once in this process; a key destroyed by another process may
+ * still encrypt this process's records for up to KEY_CACHE_MS, and those are unreadable too, since
+ * the key is gone.
+ */
+const KEY_CACHE_MS = 30_000;
+const cachedKeys = new Map<string, { key: Buffer | null; until: number }>();
+
+/**
+ * The subject's key for a new record, made the first time (null once destroyed: the subject was
+ * erased, so a new record keeps no personal data either).
+ */
+export async function keyForRecord(
+  tx: Queryable,
+  programId: string,
+  subject: string,
+  now: Date,
+): Promise<Buffer | null> {
+  const name = `${programId}\u0000${subject}`;
+  const cached = cachedKeys.get(name);
+  if (cached && cached.until > Date.now()) return cached.key;
+  const [row] = await tx.query<{ made: Buffer | null; found: boolean; existing: Buffer | null }>(
+    `with made as (
+       insert into audit_subject_keys (program_id, subject, key, created_at) values ($1, $2, $3, $4)
+       on conflict (program_id, subject) do nothing
+       returning key)
+     select (select key from made) as made,
+            exists (select 1 from audit_subject_keys where program_id = $1 and subject = $2) as found,
+            (select key from audit_subject_keys where program_id = $1 and subject = $2) as existing`,
+    [programId, subject, newSubjectKey(), now.toISOString()],
+  );
+  // Only a committed key is cached: one made by this transaction vanishes if it rolls back.
+  if (row?.found) {
+    const existing = row.existing ? Buffer.from(row.existing) : null;
+    cachedKeys.set(name, { key: existing, until: Date.now() + KEY_CACHE_MS });
+    if (cachedKeys.size > 100_000) cachedKeys.clear();
+    return existing;
+  }
+  const key = row?.made ? Buffer.from(row.made) : null;
+  return key;
+}
+
 /** The live keys of these subjects (a destroyed or never-made key is absent). */
 export async function subjectKeys(
   db: Queryable,
@@ -91,5 +134,6 @@ export async function destroySubjectKey(
      returning 1`,
     [programId, subject, now.toISOString()],
   );
+  cachedKeys.delete(`${programId}\u0000${subject}`);
   return rows.length > 0;
 }

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { chainHash, GENESIS_HASH, type HashedColumns, recordHash } from './record-hash.ts';
-import { lastSealedSeq, sealAudit } from './seal-audit.ts';
+import { lastSealedSeq, sealWhatWasWritten } from './seal-audit.ts';
 
 /**
  * `jifen audit verify`: seal what is final, then recompute every record's hash and every
@@ -46,7 +46,7 @@ const PAGE = 2_000;
 
 /** Seals what is final, then checks the chains of `programId` (every program when left out). */
 export async function verifyAudit(db: Database, now: Date, programId?: string): Promise<ChainReport[]> {
-  await sealAudit(db, now);
+  await sealWhatWasWritten(db, now);
   const programs = programId === undefined ? await chainNames(db) : [programId];
   const sealedThrough = await lastSealedSeq(db);
   const reports: ChainReport[] = [];

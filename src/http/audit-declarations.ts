@@ -26,6 +26,12 @@ export interface AuditDeclaration {
   target: string;
   /** Integration traffic: recorded only when a staff member does it. */
   integration?: true;
+  /**
+   * Every write of the route is a command run by `deps.send`: the record is written in the
+   * command's transaction, and the handler runs without a request transaction (cheaper: the
+   * ledger's writes). Only for handlers that write nothing through `deps.db` themselves.
+   */
+  viaCommand?: true;
   /** Reads only (previews, quotes): nothing to record. */
   readOnly?: true;
   /** The route writes its records itself (sign-in, which has no principal yet). */
@@ -111,11 +117,13 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   // the ledger: adjustments and reversals always; the rest is integration traffic
   'POST /v1/members/:memberId/adjustments': {
     action: 'ledger.adjust',
+    viaCommand: true,
     target: 'member',
     summary: (request, answer) => ({ points: body(request)?.points, ...entryIds(answer) }),
   },
   'POST /v1/entries/:entryId/reversal': {
     action: 'ledger.reverse',
+    viaCommand: true,
     target: 'entry',
     summary: (_request, answer) => entryIds(answer),
   },
@@ -123,15 +131,17 @@ export const AUDITED: Record<string, AuditDeclaration> = {
     summary: (request, answer) => ({ points: body(request)?.points, ...entryIds(answer) }),
   }),
   'POST /v1/members/:memberId/debits': integration('ledger.debit', 'member', {
+    viaCommand: true,
     summary: (request, answer) => ({ points: body(request)?.points, ...entryIds(answer) }),
   }),
   'POST /v1/transfers': integration('ledger.transfer', 'transfer', {
+    viaCommand: true,
     summary: (request, answer) => ({ points: body(request)?.points, ...entryIds(answer) }),
   }),
   'POST /v1/credits/batch': integration('ledger.credit_batch', 'batch'),
-  'POST /v1/holds': integration('ledger.hold', 'hold'),
-  'POST /v1/holds/:holdId/capture': integration('ledger.hold_capture', 'hold'),
-  'POST /v1/holds/:holdId/void': integration('ledger.hold_void', 'hold'),
+  'POST /v1/holds': integration('ledger.hold', 'hold', { viaCommand: true }),
+  'POST /v1/holds/:holdId/capture': integration('ledger.hold_capture', 'hold', { viaCommand: true }),
+  'POST /v1/holds/:holdId/void': integration('ledger.hold_void', 'hold', { viaCommand: true }),
   // keys and programs
   'POST /v1/api-keys': {
     action: 'key.created',
@@ -183,10 +193,18 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   // checkout
   'PUT /v1/checkout/settings': { action: 'checkout.settings_replaced', target: 'checkout_settings' },
   'POST /v1/checkout/quote': { action: 'checkout.quoted', target: 'checkout', readOnly: true },
-  'POST /v1/checkout/authorizations': integration('checkout.authorized', 'checkout_payment'),
-  'POST /v1/checkout/payments/:orderId/capture': integration('checkout.captured', 'checkout_payment'),
-  'POST /v1/checkout/payments/:orderId/void': integration('checkout.voided', 'checkout_payment'),
-  'POST /v1/checkout/payments/:orderId/refunds': integration('checkout.refunded', 'checkout_payment'),
+  'POST /v1/checkout/authorizations': integration('checkout.authorized', 'checkout_payment', {
+    viaCommand: true,
+  }),
+  'POST /v1/checkout/payments/:orderId/capture': integration('checkout.captured', 'checkout_payment', {
+    viaCommand: true,
+  }),
+  'POST /v1/checkout/payments/:orderId/void': integration('checkout.voided', 'checkout_payment', {
+    viaCommand: true,
+  }),
+  'POST /v1/checkout/payments/:orderId/refunds': integration('checkout.refunded', 'checkout_payment', {
+    viaCommand: true,
+  }),
   // webhooks and notifications
   'POST /v1/webhooks': { action: 'webhook.created', target: 'webhook' },
   'PATCH /v1/webhooks/:endpointId': { action: 'webhook.changed', target: 'webhook' },

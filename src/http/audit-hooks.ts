@@ -104,6 +104,8 @@ function auditedHandler(
     request.auditScope = scope;
     watchAnswer(reply, scope);
     try {
+      // A route whose every write is a command (`deps.send`) needs no request transaction.
+      if (declaration.viaCommand) return await handler.call(this, request, reply);
       return await runInAuditScope(scope, () => Promise.resolve(handler.call(this, request, reply)));
     } catch (error) {
       // What the handler did rolls back; a staff member's refusal is recorded on its own.

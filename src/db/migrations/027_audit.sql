@@ -12,7 +12,7 @@ create sequence audit_records_seq;
 create table audit_records (
   program_id text not null,
   seq bigint not null,
-  id text not null unique,
+  id text not null,
   at timestamptz not null,
   actor_kind text not null check (actor_kind in ('staff', 'api_key', 'system', 'anonymous')),
   actor_id text,
@@ -28,8 +28,10 @@ create table audit_records (
   record_hash text not null,
   primary key (program_id, seq)
 );
-create index audit_records_by_time on audit_records (program_id, at, seq);
-create index audit_records_by_target on audit_records (program_id, target_type, target_id);
+-- Two indexes only, each one more write per record: the primary key (lists page by seq, newest
+-- first; a time window is a range of seqs) and the target (a member's or a rule's history). Ids
+-- are random (ULIDs) and never looked up alone.
+create index audit_records_by_target on audit_records (program_id, target_type, target_id, seq);
 
 -- The chain, per program in seq order: chain_hash = SHA-256(prev_hash ‖ seq ‖ record_hash). A seq
 -- that was taken by a transaction that rolled back is sealed as a gap (`gap`, no record hash), so

@@ -162,7 +162,7 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   'POST /v1/rules/back-test': { action: 'rule.back_tested', target: 'rule', readOnly: true },
   // events
   'POST /v1/events': integration('event.sent', 'event', {
-    targetId: (request) => (body(request)?.eventId as string | undefined) ?? null,
+    targetId: (request) => (body(request)?.id as string | undefined) ?? null,
   }),
   'POST /v1/events/batch': integration('event.batch_sent', 'batch'),
   // imports

@@ -61,7 +61,29 @@ describe.each(ENGINES)('what the audit log records (%s)', (engine) => {
     expect(credit.status).toBe(201);
     const debit = await api.call('POST', '/v1/members/m-1/debits', { points: 1, reason });
     expect(debit.status).toBe(201);
+    const event = { type: 'order.paid', memberId: 'm-1', occurredAt: '2026-03-01T01:30:00Z' };
+    const sent = await api.call('POST', '/v1/events', {
+      ...event,
+      id: 'evt-key-1',
+      attributes: { orderId: 'o-1', amountMinor: 100 },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
     expect((await auditRecords(api)).length).toBe(before);
+    // The same event sent by a staff session is recorded.
+    const admin = await addStaffMember(api, { role: 'admin' });
+    const staffEvent = await send(
+      api,
+      'POST',
+      '/v1/events',
+      { ...event, id: 'evt-staff-1', attributes: { orderId: 'o-2', amountMinor: 100 } },
+      await tokenHeaders(api, admin.loginUsed),
+    );
+    expect(staffEvent.status, JSON.stringify(staffEvent.body)).toBe(201);
+    const [recorded] = await auditRecords(api, '&action=event.sent');
+    expect(recorded).toMatchObject({
+      actor: { kind: 'staff', id: admin.id },
+      target: { type: 'event', id: 'evt-staff-1' },
+    });
     const keyed = await auditRecords(api, '&actorKind=api_key');
     expect(keyed.map((record) => record.action)).toContain('member.upserted');
     if (rule.status === 201) expect(keyed.map((record) => record.action)).toContain('rule.created');

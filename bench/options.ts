@@ -14,7 +14,8 @@ export type Scenario =
   | 'notifications'
   | 'observability'
   | 'demo'
-  | 'import';
+  | 'import'
+  | 'staff-adjust';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -55,7 +56,7 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo|import
+  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo|import|staff-adjust
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; events-single = one event a
@@ -63,7 +64,9 @@ export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [fla
                                        rewards = redemptions of one hot reward;
                                        notifications = webhook dispatch throughput and commit-to-delivery lag;
                                        observability = a and events-batch with logs + metrics off, then
-                                       on, --pairs times alternating, and the cost of having them on)
+                                       on, --pairs times alternating, and the cost of having them on;
+                                       staff-adjust = 8 staff sessions adjusting at once, with and
+                                       without the audit log, and what the log costs)
   --pairs N                            off/on pairs of the observability scenario (default 3)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --import-rows N                      rows of each file the import scenario imports (default 100000)
@@ -175,6 +178,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'observability',
         'demo',
         'import',
+        'staff-adjust',
       ] as const,
       'scenario',
       'all',

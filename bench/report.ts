@@ -26,7 +26,9 @@ export type ScenarioId =
   | 'dispatch-lag'
   | 'demo'
   | 'import-members'
-  | 'import-events';
+  | 'import-events'
+  | 'staff-adjust-no-audit'
+  | 'staff-adjust';
 
 /**
  * What a scenario should reach (issue 13's table). Ratios are against the scenario's baseline in the

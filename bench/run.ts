@@ -17,6 +17,7 @@ import { importSteps } from './scenarios/import.ts';
 import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
 import { describeCosts, observabilityCosts, observabilitySteps } from './scenarios/observability.ts';
 import { runHotRedemptions } from './scenarios/rewards.ts';
+import { staffAdjustSteps } from './scenarios/staff-adjust.ts';
 import { runTierEvaluation } from './scenarios/tiers.ts';
 import { nowMs } from './stats.ts';
 import { findRetailCsv, loadRetail } from './workload.ts';
@@ -45,7 +46,8 @@ function plan(options: BenchOptions): Step[] {
       | 'rewards'
       | 'notifications'
       | 'demo'
-      | 'import',
+      | 'import'
+      | 'staff-adjust',
   ) => options.scenario === 'all' || options.scenario === scenario;
   const steps: Step[] = [];
   // Baselines first, so a figure's ratio is known as soon as it is measured.
@@ -115,6 +117,7 @@ function plan(options: BenchOptions): Step[] {
   if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
   if (options.scenario === 'observability') steps.push(...observabilitySteps(options));
   if (wants('import')) steps.push(...importSteps());
+  if (wants('staff-adjust')) steps.push(...staffAdjustSteps());
   if (wants('demo') && engines.includes('pglite'))
     steps.push({ label: 'demo', needsPostgres: false, run: runDemo });
   if (wants('notifications')) {

@@ -113,7 +113,10 @@ export function generate(document: {
     const parameters = operation.parameters ?? [];
     const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
     const response = success
-      .map((status) => typeOf(operation.responses[status]?.content?.['application/json']?.schema))
+      .map((status) => {
+        const content = operation.responses[status]?.content;
+        return typeOf(content ? Object.values(content)[0]?.schema : undefined);
+      })
       .filter((type, index, all) => all.indexOf(type) === index);
     const body = operation.requestBody?.content['application/json']?.schema;
     const fields = [

@@ -13,6 +13,7 @@ import { systemClock } from '../shared/clock.ts';
 import { listDueExpiries } from '../sweeps/due-expiries.ts';
 import { runSweep } from '../sweeps/sweeper.ts';
 import { verifyLedger } from '../verify/verify-ledger.ts';
+import { printAuditVerification } from './audit-command.ts';
 import { programFor, withDatabase } from './cli-database.ts';
 import { DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 
@@ -34,9 +35,11 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const { values } = parse(args, DATABASE_FLAGS);
   return withDatabase(values, async (db) => {
     const { checks, violations } = await verifyLedger(db);
+    // The audit log's chains too: its result joins the exit code.
+    const audit = await printAuditVerification(db);
     if (violations.length === 0) {
       console.log(`verify: all ${checks} invariants hold`);
-      return 0;
+      return audit;
     }
     for (const v of violations)
       console.error(`VIOLATION ${v.invariant} program=${v.programId} ${v.subject}: ${v.detail}`);

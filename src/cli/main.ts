@@ -48,7 +48,7 @@ ${DATABASE_HELP}`,
   },
   verify: {
     summary: 'Check every ledger invariant; exits 1 naming any violation',
-    help: `Usage: jifen verify [flags]\n\nChecks every ledger invariant; exits 0 when all hold, 1 naming each violation.\n\n${DATABASE_HELP}`,
+    help: `Usage: jifen verify [flags]\n\nChecks every ledger invariant and the audit log's chains; exits 0 when all hold, 1 naming each violation.\n\n${DATABASE_HELP}`,
     run: async (args) => (await import('./database-commands.ts')).verifyCommand(args),
   },
   expire: {
@@ -91,6 +91,19 @@ ${DATABASE_HELP}`,
 
 ${DATABASE_HELP}`,
     run: async (args) => (await import('./database-commands.ts')).keysCommand(args),
+  },
+  audit: {
+    summary: 'Verify the tamper-evident audit log: every record and every chain',
+    help: `Usage: jifen audit verify [--program prg_...] [flags]
+
+Seals what is final, then recomputes every audit record's hash and each program's chain. Prints
+per chain the records, seals and head (seq and hash); exits 1 naming the first broken record
+(edited, missing, reordered, unsealed, seal_tampered). \`jifen verify\` runs it too.
+
+  --program prg_...     One program's chain only
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./audit-command.ts')).auditCommand(args),
   },
   staff: {
     summary: 'Add staff (the first owner of a program), list them, set a forgotten password',

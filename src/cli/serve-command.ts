@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { mailStaffNotices } from '../approvals/notice-mail.ts';
+import { startAuditSealer } from '../audit/audit-sealer.ts';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
@@ -261,6 +262,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   // Background work gives way to the API (on PGlite, where both share one connection).
   const importCommits = new ImportCommitRunner(db.background(), systemClock, { log });
   let stopSweeps: (() => Promise<void>) | null = null;
+  let stopAuditSealer: (() => Promise<void>) | null = null;
   let dispatcher: ReturnType<typeof startDispatcher> | null = null;
   const app =
     role === 'worker'
@@ -296,6 +298,13 @@ export async function serveCommand(args: string[]): Promise<number> {
     const email = role === 'api' ? null : smtpSenderFromEnv(process.env);
     stopSweeps =
       role === 'api' ? null : startSweeps(worker, sweepIntervalMs, retentionDays, importCommits, log, email);
+    stopAuditSealer =
+      role === 'api'
+        ? null
+        : startAuditSealer(worker, systemClock, {
+            head: (heads) => observability.logger.info({ auditHeads: heads }, 'audit chain heads'),
+            error: log,
+          });
     dispatcher =
       role === 'api'
         ? null
@@ -324,6 +333,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     http,
     control,
     stopSweeps && { name: 'background sweeps', stop: stopSweeps },
+    stopAuditSealer && { name: 'audit sealer', stop: stopAuditSealer },
     // Between two chunks; each import stays `committing`, resumed by the next start.
     { name: 'import commits', stop: () => importCommits.stop() },
     dispatcher && { name: 'notification dispatcher', stop: dispatcher.stop },

@@ -15,6 +15,9 @@ import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
 import { wireAreas } from '../wiring.ts';
 import { validatorCompiler } from './ajv-compilers.ts';
+import { installAuditing } from './audit-hooks.ts';
+import { scopedDatabase } from './audit-scope.ts';
+import { auditedCredits, auditedEvents } from './audited-group-commits.ts';
 import { Authenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
@@ -24,6 +27,7 @@ import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimitOptions } from '.
 import { installRequestLogging, requestIdOf } from './request-logging.ts';
 import type { RouteDeps, TypedApp } from './route-deps.ts';
 import { approvalRoutes } from './routes/approval-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
@@ -87,6 +91,11 @@ export interface AppOptions {
    * unless JIFEN_INSECURE_COOKIES is 1 or true (a deployment serving plain HTTP on a LAN).
    */
   secureCookies?: boolean;
+  /**
+   * Whether audited requests append their audit record (default: yes). Only the bench turns it
+   * off, to measure what the log costs; no CLI flag or environment variable reaches it.
+   */
+  auditLog?: boolean;
 }
 
 /** JIFEN_CORS_ORIGINS as a list: comma-separated origins, blanks dropped. */
@@ -219,7 +228,11 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   // Before authentication: an address sending bad keys is refused before its key is looked up.
   await installRateLimits(app, rateLimits);
   app.addHook('onRequest', (request, reply) => auth.authenticate(request, reply));
+  // Before the routes (it wraps each audited route's handler as the route is added) and before
+  // the idempotency hooks (its onSend commits the request's transaction before they store the answer).
+  installAuditing(app, options.db, clock, { enabled: options.auditLog ?? true });
   installIdempotency(app, options.db, clock);
+  const db = scopedDatabase(options.db);
   const groupCommit = {
     maxBatch: 500,
     // PGlite runs one transaction at a time; on PostgreSQL two overlap (one writing, one deciding).
@@ -231,13 +244,13 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   // Closing stops each commit between two chunks; they stay `committing`, to be resumed.
   app.addHook('onClose', () => importCommits.stop());
   const deps: RouteDeps = {
-    db: options.db,
+    db,
     clock,
     auth,
-    credits,
-    events,
+    credits: auditedCredits(credits, db, clock),
+    events: auditedEvents(events, db, clock),
     importCommits,
-    send: commandSender(options.db, clock),
+    send: commandSender(options.db, clock, db),
     secureCookies: options.secureCookies ?? secureCookiesFrom(process.env.JIFEN_INSECURE_COOKIES),
     loginAttemptsPerMinute: rateLimits.loginAttemptsPerMinute,
   };
@@ -264,6 +277,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   authRoutes(app, deps);
   staffRoutes(app, deps);
   approvalRoutes(app, deps);
+  auditRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

@@ -129,13 +129,14 @@ export class Authenticator {
         detail: 'This is about a staff session: sign in with POST /v1/auth/login; an API key has none.',
       });
     }
+    // Known before the permission is checked: a staff member's refusal is audited (audit-hooks.ts).
+    request.principal = principal;
     if (permission) {
       if (archivedAt !== null && !READ_METHODS.has(request.method) && !onlyReads(permission)) {
         throw archivedError(principal.programId, archivedAt);
       }
       if (!holds(principal, permission)) throw denied(principal, permission);
     }
-    request.principal = principal;
   }
 
   private async apiKey(secret: string): Promise<Found> {

@@ -164,7 +164,9 @@ function addExamples(operation: Operation): void {
   const body = operation.requestBody?.content?.['application/json'];
   if (body && example.body !== undefined) (body as Json).example = example.body;
   const answer = recordedAnswer(operation.operationId!);
-  const response = operation.responses?.[String(example.status)]?.content?.['application/json'];
+  // The answer's one media type: JSON, or the CSV of the audit export.
+  const content = operation.responses?.[String(example.status)]?.content;
+  const response = content ? Object.values(content)[0] : undefined;
   if (response && answer !== undefined) (response as Json).example = answer;
 }
 

@@ -612,6 +612,10 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     status: 201,
   },
   archiveProgram: { key: 'admin', params: { programId: 'prg_06h4xx8fjg6s58h7q6728vs4tn' }, status: 200 },
+  // The story so far is in the audit log: its staff actions, sign-ins and admin changes.
+  listAuditRecords: { query: { action: 'staff.', limit: '3' }, status: 200 },
+  exportAuditRecords: { query: { action: 'staff.login' }, status: 200 },
+  verifyAuditLog: { status: 200 },
   changeMemberId: {
     params: { memberId: 'm-1002' },
     headers: { 'idempotency-key': 'merge-1002' },

@@ -27,8 +27,8 @@ export interface RouteDeps {
   clock: Clock;
   send: SendCommand;
   auth: Authenticator;
-  credits: CreditCoalescer;
-  events: EventCoalescer;
+  credits: Pick<CreditCoalescer, 'credit'>;
+  events: Pick<EventCoalescer, 'send'>;
   /** Imports committed in the background (`POST /v1/imports/{id}/commit` answers 202). */
   importCommits: ImportCommitRunner;
   /** Whether session cookies are `Secure` (AppOptions.secureCookies). */

@@ -8,6 +8,7 @@ import { ENTRY_ANSWERS } from '../ledger/entry-answers.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { actorOf } from '../staff/principal.ts';
+import { commandRecord } from './audit-hooks.ts';
 import { principalOf } from './auth.ts';
 
 /**
@@ -111,7 +112,7 @@ export function setReplayBody(request: FastifyRequest, body: unknown): void {
  * The thin edge of most writes: runs the command in one transaction with the request's key and
  * sends its answer (a replay carries `Idempotent-Replayed: true`).
  */
-export function commandSender(db: Database, clock: Clock) {
+export function commandSender(db: Database, clock: Clock, scoped: Database = db) {
   return async function sendCommand(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -121,9 +122,18 @@ export function commandSender(db: Database, clock: Clock) {
   ): Promise<FastifyReply> {
     const principal = principalOf(request);
     const now = clock.now();
+    // An audited request: the command's own transaction carries the record when it runs first;
+    // after the request already began its transaction, the command joins that one instead.
+    const scope = request.auditScope;
+    const claimed = scope?.claimForCommand() ?? false;
     const outcome = await runCommand(
-      db,
-      { programId: principal.programId, now, idempotency: idempotencyOf(request) },
+      scope?.live ? scoped : db,
+      {
+        programId: principal.programId,
+        now,
+        idempotency: idempotencyOf(request),
+        ...(claimed ? { alongside: commandRecord(request, clock) } : {}),
+      },
       (tx) =>
         command(tx, {
           programId: principal.programId,

@@ -11,6 +11,11 @@ export interface CommandScope {
   programId: string;
   now: Date;
   idempotency?: KeyedRequest | undefined;
+  /**
+   * Written in the command's transaction after its answer is decided (not for a replay): the
+   * audit record of the request (http/audit-hooks.ts), so the record commits with the change.
+   */
+  alongside?: ((tx: Queryable, result: { status: number; body: unknown }) => Promise<void>) | undefined;
 }
 
 export interface CommandOutcome {
@@ -54,5 +59,6 @@ async function attemptCommand(
   book.record(scope.idempotency, result, result.replayBody);
   if (result.draft) await commitDraft(tx, scope.programId, result.draft, book.records);
   else await insertIdempotencyRecords(tx, scope.programId, book.records, scope.now);
+  await scope.alongside?.(tx, result);
   return { status: result.status, body: result.body, replayed: false };
 }

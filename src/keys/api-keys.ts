@@ -20,6 +20,7 @@ export const SCOPES = [
   'program:manage',
   'staff:manage',
   'approvals:decide',
+  'audit:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 /** The largest per-key rate limit (the column is an integer; a million a minute is no limit). */

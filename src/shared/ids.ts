@@ -80,4 +80,5 @@ export type IdPrefix =
   | 'rol'
   | 'ses'
   | 'apr'
-  | 'ntc';
+  | 'ntc'
+  | 'aud';

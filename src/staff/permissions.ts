@@ -67,6 +67,10 @@ export const PERMISSIONS = {
     scope: 'approvals:decide',
     about: "Approve or reject others' requests that wait for a checker",
   },
+  'audit:read': {
+    scope: 'audit:read',
+    about: 'Read, export (CSV) and verify the audit log',
+  },
 } as const satisfies Record<string, { scope: Scope; about: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -145,6 +149,7 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
     'webhooks:read',
     'approvals:read',
     'approvals:decide',
+    'audit:read',
   ],
   auditor: [...READS],
   store_clerk: [

@@ -116,7 +116,7 @@ describe.each(ENGINES)('the OpenAPI document (%s)', (engine) => {
       }
       const answer = operation.responses[String(example.status)];
       if (answer?.content)
-        expect(answer.content['application/json']?.example, operation.operationId).toBeDefined();
+        expect(Object.values(answer.content)[0]?.example, operation.operationId).toBeDefined();
     }
   });
 
@@ -146,7 +146,8 @@ describe.each(ENGINES)('the OpenAPI document (%s)', (engine) => {
     for (const [operationId, example] of Object.entries(OPERATION_EXAMPLES)) {
       const found = operationsOf(document).find(({ operation }) => operation.operationId === operationId);
       expect(found, operationId).toBeDefined();
-      const answer = found!.operation.responses[String(example.status)]?.content?.['application/json'];
+      const content = found!.operation.responses[String(example.status)]?.content;
+      const answer = content ? Object.values(content)[0] : undefined;
       expect(answer?.example, `${operationId}: the recorded answer`).toBeDefined();
       if (example.body !== undefined) {
         expect(found!.operation.requestBody?.content['application/json']?.example).toEqual(example.body);
@@ -164,7 +165,9 @@ describe.each(ENGINES)('the OpenAPI document (%s)', (engine) => {
       const operation = operationsOf(document).find(
         (o) => o.operation.operationId === operationId,
       )!.operation;
-      const schema = operation.responses[String(status)]?.content?.['application/json']?.schema;
+      const content = operation.responses[String(status)]?.content;
+      // JSON answers, or the CSV of the audit export (a string).
+      const schema = content ? Object.values(content)[0]?.schema : undefined;
       expect(schema, operationId).toBeDefined();
       expect(check(schema!, body), `${operationId}: the answer against its schema`).toEqual([]);
     }

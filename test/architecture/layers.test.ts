@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 
 const LAYERS: readonly (readonly string[])[] = [
   ['shared', 'db'],
-  ['keys', 'programs', 'members', 'ledger', 'idempotency', 'staff'],
+  ['keys', 'programs', 'members', 'ledger', 'idempotency', 'staff', 'audit'],
   ['rules'],
   ['tiers'],
   ['events', 'checkout', 'rewards', 'notifications'],

@@ -184,6 +184,10 @@ const EXPECTED: Record<string, readonly Role[] | 'public' | 'admin'> = {
   listStaffNotices: ALL,
   getStaffNoticesUnreadCount: ALL,
   markStaffNoticesRead: ALL,
+  // the audit log: read, exported and verified by owners, admins, finance and auditors
+  listAuditRecords: [O, A, FI, AU],
+  exportAuditRecords: [O, A, FI, AU],
+  verifyAuditLog: [O, A, FI, AU],
   // the deployment's programs: the admin key only
   createProgram: 'admin',
   listPrograms: 'admin',

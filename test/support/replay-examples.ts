@@ -72,7 +72,9 @@ export async function replayExamples(
       headers: { authorization, ...example.headers },
       ...(body === undefined ? {} : { payload: body as object }),
     });
-    const answer = response.body.length > 0 ? response.json() : undefined;
+    // JSON answers are parsed; others (the audit log's CSV export) are kept as text.
+    const isJson = /json/.test(String(response.headers['content-type']));
+    const answer = response.body.length === 0 ? undefined : isJson ? response.json() : response.body;
     capture(answer, example.captures, captured);
     replayed.push({
       operationId,

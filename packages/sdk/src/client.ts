@@ -26,6 +26,15 @@ export function heldForApproval<T extends object>(answer: T | Approval): answer 
   return 'action' in answer && 'maker' in answer && 'expiresAt' in answer;
 }
 
+function problemOf(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** An answer of problem+json (RFC 9457): `code` is Jifen's stable error code (docs/errors.md). */
 export class JifenError extends Error {
   readonly code: string;
@@ -113,8 +122,11 @@ export class Jifen {
         continue;
       }
       const text = await response.text();
-      const parsed = text.length > 0 ? JSON.parse(text) : undefined;
-      if (!response.ok) throw new JifenError(response.status, (parsed ?? {}) as Record<string, unknown>);
+      // A failure is a problem (JSON) whatever its content type says (a proxy's may say text).
+      if (!response.ok) throw new JifenError(response.status, problemOf(text));
+      // JSON answers are parsed; others (the audit log's CSV export) are answered as text.
+      const json = /json/.test(response.headers.get('content-type') ?? 'application/json');
+      const parsed = text.length === 0 ? undefined : json ? JSON.parse(text) : text;
       return parsed as Output<K>;
     }
   }

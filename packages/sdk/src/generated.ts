@@ -111,6 +111,64 @@ export type AssignMemberTierRequest = {
   reason: string;
 };
 
+export type AuditChain = {
+  programId: string;
+  ok: boolean;
+  records: number;
+  /** Seqs sealed into the chain (records and gaps). */
+  sealed: number;
+  /** Seqs taken by transactions that rolled back. */
+  gaps: number;
+  head: ({
+    seq: number;
+    hash: string;
+  } | null);
+  broken: ({
+    seq: number;
+    id: (string | null);
+    reason: ("edited" | "missing" | "reordered" | "unsealed" | "seal_tampered");
+    detail: string;
+  } | null);
+};
+
+export type AuditRecord = {
+  id: string;
+  /** Position in the log; the chain links each program’s records in this order. */
+  seq: number;
+  at: string;
+  actor: {
+    kind: ("staff" | "api_key" | "system" | "anonymous");
+    id: (string | null);
+    role: (string | null);
+  };
+  action: string;
+  target: ({
+    type: string;
+    id: (string | null);
+  } | null);
+  requestId: (string | null);
+  /** The HTTP status the action was answered with. */
+  outcome: number;
+  /** What changed, without personal data. */
+  summary: {
+    [key: string]: unknown;
+  };
+  /** The personal part (address, user agent, member details), decrypted; "erased" once the subject’s key was destroyed. */
+  personal: ({
+    [key: string]: unknown;
+  } | "erased" | null);
+  /** SHA-256 of the record (hex). */
+  recordHash: string;
+};
+
+export type AuditRecordPage = {
+  data: AuditRecord[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
+};
+
 export type AuthorizationBody = {
   /** The merchant's own member id: letters, digits and _ . : @ + - */
   memberId: string;
@@ -540,7 +598,7 @@ export type CreateRewardRequest = {
 
 export type CreateRoleRequest = {
   name: string;
-  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide"))[];
+  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read"))[];
 };
 
 export type CreateRoleResponse = {
@@ -2011,7 +2069,7 @@ export type RuleVersion = {
   endedAt: (string | null);
 };
 
-export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "*");
+export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "audit:read" | "*");
 
 export type ShipBody = {
   carrier: string;
@@ -2291,7 +2349,7 @@ export type UpdateRewardRequest = {
 
 export type UpdateRoleRequest = {
   name?: string;
-  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide"))[];
+  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read"))[];
 };
 
 export type UpdateRoleResponse = {
@@ -2510,6 +2568,8 @@ export interface Operations {
   disableTotp: { params: undefined; query: undefined; body: DisableTotpRequest; bodyRequired: true; response: DisableTotpResponse };
   /** Start enrolling a second factor (TOTP): the secret for an authenticator app; confirm it with a code */
   enrolTotp: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: EnrolTotpResponse };
+  /** The audit records the filters match, oldest first, as CSV (the export is itself recorded) */
+  exportAuditRecords: { params: undefined; query: { actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: string };
   /** One approval request: what it asks, who decided, and what it answered when executed */
   getApproval: { params: { approvalId: string }; query: undefined; body: undefined; bodyRequired: false; response: Approval };
   /** What waits for a checker: points above a threshold, bulk actions, tier assignments */
@@ -2578,6 +2638,8 @@ export interface Operations {
   listApiKeys: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ApiKeyPage };
   /** Approval requests, newest first, by status, action, maker or member */
   listApprovals: { params: undefined; query: { limit?: number; cursor?: string; status?: ("pending" | "executing" | "approved" | "rejected" | "cancelled" | "failed" | "expired"); action?: ("credit" | "debit" | "adjustment" | "reversal" | "transfer" | "tier_assignment" | "credit_batch" | "import_commit" | "import_undo"); makerId?: string; memberId?: string }; body: undefined; bodyRequired: false; response: ApprovalPage };
+  /** Audit records, newest first, with filters (the personal part decrypted, or "erased") */
+  listAuditRecords: { params: undefined; query: { limit?: number; cursor?: string; actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: AuditRecordPage };
   /** The audit trail: every play with its random value, ticket and prize, newest first */
   listDrawPlays: { params: { drawId: string }; query: { limit?: number; cursor?: string; memberId?: string }; body: undefined; bodyRequired: false; response: DrawPlayPage };
   /** Lucky draws, with remaining stock per prize */
@@ -2700,6 +2762,8 @@ export interface Operations {
   upsertMember: { params: { memberId: string }; query: undefined; body: MemberProfile; bodyRequired: true; response: Member };
   /** The till accepted the code: mark it used (once; the same order and store again answer the same) */
   useCouponCode: { params: { code: string }; query: undefined; body: CouponUseBody; bodyRequired: true; response: CouponUseAnswer };
+  /** Verify the program's audit chain (as `jifen audit verify`): each record's hash and the chain; the first broken record */
+  verifyAuditLog: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: AuditChain };
   /** The order is cancelled before payment: every held point goes back */
   voidCheckoutPayment: { params: { orderId: string }; query: undefined; body: undefined; bodyRequired: false; response: PaymentResult };
   /** Void a hold: every held point goes back to its lot */
@@ -2746,6 +2810,7 @@ export const OPERATIONS = {
   deliverRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/deliver' },
   disableTotp: { method: 'POST', path: '/v1/auth/totp/disable' },
   enrolTotp: { method: 'POST', path: '/v1/auth/totp' },
+  exportAuditRecords: { method: 'GET', path: '/v1/audit/export.csv' },
   getApproval: { method: 'GET', path: '/v1/approvals/{approvalId}' },
   getApprovalPolicy: { method: 'GET', path: '/v1/approval-policy' },
   getCheckoutPayment: { method: 'GET', path: '/v1/checkout/payments/{orderId}' },
@@ -2780,6 +2845,7 @@ export const OPERATIONS = {
   getWebhookDelivery: { method: 'GET', path: '/v1/webhook-deliveries/{deliveryId}' },
   listApiKeys: { method: 'GET', path: '/v1/api-keys' },
   listApprovals: { method: 'GET', path: '/v1/approvals' },
+  listAuditRecords: { method: 'GET', path: '/v1/audit' },
   listDrawPlays: { method: 'GET', path: '/v1/draws/{drawId}/plays' },
   listDraws: { method: 'GET', path: '/v1/draws' },
   listImports: { method: 'GET', path: '/v1/imports' },
@@ -2841,6 +2907,7 @@ export const OPERATIONS = {
   updateWebhook: { method: 'PATCH', path: '/v1/webhooks/{endpointId}' },
   upsertMember: { method: 'PUT', path: '/v1/members/{memberId}' },
   useCouponCode: { method: 'POST', path: '/v1/coupon-codes/{code}/use' },
+  verifyAuditLog: { method: 'GET', path: '/v1/audit/verify' },
   voidCheckoutPayment: { method: 'POST', path: '/v1/checkout/payments/{orderId}/void' },
   voidHold: { method: 'POST', path: '/v1/holds/{holdId}/void' },
 } as const;

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { problemResponses } from '../../shared/api-schemas.ts';
+import { JifenError } from '../../shared/errors.ts';
 import { permissionsOf } from '../../staff/principal.ts';
 import type { NewSession } from '../../staff/session-store.ts';
 import { revokeSession } from '../../staff/session-store.ts';
@@ -27,6 +28,7 @@ import {
 import { principalOf, staffPrincipalOfRequest } from '../auth.ts';
 import type { RouteDeps, TypedApp } from '../route-deps.ts';
 import { clearSessionCookies, setSessionCookies } from '../session-cookies.ts';
+import { recordRefusedSignIn, recordSignIn } from '../sign-in-audit.ts';
 
 /**
  * Sign-in and the session itself. These routes keep no Idempotency-Key answers: they hand out
@@ -67,17 +69,24 @@ export function authRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const { body } = request;
-      const outcome = await signIn(
-        deps.db,
-        {
-          login: body.login,
-          password: body.password,
-          programId: body.programId,
-          totp: body.totp,
-          mode: body.mode ?? 'cookie',
-        },
-        deps.clock.now(),
-      );
+      const now = deps.clock.now();
+      let outcome: Awaited<ReturnType<typeof signIn>>;
+      try {
+        outcome = await signIn(
+          deps.db,
+          {
+            login: body.login,
+            password: body.password,
+            programId: body.programId,
+            totp: body.totp,
+            mode: body.mode ?? 'cookie',
+          },
+          now,
+        );
+      } catch (error) {
+        if (error instanceof JifenError) await recordRefusedSignIn(deps.db, request, body.login, error, now);
+        throw error;
+      }
       if (outcome.kind === 'choose_program') {
         return reply.code(200).send({
           status: 'choose_program' as const,
@@ -88,6 +97,7 @@ export function authRoutes(app: TypedApp, deps: RouteDeps): void {
           })),
         });
       }
+      await recordSignIn(deps.db, request, outcome.membership, now);
       return signedIn(reply, outcome.session);
     },
   );

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { APPROVABLE_ACTIONS } from '../../src/approvals/approvable-actions.ts';
 import { ApprovalActionName } from '../../src/approvals/approval-api-schemas.ts';
+import { auditRecords } from '../audit/audit-kit.ts';
 import { addStaffMember, send, tokenHeaders } from '../staff/staff-support.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
@@ -368,6 +369,38 @@ describe.each(ENGINES)('maker–checker (%s)', (engine) => {
         (await send(api, 'POST', `/v1/approvals/${asked.body.id}/approve`, {}, finance)).body.status,
       ).toBe('approved');
       expect(await available(id)).toBe(18_000);
+    });
+
+    test('the request, the refused self-approval and the decision are in the audit log', async () => {
+      const id = await newMember();
+      const asked = await adjustAs(service, id, 2500);
+      expect((await send(api, 'POST', `/v1/approvals/${asked.body.id}/approve`, {}, service)).status).toBe(
+        403,
+      );
+      expect((await send(api, 'POST', `/v1/approvals/${asked.body.id}/approve`, {}, finance)).status).toBe(
+        200,
+      );
+      const records = (await auditRecords(api, `&targetId=${asked.body.id}`)).concat(
+        await auditRecords(api, `&targetId=${id}&action=ledger.adjust`),
+      );
+      const held = records.find((record) => record.action === 'ledger.adjust');
+      expect(held).toMatchObject({
+        actor: { kind: 'staff', id: serviceId },
+        outcome: 202,
+        summary: { points: 2500, approvalId: asked.body.id, approvalStatus: 'pending' },
+      });
+      const refused = records.find(
+        (record) => record.action === 'approval.approved' && record.outcome === 403,
+      );
+      expect(refused).toMatchObject({ actor: { id: serviceId } });
+      const approved = records.find(
+        (record) => record.action === 'approval.approved' && record.outcome === 200,
+      );
+      expect(approved).toMatchObject({
+        actor: { kind: 'staff', id: financeId },
+        target: { type: 'approval', id: asked.body.id },
+        summary: { approvalStatus: 'approved', resultStatus: 201 },
+      });
     });
 
     test('bad input: a bad policy, filter or id answers a clear problem', async () => {

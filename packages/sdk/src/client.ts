@@ -105,8 +105,8 @@ export class Jifen {
         continue;
       }
       const text = await response.text();
-      // JSON answers are parsed; others (the audit log's CSV export) are answered as text.
-      const json = /json/.test(response.headers.get('content-type') ?? 'application/json');
+      // Answers are JSON, but the audit log's CSV export, answered as text.
+      const json = !response.ok || !/^text\/csv/.test(response.headers.get('content-type') ?? '');
       const parsed = text.length === 0 ? undefined : json ? JSON.parse(text) : text;
       if (!response.ok) throw new JifenError(response.status, (parsed ?? {}) as Record<string, unknown>);
       return parsed as Output<K>;

@@ -89,7 +89,8 @@ let running = 0;
 
 /**
  * Runs a request's handler in its scope. On Node 20 an AsyncLocalStorage in use slows every
- * promise of the process (its async hooks: the bench measured it as most of the audit log's cost),
+ * promise of the process (its async hooks: 2-4x per await in a micro-benchmark, and a bench run
+ * without it showed no cost of the log),
  * so it is turned off whenever no such request is running: the ledger's hot paths (integration
  * traffic, and staff writes declared `viaCommand`) never pay for it.
  */

@@ -5,12 +5,7 @@ import type { CommandContext, CommandResult } from '../ledger/commands/command-c
 import { commitDraft } from '../ledger/draft-writer.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
-import {
-  isBuiltInRole,
-  type Permission,
-  permissionsOfScopes,
-  ROLE_PERMISSIONS,
-} from '../staff/permissions.ts';
+import { isBuiltInRole, permissionsOfRoleName, permissionsOfScopes } from '../staff/permissions.ts';
 import { permissionsOfRole } from '../staff/role-store.ts';
 import { addStaffNotices, staffHolding } from '../staff/staff-notices.ts';
 import { findStaff } from '../staff/staff-store.ts';
@@ -148,20 +143,19 @@ function contextOf(row: ApprovalRow, programId: string, now: Date): CommandConte
 /** The maker must still be allowed to do what they asked when it executes (not disabled, not revoked). */
 async function assertMakerStillMay(tx: Queryable, programId: string, row: ApprovalRow): Promise<void> {
   const permission = ACTION_PERMISSIONS[row.action];
-  let held: ReadonlySet<Permission> | readonly Permission[] = [];
+  let holds = false;
   if (row.maker_kind === 'staff') {
     const staff = await findStaff(tx, programId, row.maker_id);
     if (staff?.status === 'active') {
-      held = isBuiltInRole(staff.role)
-        ? ROLE_PERMISSIONS[staff.role]
+      const custom = isBuiltInRole(staff.role)
+        ? null
         : await permissionsOfRole(tx, programId, staff.role).catch(() => []);
+      holds = permissionsOfRoleName(staff.role, custom).includes(permission);
     }
   } else {
     const key = await findApiKey(tx, programId, row.maker_id);
-    if (key && key.revokedAt === null) held = permissionsOfScopes(key.scopes);
+    holds = key !== null && key.revokedAt === null && permissionsOfScopes(key.scopes).has(permission);
   }
-  const holds =
-    held instanceof Set ? held.has(permission) : (held as readonly Permission[]).includes(permission);
   if (!holds) {
     throw new JifenError('approval_maker_not_allowed', {
       detail: `The maker (${row.maker_id}) no longer holds "${permission}" (disabled, revoked or a new role): the request was not executed.`,

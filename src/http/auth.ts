@@ -6,14 +6,7 @@ import { findPrincipal } from '../keys/api-keys.ts';
 import { programArchivedAt } from '../programs/program-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
-import {
-  isBuiltInRole,
-  isPermission,
-  onlyReads,
-  PERMISSIONS,
-  type Permission,
-  ROLE_PERMISSIONS,
-} from '../staff/permissions.ts';
+import { onlyReads, PERMISSIONS, type Permission, permissionsOfRoleName } from '../staff/permissions.ts';
 import { holds, type Principal, type StaffPrincipal } from '../staff/principal.ts';
 import {
   findSession,
@@ -218,9 +211,7 @@ function checkCsrf(request: FastifyRequest, row: SessionRow): void {
 }
 
 function staffPrincipalOf(row: SessionRow, via: 'cookie' | 'token'): StaffPrincipal {
-  const permissions = isBuiltInRole(row.role)
-    ? ROLE_PERMISSIONS[row.role]
-    : (row.role_permissions ?? []).filter(isPermission);
+  const permissions = permissionsOfRoleName(row.role, row.role_permissions);
   return {
     kind: 'staff',
     programId: row.program_id,

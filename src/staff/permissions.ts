@@ -163,6 +163,17 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
   ],
 };
 
+/**
+ * What a staff member's role holds: a built-in role's permissions, or a custom role's (as stored:
+ * names no longer known are dropped).
+ */
+export function permissionsOfRoleName(
+  role: string,
+  customPermissions: readonly string[] | null | undefined,
+): Permission[] {
+  return isBuiltInRole(role) ? [...ROLE_PERMISSIONS[role]] : (customPermissions ?? []).filter(isPermission);
+}
+
 /** The permissions a key's scopes stand for (`*`: all of them). */
 export function permissionsOfScopes(scopes: readonly string[]): Set<Permission> {
   if (scopes.includes('*')) return new Set(PERMISSION_NAMES);

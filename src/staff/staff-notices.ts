@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { newId } from '../shared/ids.ts';
 import { cursorKey, type Page, toPage } from '../shared/pages.ts';
-import { isBuiltInRole, type Permission, ROLE_PERMISSIONS } from './permissions.ts';
+import { type Permission, permissionsOfRoleName } from './permissions.ts';
 
 /**
  * A staff member's notices: what the console's bell shows (an approval waits for them, theirs
@@ -70,8 +70,7 @@ export async function staffHolding(
   );
   return rows
     .filter((row) => {
-      const held = isBuiltInRole(row.role) ? ROLE_PERMISSIONS[row.role] : (row.permissions ?? []);
-      return (held as readonly string[]).includes(permission);
+      return permissionsOfRoleName(row.role, row.permissions).includes(permission);
     })
     .map((row) => ({ staffId: row.id, accountId: row.account_id, login: row.login }));
 }

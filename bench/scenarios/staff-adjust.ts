@@ -6,6 +6,8 @@
 // process of its own (a run without the log never pays for what a run with it set up).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyAudit } from '../../src/audit/verify-audit.ts';
 import { migrate } from '../../src/db/migrate.ts';
@@ -13,6 +15,7 @@ import { openDatabase } from '../../src/db/open-database.ts';
 import { bootstrap } from '../../src/programs/bootstrap.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { addStaff } from '../../src/staff/staff-commands.ts';
+import { type CpuFigures, cpuBetween, cpuSnapshot, describeCpu } from '../cpu.ts';
 import { freshPostgres } from '../databases.ts';
 import { closedLoop, type LoopResult, limitsFrom } from '../loop.ts';
 import type { ScenarioResult } from '../report.ts';
@@ -68,19 +71,23 @@ async function runStaffAdjust(context: BenchContext): Promise<ScenarioResult[]> 
       );
       logins.push(login);
     }
-    const runs = new Map<boolean, LoopResult[]>([
+    const runs = new Map<boolean, Measured[]>([
       [false, []],
       [true, []],
     ]);
     for (const [round, audited] of ROUNDS.entries()) {
-      const loop = await measure(database.url, created.secret, logins, audited, round, context);
-      const perSecond = Math.round(loop.primary.unitsPerSecond);
-      log(`  ${audited ? 'with' : 'without'} the audit log: ${perSecond} adjustments/s`);
-      runs.get(audited)!.push(loop);
+      const run = await measure(database.url, created.secret, logins, audited, round, context, () =>
+        db.exec('vacuum (analyze)'),
+      );
+      const perSecond = Math.round(run.loop.primary.unitsPerSecond);
+      log(
+        `  ${audited ? 'with' : 'without'} the audit log: ${perSecond} adjustments/s; ${describeCpu(run.cpu)}`,
+      );
+      runs.get(audited)!.push(run);
     }
-    const median = (loops: LoopResult[]) =>
-      [...loops].sort((a, b) => a.primary.unitsPerSecond - b.primary.unitsPerSecond)[
-        Math.floor(loops.length / 2)
+    const median = (measured: Measured[]) =>
+      [...measured].sort((a, b) => a.loop.primary.unitsPerSecond - b.loop.primary.unitsPerSecond)[
+        Math.floor(measured.length / 2)
       ]!;
     const best = new Map([
       [false, median(runs.get(false)!)],
@@ -90,12 +97,16 @@ async function runStaffAdjust(context: BenchContext): Promise<ScenarioResult[]> 
     const broken = reports.filter((report) => report.broken !== null);
     if (broken.length > 0)
       context.failures.push(`staff-adjust: audit chain broken: ${JSON.stringify(broken[0])}`);
-    const without = best.get(false)!;
-    const withAudit = best.get(true)!;
+    const without = best.get(false)!.loop;
+    const withAudit = best.get(true)!.loop;
     const ratio = withAudit.primary.unitsPerSecond / without.primary.unitsPerSecond;
     const cost = `${((1 - ratio) * 100).toFixed(1)}%`;
+    // The CPU an adjustment takes (bench + server + PostgreSQL, median of each mode's runs): a
+    // steadier figure than throughput on a machine whose speed drifts between runs.
+    const cpuPerAdjustment = (audited: boolean) => medianOf(runs.get(audited)!.map((run) => cpuMs(run.cpu)));
+    const cpuCost = cpuPerAdjustment(true) / cpuPerAdjustment(false) - 1;
     log(
-      `  the audit log costs ${cost} (with/without = ${ratio.toFixed(3)}); ${reports.length} chain(s) verify`,
+      `  the audit log costs ${cost} (with/without = ${ratio.toFixed(3)}); CPU per adjustment +${(cpuCost * 100).toFixed(1)}%; ${reports.length} chain(s) verify`,
     );
     if (ratio < 0.85) context.failures.push(`staff-adjust: the audit log costs ${cost}, more than 15%`);
     const base = {
@@ -111,13 +122,18 @@ async function runStaffAdjust(context: BenchContext): Promise<ScenarioResult[]> 
       resultOf({ ...base, id: 'staff-adjust-no-audit', name: `${base.name}, audit log off` }, without, {
         setup,
         verify: null,
-        cpu: null,
+        cpu: best.get(false)!.cpu,
         notes: ['buildApp({ auditLog: false }): the bench-only switch; median of three runs'],
       }),
       resultOf({ ...base, id: 'staff-adjust' }, withAudit, {
-        setup: { ...setup, withAuditOverWithout: Number(ratio.toFixed(3)), auditCost: cost },
+        setup: {
+          ...setup,
+          withAuditOverWithout: Number(ratio.toFixed(3)),
+          auditCost: cost,
+          cpuPerAdjustmentCost: `${(cpuCost * 100).toFixed(1)}%`,
+        },
         verify: null,
-        cpu: null,
+        cpu: best.get(true)!.cpu,
         notes: [`with / without the audit log = ${ratio.toFixed(3)} (cost ${cost}; at most 15%)`],
       }),
     ];
@@ -139,9 +155,13 @@ async function measure(
   audited: boolean,
   round: number,
   context: BenchContext,
-): Promise<LoopResult> {
+  settle: () => Promise<unknown>,
+): Promise<Measured> {
   const port = await freePort();
-  const server = await startAdjustServer(databaseUrl, port, audited);
+  const profileDir = context.options.profile
+    ? join(tmpdir(), `jifen-bench-profile-staff-adjust-${round}-${audited ? 'on' : 'off'}-${Date.now()}`)
+    : null;
+  const server = await startAdjustServer(databaseUrl, port, audited, profileDir);
   try {
     const owner = new Client(port, ownerKey, 1);
     const clients: Client[] = [];
@@ -162,8 +182,12 @@ async function measure(
       clients.push(new Client(port, (JSON.parse(signedIn.text) as { token: string }).token, 1));
     }
     owner.close();
+    // The previous round's updates would bring autovacuum onto whichever round comes next: each
+    // round starts on a vacuumed, analyzed database instead.
+    await settle();
     const unexpected: string[] = [];
     const sent = logins.map(() => 0);
+    let cpuStart: ReturnType<typeof cpuSnapshot> = null;
     const loop = await closedLoop(
       limitsFrom(context.options, STAFF),
       'adjustment',
@@ -179,13 +203,33 @@ async function measure(
         recorder.record('adjustment', startedAt, ok);
         if (!ok && unexpected.length < 3) unexpected.push(`${reply.status} ${reply.text}`);
       },
+      () => {
+        cpuStart = cpuSnapshot(server.pid);
+      },
     );
+    const cpu = cpuBetween(cpuStart, cpuSnapshot(server.pid), loop.primary.units, true);
     for (const client of clients) client.close();
     for (const message of unexpected) context.failures.push(`staff-adjust: unexpected answer ${message}`);
-    return loop;
+    return { loop, cpu };
   } finally {
     await server.stop();
+    if (profileDir) context.log(`  server CPU profile written to ${profileDir}`);
   }
+}
+
+interface Measured {
+  loop: LoopResult;
+  cpu: CpuFigures | null;
+}
+
+/** CPU milliseconds per adjustment over the bench, the server and PostgreSQL (NaN without /proc). */
+function cpuMs(cpu: CpuFigures | null): number {
+  if (!cpu) return Number.NaN;
+  return cpu.msPerUnit.bench + (cpu.msPerUnit.server ?? 0) + cpu.msPerUnit.postgres;
+}
+
+function medianOf(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 const SERVER_SCRIPT = fileURLToPath(new URL('../staff-adjust-server.ts', import.meta.url));
@@ -194,10 +238,12 @@ async function startAdjustServer(
   databaseUrl: string,
   port: number,
   audited: boolean,
-): Promise<{ stop(): Promise<void> }> {
+  profileDir: string | null,
+): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', SERVER_SCRIPT, databaseUrl, String(port), audited ? 'on' : 'off'],
+    [...profiling, '--import', 'tsx', SERVER_SCRIPT, databaseUrl, String(port), audited ? 'on' : 'off'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -213,6 +259,7 @@ async function startAdjustServer(
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code}): ${output}`)));
   });
   return {
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
+import { pooledRandomBytes } from '../shared/random-pool.ts';
 
 /**
  * Personal data in audit records is ciphertext under a random AES-256-GCM key per subject (a staff
@@ -27,7 +28,7 @@ export function encryptPersonal(
   personal: Record<string, unknown>,
   binding: { programId: string; recordId: string; subject: string },
 ): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = pooledRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(additionalData(binding.programId, binding.recordId, binding.subject));
   const body = Buffer.concat([cipher.update(JSON.stringify(personal), 'utf8'), cipher.final()]);

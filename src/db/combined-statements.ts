@@ -9,7 +9,11 @@ import { type SqlParam, sqlParams } from './sql-params.ts';
  * SQL (the table owners stay the only ones naming their tables); `$1` is always the program id.
  */
 
-/** Data-modifying CTEs run as `with w0 as (…), w1 as (…) select 1`. */
+/**
+ * Data-modifying CTEs run as `with w0 as (…), w1 as (…) select $1::text`: the final select names
+ * the program id, so a statement whose parts all bind their own (an audit record of the admin key)
+ * still gives `$1` a type.
+ */
 export class WriteStatement {
   readonly params: unknown[];
   readonly param: SqlParam;
@@ -34,7 +38,7 @@ export class WriteStatement {
   async run(tx: Queryable): Promise<void> {
     if (this.parts.length === 0) return;
     const ctes = this.parts.map((part, index) => `w${index} as (${part})`).join(',\n');
-    await tx.query(`with ${ctes} select 1`, this.params);
+    await tx.query(`with ${ctes} select $1::text`, this.params);
   }
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { appendAudit } from '../audit/append-audit.ts';
+import { addAuditWrite, appendAudit, prepareAuditRecord } from '../audit/append-audit.ts';
 import type { AuditActor, AuditEntry } from '../audit/audit-types.ts';
+import type { WriteStatement } from '../db/combined-statements.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -128,12 +129,17 @@ function watchAnswer(reply: FastifyReply, scope: AuditScope): void {
   };
 }
 
-/** The record of a command that wrote it in its own transaction (`deps.send`). */
+/**
+ * The record of a command that writes it in its own transaction (`deps.send`), in the statement
+ * of the command's own writes.
+ */
 export function commandRecord(request: FastifyRequest, clock: Clock) {
   const declaration = request.routeOptions.config.audit;
   return async (tx: Queryable, result: { status: number; body: unknown }) => {
-    if (!declaration || result.status >= 400) return;
-    await appendAudit(tx, entryOf(request, declaration, result.status, result.body), clock.now());
+    if (!declaration || result.status >= 400) return null;
+    const entry = entryOf(request, declaration, result.status, result.body);
+    const record = await prepareAuditRecord(tx, entry, clock.now());
+    return (statement: WriteStatement) => addAuditWrite(statement, record);
   };
 }
 

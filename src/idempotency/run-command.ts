@@ -1,21 +1,27 @@
+import { WriteStatement } from '../db/combined-statements.ts';
+import { awaitAtCommit } from '../db/commit-pipeline.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { inTransactionRetryingRaces } from '../db/retrying-races.ts';
 import type { CommandResult } from '../ledger/commands/command-context.ts';
-import { commitDraft } from '../ledger/draft-writer.ts';
+import { type AlongsideWrite, commitDraft } from '../ledger/draft-writer.ts';
 import { ENTRY_ANSWERS } from '../ledger/entry-answers.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
-import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from './answer-book.ts';
+import { AnswerBook, idempotencyInsertSql, type KeyedRequest } from './answer-book.ts';
 
 export interface CommandScope {
   programId: string;
   now: Date;
   idempotency?: KeyedRequest | undefined;
   /**
-   * Written in the command's transaction after its answer is decided (not for a replay): the
-   * audit record of the request (http/audit-hooks.ts), so the record commits with the change.
+   * Written in the command's transaction once its answer is decided (not for a replay), in the
+   * same statement as the command's writes: the audit record of the request
+   * (http/audit-hooks.ts), so the record commits with the change and costs no statement of its
+   * own. Null when there is nothing to write for this answer.
    */
-  alongside?: ((tx: Queryable, result: { status: number; body: unknown }) => Promise<void>) | undefined;
+  alongside?:
+    | ((tx: Queryable, result: { status: number; body: unknown }) => Promise<AlongsideWrite | null>)
+    | undefined;
 }
 
 export interface CommandOutcome {
@@ -57,8 +63,21 @@ async function attemptCommand(
     result = { status: error.status, body: problemBody(error) };
   }
   book.record(scope.idempotency, result, result.replayBody);
-  if (result.draft) await commitDraft(tx, scope.programId, result.draft, book.records);
-  else await insertIdempotencyRecords(tx, scope.programId, book.records, scope.now);
-  await scope.alongside?.(tx, result);
+  const alongside = (await scope.alongside?.(tx, result)) ?? undefined;
+  if (result.draft) await commitDraft(tx, scope.programId, result.draft, book.records, alongside);
+  else await writeAnswerOnly(tx, scope, book.records, alongside);
   return { status: result.status, body: result.body, replayed: false };
+}
+
+/** A command that changed no balance: its idempotency records and what goes alongside, one statement. */
+async function writeAnswerOnly(
+  tx: Queryable,
+  scope: CommandScope,
+  records: AnswerBook['records'],
+  alongside: AlongsideWrite | undefined,
+): Promise<void> {
+  const statement = new WriteStatement(scope.programId);
+  if (records.length > 0) statement.add(idempotencyInsertSql(records, statement.param, scope.now));
+  alongside?.(statement);
+  if (statement.size > 0) await awaitAtCommit(tx, statement.run(tx));
 }

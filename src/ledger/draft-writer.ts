@@ -42,17 +42,18 @@ export class DraftWriter {
    * it may already be in the tables) and writes the rest, whose answer the transaction awaits when
    * it commits (`awaitAtCommit`).
    */
-  async finish(records: readonly IdempotencyRecord[] = []): Promise<void> {
+  async finish(records: readonly IdempotencyRecord[] = [], alongside?: AlongsideWrite): Promise<void> {
     await Promise.all(this.writes);
     for (const hooks of draftCommitHooks()) await hooks.beforeWrite?.(this.tx, this.programId, this.draft);
-    this.writePart(records);
+    this.writePart(records, alongside);
     await awaitAtCommit(this.tx, Promise.all(this.writes));
   }
 
-  private writePart(records: readonly IdempotencyRecord[]): void {
+  private writePart(records: readonly IdempotencyRecord[], alongside?: AlongsideWrite): void {
     this.unwrittenDecisions = 0;
     const statement = new WriteStatement(this.programId);
     addDraftWrites(this.tx, statement, this.draft, records.slice(this.recordsWritten));
+    alongside?.(statement);
     this.recordsWritten = records.length;
     const running = statement.run(this.tx);
     running.catch(() => {}); // awaited by `finish`
@@ -60,16 +61,21 @@ export class DraftWriter {
   }
 }
 
+/** What the caller writes in the draft's last statement, e.g. the audit record of the request. */
+export type AlongsideWrite = (statement: WriteStatement) => void;
+
 /**
  * A command's draft, committed: what other areas do before it is written (the tier changes its
- * growth causes), then the draft with its idempotency records, in one statement. Event intake,
- * which judges tiers event by event inside its decision, writes its draft with `addDraftWrites`.
+ * growth causes), then the draft with its idempotency records (and what the caller adds,
+ * `alongside`), in one statement. Event intake, which judges tiers event by event inside its
+ * decision, writes its draft with `addDraftWrites`.
  */
 export async function commitDraft(
   tx: Queryable,
   programId: string,
   draft: LedgerDraft,
   idempotency: readonly IdempotencyRecord[] = [],
+  alongside?: AlongsideWrite,
 ): Promise<void> {
-  await new DraftWriter(tx, programId, draft).finish(idempotency);
+  await new DraftWriter(tx, programId, draft).finish(idempotency, alongside);
 }

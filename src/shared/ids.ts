@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.ts';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
@@ -43,7 +43,7 @@ export function newId(prefix: IdPrefix, atMillis: number = Date.now()): string {
     lastRandom = incremented(lastRandom);
   } else {
     lastMillis = atMillis;
-    lastRandom = new Uint8Array(randomBytes(10));
+    lastRandom = new Uint8Array(pooledRandomBytes(10));
   }
   const time = new Uint8Array(6);
   let remaining = lastMillis;

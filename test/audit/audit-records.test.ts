@@ -40,6 +40,39 @@ describe.each(ENGINES)('what the audit log records (%s)', (engine) => {
     expect(record.recordHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('an adjustment and its record are one write: when the record cannot be written, nothing changes', async () => {
+    await api.call('PUT', '/v1/members/m-atomic', {});
+    const balance = async () => (await api.call('GET', '/v1/members/m-atomic')).body.balances.available as number;
+    const before = await balance();
+    await api.db.exec(
+      `alter table audit_records add constraint refuse_test_adjust check (target_id is distinct from 'm-atomic') not valid`,
+    );
+    try {
+      const refused = await send(
+        api,
+        'POST',
+        '/v1/members/m-atomic/adjustments',
+        { points: 25, reason, operator: 'li' },
+        service,
+      );
+      expect(refused.status).toBe(500);
+      expect(await balance()).toBe(before);
+      const entries = await api.call('GET', '/v1/members/m-atomic/entries');
+      expect(entries.body.data).toHaveLength(0);
+    } finally {
+      await api.db.exec('alter table audit_records drop constraint refuse_test_adjust');
+    }
+    const accepted = await send(
+      api,
+      'POST',
+      '/v1/members/m-atomic/adjustments',
+      { points: 25, reason, operator: 'li' },
+      service,
+    );
+    expect(accepted.status).toBe(201);
+    expect(await balance()).toBe(before + 25);
+  });
+
   test('the personal part is stored only as ciphertext', async () => {
     const rows = await api.db.query<{ personal: Buffer; summary: unknown }>(
       `select personal, summary from audit_records where action = 'ledger.adjust'`,

@@ -42,7 +42,8 @@ describe.each(ENGINES)('what the audit log records (%s)', (engine) => {
 
   test('an adjustment and its record are one write: when the record cannot be written, nothing changes', async () => {
     await api.call('PUT', '/v1/members/m-atomic', {});
-    const balance = async () => (await api.call('GET', '/v1/members/m-atomic')).body.balances.available as number;
+    const balance = async () =>
+      (await api.call('GET', '/v1/members/m-atomic')).body.balances.available as number;
     const before = await balance();
     await api.db.exec(
       `alter table audit_records add constraint refuse_test_adjust check (target_id is distinct from 'm-atomic') not valid`,

@@ -1,6 +1,7 @@
 // `npm run bench` (and `jifen bench`): a harness shaped like TigerBeetle's `benchmark`. Runs the
 // scenarios, prints a table, writes every figure with its configuration and the machine to
 // bench/results/<date>-<scenario>.json and bench/results/latest.json. See bench/README.md.
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wireAreas } from '../src/wiring.ts';
@@ -26,6 +27,9 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 // Scenarios that write in process (batches, the back-test's load) commit drafts like the server does.
 wireAreas();
+// The servers a run starts on PostgreSQL need a master key for personal data (its databases are
+// dropped at the end, so a key per run will do).
+process.env.JIFEN_MASTER_KEY ??= randomBytes(32).toString('base64');
 
 interface Step {
   label: string;

@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
 import { migrate } from '../db/migrate.ts';
-import { openDatabase } from '../db/open-database.ts';
+import { type DatabaseLocation, DEFAULT_DATA_DIR, openDatabase } from '../db/open-database.ts';
+import { type MasterKeys, masterKeysFrom } from '../vault/master-key.ts';
+import { unlockVault } from '../vault/vault-keys.ts';
 import { databaseLocation, UsageError } from './options.ts';
 
 export type CliDatabase = Awaited<ReturnType<typeof openDatabase>>;
@@ -9,9 +12,13 @@ export async function withDatabase<T>(
   values: Parameters<typeof databaseLocation>[0],
   work: (db: CliDatabase) => Promise<T>,
 ): Promise<T> {
-  const db = await openDatabase(databaseLocation(values));
+  const location = databaseLocation(values);
+  const db = await openDatabase(location);
   try {
     await migrate(db);
+    // Commands that read or write personal data need the master key; the rest run without one.
+    const vault = await unlockVault(db, masterKeysOf(location), { required: false });
+    if (vault.generatedKeyFile) warnGeneratedKeyFile(vault.generatedKeyFile);
     return await work(db);
   } finally {
     await db.close();
@@ -41,4 +48,20 @@ export async function programFor(db: CliDatabase, requested: string | undefined)
   if (programs.length > 1)
     throw new UsageError('There are several programs: say which with --program prg_...');
   return programs[0]!.id;
+}
+
+/** The master keys for a database: the environment's, or the embedded database's key file. */
+export function masterKeysOf(location: DatabaseLocation): MasterKeys {
+  return masterKeysFrom(
+    process.env,
+    location.databaseUrl ? null : resolve(location.dataDir ?? DEFAULT_DATA_DIR),
+  );
+}
+
+export function warnGeneratedKeyFile(path: string): void {
+  console.error(
+    `jifen: generated the master key that encrypts personal data: ${path}\n` +
+      '  Back it up apart from the database: `jifen backup` does not contain it, and without it the\n' +
+      '  personal data (phone numbers, e-mail, names, addresses) cannot be read.',
+  );
 }

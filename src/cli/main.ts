@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { JifenError } from '../shared/errors.ts';
+import { VaultError } from '../vault/vault-error.ts';
 import { UsageError } from './options.ts';
 
 /**
@@ -104,6 +105,26 @@ per chain the records, seals and head (seq and hash); exits 1 naming the first b
 
 ${DATABASE_HELP}`,
     run: async (args) => (await import('./audit-command.ts')).auditCommand(args),
+  },
+  vault: {
+    summary: 'The master key that encrypts personal data: status, rotation',
+    help: `Usage: jifen vault status [flags]
+       jifen vault rotate [flags]
+
+Personal data is encrypted with data keys that the master key wraps (docs/privacy.md). The master
+key is JIFEN_MASTER_KEY (or JIFEN_MASTER_KEY_FILE); the embedded database's default is the key file
+beside its data directory (<data dir>.master-key), made on its first start.
+
+  status    The configured master key's fingerprint and which key wraps the data keys; exits 1
+            when some are wrapped by another key (a rotation to finish)
+  rotate    Re-wraps every data key with the new master key; safe to run again if stopped.
+            With JIFEN_MASTER_KEY: set the new key there and the old one in
+            JIFEN_PREVIOUS_MASTER_KEY (on every process: they then read both), run this, then
+            remove the old one. With the embedded key file (server stopped): makes a new key file
+            and keeps the old one as <key file>.previous.
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./vault-command.ts')).vaultCommand(args),
   },
   staff: {
     summary: 'Add staff (the first owner of a program), list them, set a forgotten password',
@@ -248,6 +269,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof JifenError) {
       console.error(`jifen ${name}: ${error.detail}`);
+      return 1;
+    }
+    if (error instanceof VaultError) {
+      console.error(`jifen ${name}: ${error.message}`);
       return 1;
     }
     throw error;

@@ -29,7 +29,9 @@ import { pruneStaffSignIns } from '../staff/prune-staff-sessions.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
+import { unlockVault } from '../vault/vault-keys.ts';
 import { printBootstrapKeys } from './bootstrap-output.ts';
+import { masterKeysOf, warnGeneratedKeyFile } from './cli-database.ts';
 import { booleanEnv, DATABASE_FLAGS, databaseLocation, parse, UsageError } from './options.ts';
 import { rateLimitsFromEnv, timeoutsFromEnv } from './serve-limits.ts';
 import { OBSERVABILITY_FLAGS, serveObservability } from './serve-observability.ts';
@@ -243,6 +245,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   const metrics = observability.metricsFor(db, systemClock);
   const stopRequested = shutdownSignal(log);
   await migrate(db);
+  try {
+    const vault = await unlockVault(db, masterKeysOf(location), { required: true });
+    if (vault.generatedKeyFile) warnGeneratedKeyFile(vault.generatedKeyFile);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const adminKey = process.env.JIFEN_ADMIN_KEY || undefined;
   const created = await bootstrap(
     db,

@@ -13,6 +13,8 @@ import type { JifenMetrics } from '../observability/metrics.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
+import { masterKeysFrom } from '../vault/master-key.ts';
+import { unlockVault, vaultConfigured } from '../vault/vault-keys.ts';
 import { wireAreas } from '../wiring.ts';
 import { validatorCompiler } from './ajv-compilers.ts';
 import { installAuditing } from './audit-hooks.ts';
@@ -129,6 +131,10 @@ function lazySerializers(...args: Parameters<SerializerFactory>): ReturnType<Ser
 /** Builds the HTTP app without listening, so tests can call it in process with `inject`. */
 export async function buildApp(options: AppOptions): Promise<TypedApp> {
   wireAreas();
+  // `serve` unlocked the vault with its keys (the embedded key file included); an app built on its
+  // own (tests, the bench) takes JIFEN_MASTER_KEY from the environment.
+  if (!vaultConfigured())
+    await unlockVault(options.db, masterKeysFrom(process.env, null), { required: false });
   const app = Fastify({
     // Response serializers are compiled on a route's first answer, not all at start-up (where
     // they took seconds): see lazySerializers.

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../shared/error-codes.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
+import { VaultError } from '../vault/vault-error.ts';
 import { NOT_A_STORABLE_DATE, NOT_A_STORABLE_DATE_TIME } from '../shared/storable-dates.ts';
 
 const FORMAT_MESSAGES: Record<string, string> = {
@@ -57,6 +58,10 @@ function fromFastifyError(error: FastifyError): JifenError | null {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new JifenError('malformed_json', { detail: error.message });
   }
+  if (error instanceof VaultError) {
+    // The message says which key is missing or wrong: for the operator, in the log, not the caller.
+    return new JifenError('vault_locked');
+  }
   if (error instanceof SyntaxError || error.statusCode === 400) {
     return new JifenError('malformed_json', { detail: error.message });
   }
@@ -69,6 +74,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const known = error instanceof JifenError ? error : fromFastifyError(error);
     // The stack goes to the log under the id the body shows as `instance`, so a user's report finds it.
     if (!known) request.log.error({ err: error, instance: request.id }, 'unexpected error');
+    if (error instanceof VaultError) request.log.error({ instance: request.id }, error.message);
     const problem = known
       ? problemBody(known)
       : { ...problemBody(new JifenError('internal_error')), instance: request.id };

@@ -682,6 +682,12 @@ export const ERROR_CODES = {
     title: 'No second factor is being enrolled or on',
     action: 'Start with POST /v1/auth/totp, then confirm with a code.',
   },
+  vault_locked: {
+    status: 503,
+    title: 'Personal data cannot be encrypted or read: the master key is missing or wrong',
+    action:
+      "The server's operator must give it the master key this database was made with (JIFEN_MASTER_KEY, or the embedded database's key file; see docs/privacy.md) and restart it; the server log names the key expected. Nothing was changed.",
+  },
   internal_error: {
     status: 500,
     title: 'Something went wrong inside Jifen',

@@ -81,4 +81,5 @@ export type IdPrefix =
   | 'ses'
   | 'apr'
   | 'ntc'
-  | 'aud';
+  | 'aud'
+  | 'dk';

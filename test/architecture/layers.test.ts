@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
  */
 
 const LAYERS: readonly (readonly string[])[] = [
-  ['shared', 'db'],
+  ['shared', 'db', 'vault'],
   ['keys', 'programs', 'members', 'ledger', 'idempotency', 'staff', 'audit'],
   ['rules'],
   ['tiers'],

@@ -24,6 +24,7 @@ const OWNER: Record<string, string> = {
   audit_seals: 'audit',
   audit_watermarks: 'audit',
   audit_subject_keys: 'audit',
+  vault_data_keys: 'vault',
   members: 'members',
   lots: 'ledger',
   entries: 'ledger',

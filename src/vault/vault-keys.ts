@@ -1,0 +1,216 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { newId } from '../shared/ids.ts';
+import { generateKeyFile, type MasterKey, type MasterKeys } from './master-key.ts';
+import { VaultError } from './vault-error.ts';
+
+/**
+ * Data keys: 32 random bytes per program and purpose (`field`: AES-256-GCM of personal fields;
+ * `index`: HMAC-SHA256 blind indexes), made on first use and stored only wrapped by the master key
+ * (AES-256-GCM, bound to the key's id, program and purpose). The master keys are the process's
+ * (`unlockVault` at start-up); unwrapped data keys are kept in memory by id, and the active one
+ * per program: program and key ids are random, so one process may serve several databases (the
+ * tests do). `deployment` (what belongs to no program) is the same name in every database, so its
+ * keys are always read from the database, never cached.
+ */
+export type KeyPurpose = 'field' | 'index';
+
+export const DEPLOYMENT = 'deployment';
+
+let masterKeys: MasterKeys | null = null;
+const byId = new Map<string, Buffer>();
+const active = new Map<string, { id: string; key: Buffer }>();
+
+function bindingOf(id: string, programId: string, purpose: KeyPurpose): Buffer {
+  return Buffer.from(`jifen data key v1\n${id}\n${programId}\n${purpose}`);
+}
+
+export function wrapDataKey(
+  master: MasterKey,
+  id: string,
+  programId: string,
+  purpose: KeyPurpose,
+  key: Buffer,
+) {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', master.key, nonce);
+  cipher.setAAD(bindingOf(id, programId, purpose));
+  const body = Buffer.concat([cipher.update(key), cipher.final()]);
+  return Buffer.concat([nonce, cipher.getAuthTag(), body]);
+}
+
+/** The data key, or null when this master key did not wrap it (or the row was tampered with). */
+export function unwrapDataKey(
+  master: MasterKey,
+  row: { id: string; program_id: string; purpose: KeyPurpose; wrapped: Uint8Array },
+): Buffer | null {
+  const wrapped = Buffer.from(row.wrapped);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', master.key, wrapped.subarray(0, 12));
+    decipher.setAAD(bindingOf(row.id, row.program_id, row.purpose));
+    decipher.setAuthTag(wrapped.subarray(12, 28));
+    return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+export interface DataKeyRow {
+  id: string;
+  program_id: string;
+  purpose: KeyPurpose;
+  wrapped: Uint8Array;
+  master_fingerprint: string;
+}
+
+function masterFor(fingerprint: string): MasterKey | null {
+  if (!masterKeys) return null;
+  return [masterKeys.current, ...masterKeys.others].find((key) => key?.fingerprint === fingerprint) ?? null;
+}
+
+function unwrapped(row: DataKeyRow): Buffer {
+  const cached = byId.get(row.id);
+  if (cached) return cached;
+  const master = masterFor(row.master_fingerprint);
+  if (!master) throw new VaultError(lockedMessage(row.master_fingerprint));
+  const key = unwrapDataKey(master, row);
+  if (!key) {
+    throw new VaultError(
+      `The data key ${row.id} does not open with master key ${master.fingerprint} (${master.origin}): the row was altered, or the key file replaced by another with the same name.`,
+    );
+  }
+  if (row.program_id !== DEPLOYMENT) byId.set(row.id, key);
+  return key;
+}
+
+function lockedMessage(fingerprint: string | null): string {
+  if (!masterKeys?.current) {
+    return masterKeys?.missing ?? 'The vault is locked: no master key was configured at start-up.';
+  }
+  return `This database's personal data is encrypted under master key ${fingerprint}, and the configured one (${masterKeys.current.origin}) is ${masterKeys.current.fingerprint}: set JIFEN_MASTER_KEY to the key this database was made with (during a rotation, the old one as JIFEN_PREVIOUS_MASTER_KEY).`;
+}
+
+export interface UnlockReport {
+  /** The key file generated now (an empty embedded database on its first start). */
+  generatedKeyFile: string | null;
+  /** The fingerprint of the key that wraps new data keys, or null (locked). */
+  fingerprint: string | null;
+}
+
+/**
+ * Takes the process's master keys and checks them against the database: every master key that
+ * wrapped one of its data keys must be among them and open it, or this throws a VaultError that
+ * says what to set (a server refuses to start with it). An embedded database with no data key yet
+ * and no key file gets a new key file. Without a key (`required: false`, e.g. a command that
+ * touches no personal data) the vault stays locked, and what needs a key fails with the reason.
+ */
+export async function unlockVault(
+  db: Queryable,
+  keys: MasterKeys,
+  options: { required: boolean },
+): Promise<UnlockReport> {
+  const rows = await db.query<DataKeyRow>(
+    `select distinct on (master_fingerprint) id, program_id, purpose, wrapped, master_fingerprint
+       from vault_data_keys order by master_fingerprint, id`,
+  );
+  let generatedKeyFile: string | null = null;
+  let configured = keys;
+  if (!keys.current && rows.length === 0 && keys.keyFile) {
+    const made = generateKeyFile(keys.keyFile);
+    configured = { ...keys, current: made, missing: null };
+    generatedKeyFile = keys.keyFile;
+  }
+  if (!configured.current) {
+    masterKeys = configured;
+    if (options.required) throw new VaultError(configured.missing ?? lockedMessage(null));
+    return { generatedKeyFile, fingerprint: null };
+  }
+  const known = [configured.current, ...configured.others];
+  for (const row of rows) {
+    const master = known.find((key) => key.fingerprint === row.master_fingerprint);
+    if (!master) {
+      masterKeys = configured;
+      throw new VaultError(lockedMessage(row.master_fingerprint));
+    }
+    if (!unwrapDataKey(master, row)) {
+      throw new VaultError(
+        `The data key ${row.id} does not open with master key ${master.fingerprint} (${master.origin}): the database's keys were altered.`,
+      );
+    }
+  }
+  masterKeys = configured;
+  return { generatedKeyFile, fingerprint: configured.current.fingerprint };
+}
+
+/** Whether `unlockVault` ran in this process (with a key or without). */
+export function vaultConfigured(): boolean {
+  return masterKeys !== null;
+}
+
+/** The master key new data keys are wrapped with; throws (what to set) when there is none. */
+export function currentMasterKey(): MasterKey {
+  if (!masterKeys?.current) throw new VaultError(lockedMessage(null));
+  return masterKeys.current;
+}
+
+/**
+ * The program's active key for `purpose`, made on first use. A key made by this call is not
+ * cached: the transaction that made it may roll back, and a key only this process remembered would
+ * seal what nobody could open. Two transactions making one at once: the unique index makes the
+ * second wait for the first and take its key.
+ */
+export async function activeDataKey(
+  q: Queryable,
+  programId: string,
+  purpose: KeyPurpose,
+): Promise<{ id: string; key: Buffer }> {
+  const name = `${programId}\u0000${purpose}`;
+  const cached = active.get(name);
+  if (cached) return cached;
+  const select = async () =>
+    (
+      await q.query<DataKeyRow>(
+        `select id, program_id, purpose, wrapped, master_fingerprint from vault_data_keys
+          where program_id = $1 and purpose = $2`,
+        [programId, purpose],
+      )
+    )[0];
+  const found = await select();
+  if (found) {
+    const entry = { id: found.id, key: unwrapped(found) };
+    if (programId !== DEPLOYMENT) active.set(name, entry);
+    return entry;
+  }
+  const master = currentMasterKey();
+  const id = newId('dk');
+  const key = randomBytes(32);
+  const made = await q.query<{ id: string }>(
+    `insert into vault_data_keys (id, program_id, purpose, wrapped, master_fingerprint, created_at)
+     values ($1, $2, $3, $4, $5, now())
+     on conflict (program_id, purpose) do nothing
+     returning id`,
+    [id, programId, purpose, wrapDataKey(master, id, programId, purpose, key), master.fingerprint],
+  );
+  if (made.length > 0) return { id, key };
+  const winner = await select();
+  if (!winner) throw new Error(`vault: the data key of ${programId}/${purpose} vanished`);
+  return { id: winner.id, key: unwrapped(winner) };
+}
+
+/** The data key with this id (from a ciphertext), or a VaultError when it cannot be opened. */
+export async function dataKeyById(q: Queryable, id: string): Promise<Buffer> {
+  const cached = byId.get(id);
+  if (cached) return cached;
+  const [row] = await q.query<DataKeyRow>(
+    'select id, program_id, purpose, wrapped, master_fingerprint from vault_data_keys where id = $1',
+    [id],
+  );
+  if (!row) throw new VaultError(`The data key ${id} named by a ciphertext is not in this database.`);
+  return unwrapped(row);
+}
+
+/** Forgets the keys kept in memory (tests of a rotation or a wrong key). */
+export function forgetVaultKeys(): void {
+  byId.clear();
+  active.clear();
+}

@@ -24,7 +24,8 @@ export async function vaultCommand(args: string[]): Promise<number> {
           ? `master key ${keys.current.fingerprint} (${keys.current.origin})`
           : `no master key: ${keys.missing}`,
       );
-      for (const other of keys.others) console.log(`also given: master key ${other.fingerprint} (${other.origin})`);
+      for (const other of keys.others)
+        console.log(`also given: master key ${other.fingerprint} (${other.origin})`);
       if (wrapping.length === 0) console.log('no data key yet (nothing encrypted)');
       for (const { fingerprint, dataKeys } of wrapping) {
         const mark = fingerprint === keys.current?.fingerprint ? '' : ' (not the configured key: rotate)';

@@ -2,8 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../shared/error-codes.ts';
 import { JifenError } from '../shared/errors.ts';
 import { problemBody } from '../shared/problem.ts';
-import { VaultError } from '../vault/vault-error.ts';
 import { NOT_A_STORABLE_DATE, NOT_A_STORABLE_DATE_TIME } from '../shared/storable-dates.ts';
+import { VaultError } from '../vault/vault-error.ts';
 
 const FORMAT_MESSAGES: Record<string, string> = {
   'date-time': NOT_A_STORABLE_DATE_TIME,

@@ -29,6 +29,7 @@ import { pruneStaffSignIns } from '../staff/prune-staff-sessions.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
+import { sealLegacyPlaintext } from '../vault/legacy-plaintext.ts';
 import { unlockVault } from '../vault/vault-keys.ts';
 import { printBootstrapKeys } from './bootstrap-output.ts';
 import { masterKeysOf, warnGeneratedKeyFile } from './cli-database.ts';
@@ -248,6 +249,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   try {
     const vault = await unlockVault(db, masterKeysOf(location), { required: true });
     if (vault.generatedKeyFile) warnGeneratedKeyFile(vault.generatedKeyFile);
+    for (const { name, sealed } of await sealLegacyPlaintext(db))
+      log(`sealed ${sealed} plain-text value(s) of ${name} written before personal data was encrypted`);
   } catch (error) {
     await db.close();
     throw error;

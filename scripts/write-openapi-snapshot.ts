@@ -1,3 +1,5 @@
+// The tests' environment (their master key for personal data), as the replayed app needs one.
+import '../test/support/test-environment.ts';
 import { writeFileSync } from 'node:fs';
 import { snapshotDocument } from '../test/support/openapi-snapshot.ts';
 import { replayAgainst } from '../test/support/replay-examples.ts';

@@ -1,10 +1,13 @@
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
+import { sealLegacyRecipients } from './notifications/dispatch/fan-out.ts';
 import { recordingHistory } from './notifications/outbox/history-scope.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
 import { tierChangedMessages } from './notifications/outbox/tier-messages.ts';
+import { sealLegacyContacts } from './notifications/preferences/member-preferences.ts';
 import { registerTierChangeHooks } from './tiers/tier-change-hooks.ts';
 import { applyTierChanges } from './tiers/tier-upgrades.ts';
+import { registerLegacySealer } from './vault/legacy-plaintext.ts';
 
 /**
  * The composition root's one job below HTTP: connecting the lower areas to the higher ones that
@@ -36,4 +39,7 @@ export function wireAreas(): void {
       return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
     },
   });
+  // Personal data stored in plain text before the vault: sealed by `jifen serve` at start.
+  registerLegacySealer({ name: 'member_notification_preferences.email, .phone', seal: sealLegacyContacts });
+  registerLegacySealer({ name: 'deliveries.recipient', seal: sealLegacyRecipients });
 }

@@ -47,6 +47,14 @@ export const MemberListQuery = Type.Object(
     status: Type.Optional(
       Type.Union([Type.Literal('active'), Type.Literal('frozen'), Type.Literal('blocked')]),
     ),
+    phone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        description:
+          "Members whose notification phone is this number (E.164, or a mainland mobile number): found by the number's keyed hash, as the number is stored only encrypted.",
+      }),
+    ),
     joinedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Joined at or after this.' })),
     joinedTo: Type.Optional(Type.String({ format: 'date-time', description: 'Joined before this.' })),
   },

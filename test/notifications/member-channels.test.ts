@@ -103,6 +103,9 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
       last_status_code: 250,
     });
     expect(delivery!.body).toBe(mail.text.trim());
+    // Stored sealed, like the preferences it came from.
+    expect(delivery!.sealed_recipient).toMatch(/^enc:v1:/);
+    expect(delivery!.sealed_recipient).not.toContain('lin.wei');
     // No phone number: no SMS. The inbox has it too.
     expect(await deliveriesOf(api, { channel: 'sms', messageId: reminder.id })).toEqual([]);
     expect((await inboxOf(api, 'mail-1')).map((m) => [m.type, m.id])).toContainEqual([

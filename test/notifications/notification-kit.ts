@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { createLogSmsAdapter } from '../../src/notifications/channels/log-sms-adapter.ts';
 import type { SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
 import { type DispatchOptions, runDispatchPass } from '../../src/notifications/dispatch/dispatcher.ts';
+import { RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
+import { openNullable } from '../../src/vault/field-cipher.ts';
 import type { TestApi } from '../support/test-api.ts';
 import { type ReceivedRequest, startHttpServer } from './channels/loopback-http.ts';
 
@@ -32,6 +34,8 @@ export interface DeliveryRow {
   channel: string;
   endpoint_id: string | null;
   recipient: string | null;
+  /** The recipient as stored: `enc:v1:` ciphertext. */
+  sealed_recipient?: string | null;
   subject: string | null;
   body: string | null;
   status: 'pending' | 'delivered' | 'dead';
@@ -49,7 +53,7 @@ export async function deliveriesOf(
   api: TestApi,
   where: { channel?: string; endpointId?: string; messageId?: string } = {},
 ): Promise<DeliveryRow[]> {
-  return api.db.query<DeliveryRow>(
+  const rows = await api.db.query<DeliveryRow>(
     `select id, message_id, channel, endpoint_id, recipient, subject, body, status, attempts, next_attempt_at,
             retry_until, last_attempt_at, last_status_code, last_error, created_at, delivered_at
        from deliveries
@@ -57,6 +61,14 @@ export async function deliveriesOf(
         and ($4::text is null or message_id = $4)
       order by created_at, message_id, id`,
     [api.programId, where.channel ?? null, where.endpointId ?? null, where.messageId ?? null],
+  );
+  // The recipient is stored sealed (issue 17): shown opened, with what the table holds beside it.
+  return Promise.all(
+    rows.map(async (row) => ({
+      ...row,
+      sealed_recipient: row.recipient,
+      recipient: await openNullable(api.db, api.programId, RECIPIENT, row.recipient),
+    })),
   );
 }
 

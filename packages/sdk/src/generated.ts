@@ -2659,7 +2659,7 @@ export interface Operations {
   /** A member's tier changes and evaluations, newest first */
   listMemberTierHistory: { params: { memberId: string }; query: { limit?: number; cursor?: string }; body: undefined; bodyRequired: false; response: TierHistoryEntryPage };
   /** The program's members in id order, searched by id prefix, tag, tier, status and joining time */
-  listMembers: { params: undefined; query: { limit?: number; cursor?: string; idPrefix?: string; tag?: string; tier?: string; status?: ("active" | "frozen" | "blocked"); joinedFrom?: string; joinedTo?: string }; body: undefined; bodyRequired: false; response: MemberPage };
+  listMembers: { params: undefined; query: { limit?: number; cursor?: string; idPrefix?: string; tag?: string; tier?: string; status?: ("active" | "frozen" | "blocked"); phone?: string; joinedFrom?: string; joinedTo?: string }; body: undefined; bodyRequired: false; response: MemberPage };
   /** The {{variables}} each notification type offers its templates */
   listNotificationTemplateVariables: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: TemplateVariablesResult };
   /** Every template in force (the program’s own or the default), per type, channel and language */

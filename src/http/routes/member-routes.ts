@@ -8,6 +8,7 @@ import {
   MemberProfile,
 } from '../../members/member-api-schemas.ts';
 import { listMembers, upsertMember } from '../../members/member-store.ts';
+import { phoneCondition } from '../../notifications/preferences/member-preferences.ts';
 import {
   Entry,
   IdempotencyHeaders,
@@ -89,9 +90,12 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const { programId } = principalOf(request);
-      const { limit = 50, cursor, tier, ...filter } = request.query;
+      const { limit = 50, cursor, tier, phone, ...filter } = request.query;
       const now = deps.clock.now();
-      const byKey = tier === undefined ? undefined : await inTierCondition(deps.db, programId, tier, now);
+      const byKey = bothConditions(
+        tier === undefined ? undefined : await inTierCondition(deps.db, programId, tier, now),
+        phone === undefined ? undefined : await phoneCondition(deps.db, programId, phone),
+      );
       const records = await listMembers(
         deps.db,
         programId,
@@ -174,4 +178,15 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
         type: request.query.type,
       }),
   );
+}
+
+type KeyCondition = { sql: (keyColumn: string, firstParam: number) => string; params: unknown[] };
+
+/** Two conditions on a member-key column as one (either may be absent). */
+function bothConditions(a: KeyCondition | undefined, b: KeyCondition | undefined): KeyCondition | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    sql: (keyColumn, n) => `(${a.sql(keyColumn, n)}) and (${b.sql(keyColumn, n + a.params.length)})`,
+    params: [...a.params, ...b.params],
+  };
 }

@@ -1,6 +1,7 @@
-import type { Database } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import { activity } from '../../shared/activity.ts';
+import { openText } from '../../vault/field-cipher.ts';
 import type { SendOutcome } from '../channels/send-outcome.ts';
 import type { SmsAdapter } from '../channels/sms-adapter.ts';
 import type { SmtpSender } from '../channels/smtp-sender.ts';
@@ -9,6 +10,7 @@ import { sendWebhook } from '../channels/webhook-sender.ts';
 import type { OutboxMessage } from '../message-types.ts';
 import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
+import { RECIPIENT } from './fan-out.ts';
 import { afterQuietHours } from './quiet-hours.ts';
 import { fateAfterFailure } from './retry-schedule.ts';
 
@@ -113,8 +115,10 @@ export async function deliverDue(
     ],
   );
   if (claimed.length === 0) return 0;
-  const outcomes = await mapWithConcurrency(claimed, options.concurrency ?? DEFAULT_CONCURRENCY, (delivery) =>
-    send(delivery, channels),
+  const outcomes = await mapWithConcurrency(
+    claimed,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (delivery) => send(await withRecipientOpened(db, delivery), channels),
   );
   await recordOutcomes(db, claimed, outcomes, now());
   if (activity.deliveriesAttempted.observed) {
@@ -123,6 +127,12 @@ export async function deliverDue(
     );
   }
   return claimed.length;
+}
+
+/** The recipient as sent, opened from its sealed form only for the send. */
+async function withRecipientOpened(db: Queryable, delivery: ClaimedDelivery): Promise<ClaimedDelivery> {
+  if (delivery.recipient === null) return delivery;
+  return { ...delivery, recipient: await openText(db, delivery.program_id, RECIPIENT, delivery.recipient) };
 }
 
 function send(delivery: ClaimedDelivery, channels: DeliveryChannels): Promise<SendOutcome> {

@@ -4,6 +4,7 @@ import type { MemberKey } from '../../members/member-key.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
+import { sealNullable, sealText } from '../../vault/field-cipher.ts';
 import {
   isNotificationType,
   type MemberChannel,
@@ -277,9 +278,15 @@ async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<
   return result;
 }
 
+/** A delivery's recipient (an e-mail address, a phone number) is sealed at rest, like its source. */
+export const RECIPIENT = 'deliveries.recipient';
+
 async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  const column = <T>(get: (row: DeliveryRow) => T) => rows.map(get);
+  const recipients = await Promise.all(
+    rows.map((row) => sealNullable(tx, row.programId, RECIPIENT, row.recipient)),
+  );
+  const column = <T>(get: (row: DeliveryRow, index: number) => T) => rows.map(get);
   await tx.query(
     `insert into deliveries (program_id, id, message_id, channel, endpoint_id, member_key, recipient, subject, body,
                              status, next_attempt_at, retry_until, created_at)
@@ -296,7 +303,7 @@ async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): 
       column((r) => r.channel),
       column((r) => r.endpointId),
       column((r) => r.memberKey),
-      column((r) => r.recipient),
+      column((_, index) => recipients[index]),
       column((r) => r.subject),
       column((r) => r.body),
       column((r) => r.nextAttemptAt.toISOString()),
@@ -325,4 +332,27 @@ async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
       column((r) => new Date(r.createdAt).toISOString()),
     ],
   );
+}
+
+/** Seals deliveries' recipients stored in plain text before the vault (see sealLegacyContacts). */
+export async function sealLegacyRecipients(db: Database): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const rows = await tx.query<{ program_id: string; id: string; recipient: string }>(
+        `select program_id, id, recipient from deliveries
+          where recipient not like 'enc:v1:%' order by program_id, id limit 500 for update`,
+      );
+      for (const row of rows) {
+        await tx.query('update deliveries set recipient = $3 where program_id = $1 and id = $2', [
+          row.program_id,
+          row.id,
+          await sealText(tx, row.program_id, RECIPIENT, row.recipient),
+        ]);
+      }
+      return rows.length;
+    });
+    sealed += done;
+    if (done === 0) return sealed;
+  }
 }

@@ -1,8 +1,9 @@
-import type { Queryable } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import { asMemberKey, type MemberKey } from '../../members/member-key.ts';
 import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
-import { validatePhoneNumber } from '../channels/sms-adapter.ts';
+import { blindIndex, isSealed, openNullable, sealNullable } from '../../vault/field-cipher.ts';
+import { toE164, validatePhoneNumber } from '../channels/sms-adapter.ts';
 import { validateEmailAddress } from '../channels/smtp-sender.ts';
 import type { Language, MemberChannel } from '../message-types.ts';
 
@@ -60,15 +61,30 @@ export const defaultPreferences = (): Preferences => ({
   updatedAt: null,
 });
 
-const toPreferences = (row: PreferencesRow): Preferences => ({
-  email: row.email,
-  phone: row.phone,
+/** Contacts are sealed at rest (docs/privacy.md); these are their fields' names in the vault. */
+const EMAIL = 'member_notification_preferences.email';
+const PHONE = 'member_notification_preferences.phone';
+
+async function toPreferences(db: Queryable, programId: string, row: PreferencesRow): Promise<Preferences> {
+  return {
+    email: await openNullable(db, programId, EMAIL, row.email),
+    phone: await openNullable(db, programId, PHONE, row.phone),
+    ...toSettings(row),
+  };
+}
+
+const toSettings = (row: PreferencesRow) => ({
   language: row.language,
   channels: { inbox: row.inbox, email: row.email_enabled, sms: row.sms_enabled },
   marketingConsent: row.marketing_consent,
   consentUpdatedAt: row.consent_updated_at === null ? null : new Date(row.consent_updated_at),
   updatedAt: new Date(row.updated_at),
 });
+
+/** The blind index of a phone number (validated): the same number in any accepted form gives the same. */
+export function phoneIndex(db: Queryable, programId: string, phone: string): Promise<string> {
+  return blindIndex(db, programId, PHONE, toE164(phone));
+}
 
 export function memberPreferencesView(preferences: MemberPreferences) {
   return {
@@ -93,7 +109,7 @@ export async function memberPreferences(
     `select * from member_notification_preferences where program_id = $1 and member_key = any($2::text[])`,
     [programId, memberKeys],
   );
-  for (const row of rows) found.set(asMemberKey(row.member_key), toPreferences(row));
+  for (const row of rows) found.set(asMemberKey(row.member_key), await toPreferences(db, programId, row));
   for (const memberKey of memberKeys) if (!found.has(memberKey)) found.set(memberKey, defaultPreferences());
   return found;
 }
@@ -108,7 +124,7 @@ export async function getMemberPreferences(
     'select * from member_notification_preferences where program_id = $1 and member_key = $2',
     [programId, memberKey],
   );
-  return { memberId, ...(row ? toPreferences(row) : defaultPreferences()) };
+  return { memberId, ...(row ? await toPreferences(db, programId, row) : defaultPreferences()) };
 }
 
 /** What the schema cannot check: contacts that could not be reached. */
@@ -145,14 +161,15 @@ export async function putMemberPreferences(
   const given = (value: unknown) => value !== undefined;
   const [row] = await db.query<PreferencesRow>(
     `insert into member_notification_preferences as p
-       (program_id, member_key, email, phone, language, inbox, email_enabled, sms_enabled,
+       (program_id, member_key, email, phone, phone_index, language, inbox, email_enabled, sms_enabled,
         marketing_consent, consent_updated_at, updated_at)
-     values ($1, $2, $3::text, $4::text, $5::text,
+     values ($1, $2, $3::text, $4::text, $14::text, $5::text,
              coalesce($9::boolean, true), coalesce($10::boolean, true), coalesce($11::boolean, true),
              coalesce($12::boolean, false), case when $12::boolean then $13::timestamptz end, $13::timestamptz)
      on conflict (program_id, member_key) do update set
        email = case when $6::boolean then excluded.email else p.email end,
        phone = case when $7::boolean then excluded.phone else p.phone end,
+       phone_index = case when $7::boolean then excluded.phone_index else p.phone_index end,
        language = case when $8::boolean then excluded.language else p.language end,
        inbox = coalesce($9::boolean, p.inbox),
        email_enabled = coalesce($10::boolean, p.email_enabled),
@@ -165,8 +182,8 @@ export async function putMemberPreferences(
     [
       programId,
       memberKey,
-      patch.email ?? null,
-      patch.phone ?? null,
+      await sealNullable(db, programId, EMAIL, patch.email),
+      await sealNullable(db, programId, PHONE, patch.phone),
       patch.language ?? null,
       given(patch.email),
       given(patch.phone),
@@ -176,7 +193,79 @@ export async function putMemberPreferences(
       patch.channels?.sms ?? null,
       patch.marketingConsent ?? null,
       now.toISOString(),
+      typeof patch.phone === 'string' ? await phoneIndex(db, programId, patch.phone) : null,
     ],
   );
-  return { memberId, ...toPreferences(row!) };
+  return { memberId, ...(await toPreferences(db, programId, row!)) };
+}
+
+/**
+ * The members whose notification phone is `phone`, as a condition on a member-key column (for the
+ * member list): found by the blind index, never by the number. A number that cannot be a phone
+ * number is a validation error saying what form it must have.
+ */
+export async function phoneCondition(
+  db: Queryable,
+  programId: string,
+  phone: string,
+): Promise<{ sql: (keyColumn: string, firstParam: number) => string; params: unknown[] }> {
+  const problem = validatePhoneNumber(phone);
+  if (problem) {
+    throw new JifenError('validation_failed', {
+      detail: `querystring/phone ${problem}`,
+      extensions: { errors: [{ field: 'querystring/phone', message: problem }] },
+    });
+  }
+  const index = await phoneIndex(db, programId, phone);
+  return {
+    sql: (keyColumn, n) =>
+      `${keyColumn} in (select by_phone.member_key from member_notification_preferences by_phone
+                         where by_phone.program_id = $${n}::text and by_phone.phone_index = $${n + 1}::text)`,
+    params: [programId, index],
+  };
+}
+
+/**
+ * Seals contacts stored in plain text before the vault (the legacy sealer `jifen serve` runs at
+ * start; see vault/legacy-plaintext.ts) and gives their phones a blind index: 500 rows per
+ * transaction, until none is left.
+ */
+export async function sealLegacyContacts(db: Database): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const rows = await tx.query<{
+        program_id: string;
+        member_key: string;
+        email: string | null;
+        phone: string | null;
+      }>(
+        `select program_id, member_key, email, phone from member_notification_preferences
+          where email not like 'enc:v1:%' or phone not like 'enc:v1:%'
+          order by program_id, member_key limit 500 for update`,
+      );
+      for (const row of rows) {
+        const plain = (value: string | null) => (value === null || isSealed(value) ? null : value);
+        const email = plain(row.email);
+        const phone = plain(row.phone);
+        await tx.query(
+          `update member_notification_preferences
+              set email = coalesce($3, email), phone = coalesce($4, phone), phone_index = coalesce($5, phone_index)
+            where program_id = $1 and member_key = $2`,
+          [
+            row.program_id,
+            row.member_key,
+            await sealNullable(tx, row.program_id, EMAIL, email),
+            await sealNullable(tx, row.program_id, PHONE, phone),
+            phone !== null && validatePhoneNumber(phone) === null
+              ? await phoneIndex(tx, row.program_id, phone)
+              : null,
+          ],
+        );
+        sealed += (email === null ? 0 : 1) + (phone === null ? 0 : 1);
+      }
+      return rows.length;
+    });
+    if (done === 0) return sealed;
+  }
 }

@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from '../db/database.ts';
-import { AnswerBook, insertIdempotencyRecords, type KeyedRequest } from '../idempotency/answer-book.ts';
+import {
+  AnswerBook,
+  insertIdempotencyRecords,
+  type KeyedRequest,
+  sealedAnswer,
+} from '../idempotency/answer-book.ts';
 import { requestHash } from '../idempotency/request-hash.ts';
 import { runCommand } from '../idempotency/run-command.ts';
 import type { CommandContext, CommandResult } from '../ledger/commands/command-context.ts';
@@ -32,6 +37,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route's command stores the answer with its effects (see above). */
     keepsIdempotencyKey?: boolean;
+    /** The route's answers hold personal data: a kept answer is sealed (docs/privacy.md). */
+    personalAnswer?: boolean;
   }
   interface FastifyRequest {
     idempotency?: IdempotencyState;
@@ -84,8 +91,10 @@ export function installIdempotency(app: FastifyInstance, db: Database, clock: Cl
     if (reply.statusCode >= 500 || typeof payload !== 'string') return payload;
     const body =
       state.replayBody !== undefined ? state.replayBody : payload === '' ? null : JSON.parse(payload);
-    const record = { ...state.request, statusCode: reply.statusCode, response: body };
-    await insertIdempotencyRecords(db, request.principal.programId, [record], clock.now(), {
+    const { programId } = request.principal;
+    const response = request.routeOptions.config.personalAnswer ? await sealedAnswer(db, programId, body) : body;
+    const record = { ...state.request, statusCode: reply.statusCode, response };
+    await insertIdempotencyRecords(db, programId, [record], clock.now(), {
       ifAbsent: true,
     });
     return payload;

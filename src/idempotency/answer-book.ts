@@ -2,6 +2,7 @@ import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { jsonArray, type SqlParam } from '../db/sql-params.ts';
 import { JifenError } from '../shared/errors.ts';
+import { openText, sealText } from '../vault/field-cipher.ts';
 
 /**
  * The one implementation of Idempotency-Key semantics. Every write — one request, or many items
@@ -78,7 +79,7 @@ export class AnswerBook {
         : await form.fromStore(
             db,
             programId,
-            rows.map((row) => row.response),
+            await Promise.all(rows.map((row) => openedAnswer(db, programId, row.response))),
           );
     return new AnswerBook(rows, bodies, form);
   }
@@ -150,6 +151,24 @@ export class AnswerBook {
   get records(): readonly IdempotencyRecord[] {
     return this.fresh;
   }
+}
+
+/**
+ * An answer that holds personal data (a member's contacts, say) is kept sealed by the vault, as
+ * `{"jifen:sealed": "enc:v1:…"}`, so `idempotency_keys` holds none in plain text; a replay opens it.
+ */
+const SEALED = 'jifen:sealed';
+const ANSWER_FIELD = 'idempotency_keys.response';
+
+export async function sealedAnswer(db: Queryable, programId: string, body: unknown): Promise<unknown> {
+  return { [SEALED]: await sealText(db, programId, ANSWER_FIELD, JSON.stringify(body)) };
+}
+
+async function openedAnswer(db: Queryable, programId: string, stored: unknown): Promise<unknown> {
+  if (typeof stored !== 'object' || stored === null || !(SEALED in stored)) return stored;
+  const sealed = (stored as Record<string, unknown>)[SEALED];
+  if (typeof sealed !== 'string') return stored;
+  return JSON.parse(await openText(db, programId, ANSWER_FIELD, sealed)) as unknown;
 }
 
 interface StoredRow {

@@ -28,7 +28,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.put(
     '/v1/members/:memberId',
     {
-      config: { permission: 'members:write' },
+      config: { permission: 'members:write', personalAnswer: true },
       schema: {
         tags: ['members'],
         summary: 'Create a member, or change the fields given',

@@ -36,7 +36,7 @@ export function notificationPreferenceRoutes(app: TypedApp, deps: RouteDeps): vo
   app.put(
     '/v1/members/:memberId/notification-preferences',
     {
-      config: { permission: 'members:write' },
+      config: { permission: 'members:write', personalAnswer: true },
       schema: {
         tags,
         summary: 'Change the fields given, keep the others (a consent change is timestamped)',

@@ -93,6 +93,39 @@ describe.each(ENGINES)('contacts sealed at rest (%s)', (engine) => {
     expect(otherRow!.phone_index).not.toBe((await rowOf('li')).phone_index);
   });
 
+  test('a kept answer holding contacts is sealed; its replay answers them as first given', async () => {
+    const headers = { authorization: `Bearer ${program.key}`, 'idempotency-key': 'prefs-zhao-1' };
+    const body = { email: 'zhao@example.com', phone: '13300133000' };
+    const first = await api.call('PUT', '/v1/members/zhao/notification-preferences', body, headers);
+    expect(first.status).toBe(200);
+    const [kept] = await api.db.query<{ response: unknown }>(
+      `select response from idempotency_keys where program_id = $1 and key = 'prefs-zhao-1'`,
+      [program.programId],
+    );
+    const stored = JSON.stringify(kept!.response);
+    expect(stored).toContain('enc:v1:');
+    for (const plain of ['zhao@', '13300133000']) expect(stored).not.toContain(plain);
+    const replay = await api.call('PUT', '/v1/members/zhao/notification-preferences', body, headers);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    // A member's own answers are sealed the same way (a birthday).
+    const member = await api.call(
+      'PUT',
+      '/v1/members/zhao',
+      { birthday: '1990-05-17' },
+      {
+        ...headers,
+        'idempotency-key': 'member-zhao-1',
+      },
+    );
+    expect(member.status).toBe(200);
+    const [keptMember] = await api.db.query<{ response: unknown }>(
+      `select response from idempotency_keys where program_id = $1 and key = 'member-zhao-1'`,
+      [program.programId],
+    );
+    expect(JSON.stringify(keptMember!.response)).not.toContain('1990-05-17');
+  });
+
   test('contacts stored in plain text before the vault are sealed at start, and stay readable and findable', async () => {
     await put('legacy', { channels: { sms: true } });
     const memberKey = await memberKeyOf(api.db, program.programId, 'legacy');

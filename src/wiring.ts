@@ -3,8 +3,10 @@ import { recordingHistory } from './notifications/outbox/history-scope.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
 import { tierChangedMessages } from './notifications/outbox/tier-messages.ts';
+import { sealLegacyWebhookSecrets } from './notifications/webhooks/legacy-webhook-secrets.ts';
 import { registerTierChangeHooks } from './tiers/tier-change-hooks.ts';
 import { applyTierChanges } from './tiers/tier-upgrades.ts';
+import { registerLegacySealer } from './vault/legacy-plaintext.ts';
 
 /**
  * The composition root's one job below HTTP: connecting the lower areas to the higher ones that
@@ -12,6 +14,8 @@ import { applyTierChanges } from './tiers/tier-upgrades.ts';
  * gets its tier changes (before it is written) and its outbox messages (in its own statement), and
  * every tier change recorded its `tier.changed` message (in the history's statement) — except what an
  * import records as history (`recordAsHistory`), which tells nobody.
+ * And the plain text areas stored before the vault (issue 17): each area seals its own columns,
+ * `jifen serve` runs them at start.
  * Run once at start-up by the app and the CLI (and by the tests' database helper); idempotent.
  */
 export function wireAreas(): void {
@@ -35,5 +39,9 @@ export function wireAreas(): void {
       const messages = tierChangedMessages(programId, recorded);
       return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
     },
+  });
+  registerLegacySealer({
+    name: 'webhook_endpoints.secret, webhook_endpoints.previous_secret',
+    seal: sealLegacyWebhookSecrets,
   });
 }

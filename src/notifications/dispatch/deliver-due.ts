@@ -8,8 +8,8 @@ import { type WebhookMessage, webhookBody } from '../channels/webhook-body.ts';
 import { sendWebhook } from '../channels/webhook-sender.ts';
 import type { OutboxMessage } from '../message-types.ts';
 import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
-import { openSigningSecrets } from '../webhooks/webhook-endpoint-store.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
+import { openSigningSecrets } from '../webhooks/webhook-endpoint-store.ts';
 import { afterQuietHours } from './quiet-hours.ts';
 import { fateAfterFailure } from './retry-schedule.ts';
 
@@ -126,7 +126,11 @@ export async function deliverDue(
   return claimed.length;
 }
 
-async function send(db: Database, delivery: ClaimedDelivery, channels: DeliveryChannels): Promise<SendOutcome> {
+async function send(
+  db: Database,
+  delivery: ClaimedDelivery,
+  channels: DeliveryChannels,
+): Promise<SendOutcome> {
   if (delivery.type === null) return failed('the message is past its retention and was pruned');
   let secrets: string[] = [];
   if (delivery.channel === 'webhook' && delivery.secret !== null && delivery.endpoint_status === 'enabled') {

@@ -1,3 +1,4 @@
+import { sealLegacySubjectKeys } from './audit/subject-keys.ts';
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
 import { recordingHistory } from './notifications/outbox/history-scope.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
@@ -44,4 +45,5 @@ export function wireAreas(): void {
     name: 'webhook_endpoints.secret, webhook_endpoints.previous_secret',
     seal: sealLegacyWebhookSecrets,
   });
+  registerLegacySealer({ name: 'audit_subject_keys.key', seal: sealLegacySubjectKeys });
 }

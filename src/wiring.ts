@@ -1,3 +1,4 @@
+import { sealLegacySubjectKeys } from './audit/subject-keys.ts';
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
 import { sealLegacyRecipients } from './notifications/dispatch/fan-out.ts';
 import { recordingHistory } from './notifications/outbox/history-scope.ts';
@@ -5,6 +6,7 @@ import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
 import { tierChangedMessages } from './notifications/outbox/tier-messages.ts';
 import { sealLegacyContacts } from './notifications/preferences/member-preferences.ts';
+import { sealLegacyWebhookSecrets } from './notifications/webhooks/legacy-webhook-secrets.ts';
 import { registerTierChangeHooks } from './tiers/tier-change-hooks.ts';
 import { applyTierChanges } from './tiers/tier-upgrades.ts';
 import { registerLegacySealer } from './vault/legacy-plaintext.ts';
@@ -15,6 +17,8 @@ import { registerLegacySealer } from './vault/legacy-plaintext.ts';
  * gets its tier changes (before it is written) and its outbox messages (in its own statement), and
  * every tier change recorded its `tier.changed` message (in the history's statement) — except what an
  * import records as history (`recordAsHistory`), which tells nobody.
+ * And the plain text areas stored before the vault (issue 17): each area seals its own columns,
+ * `jifen serve` runs them at start.
  * Run once at start-up by the app and the CLI (and by the tests' database helper); idempotent.
  */
 export function wireAreas(): void {
@@ -39,7 +43,12 @@ export function wireAreas(): void {
       return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
     },
   });
-  // Personal data stored in plain text before the vault: sealed by `jifen serve` at start.
+  // Personal data (and secrets) stored in plain text before the vault: sealed by `jifen serve` at start.
   registerLegacySealer({ name: 'member_notification_preferences.email, .phone', seal: sealLegacyContacts });
   registerLegacySealer({ name: 'deliveries.recipient', seal: sealLegacyRecipients });
+  registerLegacySealer({
+    name: 'webhook_endpoints.secret, webhook_endpoints.previous_secret',
+    seal: sealLegacyWebhookSecrets,
+  });
+  registerLegacySealer({ name: 'audit_subject_keys.key', seal: sealLegacySubjectKeys });
 }

@@ -1,12 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { pooledRandomBytes } from '../shared/random-pool.ts';
+import { openBytes, sealBytes } from '../vault/field-cipher.ts';
 
 /**
  * Personal data in audit records is ciphertext under a random AES-256-GCM key per subject (a staff
  * member, an API key, a member, a login that failed). Destroying the key erases the personal part
  * of every record of that subject at once, without touching a record, so the chain still
- * verifies. (Wrapping these keys with a master key comes with issue 17.)
+ * verifies. The keys themselves are stored sealed by the vault (issue 17): `enc:v1:` ciphertext
+ * under the program's data key (the `deployment` one for records of no program), which the master
+ * key wraps; so a copy of the database alone opens no personal part.
  *
  * Stored form: version byte 1, 12-byte nonce, 16-byte tag, ciphertext. The additional data binds
  * the ciphertext to its program, record and subject, so it cannot be moved to another record.
@@ -14,6 +17,9 @@ import { pooledRandomBytes } from '../shared/random-pool.ts';
 const VERSION = 1;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
+
+/** The vault field of the keys (the additional data binds a sealed key to its column). */
+export const SUBJECT_KEY_FIELD = 'audit_subject_keys.key';
 
 export function newSubjectKey(): Buffer {
   return randomBytes(32);
@@ -80,6 +86,7 @@ export async function keyForRecord(
   const name = `${programId}\u0000${subject}`;
   const cached = cachedKeys.get(name);
   if (cached && cached.until > Date.now()) return cached.key;
+  const key = newSubjectKey();
   const [row] = await tx.query<{ made: Buffer | null; found: boolean; existing: Buffer | null }>(
     `with made as (
        insert into audit_subject_keys (program_id, subject, key, created_at) values ($1, $2, $3, $4)
@@ -88,17 +95,18 @@ export async function keyForRecord(
      select (select key from made) as made,
             exists (select 1 from audit_subject_keys where program_id = $1 and subject = $2) as found,
             (select key from audit_subject_keys where program_id = $1 and subject = $2) as existing`,
-    [programId, subject, newSubjectKey(), now.toISOString()],
+    [programId, subject, await sealBytes(tx, programId, SUBJECT_KEY_FIELD, key), now.toISOString()],
   );
-  // Only a committed key is cached: one made by this transaction vanishes if it rolls back.
+  // Only a committed key is cached: one made by this transaction vanishes if it rolls back. The
+  // cache holds keys opened, so a cached record costs no decryption of its key.
   if (row?.found) {
-    const existing = row.existing ? Buffer.from(row.existing) : null;
+    const existing = row.existing ? await openBytes(tx, programId, SUBJECT_KEY_FIELD, row.existing) : null;
     cachedKeys.set(name, { key: existing, until: Date.now() + KEY_CACHE_MS });
     if (cachedKeys.size > 100_000) cachedKeys.clear();
     return existing;
   }
-  const key = row?.made ? Buffer.from(row.made) : null;
-  return key;
+  // Made now: the key sealed into the row is the one just drawn.
+  return row?.made ? key : null;
 }
 
 /** The live keys of these subjects (a destroyed or never-made key is absent). */
@@ -113,7 +121,10 @@ export async function subjectKeys(
       where program_id = $1 and subject = any($2::text[]) and key is not null`,
     [programId, [...new Set(subjects)]],
   );
-  return new Map(rows.map((row) => [row.subject, Buffer.from(row.key)]));
+  // One after another: `db` may be a transaction; the program's data key is cached after the first.
+  const keys = new Map<string, Buffer>();
+  for (const row of rows) keys.set(row.subject, await openBytes(db, programId, SUBJECT_KEY_FIELD, row.key));
+  return keys;
 }
 
 /**
@@ -137,4 +148,42 @@ export async function destroySubjectKey(
   );
   cachedKeys.delete(`${programId}\u0000${subject}`);
   return rows.length > 0;
+}
+
+const LEGACY_BATCH = 500;
+
+/**
+ * Seals the keys stored raw (32 bytes) before the vault: registered in src/wiring.ts, run by
+ * `jifen serve` at start. 500 at a time, each batch in its own transaction (locking its rows, so a
+ * key destroyed meanwhile stays destroyed); a sealed key starts with the bytes of `enc:v1:`.
+ * Answers how many keys it sealed.
+ */
+export async function sealLegacySubjectKeys(db: Database): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const count = await db.transaction(async (tx) => {
+      const rows = await tx.query<{ program_id: string; subject: string; key: Buffer }>(
+        `select program_id, subject, key from audit_subject_keys
+          where key is not null and substring(key from 1 for 7) <> 'enc:v1:'::bytea
+          order by program_id, subject limit $1 for update`,
+        [LEGACY_BATCH],
+      );
+      if (rows.length === 0) return 0;
+      const keys: string[] = [];
+      for (const row of rows) {
+        keys.push(
+          (await sealBytes(tx, row.program_id, SUBJECT_KEY_FIELD, Buffer.from(row.key))).toString('hex'),
+        );
+      }
+      await tx.query(
+        `update audit_subject_keys k set key = decode(v.key, 'hex')
+           from unnest($1::text[], $2::text[], $3::text[]) as v(program_id, subject, key)
+          where k.program_id = v.program_id and k.subject = v.subject and k.key is not null`,
+        [rows.map((row) => row.program_id), rows.map((row) => row.subject), keys],
+      );
+      return rows.length;
+    });
+    sealed += count;
+    if (count < LEGACY_BATCH) return sealed;
+  }
 }

@@ -92,7 +92,9 @@ export function installIdempotency(app: FastifyInstance, db: Database, clock: Cl
     const body =
       state.replayBody !== undefined ? state.replayBody : payload === '' ? null : JSON.parse(payload);
     const { programId } = request.principal;
-    const response = request.routeOptions.config.personalAnswer ? await sealedAnswer(db, programId, body) : body;
+    const response = request.routeOptions.config.personalAnswer
+      ? await sealedAnswer(db, programId, body)
+      : body;
     const record = { ...state.request, statusCode: reply.statusCode, response };
     await insertIdempotencyRecords(db, programId, [record], clock.now(), {
       ifAbsent: true,

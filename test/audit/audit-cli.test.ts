@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { appendAudit } from '../../src/audit/append-audit.ts';
 import type { Database } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
+import { masterKeysFrom } from '../../src/vault/master-key.ts';
+import { unlockVault } from '../../src/vault/vault-keys.ts';
 import { freshProcessStore, killAllChildren, runJifen } from '../support/jifen-process.ts';
 import { ENGINES, type Engine } from '../support/test-database.ts';
 
@@ -17,6 +19,9 @@ describe.each(ENGINES)('jifen audit verify (%s)', (engine: Engine) => {
       engine === 'pglite' ? { dataDir } : { databaseUrl: databaseArgs[1]!, maxConnections: 2 },
     );
     try {
+      // Subject keys are sealed by the vault: unlocked with the tests' JIFEN_MASTER_KEY, as the
+      // jifen processes started here are.
+      await unlockVault(db, masterKeysFrom(process.env, null), { required: true });
       return await work(db);
     } finally {
       await db.close();

@@ -10,6 +10,7 @@ import { sendWebhook } from '../channels/webhook-sender.ts';
 import type { OutboxMessage } from '../message-types.ts';
 import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
+import { openSigningSecrets } from '../webhooks/webhook-endpoint-store.ts';
 import { RECIPIENT } from './fan-out.ts';
 import { afterQuietHours } from './quiet-hours.ts';
 import { fateAfterFailure } from './retry-schedule.ts';
@@ -115,10 +116,8 @@ export async function deliverDue(
     ],
   );
   if (claimed.length === 0) return 0;
-  const outcomes = await mapWithConcurrency(
-    claimed,
-    options.concurrency ?? DEFAULT_CONCURRENCY,
-    async (delivery) => send(await withRecipientOpened(db, delivery), channels),
+  const outcomes = await mapWithConcurrency(claimed, options.concurrency ?? DEFAULT_CONCURRENCY, (delivery) =>
+    send(db, delivery, channels),
   );
   await recordOutcomes(db, claimed, outcomes, now());
   if (activity.deliveriesAttempted.observed) {
@@ -129,28 +128,52 @@ export async function deliverDue(
   return claimed.length;
 }
 
-/** The recipient as sent, opened from its sealed form only for the send. */
-async function withRecipientOpened(db: Queryable, delivery: ClaimedDelivery): Promise<ClaimedDelivery> {
-  if (delivery.recipient === null) return delivery;
-  return { ...delivery, recipient: await openText(db, delivery.program_id, RECIPIENT, delivery.recipient) };
-}
-
-function send(delivery: ClaimedDelivery, channels: DeliveryChannels): Promise<SendOutcome> {
-  if (delivery.type === null)
-    return Promise.resolve(failed('the message is past its retention and was pruned'));
+async function send(
+  db: Database,
+  delivery: ClaimedDelivery,
+  channels: DeliveryChannels,
+): Promise<SendOutcome> {
+  if (delivery.type === null) return failed('the message is past its retention and was pruned');
+  let secrets: string[] = [];
+  if (delivery.channel === 'webhook' && delivery.secret !== null && delivery.endpoint_status === 'enabled') {
+    // The secrets are sealed by the vault; one that does not open (a locked vault, a wrong master
+    // key) fails the attempt, retried once the operator has fixed it.
+    try {
+      secrets = await openSigningSecrets(db, delivery.program_id, {
+        secret: delivery.secret,
+        previousSecret: delivery.previous_secret,
+      });
+    } catch (error) {
+      return failed(`the endpoint's signing secret does not open: ${(error as Error).message}`, true);
+    }
+  }
+  // The recipient (an address, a number) is sealed too: opened only for the send.
+  let opened = delivery;
+  if (delivery.recipient !== null) {
+    try {
+      opened = {
+        ...delivery,
+        recipient: await openText(db, delivery.program_id, RECIPIENT, delivery.recipient),
+      };
+    } catch (error) {
+      return failed(`the recipient does not open: ${(error as Error).message}`, true);
+    }
+  }
   const timeoutMs = channels.webhookTimeoutMs ?? 10_000;
   // No send may outlive the claim's lease (SMTP's timeouts are per step, not per message): past
   // this deadline the attempt counts as failed and is retried.
-  return withDeadline(sendNow(delivery, delivery.type, channels), timeoutMs + 5_000);
+  return withDeadline(sendNow(opened, delivery.type, secrets, channels), timeoutMs + 5_000);
 }
 
 function sendNow(
   delivery: ClaimedDelivery,
   type: OutboxMessage['type'],
+  /** The webhook's secrets, opened (empty for other channels). */
+  secrets: string[],
   channels: DeliveryChannels,
 ): Promise<SendOutcome> {
   if (delivery.channel === 'webhook') {
-    if (delivery.url === null || delivery.secret === null || delivery.endpoint_status !== 'enabled')
+    if (delivery.url === null || secrets.length === 0 || delivery.endpoint_status !== 'enabled')
       return Promise.resolve(failed('the endpoint was disabled or deleted; replay after enabling it'));
     const message: WebhookMessage = {
       id: delivery.message_id,
@@ -163,7 +186,7 @@ function sendNow(
     return sendWebhook({
       url: delivery.url,
       // During a rotation's overlap both secrets sign, so receivers holding either accept it.
-      secret: delivery.previous_secret ? [delivery.secret, delivery.previous_secret] : delivery.secret,
+      secret: secrets,
       messageId: delivery.message_id,
       type,
       body: webhookBody(message),

@@ -2,9 +2,19 @@ import type { Queryable } from '../../db/database.ts';
 import { queueOnProgram } from '../../programs/program-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
+import { openText, sealText } from '../../vault/field-cipher.ts';
 import { validateWebhookUrl } from '../channels/webhook-sender.ts';
 import { newWebhookSecret } from '../channels/webhook-signature.ts';
 import type { MessageType } from '../message-types.ts';
+
+/**
+ * The vault fields of the signing secrets: both columns hold `enc:v1:` ciphertext under the
+ * program's data key, bound to the column (so the current secret cannot be copied into
+ * `previous_secret` as it is: a rotation opens it and seals it again). A value without the prefix
+ * is plain text from before the vault, which `sealLegacyWebhookSecrets` seals at start.
+ */
+export const SECRET_FIELD = 'webhook_endpoints.secret';
+export const PREVIOUS_SECRET_FIELD = 'webhook_endpoints.previous_secret';
 
 /** More would make every message a fan-out storm; integrators route further on their side. */
 export const MAX_WEBHOOK_ENDPOINTS = 20;
@@ -49,10 +59,10 @@ interface EndpointRow {
   updated_at: Date;
 }
 
-const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
+const toEndpoint = async (q: Queryable, programId: string, row: EndpointRow): Promise<WebhookEndpoint> => ({
   id: row.id,
   url: row.url,
-  secret: row.secret,
+  secret: await openText(q, programId, SECRET_FIELD, row.secret),
   types: row.types,
   description: row.description,
   status: row.status,
@@ -60,6 +70,20 @@ const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
+
+/**
+ * The secrets a delivery is signed with, opened: the current one, and the previous one while it
+ * still signs (the dispatcher reads both columns with the delivery it claims).
+ */
+export async function openSigningSecrets(
+  q: Queryable,
+  programId: string,
+  stored: { secret: string; previousSecret: string | null },
+): Promise<string[]> {
+  const secret = await openText(q, programId, SECRET_FIELD, stored.secret);
+  if (stored.previousSecret === null) return [secret];
+  return [secret, await openText(q, programId, PREVIOUS_SECRET_FIELD, stored.previousSecret)];
+}
 
 /** What listings show: never the secret, only its first characters. */
 export function webhookEndpointView(endpoint: WebhookEndpoint) {
@@ -120,6 +144,7 @@ export async function createWebhookEndpoint(
       extensions: { limit: MAX_WEBHOOK_ENDPOINTS },
     });
   }
+  const secret = newWebhookSecret();
   const [row] = await tx.query<EndpointRow>(
     `insert into webhook_endpoints (program_id, id, url, secret, types, status, description, created_at, updated_at)
      values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $8) returning *`,
@@ -127,14 +152,15 @@ export async function createWebhookEndpoint(
       programId,
       newId('whk', now.getTime()),
       input.url,
-      newWebhookSecret(),
+      await sealText(tx, programId, SECRET_FIELD, secret),
       input.types ?? [],
       input.status ?? 'enabled',
       input.description ?? '',
       now.toISOString(),
     ],
   );
-  return toEndpoint(row!);
+  // The row holds it sealed; the answer shows the secret just made, once.
+  return toEndpoint(tx, programId, { ...row!, secret });
 }
 
 /** Oldest first; at most MAX_WEBHOOK_ENDPOINTS, so no paging. */
@@ -143,7 +169,7 @@ export async function listWebhookEndpoints(db: Queryable, programId: string): Pr
     'select * from webhook_endpoints where program_id = $1 order by id',
     [programId],
   );
-  return rows.map(toEndpoint);
+  return Promise.all(rows.map((row) => toEndpoint(db, programId, row)));
 }
 
 /** `lock`: 'share' keeps it from being changed or deleted until the transaction ends. */
@@ -158,7 +184,7 @@ export async function getWebhookEndpoint(
     [programId, endpointId],
   );
   if (!row) throw webhookEndpointNotFound(endpointId);
-  return toEndpoint(row);
+  return toEndpoint(db, programId, row);
 }
 
 export async function updateWebhookEndpoint(
@@ -185,7 +211,7 @@ export async function updateWebhookEndpoint(
     ],
   );
   if (!row) throw webhookEndpointNotFound(endpointId);
-  return toEndpoint(row);
+  return toEndpoint(tx, programId, row);
 }
 
 /** The old secret stops signing at once: the integrator switches to the new one it is shown now. */
@@ -204,15 +230,38 @@ export async function rotateWebhookSecret(
   overlapSeconds = DEFAULT_SECRET_OVERLAP_SECONDS,
 ): Promise<WebhookEndpoint> {
   const until = overlapSeconds > 0 ? new Date(now.getTime() + overlapSeconds * 1000).toISOString() : null;
+  // The current secret is opened and sealed again as the previous one (each column has its own
+  // binding); the row lock keeps a concurrent rotation from losing one in between.
+  const [current] = await tx.query<{ secret: string }>(
+    'select secret from webhook_endpoints where program_id = $1 and id = $2 for update',
+    [programId, endpointId],
+  );
+  if (!current) throw webhookEndpointNotFound(endpointId);
+  const previous =
+    until === null
+      ? null
+      : await sealText(
+          tx,
+          programId,
+          PREVIOUS_SECRET_FIELD,
+          await openText(tx, programId, SECRET_FIELD, current.secret),
+        );
+  const secret = newWebhookSecret();
   const [row] = await tx.query<EndpointRow>(
     `update webhook_endpoints
-        set previous_secret = case when $5::timestamptz is null then null else secret end,
-            previous_secret_until = $5::timestamptz, secret = $3, updated_at = $4
+        set previous_secret = $6, previous_secret_until = $5::timestamptz, secret = $3, updated_at = $4
       where program_id = $1 and id = $2 returning *`,
-    [programId, endpointId, newWebhookSecret(), now.toISOString(), until],
+    [
+      programId,
+      endpointId,
+      await sealText(tx, programId, SECRET_FIELD, secret),
+      now.toISOString(),
+      until,
+      previous,
+    ],
   );
   if (!row) throw webhookEndpointNotFound(endpointId);
-  return toEndpoint(row);
+  return toEndpoint(tx, programId, { ...row, secret });
 }
 
 /**

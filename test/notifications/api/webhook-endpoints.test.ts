@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MESSAGE_TYPES } from '../../../src/notifications/message-types.ts';
+import { openText } from '../../../src/vault/field-cipher.ts';
 import { openTestApi, type TestApi } from '../../support/test-api.ts';
 import { ENGINES } from '../../support/test-database.ts';
 import {
@@ -141,7 +142,11 @@ describe.each(ENGINES)('webhook endpoints (%s)', (engine) => {
       'select secret from webhook_endpoints where program_id = $1 and id = $2',
       [program.programId, endpoint.id],
     );
-    expect(row?.secret).toBe(rotated.body.secret);
+    // Stored sealed by the vault (issue 17): the row opens to the secret shown.
+    expect(row?.secret).toMatch(/^enc:v1:/);
+    expect(await openText(api.db, program.programId, 'webhook_endpoints.secret', row!.secret)).toBe(
+      rotated.body.secret,
+    );
     const read = await program.call('GET', `/v1/webhooks/${endpoint.id}`);
     expect(read.body).not.toHaveProperty('secret');
     expect(read.body.secretPrefix).toBe(rotated.body.secretPrefix);

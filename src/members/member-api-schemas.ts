@@ -14,6 +14,16 @@ export const MemberProfile = Type.Object(
         description: 'frozen: cannot spend or transfer; blocked: cannot earn or spend.',
       }),
     ),
+    name: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], {
+        description: "The member's name, as staff see it (stored encrypted; null clears it).",
+      }),
+    ),
+    nickname: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()], {
+        description: 'What leaderboards and the member page show (stored encrypted; null clears it).',
+      }),
+    ),
     birthday: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])),
     joinedAt: Type.Optional(Type.String({ format: 'date-time' })),
     channel: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),

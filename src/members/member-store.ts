@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { MemberStatus } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
+import { openNullable, sealNullable } from '../vault/field-cipher.ts';
 import { asMemberKey, type MemberKey, MemberKeys, type MemberRef, newMemberKey } from './member-key.ts';
 import type { MemberProfileInput } from './member-types.ts';
 
@@ -8,6 +9,8 @@ interface MemberRow {
   member_id: string;
   member_key: string;
   status: MemberStatus;
+  name: string | null;
+  nickname: string | null;
   birthday: string | null;
   joined_at: Date;
   channel: string | null;
@@ -30,15 +33,21 @@ export function memberNotFound(memberId: string): JifenError {
   });
 }
 
+/** The names are sealed at rest (docs/privacy.md); these are their fields' names in the vault. */
+const NAME = 'members.name';
+const NICKNAME = 'members.nickname';
+
 /**
  * A member's own row: the profile and the balances as last written (see `memberView` for the API's
- * view, which leaves the key out).
+ * view, which leaves the key out). The names are opened from their sealed form.
  */
-function toRecord(row: MemberRow) {
+async function toRecord(db: Queryable, programId: string, row: MemberRow) {
   return {
     memberId: row.member_id,
     memberKey: asMemberKey(row.member_key),
     status: row.status,
+    name: await openNullable(db, programId, NAME, row.name),
+    nickname: await openNullable(db, programId, NICKNAME, row.nickname),
     birthday: row.birthday,
     joinedAt: new Date(row.joined_at).toISOString(),
     channel: row.channel,
@@ -57,7 +66,7 @@ function toRecord(row: MemberRow) {
   };
 }
 
-export type MemberRecord = ReturnType<typeof toRecord>;
+export type MemberRecord = Awaited<ReturnType<typeof toRecord>>;
 
 const MEMBER_SELECT = `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday
   from members m where m.program_id = $1 and m.member_id = $2`;
@@ -65,7 +74,7 @@ const MEMBER_SELECT = `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday
 export async function getMember(db: Queryable, programId: string, memberId: string): Promise<MemberRecord> {
   const [row] = await db.query<MemberRow>(MEMBER_SELECT, [programId, memberId]);
   if (!row) throw memberNotFound(memberId);
-  return toRecord(row);
+  return toRecord(db, programId, row);
 }
 
 /**
@@ -229,7 +238,7 @@ export async function listMembers(
       order by m.member_id collate "C" limit $8`,
     params,
   );
-  return rows.map(toRecord);
+  return Promise.all(rows.map((row) => toRecord(db, programId, row)));
 }
 
 /** Custom attributes are read with every event a member sends: keep them small. */
@@ -252,11 +261,13 @@ export async function upsertMember(
   }
   const [result] = await db.query<{ created: boolean }>(
     `insert into members (program_id, member_id, member_key, status, birthday, joined_at, channel, store, tags,
-                          attributes, created_at, updated_at)
+                          attributes, created_at, updated_at, name, nickname)
      values ($1, $2, $14, coalesce($3, 'active'), $4::date, coalesce($5::timestamptz, $10::timestamptz), $6, $7,
-             coalesce($8::text[], '{}'), coalesce($9::jsonb, '{}'), $10, $10)
+             coalesce($8::text[], '{}'), coalesce($9::jsonb, '{}'), $10, $10, $15::text, $17::text)
      on conflict (program_id, member_id) do update set
        status = coalesce($3, members.status),
+       name = case when $16 then $15::text else members.name end,
+       nickname = case when $18 then $17::text else members.nickname end,
        birthday = case when $11 then $4::date else members.birthday end,
        joined_at = coalesce($5::timestamptz, members.joined_at),
        channel = case when $12 then $6 else members.channel end,
@@ -280,6 +291,10 @@ export async function upsertMember(
       input.channel !== undefined,
       input.store !== undefined,
       newMemberKey(now.getTime()),
+      await sealNullable(db, programId, NAME, input.name),
+      input.name !== undefined,
+      await sealNullable(db, programId, NICKNAME, input.nickname),
+      input.nickname !== undefined,
     ],
   );
   return { member: await getMember(db, programId, memberId), created: result?.created ?? false };

@@ -3,6 +3,10 @@ import type { MemberStatus } from '../ledger/ledger-types.ts';
 /** What a merchant tells Jifen about a member; every field optional on update. */
 export interface MemberProfileInput {
   status?: MemberStatus;
+  /** The member's name (for staff); sealed at rest. */
+  name?: string | null;
+  /** What leaderboards and the member page show; sealed at rest. */
+  nickname?: string | null;
   birthday?: string | null;
   joinedAt?: string;
   channel?: string | null;

@@ -113,6 +113,8 @@ export const HoldResult = Type.Object({ hold: Hold, entries: Type.Array(Entry) }
 export const Member = Type.Object({
   memberId: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('frozen'), Type.Literal('blocked')]),
+  name: Type.Union([Type.String(), Type.Null()]),
+  nickname: Type.Union([Type.String(), Type.Null()]),
   birthday: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   joinedAt: Type.String({ format: 'date-time' }),
   channel: Type.Union([Type.String(), Type.Null()]),

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openTestApi, type TestApi } from '../support/test-api.ts';
+import { ENGINES } from '../support/test-database.ts';
+
+/** A member's name and nickname (issue 17): shown as given, stored only encrypted. */
+describe.each(ENGINES)("members' names (%s)", (engine) => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await openTestApi(engine);
+  });
+  afterAll(async () => api.close());
+
+  const stored = async (memberId: string) =>
+    (
+      await api.db.query<{ name: string | null; nickname: string | null }>(
+        'select name, nickname from members where member_id = $1',
+        [memberId],
+      )
+    )[0]!;
+
+  test('a name and a nickname are shown as given and stored only as ciphertext', async () => {
+    const created = await api.call('PUT', '/v1/members/n-1', { name: '韩梅梅', nickname: '梅子' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ memberId: 'n-1', name: '韩梅梅', nickname: '梅子' });
+    expect((await api.call('GET', '/v1/members/n-1')).body).toMatchObject({
+      name: '韩梅梅',
+      nickname: '梅子',
+    });
+    const listed = await api.call('GET', '/v1/members?idPrefix=n-');
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({ memberId: 'n-1', name: '韩梅梅', nickname: '梅子' }),
+    ]);
+    const row = await stored('n-1');
+    expect(row.name).toMatch(/^enc:v1:/);
+    expect(row.nickname).toMatch(/^enc:v1:/);
+    expect(JSON.stringify(row)).not.toMatch(/韩|梅/);
+  });
+
+  test('fields left out are kept; null clears; a member without names shows null', async () => {
+    await api.call('PUT', '/v1/members/n-2', { name: 'Li Lei' });
+    const kept = await api.call('PUT', '/v1/members/n-2', { tags: ['vip'] });
+    expect(kept.body).toMatchObject({ name: 'Li Lei', nickname: null, tags: ['vip'] });
+    const cleared = await api.call('PUT', '/v1/members/n-2', { name: null, nickname: 'lei' });
+    expect(cleared.body).toMatchObject({ name: null, nickname: 'lei' });
+    expect((await stored('n-2')).name).toBeNull();
+    await api.call('PUT', '/v1/members/n-3', {});
+    expect((await api.call('GET', '/v1/members/n-3')).body).toMatchObject({ name: null, nickname: null });
+  });
+
+  test.each([
+    { body: { name: '' }, field: 'body/name' },
+    { body: { nickname: 'x'.repeat(41) }, field: 'body/nickname' },
+    { body: { name: 42 }, field: 'body/name' },
+  ])('a bad name is refused with its field: $field', async ({ body, field }) => {
+    const reply = await api.call('PUT', '/v1/members/n-4', body);
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe('validation_failed');
+    expect(JSON.stringify(reply.body.errors)).toContain(field);
+  });
+});

@@ -46,6 +46,7 @@ import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
 import { notificationPreferenceRoutes } from './routes/notification-preference-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
+import { privacyRoutes } from './routes/privacy-routes.ts';
 import { programRoutes } from './routes/program-routes.ts';
 import { programsAdminRoutes } from './routes/programs-admin-routes.ts';
 import { rewardRoutes } from './routes/reward-routes.ts';
@@ -284,6 +285,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   staffRoutes(app, deps);
   approvalRoutes(app, deps);
   auditRoutes(app, deps);
+  privacyRoutes(app, deps);
   docsRoutes(app);
   await app.ready();
   return app;

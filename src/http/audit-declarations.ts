@@ -289,4 +289,13 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   },
   // the audit log itself: an export of it is recorded
   'GET /v1/audit/export.csv': { action: 'audit.exported', target: 'audit_log' },
+  'GET /v1/members/:memberId/personal-data': {
+    action: 'member.personal_data_exported',
+    target: 'member',
+    summary: (_request, answer) => {
+      const exported = answer as Record<string, unknown[]> | null;
+      const count = (part: string) => (Array.isArray(exported?.[part]) ? exported[part].length : 0);
+      return { entries: count('entries'), redemptions: count('redemptions'), events: count('events') };
+    },
+  },
 };

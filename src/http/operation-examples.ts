@@ -615,6 +615,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   // The story so far is in the audit log: its staff actions, sign-ins and admin changes.
   listAuditRecords: { query: { action: 'staff.', limit: '3' }, status: 200 },
   exportAuditRecords: { query: { action: 'staff.login' }, status: 200 },
+  exportMemberPersonalData: { params: { memberId: 'm-1001' }, status: 200 },
   verifyAuditLog: { status: 200 },
   changeMemberId: {
     params: { memberId: 'm-1002' },

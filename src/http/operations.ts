@@ -39,6 +39,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'POST /v1/auth/notices/read': 'markStaffNoticesRead',
   'GET /v1/audit': 'listAuditRecords',
   'GET /v1/audit/export.csv': 'exportAuditRecords',
+  'GET /v1/members/:memberId/personal-data': 'exportMemberPersonalData',
   'GET /v1/audit/verify': 'verifyAuditLog',
   'GET /health': 'getHealth',
   'GET /ready': 'getReadiness',

@@ -21,6 +21,7 @@ export const SCOPES = [
   'staff:manage',
   'approvals:decide',
   'audit:read',
+  'personal_data',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 /** The largest per-key rate limit (the column is an integer; a million a minute is no limit). */

@@ -71,6 +71,10 @@ export const PERMISSIONS = {
     scope: 'audit:read',
     about: 'Read, export (CSV) and verify the audit log',
   },
+  'personal_data:export': {
+    scope: 'personal_data',
+    about: "Export everything held about a member (a data subject's access request)",
+  },
 } as const satisfies Record<string, { scope: Scope; about: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

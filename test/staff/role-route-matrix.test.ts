@@ -188,6 +188,7 @@ const EXPECTED: Record<string, readonly Role[] | 'public' | 'admin'> = {
   listAuditRecords: [O, A, FI, AU],
   exportAuditRecords: [O, A, FI, AU],
   verifyAuditLog: [O, A, FI, AU],
+  exportMemberPersonalData: [O, A],
   // the deployment's programs: the admin key only
   createProgram: 'admin',
   listPrograms: 'admin',

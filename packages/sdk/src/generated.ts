@@ -598,7 +598,7 @@ export type CreateRewardRequest = {
 
 export type CreateRoleRequest = {
   name: string;
-  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read"))[];
+  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export"))[];
 };
 
 export type CreateRoleResponse = {
@@ -907,6 +907,69 @@ export type ExpiryBucket = {
     offsetDays: number;
     points: number;
     sentAt: string;
+  }[];
+};
+
+/** A data subject's access request (PIPL art. 45, GDPR art. 15): as JSON. */
+export type ExportMemberPersonalDataResponse = {
+  format: "jifen.personal-data.v1";
+  exportedAt: string;
+  program: {
+    id: string;
+    name: string;
+  };
+  memberId: string;
+  /** Names, birthday, status, channel, store, tags, attributes and balances. */
+  profile: {
+    memberId: string;
+    status: ("active" | "frozen" | "blocked");
+    name: (string | null);
+    nickname: (string | null);
+    birthday: (string | null);
+    joinedAt: string;
+    channel: (string | null);
+    store: (string | null);
+    tags: string[];
+    attributes: {
+      [key: string]: unknown;
+    };
+    balances: Balances;
+    createdAt: string;
+    updatedAt: string;
+  };
+  /** The tier in force. */
+  tier: (string | null);
+  /** Contacts, language, channels and marketing consent. */
+  notificationPreferences: {
+    [key: string]: unknown;
+  };
+  /** The whole journal of the member, newest first. */
+  entries: {
+    [key: string]: unknown;
+  }[];
+  /** Every lot, spent ones included, oldest first. */
+  lots: {
+    [key: string]: unknown;
+  }[];
+  /** Tier changes, newest first. */
+  tierHistory: {
+    [key: string]: unknown;
+  }[];
+  /** Redemptions, shipping details included, newest first. */
+  redemptions: {
+    [key: string]: unknown;
+  }[];
+  /** Events sent for the member, newest first. */
+  events: {
+    [key: string]: unknown;
+  }[];
+  /** Inbox messages, newest first. */
+  inbox: {
+    [key: string]: unknown;
+  }[];
+  /** Audit records about the member, their personal part included, newest first. */
+  auditRecords: {
+    [key: string]: unknown;
   }[];
 };
 
@@ -1243,6 +1306,8 @@ export type MarkStaffNoticesReadResponse = {
 export type Member = {
   memberId: string;
   status: ("active" | "frozen" | "blocked");
+  name: (string | null);
+  nickname: (string | null);
   birthday: (string | null);
   joinedAt: string;
   channel: (string | null);
@@ -1269,6 +1334,10 @@ export type MemberPage = {
 export type MemberProfile = {
   /** frozen: cannot spend or transfer; blocked: cannot earn or spend. */
   status?: ("active" | "frozen" | "blocked");
+  /** The member's name, as staff see it (stored encrypted; null clears it). */
+  name?: (string | null);
+  /** What leaderboards and the member page show (stored encrypted; null clears it). */
+  nickname?: (string | null);
   birthday?: (string | null);
   joinedAt?: string;
   channel?: (string | null);
@@ -2069,7 +2138,7 @@ export type RuleVersion = {
   endedAt: (string | null);
 };
 
-export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "audit:read" | "*");
+export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "audit:read" | "personal_data" | "*");
 
 export type ShipBody = {
   carrier: string;
@@ -2349,7 +2418,7 @@ export type UpdateRewardRequest = {
 
 export type UpdateRoleRequest = {
   name?: string;
-  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read"))[];
+  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export"))[];
 };
 
 export type UpdateRoleResponse = {
@@ -2570,6 +2639,8 @@ export interface Operations {
   enrolTotp: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: EnrolTotpResponse };
   /** The audit records the filters match, oldest first, as CSV (the export is itself recorded) */
   exportAuditRecords: { params: undefined; query: { actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: string };
+  /** Everything held about a member, as JSON (a data subject's access request); recorded in the audit log */
+  exportMemberPersonalData: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: ExportMemberPersonalDataResponse };
   /** One approval request: what it asks, who decided, and what it answered when executed */
   getApproval: { params: { approvalId: string }; query: undefined; body: undefined; bodyRequired: false; response: Approval };
   /** What waits for a checker: points above a threshold, bulk actions, tier assignments */
@@ -2811,6 +2882,7 @@ export const OPERATIONS = {
   disableTotp: { method: 'POST', path: '/v1/auth/totp/disable' },
   enrolTotp: { method: 'POST', path: '/v1/auth/totp' },
   exportAuditRecords: { method: 'GET', path: '/v1/audit/export.csv' },
+  exportMemberPersonalData: { method: 'GET', path: '/v1/members/{memberId}/personal-data' },
   getApproval: { method: 'GET', path: '/v1/approvals/{approvalId}' },
   getApprovalPolicy: { method: 'GET', path: '/v1/approval-policy' },
   getCheckoutPayment: { method: 'GET', path: '/v1/checkout/payments/{orderId}' },

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../db/database.ts';
+import type { Database } from '../../db/database.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import { activity } from '../../shared/activity.ts';
 import { openText } from '../../vault/field-cipher.ts';

@@ -1,0 +1,31 @@
+import { Type } from '@sinclair/typebox';
+import { Member } from '../shared/api-schemas.ts';
+
+const Rows = (description: string) =>
+  Type.Array(Type.Object({}, { additionalProperties: true }), { description });
+
+/** `GET /v1/members/{memberId}/personal-data`: everything Jifen holds about a member. */
+export const PersonalDataExport = Type.Object(
+  {
+    format: Type.Literal('jifen.personal-data.v1'),
+    exportedAt: Type.String({ format: 'date-time' }),
+    program: Type.Object({ id: Type.String(), name: Type.String() }),
+    memberId: Type.String(),
+    profile: Type.Omit(Member, ['tier'], {
+      description: 'Names, birthday, status, channel, store, tags, attributes and balances.',
+    }),
+    tier: Type.Union([Type.String(), Type.Null()], { description: 'The tier in force.' }),
+    notificationPreferences: Type.Object(
+      {},
+      { additionalProperties: true, description: 'Contacts, language, channels and marketing consent.' },
+    ),
+    entries: Rows('The whole journal of the member, newest first.'),
+    lots: Rows('Every lot, spent ones included, oldest first.'),
+    tierHistory: Rows('Tier changes, newest first.'),
+    redemptions: Rows('Redemptions, shipping details included, newest first.'),
+    events: Rows('Events sent for the member, newest first.'),
+    inbox: Rows('Inbox messages, newest first.'),
+    auditRecords: Rows('Audit records about the member, their personal part included, newest first.'),
+  },
+  { description: "A data subject's access request (PIPL art. 45, GDPR art. 15): as JSON." },
+);

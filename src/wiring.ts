@@ -7,6 +7,8 @@ import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
 import { tierChangedMessages } from './notifications/outbox/tier-messages.ts';
 import { sealLegacyContacts } from './notifications/preferences/member-preferences.ts';
 import { sealLegacyWebhookSecrets } from './notifications/webhooks/legacy-webhook-secrets.ts';
+import { sealLegacyShippingAddresses } from './rewards/redemption-store.ts';
+import { sealLegacyTotpSecrets } from './staff/staff-store.ts';
 import { registerTierChangeHooks } from './tiers/tier-change-hooks.ts';
 import { applyTierChanges } from './tiers/tier-upgrades.ts';
 import { registerLegacySealer } from './vault/legacy-plaintext.ts';
@@ -51,4 +53,6 @@ export function wireAreas(): void {
     seal: sealLegacyWebhookSecrets,
   });
   registerLegacySealer({ name: 'audit_subject_keys.key', seal: sealLegacySubjectKeys });
+  registerLegacySealer({ name: 'redemptions.shipping_address', seal: sealLegacyShippingAddresses });
+  registerLegacySealer({ name: 'staff_accounts.totp_secret', seal: sealLegacyTotpSecrets });
 }

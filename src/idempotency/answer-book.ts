@@ -147,6 +147,30 @@ export class AnswerBook {
     });
   }
 
+  /**
+   * `record` for an answer that holds personal data (a redemption's shipping address): kept sealed
+   * (`sealedAnswer`), so `idempotency_keys` holds none of it in plain text. What is sealed is the
+   * answer's stored form (a ledger answer names its entries), which a replay opens first and then
+   * reads back like any other, so it answers the same body.
+   */
+  async recordSealed(
+    db: Queryable,
+    programId: string,
+    request: KeyedRequest | undefined,
+    answer: Answer,
+    replayBody?: unknown,
+  ): Promise<void> {
+    if (!request) return;
+    const stored = { status: answer.status, body: replayBody === undefined ? answer.body : replayBody };
+    this.known.set(request.key, { requestHash: request.requestHash, answer: stored });
+    this.fresh.push({
+      key: request.key,
+      requestHash: request.requestHash,
+      statusCode: stored.status,
+      response: await sealedAnswer(db, programId, this.form.toStore(stored.body)),
+    });
+  }
+
   /** The answers recorded since the book was opened: write them with the effects. */
   get records(): readonly IdempotencyRecord[] {
     return this.fresh;

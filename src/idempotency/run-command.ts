@@ -62,7 +62,9 @@ async function attemptCommand(
     if (!(error instanceof JifenError)) throw error;
     result = { status: error.status, body: problemBody(error) };
   }
-  book.record(scope.idempotency, result, result.replayBody);
+  if (result.personalAnswer) {
+    await book.recordSealed(tx, scope.programId, scope.idempotency, result, result.replayBody);
+  } else book.record(scope.idempotency, result, result.replayBody);
   const alongside = (await scope.alongside?.(tx, result)) ?? undefined;
   if (result.draft) await commitDraft(tx, scope.programId, result.draft, book.records, alongside);
   else await writeAnswerOnly(tx, scope, book.records, alongside);

@@ -16,7 +16,7 @@ import type { Draw } from './draws/draw-types.ts';
 import { playLockedDraw, playsToday } from './draws/play-draw.ts';
 import { playView } from './draws/play-store.ts';
 import { redeemerFactsUnderLock } from './redeemer-facts.ts';
-import { insertRedemption, redemptionView } from './redemption-store.ts';
+import { insertRedemption, redemptionResult, redemptionView } from './redemption-store.ts';
 import { blockError, type DrawGate, findRedemptionBlock } from './reward-availability.ts';
 import { takeStock } from './reward-store.ts';
 import type { Redemption, Reward } from './reward-types.ts';
@@ -132,5 +132,5 @@ export async function redeemLuckyDraw(
   const created = redemptionMessageType(null, redemption.status);
   if (created) await recordRedemptionMessage(tx, programId, redemption, created, [], now);
   const body = { ...redemptionView(redemption), play: playView(play), entries: entries.map(entryView) };
-  return { status: 201, body, draft };
+  return redemptionResult(201, redemption, body, draft);
 }

@@ -19,7 +19,7 @@ import { redeemLuckyDraw } from './redeem-lucky-draw.ts';
 import { redeemerFactsUnderLock } from './redeemer-facts.ts';
 import { settleExpiredPaymentsOf } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import { insertRedemption, redemptionView } from './redemption-store.ts';
+import { insertRedemption, redemptionResult, redemptionView } from './redemption-store.ts';
 import { blockError, findRedemptionBlock, type RedeemerFacts } from './reward-availability.ts';
 import { getReward, takeStock } from './reward-store.ts';
 import type { Redemption, Reward, ShippingAddress } from './reward-types.ts';
@@ -170,5 +170,5 @@ export async function redeemReward(
   const created = redemptionMessageType(null, redemption.status);
   if (created) await recordRedemptionMessage(tx, programId, redemption, created, codes, now);
   const view = redemptionView(redemption, issuedCodeViews(codes));
-  return { status: 201, body: { ...view, entries: [entryView(entry)] }, draft };
+  return redemptionResult(201, redemption, { ...view, entries: [entryView(entry)] }, draft);
 }

@@ -10,7 +10,12 @@ import { voidCouponCodes } from './coupon-codes.ts';
 import { assertNoCodeUsed } from './coupon-use.ts';
 import { cancelAwaitingPayment } from './redemption-payment.ts';
 import { redemptionReasons } from './redemption-reasons.ts';
-import { getRedemption, redemptionViews, saveRedemptionStatus } from './redemption-store.ts';
+import {
+  getRedemption,
+  redemptionResult,
+  redemptionViews,
+  saveRedemptionStatus,
+} from './redemption-store.ts';
 import { getReward, takeStock } from './reward-store.ts';
 import type { Redemption, RedemptionStatus, Shipment } from './reward-types.ts';
 import { returnRewardUsage } from './reward-usage.ts';
@@ -66,7 +71,7 @@ export async function shipRedemption(
     updatedAt: context.now,
   };
   await saveRedemptionStatus(tx, context.programId, shipped);
-  return { status: 200, body: await answer(tx, context, shipped) };
+  return redemptionResult(200, shipped, await answer(tx, context, shipped));
 }
 
 export async function deliverRedemption(
@@ -83,7 +88,7 @@ export async function deliverRedemption(
     updatedAt: context.now,
   };
   await saveRedemptionStatus(tx, context.programId, delivered);
-  return { status: 200, body: await answer(tx, context, delivered) };
+  return redemptionResult(200, delivered, await answer(tx, context, delivered));
 }
 
 /**
@@ -148,7 +153,7 @@ export async function cancelRedemption(
   );
   await voidCouponCodes(tx, programId, redemption.id, now);
   await saveRedemptionStatus(tx, programId, cancelled);
-  return { status: 200, body: await answer(tx, context, cancelled, [entry]), draft };
+  return redemptionResult(200, cancelled, await answer(tx, context, cancelled, [entry]), draft);
 }
 
 async function findSpendEntry(tx: Queryable, programId: string, entryId: string): Promise<Entry> {

@@ -12,6 +12,7 @@ import { redemptionReasons } from './redemption-reasons.ts';
 import {
   expiredUnpaidOf,
   getRedemption,
+  redemptionResult,
   redemptionViews,
   saveRedemptionStatus,
   storeOfRedemption,
@@ -151,7 +152,7 @@ export async function payRedemption(
     updatedAt: now,
   };
   await saveRedemptionStatus(tx, programId, paid);
-  return { status: 200, body: await answer(tx, context, paid, entries), draft };
+  return redemptionResult(200, paid, await answer(tx, context, paid, entries), draft);
 }
 
 /** Cancel before payment: the hold is voided (points back to their lots), stock and usage back. */
@@ -181,7 +182,7 @@ export async function cancelAwaitingPayment(
   };
   await returnTaken(tx, programId, cancelled, now);
   await saveRedemptionStatus(tx, programId, cancelled);
-  return { status: 200, body: await answer(tx, context, cancelled, [entry]), draft };
+  return redemptionResult(200, cancelled, await answer(tx, context, cancelled, [entry]), draft);
 }
 
 /** An unpaid order whose hold timed out gives back what it took; its status says why. */

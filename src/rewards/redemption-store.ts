@@ -1,4 +1,6 @@
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import type { CommandResult } from '../ledger/commands/command-context.ts';
+import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { storeOfEntry } from '../ledger/ledger-queries.ts';
 import { reasonView } from '../ledger/ledger-views.ts';
 import { asMemberKey, type MemberKey } from '../members/member-key.ts';
@@ -8,6 +10,7 @@ import {
   redemptionMessageType,
 } from '../notifications/outbox/redemption-messages.ts';
 import { JifenError } from '../shared/errors.ts';
+import { openText, sealText } from '../vault/field-cipher.ts';
 import { type CouponCodeView, couponCodesOf } from './coupon-codes.ts';
 import { playsByIds, playView } from './draws/play-store.ts';
 import type {
@@ -20,6 +23,34 @@ import type {
 } from './reward-types.ts';
 
 /** Redemption orders: one row each, its status moved by the lifecycle commands. */
+
+/**
+ * The shipping address (name, phone, address) is personal data: stored sealed by the vault, bound
+ * to the program and this field. The column stays jsonb and holds a JSON string, the sealed JSON of
+ * the address (`"enc:v1:…"`), rather than a new text column: no migration and no copy of every row,
+ * null stays null, and a plain address from before (a JSON object) is told apart by its jsonb type
+ * until `sealLegacyShippingAddresses` seals it at start. Reads open it; the API shows it as given.
+ */
+export const SHIPPING_ADDRESS_FIELD = 'redemptions.shipping_address';
+
+/** The stored value of an address: the sealed JSON (a string), or null. */
+async function sealedAddress(
+  q: Queryable,
+  programId: string,
+  address: ShippingAddress | null,
+): Promise<string | null> {
+  return address === null ? null : sealText(q, programId, SHIPPING_ADDRESS_FIELD, JSON.stringify(address));
+}
+
+/** The address a stored value holds: sealed (a string) is opened; a plain object from before is read as it is. */
+async function openedAddress(
+  q: Queryable,
+  programId: string,
+  stored: ShippingAddress | string | null,
+): Promise<ShippingAddress | null> {
+  if (stored === null || typeof stored !== 'string') return stored;
+  return JSON.parse(await openText(q, programId, SHIPPING_ADDRESS_FIELD, stored)) as ShippingAddress;
+}
 
 interface RedemptionRow {
   id: string;
@@ -42,7 +73,8 @@ interface RedemptionRow {
   payment_due_at: Date | null;
   usage_periods: string[];
   details: RewardDetails;
-  shipping_address: ShippingAddress | null;
+  /** Sealed (a JSON string), or a plain object stored before the vault. */
+  shipping_address: ShippingAddress | string | null;
   shipment: Shipment | null;
   cancel_reason: string | null;
   created_at: Date;
@@ -60,7 +92,7 @@ const COLUMNS = `id, ${memberIdOfKeySql('r.member_key', 'r.program_id')} as memb
 
 const dateOrNull = (value: Date | null) => (value === null ? null : new Date(value));
 
-function toRedemption(row: RedemptionRow): Redemption {
+async function toRedemption(q: Queryable, programId: string, row: RedemptionRow): Promise<Redemption> {
   return {
     id: row.id,
     memberId: row.member_id,
@@ -83,7 +115,7 @@ function toRedemption(row: RedemptionRow): Redemption {
     paidAt: dateOrNull(row.paid_at),
     usagePeriods: row.usage_periods,
     details: row.details,
-    shippingAddress: row.shipping_address,
+    shippingAddress: await openedAddress(q, programId, row.shipping_address),
     shipment: row.shipment,
     cancelReason: row.cancel_reason,
     createdAt: new Date(row.created_at),
@@ -104,7 +136,7 @@ export async function insertRedemption(
     `insert into redemptions (program_id, id, member_key, reward_id, reward_type, reward_name_zh, reward_name_en,
        quantity, points_per_unit, points_total, status, spend_entry_id, usage_periods, details,
        shipping_address, created_at, updated_at, hold_id, cash_minor, cash_currency, payment_due_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::jsonb, $15::jsonb, $16, $16,
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::jsonb, to_jsonb($15::text), $16, $16,
        $17, $18, $19, $20)`,
     [
       programId,
@@ -121,7 +153,7 @@ export async function insertRedemption(
       r.spendEntryId,
       r.usagePeriods,
       JSON.stringify(r.details),
-      r.shippingAddress && JSON.stringify(r.shippingAddress),
+      await sealedAddress(tx, programId, r.shippingAddress),
       r.createdAt,
       r.holdId,
       r.cash?.amountMinor ?? null,
@@ -181,7 +213,7 @@ export async function getRedemption(
       extensions: { redemptionId },
     });
   }
-  return toRedemption(row);
+  return toRedemption(db, programId, row);
 }
 
 export interface RedemptionFilter {
@@ -239,7 +271,8 @@ export async function listRedemptions(
       filter.now,
     ],
   );
-  return rows.map((row) => redemptionAt(toRedemption(row), filter.now));
+  const redemptions = await Promise.all(rows.map((row) => toRedemption(db, programId, row)));
+  return redemptions.map((r) => redemptionAt(r, filter.now));
 }
 
 /**
@@ -286,6 +319,24 @@ export function redemptionView(r: Redemption, couponCodes: readonly CouponCodeVi
   };
 }
 export type RedemptionView = ReturnType<typeof redemptionView>;
+
+/**
+ * A command's answer showing a redemption. One that shows a shipping address holds personal data:
+ * the answer kept for an Idempotency-Key replay is sealed (`personalAnswer`), not stored plain.
+ */
+export function redemptionResult(
+  status: number,
+  redemption: Redemption,
+  body: unknown,
+  draft?: LedgerDraft,
+): CommandResult {
+  return {
+    status,
+    body,
+    ...(draft ? { draft } : {}),
+    ...(redemption.shippingAddress !== null ? { personalAnswer: true } : {}),
+  };
+}
 
 /** Views of redemptions as of `now`, with their coupon codes and lucky draw plays, one query for each. */
 export async function redemptionViews(
@@ -339,4 +390,37 @@ export async function storeOfRedemption(
   if (r.holdId) return storeOfEntry(db, programId, r.memberKey, { holdId: r.holdId });
   if (r.spendEntryId) return storeOfEntry(db, programId, r.memberKey, { entryId: r.spendEntryId });
   return undefined;
+}
+
+/**
+ * Seals the shipping addresses stored in plain text before the vault (a jsonb object; registered in
+ * src/wiring.ts, run by `jifen serve` at start): 500 rows at a time, each batch in its own
+ * transaction, so an interrupted start leaves the rest for the next. Answers how many it sealed
+ * (0 once nothing is plain, at the cost of one query).
+ */
+export async function sealLegacyShippingAddresses(db: Database): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const count = await db.transaction(async (tx) => {
+      const rows = await tx.query<{ program_id: string; id: string; shipping_address: ShippingAddress }>(
+        `select program_id, id, shipping_address from redemptions
+          where jsonb_typeof(shipping_address) = 'object'
+          order by program_id, id limit 500 for update`,
+      );
+      if (rows.length === 0) return 0;
+      const values: string[] = [];
+      for (const row of rows) {
+        values.push((await sealedAddress(tx, row.program_id, row.shipping_address)) as string);
+      }
+      await tx.query(
+        `update redemptions r set shipping_address = to_jsonb(v.address)
+           from unnest($1::text[], $2::text[], $3::text[]) as v(program_id, id, address)
+          where r.program_id = v.program_id and r.id = v.id`,
+        [rows.map((row) => row.program_id), rows.map((row) => row.id), values],
+      );
+      return rows.length;
+    });
+    sealed += count;
+    if (count < 500) return sealed;
+  }
 }

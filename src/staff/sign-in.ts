@@ -10,6 +10,7 @@ import {
   activeMemberships,
   findAccountByLogin,
   type Membership,
+  openTotpSecret,
   recordLogin,
   setPassword,
   useTotpStep,
@@ -118,7 +119,8 @@ async function checkSecondFactor(
     });
   }
   const lastStep = account.totp_last_step === null ? null : Number(account.totp_last_step);
-  const step = acceptedTotpStep(account.totp_secret, code, now, lastStep);
+  const secret = (await openTotpSecret(db, account)) ?? '';
+  const step = acceptedTotpStep(secret, code, now, lastStep);
   if (step === null || (options.consume && !(await useTotpStep(db, account.id, step)))) {
     throw await failure(
       db,

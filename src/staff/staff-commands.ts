@@ -9,11 +9,13 @@ import { permissionsOfRole } from './role-store.ts';
 import { idleExpiryOf, type SessionMode } from './session-store.ts';
 import {
   accountOfStaff,
+  confirmTotpSecret,
   createAccount,
   findAccount,
   findAccountByLogin,
   getStaff,
   insertStaff,
+  openTotpSecret,
   otherActiveOwners,
   programsOfAccount,
   type StaffPatch,
@@ -210,7 +212,8 @@ async function checkCode(db: Queryable, accountId: string, code: string, now: Da
     throw new JifenError('totp_already_enabled', { detail: 'The second factor is on already.' });
   }
   const lastStep = account.totp_last_step === null ? null : Number(account.totp_last_step);
-  const step = acceptedTotpStep(account.totp_secret, code, now, lastStep);
+  const secret = (await openTotpSecret(db, account)) ?? '';
+  const step = acceptedTotpStep(secret, code, now, lastStep);
   if (step === null || !(await useTotpStep(db, account.id, step))) {
     throw new JifenError('invalid_totp', { detail: 'The code is wrong, too old, or was used already.' });
   }
@@ -224,7 +227,7 @@ export async function confirmTotp(
   now: Date,
 ): Promise<void> {
   const { account, step } = await checkCode(db, principal.accountId, code, now, false);
-  await setTotp(db, account.id, { secret: account.totp_secret, confirmedAt: now, lastStep: step });
+  await confirmTotpSecret(db, account.id, now, step);
 }
 
 export async function disableTotp(

@@ -1,16 +1,26 @@
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { findProgram } from '../programs/program-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { openNullable, sealNullable, sealText } from '../vault/field-cipher.ts';
+import { DEPLOYMENT } from '../vault/vault-keys.ts';
 import { revokeSessionsOf } from './session-store.ts';
 import type { StaffStatus, StaffView } from './staff-types.ts';
 
 /** The staff tables: accounts (a person's credentials) and staff (their place in a program). */
 
+/**
+ * The TOTP seed is a secret that signs a person in: stored sealed by the vault. An account is a
+ * person's, not a program's (the table has no program id), so it is sealed under the deployment's
+ * keys (`DEPLOYMENT`), bound to this field. Read it with `openTotpSecret`.
+ */
+export const TOTP_SECRET_FIELD = 'staff_accounts.totp_secret';
+
 export interface AccountRow {
   id: string;
   login: string;
   password_hash: string;
+  /** Sealed (`enc:v1:…`), or plain base32 stored before the vault: open it with `openTotpSecret`. */
   totp_secret: string | null;
   totp_confirmed_at: Date | null;
   totp_last_step: string | number | null;
@@ -274,6 +284,12 @@ export async function recordLogin(
   ]);
 }
 
+/** The account's TOTP seed in plain text (base32), or null when none is enrolled. */
+export async function openTotpSecret(db: Queryable, account: AccountRow): Promise<string | null> {
+  return openNullable(db, DEPLOYMENT, TOTP_SECRET_FIELD, account.totp_secret);
+}
+
+/** Sets (sealed) or clears the TOTP seed, with its confirmation and last step. */
 export async function setTotp(
   db: Queryable,
   accountId: string,
@@ -281,8 +297,57 @@ export async function setTotp(
 ): Promise<void> {
   await db.query(
     'update staff_accounts set totp_secret = $2, totp_confirmed_at = $3, totp_last_step = $4 where id = $1',
-    [accountId, totp.secret, totp.confirmedAt?.toISOString() ?? null, totp.lastStep],
+    [
+      accountId,
+      await sealNullable(db, DEPLOYMENT, TOTP_SECRET_FIELD, totp.secret),
+      totp.confirmedAt?.toISOString() ?? null,
+      totp.lastStep,
+    ],
   );
+}
+
+/** Confirms the enrolled seed (left as it is stored) with the step of the code that confirmed it. */
+export async function confirmTotpSecret(
+  db: Queryable,
+  accountId: string,
+  confirmedAt: Date,
+  lastStep: number,
+): Promise<void> {
+  await db.query('update staff_accounts set totp_confirmed_at = $2, totp_last_step = $3 where id = $1', [
+    accountId,
+    confirmedAt.toISOString(),
+    lastStep,
+  ]);
+}
+
+/**
+ * Seals the TOTP seeds stored in plain text before the vault (registered in src/wiring.ts, run by
+ * `jifen serve` at start): 500 accounts at a time, each batch in its own transaction, so an
+ * interrupted start leaves the rest for the next. Answers how many it sealed (0 once nothing is
+ * plain, at the cost of one query).
+ */
+export async function sealLegacyTotpSecrets(db: Database): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const count = await db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; totp_secret: string }>(
+        `select id, totp_secret from staff_accounts where totp_secret not like 'enc:v1:%'
+          order by id limit 500 for update`,
+      );
+      if (rows.length === 0) return 0;
+      const secrets: string[] = [];
+      for (const row of rows)
+        secrets.push(await sealText(tx, DEPLOYMENT, TOTP_SECRET_FIELD, row.totp_secret));
+      await tx.query(
+        `update staff_accounts a set totp_secret = v.secret
+           from unnest($1::text[], $2::text[]) as v(id, secret) where a.id = v.id`,
+        [rows.map((row) => row.id), secrets],
+      );
+      return rows.length;
+    });
+    sealed += count;
+    if (count < 500) return sealed;
+  }
 }
 
 /**

@@ -16,4 +16,9 @@ export interface CommandResult {
   draft?: LedgerDraft;
   /** What a replay answers, when it must differ from `body` (e.g. without a secret shown once). */
   replayBody?: unknown;
+  /**
+   * The answer holds personal data (a redemption's shipping address): the answer kept for an
+   * Idempotency-Key replay is sealed by the vault (`AnswerBook.recordSealed`), never plain.
+   */
+  personalAnswer?: boolean;
 }

@@ -1,6 +1,6 @@
 import { sealLegacySubjectKeys } from './audit/subject-keys.ts';
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
-import { sealLegacyRecipients } from './notifications/dispatch/fan-out.ts';
+import { sealLegacyDeliveryMessages, sealLegacyRecipients } from './notifications/dispatch/fan-out.ts';
 import { recordingHistory } from './notifications/outbox/history-scope.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
@@ -46,6 +46,7 @@ export function wireAreas(): void {
   // Personal data (and secrets) stored in plain text before the vault: sealed by `jifen serve` at start.
   registerLegacySealer({ name: 'member_notification_preferences.email, .phone', seal: sealLegacyContacts });
   registerLegacySealer({ name: 'deliveries.recipient', seal: sealLegacyRecipients });
+  registerLegacySealer({ name: 'deliveries.subject, deliveries.body', seal: sealLegacyDeliveryMessages });
   registerLegacySealer({
     name: 'webhook_endpoints.secret, webhook_endpoints.previous_secret',
     seal: sealLegacyWebhookSecrets,

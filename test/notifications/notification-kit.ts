@@ -3,6 +3,7 @@ import { createLogSmsAdapter } from '../../src/notifications/channels/log-sms-ad
 import type { SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
 import { type DispatchOptions, runDispatchPass } from '../../src/notifications/dispatch/dispatcher.ts';
 import { DELIVERY_BODY, DELIVERY_SUBJECT, RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
+import { openInboxText } from '../../src/notifications/inbox/inbox-store.ts';
 import { openNullable } from '../../src/vault/field-cipher.ts';
 import type { TestApi } from '../support/test-api.ts';
 import { type ReceivedRequest, startHttpServer } from './channels/loopback-http.ts';
@@ -101,11 +102,15 @@ export async function inboxOf(
   api: TestApi,
   memberId: string,
 ): Promise<{ id: string; type: string; subject: string; body: string }[]> {
-  return api.db.query(
+  const rows = await api.db.query<{ id: string; type: string; subject: string; body: string }>(
     `select i.id, i.type, i.subject, i.body from inbox_messages i join members m using (program_id, member_key)
       where i.program_id = $1 and m.member_id = $2
       order by i.created_at, i.id`,
     [api.programId, memberId],
+  );
+  // Stored sealed (issue 17): shown opened, as the inbox API shows them.
+  return Promise.all(
+    rows.map(async (row) => ({ ...row, ...(await openInboxText(api.db, api.programId, row)) })),
   );
 }
 

@@ -5,6 +5,7 @@ import { programTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import { isSealed, sealNullable, sealText } from '../../vault/field-cipher.ts';
+import { INBOX_BODY, INBOX_SUBJECT } from '../inbox/inbox-store.ts';
 import {
   isNotificationType,
   type MemberChannel,
@@ -323,7 +324,12 @@ async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): 
 
 async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const column = <T>(get: (row: InboxRow) => T) => rows.map(get);
+  // The member's inbox is sealed at rest (inbox-store.ts opens it for the API).
+  const [subjects, bodies] = await Promise.all([
+    Promise.all(rows.map((row) => sealText(tx, row.programId, INBOX_SUBJECT, row.subject))),
+    Promise.all(rows.map((row) => sealText(tx, row.programId, INBOX_BODY, row.body))),
+  ]);
+  const column = <T>(get: (row: InboxRow, index: number) => T) => rows.map(get);
   await tx.query(
     `insert into inbox_messages (program_id, member_key, id, type, subject, body, category, created_at)
      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -334,8 +340,8 @@ async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
       column((r) => r.memberKey),
       column((r) => r.id),
       column((r) => r.type),
-      column((r) => r.subject),
-      column((r) => r.body),
+      column((_, index) => subjects[index]),
+      column((_, index) => bodies[index]),
       column((r) => r.category),
       column((r) => new Date(r.createdAt).toISOString()),
     ],

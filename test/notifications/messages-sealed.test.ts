@@ -6,6 +6,7 @@ import { sealLegacyDeliveryMessages } from '../../src/notifications/dispatch/fan
 import { sealLegacyInbox } from '../../src/notifications/inbox/inbox-store.ts';
 import { runExpiryReminders } from '../../src/notifications/reminders/expiry-reminders.ts';
 import { newId } from '../../src/shared/ids.ts';
+import { sealLegacyPlaintext } from '../../src/vault/legacy-plaintext.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { listen } from './channels/loopback-http.ts';
@@ -243,5 +244,44 @@ describe.each(ENGINES)('messages sealed at rest (%s)', (engine) => {
     // A second start has nothing left to seal.
     expect(await sealLegacyDeliveryMessages(api.db)).toBe(0);
     expect(await sealLegacyInbox(api.db)).toBe(0);
+  });
+
+  test('serve seals them (both sealers are registered), batch after batch of 500 to the last row', async () => {
+    await createMember(api, 'bulk-1');
+    const memberKey = await memberKeyOf(api.db, api.programId, 'bulk-1');
+    const at = api.clock.now().toISOString();
+    await api.db.query(
+      `insert into inbox_messages (program_id, member_key, id, type, subject, body, category, created_at)
+       select $1, $2, 'msg_bulk_' || lpad(n::text, 4, '0'), 'points.earned', 'Bulk ' || n, 'Bulk body ' || n,
+              'transactional', $3
+         from generate_series(1, 501) as n`,
+      [api.programId, memberKey, at],
+    );
+    await api.db.query(
+      `insert into deliveries (program_id, id, message_id, channel, member_key, subject, body, status,
+                               next_attempt_at, retry_until, created_at)
+       select $1, 'dlv_bulk_' || lpad(n::text, 4, '0'), 'msg_bulk_' || lpad(n::text, 4, '0'), 'email', $2,
+              'Bulk ' || n, 'Bulk body ' || n, 'dead', $3, $3, $3
+         from generate_series(1, 501) as n`,
+      [api.programId, memberKey, at],
+    );
+    const done = await sealLegacyPlaintext(api.db);
+    expect(done).toContainEqual({ name: 'deliveries.subject, deliveries.body', sealed: 501 });
+    expect(done).toContainEqual({ name: 'inbox_messages.subject, inbox_messages.body', sealed: 501 });
+    const [plain] = await api.db.query<{ deliveries: number; inbox: number }>(
+      `select (select count(*)::int from deliveries where subject not like 'enc:v1:%' or body not like 'enc:v1:%')
+                as deliveries,
+              (select count(*)::int from inbox_messages where subject not like 'enc:v1:%' or body not like 'enc:v1:%')
+                as inbox`,
+    );
+    expect(plain).toEqual({ deliveries: 0, inbox: 0 });
+    const inbox = await api.call('GET', '/v1/members/bulk-1/inbox?limit=1');
+    expect(inbox.body.data).toMatchObject([
+      { id: 'msg_bulk_0501', subject: 'Bulk 501', body: 'Bulk body 501' },
+    ]);
+    // Nothing left: the next start seals none of them.
+    const again = (await sealLegacyPlaintext(api.db)).map((entry) => entry.name);
+    expect(again).not.toContain('deliveries.subject, deliveries.body');
+    expect(again).not.toContain('inbox_messages.subject, inbox_messages.body');
   });
 });

@@ -1,6 +1,7 @@
 import { sealLegacySubjectKeys } from './audit/subject-keys.ts';
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
-import { sealLegacyRecipients } from './notifications/dispatch/fan-out.ts';
+import { sealLegacyDeliveryMessages, sealLegacyRecipients } from './notifications/dispatch/fan-out.ts';
+import { sealLegacyInbox } from './notifications/inbox/inbox-store.ts';
 import { recordingHistory } from './notifications/outbox/history-scope.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
 import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
@@ -48,6 +49,8 @@ export function wireAreas(): void {
   // Personal data (and secrets) stored in plain text before the vault: sealed by `jifen serve` at start.
   registerLegacySealer({ name: 'member_notification_preferences.email, .phone', seal: sealLegacyContacts });
   registerLegacySealer({ name: 'deliveries.recipient', seal: sealLegacyRecipients });
+  registerLegacySealer({ name: 'deliveries.subject, deliveries.body', seal: sealLegacyDeliveryMessages });
+  registerLegacySealer({ name: 'inbox_messages.subject, inbox_messages.body', seal: sealLegacyInbox });
   registerLegacySealer({
     name: 'webhook_endpoints.secret, webhook_endpoints.previous_secret',
     seal: sealLegacyWebhookSecrets,

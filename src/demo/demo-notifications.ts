@@ -6,6 +6,7 @@ import {
   DEFAULT_NOTIFICATION_RETENTION_DAYS,
   pruneNotifications,
 } from '../notifications/dispatch/prune-notifications.ts';
+import { openInboxText } from '../notifications/inbox/inbox-store.ts';
 import { type ExpiryBucket, memberExpiryCalendar } from '../notifications/reminders/expiry-calendar.ts';
 import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -66,10 +67,12 @@ export async function deliverDemoNotifications(
     reminders,
     inboxMessages: Number(count?.n ?? 0),
     upcoming,
-    latestInbox: latest.map((row) => ({
-      subject: row.subject,
-      body: row.body,
-      createdAt: new Date(row.created_at).toISOString(),
-    })),
+    // Stored sealed: opened as the inbox API opens them.
+    latestInbox: await Promise.all(
+      latest.map(async (row) => ({
+        ...(await openInboxText(db, programId, row)),
+        createdAt: new Date(row.created_at).toISOString(),
+      })),
+    ),
   };
 }

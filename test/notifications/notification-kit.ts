@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { createLogSmsAdapter } from '../../src/notifications/channels/log-sms-adapter.ts';
 import type { SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
 import { type DispatchOptions, runDispatchPass } from '../../src/notifications/dispatch/dispatcher.ts';
-import { RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
+import { DELIVERY_BODY, DELIVERY_SUBJECT, RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
+import { openInboxText } from '../../src/notifications/inbox/inbox-store.ts';
 import { openNullable } from '../../src/vault/field-cipher.ts';
 import type { TestApi } from '../support/test-api.ts';
 import { type ReceivedRequest, startHttpServer } from './channels/loopback-http.ts';
@@ -36,6 +37,9 @@ export interface DeliveryRow {
   recipient: string | null;
   /** The recipient as stored: `enc:v1:` ciphertext. */
   sealed_recipient?: string | null;
+  /** The subject and body as stored: `enc:v1:` ciphertext (null for webhooks). */
+  sealed_subject?: string | null;
+  sealed_body?: string | null;
   subject: string | null;
   body: string | null;
   status: 'pending' | 'delivered' | 'dead';
@@ -62,12 +66,17 @@ export async function deliveriesOf(
       order by created_at, message_id, id`,
     [api.programId, where.channel ?? null, where.endpointId ?? null, where.messageId ?? null],
   );
-  // The recipient is stored sealed (issue 17): shown opened, with what the table holds beside it.
+  // The recipient, subject and body are stored sealed (issue 17): shown opened, with what the
+  // table holds beside them.
   return Promise.all(
     rows.map(async (row) => ({
       ...row,
       sealed_recipient: row.recipient,
+      sealed_subject: row.subject,
+      sealed_body: row.body,
       recipient: await openNullable(api.db, api.programId, RECIPIENT, row.recipient),
+      subject: await openNullable(api.db, api.programId, DELIVERY_SUBJECT, row.subject),
+      body: await openNullable(api.db, api.programId, DELIVERY_BODY, row.body),
     })),
   );
 }
@@ -93,11 +102,15 @@ export async function inboxOf(
   api: TestApi,
   memberId: string,
 ): Promise<{ id: string; type: string; subject: string; body: string }[]> {
-  return api.db.query(
+  const rows = await api.db.query<{ id: string; type: string; subject: string; body: string }>(
     `select i.id, i.type, i.subject, i.body from inbox_messages i join members m using (program_id, member_key)
       where i.program_id = $1 and m.member_id = $2
       order by i.created_at, i.id`,
     [api.programId, memberId],
+  );
+  // Stored sealed (issue 17): shown opened, as the inbox API shows them.
+  return Promise.all(
+    rows.map(async (row) => ({ ...row, ...(await openInboxText(api.db, api.programId, row)) })),
   );
 }
 

@@ -42,11 +42,17 @@ describe.each(ENGINES)('logs hold no personal data (%s)', (engine) => {
     ).toBe(400);
     expect((await api.call('GET', '/v1/members/m-log/personal-data')).status).toBe(200);
     const staff = await addStaffMember(api, { role: 'admin', password: 'Pa55word!Xiaoya' });
-    await send(api, 'POST', '/v1/auth/login', {
-      login: staff.loginUsed,
-      password: 'wrong-Pa55word!Xiaoya',
-      mode: 'token',
-    });
+    await send(
+      api,
+      'POST',
+      '/v1/auth/login',
+      {
+        login: staff.loginUsed,
+        password: 'wrong-Pa55word!Xiaoya',
+        mode: 'token',
+      },
+      {},
+    );
     await send(
       api,
       'GET',

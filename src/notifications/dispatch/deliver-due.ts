@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import { activity } from '../../shared/activity.ts';
-import { openText } from '../../vault/field-cipher.ts';
+import { openNullable } from '../../vault/field-cipher.ts';
 import type { SendOutcome } from '../channels/send-outcome.ts';
 import type { SmsAdapter } from '../channels/sms-adapter.ts';
 import type { SmtpSender } from '../channels/smtp-sender.ts';
@@ -11,7 +11,7 @@ import type { OutboxMessage } from '../message-types.ts';
 import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
 import { openSigningSecrets } from '../webhooks/webhook-endpoint-store.ts';
-import { RECIPIENT } from './fan-out.ts';
+import { DELIVERY_BODY, DELIVERY_SUBJECT, RECIPIENT } from './fan-out.ts';
 import { afterQuietHours } from './quiet-hours.ts';
 import { fateAfterFailure } from './retry-schedule.ts';
 
@@ -147,16 +147,19 @@ async function send(
       return failed(`the endpoint's signing secret does not open: ${(error as Error).message}`, true);
     }
   }
-  // The recipient (an address, a number) is sealed too: opened only for the send.
+  // The recipient (an address, a number) and the rendered message are sealed too: opened only for
+  // the send (webhook deliveries have none of them).
   let opened = delivery;
-  if (delivery.recipient !== null) {
+  if (delivery.recipient !== null || delivery.subject !== null || delivery.body !== null) {
     try {
-      opened = {
-        ...delivery,
-        recipient: await openText(db, delivery.program_id, RECIPIENT, delivery.recipient),
-      };
+      const [recipient, subject, body] = await Promise.all([
+        openNullable(db, delivery.program_id, RECIPIENT, delivery.recipient),
+        openNullable(db, delivery.program_id, DELIVERY_SUBJECT, delivery.subject),
+        openNullable(db, delivery.program_id, DELIVERY_BODY, delivery.body),
+      ]);
+      opened = { ...delivery, recipient, subject, body };
     } catch (error) {
-      return failed(`the recipient does not open: ${(error as Error).message}`, true);
+      return failed(`the recipient or message does not open: ${(error as Error).message}`, true);
     }
   }
   const timeoutMs = channels.webhookTimeoutMs ?? 10_000;

@@ -4,7 +4,8 @@ import type { MemberKey } from '../../members/member-key.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
-import { sealNullable, sealText } from '../../vault/field-cipher.ts';
+import { isSealed, sealNullable, sealText } from '../../vault/field-cipher.ts';
+import { INBOX_BODY, INBOX_SUBJECT } from '../inbox/inbox-store.ts';
 import {
   isNotificationType,
   type MemberChannel,
@@ -280,12 +281,20 @@ async function preferencesOf(tx: Queryable, messages: OutboxRow[]): Promise<Map<
 
 /** A delivery's recipient (an e-mail address, a phone number) is sealed at rest, like its source. */
 export const RECIPIENT = 'deliveries.recipient';
+/**
+ * The rendered e-mail or SMS (it names the member's points, tier, rewards) is sealed too, opened
+ * only to send; webhook deliveries have neither (their payload is the outbox row's).
+ */
+export const DELIVERY_SUBJECT = 'deliveries.subject';
+export const DELIVERY_BODY = 'deliveries.body';
 
 async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  const recipients = await Promise.all(
-    rows.map((row) => sealNullable(tx, row.programId, RECIPIENT, row.recipient)),
-  );
+  const [recipients, subjects, bodies] = await Promise.all([
+    Promise.all(rows.map((row) => sealNullable(tx, row.programId, RECIPIENT, row.recipient))),
+    Promise.all(rows.map((row) => sealNullable(tx, row.programId, DELIVERY_SUBJECT, row.subject))),
+    Promise.all(rows.map((row) => sealNullable(tx, row.programId, DELIVERY_BODY, row.body))),
+  ]);
   const column = <T>(get: (row: DeliveryRow, index: number) => T) => rows.map(get);
   await tx.query(
     `insert into deliveries (program_id, id, message_id, channel, endpoint_id, member_key, recipient, subject, body,
@@ -304,8 +313,8 @@ async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): 
       column((r) => r.endpointId),
       column((r) => r.memberKey),
       column((_, index) => recipients[index]),
-      column((r) => r.subject),
-      column((r) => r.body),
+      column((_, index) => subjects[index]),
+      column((_, index) => bodies[index]),
       column((r) => r.nextAttemptAt.toISOString()),
       `${RETRY_WINDOW_MS} milliseconds`,
       now.toISOString(),
@@ -315,7 +324,12 @@ async function insertDeliveries(tx: Queryable, rows: DeliveryRow[], now: Date): 
 
 async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const column = <T>(get: (row: InboxRow) => T) => rows.map(get);
+  // The member's inbox is sealed at rest (inbox-store.ts opens it for the API).
+  const [subjects, bodies] = await Promise.all([
+    Promise.all(rows.map((row) => sealText(tx, row.programId, INBOX_SUBJECT, row.subject))),
+    Promise.all(rows.map((row) => sealText(tx, row.programId, INBOX_BODY, row.body))),
+  ]);
+  const column = <T>(get: (row: InboxRow, index: number) => T) => rows.map(get);
   await tx.query(
     `insert into inbox_messages (program_id, member_key, id, type, subject, body, category, created_at)
      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -326,8 +340,8 @@ async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
       column((r) => r.memberKey),
       column((r) => r.id),
       column((r) => r.type),
-      column((r) => r.subject),
-      column((r) => r.body),
+      column((_, index) => subjects[index]),
+      column((_, index) => bodies[index]),
       column((r) => r.category),
       column((r) => new Date(r.createdAt).toISOString()),
     ],
@@ -349,6 +363,44 @@ export async function sealLegacyRecipients(db: Database): Promise<number> {
           row.id,
           await sealText(tx, row.program_id, RECIPIENT, row.recipient),
         ]);
+      }
+      return rows.length;
+    });
+    sealed += done;
+    if (done === 0) return sealed;
+  }
+}
+
+/**
+ * Seals deliveries' subjects and bodies (the rendered e-mail or SMS) stored in plain text before
+ * the vault: 500 rows per transaction, only values without the prefix.
+ */
+export async function sealLegacyDeliveryMessages(db: Database): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const rows = await tx.query<{
+        program_id: string;
+        id: string;
+        subject: string | null;
+        body: string | null;
+      }>(
+        `select program_id, id, subject, body from deliveries
+          where subject not like 'enc:v1:%' or body not like 'enc:v1:%'
+          order by program_id, id limit 500 for update`,
+      );
+      for (const row of rows) {
+        const plain = (value: string | null) => (value === null || isSealed(value) ? null : value);
+        await tx.query(
+          `update deliveries set subject = coalesce($3, subject), body = coalesce($4, body)
+            where program_id = $1 and id = $2`,
+          [
+            row.program_id,
+            row.id,
+            await sealNullable(tx, row.program_id, DELIVERY_SUBJECT, plain(row.subject)),
+            await sealNullable(tx, row.program_id, DELIVERY_BODY, plain(row.body)),
+          ],
+        );
       }
       return rows.length;
     });

@@ -1,7 +1,8 @@
-import type { Queryable } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { cursorKey, type Page, toPage } from '../../shared/pages.ts';
+import { isSealed, openText, sealText } from '../../vault/field-cipher.ts';
 
 /** A member's in-app inbox (站内信): what the dispatcher rendered for them, and what they read. */
 interface InboxRow {
@@ -12,6 +13,31 @@ interface InboxRow {
   category: string;
   created_at: Date;
   read_at: Date | null;
+}
+
+/**
+ * What the inbox says is about the member (points, tier, rewards): sealed at rest by the
+ * dispatcher that writes it (fan-out.ts), opened here for the API.
+ */
+export const INBOX_SUBJECT = 'inbox_messages.subject';
+export const INBOX_BODY = 'inbox_messages.body';
+
+/** A stored subject and body, opened (also for tools that read the table themselves: the demo). */
+export async function openInboxText(
+  db: Queryable,
+  programId: string,
+  stored: { subject: string; body: string },
+): Promise<{ subject: string; body: string }> {
+  const [subject, body] = await Promise.all([
+    openText(db, programId, INBOX_SUBJECT, stored.subject),
+    openText(db, programId, INBOX_BODY, stored.body),
+  ]);
+  return { subject, body };
+}
+
+/** The row with its subject and body opened. */
+async function opened(db: Queryable, programId: string, row: InboxRow): Promise<InboxRow> {
+  return { ...row, ...(await openInboxText(db, programId, row)) };
 }
 
 function toView(row: InboxRow) {
@@ -45,7 +71,8 @@ export async function listInbox(
       order by id desc limit $5`,
     [programId, memberKey, cursorKey(options.cursor) ?? null, options.unreadOnly, options.limit + 1],
   );
-  return toPage(rows, options.limit, toView);
+  const shown = await Promise.all(rows.map((row) => opened(db, programId, row)));
+  return toPage(shown, options.limit, toView);
 }
 
 export async function countUnread(db: Queryable, programId: string, memberId: string): Promise<number> {
@@ -78,7 +105,7 @@ export async function markInboxMessageRead(
       extensions: { memberId, messageId },
     });
   }
-  return toView(row);
+  return toView(await opened(db, programId, row));
 }
 
 /** Marks every unread message read; the count is how many were unread. */
@@ -97,4 +124,44 @@ export async function markAllInboxRead(
     [programId, memberKey, now.toISOString()],
   );
   return row?.marked ?? 0;
+}
+
+/**
+ * Seals inbox subjects and bodies stored in plain text before the vault: 500 rows per
+ * transaction, only values without the prefix.
+ */
+export async function sealLegacyInbox(db: Database): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const rows = await tx.query<{
+        program_id: string;
+        member_key: string;
+        id: string;
+        subject: string;
+        body: string;
+      }>(
+        `select program_id, member_key, id, subject, body from inbox_messages
+          where subject not like 'enc:v1:%' or body not like 'enc:v1:%'
+          order by program_id, member_key, id limit 500 for update`,
+      );
+      for (const row of rows) {
+        const seal = (field: string, value: string) =>
+          isSealed(value) ? Promise.resolve(value) : sealText(tx, row.program_id, field, value);
+        await tx.query(
+          'update inbox_messages set subject = $4, body = $5 where program_id = $1 and member_key = $2 and id = $3',
+          [
+            row.program_id,
+            row.member_key,
+            row.id,
+            await seal(INBOX_SUBJECT, row.subject),
+            await seal(INBOX_BODY, row.body),
+          ],
+        );
+      }
+      return rows.length;
+    });
+    sealed += done;
+    if (done === 0) return sealed;
+  }
 }

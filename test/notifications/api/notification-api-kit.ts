@@ -2,8 +2,10 @@ import { expect } from 'vitest';
 import type { Queryable } from '../../../src/db/database.ts';
 import { createApiKey } from '../../../src/keys/api-keys.ts';
 import { newMemberKey } from '../../../src/members/member-key.ts';
+import { INBOX_BODY, INBOX_SUBJECT } from '../../../src/notifications/inbox/inbox-store.ts';
 import { createProgram } from '../../../src/programs/program-store.ts';
 import { newId } from '../../../src/shared/ids.ts';
+import { sealText } from '../../../src/vault/field-cipher.ts';
 import type { TestApi } from '../../support/test-api.ts';
 
 /**
@@ -174,8 +176,9 @@ export async function seedInbox(
       memberId,
       id,
       message.type ?? 'points.earned',
-      message.subject,
-      `${message.subject} (body)`,
+      // Sealed, as the dispatcher writes them (issue 17).
+      await sealText(db, programId, INBOX_SUBJECT, message.subject),
+      await sealText(db, programId, INBOX_BODY, `${message.subject} (body)`),
       message.createdAt,
       message.readAt ?? null,
     ],

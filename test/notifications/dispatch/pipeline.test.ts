@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogSmsAdapter } from '../../../src/notifications/channels/log-sms-adapter.ts';
 import { verifyWebhookSignature } from '../../../src/notifications/channels/webhook-signature.ts';
 import { runDispatchPass } from '../../../src/notifications/dispatch/dispatcher.ts';
+import { openInboxText } from '../../../src/notifications/inbox/inbox-store.ts';
 import { openTestApi, type TestApi } from '../../support/test-api.ts';
 import { ENGINES } from '../../support/test-database.ts';
 
@@ -87,7 +88,8 @@ describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
       [api.programId, 'm-1'],
     );
     expect(inbox).toHaveLength(1);
-    expect(inbox[0]!.body).toContain('1,200');
+    // Stored sealed (issue 17), opened as the inbox API opens it.
+    expect((await openInboxText(api.db, api.programId, inbox[0]!)).body).toContain('1,200');
     const [state] = await api.db.query<{ status: string }>('select status from deliveries');
     expect(state!.status).toBe('delivered');
   });

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { pooledRandomBytes } from '../shared/random-pool.ts';
 import { openBytes, sealBytes } from '../vault/field-cipher.ts';
+import { LEGACY_BATCH, sealInBatches } from '../vault/legacy-plaintext.ts';
 
 /**
  * Personal data in audit records is ciphertext under a random AES-256-GCM key per subject (a staff
@@ -150,8 +151,6 @@ export async function destroySubjectKey(
   return rows.length > 0;
 }
 
-const LEGACY_BATCH = 500;
-
 /**
  * Seals the keys stored raw (32 bytes) before the vault: registered in src/wiring.ts, run by
  * `jifen serve` at start. 500 at a time, each batch in its own transaction (locking its rows, so a
@@ -159,31 +158,26 @@ const LEGACY_BATCH = 500;
  * Answers how many keys it sealed.
  */
 export async function sealLegacySubjectKeys(db: Database): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const count = await db.transaction(async (tx) => {
-      const rows = await tx.query<{ program_id: string; subject: string; key: Buffer }>(
-        `select program_id, subject, key from audit_subject_keys
+  return sealInBatches(db, async (tx) => {
+    const rows = await tx.query<{ program_id: string; subject: string; key: Buffer }>(
+      `select program_id, subject, key from audit_subject_keys
           where key is not null and substring(key from 1 for 7) <> 'enc:v1:'::bytea
           order by program_id, subject limit $1 for update`,
-        [LEGACY_BATCH],
+      [LEGACY_BATCH],
+    );
+    if (rows.length === 0) return 0;
+    const keys: string[] = [];
+    for (const row of rows) {
+      keys.push(
+        (await sealBytes(tx, row.program_id, SUBJECT_KEY_FIELD, Buffer.from(row.key))).toString('hex'),
       );
-      if (rows.length === 0) return 0;
-      const keys: string[] = [];
-      for (const row of rows) {
-        keys.push(
-          (await sealBytes(tx, row.program_id, SUBJECT_KEY_FIELD, Buffer.from(row.key))).toString('hex'),
-        );
-      }
-      await tx.query(
-        `update audit_subject_keys k set key = decode(v.key, 'hex')
+    }
+    await tx.query(
+      `update audit_subject_keys k set key = decode(v.key, 'hex')
            from unnest($1::text[], $2::text[], $3::text[]) as v(program_id, subject, key)
           where k.program_id = v.program_id and k.subject = v.subject and k.key is not null`,
-        [rows.map((row) => row.program_id), rows.map((row) => row.subject), keys],
-      );
-      return rows.length;
-    });
-    sealed += count;
-    if (count < LEGACY_BATCH) return sealed;
-  }
+      [rows.map((row) => row.program_id), rows.map((row) => row.subject), keys],
+    );
+    return rows.length;
+  });
 }

@@ -11,6 +11,7 @@ import {
 } from '../notifications/outbox/redemption-messages.ts';
 import { JifenError } from '../shared/errors.ts';
 import { openText, sealText } from '../vault/field-cipher.ts';
+import { LEGACY_BATCH, sealInBatches } from '../vault/legacy-plaintext.ts';
 import { type CouponCodeView, couponCodesOf } from './coupon-codes.ts';
 import { playsByIds, playView } from './draws/play-store.ts';
 import type {
@@ -399,28 +400,23 @@ export async function storeOfRedemption(
  * (0 once nothing is plain, at the cost of one query).
  */
 export async function sealLegacyShippingAddresses(db: Database): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const count = await db.transaction(async (tx) => {
-      const rows = await tx.query<{ program_id: string; id: string; shipping_address: ShippingAddress }>(
-        `select program_id, id, shipping_address from redemptions
+  return sealInBatches(db, async (tx) => {
+    const rows = await tx.query<{ program_id: string; id: string; shipping_address: ShippingAddress }>(
+      `select program_id, id, shipping_address from redemptions
           where jsonb_typeof(shipping_address) = 'object'
-          order by program_id, id limit 500 for update`,
-      );
-      if (rows.length === 0) return 0;
-      const values: string[] = [];
-      for (const row of rows) {
-        values.push((await sealedAddress(tx, row.program_id, row.shipping_address)) as string);
-      }
-      await tx.query(
-        `update redemptions r set shipping_address = to_jsonb(v.address)
+          order by program_id, id limit ${LEGACY_BATCH} for update`,
+    );
+    if (rows.length === 0) return 0;
+    const values: string[] = [];
+    for (const row of rows) {
+      values.push((await sealedAddress(tx, row.program_id, row.shipping_address)) as string);
+    }
+    await tx.query(
+      `update redemptions r set shipping_address = to_jsonb(v.address)
            from unnest($1::text[], $2::text[], $3::text[]) as v(program_id, id, address)
           where r.program_id = v.program_id and r.id = v.id`,
-        [rows.map((row) => row.program_id), rows.map((row) => row.id), values],
-      );
-      return rows.length;
-    });
-    sealed += count;
-    if (count < 500) return sealed;
-  }
+      [rows.map((row) => row.program_id), rows.map((row) => row.id), values],
+    );
+    return rows.length;
+  });
 }

@@ -3,6 +3,7 @@ import { findProgram } from '../programs/program-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { openNullable, sealNullable, sealText } from '../vault/field-cipher.ts';
+import { LEGACY_BATCH, sealInBatches } from '../vault/legacy-plaintext.ts';
 import { DEPLOYMENT } from '../vault/vault-keys.ts';
 import { revokeSessionsOf } from './session-store.ts';
 import type { StaffStatus, StaffView } from './staff-types.ts';
@@ -327,27 +328,21 @@ export async function confirmTotpSecret(
  * plain, at the cost of one query).
  */
 export async function sealLegacyTotpSecrets(db: Database): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const count = await db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string; totp_secret: string }>(
-        `select id, totp_secret from staff_accounts where totp_secret not like 'enc:v1:%'
-          order by id limit 500 for update`,
-      );
-      if (rows.length === 0) return 0;
-      const secrets: string[] = [];
-      for (const row of rows)
-        secrets.push(await sealText(tx, DEPLOYMENT, TOTP_SECRET_FIELD, row.totp_secret));
-      await tx.query(
-        `update staff_accounts a set totp_secret = v.secret
+  return sealInBatches(db, async (tx) => {
+    const rows = await tx.query<{ id: string; totp_secret: string }>(
+      `select id, totp_secret from staff_accounts where totp_secret not like 'enc:v1:%'
+          order by id limit ${LEGACY_BATCH} for update`,
+    );
+    if (rows.length === 0) return 0;
+    const secrets: string[] = [];
+    for (const row of rows) secrets.push(await sealText(tx, DEPLOYMENT, TOTP_SECRET_FIELD, row.totp_secret));
+    await tx.query(
+      `update staff_accounts a set totp_secret = v.secret
            from unnest($1::text[], $2::text[]) as v(id, secret) where a.id = v.id`,
-        [rows.map((row) => row.id), secrets],
-      );
-      return rows.length;
-    });
-    sealed += count;
-    if (count < 500) return sealed;
-  }
+      [rows.map((row) => row.id), secrets],
+    );
+    return rows.length;
+  });
 }
 
 /**

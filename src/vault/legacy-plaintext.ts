@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 
 /**
  * Personal data written before the vault existed sits in plain text; each area that owns such a
@@ -28,4 +28,25 @@ export async function sealLegacyPlaintext(db: Database): Promise<{ name: string;
     if (sealed > 0) done.push({ name: sealer.name, sealed });
   }
   return done;
+}
+
+/** Rows a legacy sealer reads and seals per transaction. */
+export const LEGACY_BATCH = 500;
+
+/**
+ * The loop every legacy sealer runs: `batch` in a transaction of its own, again and again, until
+ * it read fewer than LEGACY_BATCH rows. A batch answers the rows it read and the values it sealed
+ * (a number: both). Answers the values sealed.
+ */
+export async function sealInBatches(
+  db: Database,
+  batch: (tx: Queryable) => Promise<number | { rows: number; sealed: number }>,
+): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const done = await db.transaction(batch);
+    const { rows, sealed: now } = typeof done === 'number' ? { rows: done, sealed: done } : done;
+    sealed += now;
+    if (rows < LEGACY_BATCH) return sealed;
+  }
 }

@@ -65,10 +65,10 @@ const putScenarios: PutScenario[] = [
   },
   {
     name: 'an unknown field is named',
-    body: { nickname: 'Ann' },
+    body: { nickName: 'Ann' },
     status: 400,
     code: 'validation_failed',
-    fields: ['body/nickname'],
+    fields: ['body/nickName'],
   },
   {
     name: 'an unknown status is named',

@@ -5,6 +5,7 @@ import { programTimezones } from '../../programs/program-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import { isSealed, sealNullable, sealText } from '../../vault/field-cipher.ts';
+import { LEGACY_BATCH, sealInBatches } from '../../vault/legacy-plaintext.ts';
 import { INBOX_BODY, INBOX_SUBJECT } from '../inbox/inbox-store.ts';
 import {
   isNotificationType,
@@ -350,25 +351,20 @@ async function insertInbox(tx: Queryable, rows: InboxRow[]): Promise<void> {
 
 /** Seals deliveries' recipients stored in plain text before the vault (see sealLegacyContacts). */
 export async function sealLegacyRecipients(db: Database): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const done = await db.transaction(async (tx) => {
-      const rows = await tx.query<{ program_id: string; id: string; recipient: string }>(
-        `select program_id, id, recipient from deliveries
-          where recipient not like 'enc:v1:%' order by program_id, id limit 500 for update`,
-      );
-      for (const row of rows) {
-        await tx.query('update deliveries set recipient = $3 where program_id = $1 and id = $2', [
-          row.program_id,
-          row.id,
-          await sealText(tx, row.program_id, RECIPIENT, row.recipient),
-        ]);
-      }
-      return rows.length;
-    });
-    sealed += done;
-    if (done === 0) return sealed;
-  }
+  return sealInBatches(db, async (tx) => {
+    const rows = await tx.query<{ program_id: string; id: string; recipient: string }>(
+      `select program_id, id, recipient from deliveries
+          where recipient not like 'enc:v1:%' order by program_id, id limit ${LEGACY_BATCH} for update`,
+    );
+    for (const row of rows) {
+      await tx.query('update deliveries set recipient = $3 where program_id = $1 and id = $2', [
+        row.program_id,
+        row.id,
+        await sealText(tx, row.program_id, RECIPIENT, row.recipient),
+      ]);
+    }
+    return rows.length;
+  });
 }
 
 /**
@@ -376,35 +372,30 @@ export async function sealLegacyRecipients(db: Database): Promise<number> {
  * the vault: 500 rows per transaction, only values without the prefix.
  */
 export async function sealLegacyDeliveryMessages(db: Database): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const done = await db.transaction(async (tx) => {
-      const rows = await tx.query<{
-        program_id: string;
-        id: string;
-        subject: string | null;
-        body: string | null;
-      }>(
-        `select program_id, id, subject, body from deliveries
+  return sealInBatches(db, async (tx) => {
+    const rows = await tx.query<{
+      program_id: string;
+      id: string;
+      subject: string | null;
+      body: string | null;
+    }>(
+      `select program_id, id, subject, body from deliveries
           where subject not like 'enc:v1:%' or body not like 'enc:v1:%'
-          order by program_id, id limit 500 for update`,
-      );
-      for (const row of rows) {
-        const plain = (value: string | null) => (value === null || isSealed(value) ? null : value);
-        await tx.query(
-          `update deliveries set subject = coalesce($3, subject), body = coalesce($4, body)
+          order by program_id, id limit ${LEGACY_BATCH} for update`,
+    );
+    for (const row of rows) {
+      const plain = (value: string | null) => (value === null || isSealed(value) ? null : value);
+      await tx.query(
+        `update deliveries set subject = coalesce($3, subject), body = coalesce($4, body)
             where program_id = $1 and id = $2`,
-          [
-            row.program_id,
-            row.id,
-            await sealNullable(tx, row.program_id, DELIVERY_SUBJECT, plain(row.subject)),
-            await sealNullable(tx, row.program_id, DELIVERY_BODY, plain(row.body)),
-          ],
-        );
-      }
-      return rows.length;
-    });
-    sealed += done;
-    if (done === 0) return sealed;
-  }
+        [
+          row.program_id,
+          row.id,
+          await sealNullable(tx, row.program_id, DELIVERY_SUBJECT, plain(row.subject)),
+          await sealNullable(tx, row.program_id, DELIVERY_BODY, plain(row.body)),
+        ],
+      );
+    }
+    return rows.length;
+  });
 }

@@ -3,6 +3,7 @@ import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { cursorKey, type Page, toPage } from '../../shared/pages.ts';
 import { isSealed, openText, sealText } from '../../vault/field-cipher.ts';
+import { LEGACY_BATCH, sealInBatches } from '../../vault/legacy-plaintext.ts';
 
 /** A member's in-app inbox (站内信): what the dispatcher rendered for them, and what they read. */
 interface InboxRow {
@@ -131,37 +132,32 @@ export async function markAllInboxRead(
  * transaction, only values without the prefix.
  */
 export async function sealLegacyInbox(db: Database): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const done = await db.transaction(async (tx) => {
-      const rows = await tx.query<{
-        program_id: string;
-        member_key: string;
-        id: string;
-        subject: string;
-        body: string;
-      }>(
-        `select program_id, member_key, id, subject, body from inbox_messages
+  return sealInBatches(db, async (tx) => {
+    const rows = await tx.query<{
+      program_id: string;
+      member_key: string;
+      id: string;
+      subject: string;
+      body: string;
+    }>(
+      `select program_id, member_key, id, subject, body from inbox_messages
           where subject not like 'enc:v1:%' or body not like 'enc:v1:%'
-          order by program_id, member_key, id limit 500 for update`,
+          order by program_id, member_key, id limit ${LEGACY_BATCH} for update`,
+    );
+    for (const row of rows) {
+      const seal = (field: string, value: string) =>
+        isSealed(value) ? Promise.resolve(value) : sealText(tx, row.program_id, field, value);
+      await tx.query(
+        'update inbox_messages set subject = $4, body = $5 where program_id = $1 and member_key = $2 and id = $3',
+        [
+          row.program_id,
+          row.member_key,
+          row.id,
+          await seal(INBOX_SUBJECT, row.subject),
+          await seal(INBOX_BODY, row.body),
+        ],
       );
-      for (const row of rows) {
-        const seal = (field: string, value: string) =>
-          isSealed(value) ? Promise.resolve(value) : sealText(tx, row.program_id, field, value);
-        await tx.query(
-          'update inbox_messages set subject = $4, body = $5 where program_id = $1 and member_key = $2 and id = $3',
-          [
-            row.program_id,
-            row.member_key,
-            row.id,
-            await seal(INBOX_SUBJECT, row.subject),
-            await seal(INBOX_BODY, row.body),
-          ],
-        );
-      }
-      return rows.length;
-    });
-    sealed += done;
-    if (done === 0) return sealed;
-  }
+    }
+    return rows.length;
+  });
 }

@@ -3,6 +3,7 @@ import { asMemberKey, type MemberKey } from '../../members/member-key.ts';
 import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { blindIndex, isSealed, openNullable, sealNullable } from '../../vault/field-cipher.ts';
+import { LEGACY_BATCH, sealInBatches } from '../../vault/legacy-plaintext.ts';
 import { toE164, validatePhoneNumber } from '../channels/sms-adapter.ts';
 import { validateEmailAddress } from '../channels/smtp-sender.ts';
 import type { Language, MemberChannel } from '../message-types.ts';
@@ -231,41 +232,38 @@ export async function phoneCondition(
  * transaction, until none is left.
  */
 export async function sealLegacyContacts(db: Database): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const done = await db.transaction(async (tx) => {
-      const rows = await tx.query<{
-        program_id: string;
-        member_key: string;
-        email: string | null;
-        phone: string | null;
-      }>(
-        `select program_id, member_key, email, phone from member_notification_preferences
+  return sealInBatches(db, async (tx) => {
+    const rows = await tx.query<{
+      program_id: string;
+      member_key: string;
+      email: string | null;
+      phone: string | null;
+    }>(
+      `select program_id, member_key, email, phone from member_notification_preferences
           where email not like 'enc:v1:%' or phone not like 'enc:v1:%'
-          order by program_id, member_key limit 500 for update`,
-      );
-      for (const row of rows) {
-        const plain = (value: string | null) => (value === null || isSealed(value) ? null : value);
-        const email = plain(row.email);
-        const phone = plain(row.phone);
-        await tx.query(
-          `update member_notification_preferences
+          order by program_id, member_key limit ${LEGACY_BATCH} for update`,
+    );
+    let sealed = 0;
+    for (const row of rows) {
+      const plain = (value: string | null) => (value === null || isSealed(value) ? null : value);
+      const email = plain(row.email);
+      const phone = plain(row.phone);
+      await tx.query(
+        `update member_notification_preferences
               set email = coalesce($3, email), phone = coalesce($4, phone), phone_index = coalesce($5, phone_index)
             where program_id = $1 and member_key = $2`,
-          [
-            row.program_id,
-            row.member_key,
-            await sealNullable(tx, row.program_id, EMAIL, email),
-            await sealNullable(tx, row.program_id, PHONE, phone),
-            phone !== null && validatePhoneNumber(phone) === null
-              ? await phoneIndex(tx, row.program_id, phone)
-              : null,
-          ],
-        );
-        sealed += (email === null ? 0 : 1) + (phone === null ? 0 : 1);
-      }
-      return rows.length;
-    });
-    if (done === 0) return sealed;
-  }
+        [
+          row.program_id,
+          row.member_key,
+          await sealNullable(tx, row.program_id, EMAIL, email),
+          await sealNullable(tx, row.program_id, PHONE, phone),
+          phone !== null && validatePhoneNumber(phone) === null
+            ? await phoneIndex(tx, row.program_id, phone)
+            : null,
+        ],
+      );
+      sealed += (email === null ? 0 : 1) + (phone === null ? 0 : 1);
+    }
+    return { rows: rows.length, sealed };
+  });
 }

@@ -145,12 +145,15 @@ export function commandSender(db: Database, clock: Clock, scoped: Database = db)
         idempotency: idempotencyOf(request),
         ...(claimed ? { alongside: commandRecord(request, clock) } : {}),
       },
-      (tx) =>
-        command(tx, {
+      async (tx) => {
+        const result = await command(tx, {
           programId: principal.programId,
           now,
           source: { kind: 'api', ...actorOf(principal), ...at },
-        }),
+        });
+        // A route whose answers hold personal data keeps them sealed, whatever its command says.
+        return request.routeOptions.config.personalAnswer ? { ...result, personalAnswer: true } : result;
+      },
     );
     return sendOutcome(reply, outcome);
   };

@@ -1,8 +1,10 @@
 import { listAuditRecords } from '../audit/audit-queries.ts';
+import type { AuditRecordView } from '../audit/audit-types.ts';
 import type { Queryable } from '../db/database.ts';
 import { listMemberEvents } from '../events/event-store.ts';
 import { listEntries, listLots } from '../ledger/ledger-queries.ts';
 import { getMember } from '../members/member-store.ts';
+import { memberDeliveries } from '../notifications/dispatch/member-deliveries.ts';
 import { listInbox } from '../notifications/inbox/inbox-store.ts';
 import { getMemberPreferences } from '../notifications/preferences/member-preferences.ts';
 import { getProgram } from '../programs/program-store.ts';
@@ -30,9 +32,13 @@ async function everything<T>(read: (cursor: string | undefined) => Promise<Page<
  * What Jifen holds about a member, for a data subject's access request (PIPL art. 45, GDPR art.
  * 15): the profile (names, birthday, attributes), contacts and consent, the whole ledger (entries
  * and lots), tier and its history, redemptions (shipping details included), events, the inbox,
- * and the audit records about the member with their personal part. Each area is read through its
- * own functions, as the API shows it (personal fields opened). Read in one transaction, so the
- * parts agree.
+ * the e-mails and texts sent to them, and the audit records about the member with their personal
+ * part. Each area is read through its own functions, as the API shows it (personal fields opened).
+ * The caller runs it in one transaction, so the parts agree.
+ *
+ * Audit records name their member by id, and ids are reused after a change of id: only records
+ * made since this member was created are theirs. Their `ip` and `userAgent` are the acting staff
+ * member's or integration's, not the member's, and are left out.
  */
 export async function exportPersonalData(db: Queryable, programId: string, memberId: string, now: Date) {
   const member = await getMember(db, programId, memberId);
@@ -58,10 +64,25 @@ export async function exportPersonalData(db: Queryable, programId: string, membe
     inbox: await everything((cursor) =>
       listInbox(db, programId, memberId, { limit: PAGE, cursor, unreadOnly: false }),
     ),
-    auditRecords: await everything((cursor) =>
-      listAuditRecords(db, programId, { targetType: 'member', targetId: memberId }, { limit: PAGE, cursor }),
-    ),
+    deliveries: await memberDeliveries(db, programId, memberId),
+    auditRecords: (
+      await everything((cursor) =>
+        listAuditRecords(
+          db,
+          programId,
+          { targetType: 'member', targetId: memberId, from: new Date(member.createdAt) },
+          { limit: PAGE, cursor },
+        ),
+      )
+    ).map(withoutActorDetails),
   };
+}
+
+/** An audit record as the member's export shows it: without the actor's address and user agent. */
+function withoutActorDetails(record: AuditRecordView): AuditRecordView {
+  if (typeof record.personal !== 'object' || record.personal === null) return record;
+  const { ip: _ip, userAgent: _userAgent, ...personal } = record.personal;
+  return { ...record, personal };
 }
 
 async function allRedemptions(db: Queryable, programId: string, memberId: string, now: Date) {

@@ -25,7 +25,10 @@ export const PersonalDataExport = Type.Object(
     redemptions: Rows('Redemptions, shipping details included, newest first.'),
     events: Rows('Events sent for the member, newest first.'),
     inbox: Rows('Inbox messages, newest first.'),
-    auditRecords: Rows('Audit records about the member, their personal part included, newest first.'),
+    deliveries: Rows('E-mails and text messages sent (or to be sent) to the member, newest first.'),
+    auditRecords: Rows(
+      "Audit records about the member since they were created, their personal part included (without the actor's address and user agent), newest first.",
+    ),
   },
   { description: "A data subject's access request (PIPL art. 45, GDPR art. 15): as JSON." },
 );

@@ -68,7 +68,7 @@ function masterFor(fingerprint: string): MasterKey | null {
   return [masterKeys.current, ...masterKeys.others].find((key) => key?.fingerprint === fingerprint) ?? null;
 }
 
-function unwrapped(row: DataKeyRow): Buffer {
+function unwrapped(row: DataKeyRow, cache = true): Buffer {
   const cached = byId.get(row.id);
   if (cached) return cached;
   const master = masterFor(row.master_fingerprint);
@@ -79,7 +79,7 @@ function unwrapped(row: DataKeyRow): Buffer {
       `The data key ${row.id} does not open with master key ${master.fingerprint} (${master.origin}): the row was altered, or the key file replaced by another with the same name.`,
     );
   }
-  if (row.program_id !== DEPLOYMENT) byId.set(row.id, key);
+  if (cache && row.program_id !== DEPLOYMENT) byId.set(row.id, key);
   return key;
 }
 
@@ -167,18 +167,21 @@ export async function activeDataKey(
   const name = `${programId}\u0000${purpose}`;
   const cached = active.get(name);
   if (cached) return cached;
+  // `ours`: the row was inserted by this very transaction (its xmin is our transaction id), so it
+  // is not committed yet: such a key is used but not cached, as the transaction may roll back.
   const select = async () =>
     (
-      await q.query<DataKeyRow>(
-        `select id, program_id, purpose, wrapped, master_fingerprint from vault_data_keys
-          where program_id = $1 and purpose = $2`,
+      await q.query<DataKeyRow & { ours: boolean }>(
+        `select id, program_id, purpose, wrapped, master_fingerprint,
+                coalesce(xmin::text::bigint = pg_current_xact_id_if_assigned()::text::bigint % 4294967296, false) as ours
+           from vault_data_keys where program_id = $1 and purpose = $2`,
         [programId, purpose],
       )
     )[0];
   const found = await select();
   if (found) {
-    const entry = { id: found.id, key: unwrapped(found) };
-    if (programId !== DEPLOYMENT) active.set(name, entry);
+    const entry = { id: found.id, key: unwrapped(found, !found.ours) };
+    if (programId !== DEPLOYMENT && !found.ours) active.set(name, entry);
     return entry;
   }
   const master = currentMasterKey();
@@ -194,7 +197,7 @@ export async function activeDataKey(
   if (made.length > 0) return { id, key };
   const winner = await select();
   if (!winner) throw new Error(`vault: the data key of ${programId}/${purpose} vanished`);
-  return { id: winner.id, key: unwrapped(winner) };
+  return { id: winner.id, key: unwrapped(winner, !winner.ours) };
 }
 
 /** The data key with this id (from a ciphertext), or a VaultError when it cannot be opened. */

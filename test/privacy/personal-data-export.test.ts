@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { memberKeyOf } from '../../src/members/member-store.ts';
+import { DELIVERY_BODY, RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
+import { sealText } from '../../src/vault/field-cipher.ts';
 import { addStaffMember, send, tokenHeaders } from '../staff/staff-support.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
@@ -77,6 +80,50 @@ describe.each(ENGINES)('exporting a member’s personal data (%s)', (engine) => 
       summary: { entries: 3 },
     });
     expect(JSON.stringify(record.summary)).not.toMatch(/李雷|13800138000/);
+  });
+
+  test("a reused member id does not export the previous holder's audit details; the actor's address is left out", async () => {
+    await api.call('PUT', '/v1/members/reused', { name: 'First Holder' });
+    api.clock.advance(1_000);
+    const moved = await api.call('POST', '/v1/members/reused/change-id', { newMemberId: 'first-holder' });
+    expect(moved.status).toBe(200);
+    api.clock.advance(1_000);
+    await api.call('PUT', '/v1/members/reused', { name: 'Second Holder' });
+    const exported = (await api.call('GET', '/v1/members/reused/personal-data')).body;
+    expect(exported.profile.name).toBe('Second Holder');
+    expect(JSON.stringify(exported)).not.toContain('First Holder');
+    expect(exported.auditRecords.length).toBeGreaterThan(0);
+    for (const record of exported.auditRecords) {
+      expect(record.personal).not.toHaveProperty('ip');
+      expect(record.personal).not.toHaveProperty('userAgent');
+    }
+    expect(Array.isArray(exported.deliveries)).toBe(true);
+  });
+
+  test('the e-mails and texts sent to the member come opened, as the dispatcher stored them', async () => {
+    // A text as the dispatcher writes it: every part sealed (fan-out.ts).
+    const seal = (field: string, value: string) => sealText(api.db, api.programId, field, value);
+    const memberKey = await memberKeyOf(api.db, api.programId, 'p-1');
+    await api.db.query(
+      `insert into deliveries (program_id, id, message_id, channel, member_key, recipient, subject, body, status,
+                               next_attempt_at, retry_until, created_at)
+       values ($1, 'dlv_export_1', 'msg_export_1', 'sms', $2, $3, null, $4, 'delivered', now(), now(), now())`,
+      [
+        api.programId,
+        memberKey,
+        await seal(RECIPIENT, '13800138000'),
+        await seal(DELIVERY_BODY, '您有 120 积分'),
+      ],
+    );
+    const exported = (await api.call('GET', '/v1/members/p-1/personal-data')).body;
+    expect(exported.deliveries).toEqual([
+      expect.objectContaining({
+        channel: 'sms',
+        recipient: '13800138000',
+        subject: null,
+        body: '您有 120 积分',
+      }),
+    ]);
   });
 
   test('an unknown member is a 404 with its code', async () => {

@@ -74,6 +74,21 @@ describe.each(ENGINES)('the vault (%s)', (engine) => {
     expect(a).not.toContain('138');
   });
 
+  test('a key made in a transaction that rolls back is never used again, even after two seals in it', async () => {
+    await db
+      .transaction(async (tx) => {
+        await sealText(tx, 'prg_rollback', 'test.name', 'first');
+        await sealText(tx, 'prg_rollback', 'test.name', 'second');
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    expect(await db.query(`select 1 from vault_data_keys where program_id = 'prg_rollback'`)).toHaveLength(0);
+    // Sealed after the rollback: under a key that is in the database, so it opens in a new process.
+    const sealed = await sealText(db, 'prg_rollback', 'test.name', 'kept');
+    forgetVaultKeys();
+    expect(await openText(db, 'prg_rollback', 'test.name', sealed)).toBe('kept');
+  });
+
   test('data keys are stored only wrapped: the database holds no key that opens a field', async () => {
     await sealText(db, 'prg_w', 'test.name', '李雷');
     const rows = await db.query<{ wrapped: Uint8Array }>(

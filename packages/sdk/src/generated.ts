@@ -967,7 +967,11 @@ export type ExportMemberPersonalDataResponse = {
   inbox: {
     [key: string]: unknown;
   }[];
-  /** Audit records about the member, their personal part included, newest first. */
+  /** E-mails and text messages sent (or to be sent) to the member, newest first. */
+  deliveries: {
+    [key: string]: unknown;
+  }[];
+  /** Audit records about the member since they were created, their personal part included (without the actor's address and user agent), newest first. */
   auditRecords: {
     [key: string]: unknown;
   }[];

@@ -51,7 +51,7 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/members/:memberId/change-id',
     {
-      config: { permission: 'members:write' },
+      config: { permission: 'members:write', personalAnswer: true },
       schema: {
         tags: ['members'],
         summary:

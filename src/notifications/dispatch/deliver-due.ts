@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.ts';
 import { programTimezones } from '../../programs/program-store.ts';
 import { activity } from '../../shared/activity.ts';
 import { openNullable } from '../../vault/field-cipher.ts';
+import { VaultError } from '../../vault/vault-error.ts';
 import type { SendOutcome } from '../channels/send-outcome.ts';
 import type { SmsAdapter } from '../channels/sms-adapter.ts';
 import type { SmtpSender } from '../channels/smtp-sender.ts';
@@ -144,7 +145,7 @@ async function send(
         previousSecret: delivery.previous_secret,
       });
     } catch (error) {
-      return failed(`the endpoint's signing secret does not open: ${(error as Error).message}`, true);
+      return failed(vaultFailure("the endpoint's signing secret", error), true);
     }
   }
   // The recipient (an address, a number) and the rendered message are sealed too: opened only for
@@ -159,7 +160,7 @@ async function send(
       ]);
       opened = { ...delivery, recipient, subject, body };
     } catch (error) {
-      return failed(`the recipient or message does not open: ${(error as Error).message}`, true);
+      return failed(vaultFailure('the recipient or the message', error), true);
     }
   }
   const timeoutMs = channels.webhookTimeoutMs ?? 10_000;
@@ -214,6 +215,17 @@ function sendNow(
     text: delivery.body ?? '',
     messageId: delivery.message_id,
   });
+}
+
+/**
+ * What a delivery's log says when its sealed parts do not open. The vault's own message (key
+ * fingerprints, the key file's path) is for the operator, who sees it when the server starts, not
+ * for whoever reads the delivery log through the API.
+ */
+function vaultFailure(what: string, error: unknown): string {
+  if (error instanceof VaultError)
+    return `${what} could not be decrypted: the master key is missing or wrong`;
+  return `${what} could not be decrypted: ${(error as Error).message}`;
 }
 
 async function withDeadline(sending: Promise<SendOutcome>, deadlineMs: number): Promise<SendOutcome> {

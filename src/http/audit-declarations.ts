@@ -289,6 +289,17 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   },
   // the audit log itself: an export of it is recorded
   'GET /v1/audit/export.csv': { action: 'audit.exported', target: 'audit_log' },
+  'POST /v1/members/:memberId/erasure': {
+    action: 'member.erased',
+    target: 'member',
+    // With forgetMemberId the member is named by its pseudonym: the old id may be a phone number.
+    targetId: (request, answer) =>
+      (answer as { memberId?: string } | undefined)?.memberId ??
+      (request.params as { memberId: string }).memberId,
+    summary: (_request, answer) => ({
+      memberIdForgotten: (answer as { memberIdForgotten?: boolean } | undefined)?.memberIdForgotten ?? false,
+    }),
+  },
   'GET /v1/members/:memberId/personal-data': {
     action: 'member.personal_data_exported',
     target: 'member',

@@ -616,6 +616,19 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
   listAuditRecords: { query: { action: 'staff.', limit: '3' }, status: 200 },
   exportAuditRecords: { query: { action: 'staff.login' }, status: 200 },
   exportMemberPersonalData: { params: { memberId: 'm-1001' }, status: 200 },
+  // A member who asked to be forgotten: their id was their phone number.
+  eraseMemberPersonalData: {
+    params: { memberId: '13800138000' },
+    before: [
+      {
+        method: 'PUT',
+        path: '/v1/members/13800138000',
+        body: { name: '韩梅梅', nickname: '梅子', birthday: '1992-06-01' },
+      },
+    ],
+    body: { forgetMemberId: true },
+    status: 200,
+  },
   verifyAuditLog: { status: 200 },
   changeMemberId: {
     params: { memberId: 'm-1002' },

@@ -40,6 +40,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'GET /v1/audit': 'listAuditRecords',
   'GET /v1/audit/export.csv': 'exportAuditRecords',
   'GET /v1/members/:memberId/personal-data': 'exportMemberPersonalData',
+  'POST /v1/members/:memberId/erasure': 'eraseMemberPersonalData',
   'GET /v1/audit/verify': 'verifyAuditLog',
   'GET /health': 'getHealth',
   'GET /ready': 'getReadiness',

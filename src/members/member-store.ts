@@ -24,6 +24,7 @@ interface MemberRow {
   growth_points: number;
   created_at: Date;
   updated_at: Date;
+  erased_at: Date | null;
 }
 
 export function memberNotFound(memberId: string): JifenError {
@@ -63,6 +64,7 @@ async function toRecord(db: Queryable, programId: string, row: MemberRow) {
     },
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    erasedAt: row.erased_at === null ? null : new Date(row.erased_at).toISOString(),
   };
 }
 
@@ -298,4 +300,34 @@ export async function upsertMember(
     ],
   );
   return { member: await getMember(db, programId, memberId), created: result?.created ?? false };
+}
+
+/**
+ * Clears a member's personal profile (names, birthday, custom attributes) and marks the member
+ * erased; balances, tags, status and the ledger stay. Refuses a member already erased.
+ */
+export async function eraseMemberProfile(
+  tx: Queryable,
+  programId: string,
+  memberId: string,
+  now: Date,
+): Promise<MemberKey> {
+  const [row] = await tx.query<{ member_key: string; erased_at: Date | null }>(
+    'select member_key, erased_at from members where program_id = $1 and member_id = $2 for update',
+    [programId, memberId],
+  );
+  if (!row) throw memberNotFound(memberId);
+  if (row.erased_at !== null) {
+    throw new JifenError('member_already_erased', {
+      detail: `The personal data of member "${memberId}" was erased at ${new Date(row.erased_at).toISOString()}.`,
+      extensions: { memberId, erasedAt: new Date(row.erased_at).toISOString() },
+    });
+  }
+  await tx.query(
+    `update members set name = null, nickname = null, birthday = null, attributes = '{}',
+            erased_at = $3, updated_at = $3
+      where program_id = $1 and member_key = $2`,
+    [programId, row.member_key, now.toISOString()],
+  );
+  return asMemberKey(row.member_key);
 }

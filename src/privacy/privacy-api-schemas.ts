@@ -32,3 +32,22 @@ export const PersonalDataExport = Type.Object(
   },
   { description: "A data subject's access request (PIPL art. 45, GDPR art. 15): as JSON." },
 );
+
+/** `POST /v1/members/{memberId}/erasure`. */
+export const ErasureBody = Type.Object(
+  {
+    forgetMemberId: Type.Optional(
+      Type.Boolean({
+        description:
+          'The member id is itself personal data (a phone number): the member goes on under a pseudonym (`erased-…`), which the answer gives. Default false.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ErasureResult = Type.Object({
+  memberId: Type.String({ description: 'The member id from now on: the same, or the pseudonym.' }),
+  memberIdForgotten: Type.Boolean(),
+  erasedAt: Type.String({ format: 'date-time' }),
+});

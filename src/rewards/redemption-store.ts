@@ -420,3 +420,34 @@ export async function sealLegacyShippingAddresses(db: Database): Promise<number>
     return rows.length;
   });
 }
+
+/**
+ * Erasure: the shipping addresses of the member's redemptions go (the orders stay: reward, points,
+ * status, shipment). Refused while one still needs its address: awaiting shipment, or awaiting the
+ * payment after which it ships.
+ */
+export async function eraseShippingAddresses(
+  tx: Queryable,
+  programId: string,
+  memberKey: MemberKey,
+): Promise<void> {
+  const waiting = await tx.query<{ id: string; status: string }>(
+    `select id, status from redemptions
+      where program_id = $1 and member_key = $2 and shipping_address is not null
+        and status in ('awaiting_shipment', 'awaiting_payment')
+      order by id for update`,
+    [programId, memberKey],
+  );
+  if (waiting.length > 0) {
+    throw new JifenError('erasure_blocked', {
+      detail: `${waiting.length} redemption(s) of the member still need the shipping address: ${waiting
+        .map((row) => `${row.id} (${row.status})`)
+        .join(', ')}. Ship or cancel them, then erase.`,
+      extensions: { redemptions: waiting.map((row) => ({ id: row.id, status: row.status })) },
+    });
+  }
+  await tx.query(
+    'update redemptions set shipping_address = null where program_id = $1 and member_key = $2 and shipping_address is not null',
+    [programId, memberKey],
+  );
+}

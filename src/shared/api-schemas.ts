@@ -128,6 +128,9 @@ export const Member = Type.Object({
   balances: Balances,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+  erasedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: "When the member's personal data was erased (POST .../erasure); null while it was not.",
+  }),
 });
 
 export const Problem = Type.Object(

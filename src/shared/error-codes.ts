@@ -682,6 +682,18 @@ export const ERROR_CODES = {
     title: 'No second factor is being enrolled or on',
     action: 'Start with POST /v1/auth/totp, then confirm with a code.',
   },
+  member_already_erased: {
+    status: 409,
+    title: "The member's personal data was already erased",
+    action:
+      'Nothing was done: `erasedAt` says when the erasure was. Personal data stored for the member since then is cleared with PUT (null clears a field).',
+  },
+  erasure_blocked: {
+    status: 409,
+    title: "The member's personal data is still needed for an order",
+    action:
+      'A redemption awaits shipment (or payment) to the shipping address: ship or cancel it first (`redemptions` names them), then erase.',
+  },
   vault_locked: {
     status: 503,
     title: 'Personal data cannot be encrypted or read: the master key is missing or wrong',

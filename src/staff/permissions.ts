@@ -75,6 +75,10 @@ export const PERMISSIONS = {
     scope: 'personal_data',
     about: "Export everything held about a member (a data subject's access request)",
   },
+  'personal_data:erase': {
+    scope: 'personal_data',
+    about: "Erase a member's personal data (points and journal stay)",
+  },
 } as const satisfies Record<string, { scope: Scope; about: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -189,6 +189,7 @@ const EXPECTED: Record<string, readonly Role[] | 'public' | 'admin'> = {
   exportAuditRecords: [O, A, FI, AU],
   verifyAuditLog: [O, A, FI, AU],
   exportMemberPersonalData: [O, A],
+  eraseMemberPersonalData: [O, A],
   // the deployment's programs: the admin key only
   createProgram: 'admin',
   listPrograms: 'admin',

@@ -598,7 +598,7 @@ export type CreateRewardRequest = {
 
 export type CreateRoleRequest = {
   name: string;
-  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export"))[];
+  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
 };
 
 export type CreateRoleResponse = {
@@ -838,6 +838,18 @@ export type EntryPage = {
   hasMore: boolean;
 };
 
+export type EraseMemberPersonalDataRequest = {
+  /** The member id is itself personal data (a phone number): the member goes on under a pseudonym (`erased-…`), which the answer gives. Default false. */
+  forgetMemberId?: boolean;
+};
+
+export type EraseMemberPersonalDataResponse = {
+  /** The member id from now on: the same, or the pseudonym. */
+  memberId: string;
+  memberIdForgotten: boolean;
+  erasedAt: string;
+};
+
 export type EventBatchResult = {
   results: {
     /** The event this result is about, as the request sent it (also when the event was refused and never stored). */
@@ -936,6 +948,8 @@ export type ExportMemberPersonalDataResponse = {
     balances: Balances;
     createdAt: string;
     updatedAt: string;
+    /** When the member's personal data was erased (POST .../erasure); null while it was not. */
+    erasedAt: (string | null);
   };
   /** The tier in force. */
   tier: (string | null);
@@ -1325,6 +1339,8 @@ export type Member = {
   balances: Balances;
   createdAt: string;
   updatedAt: string;
+  /** When the member's personal data was erased (POST .../erasure); null while it was not. */
+  erasedAt: (string | null);
 };
 
 export type MemberPage = {
@@ -2422,7 +2438,7 @@ export type UpdateRewardRequest = {
 
 export type UpdateRoleRequest = {
   name?: string;
-  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export"))[];
+  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
 };
 
 export type UpdateRoleResponse = {
@@ -2641,6 +2657,8 @@ export interface Operations {
   disableTotp: { params: undefined; query: undefined; body: DisableTotpRequest; bodyRequired: true; response: DisableTotpResponse };
   /** Start enrolling a second factor (TOTP): the secret for an authenticator app; confirm it with a code */
   enrolTotp: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: EnrolTotpResponse };
+  /** Erase a member's personal data (profile, contacts, addresses, messages, audit details); points and journal stay */
+  eraseMemberPersonalData: { params: { memberId: string }; query: undefined; body: EraseMemberPersonalDataRequest; bodyRequired: true; response: EraseMemberPersonalDataResponse };
   /** The audit records the filters match, oldest first, as CSV (the export is itself recorded) */
   exportAuditRecords: { params: undefined; query: { actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: string };
   /** Everything held about a member, as JSON (a data subject's access request); recorded in the audit log */
@@ -2885,6 +2903,7 @@ export const OPERATIONS = {
   deliverRedemption: { method: 'POST', path: '/v1/redemptions/{redemptionId}/deliver' },
   disableTotp: { method: 'POST', path: '/v1/auth/totp/disable' },
   enrolTotp: { method: 'POST', path: '/v1/auth/totp' },
+  eraseMemberPersonalData: { method: 'POST', path: '/v1/members/{memberId}/erasure' },
   exportAuditRecords: { method: 'GET', path: '/v1/audit/export.csv' },
   exportMemberPersonalData: { method: 'GET', path: '/v1/members/{memberId}/personal-data' },
   getApproval: { method: 'GET', path: '/v1/approvals/{approvalId}' },

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { memberKeyOf } from '../../members/member-store.ts';
 import { openNullable } from '../../vault/field-cipher.ts';
 import { DELIVERY_BODY, DELIVERY_SUBJECT, RECIPIENT } from './fan-out.ts';
@@ -38,5 +39,25 @@ export async function memberDeliveries(db: Queryable, programId: string, memberI
       createdAt: new Date(row.created_at).toISOString(),
       deliveredAt: row.delivered_at === null ? null : new Date(row.delivered_at).toISOString(),
     })),
+  );
+}
+
+/**
+ * Erasure: the member's e-mails and texts keep their record (when, which channel, the outcome)
+ * without recipient, subject or body; those not sent yet are not sent (dead, saying why).
+ */
+export async function eraseMemberDeliveries(
+  tx: Queryable,
+  programId: string,
+  memberKey: MemberKey,
+): Promise<void> {
+  await tx.query(
+    `update deliveries
+        set recipient = null, subject = null, body = null,
+            status = case when status = 'pending' then 'dead' else status end,
+            last_error = case when status = 'pending' then 'not sent: the member''s personal data was erased'
+                              else last_error end
+      where program_id = $1 and member_key = $2 and channel in ('email', 'sms')`,
+    [programId, memberKey],
   );
 }

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../db/database.ts';
+import type { MemberKey } from '../../members/member-key.ts';
 import { memberKeyOf } from '../../members/member-store.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { cursorKey, type Page, toPage } from '../../shared/pages.ts';
@@ -160,4 +161,12 @@ export async function sealLegacyInbox(db: Database): Promise<number> {
     }
     return rows.length;
   });
+}
+
+/** Erasure: the member's inbox is emptied. */
+export async function eraseInbox(tx: Queryable, programId: string, memberKey: MemberKey): Promise<void> {
+  await tx.query('delete from inbox_messages where program_id = $1 and member_key = $2', [
+    programId,
+    memberKey,
+  ]);
 }

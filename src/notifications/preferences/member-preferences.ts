@@ -267,3 +267,20 @@ export async function sealLegacyContacts(db: Database): Promise<number> {
     return { rows: rows.length, sealed };
   });
 }
+
+/** Erasure: the member's contacts (and their blind index) go, and with them marketing consent. */
+export async function eraseContacts(
+  tx: Queryable,
+  programId: string,
+  memberKey: MemberKey,
+  now: Date,
+): Promise<void> {
+  await tx.query(
+    `update member_notification_preferences
+        set email = null, phone = null, phone_index = null,
+            consent_updated_at = case when marketing_consent then $3::timestamptz else consent_updated_at end,
+            marketing_consent = false, updated_at = $3
+      where program_id = $1 and member_key = $2`,
+    [programId, memberKey, now.toISOString()],
+  );
+}

@@ -31,6 +31,15 @@ export const ledgerCases: WriteCases = {
       };
     },
   },
+  'POST /v1/members/{memberId}/erasure': {
+    prepare: async (program) => {
+      const [first, second] = [await fundedMember(program, [100]), await fundedMember(program, [100])];
+      return {
+        request: { url: `/v1/members/${first}/erasure`, body: {} },
+        other: { url: `/v1/members/${second}/erasure`, body: { forgetMemberId: true } },
+      };
+    },
+  },
   'POST /v1/members/{memberId}/credits': {
     prepare: async (program) => {
       const memberId = await fundedMember(program, []);

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { destroySubjectKey } from '../audit/subject-keys.ts';
+import type { Queryable } from '../db/database.ts';
+import { changeMemberId } from '../members/change-member-id.ts';
+import { eraseMemberProfile } from '../members/member-store.ts';
+import { eraseMemberDeliveries } from '../notifications/dispatch/member-deliveries.ts';
+import { eraseInbox } from '../notifications/inbox/inbox-store.ts';
+import { eraseContacts } from '../notifications/preferences/member-preferences.ts';
+import { eraseShippingAddresses } from '../rewards/redemption-store.ts';
+
+export interface ErasureOptions {
+  /**
+   * The merchant's member id is itself personal data (a phone number): the member goes on under a
+   * pseudonym (`erased-<random>`), so nothing links the points to that id any more.
+   */
+  forgetMemberId: boolean;
+}
+
+/**
+ * Erases a member's personal data (PIPL art. 47, GDPR art. 17), in the caller's transaction, each
+ * area through its own function: the profile (names, birthday, attributes), contacts and consent,
+ * shipping addresses, the texts of e-mails and SMS sent, the inbox, and the personal part of every
+ * audit record about the member (their subject key is destroyed: the records stay, so the chain
+ * still verifies). No amount of the ledger changes, so `jifen verify` holds after it. Refused while
+ * a redemption still needs its shipping address, and for a member already erased.
+ */
+export async function eraseMember(
+  tx: Queryable,
+  programId: string,
+  memberId: string,
+  options: ErasureOptions,
+  now: Date,
+): Promise<{ memberId: string; memberIdForgotten: boolean; erasedAt: string }> {
+  const memberKey = await eraseMemberProfile(tx, programId, memberId, now);
+  await eraseShippingAddresses(tx, programId, memberKey);
+  await eraseContacts(tx, programId, memberKey, now);
+  await eraseMemberDeliveries(tx, programId, memberKey);
+  await eraseInbox(tx, programId, memberKey);
+  await destroySubjectKey(tx, programId, `member:${memberId}`, now);
+  let current = memberId;
+  if (options.forgetMemberId) {
+    current = `erased-${randomBytes(8).toString('hex')}`;
+    await changeMemberId(tx, programId, memberId, current, now);
+  }
+  return { memberId: current, memberIdForgotten: options.forgetMemberId, erasedAt: now.toISOString() };
+}

@@ -1,5 +1,6 @@
 import { sealLegacySubjectKeys } from './audit/subject-keys.ts';
 import { registerDraftCommitHooks } from './ledger/commit-hooks.ts';
+import { sealLegacyBirthdays } from './members/member-birthdays.ts';
 import { sealLegacyDeliveryMessages, sealLegacyRecipients } from './notifications/dispatch/fan-out.ts';
 import { sealLegacyInbox } from './notifications/inbox/inbox-store.ts';
 import { recordingHistory } from './notifications/outbox/history-scope.ts';
@@ -49,6 +50,7 @@ export function wireAreas(): void {
   // Personal data (and secrets) stored in plain text before the vault: sealed by `jifen serve` at start.
   registerLegacySealer({ name: 'member_notification_preferences.email, .phone', seal: sealLegacyContacts });
   registerLegacySealer({ name: 'deliveries.recipient', seal: sealLegacyRecipients });
+  registerLegacySealer({ name: 'members.birthday', seal: sealLegacyBirthdays });
   registerLegacySealer({ name: 'deliveries.subject, deliveries.body', seal: sealLegacyDeliveryMessages });
   registerLegacySealer({ name: 'inbox_messages.subject, inbox_messages.body', seal: sealLegacyInbox });
   registerLegacySealer({

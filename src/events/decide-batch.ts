@@ -236,7 +236,7 @@ async function readUnderLocks(
     tracker: await trackerOf(tx),
     tiers: await tiersOf(tx),
     late: lateOf(),
-    members: factsOf(),
+    members: await factsOf(tx),
     orders: ordersOf(),
   };
 }

@@ -1,5 +1,6 @@
 import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
+import { openBirthday } from './member-birthdays.ts';
 import { asMemberKey, type MemberKey } from './member-key.ts';
 import type { MemberFacts } from './member-types.ts';
 
@@ -16,8 +17,7 @@ interface MemberFactsRow {
 
 /** The facts of members `by` their ids or keys (`$1` the program). */
 const factsQuery = (by: 'member_id' | 'member_key', members: string) =>
-  `select m.member_id, m.member_key, m.status, m.tags, to_char(m.birthday, 'YYYY-MM-DD') as birthday,
-          m.joined_at, m.attributes
+  `select m.member_id, m.member_key, m.status, m.tags, m.birthday, m.joined_at, m.attributes
      from members m
     where m.program_id = $1 and m.${by} = any(${members})`;
 
@@ -37,7 +37,8 @@ export async function loadMemberFacts(
     programId,
     memberKeys,
   ]);
-  return new Map(rows.map((row) => [asMemberKey(row.member_key), toFacts(row)]));
+  const facts = await Promise.all(rows.map((row) => toFacts(db, programId, row)));
+  return new Map(rows.map((row, index) => [asMemberKey(row.member_key), facts[index]!]));
 }
 
 /** One member's facts and key by the merchant's id (a preview), or null when there is no such member. */
@@ -50,7 +51,7 @@ export async function findMemberFacts(
     programId,
     [memberId],
   ]);
-  return row ? { memberKey: asMemberKey(row.member_key), facts: toFacts(row) } : null;
+  return row ? { memberKey: asMemberKey(row.member_key), facts: await toFacts(db, programId, row) } : null;
 }
 
 /**
@@ -60,13 +61,19 @@ export async function findMemberFacts(
 export function readMemberFacts(
   read: ReadStatement,
   memberIds: readonly string[],
-): () => Map<string, MemberFacts> {
-  if (memberIds.length === 0) return () => new Map();
+): (q: Queryable) => Promise<Map<string, MemberFacts>> {
+  if (memberIds.length === 0) return async () => new Map();
+  const programId = read.params[0] as string;
   const rows = read.add<MemberFactsRow>(factsQuery('member_id', read.param(memberIds, 'text[]')));
-  return () => new Map(rows().map((row) => [row.member_id, toFacts(row)]));
+  return async (q) => {
+    const read = rows();
+    const facts = await Promise.all(read.map((row) => toFacts(q, programId, row)));
+    return new Map(read.map((row, index) => [row.member_id, facts[index]!]));
+  };
 }
 
-function toFacts(row: MemberFactsRow): MemberFacts {
+/** A member's facts; the birthday opened from its sealed form (only members who gave one pay for it). */
+async function toFacts(q: Queryable, programId: string, row: MemberFactsRow): Promise<MemberFacts> {
   return {
     status: row.status,
     tags: row.tags,
@@ -74,7 +81,7 @@ function toFacts(row: MemberFactsRow): MemberFacts {
     // Segments arrive with a later issue.
     segments: [],
     joinedAt: new Date(row.joined_at),
-    birthday: row.birthday,
+    birthday: row.birthday === null ? null : await openBirthday(q, programId, row.birthday),
     attributes: row.attributes,
   };
 }

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import type { MemberStatus } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
 import { openNullable, sealNullable } from '../vault/field-cipher.ts';
+import { birthDayIndex, openBirthday, sealedBirthday } from './member-birthdays.ts';
 import { asMemberKey, type MemberKey, MemberKeys, type MemberRef, newMemberKey } from './member-key.ts';
 import type { MemberProfileInput } from './member-types.ts';
 
@@ -49,7 +50,7 @@ async function toRecord(db: Queryable, programId: string, row: MemberRow) {
     status: row.status,
     name: await openNullable(db, programId, NAME, row.name),
     nickname: await openNullable(db, programId, NICKNAME, row.nickname),
-    birthday: row.birthday,
+    birthday: await openBirthday(db, programId, row.birthday),
     joinedAt: new Date(row.joined_at).toISOString(),
     channel: row.channel,
     store: row.store,
@@ -70,8 +71,7 @@ async function toRecord(db: Queryable, programId: string, row: MemberRow) {
 
 export type MemberRecord = Awaited<ReturnType<typeof toRecord>>;
 
-const MEMBER_SELECT = `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday
-  from members m where m.program_id = $1 and m.member_id = $2`;
+const MEMBER_SELECT = `select m.* from members m where m.program_id = $1 and m.member_id = $2`;
 
 export async function getMember(db: Queryable, programId: string, memberId: string): Promise<MemberRecord> {
   const [row] = await db.query<MemberRow>(MEMBER_SELECT, [programId, memberId]);
@@ -180,10 +180,11 @@ export async function membersBornOn(
   programId: string,
   days: readonly string[],
 ): Promise<MemberRef[]> {
+  const indexes = await Promise.all(days.map((day) => birthDayIndex(db, programId, day)));
   const rows = await db.query<{ member_id: string; member_key: string }>(
     `select member_id, member_key from members
-      where program_id = $1 and status <> 'blocked' and to_char(birthday, 'MM-DD') = any($2::text[])`,
-    [programId, days],
+      where program_id = $1 and status <> 'blocked' and birth_day_index = any($2::text[])`,
+    [programId, indexes],
   );
   return rows.map((row) => ({ memberId: row.member_id, memberKey: asMemberKey(row.member_key) }));
 }
@@ -228,7 +229,7 @@ export async function listMembers(
   const byKey = filter.byKey ? `and ${filter.byKey.sql('m.member_key', params.length + 1)}` : '';
   if (filter.byKey) params.push(...filter.byKey.params);
   const rows = await db.query<MemberRow>(
-    `select m.*, to_char(m.birthday, 'YYYY-MM-DD') as birthday from members m
+    `select m.* from members m
       where m.program_id = $1
         and ($2::text is null or m.member_id collate "C" > $2::text)
         and ($3::text is null or starts_with(m.member_id, $3::text))
@@ -261,16 +262,18 @@ export async function upsertMember(
       extensions: { errors: [{ field: 'body/attributes', message }] },
     });
   }
+  const birthday = await sealedBirthday(db, programId, input.birthday);
   const [result] = await db.query<{ created: boolean }>(
     `insert into members (program_id, member_id, member_key, status, birthday, joined_at, channel, store, tags,
-                          attributes, created_at, updated_at, name, nickname)
-     values ($1, $2, $14, coalesce($3, 'active'), $4::date, coalesce($5::timestamptz, $10::timestamptz), $6, $7,
-             coalesce($8::text[], '{}'), coalesce($9::jsonb, '{}'), $10, $10, $15::text, $17::text)
+                          attributes, created_at, updated_at, name, nickname, birth_day_index)
+     values ($1, $2, $14, coalesce($3, 'active'), $4::text, coalesce($5::timestamptz, $10::timestamptz), $6, $7,
+             coalesce($8::text[], '{}'), coalesce($9::jsonb, '{}'), $10, $10, $15::text, $17::text, $19::text)
      on conflict (program_id, member_id) do update set
        status = coalesce($3, members.status),
+       birth_day_index = case when $11 then $19::text else members.birth_day_index end,
        name = case when $16 then $15::text else members.name end,
        nickname = case when $18 then $17::text else members.nickname end,
-       birthday = case when $11 then $4::date else members.birthday end,
+       birthday = case when $11 then $4::text else members.birthday end,
        joined_at = coalesce($5::timestamptz, members.joined_at),
        channel = case when $12 then $6 else members.channel end,
        store = case when $13 then $7 else members.store end,
@@ -282,7 +285,7 @@ export async function upsertMember(
       programId,
       memberId,
       input.status ?? null,
-      input.birthday ?? null,
+      birthday.birthday,
       input.joinedAt ?? null,
       input.channel ?? null,
       input.store ?? null,
@@ -297,6 +300,7 @@ export async function upsertMember(
       input.name !== undefined,
       await sealNullable(db, programId, NICKNAME, input.nickname),
       input.nickname !== undefined,
+      birthday.index,
     ],
   );
   return { member: await getMember(db, programId, memberId), created: result?.created ?? false };
@@ -324,7 +328,7 @@ export async function eraseMemberProfile(
     });
   }
   await tx.query(
-    `update members set name = null, nickname = null, birthday = null, attributes = '{}',
+    `update members set name = null, nickname = null, birthday = null, birth_day_index = null, attributes = '{}',
             erased_at = $3, updated_at = $3
       where program_id = $1 and member_key = $2`,
     [programId, row.member_key, now.toISOString()],

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sealLegacyBirthdays } from '../../src/members/member-birthdays.ts';
+import { membersBornOn } from '../../src/members/member-store.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 
@@ -45,6 +47,31 @@ describe.each(ENGINES)("members' names (%s)", (engine) => {
     expect((await stored('n-2')).name).toBeNull();
     await api.call('PUT', '/v1/members/n-3', {});
     expect((await api.call('GET', '/v1/members/n-3')).body).toMatchObject({ name: null, nickname: null });
+  });
+
+  test('a birthday is stored sealed with a keyed hash of its day; gifts find it; plain ones from before are sealed', async () => {
+    const created = await api.call('PUT', '/v1/members/b-1', { birthday: '1990-07-15' });
+    expect(created.body.birthday).toBe('1990-07-15');
+    const [row] = await api.db.query<{ birthday: string; birth_day_index: string }>(
+      `select birthday, birth_day_index from members where member_id = 'b-1'`,
+    );
+    expect(row!.birthday).toMatch(/^enc:v1:/);
+    expect(row!.birth_day_index).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(row)).not.toMatch(/1990|07-15/);
+    const born = async (day: string) =>
+      (await membersBornOn(api.db, api.programId, [day])).map((member) => member.memberId).sort();
+    expect(await born('07-15')).toContain('b-1');
+    expect(await born('07-16')).not.toContain('b-1');
+    // Stored before the vault: plain text, no index; sealed at start, then found.
+    await api.call('PUT', '/v1/members/b-2', {});
+    await api.db.query(
+      `update members set birthday = '1979-12-24', birth_day_index = null where member_id = 'b-2'`,
+    );
+    expect((await api.call('GET', '/v1/members/b-2')).body.birthday).toBe('1979-12-24');
+    expect(await sealLegacyBirthdays(api.db)).toBe(1);
+    expect(await born('12-24')).toEqual(['b-2']);
+    expect((await api.call('GET', '/v1/members/b-2')).body.birthday).toBe('1979-12-24');
+    expect(await sealLegacyBirthdays(api.db)).toBe(0);
   });
 
   test.each([

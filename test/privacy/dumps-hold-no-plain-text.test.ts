@@ -15,7 +15,7 @@ import { POSTGRES_URL } from '../support/test-database.ts';
 
 /**
  * What leaves the database (issue 17): a `pg_dump` of a PostgreSQL database, and a `jifen backup`
- * of the embedded one, hold no member's phone number, e-mail address, name or nickname, and no
+ * of the embedded one, hold no member's phone number, e-mail address, name, nickname or birthday, and no
  * webhook secret, in plain text: only ciphertext.
  */
 const KEY = 'jf_privacy_dump_owner_key_0123456789abcd';
@@ -35,13 +35,24 @@ async function storePersonalData(server: ServerProcess): Promise<string[]> {
     expect(response.status, JSON.stringify(answer)).toBeLessThan(300);
     return answer;
   };
-  await call('PUT', '/v1/members/dump-1', { name: '欧阳娜娜', nickname: 'Nana Ouyang' });
+  await call('PUT', '/v1/members/dump-1', {
+    name: '欧阳娜娜',
+    nickname: 'Nana Ouyang',
+    birthday: '1966-06-06',
+  });
   await call('PUT', '/v1/members/dump-1/notification-preferences', {
     email: 'nana.ouyang@example.com',
     phone: '13712345678',
   });
   const endpoint = await call('POST', '/v1/webhooks', { url: 'https://hooks.example.com/dump' });
-  return ['欧阳娜娜', 'Nana Ouyang', 'nana.ouyang@example.com', '13712345678', String(endpoint.secret)];
+  return [
+    '欧阳娜娜',
+    'Nana Ouyang',
+    '1966-06-06',
+    'nana.ouyang@example.com',
+    '13712345678',
+    String(endpoint.secret),
+  ];
 }
 
 function expectNoneIn(bytes: Buffer, values: readonly string[]): void {
@@ -52,7 +63,7 @@ function expectNoneIn(bytes: Buffer, values: readonly string[]): void {
 }
 
 describe.runIf(POSTGRES_URL)('pg_dump of a PostgreSQL database', () => {
-  test('holds no phone, e-mail, name or webhook secret in plain text', async () => {
+  test('holds no phone, e-mail, name, birthday or webhook secret in plain text', async () => {
     const database = await createTestPostgresDatabase();
     try {
       const server = await startServer(['--database-url', database.url], {
@@ -73,7 +84,7 @@ describe('jifen backup of the embedded database', () => {
   const data = tempDataDir();
   afterAll(() => data.remove());
 
-  test('holds no phone, e-mail, name or webhook secret in plain text', async () => {
+  test('holds no phone, e-mail, name, birthday or webhook secret in plain text', async () => {
     const server = await startServer(['--data', data.dir], {
       env: { JIFEN_BOOTSTRAP_KEY: KEY },
       startTimeoutMs: START_MS,

@@ -1,11 +1,10 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSmtpSender, type SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
 import { runExpiryReminders } from '../../src/notifications/reminders/expiry-reminders.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
-import { listen } from './channels/loopback-http.ts';
 import { readMime } from './channels/read-mime.ts';
+import { startSmtpServer } from './channels/smtp-test-server.ts';
 import {
   createMember,
   credit,
@@ -21,32 +20,6 @@ import {
  * adapter and the program's quiet hours, templates per language with the program's own wording and
  * marketing consent, previews, and the validation of templates and settings.
  */
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
-async function startSmtpServer() {
-  const received: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback(null, 'Ok: queued');
-      });
-    },
-  });
-  const port = await listen(server.server);
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe.each(ENGINES)('member channels (%s)', (engine) => {
   let api: TestApi;

@@ -1,4 +1,3 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { memberKeyOf } from '../../src/members/member-store.ts';
 import { createSmtpSender, type SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
@@ -9,8 +8,8 @@ import { newId } from '../../src/shared/ids.ts';
 import { sealLegacyPlaintext } from '../../src/vault/legacy-plaintext.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
-import { listen } from './channels/loopback-http.ts';
 import { readMime } from './channels/read-mime.ts';
+import { startSmtpServer } from './channels/smtp-test-server.ts';
 import {
   createMember,
   credit,
@@ -25,32 +24,6 @@ import {
  * the member's inbox are stored only sealed; the mail and the text actually sent, and the inbox
  * API, show them as rendered. Rows stored in plain text before are sealed once at start.
  */
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
-async function startSmtpServer() {
-  const received: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback(null, 'Ok: queued');
-      });
-    },
-  });
-  const port = await listen(server.server);
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 interface StoredDelivery {
   id: string;

@@ -99,3 +99,18 @@ function eventAfter(key: string | undefined): { occurredAt: string; id: string }
   }
   throw badCursor();
 }
+
+/**
+ * Erasure: what the merchant sent with the member's events (`attributes`: a buyer's phone, an
+ * address) goes; the events stay, with their type, times and what they earned.
+ */
+export async function eraseEventAttributes(
+  tx: Queryable,
+  programId: string,
+  memberKey: string,
+): Promise<void> {
+  await tx.query(
+    `update events set attributes = '{}' where program_id = $1 and member_key = $2 and attributes <> '{}'::jsonb`,
+    [programId, memberKey],
+  );
+}

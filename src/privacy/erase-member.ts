@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { destroySubjectKey } from '../audit/subject-keys.ts';
 import type { Queryable } from '../db/database.ts';
+import { eraseEventAttributes } from '../events/event-store.ts';
 import { changeMemberId } from '../members/change-member-id.ts';
 import { eraseMemberProfile } from '../members/member-store.ts';
 import { eraseMemberDeliveries } from '../notifications/dispatch/member-deliveries.ts';
@@ -19,7 +20,8 @@ export interface ErasureOptions {
 /**
  * Erases a member's personal data (PIPL art. 47, GDPR art. 17), in the caller's transaction, each
  * area through its own function: the profile (names, birthday, attributes), contacts and consent,
- * shipping addresses, the texts of e-mails and SMS sent, the inbox, and the personal part of every
+ * shipping addresses, the texts of e-mails and SMS sent, the inbox, what was sent with the member's
+ * events (their attributes), and the personal part of every
  * audit record about the member (their subject key is destroyed: the records stay, so the chain
  * still verifies). No amount of the ledger changes, so `jifen verify` holds after it. Refused while
  * a redemption still needs its shipping address, and for a member already erased.
@@ -36,6 +38,7 @@ export async function eraseMember(
   await eraseContacts(tx, programId, memberKey, now);
   await eraseMemberDeliveries(tx, programId, memberKey);
   await eraseInbox(tx, programId, memberKey);
+  await eraseEventAttributes(tx, programId, memberKey);
   await destroySubjectKey(tx, programId, `member:${memberId}`, now);
   let current = memberId;
   if (options.forgetMemberId) {

@@ -35,6 +35,13 @@ describe.each(ENGINES)('erasing a member’s personal data (%s)', (engine) => {
       201,
     );
     await api.call('POST', `/v1/members/${memberId}/debits`, { points: 120, reason });
+    const event = await api.call('POST', '/v1/events', {
+      id: `ev-${memberId}`,
+      type: 'store.visit',
+      memberId,
+      attributes: { buyerPhone: '13612345678', note: '张伟 到店' },
+    });
+    expect(event.status, JSON.stringify(event.body)).toBe(201);
     const memberKey = await memberKeyOf(api.db, api.programId, memberId);
     await api.db.query(
       `insert into deliveries (program_id, id, message_id, channel, member_key, recipient, subject, body, status,
@@ -78,6 +85,9 @@ describe.each(ENGINES)('erasing a member’s personal data (%s)', (engine) => {
     expect(preferences).toMatchObject({ email: null, phone: null, marketingConsent: false });
     expect((await api.call('GET', '/v1/members?phone=13612345678')).body.data).toEqual([]);
     expect((await api.call('GET', '/v1/members/e-1/inbox')).body.data).toEqual([]);
+    // The member's events stay, without what was sent with them.
+    const [event] = (await api.call('GET', '/v1/members/e-1/events')).body.data;
+    expect(event).toMatchObject({ id: 'ev-e-1', type: 'store.visit', attributes: {} });
 
     // The text not yet sent is not sent, and keeps nothing of what it said or to whom.
     const [delivery] = await api.db.query<Record<string, unknown>>(

@@ -66,9 +66,9 @@ export function readMemberFacts(
   const programId = read.params[0] as string;
   const rows = read.add<MemberFactsRow>(factsQuery('member_id', read.param(memberIds, 'text[]')));
   return async (q) => {
-    const read = rows();
-    const facts = await Promise.all(read.map((row) => toFacts(q, programId, row)));
-    return new Map(read.map((row, index) => [row.member_id, facts[index]!]));
+    const found = rows();
+    const facts = await Promise.all(found.map((row) => toFacts(q, programId, row)));
+    return new Map(found.map((row, index) => [row.member_id, facts[index]!]));
   };
 }
 

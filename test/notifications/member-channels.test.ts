@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSmtpSender, type SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
-import { runExpiryReminders } from '../../src/notifications/reminders/expiry-reminders.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { readMime } from './channels/read-mime.ts';
@@ -12,6 +11,7 @@ import {
   dispatch,
   inboxOf,
   outboxOf,
+  remindedMember,
   setPreferences,
 } from './notification-kit.ts';
 
@@ -28,21 +28,6 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
   const smsLines: string[] = [];
   const pass = () => dispatch(api, { email, smsLines });
   const mailsTo = (address: string) => smtp.received.filter((mail) => mail.to.includes(address));
-  /** A member whose `points` expire at the end of the local day ten days from now, reminded now. */
-  const remindedMember = async (
-    memberId: string,
-    points: number,
-    preferences: Parameters<typeof setPreferences>[2],
-  ) => {
-    await createMember(api, memberId);
-    await setPreferences(api, memberId, preferences);
-    const expiresAt = new Date(api.clock.now().getTime() + 10 * 86_400_000).toISOString();
-    await credit(api, memberId, { points, reason: 'order', expiresAt });
-    await runExpiryReminders(api.db, api.clock);
-    const [reminder] = (await outboxOf(api, memberId)).filter((m) => m.type === 'points.expiring');
-    expect(reminder).toBeDefined();
-    return reminder!;
-  };
 
   beforeAll(async () => {
     api = await openTestApi(engine, '2026-06-01T02:00:00Z');
@@ -57,7 +42,7 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
 
   test('an expiry reminder arrives by email, rendered, with the message id in its Message-ID', async () => {
     api.clock.set('2026-06-01T02:00:00Z');
-    const reminder = await remindedMember('mail-1', 1200, { email: 'lin.wei@example.com' });
+    const reminder = await remindedMember(api, 'mail-1', 1200, { email: 'lin.wei@example.com' });
     expect(reminder.data).toMatchObject({ points: 1200, expiresOn: '2026-06-11', offsetDays: 30 });
     await pass();
     const mails = mailsTo('lin.wei@example.com');
@@ -101,7 +86,7 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
       language: 'zh-CN',
       custom: true,
     });
-    const reminder = await remindedMember('mail-2', 88, { email: 'mail2@example.com' });
+    const reminder = await remindedMember(api, 'mail-2', 88, { email: 'mail2@example.com' });
     await pass();
     const mail = readMime(mailsTo('mail2@example.com')[0]!.raw);
     expect(mail.header('subject')).toBe('【小店】88 积分即将到期');
@@ -111,7 +96,7 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
     const deleted = await api.call('DELETE', '/v1/notification-templates/points.expiring/email/zh-CN');
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ custom: false, subject: '您有 {{points}} 积分即将过期' });
-    await remindedMember('mail-3', 77, { email: 'mail3@example.com' });
+    await remindedMember(api, 'mail-3', 77, { email: 'mail3@example.com' });
     await pass();
     expect(readMime(mailsTo('mail3@example.com')[0]!.raw).header('subject')).toBe('您有 77 积分即将过期');
   });
@@ -123,7 +108,10 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
     expect(settings.status).toBe(200);
     // 23:00 in Shanghai.
     api.clock.set('2026-06-02T15:00:00Z');
-    const reminder = await remindedMember('sms-1', 1200, { phone: '13800138000', email: 'sms1@example.com' });
+    const reminder = await remindedMember(api, 'sms-1', 1200, {
+      phone: '13800138000',
+      email: 'sms1@example.com',
+    });
     const textsFor = () => smsLines.filter((line) => line.includes(reminder.id));
     await pass();
     // Email and inbox go at once; the text waits until 09:00 local (01:00 UTC).
@@ -150,7 +138,7 @@ describe.each(ENGINES)('member channels (%s)', (engine) => {
       (await api.call('PATCH', '/v1/notification-settings', { quietHours: null })).body.quietHours,
     ).toBeNull();
     api.clock.set('2026-06-03T15:00:00Z');
-    const late = await remindedMember('sms-2', 5, { phone: '+8613900139000' });
+    const late = await remindedMember(api, 'sms-2', 5, { phone: '+8613900139000' });
     await pass();
     expect(smsLines.filter((line) => line.includes(late.id))).toHaveLength(1);
     await api.call('PATCH', '/v1/notification-settings', { quietHours: { start: '21:00', end: '09:00' } });

@@ -3,21 +3,13 @@ import { memberKeyOf } from '../../src/members/member-store.ts';
 import { createSmtpSender, type SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
 import { sealLegacyDeliveryMessages } from '../../src/notifications/dispatch/fan-out.ts';
 import { sealLegacyInbox } from '../../src/notifications/inbox/inbox-store.ts';
-import { runExpiryReminders } from '../../src/notifications/reminders/expiry-reminders.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { sealLegacyPlaintext } from '../../src/vault/legacy-plaintext.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { readMime } from './channels/read-mime.ts';
 import { startSmtpServer } from './channels/smtp-test-server.ts';
-import {
-  createMember,
-  credit,
-  deliveriesOf,
-  dispatch,
-  outboxOf,
-  setPreferences,
-} from './notification-kit.ts';
+import { createMember, deliveriesOf, dispatch, remindedMember } from './notification-kit.ts';
 
 /**
  * The messages Jifen keeps about members (issue 17): the rendered e-mail and SMS of a delivery and
@@ -61,17 +53,6 @@ describe.each(ENGINES)('messages sealed at rest (%s)', (engine) => {
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     return reply.body.data as { id: string; subject: string; body: string }[];
   };
-  /** A member reminded now of `points` expiring on 2026-06-11, by inbox, e-mail and SMS. */
-  const remindedMember = async (memberId: string, points: number, address: string, phone: string) => {
-    await createMember(api, memberId);
-    await setPreferences(api, memberId, { email: address, phone });
-    const expiresAt = new Date(api.clock.now().getTime() + 10 * 86_400_000).toISOString();
-    await credit(api, memberId, { points, reason: 'order', expiresAt });
-    await runExpiryReminders(api.db, api.clock);
-    const [reminder] = (await outboxOf(api, memberId)).filter((m) => m.type === 'points.expiring');
-    expect(reminder).toBeDefined();
-    return reminder!;
-  };
 
   beforeAll(async () => {
     api = await openTestApi(engine, '2026-06-01T02:00:00Z');
@@ -88,7 +69,10 @@ describe.each(ENGINES)('messages sealed at rest (%s)', (engine) => {
   });
 
   test('deliveries and the inbox hold only ciphertext; the mail, the text and the inbox API show the message', async () => {
-    const reminder = await remindedMember('sealed-1', 1200, 'lin.wei@example.com', '13800138000');
+    const reminder = await remindedMember(api, 'sealed-1', 1200, {
+      email: 'lin.wei@example.com',
+      phone: '13800138000',
+    });
     await pass();
 
     // What was sent is the rendered message.
@@ -138,7 +122,10 @@ describe.each(ENGINES)('messages sealed at rest (%s)', (engine) => {
   });
 
   test('messages stored in plain text before the vault are sealed once, and still sent and shown', async () => {
-    const reminder = await remindedMember('legacy-1', 30, 'old@example.com', '13900139000');
+    const reminder = await remindedMember(api, 'legacy-1', 30, {
+      email: 'old@example.com',
+      phone: '13900139000',
+    });
     await pass();
     const before = smtp.received.length;
     // A message as a version before the vault stored it: its own outbox row (already fanned out),

@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
+import { expect } from 'vitest';
 import { createLogSmsAdapter } from '../../src/notifications/channels/log-sms-adapter.ts';
 import type { SmtpSender } from '../../src/notifications/channels/smtp-sender.ts';
 import { type DispatchOptions, runDispatchPass } from '../../src/notifications/dispatch/dispatcher.ts';
 import { DELIVERY_BODY, DELIVERY_SUBJECT, RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
 import { openInboxText } from '../../src/notifications/inbox/inbox-store.ts';
+import { runExpiryReminders } from '../../src/notifications/reminders/expiry-reminders.ts';
 import { openNullable } from '../../src/vault/field-cipher.ts';
 import type { TestApi } from '../support/test-api.ts';
 import { type ReceivedRequest, startHttpServer } from './channels/loopback-http.ts';
@@ -241,4 +243,24 @@ export async function startReceiver(answer: (messageId: string, seen: number) =>
     /** How many requests carried each message id. */
     hits: () => new Map(seen),
   };
+}
+
+/**
+ * A member with these contacts whose `points` expire at the end of the local day ten days from
+ * now, reminded now: the `points.expiring` message of the reminder.
+ */
+export async function remindedMember(
+  api: TestApi,
+  memberId: string,
+  points: number,
+  preferences: Parameters<typeof setPreferences>[2],
+): Promise<OutboxRow> {
+  await createMember(api, memberId);
+  await setPreferences(api, memberId, preferences);
+  const expiresAt = new Date(api.clock.now().getTime() + 10 * 86_400_000).toISOString();
+  await credit(api, memberId, { points, reason: 'order', expiresAt });
+  await runExpiryReminders(api.db, api.clock);
+  const [reminder] = (await outboxOf(api, memberId)).filter((m) => m.type === 'points.expiring');
+  expect(reminder).toBeDefined();
+  return reminder!;
 }

@@ -5,7 +5,7 @@ import { sealLegacyDeliveryMessages, sealLegacyRecipients } from './notification
 import { sealLegacyInbox } from './notifications/inbox/inbox-store.ts';
 import { recordingHistory } from './notifications/outbox/history-scope.ts';
 import { ledgerMessages } from './notifications/outbox/ledger-messages.ts';
-import { outboxInsertSql } from './notifications/outbox/outbox-sql.ts';
+import { outboxInsertSql, prepareOutbox, sealLegacyOutbox } from './notifications/outbox/outbox-sql.ts';
 import { tierChangedMessages } from './notifications/outbox/tier-messages.ts';
 import { sealLegacyContacts } from './notifications/preferences/member-preferences.ts';
 import { sealLegacyWebhookSecrets } from './notifications/webhooks/legacy-webhook-secrets.ts';
@@ -29,22 +29,24 @@ export function wireAreas(): void {
   registerDraftCommitHooks({ name: 'tiers', beforeWrite: applyTierChanges });
   registerDraftCommitHooks({
     name: 'outbox',
-    writtenAlongside(programId, draft, entries, param) {
+    prepare: prepareOutbox,
+    writtenAlongside(tx, programId, draft, entries, param) {
       if (recordingHistory()) return [];
       const messages = ledgerMessages(
         programId,
         entries,
         (lotId) => draft.findLot(lotId)?.availableAt ?? null,
       );
-      return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
+      return messages.length > 0 ? [outboxInsertSql(tx, programId, messages, param)] : [];
     },
   });
   registerTierChangeHooks({
     name: 'outbox',
-    writtenAlongside(programId, recorded, param) {
+    prepare: prepareOutbox,
+    writtenAlongside(tx, programId, recorded, param) {
       if (recordingHistory()) return [];
       const messages = tierChangedMessages(programId, recorded);
-      return messages.length > 0 ? [outboxInsertSql(messages, param)] : [];
+      return messages.length > 0 ? [outboxInsertSql(tx, programId, messages, param)] : [];
     },
   });
   // Personal data (and secrets) stored in plain text before the vault: sealed by `jifen serve` at start.
@@ -60,4 +62,5 @@ export function wireAreas(): void {
   registerLegacySealer({ name: 'audit_subject_keys.key', seal: sealLegacySubjectKeys });
   registerLegacySealer({ name: 'redemptions.shipping_address', seal: sealLegacyShippingAddresses });
   registerLegacySealer({ name: 'staff_accounts.totp_secret', seal: sealLegacyTotpSecrets });
+  registerLegacySealer({ name: 'outbox.data', seal: sealLegacyOutbox });
 }

@@ -9,6 +9,7 @@ import { isBuiltInRole, permissionsOfRoleName, permissionsOfScopes } from '../st
 import { permissionsOfRole } from '../staff/role-store.ts';
 import { addStaffNotices, staffHolding } from '../staff/staff-notices.ts';
 import { findStaff } from '../staff/staff-store.ts';
+import { forgetUncommittedDataKeys } from '../vault/vault-keys.ts';
 import {
   ACTION_PERMISSIONS,
   type Asked,
@@ -232,6 +233,7 @@ export async function approveRequest(
       if (!(error instanceof JifenError)) throw error;
       // Nothing of the failed execution stays; the request records why it failed.
       await tx.query('rollback to savepoint approved_request');
+      forgetUncommittedDataKeys(tx); // a data key the execution made is gone with it
       const failed: Decision = {
         status: 'failed',
         checker,

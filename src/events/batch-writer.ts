@@ -1,6 +1,7 @@
 import { WriteStatement } from '../db/combined-statements.ts';
 import { awaitAtCommit } from '../db/commit-pipeline.ts';
 import type { Queryable } from '../db/database.ts';
+import { prepareDraftCommit } from '../ledger/commit-hooks.ts';
 import type { LedgerDraft } from '../ledger/ledger-draft.ts';
 import { addDraftWrites } from '../ledger/ledger-store.ts';
 import type { EventOutcome } from './event-outcome.ts';
@@ -47,6 +48,7 @@ export class BatchWriter {
   async add(event: DecidedEvent): Promise<void> {
     this.decided.push(event);
     if (this.decided.length - this.written < this.writeEvery) return;
+    await prepareDraftCommit(this.tx, this.context.programId);
     this.writePart();
     // Lets the driver send the write (and the previous one's reply in) before deciding on.
     await new Promise(setImmediate);
@@ -54,6 +56,7 @@ export class BatchWriter {
 
   /** Writes the last part; the transaction awaits every part when it commits (`awaitAtCommit`). */
   async finish(): Promise<void> {
+    await prepareDraftCommit(this.tx, this.context.programId);
     this.writePart();
     await awaitAtCommit(this.tx, Promise.all(this.writes));
   }

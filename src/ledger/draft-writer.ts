@@ -2,7 +2,7 @@ import { WriteStatement } from '../db/combined-statements.ts';
 import { awaitAtCommit } from '../db/commit-pipeline.ts';
 import type { Queryable } from '../db/database.ts';
 import type { IdempotencyRecord } from '../idempotency/answer-book.ts';
-import { draftCommitHooks } from './commit-hooks.ts';
+import { draftCommitHooks, prepareDraftCommit } from './commit-hooks.ts';
 import type { LedgerDraft } from './ledger-draft.ts';
 import { addDraftWrites } from './ledger-store.ts';
 
@@ -32,6 +32,7 @@ export class DraftWriter {
   async decided(records: readonly IdempotencyRecord[]): Promise<void> {
     this.unwrittenDecisions += 1;
     if (this.unwrittenDecisions < this.every) return;
+    await prepareDraftCommit(this.tx, this.programId);
     this.writePart(records);
     // Lets the driver send the part (and take the previous one's reply in) before deciding on.
     await new Promise(setImmediate);
@@ -45,6 +46,7 @@ export class DraftWriter {
   async finish(records: readonly IdempotencyRecord[] = [], alongside?: AlongsideWrite): Promise<void> {
     await Promise.all(this.writes);
     for (const hooks of draftCommitHooks()) await hooks.beforeWrite?.(this.tx, this.programId, this.draft);
+    await prepareDraftCommit(this.tx, this.programId);
     this.writePart(records, alongside);
     await awaitAtCommit(this.tx, Promise.all(this.writes));
   }

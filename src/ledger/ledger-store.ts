@@ -6,7 +6,7 @@ import { type IdempotencyRecord, idempotencyInsertSql } from '../idempotency/ans
 import type { MemberKey } from '../members/member-key.ts';
 import { activity } from '../shared/activity.ts';
 import { assert, JifenError } from '../shared/errors.ts';
-import { draftCommitHooks, type SqlParam } from './commit-hooks.ts';
+import { draftCommitHooks, prepareDraftCommit, type SqlParam } from './commit-hooks.ts';
 import { LedgerDraft } from './ledger-draft.ts';
 import {
   type AccountRow,
@@ -309,6 +309,7 @@ export async function persistDraft(
   draft: LedgerDraft,
   idempotency: readonly IdempotencyRecord[] = [],
 ): Promise<void> {
+  await prepareDraftCommit(tx, programId);
   const statement = new WriteStatement(programId);
   addDraftWrites(tx, statement, draft, idempotency);
   await statement.run(tx);
@@ -318,7 +319,8 @@ export async function persistDraft(
  * The draft's writes as parts of a statement other areas add theirs to (event intake writes its
  * events, orders and limits in the same statement): entries, lots, holds, the members' balances,
  * the idempotency records, and what the commit hooks write alongside (the outbox rows). Only what
- * changed since the draft's last write: a batch may write as it goes (`takeUnwritten`).
+ * changed since the draft's last write: a batch may write as it goes (`takeUnwritten`). The
+ * caller has run `prepareDraftCommit` in `tx`.
  */
 export function addDraftWrites(
   tx: Queryable,
@@ -334,7 +336,7 @@ export function addDraftWrites(
   if (entries.length > 0) statement.add(insertMany('entries', entries, ENTRY_INSERT, param));
   // What other areas write with every draft (the outbox rows of its movements): in this statement.
   for (const hooks of draftCommitHooks())
-    statement.add(...(hooks.writtenAlongside?.(programId, draft, entries, param) ?? []));
+    statement.add(...(hooks.writtenAlongside?.(tx, programId, draft, entries, param) ?? []));
   if (createdLots.length > 0) statement.add(insertMany('lots', createdLots, LOT_INSERT, param));
   if (changedLots.length > 0) statement.add(updateMany('lots', 'id', changedLots, LOT_UPDATE, param));
   if (createdHolds.length > 0) statement.add(insertMany('holds', createdHolds, HOLD_INSERT, param));

@@ -1,3 +1,4 @@
+import type { Queryable } from '../db/database.ts';
 import type { SqlParam } from '../ledger/commit-hooks.ts';
 import type { TierChange, TierConfigVersion } from './tier-types.ts';
 
@@ -16,7 +17,14 @@ export interface RecordedTierChanges {
  */
 export interface TierChangeHooks {
   name: string;
-  writtenAlongside: (programId: string, recorded: RecordedTierChanges, param: SqlParam) => string[];
+  /** Fetches what `writtenAlongside` needs before the statement is built (the outbox's sealing key). */
+  prepare?: (tx: Queryable, programId: string) => Promise<void>;
+  writtenAlongside: (
+    tx: Queryable,
+    programId: string,
+    recorded: RecordedTierChanges,
+    param: SqlParam,
+  ) => string[];
 }
 
 const registered = new Map<string, TierChangeHooks>();

@@ -233,6 +233,8 @@ export async function insertTierHistory(
   current: Pick<TierConfigVersion, 'config'>,
 ): Promise<void> {
   if (changes.length === 0) return;
+  const hooks = tierChangeHooks();
+  for (const each of hooks) await each.prepare?.(tx, programId);
   const statement = new WriteStatement(programId);
   const { param } = statement;
   const column = <T>(get: (change: TierChange) => T, cast: string) => param(changes.map(get), cast);
@@ -248,8 +250,8 @@ export async function insertTierHistory(
                    ${column((c) => c.configVersion, 'int4[]')}, ${column((c) => c.reason.zh, 'text[]')},
                    ${column((c) => c.reason.en, 'text[]')}, ${column((c) => c.actor, 'text[]')}) as c`;
   statement.add(history);
-  for (const hooks of tierChangeHooks())
-    statement.add(...hooks.writtenAlongside(programId, { changes, current, now }, param));
+  for (const each of hooks)
+    statement.add(...each.writtenAlongside(tx, programId, { changes, current, now }, param));
   await statement.run(tx);
 }
 

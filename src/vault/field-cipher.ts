@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { pooledRandomBytes } from '../shared/random-pool.ts';
 import { VaultError } from './vault-error.ts';
-import { activeDataKey, dataKeyById } from './vault-keys.ts';
+import { activeDataKey, type DataKey, dataKeyById, fetchedDataKey } from './vault-keys.ts';
 
 /**
  * Personal fields at rest: `enc:v1:<data key id>:<base64url(nonce ‖ tag ‖ ciphertext)>`, AES-256-GCM
@@ -28,7 +28,24 @@ export async function sealText(
   field: string,
   plaintext: string,
 ): Promise<string> {
-  const { id, key } = await activeDataKey(q, programId, 'field');
+  return sealWith(await activeDataKey(q, programId, 'field'), programId, field, plaintext);
+}
+
+/**
+ * `sealText` without a query, for SQL built synchronously in `q`'s transaction: the program's
+ * field key must have been fetched first (`activeDataKey(q, programId, 'field')`), or this throws.
+ */
+export function sealTextNow(q: Queryable, programId: string, field: string, plaintext: string): string {
+  const key = fetchedDataKey(q, programId, 'field');
+  if (!key) {
+    throw new Error(
+      `vault: the field key of program ${programId} was not fetched before sealing ${field} (activeDataKey)`,
+    );
+  }
+  return sealWith(key, programId, field, plaintext);
+}
+
+function sealWith({ id, key }: DataKey, programId: string, field: string, plaintext: string): string {
   const nonce = pooledRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(additionalData(programId, field));

@@ -19,7 +19,13 @@ export const DEPLOYMENT = 'deployment';
 
 let masterKeys: MasterKeys | null = null;
 const byId = new Map<string, Buffer>();
-const active = new Map<string, { id: string; key: Buffer }>();
+export interface DataKey {
+  id: string;
+  key: Buffer;
+}
+const active = new Map<string, DataKey>();
+/** Keys made by a transaction not committed yet, by that transaction (see `activeDataKey`). */
+let uncommitted = new WeakMap<Queryable, Map<string, DataKey>>();
 
 function bindingOf(id: string, programId: string, purpose: KeyPurpose): Buffer {
   return Buffer.from(`jifen data key v1\n${id}\n${programId}\n${purpose}`);
@@ -159,13 +165,9 @@ export function currentMasterKey(): MasterKey {
  * seal what nobody could open. Two transactions making one at once: the unique index makes the
  * second wait for the first and take its key.
  */
-export async function activeDataKey(
-  q: Queryable,
-  programId: string,
-  purpose: KeyPurpose,
-): Promise<{ id: string; key: Buffer }> {
+export async function activeDataKey(q: Queryable, programId: string, purpose: KeyPurpose): Promise<DataKey> {
   const name = `${programId}\u0000${purpose}`;
-  const cached = active.get(name);
+  const cached = active.get(name) ?? uncommitted.get(q)?.get(name);
   if (cached) return cached;
   // `ours`: the row was inserted by this very transaction (its xmin is our transaction id), so it
   // is not committed yet: such a key is used but not cached, as the transaction may roll back.
@@ -178,12 +180,14 @@ export async function activeDataKey(
         [programId, purpose],
       )
     )[0];
-  const found = await select();
-  if (found) {
-    const entry = { id: found.id, key: unwrapped(found, !found.ours) };
-    if (programId !== DEPLOYMENT && !found.ours) active.set(name, entry);
+  const remember = (entry: DataKey, committed: boolean) => {
+    if (programId === DEPLOYMENT) return entry;
+    if (committed) active.set(name, entry);
+    else uncommitted.set(q, (uncommitted.get(q) ?? new Map()).set(name, entry));
     return entry;
-  }
+  };
+  const found = await select();
+  if (found) return remember({ id: found.id, key: unwrapped(found, !found.ours) }, !found.ours);
   const master = currentMasterKey();
   const id = newId('dk');
   const key = randomBytes(32);
@@ -194,10 +198,21 @@ export async function activeDataKey(
      returning id`,
     [id, programId, purpose, wrapDataKey(master, id, programId, purpose, key), master.fingerprint],
   );
-  if (made.length > 0) return { id, key };
+  if (made.length > 0) return remember({ id, key }, false);
   const winner = await select();
   if (!winner) throw new Error(`vault: the data key of ${programId}/${purpose} vanished`);
-  return { id: winner.id, key: unwrapped(winner, !winner.ours) };
+  return remember({ id: winner.id, key: unwrapped(winner, !winner.ours) }, !winner.ours);
+}
+
+/**
+ * The program's active key for `purpose` as `activeDataKey` last fetched it, without a query: for
+ * SQL built synchronously (the outbox rows written in a ledger draft's statement), after the
+ * caller's transaction fetched it (`activeDataKey`, e.g. in a draft's `prepare` hook). Null when
+ * it was not fetched (or is a deployment key, which is never kept).
+ */
+export function fetchedDataKey(q: Queryable, programId: string, purpose: KeyPurpose): DataKey | null {
+  const name = `${programId}\u0000${purpose}`;
+  return active.get(name) ?? uncommitted.get(q)?.get(name) ?? null;
 }
 
 /** The data key with this id (from a ciphertext), or a VaultError when it cannot be opened. */
@@ -212,8 +227,17 @@ export async function dataKeyById(q: Queryable, id: string): Promise<Buffer> {
   return unwrapped(row);
 }
 
+/**
+ * Forgets the keys `q`'s transaction made and has not committed: after a rollback to a savepoint,
+ * which may have undone them.
+ */
+export function forgetUncommittedDataKeys(q: Queryable): void {
+  uncommitted.delete(q);
+}
+
 /** Forgets the keys kept in memory (tests of a rotation or a wrong key). */
 export function forgetVaultKeys(): void {
   byId.clear();
   active.clear();
+  uncommitted = new WeakMap();
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fanOutMessages } from '../../src/notifications/dispatch/fan-out.ts';
 import { verifyLedger } from '../../src/verify/verify-ledger.ts';
 import { paid, perYuan, publish, refunded, send } from '../events/event-test-kit.ts';
+import { outboxOf } from '../notifications/notification-kit.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 import { configure } from '../tiers/tier-kit.ts';
@@ -217,11 +218,7 @@ describe.each(ENGINES)('changing a member id (%s)', (engine) => {
     }
     expect(ids).toContain(OLD);
     expect(ids).toContain(NEW);
-    const messages = await api.db.query<{ member_id: string; data: { memberId: string; source?: object } }>(
-      `select m.member_id, o.data from outbox o join members m using (program_id, member_key)
-        where m.member_id = $1 order by o.created_at, o.id`,
-      [NEW],
-    );
+    const messages = await outboxOf(api, NEW);
     // The member's messages from before name the old id, those since the change the new one.
     const named = messages.map((message) => message.data.memberId);
     expect(named.indexOf(NEW)).toBeGreaterThan(0);

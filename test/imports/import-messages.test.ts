@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fanOutMessages } from '../../src/notifications/dispatch/fan-out.ts';
+import { openOutboxData } from '../../src/notifications/outbox/outbox-sql.ts';
 import { runExpiryReminders } from '../../src/notifications/reminders/expiry-reminders.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
@@ -23,10 +24,15 @@ interface OutboxRow {
 
 describe.each(ENGINES)('messages of imports (%s)', (engine) => {
   let api: TestApi;
-  const outbox = async () =>
-    api.db.query<OutboxRow>('select type, member_key, data from outbox where program_id = $1 order by id', [
-      api.programId,
-    ]);
+  const outbox = async () => {
+    const rows = await api.db.query<OutboxRow>(
+      'select type, member_key, data from outbox where program_id = $1 order by id',
+      [api.programId],
+    );
+    return Promise.all(
+      rows.map(async (row) => ({ ...row, data: await openOutboxData(api.db, api.programId, row.data) })),
+    );
+  };
 
   beforeAll(async () => {
     api = await openTestApi(engine, NOW);

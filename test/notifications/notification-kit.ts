@@ -5,6 +5,7 @@ import type { SmtpSender } from '../../src/notifications/channels/smtp-sender.ts
 import { type DispatchOptions, runDispatchPass } from '../../src/notifications/dispatch/dispatcher.ts';
 import { DELIVERY_BODY, DELIVERY_SUBJECT, RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
 import { openInboxText } from '../../src/notifications/inbox/inbox-store.ts';
+import { openOutboxData } from '../../src/notifications/outbox/outbox-sql.ts';
 import { runExpiryReminders } from '../../src/notifications/reminders/expiry-reminders.ts';
 import { openNullable } from '../../src/vault/field-cipher.ts';
 import type { TestApi } from '../support/test-api.ts';
@@ -23,11 +24,16 @@ export interface OutboxRow {
 
 /** The program's outbox messages, oldest first, each with its member's id; only `memberId`'s when given. */
 export async function outboxOf(api: TestApi, memberId?: string): Promise<OutboxRow[]> {
-  return api.db.query<OutboxRow>(
+  const rows = await api.db.query<OutboxRow>(
     `select o.id, o.type, m.member_id, o.data, o.created_at
        from outbox o left join members m on m.program_id = o.program_id and m.member_key = o.member_key
       where o.program_id = $1 and ($2::text is null or m.member_id = $2) order by o.created_at, o.id`,
     [api.programId, memberId ?? null],
+  );
+  // Payloads are sealed at rest: every one of them, so a plain one here is a defect.
+  for (const row of rows) expect(row.data).toMatch(/^enc:v1:/);
+  return Promise.all(
+    rows.map(async (row) => ({ ...row, data: await openOutboxData(api.db, api.programId, row.data) })),
   );
 }
 

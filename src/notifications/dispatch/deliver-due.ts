@@ -9,7 +9,7 @@ import type { SmtpSender } from '../channels/smtp-sender.ts';
 import { type WebhookMessage, webhookBody } from '../channels/webhook-body.ts';
 import { sendWebhook } from '../channels/webhook-sender.ts';
 import type { OutboxMessage } from '../message-types.ts';
-import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
+import { openOutboxData, outboxMemberId } from '../outbox/outbox-sql.ts';
 import { notificationSettingsOf } from '../settings/notification-settings.ts';
 import { openSigningSecrets } from '../webhooks/webhook-endpoint-store.ts';
 import { DELIVERY_BODY, DELIVERY_SUBJECT, RECIPIENT } from './fan-out.ts';
@@ -60,8 +60,9 @@ interface ClaimedDelivery {
   lease_until: Date;
   /** Null when the message was pruned meanwhile (a replay racing the retention sweep). */
   type: OutboxMessage['type'] | null;
-  member_id: string | null;
-  data: OutboxMessage['data'];
+  member_key: string | null;
+  /** Sealed (`openOutboxData`), opened for a webhook's send. */
+  data: unknown;
   message_created_at: Date;
   url: string | null;
   secret: string | null;
@@ -104,7 +105,7 @@ export async function deliverDue(
        returning d.*
      )
      select c.program_id, c.id, c.message_id, c.channel, c.endpoint_id, c.recipient, c.subject, c.body, c.attempts,
-            c.retry_until, c.next_attempt_at as lease_until, o.type, ${outboxMemberIdSql('o')} as member_id, o.data, o.created_at as message_created_at, e.url, e.secret,
+            c.retry_until, c.next_attempt_at as lease_until, o.type, o.member_key, o.data, o.created_at as message_created_at, e.url, e.secret,
             case when e.previous_secret_until > $1 then e.previous_secret end as previous_secret,
             e.status as endpoint_status
        from claimed c
@@ -163,6 +164,14 @@ async function send(
       return failed(vaultFailure('the recipient or the message', error), true);
     }
   }
+  // A webhook carries the message's payload, sealed at rest like the rest.
+  if (delivery.channel === 'webhook') {
+    try {
+      opened = { ...opened, data: await openOutboxData(db, delivery.program_id, delivery.data) };
+    } catch (error) {
+      return failed(vaultFailure("the message's payload", error), true);
+    }
+  }
   const timeoutMs = channels.webhookTimeoutMs ?? 10_000;
   // No send may outlive the claim's lease (SMTP's timeouts are per step, not per message): past
   // this deadline the attempt counts as failed and is retried.
@@ -182,9 +191,9 @@ function sendNow(
     const message: WebhookMessage = {
       id: delivery.message_id,
       programId: delivery.program_id,
-      memberId: delivery.member_id,
+      memberId: outboxMemberId(delivery, delivery.data as Record<string, unknown>),
       type,
-      data: delivery.data,
+      data: delivery.data as OutboxMessage['data'],
       createdAt: new Date(delivery.message_created_at),
     };
     return sendWebhook({

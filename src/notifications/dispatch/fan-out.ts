@@ -15,6 +15,7 @@ import {
   type NotificationType,
   type OutboxMessage,
 } from '../message-types.ts';
+import { openOutboxData } from '../outbox/outbox-sql.ts';
 import {
   defaultPreferences,
   memberPreferences,
@@ -90,12 +91,21 @@ export async function fanOutMessages(db: Database, clock: Clock, options: FanOut
   const batchSize = options.batchSize ?? 500;
   return db.transaction(async (tx) => {
     const now = clock.now();
-    const messages = await tx.query<OutboxRow>(
+    const rows = await tx.query<OutboxRow & { data: unknown }>(
       `select program_id, id, type, member_key, data, created_at from outbox
         where dispatched_at is null order by created_at, id limit $1 for update skip locked`,
       [batchSize],
     );
-    if (messages.length === 0) return 0;
+    if (rows.length === 0) return 0;
+    // Payloads are sealed at rest (outbox-sql.ts); rendering needs them open.
+    const messages = await Promise.all(
+      rows.map(
+        async (row): Promise<OutboxRow> => ({
+          ...row,
+          data: await openOutboxData<OutboxRow['data']>(tx, row.program_id, row.data),
+        }),
+      ),
+    );
     // The reads go out together and the connection answers them in order (pipeline mode): one
     // round trip for all of them.
     const [programs, preferences] = await Promise.all([

@@ -4,7 +4,7 @@ import { asMemberKey, type MemberKey } from '../../members/member-key.ts';
 import { newId } from '../../shared/ids.ts';
 import { DAY_MS } from '../../shared/time-units.ts';
 import type { OutboxMessage } from '../message-types.ts';
-import { outboxInsertSql } from '../outbox/outbox-sql.ts';
+import { outboxInsertSql, prepareOutbox } from '../outbox/outbox-sql.ts';
 import type { DueReminder, SentReminder } from './due-reminders.ts';
 import type { OffsetProgress } from './reminder-scan.ts';
 
@@ -126,10 +126,9 @@ export async function recordReminders(
       )}) as d (member_key, expires_on, offset_days, points, message_id, first_expiry)
     on conflict do nothing
     returning message_id`;
-  const rows = await db.query<{ id: string }>(
-    `with sent as (${sent}) ${outboxInsertSql(messages, param, { onlyIds: 'select message_id from sent' })} returning id`,
-    params,
-  );
+  await prepareOutbox(db, programId);
+  const outbox = outboxInsertSql(db, programId, messages, param, { onlyIds: 'select message_id from sent' });
+  const rows = await db.query<{ id: string }>(`with sent as (${sent}) ${outbox} returning id`, params);
   return rows.length;
 }
 

@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/database.ts';
 import { JifenError } from '../../shared/errors.ts';
 import { cursorKey, type Page, toPage } from '../../shared/pages.ts';
 import { publishedData } from '../channels/webhook-body.ts';
-import { outboxMemberIdSql } from '../outbox/outbox-sql.ts';
+import { openOutboxData, outboxMemberId } from '../outbox/outbox-sql.ts';
 import { webhookEndpointNotFound } from './webhook-endpoint-store.ts';
 
 /** Read side of webhook deliveries: what was sent where, each attempt and its answer. */
@@ -36,8 +36,8 @@ interface AttemptRow {
 interface MessageRow {
   id: string;
   type: string;
-  member_id: string | null;
-  data: Record<string, unknown>;
+  member_key: string | null;
+  data: unknown;
   created_at: Date;
 }
 
@@ -124,11 +124,12 @@ export async function getWebhookDeliveryDetail(db: Queryable, programId: string,
       [programId, deliveryId],
     ),
     db.query<MessageRow>(
-      `select id, type, ${outboxMemberIdSql('outbox')} as member_id, data, created_at from outbox
+      `select id, type, member_key, data, created_at from outbox
         where program_id = $1 and id = $2`,
       [programId, delivery.messageId],
     ),
   ]);
+  const data = message ? await openOutboxData(db, programId, message.data) : null;
   return {
     ...delivery,
     attempts: attempts.map((row) => ({
@@ -140,14 +141,15 @@ export async function getWebhookDeliveryDetail(db: Queryable, programId: string,
       error: row.error,
       responseExcerpt: row.response_excerpt,
     })),
-    message: message
-      ? {
-          id: message.id,
-          type: message.type,
-          memberId: message.member_id,
-          createdAt: iso(message.created_at)!,
-          data: publishedData(message.data),
-        }
-      : null,
+    message:
+      message && data
+        ? {
+            id: message.id,
+            type: message.type,
+            memberId: outboxMemberId(message, data),
+            createdAt: iso(message.created_at)!,
+            data: publishedData(data),
+          }
+        : null,
   };
 }

@@ -7,6 +7,7 @@ import { runDispatchPass } from '../../../src/notifications/dispatch/dispatcher.
 import { openInboxText } from '../../../src/notifications/inbox/inbox-store.ts';
 import { openTestApi, type TestApi } from '../../support/test-api.ts';
 import { ENGINES } from '../../support/test-database.ts';
+import { outboxOf } from '../notification-kit.ts';
 
 describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
   let api: TestApi;
@@ -50,10 +51,7 @@ describe.each(ENGINES)('outbox to inbox and webhook (%s)', (engine) => {
       reason: { 'zh-CN': '开卡礼', en: 'Welcome gift' },
     });
     expect(credit.status).toBe(201);
-    const [outbox] = await api.db.query<{ type: string; data: { points: number } }>(
-      'select type, data from outbox where program_id = $1',
-      [api.programId],
-    );
+    const [outbox] = await outboxOf(api);
     // The row keeps {zh, en}, as rows written before webhooks said zh-CN did.
     expect(outbox).toMatchObject({
       type: 'points.earned',

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from '../db/database.ts';
 import {
   AnswerBook,
+  answerSubject,
   insertIdempotencyRecords,
   type KeyedRequest,
   sealedAnswer,
@@ -37,7 +38,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route's command stores the answer with its effects (see above). */
     keepsIdempotencyKey?: boolean;
-    /** The route's answers hold personal data: a kept answer is sealed (docs/privacy.md). */
+    /**
+     * The answers of this `/v1/members/{memberId}/…` route hold the member's personal data: a kept
+     * answer is sealed, and erased with the member (docs/privacy.md).
+     */
     personalAnswer?: boolean;
   }
   interface FastifyRequest {
@@ -92,10 +96,14 @@ export function installIdempotency(app: FastifyInstance, db: Database, clock: Cl
     const body =
       state.replayBody !== undefined ? state.replayBody : payload === '' ? null : JSON.parse(payload);
     const { programId } = request.principal;
-    const response = request.routeOptions.config.personalAnswer
-      ? await sealedAnswer(db, programId, body)
-      : body;
-    const record = { ...state.request, statusCode: reply.statusCode, response };
+    const personal = request.routeOptions.config.personalAnswer;
+    const response = personal ? await sealedAnswer(db, programId, body) : body;
+    const record = {
+      ...state.request,
+      statusCode: reply.statusCode,
+      response,
+      subject: personal ? answerSubject(memberOfRoute(request)) : null,
+    };
     await insertIdempotencyRecords(db, programId, [record], clock.now(), {
       ifAbsent: true,
     });
@@ -152,11 +160,22 @@ export function commandSender(db: Database, clock: Clock, scoped: Database = db)
           source: { kind: 'api', ...actorOf(principal), ...at },
         });
         // A route whose answers hold personal data keeps them sealed, whatever its command says.
-        return request.routeOptions.config.personalAnswer ? { ...result, personalAnswer: true } : result;
+        return request.routeOptions.config.personalAnswer
+          ? { ...result, personalAnswer: { memberId: memberOfRoute(request) } }
+          : result;
       },
     );
     return sendOutcome(reply, outcome);
   };
+}
+
+/** The member of a `/v1/members/{memberId}/…` route whose answers hold personal data. */
+function memberOfRoute(request: FastifyRequest): string {
+  const { memberId } = request.params as { memberId?: string };
+  if (typeof memberId !== 'string') {
+    throw new Error(`${request.routeOptions.url} declares personalAnswer but names no member`);
+  }
+  return memberId;
 }
 
 /** The request's Idempotency-Key and the fingerprint of what it asks (operation, params, body). */

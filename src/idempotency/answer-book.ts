@@ -2,6 +2,7 @@ import type { ReadStatement } from '../db/combined-statements.ts';
 import type { Queryable } from '../db/database.ts';
 import { jsonArray, type SqlParam } from '../db/sql-params.ts';
 import { JifenError } from '../shared/errors.ts';
+import { problemBody } from '../shared/problem.ts';
 import { openText, sealText } from '../vault/field-cipher.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface IdempotencyRecord {
   requestHash: string;
   statusCode: number;
   response: unknown;
+  /** Whose personal data a sealed answer holds (`answerSubject`), so an erasure finds it. */
+  subject?: string | null;
 }
 
 export interface Answer {
@@ -56,14 +59,11 @@ export class AnswerBook {
 
   private constructor(
     rows: readonly StoredRow[],
-    bodies: readonly unknown[],
+    answers: readonly Answer[],
     private readonly form: StoredAnswerForm,
   ) {
     this.known = new Map(
-      rows.map((row, index) => [
-        row.key,
-        { requestHash: row.request_hash, answer: { status: row.status_code, body: bodies[index] } },
-      ]),
+      rows.map((row, index) => [row.key, { requestHash: row.request_hash, answer: answers[index]! }]),
     );
   }
 
@@ -73,15 +73,24 @@ export class AnswerBook {
     rows: readonly StoredRow[],
     form: StoredAnswerForm,
   ): Promise<AnswerBook> {
+    // An answer erased with a member's personal data replays as 410 (`eraseAnswersAbout`).
+    const kept = rows.filter((row) => erasedAt(row.response) === null);
     const bodies =
-      rows.length === 0
+      kept.length === 0
         ? []
         : await form.fromStore(
             db,
             programId,
-            await Promise.all(rows.map((row) => openedAnswer(db, programId, row.response))),
+            await Promise.all(kept.map((row) => openedAnswer(db, programId, row.response))),
           );
-    return new AnswerBook(rows, bodies, form);
+    const keptBodies = new Map(kept.map((row, index) => [row.key, bodies[index]]));
+    const answers = rows.map((row) => {
+      const erased = erasedAt(row.response);
+      return erased === null
+        ? { status: row.status_code, body: keptBodies.get(row.key) }
+        : answerErased(row.key, erased);
+    });
+    return new AnswerBook(rows, answers, form);
   }
 
   /**
@@ -158,9 +167,10 @@ export class AnswerBook {
     programId: string,
     request: KeyedRequest | undefined,
     answer: Answer,
-    replayBody?: unknown,
+    about: { memberId: string; replayBody?: unknown },
   ): Promise<void> {
     if (!request) return;
+    const { replayBody } = about;
     const stored = { status: answer.status, body: replayBody === undefined ? answer.body : replayBody };
     this.known.set(request.key, { requestHash: request.requestHash, answer: stored });
     this.fresh.push({
@@ -168,6 +178,7 @@ export class AnswerBook {
       requestHash: request.requestHash,
       statusCode: stored.status,
       response: await sealedAnswer(db, programId, this.form.toStore(stored.body)),
+      subject: answerSubject(about.memberId),
     });
   }
 
@@ -183,6 +194,63 @@ export class AnswerBook {
  */
 const SEALED = 'jifen:sealed';
 const ANSWER_FIELD = 'idempotency_keys.response';
+/** What an erased answer is replaced with: `{"jifen:erased": "<when>"}` (see eraseAnswersAbout). */
+const ERASED = 'jifen:erased';
+
+/** The subject of a sealed answer holding a member's personal data. */
+export function answerSubject(memberId: string): string {
+  return `member:${memberId}`;
+}
+
+/**
+ * Erases the answers kept for replays that hold this member's personal data (an erasure of the
+ * member): each is replaced by a marker, so a retry with the same key is not done a second time
+ * but answers `410 idempotency_answer_erased`.
+ */
+export async function eraseAnswersAbout(
+  tx: Queryable,
+  programId: string,
+  memberId: string,
+  now: Date,
+): Promise<number> {
+  const rows = await tx.query<{ key: string }>(
+    `update idempotency_keys set response = $3::json, subject = null
+      where program_id = $1 and subject = $2 returning key`,
+    [programId, answerSubject(memberId), JSON.stringify({ [ERASED]: now.toISOString() })],
+  );
+  return rows.length;
+}
+
+/** The member's answers follow a change of their id (`change-id`), so an erasure still finds them. */
+export async function renameAnswerSubject(
+  tx: Queryable,
+  programId: string,
+  memberId: string,
+  newMemberId: string,
+): Promise<void> {
+  await tx.query('update idempotency_keys set subject = $3 where program_id = $1 and subject = $2', [
+    programId,
+    answerSubject(memberId),
+    answerSubject(newMemberId),
+  ]);
+}
+
+function erasedAt(stored: unknown): string | null {
+  if (typeof stored !== 'object' || stored === null || !(ERASED in stored)) return null;
+  return String((stored as Record<string, unknown>)[ERASED]);
+}
+
+function answerErased(key: string, at: string): Answer {
+  return {
+    status: 410,
+    body: problemBody(
+      new JifenError('idempotency_answer_erased', {
+        detail: `The request with Idempotency-Key "${key}" was done; its answer held a member's personal data and was erased with it at ${at}. It is not done again.`,
+        extensions: { erasedAt: at },
+      }),
+    ),
+  };
+}
 
 export async function sealedAnswer(db: Queryable, programId: string, body: unknown): Promise<unknown> {
   return { [SEALED]: await sealText(db, programId, ANSWER_FIELD, JSON.stringify(body)) };
@@ -235,9 +303,17 @@ export function idempotencyInsertSql(
     records.map((record) => record.response),
     'json',
   );
-  return `insert into idempotency_keys (program_id, key, request_hash, status_code, response, created_at)
-          select $1, k, h, s, r, ${param(now.toISOString(), 'timestamptz')}
-            from unnest(${keys}, ${hashes}, ${statuses}, ${responses}) as t(k, h, s, r)`;
+  // Most answers hold no personal data: the subjects are sent only when one does.
+  const subjects = records.some((record) => record.subject)
+    ? param(
+        records.map((record) => record.subject ?? null),
+        'text[]',
+      )
+    : null;
+  return `insert into idempotency_keys (program_id, key, request_hash, status_code, response, created_at, subject)
+          select $1, k, h, s, r, ${param(now.toISOString(), 'timestamptz')}, ${subjects ? 'subj' : 'null'}
+            from unnest(${keys}, ${hashes}, ${statuses}, ${responses}${subjects ? `, ${subjects}` : ''})
+              as t(k, h, s, r${subjects ? ', subj' : ''})`;
 }
 
 /** Writes recorded answers on their own, for writes whose effects are not a ledger draft. */

@@ -63,7 +63,10 @@ async function attemptCommand(
     result = { status: error.status, body: problemBody(error) };
   }
   if (result.personalAnswer) {
-    await book.recordSealed(tx, scope.programId, scope.idempotency, result, result.replayBody);
+    await book.recordSealed(tx, scope.programId, scope.idempotency, result, {
+      replayBody: result.replayBody,
+      memberId: result.personalAnswer.memberId,
+    });
   } else book.record(scope.idempotency, result, result.replayBody);
   const alongside = (await scope.alongside?.(tx, result)) ?? undefined;
   if (result.draft) await commitDraft(tx, scope.programId, result.draft, book.records, alongside);

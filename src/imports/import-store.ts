@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import type { EntrySource } from '../ledger/ledger-types.ts';
 import { JifenError } from '../shared/errors.ts';
+import { blindIndex, openText, sealText } from '../vault/field-cipher.ts';
 import type {
   CommitFailure,
   ImportKind,
@@ -220,6 +221,49 @@ export function rowHash(payload: unknown): string {
 }
 
 /**
+ * A members row carries the member's birthday and attributes (personal data, sealed in the
+ * members table): staged, they are sealed too, as `profile.sealed` (JSON of both), and its hash is
+ * keyed (HMAC under the program's index key), as a plain hash of a row would let anyone holding
+ * the member id try every birthday. `readStagedRows` opens them.
+ */
+const PROFILE_FIELD = 'import_rows.payload.profile';
+const PERSONAL_PROFILE_KEYS = ['birthday', 'attributes'] as const;
+
+async function storedForm(
+  db: Queryable,
+  programId: string,
+  payload: Record<string, unknown>,
+): Promise<{ payload: Record<string, unknown>; hash: string }> {
+  const profile = payload.profile as Record<string, unknown> | undefined;
+  const personal = profile && PERSONAL_PROFILE_KEYS.filter((key) => profile[key] !== undefined);
+  if (!profile || !personal || personal.length === 0) return { payload, hash: rowHash(payload) };
+  const rest = { ...profile };
+  for (const key of PERSONAL_PROFILE_KEYS) delete rest[key];
+  const sealed = await sealText(
+    db,
+    programId,
+    PROFILE_FIELD,
+    JSON.stringify(Object.fromEntries(personal.map((key) => [key, profile[key]]))),
+  );
+  return {
+    payload: { ...payload, profile: { ...rest, sealed } },
+    hash: await blindIndex(db, programId, 'import_rows.row_hash', JSON.stringify(payload)),
+  };
+}
+
+async function openedPayload(
+  db: Queryable,
+  programId: string,
+  payload: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const profile = payload.profile as Record<string, unknown> | undefined;
+  if (!profile || typeof profile.sealed !== 'string') return payload;
+  const { sealed, ...rest } = profile;
+  const personal: unknown = JSON.parse(await openText(db, programId, PROFILE_FIELD, sealed));
+  return { ...payload, profile: { ...rest, ...(personal as object) } };
+}
+
+/**
  * Stages valid rows; answers, for each row whose id an earlier row of the file already has, that
  * earlier row's line (the row is not staged).
  */
@@ -242,6 +286,7 @@ export async function stageRows(
       unique.push(row);
     }
   }
+  const stored = await Promise.all(unique.map((row) => storedForm(db, programId, row.payload)));
   const inserted = await db.query<{ line: string | number }>(
     `insert into import_rows (program_id, import_id, line, external_id, sort_at, payload, row_hash)
      select $1, $2, r.line, r.external_id, r.sort_at, r.payload, r.row_hash
@@ -252,12 +297,12 @@ export async function stageRows(
       programId,
       importId,
       JSON.stringify(
-        unique.map((row) => ({
+        unique.map((row, index) => ({
           line: row.line,
           external_id: row.externalId,
           sort_at: row.sortAt?.toISOString() ?? null,
-          payload: row.payload,
-          row_hash: rowHash(row.payload),
+          payload: stored[index]!.payload,
+          row_hash: stored[index]!.hash,
         })),
       ),
     ],
@@ -312,13 +357,15 @@ export async function readStagedRows(
           order by line limit $5`,
     [programId, importId, byTime ? (after?.sortAt?.toISOString() ?? null) : null, after?.line ?? 0, limit],
   );
-  return rows.map((row) => ({
-    line: Number(row.line),
-    externalId: row.external_id,
-    sortAt: row.sort_at === null ? null : new Date(row.sort_at),
-    payload: row.payload,
-    rowHash: row.row_hash,
-  }));
+  return Promise.all(
+    rows.map(async (row) => ({
+      line: Number(row.line),
+      externalId: row.external_id,
+      sortAt: row.sort_at === null ? null : new Date(row.sort_at),
+      payload: await openedPayload(db, programId, row.payload),
+      rowHash: row.row_hash,
+    })),
+  );
 }
 
 /** The row hash in force for each of these ids of a kind (applied by a committed import, not undone). */
@@ -500,4 +547,44 @@ export async function tiersAssignedByImport(
     tier: payload.tier,
     until: payload.until,
   }));
+}
+
+/**
+ * Erasure of a member (issue 17) in the rows of imported files: a members row loses the birthday
+ * and attributes it carried (sealed), an events row its attributes (but for the order id an undo needs).
+ * With the merchant's id forgotten (`newMemberId`, the pseudonym), the rows name the member by it,
+ * and so do the ids in force of members and tiers files, so a later file with the old id makes a
+ * new member. Points and the rows' hashes stay.
+ */
+export async function eraseImportRows(
+  tx: Queryable,
+  programId: string,
+  memberId: string,
+  newMemberId: string,
+): Promise<void> {
+  await tx.query(
+    `update import_rows r set
+       payload = case
+         when r.payload ? 'event' then
+           jsonb_set(jsonb_set(r.payload, '{event,memberId}', to_jsonb($3::text)), '{event,attributes}',
+                     case when r.payload->'event'->'attributes' ? 'orderId'
+                          then jsonb_build_object('orderId', r.payload->'event'->'attributes'->'orderId')
+                          else '{}'::jsonb end)
+         when r.payload ? 'profile' then
+           jsonb_set(r.payload, '{memberId}', to_jsonb($3::text))
+             || jsonb_build_object('profile', (r.payload->'profile') - 'birthday' - 'attributes' - 'sealed')
+         else jsonb_set(r.payload, '{memberId}', to_jsonb($3::text)) end,
+       external_id = case when i.kind in ('members', 'tiers') then $3 else r.external_id end
+      from imports i
+     where r.program_id = $1 and i.program_id = r.program_id and i.id = r.import_id
+       and (r.payload->>'memberId' = $2 or r.payload->'event'->>'memberId' = $2)`,
+    [programId, memberId, newMemberId],
+  );
+  if (newMemberId !== memberId) {
+    await tx.query(
+      `update import_applied set external_id = $3
+        where program_id = $1 and external_id = $2 and kind in ('members', 'tiers')`,
+      [programId, memberId, newMemberId],
+    );
+  }
 }

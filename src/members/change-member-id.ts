@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { renameAnswerSubject } from '../idempotency/answer-book.ts';
 import { JifenError } from '../shared/errors.ts';
 import { getMember, type MemberRecord, memberNotFound } from './member-store.ts';
 
@@ -38,6 +39,7 @@ export async function changeMemberId(
     'update members set member_id = $3, updated_at = $4 where program_id = $1 and member_key = $2',
     [programId, locked.member_key, newMemberId, now.toISOString()],
   );
+  await renameAnswerSubject(tx, programId, memberId, newMemberId);
   return getMember(tx, programId, newMemberId);
 }
 

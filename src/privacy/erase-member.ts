@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { destroySubjectKey } from '../audit/subject-keys.ts';
 import type { Queryable } from '../db/database.ts';
 import { eraseEventAttributes } from '../events/event-store.ts';
+import { eraseAnswersAbout } from '../idempotency/answer-book.ts';
+import { eraseImportRows } from '../imports/import-store.ts';
 import { changeMemberId } from '../members/change-member-id.ts';
 import { eraseMemberProfile } from '../members/member-store.ts';
 import { eraseMemberDeliveries } from '../notifications/dispatch/member-deliveries.ts';
 import { eraseInbox } from '../notifications/inbox/inbox-store.ts';
+import { renameMemberInMessages } from '../notifications/outbox/erase-messages.ts';
 import { eraseContacts } from '../notifications/preferences/member-preferences.ts';
 import { eraseShippingAddresses } from '../rewards/redemption-store.ts';
 
@@ -21,10 +24,12 @@ export interface ErasureOptions {
  * Erases a member's personal data (PIPL art. 47, GDPR art. 17), in the caller's transaction, each
  * area through its own function: the profile (names, birthday, attributes), contacts and consent,
  * shipping addresses, the texts of e-mails and SMS sent, the inbox, what was sent with the member's
- * events (their attributes), and the personal part of every
- * audit record about the member (their subject key is destroyed: the records stay, so the chain
- * still verifies). No amount of the ledger changes, so `jifen verify` holds after it. Refused while
- * a redemption still needs its shipping address, and for a member already erased.
+ * events (their attributes), the answers kept for Idempotency-Key replays that showed their data,
+ * what rows of imported files carried about them, and the personal part of every audit record
+ * about the member (their subject key is destroyed: the records stay, so the chain still
+ * verifies). With the merchant's id forgotten, the member, their messages and import rows go on
+ * under a pseudonym. No amount of the ledger changes, so `jifen verify` holds after it. Refused
+ * while a redemption still needs its shipping address, and for a member already erased.
  */
 export async function eraseMember(
   tx: Queryable,
@@ -39,11 +44,13 @@ export async function eraseMember(
   await eraseMemberDeliveries(tx, programId, memberKey);
   await eraseInbox(tx, programId, memberKey);
   await eraseEventAttributes(tx, programId, memberKey);
+  await eraseAnswersAbout(tx, programId, memberId, now);
   await destroySubjectKey(tx, programId, `member:${memberId}`, now);
-  let current = memberId;
+  const current = options.forgetMemberId ? `erased-${randomBytes(8).toString('hex')}` : memberId;
+  await eraseImportRows(tx, programId, memberId, current);
   if (options.forgetMemberId) {
-    current = `erased-${randomBytes(8).toString('hex')}`;
     await changeMemberId(tx, programId, memberId, current, now);
+    await renameMemberInMessages(tx, programId, memberKey, current);
   }
   return { memberId: current, memberIdForgotten: options.forgetMemberId, erasedAt: now.toISOString() };
 }

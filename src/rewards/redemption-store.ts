@@ -335,7 +335,7 @@ export function redemptionResult(
     status,
     body,
     ...(draft ? { draft } : {}),
-    ...(redemption.shippingAddress !== null ? { personalAnswer: true } : {}),
+    ...(redemption.shippingAddress !== null ? { personalAnswer: { memberId: redemption.memberId } } : {}),
   };
 }
 

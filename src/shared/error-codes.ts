@@ -84,6 +84,12 @@ export const ERROR_CODES = {
     action:
       'Use a new Idempotency-Key for a new request; resend the exact original request to get its original answer.',
   },
+  idempotency_answer_erased: {
+    status: 410,
+    title: "This request was done; its answer was erased with a member's personal data",
+    action:
+      'Nothing to retry: the request with this Idempotency-Key was done before the member was erased. Read the current state instead (for example GET /v1/members/{memberId}).',
+  },
   member_id_taken: {
     status: 409,
     title: 'Another member of this program has this member id',

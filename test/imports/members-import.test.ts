@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { JifenError } from '../../src/shared/errors.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
@@ -36,6 +37,31 @@ describe.each(ENGINES)('importing members (%s)', (engine) => {
     expect(member).toMatchObject({ birthday: '1990-05-01', tags: ['vip', 'new'], channel: 'store' });
     expect(member.joinedAt).toBe('2023-04-01T02:00:00.000Z');
     expect((await api.call('GET', '/v1/members/m-2')).body.birthday).toBe('1985-03-15');
+  });
+
+  test('the rows keep birthdays and attributes sealed, their hashes keyed (issue 17)', async () => {
+    const report = await importFile(
+      api,
+      'members',
+      'memberId,birthday,attributes\nm-s1,1979-11-23,"{""city"":""杭州""}"\n',
+    );
+    const [row] = await api.db.query<{
+      payload: { profile: Record<string, unknown> };
+      text: string;
+      row_hash: string;
+    }>(
+      'select payload, payload::text as text, row_hash from import_rows where program_id = $1 and import_id = $2',
+      [api.programId, report.id],
+    );
+    expect(row!.payload.profile).toEqual({ sealed: expect.stringMatching(/^enc:v1:/) });
+    expect(row!.text).not.toMatch(/1979|杭州/);
+    // A plain SHA-256 of the row would give the birthday away to anyone trying every date.
+    const plain = { memberId: 'm-s1', profile: { birthday: '1979-11-23', attributes: { city: '杭州' } } };
+    expect(row!.row_hash).not.toBe(createHash('sha256').update(JSON.stringify(plain)).digest('base64url'));
+    expect((await api.call('GET', '/v1/members/m-s1')).body).toMatchObject({
+      birthday: '1979-11-23',
+      attributes: { city: '杭州' },
+    });
   });
 
   test('the same file again changes nothing; a corrected row applies, the rest are skipped', async () => {

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify-audit.ts';
 import { memberKeyOf } from '../../src/members/member-store.ts';
 import { DELIVERY_BODY, RECIPIENT } from '../../src/notifications/dispatch/fan-out.ts';
+import { openOutboxData } from '../../src/notifications/outbox/outbox-sql.ts';
 import { sealText } from '../../src/vault/field-cipher.ts';
 import { verifyLedger } from '../../src/verify/verify-ledger.ts';
+import { importFile } from '../imports/import-kit.ts';
 import { ADDRESS, fundedMember, liveReward, MUG, redeem } from '../rewards/reward-kit.ts';
 import { addStaffMember, send, tokenHeaders } from '../staff/staff-support.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
@@ -125,6 +127,85 @@ describe.each(ENGINES)('erasing a member’s personal data (%s)', (engine) => {
     const [record] = (await api.call('GET', '/v1/audit?action=member.erased')).body.data;
     expect(record.target.id).toBe(erased.body.memberId);
     expect(JSON.stringify(record)).not.toContain('13700001111');
+  });
+
+  test('the copies other areas keep go too: replayed answers, imported rows, message payloads', async () => {
+    const phone = '13500002222';
+    await importFile(
+      api,
+      'members',
+      `memberId,birthday,attributes\n${phone},1990-03-08,"{""city"":""上海""}"\n`,
+    );
+    const profile = { name: '李娜', nickname: '娜娜' };
+    const put = () =>
+      api.call('PUT', `/v1/members/${phone}`, profile, { 'Idempotency-Key': 'k-erase-profile' });
+    expect((await put()).status).toBe(200);
+    expect((await api.call('POST', `/v1/members/${phone}/credits`, { points: 50, reason })).status).toBe(201);
+
+    const erased = await api.call('POST', `/v1/members/${phone}/erasure`, { forgetMemberId: true });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    const pseudonym = erased.body.memberId as string;
+
+    // A retry of the profile write is not done again, and shows nothing of the answer it had.
+    const retried = await put();
+    expect(retried.status).toBe(410);
+    expect(retried.body).toMatchObject({ code: 'idempotency_answer_erased', erasedAt: erased.body.erasedAt });
+    expect(JSON.stringify(retried.body)).not.toContain('李娜');
+    expect((await api.call('GET', `/v1/members/${pseudonym}`)).body).toMatchObject({
+      name: null,
+      nickname: null,
+    });
+
+    // The imported row names the pseudonym, without the birthday and attributes it carried.
+    const rows = await api.db.query<{ external_id: string; payload: Record<string, unknown> }>(
+      `select external_id, payload from import_rows where program_id = $1 and external_id in ($2, $3)`,
+      [api.programId, phone, pseudonym],
+    );
+    expect(rows).toEqual([{ external_id: pseudonym, payload: { memberId: pseudonym, profile: {} } }]);
+
+    // The member's messages name the pseudonym (opened: they are sealed at rest).
+    const messages = await api.db.query<{ data: unknown }>(
+      'select o.data from outbox o where o.program_id = $1 and o.member_key = $2',
+      [api.programId, await memberKeyOf(api.db, api.programId, pseudonym)],
+    );
+    expect(messages.length).toBeGreaterThan(0);
+    for (const message of messages) {
+      expect(await openOutboxData(api.db, api.programId, message.data)).toMatchObject({
+        memberId: pseudonym,
+      });
+    }
+
+    // Nothing of it is left in these tables in any form.
+    for (const table of ['import_rows', 'import_applied', 'idempotency_keys', 'members']) {
+      const [found] = await api.db.query<{ n: number }>(
+        `select count(*)::int as n from ${table} t where program_id = $1 and t::text ~ $2`,
+        [api.programId, `${phone}|1990-03-08|上海|李娜`],
+      );
+      expect(found?.n, table).toBe(0);
+    }
+    // The same file imported again makes a new member: the old id is linked to nothing.
+    await importFile(api, 'members', `memberId,birthday\n${phone},1990-03-08\n`);
+    expect((await api.call('GET', `/v1/members/${phone}`)).body.balances.available).toBe(0);
+  });
+
+  test('an answer kept under the id a member had before a change of id is erased with them too', async () => {
+    const write = () =>
+      api.call(
+        'PUT',
+        '/v1/members/e-old/notification-preferences',
+        { phone: '13811112222' },
+        {
+          'Idempotency-Key': 'k-erase-renamed',
+        },
+      );
+    await api.call('PUT', '/v1/members/e-old', {});
+    expect((await write()).status).toBe(200);
+    const renamed = await api.call('POST', '/v1/members/e-old/change-id', { newMemberId: 'e-new' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect((await api.call('POST', '/v1/members/e-new/erasure', {})).status).toBe(200);
+    const retried = await write();
+    expect(retried.status).toBe(410);
+    expect(JSON.stringify(retried.body)).not.toContain('13811112222');
   });
 
   test('a second erasure is refused with when the first was; an unknown member is a 404', async () => {

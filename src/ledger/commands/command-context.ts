@@ -17,8 +17,9 @@ export interface CommandResult {
   /** What a replay answers, when it must differ from `body` (e.g. without a secret shown once). */
   replayBody?: unknown;
   /**
-   * The answer holds personal data (a redemption's shipping address): the answer kept for an
-   * Idempotency-Key replay is sealed by the vault (`AnswerBook.recordSealed`), never plain.
+   * The answer holds this member's personal data (a redemption's shipping address): the answer
+   * kept for an Idempotency-Key replay is sealed by the vault (`AnswerBook.recordSealed`), never
+   * plain, and names the member, so erasing the member erases it.
    */
-  personalAnswer?: boolean;
+  personalAnswer?: { memberId: string };
 }

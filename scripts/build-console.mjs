@@ -35,6 +35,8 @@ function main() {
   const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', join(root, 'console')], {
     cwd: root,
     stdio: 'inherit',
+    // Vite keeps a NODE_ENV it finds (a test runner's `test`): the console is always a production build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0 || !existsSync(join(dist, 'index.html'))) {
     console.error(

@@ -108,17 +108,18 @@ function ScreenGate({ screen, children }: { screen: ScreenId; children: React.Re
   const navigate = useNavigate();
   if (canSee(permissions, screen)) return children;
   return (
-    <Result
-      status="403"
-      title={t('access.forbiddenTitle')}
-      subTitle={t('access.forbidden', { role: session.role, permissions: ACCESS[screen].see.join(', ') })}
-      data-testid="forbidden"
-      extra={
-        <Button type="primary" onClick={() => navigate('/')}>
-          {t('access.home')}
-        </Button>
-      }
-    />
+    <div data-testid="forbidden">
+      <Result
+        status="403"
+        title={t('access.forbiddenTitle')}
+        subTitle={t('access.forbidden', { role: session.role, permissions: ACCESS[screen].see.join(', ') })}
+        extra={
+          <Button type="primary" onClick={() => navigate('/')}>
+            {t('access.home')}
+          </Button>
+        }
+      />
+    </div>
   );
 }
 

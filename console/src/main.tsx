@@ -1,3 +1,5 @@
+// antd 5 on React 19: its static methods' renderer (antd's own note: v5-for-19).
+import '@ant-design/v5-patch-for-react-19';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n/index.ts';

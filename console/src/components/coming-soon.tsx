@@ -7,11 +7,12 @@ import type { ScreenId } from '../access.ts';
 export function ComingSoon({ screen }: { screen: ScreenId }) {
   const { t } = useTranslation();
   return (
-    <Result
-      icon={<ClockCircleOutlined />}
-      title={t('comingSoon.title')}
-      subTitle={t('comingSoon.body', { screen: t(`nav.${screen}`) })}
-      data-testid="coming-soon"
-    />
+    <div data-testid="coming-soon">
+      <Result
+        icon={<ClockCircleOutlined />}
+        title={t('comingSoon.title')}
+        subTitle={t('comingSoon.body', { screen: t(`nav.${screen}`) })}
+      />
+    </div>
   );
 }

@@ -31,6 +31,8 @@ void i18n.use(initReactI18next).init({
   resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
   lng: initial,
   fallbackLng: 'zh-CN',
+  // Keys hold colons (scope names such as members:read): no namespaces in keys.
+  nsSeparator: false,
   interpolation: { escapeValue: false },
   returnNull: false,
 });

@@ -27,8 +27,9 @@ const queryClient: QueryClient = new QueryClient({
     },
   }),
   mutationCache: new MutationCache({
-    onError: (error) => {
-      if (isSessionEnded(error)) endSession(queryClient);
+    onError: (error, _variables, _context, mutation) => {
+      // Sign-in and first run are outside any session: their 401s are answers for the form.
+      if (mutation.meta?.outsideSession !== true && isSessionEnded(error)) endSession(queryClient);
     },
   }),
   defaultOptions: {

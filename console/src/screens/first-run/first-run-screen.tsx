@@ -46,6 +46,7 @@ export default function FirstRunScreen() {
         body: { login: fields.login, password: fields.password, mode: 'cookie' },
       });
     },
+    meta: { outsideSession: true },
     onMutate: () => setFormError(null),
     onSuccess: (answer, fields) => {
       if (answer.status !== 'signed_in') {

@@ -45,6 +45,7 @@ export default function SignInScreen() {
           ...(fields.programId ? { programId: fields.programId } : {}),
         },
       }),
+    meta: { outsideSession: true },
     onMutate: () => setFormError(null),
     onSuccess: (answer, fields) => {
       if (answer.status === 'choose_program') {

@@ -51,6 +51,9 @@ describe.each(ENGINES)('the console in Chromium (%s)', (engine) => {
     await expect.poll(() => page.getByText('该 API 密钥无效，或没有管理员工的权限。').isVisible()).toBe(true);
 
     await page.getByLabel('所有者 API 密钥').fill(app.ownerKey);
+    // A new key clears the error; nothing else typed was lost.
+    await page.getByText('该 API 密钥无效，或没有管理员工的权限。').waitFor({ state: 'hidden' });
+    expect(await page.getByLabel('登录名').inputValue()).toBe(owner.login);
     await screenshot('first-run');
     await page.getByRole('button', { name: /创建所有者并登录/ }).click();
     await page.getByTestId('main-menu').waitFor();
@@ -121,7 +124,7 @@ describe.each(ENGINES)('the console in Chromium (%s)', (engine) => {
     await confirm.getByText('将立即失效').waitFor();
     expect(await confirm.textContent()).toContain('此操作不可撤销');
     await confirm.getByRole('button', { name: /^吊\s?销$/ }).click();
-    await row.getByText(/已于 .* 吊销/).waitFor();
+    await row.getByText('已吊销', { exact: true }).waitFor();
     const afterRevoke = await fetch(`${app.server.url}/v1/members?limit=1`, {
       headers: { authorization: `Bearer ${shown}` },
     });
@@ -136,6 +139,8 @@ describe.each(ENGINES)('the console in Chromium (%s)', (engine) => {
     await expect.poll(() => menu.textContent()).toContain('API keys');
     expect(await menu.textContent()).toContain('Staff & roles');
     expect(await page.locator('h3').first().textContent()).toBe('API keys');
+    await page.mouse.move(640, 700);
+    await page.getByRole('menuitem', { name: 'English' }).waitFor({ state: 'hidden' });
     await screenshot('api-keys-en');
     await page.reload();
     await menu.waitFor();

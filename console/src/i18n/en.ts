@@ -116,6 +116,7 @@ export const en: ConsoleMessages = {
     defaultRateLimit: 'Default',
     active: 'Active',
     revokedAt: 'Revoked {{at}}',
+    statusRevoked: 'Revoked',
     revoke: 'Revoke',
     revokeTitle: 'Revoke the key “{{name}}”?',
     revokeBody:

@@ -116,6 +116,7 @@ export const zhCN = {
     defaultRateLimit: '默认',
     active: '有效',
     revokedAt: '已于 {{at}} 吊销',
+    statusRevoked: '已吊销',
     revoke: '吊销',
     revokeTitle: '吊销密钥“{{name}}”？',
     revokeBody:

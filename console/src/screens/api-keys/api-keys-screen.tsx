@@ -88,7 +88,11 @@ function KeyTable({ keys, loading, canManage }: { keys: ApiKey[]; loading: boole
         {
           title: t('apiKeys.columns.prefix'),
           dataIndex: 'prefix',
-          render: (prefix: string) => <Typography.Text code>{prefix}…</Typography.Text>,
+          render: (prefix: string) => (
+            <Typography.Text code className="nowrap">
+              {prefix}…
+            </Typography.Text>
+          ),
         },
         {
           title: t('apiKeys.columns.scopes'),
@@ -114,7 +118,11 @@ function KeyTable({ keys, loading, canManage }: { keys: ApiKey[]; loading: boole
           dataIndex: 'requiresApproval',
           render: (value: boolean) => (value ? t('common.yes') : t('common.no')),
         },
-        { title: t('apiKeys.columns.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
+        {
+          title: t('apiKeys.columns.createdAt'),
+          dataIndex: 'createdAt',
+          render: formatDateTime,
+        },
         {
           title: t('apiKeys.columns.status'),
           dataIndex: 'revokedAt',
@@ -122,7 +130,9 @@ function KeyTable({ keys, loading, canManage }: { keys: ApiKey[]; loading: boole
             revokedAt === null ? (
               <Tag color="green">{t('apiKeys.active')}</Tag>
             ) : (
-              <Tag>{t('apiKeys.revokedAt', { at: formatDateTime(revokedAt) })}</Tag>
+              <Tag title={t('apiKeys.revokedAt', { at: formatDateTime(revokedAt) })}>
+                {t('apiKeys.statusRevoked')}
+              </Tag>
             ),
         },
         ...(canManage

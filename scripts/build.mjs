@@ -1,6 +1,7 @@
 // `npm run build` (and `prepare`, so `npm install` builds it): compiles src/ to JavaScript in dist/
 // with the TypeScript compiler, copies the migrations beside the compiled code, and records the
 // newest source's time, so bin/jifen.js runs the compiled code only while it matches the sources.
+// Then builds the admin console (console/ → console/dist, scripts/build-console.mjs).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -69,3 +70,9 @@ if (made.status !== 0) {
 }
 writeFileSync(join(dist, 'build.json'), `${JSON.stringify({ sourcesAt })}\n`);
 console.log(`jifen build: src/ compiled to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+const consoleBuild = spawnSync(process.execPath, [join(root, 'scripts', 'build-console.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (consoleBuild.status !== 0) process.exit(consoleBuild.status || 1);

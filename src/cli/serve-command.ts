@@ -297,6 +297,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     try {
       await app.listen({ port, host });
       log(`API on http://${host}:${port} (${db.engine}); docs at http://${host}:${port}/docs`);
+      log(
+        `console at http://${host}:${port}/console/ (first run: /console/first-run, with the owner API key)`,
+      );
     } catch (error) {
       // Taken since the check: the same one-line message, after a clean shutdown of the rest.
       listenError = portError(error, port, host) ?? error;

@@ -33,6 +33,7 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { batchRoutes } from './routes/batch-routes.ts';
 import { checkoutRoutes } from './routes/checkout-routes.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
 import { couponPoolRoutes } from './routes/coupon-pool-routes.ts';
 import { docsRoutes } from './routes/docs-routes.ts';
 import { drawRoutes } from './routes/draw-routes.ts';
@@ -99,6 +100,8 @@ export interface AppOptions {
    * off, to measure what the log costs; no CLI flag or environment variable reaches it.
    */
   auditLog?: boolean;
+  /** Where the built admin console is (default console/dist of this installation): served at /console/. */
+  consoleDir?: string;
 }
 
 /** JIFEN_CORS_ORIGINS as a list: comma-separated origins, blanks dropped. */
@@ -287,6 +290,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   auditRoutes(app, deps);
   privacyRoutes(app, deps);
   docsRoutes(app);
+  await consoleRoutes(app, options.consoleDir);
   await app.ready();
   return app;
 }

@@ -479,6 +479,12 @@ export const ERROR_CODES = {
     title: "No such message in the member's inbox",
     action: 'Use a message id from GET /v1/members/{memberId}/inbox (it starts with `msg_`).',
   },
+  console_not_built: {
+    status: 503,
+    title: 'The admin console has not been built',
+    action:
+      'Run `npm run build` (npm install runs it too) where Jifen is installed, then reload the page: it builds console/ into console/dist, which `jifen serve` serves at /console/.',
+  },
   not_ready: {
     status: 503,
     title: 'The server is not ready to serve',

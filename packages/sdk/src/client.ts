@@ -49,10 +49,12 @@ export class JifenError extends Error {
   }
 }
 
-export interface JifenOptions {
-  /** e.g. http://127.0.0.1:8080 */
+interface CommonOptions {
+  /**
+   * e.g. http://127.0.0.1:8080. In a browser it may be relative (`''`: the page's own origin, as
+   * the console uses it).
+   */
   baseUrl: string;
-  apiKey: string;
   /** Attempts after the first on a network error, a 5xx or a 429 (default 3). */
   retries?: number;
   /** Wait before retry `attempt` (1, 2, ...), in ms: default 200 × 2^(attempt-1), with jitter, at most 5 s. */
@@ -62,23 +64,78 @@ export interface JifenOptions {
   fetch?: typeof fetch;
 }
 
+/** An integration: every request carries `Authorization: Bearer <apiKey>`. */
+export interface ApiKeyOptions extends CommonOptions {
+  apiKey: string;
+  session?: undefined;
+}
+
+/**
+ * A staff member's browser session (the console): sign in with `call('login', ...)`, and the
+ * server sets the HTTP-only `jifen_session` cookie and the readable `jifen_csrf` cookie. Requests
+ * are sent with `credentials: 'same-origin'` and no Authorization header; every write (any method
+ * but GET) carries `X-CSRF-Token` with the CSRF token (double submit, docs/security.md).
+ */
+export interface CookieSessionOptions extends CommonOptions {
+  session: 'cookie';
+  apiKey?: undefined;
+  /**
+   * The CSRF token to send on writes. Default: the `jifen_csrf` cookie, read from
+   * `document.cookie` at each request (so a refreshed or switched session is followed).
+   */
+  csrfToken?: () => string | null | undefined;
+}
+
+export type JifenOptions = ApiKeyOptions | CookieSessionOptions;
+
+/** The CSRF cookie the server sets at a cookie sign-in (src/http/session-cookies.ts). */
+export const CSRF_COOKIE = 'jifen_csrf';
+
+/** The value of the `jifen_csrf` cookie of the page, or null (no document, or not signed in). */
+export function csrfTokenFromCookie(): string | null {
+  const doc = (globalThis as { document?: { cookie?: string } }).document;
+  for (const part of (doc?.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CSRF_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
 const defaultBackoff = (attempt: number) =>
   Math.min(5000, 200 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The typed client: `call` any operation by its operationId, plus helpers for the common ones. */
 export class Jifen {
-  private readonly options: Required<Omit<JifenOptions, 'fetch'>> & { fetch: typeof fetch };
+  private readonly options: Required<CommonOptions>;
+  /** How each request says who it is: its headers, and the fetch credentials mode. */
+  private readonly identify: (method: string) => {
+    headers: Record<string, string>;
+    credentials?: 'same-origin';
+  };
 
   constructor(options: JifenOptions) {
     this.options = {
-      retries: 3,
-      backoff: defaultBackoff,
-      newIdempotencyKey: () => crypto.randomUUID(),
-      fetch: globalThis.fetch.bind(globalThis),
-      ...options,
+      retries: options.retries ?? 3,
+      backoff: options.backoff ?? defaultBackoff,
+      newIdempotencyKey: options.newIdempotencyKey ?? (() => crypto.randomUUID()),
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
     };
+    if (options.session === 'cookie') {
+      const csrfToken = options.csrfToken ?? csrfTokenFromCookie;
+      this.identify = (method) => {
+        const headers: Record<string, string> = {};
+        const token = method === 'GET' ? null : csrfToken();
+        if (token) headers['x-csrf-token'] = token;
+        return { headers, credentials: 'same-origin' };
+      };
+    } else if (typeof options.apiKey === 'string' && options.apiKey.length > 0) {
+      const authorization = `Bearer ${options.apiKey}`;
+      this.identify = () => ({ headers: { authorization } });
+    } else {
+      throw new TypeError("Jifen: give either apiKey, or session: 'cookie' (a signed-in browser)");
+    }
   }
 
   /**
@@ -89,6 +146,8 @@ export class Jifen {
   async call<K extends OperationId>(operationId: K, input: Input<K>): Promise<Output<K>> {
     const { method, path } = OPERATIONS[operationId];
     const params = (input.params ?? {}) as Record<string, string>;
+    // A relative baseUrl (a browser page's own origin) is resolved against the page's address.
+    const pageUrl = (globalThis as { location?: { href?: string } }).location?.href;
     const url = new URL(
       this.options.baseUrl +
         path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -96,11 +155,12 @@ export class Jifen {
           if (value === undefined) throw new TypeError(`${operationId}: params.${name} is required`);
           return encodeURIComponent(value);
         }),
+      pageUrl,
     );
     for (const [name, value] of Object.entries((input.query ?? {}) as Record<string, unknown>)) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
-    const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}` };
+    const { headers, credentials } = this.identify(method);
     if (input.body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET')
       headers['idempotency-key'] = input.idempotencyKey ?? this.options.newIdempotencyKey();
@@ -109,7 +169,12 @@ export class Jifen {
     for (let attempt = 0; ; attempt += 1) {
       let response: Response;
       try {
-        response = await this.options.fetch(url, { method, headers, body });
+        response = await this.options.fetch(url, {
+          method,
+          headers,
+          body,
+          ...(credentials ? { credentials } : {}),
+        });
       } catch (error) {
         if (attempt >= this.options.retries) throw error;
         await sleep(this.options.backoff(attempt + 1));

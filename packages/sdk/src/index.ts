@@ -1,4 +1,8 @@
 export {
+  type ApiKeyOptions,
+  type CookieSessionOptions,
+  CSRF_COOKIE,
+  csrfTokenFromCookie,
   heldForApproval,
   type Input,
   Jifen,

@@ -1,0 +1,151 @@
+import { JifenError } from '@jifen/sdk';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { apiKeyClient, useJifen } from '../../api/jifen.tsx';
+import { showProblemOnForm } from '../../api/problem-fields.ts';
+import { problemMessage } from '../../api/problem-message.ts';
+import { rememberPrograms } from '../../api/programs.ts';
+import { startSession } from '../../api/session.tsx';
+import { AuthPage } from '../../components/auth-page.tsx';
+
+/** The API's rule for passwords (src/staff/password-hash.ts). */
+const MIN_PASSWORD_LENGTH = 10;
+const MAX_PASSWORD_LENGTH = 256;
+
+interface FirstRunFields {
+  ownerKey: string;
+  name: string;
+  login: string;
+  password: string;
+  confirm: string;
+}
+
+/**
+ * The first owner of a fresh installation: proven by the owner API key `jifen serve` printed at
+ * bootstrap (whoever merely opens the console gets nothing). Creates the staff account with that
+ * key (POST /v1/staff, role owner), then signs in as it.
+ */
+export default function FirstRunScreen() {
+  const { t } = useTranslation();
+  const session = useJifen();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<FirstRunFields>();
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const create = useMutation({
+    mutationFn: async (fields: FirstRunFields) => {
+      const owner = apiKeyClient(fields.ownerKey.trim());
+      await owner.call('createStaff', {
+        body: { login: fields.login, name: fields.name, role: 'owner', password: fields.password },
+      });
+      return session.call('login', {
+        body: { login: fields.login, password: fields.password, mode: 'cookie' },
+      });
+    },
+    meta: { outsideSession: true },
+    onMutate: () => setFormError(null),
+    onSuccess: (answer, fields) => {
+      if (answer.status !== 'signed_in') {
+        // Staff of several programs already (an existing login added here): choose at sign-in.
+        rememberPrograms(fields.login, answer.programs);
+        navigate('/sign-in', { replace: true });
+        return;
+      }
+      rememberPrograms(fields.login, []);
+      startSession(queryClient, answer.session);
+      navigate('/', { replace: true });
+    },
+    onError: (error) => {
+      if (error instanceof JifenError && (error.status === 401 || error.status === 403)) {
+        form.setFields([{ name: 'ownerKey', errors: [t('firstRun.badKey')] }]);
+        return;
+      }
+      const rest = showProblemOnForm(form, error);
+      if (rest.length > 0 || !(error instanceof JifenError && error.code === 'validation_failed')) {
+        setFormError(problemMessage(t, error));
+      }
+    },
+  });
+
+  return (
+    <AuthPage title={t('firstRun.title')}>
+      <Typography.Paragraph type="secondary">{t('firstRun.intro')}</Typography.Paragraph>
+      {formError && (
+        <Alert
+          type="error"
+          showIcon
+          message={formError}
+          style={{ marginBottom: 16 }}
+          data-testid="first-run-error"
+        />
+      )}
+      <Form form={form} layout="vertical" requiredMark={false} onFinish={(fields) => create.mutate(fields)}>
+        <Form.Item
+          name="ownerKey"
+          label={t('firstRun.ownerKey')}
+          extra={t('firstRun.ownerKeyHelp')}
+          rules={[{ required: true, whitespace: true, message: t('firstRun.ownerKeyRequired') }]}
+        >
+          <Input.Password autoComplete="off" />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('firstRun.name')}
+          rules={[{ required: true, whitespace: true, max: 128, message: t('firstRun.nameRequired') }]}
+        >
+          <Input autoComplete="name" />
+        </Form.Item>
+        <Form.Item
+          name="login"
+          label={t('firstRun.login')}
+          rules={[
+            { required: true, message: t('signIn.loginRequired') },
+            { min: 3, max: 254, message: t('signIn.loginLength') },
+          ]}
+        >
+          <Input autoComplete="username" placeholder={t('firstRun.loginPlaceholder')} />
+        </Form.Item>
+        <Form.Item
+          name="password"
+          label={t('firstRun.password')}
+          rules={[
+            {
+              required: true,
+              min: MIN_PASSWORD_LENGTH,
+              max: MAX_PASSWORD_LENGTH,
+              message: t('firstRun.passwordRule', { min: MIN_PASSWORD_LENGTH }),
+            },
+          ]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t('firstRun.confirm')}
+          dependencies={['password']}
+          rules={[
+            { required: true, message: t('firstRun.confirmMismatch') },
+            ({ getFieldValue }) => ({
+              validator: (_rule, value) =>
+                value === getFieldValue('password')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('firstRun.confirmMismatch'))),
+            }),
+          ]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={create.isPending}>
+          {t('firstRun.submit')}
+        </Button>
+      </Form>
+      <div style={{ marginTop: 16, textAlign: 'center' }}>
+        <Link to="/sign-in">{t('firstRun.backToSignIn')}</Link>
+      </div>
+    </AuthPage>
+  );
+}

@@ -15,7 +15,8 @@ import type { ScreenId } from './access.ts';
  * is its own chunk). Who may open it is in access.ts under the same id.
  *
  * To add a screen: a module under screens/<area>/ with a default export, an entry here, an entry
- * in access.ts, and nav.<id> plus the screen's namespace in i18n/zh-CN.ts and i18n/en.ts.
+ * in access.ts, nav.<id> in i18n/zh-CN.ts and i18n/en.ts, and the screen's own messages in
+ * screens/<area>/messages.zh-CN.ts and messages.en.ts (spread into the catalogues there).
  */
 export interface ScreenRoute {
   id: ScreenId;

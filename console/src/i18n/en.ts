@@ -1,3 +1,8 @@
+import { approvalsEn, approvalsErrorsEn } from '../screens/approvals/messages.en.ts';
+import { auditEn, auditErrorsEn } from '../screens/audit/messages.en.ts';
+import { membersEn, membersErrorsEn } from '../screens/members/messages.en.ts';
+import { settingsEn, settingsErrorsEn } from '../screens/settings/messages.en.ts';
+import { staffEn, staffErrorsEn } from '../screens/staff/messages.en.ts';
 import type { ConsoleMessages } from './zh-CN.ts';
 
 /** The console's messages in English: the same keys as zh-CN.ts. */
@@ -96,6 +101,11 @@ export const en: ConsoleMessages = {
     copy: 'Copy',
     copied: 'Copied',
   },
+  members: membersEn,
+  approvals: approvalsEn,
+  staff: staffEn,
+  audit: auditEn,
+  settings: settingsEn,
   apiKeys: {
     title: 'API keys',
     intro:
@@ -178,5 +188,10 @@ export const en: ConsoleMessages = {
     rate_limited: 'Too many requests: try again in a moment.',
     staff_login_exists: 'This login is staff of the program already.',
     unauthenticated: 'Sign in first.',
+    ...membersErrorsEn,
+    ...approvalsErrorsEn,
+    ...staffErrorsEn,
+    ...auditErrorsEn,
+    ...settingsErrorsEn,
   },
 };

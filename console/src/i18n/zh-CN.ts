@@ -1,3 +1,10 @@
+import { approvalsErrorsZhCN, approvalsZhCN } from '../screens/approvals/messages.zh-CN.ts';
+import { auditErrorsZhCN, auditZhCN } from '../screens/audit/messages.zh-CN.ts';
+import { membersErrorsZhCN, membersZhCN } from '../screens/members/messages.zh-CN.ts';
+import { settingsErrorsZhCN, settingsZhCN } from '../screens/settings/messages.zh-CN.ts';
+import { staffErrorsZhCN, staffZhCN } from '../screens/staff/messages.zh-CN.ts';
+import type { MessagesLike } from './messages-like.ts';
+
 /**
  * The console's messages in Chinese (the default language). One namespace per screen; en.ts has
  * the same keys (its type is this file's shape, so a missing key fails the typecheck).
@@ -97,6 +104,11 @@ export const zhCN = {
     copy: '复制',
     copied: '已复制',
   },
+  members: membersZhCN,
+  approvals: approvalsZhCN,
+  staff: staffZhCN,
+  audit: auditZhCN,
+  settings: settingsZhCN,
   apiKeys: {
     title: 'API 密钥',
     intro: '供系统集成（收银、商城、CRM）调用 API 的密钥。密钥本身只在创建时显示一次。',
@@ -177,9 +189,13 @@ export const zhCN = {
     rate_limited: '操作过于频繁，请稍后再试。',
     staff_login_exists: '该登录名已是本计划的员工。',
     unauthenticated: '请先登录。',
+    ...membersErrorsZhCN,
+    ...approvalsErrorsZhCN,
+    ...staffErrorsZhCN,
+    ...auditErrorsZhCN,
+    ...settingsErrorsZhCN,
   },
 };
 
-type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
 /** The shape every language's catalogue has. */
-export type ConsoleMessages = Messages<typeof zhCN>;
+export type ConsoleMessages = MessagesLike<typeof zhCN>;

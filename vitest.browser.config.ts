@@ -14,7 +14,7 @@ export default defineConfig({
   test: {
     setupFiles: ['test/support/test-environment.ts'],
     globalSetup: ['test-browser/support/build-once.ts'],
-    include: ['test-browser/**/*.test.ts', 'console/src/**/*.test.ts'],
+    include: ['test-browser/**/*.test.ts', 'console/src/**/*.test.ts', 'console/src/**/*.test.tsx'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -15,7 +15,8 @@ export type Scenario =
   | 'observability'
   | 'demo'
   | 'import'
-  | 'staff-adjust';
+  | 'staff-adjust'
+  | 'console-load';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -56,7 +57,7 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo|import|staff-adjust
+  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo|import|staff-adjust|console-load
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; events-single = one event a
@@ -66,7 +67,10 @@ export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [fla
                                        observability = a and events-batch with logs + metrics off, then
                                        on, --pairs times alternating, and the cost of having them on;
                                        staff-adjust = 8 staff sessions adjusting at once, with and
-                                       without the audit log, and what the log costs)
+                                       without the audit log, and what the log costs;
+                                       console-load = 5 cold loads of the console's members list in
+                                       headless Chromium to its first row, median under 2 s; run
+                                       only when named, not by all)
   --pairs N                            off/on pairs of the observability scenario (default 3)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --import-rows N                      rows of each file the import scenario imports (default 100000)
@@ -179,6 +183,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'demo',
         'import',
         'staff-adjust',
+        'console-load',
       ] as const,
       'scenario',
       'all',

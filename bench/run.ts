@@ -11,6 +11,7 @@ import { machineInfo, type ScenarioResult, settle, table, writeResults } from '.
 import { runBaselineFunction, runBaselinePerOp, runBaselineUnnest } from './scenarios/baseline.ts';
 import { runBatch } from './scenarios/batch.ts';
 import type { BenchContext } from './scenarios/common.ts';
+import { runConsoleLoad } from './scenarios/console-load.ts';
 import { runDemo } from './scenarios/demo.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp, takeServersPeakRssMb } from './scenarios/http.ts';
@@ -124,6 +125,9 @@ function plan(options: BenchOptions): Step[] {
   if (wants('staff-adjust')) steps.push(...staffAdjustSteps());
   if (wants('demo') && engines.includes('pglite'))
     steps.push({ label: 'demo', needsPostgres: false, run: runDemo });
+  // Needs Chromium and the built console: only when named (`--scenario console-load`), never by all.
+  if (options.scenario === 'console-load')
+    steps.push({ label: 'console-load', needsPostgres: false, run: runConsoleLoad });
   if (wants('notifications')) {
     steps.push({ label: 'dispatch', needsPostgres: true, run: runDispatchThroughput });
     steps.push({ label: 'dispatch-lag', needsPostgres: true, run: runDispatchLag });

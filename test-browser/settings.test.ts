@@ -83,6 +83,12 @@ describe.each(ENGINES)('program settings in Chromium (%s)', (engine) => {
     expect(await page.getByRole('spinbutton', { name: '金额' }).inputValue()).toBe('2.00');
     await page.mouse.move(0, 0);
     await screenshot('settings', true);
+
+    // On a tablet (820 × 1180) the form fits the width: nothing to scroll sideways.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByTestId('settings-save').waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   test('a value the API refuses: its error next to the field, and what was typed stays', async () => {

@@ -275,7 +275,25 @@ function SettingsForm({ program, policy }: { program: ProgramView; policy: Appro
           <ThresholdsSection />
         </Space>
       </Form>
-      {actions && <div style={{ display: 'flex', justifyContent: 'flex-end' }}>{actions}</div>}
+      {actions && (
+        // Kept in sight at the bottom of the window while the long form scrolls.
+        <div
+          style={{
+            position: 'sticky',
+            bottom: 0,
+            zIndex: 10,
+            display: 'flex',
+            justifyContent: 'flex-end',
+            padding: '12px 16px',
+            background: '#fff',
+            borderTop: '1px solid #f0f0f0',
+            boxShadow: '0 -2px 8px rgba(0, 0, 0, 0.06)',
+            borderRadius: 8,
+          }}
+        >
+          {actions}
+        </div>
+      )}
       <AboutSection program={program} policy={policy} />
     </Space>
   );

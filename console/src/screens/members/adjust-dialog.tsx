@@ -108,18 +108,19 @@ export function AdjustDialog({
         onCancel={close}
         footer={<Button onClick={close}>{t('common.close')}</Button>}
       >
-        <Result
-          status="info"
-          title={t('members.adjust.held')}
-          subTitle={t('members.adjust.heldBody', { points: formatNumber(Math.abs(signed)) })}
-          extra={
-            <Link to="/approvals" data-testid="adjust-held-link" onClick={close}>
-              {t('members.adjust.heldLink')}
-              {approval ? ` (${approval.id})` : ''}
-            </Link>
-          }
-          data-testid="adjust-held"
-        />
+        <div data-testid="adjust-held">
+          <Result
+            status="info"
+            title={t('members.adjust.held')}
+            subTitle={t('members.adjust.heldBody', { points: formatNumber(Math.abs(signed)) })}
+            extra={
+              <Link to="/approvals" data-testid="adjust-held-link" onClick={close}>
+                {t('members.adjust.heldLink')}
+                {approval ? ` (${approval.id})` : ''}
+              </Link>
+            }
+          />
+        </div>
       </Modal>
     );
   }

@@ -108,6 +108,11 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
     if (engine === 'pglite')
       await page.screenshot({ path: join(SCREENSHOTS, 'members-member.png'), fullPage: true });
 
+    // On a tablet (820 px) the page still fits: nothing wider than the screen but the tables' own scroll.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(820);
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     // The events tab: the event and the rule version that awarded it.
     await page.getByRole('tab', { name: '事件与结果' }).click();
     await page.getByTestId('events-table').getByText(`${ruleId} 第 1 版：+128`).waitFor();

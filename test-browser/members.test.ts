@@ -198,6 +198,35 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
     expect((await ok('GET', `/v1/members/${memberId}`)).status).toBe('active');
   });
 
+  test('reverse an entry with a reason; erase a member after typing their id', async () => {
+    const { page } = app;
+    const before = await available();
+    const earned = page.getByTestId('journal-table').locator('tr', { hasText: '订单 o-7001' });
+    await earned.getByRole('button', { name: /冲\s?正/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('将冲正').waitFor();
+    expect(await dialog.textContent()).toContain('128 分');
+    await dialog.getByTestId('reverse-confirm').click();
+    await dialog.getByText('请填写冲正原因').waitFor();
+    await dialog.getByLabel('冲正原因').fill('订单已退款');
+    await dialog.getByTestId('reverse-confirm').click();
+    await page.getByTestId('journal-table').getByText('订单已退款').waitFor();
+    expect(await available()).toBe(before - 128);
+    expect(await page.getByTestId('journal-table').textContent()).toContain('冲正明细');
+
+    await page.goto(app.url('/members/m-1002'));
+    await page.getByTestId('erase-member').click();
+    const erase = page.getByRole('dialog');
+    await erase.getByText('积分、明细和批次会保留').waitFor();
+    expect(await erase.getByTestId('erase-confirm').isDisabled()).toBe(true);
+    await erase.getByTestId('erase-type-id').fill('m-100');
+    expect(await erase.getByTestId('erase-confirm').isDisabled()).toBe(true);
+    await erase.getByTestId('erase-type-id').fill('m-1002');
+    await erase.getByTestId('erase-confirm').click();
+    await page.getByText('个人信息已删除', { exact: true }).first().waitFor();
+    expect((await ok('GET', '/v1/members/m-1002')).name).toBeNull();
+  });
+
   test('an operator (no adjust permission) reads the journal but sees no adjust or reverse', async () => {
     await forgetBrowser(app);
     const { page } = app;

@@ -56,6 +56,7 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
     await ok('POST', `/v1/rules/${ruleId}/publish`);
     await ok('PUT', `/v1/members/${memberId}`, { name: '张三', nickname: '小张', tags: ['vip'] });
     await ok('PUT', '/v1/members/m-1002', { name: '李四' });
+    await ok('PUT', `/v1/members/${memberId}/notification-preferences`, { phone: '13800138000' });
     await ok('POST', '/v1/events', {
       id: 'evt-7001',
       type: 'order.paid',
@@ -87,9 +88,15 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
     await page.getByTitle('正常').click();
     await page.getByTestId('member-search-submit').click();
     await expect.poll(() => page.getByTestId('members-table').locator('tr.ant-table-row').count()).toBe(2);
-    await page.getByLabel('会员 ID').fill(memberId);
+    // By phone: the whole number, found through the blind index.
+    await page
+      .getByTestId('member-search')
+      .getByRole('button', { name: /重\s?置/ })
+      .click();
+    await page.getByLabel('手机号').fill('13800138000');
     await page.getByTestId('member-search-submit').click();
     await expect.poll(() => page.getByTestId('members-table').locator('tr.ant-table-row').count()).toBe(1);
+    await page.waitForURL(/phone=13800138000/);
     const row = page.getByTestId('members-first-row');
     expect(await row.textContent()).toContain('张三');
     await row.getByRole('link', { name: memberId }).click();
@@ -215,6 +222,12 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
     expect(await page.getByTestId('journal-table').textContent()).toContain('冲正明细');
 
     await page.goto(app.url('/members/m-1002'));
+    // Export first: the member's data as JSON, downloaded.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-member').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('personal-data-m-1002.json');
     await page.getByTestId('erase-member').click();
     const erase = page.getByRole('dialog');
     await erase.getByText('积分、明细和批次会保留').waitFor();

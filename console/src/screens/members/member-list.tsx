@@ -1,8 +1,9 @@
 import type { Member } from '@jifen/sdk';
 import { Button, Card, Form, Input, Select, Space, Table, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { useCanDo } from '../../api/session.tsx';
 import { EmptyState, ErrorState } from '../../components/states.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
@@ -48,6 +49,10 @@ export function MemberList() {
   );
   const [form] = Form.useForm<Fields>();
   const filtered = Object.keys(filters).length > 0;
+  // A filter the API refused (validation_failed on querystring/phone, say) is marked on its field.
+  useEffect(() => {
+    if (members.error) showProblemOnForm(form, members.error);
+  }, [members.error, form]);
 
   const search = (fields: Fields) => {
     const next = new URLSearchParams();
@@ -76,16 +81,36 @@ export function MemberList() {
           data-testid="member-search"
           style={{ rowGap: 12 }}
         >
-          <Form.Item name="idPrefix" label={t('members.search.memberId')}>
+          <Form.Item
+            name="idPrefix"
+            label={t('members.search.memberId')}
+            rules={[{ max: 128, message: t('members.search.tooLong', { max: 128 }) }]}
+          >
             <Input placeholder={t('members.search.memberIdPlaceholder')} allowClear style={{ width: 180 }} />
           </Form.Item>
-          <Form.Item name="phone" label={t('members.search.phone')} tooltip={t('members.search.phoneHelp')}>
+          <Form.Item
+            name="phone"
+            label={t('members.search.phone')}
+            tooltip={t('members.search.phoneHelp')}
+            rules={[
+              { max: 32, message: t('members.search.tooLong', { max: 32 }) },
+              { pattern: /^\+?[\d\s-]+$/, message: t('members.search.phoneInvalid') },
+            ]}
+          >
             <Input placeholder={t('members.search.phonePlaceholder')} allowClear style={{ width: 160 }} />
           </Form.Item>
-          <Form.Item name="tag" label={t('members.search.tag')}>
+          <Form.Item
+            name="tag"
+            label={t('members.search.tag')}
+            rules={[{ max: 64, message: t('members.search.tooLong', { max: 64 }) }]}
+          >
             <Input placeholder={t('members.search.tagPlaceholder')} allowClear style={{ width: 120 }} />
           </Form.Item>
-          <Form.Item name="tier" label={t('members.search.tier')}>
+          <Form.Item
+            name="tier"
+            label={t('members.search.tier')}
+            rules={[{ max: 64, message: t('members.search.tooLong', { max: 64 }) }]}
+          >
             {tierNames.size > 0 ? (
               <Select
                 allowClear

@@ -17,6 +17,8 @@ export const membersEn: MessagesLike<typeof membersZhCN> = {
     tierPlaceholder: 'Any tier',
     status: 'Status',
     statusPlaceholder: 'Any status',
+    tooLong: 'At most {{max}} characters',
+    phoneInvalid: 'Digits only (a leading + is fine)',
     submit: 'Search',
     reset: 'Reset',
   },

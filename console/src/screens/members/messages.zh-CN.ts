@@ -14,6 +14,8 @@ export const membersZhCN = {
     tierPlaceholder: '全部等级',
     status: '状态',
     statusPlaceholder: '全部状态',
+    tooLong: '最多 {{max}} 个字符',
+    phoneInvalid: '请输入手机号（数字，可带 + 号）',
     submit: '查询',
     reset: '重置',
   },

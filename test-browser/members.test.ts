@@ -240,7 +240,7 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
     expect((await ok('GET', '/v1/members/m-1002')).name).toBeNull();
   });
 
-  test('an operator (no adjust permission) reads the journal but sees no adjust or reverse', async () => {
+  test('an operator (no ledger write) reads the journal, sees no adjust or reverse, and assigns a tier until a date', async () => {
     await forgetBrowser(app);
     const { page } = app;
     await page.goto(app.url(`/members/${memberId}`));
@@ -257,6 +257,19 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
         .count(),
     ).toBe(0);
     // The operator may assign tiers (tiers:assign), and nothing else here.
-    expect(await page.getByTestId('assign-tier').count()).toBe(1);
+    await page.getByTestId('assign-tier').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('等级').click();
+    await page.getByTitle('银卡').click();
+    const until = dialog.getByLabel('有效期至');
+    await until.click();
+    await until.fill('2030-01-31 00:00:00');
+    await until.press('Enter');
+    await dialog.getByLabel('原因').fill('大客户');
+    await dialog.getByText('等级设为“银卡”').waitFor();
+    await dialog.getByRole('button', { name: /指定等级/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.getByTestId('member-tier').textContent()).toContain('人工指定');
+    expect((await ok('GET', `/v1/members/${memberId}/tier`)).manual).toMatchObject({ tier: 'silver' });
   });
 });

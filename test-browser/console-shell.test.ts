@@ -161,7 +161,7 @@ describe.each(ENGINES)('the console in Chromium (%s)', (engine) => {
 
     // The session ends elsewhere (here: signed out with its cookie, as another tab would).
     await page.getByTestId('main-menu').getByText('会员').click();
-    await page.getByTestId('coming-soon').waitFor();
+    await page.getByTestId('member-search').waitFor();
     const cookies = await app.browser.cookies();
     const cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
     const csrf = cookies.find(({ name }) => name === 'jifen_csrf')?.value ?? '';

@@ -5,7 +5,21 @@
  * (src/staff/permissions.ts); this table only keeps the console from offering what would be refused.
  */
 export const ACCESS = {
-  members: { see: ['members:read'], actions: {} },
+  members: {
+    see: ['members:read'],
+    actions: {
+      adjust: 'ledger:adjust',
+      reverse: 'ledger:reverse',
+      setStatus: 'members:write',
+      assignTier: 'tiers:assign',
+      exportData: 'personal_data:export',
+      eraseData: 'personal_data:erase',
+      readLedger: 'ledger:read',
+      readEvents: 'events:read',
+      readRedemptions: 'redemptions:read',
+      readProgram: 'program:read',
+    },
+  },
   approvals: { see: ['approvals:read'], actions: { decide: 'approvals:decide' } },
   staff: { see: ['staff:read'], actions: { manage: 'staff:manage', roles: 'roles:manage' } },
   audit: { see: ['audit:read'], actions: {} },

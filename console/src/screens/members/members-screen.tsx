@@ -1,6 +1,13 @@
-import { ComingSoon } from '../../components/coming-soon.tsx';
+import { Route, Routes } from 'react-router';
+import { MemberList } from './member-list.tsx';
+import { MemberPage } from './member-page.tsx';
 
-/** Members: arrives in this release (issue 18); the route, menu entry and access rule are in place. */
+/** Members: the search/list at /console/members, and a member's page at /console/members/:memberId. */
 export default function MembersScreen() {
-  return <ComingSoon screen="members" />;
+  return (
+    <Routes>
+      <Route index element={<MemberList />} />
+      <Route path=":memberId" element={<MemberPage />} />
+    </Routes>
+  );
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // Where event intake spends its time, for `--cpu-prof` and for counting statements: event batches
 // (the events-batch workload: order.paid events judged by the ten bench rules, new members created
 // by their first event) ingested in process on a fresh PostgreSQL schema, with every statement's
@@ -15,6 +16,8 @@ import { ingestEvents } from '../src/events/ingest-events.ts';
 import { bootstrap } from '../src/programs/bootstrap.ts';
 import { createRule, publishDraft } from '../src/rules/rule-store.ts';
 import type { RuleDefinition } from '../src/rules/rule-types.ts';
+import { masterKeysFrom } from '../src/vault/master-key.ts';
+import { adoptMasterKeysForFreshDatabases } from '../src/vault/vault-keys.ts';
 import { wireAreas } from '../src/wiring.ts';
 import { BENCH_RULES } from './scenarios/bench-rules.ts';
 
@@ -33,6 +36,10 @@ const url =
 const schema = `intake_profile_${process.pid}`;
 
 wireAreas();
+// A fresh database of its own: its outbox rows are sealed with a key made for this run.
+adoptMasterKeysForFreshDatabases(
+  masterKeysFrom({ JIFEN_MASTER_KEY: randomBytes(32).toString('base64'), ...process.env }, null),
+);
 // PGlite (in memory) with --engine pglite: the embedded engine's intake, Node CPU only.
 const pglite = values.engine === 'pglite';
 const admin = pglite ? null : openPostgres({ connectionString: url, maxConnections: 1 });

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { masterKeysFrom } from '../src/vault/master-key.ts';
+import { adoptMasterKeysForFreshDatabases } from '../src/vault/vault-keys.ts';
 import { wireAreas } from '../src/wiring.ts';
 import { cleanupAll, postgresVersion } from './databases.ts';
 import { type BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './options.ts';
@@ -31,6 +33,8 @@ wireAreas();
 // The servers a run starts on PostgreSQL need a master key for personal data (its databases are
 // dropped at the end, so a key per run will do).
 process.env.JIFEN_MASTER_KEY ??= randomBytes(32).toString('base64');
+// The in-process scenarios write fresh databases of their own: the same key seals their outbox rows.
+adoptMasterKeysForFreshDatabases(masterKeysFrom(process.env, null));
 
 interface Step {
   label: string;

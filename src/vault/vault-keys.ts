@@ -148,6 +148,16 @@ export async function unlockVault(
   return { generatedKeyFile, fingerprint: configured.current.fingerprint };
 }
 
+/**
+ * Takes the master keys without checking a database against them: for a process that writes only
+ * databases it made itself, fresh (the bench's in-process scenarios). Everything else unlocks with
+ * `unlockVault`, which refuses a key that does not open the database's data keys.
+ */
+export function adoptMasterKeysForFreshDatabases(keys: MasterKeys): void {
+  if (!keys.current) throw new VaultError(keys.missing ?? lockedMessage(null));
+  masterKeys = keys;
+}
+
 /** Whether `unlockVault` ran in this process (with a key or without). */
 export function vaultConfigured(): boolean {
   return masterKeys !== null;

@@ -20,7 +20,10 @@ export const ACCESS = {
       readProgram: 'program:read',
     },
   },
-  approvals: { see: ['approvals:read'], actions: { decide: 'approvals:decide' } },
+  approvals: {
+    see: ['approvals:read'],
+    actions: { decide: 'approvals:decide', readPolicy: 'program:read', policy: 'program:manage' },
+  },
   staff: { see: ['staff:read'], actions: { manage: 'staff:manage', roles: 'roles:manage' } },
   audit: { see: ['audit:read'], actions: {} },
   apiKeys: { see: ['keys:read'], actions: { manage: 'keys:manage' } },

@@ -105,7 +105,13 @@ export function ApprovalDescription({ approval, names }: { approval: Approval; n
   const reason = reasonOf(approval.request);
   const result = approval.result;
   return (
-    <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered data-testid="approval-description">
+    <Descriptions
+      size="small"
+      column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }}
+      bordered
+      styles={{ label: { whiteSpace: 'nowrap', width: 96 } }}
+      data-testid="approval-description"
+    >
       <Descriptions.Item label={t('approvals.fields.what')} span={2}>
         <strong>{describeApproval(t, approval)}</strong>
       </Descriptions.Item>

@@ -231,9 +231,6 @@ function Actions({
           <Typography.Text type="secondary">{t('approvals.ownRequest')}</Typography.Text>
         </>
       )}
-      <Typography.Text type="secondary">
-        {t('approvals.expiresIn', { at: formatDateTime(approval.expiresAt) })}
-      </Typography.Text>
     </Space>
   );
 }

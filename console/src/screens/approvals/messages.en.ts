@@ -89,6 +89,8 @@ export const approvalsEn: MessagesLike<typeof approvalsZhCN> = {
     unread: '{{count}} unread',
     markRead: 'Mark all read',
     none: 'No new notices',
+    approval_requested: 'A request waits for your approval',
+    approval_decided: 'A request of yours was decided',
   },
   policy: {
     title: 'Approval policy',

@@ -83,6 +83,8 @@ export const approvalsZhCN = {
     unread: '{{count}} 条未读',
     markRead: '全部标为已读',
     none: '没有新通知',
+    approval_requested: '有一项申请等待你审批',
+    approval_decided: '你发起的申请已有审批结果',
   },
   policy: {
     title: '审批策略',

@@ -85,7 +85,7 @@ export function DecisionDialog({
           data-testid="decision-error"
         />
       )}
-      <Form form={form} layout="vertical" onFinish={submit}>
+      <Form form={form} name="decision" layout="vertical" onFinish={submit}>
         <Form.Item
           name="comment"
           label={t(decision === 'approve' ? 'approvals.approveComment' : 'approvals.rejectComment')}

@@ -87,6 +87,7 @@ export function PolicyCard({ canManage }: { canManage: boolean }) {
           {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
           <Form<Fields>
             form={form}
+            name="policy"
             layout="vertical"
             onFinish={submit}
             initialValues={{

@@ -34,6 +34,7 @@ export function ResetPasswordDialog({ staff, onClose }: { staff: StaffRow | null
       {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
       <Form
         form={form}
+        name="reset"
         layout="vertical"
         onFinish={({ password }) => {
           if (!staff) return;

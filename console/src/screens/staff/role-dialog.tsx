@@ -84,6 +84,7 @@ export function RoleDialog({
       )}
       <Form<Fields>
         form={form}
+        name="role"
         layout="vertical"
         data-testid="role-form"
         onFinish={(fields) => {

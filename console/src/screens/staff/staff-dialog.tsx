@@ -102,7 +102,7 @@ export function StaffDialog({
           data-testid="form-error"
         />
       )}
-      <Form<Fields> form={form} layout="vertical" onFinish={submit} data-testid="staff-form">
+      <Form<Fields> form={form} name="staff" layout="vertical" onFinish={submit} data-testid="staff-form">
         <Form.Item
           name="name"
           label={t('staff.form.name')}

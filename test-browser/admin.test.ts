@@ -118,4 +118,101 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     expect(await item.textContent()).toContain('核对活动记录无误');
     expect(await balance('m-1001')).toBe(5000);
   });
+
+  test('create a custom role and a staff member with it, sign in as them and see only the allowed menu', async () => {
+    await forgetBrowser(app);
+    const { page } = app;
+    await page.goto(app.url('/staff'));
+    await signIn(page, owner.login, owner.password);
+    await page.waitForURL(/\/console\/staff$/);
+    await page.getByTestId('staff-table').getByText(maker.login).waitFor();
+    await page.getByRole('tab', { name: '角色' }).click();
+    await page.getByTestId('roles-table').getByText('门店店员').waitFor();
+
+    await page.getByTestId('create-role').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('角色名称').waitFor();
+    await dialog.getByRole('button', { name: /保\s?存/ }).click();
+    // Checked as the API checks: a name and at least one permission.
+    await dialog.getByText('请输入角色名称').waitFor();
+    await dialog.getByText('至少选择一项权限').waitFor();
+    await dialog.getByLabel('角色名称').fill('门店主管');
+    await dialog.locator('label', { hasText: '查看会员' }).click();
+    await dialog.locator('label', { hasText: '查看审批' }).click();
+    await dialog.locator('label', { hasText: '审批' }).filter({ hasNotText: '查看' }).first().click();
+    expect(await dialog.getByTestId('permission-matrix').textContent()).toContain('已选 3 / 42');
+    await screenshot('staff-role-editor');
+    await dialog.getByRole('button', { name: /保\s?存/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByTestId('roles-table').locator('tr', { hasText: '门店主管' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('3 项权限');
+
+    await page.getByRole('tab', { name: '员工' }).click();
+    await page.getByTestId('create-staff').click();
+    const form = page.getByRole('dialog');
+    await form.getByLabel('姓名').fill('周主管');
+    await form.getByLabel('登录名').fill('manager@example.com');
+    await form.getByLabel('初始密码').fill('short');
+    await form.getByTestId('role-select').click();
+    await page.locator('.ant-select-item-option[title="门店主管"]').click();
+    await form.getByRole('button', { name: /添\s?加/ }).click();
+    await form.getByText('密码为 10 到 256 个字符').waitFor();
+    await form.getByLabel('初始密码').fill('manager password 1');
+    await form.getByRole('button', { name: /添\s?加/ }).click();
+    await form.waitFor({ state: 'hidden' });
+    const staffRow = page.getByTestId('staff-table').locator('tr', { hasText: 'manager@example.com' });
+    await staffRow.waitFor();
+    expect(await staffRow.textContent()).toContain('门店主管');
+    await screenshot('staff-list');
+
+    await forgetBrowser(app);
+    await page.goto(app.url('/'));
+    await page.waitForURL(/\/console\/sign-in/);
+    await signIn(page, 'manager@example.com', 'manager password 1');
+    const menu = (await page.getByTestId('main-menu').textContent()) ?? '';
+    expect(menu).toContain('会员');
+    expect(menu).toContain('审批');
+    for (const hidden of ['员工与角色', '审计日志', 'API 密钥', '计划设置'])
+      expect(menu).not.toContain(hidden);
+  });
+
+  test('audit log lists the approval and verifies green; the export downloads CSV', async () => {
+    await forgetBrowser(app);
+    const { page } = app;
+    await page.goto(app.url('/audit'));
+    await signIn(page, owner.login, owner.password);
+    await page.waitForURL(/\/console\/audit$/);
+    const table = page.getByTestId('audit-table');
+    await table.getByText('批准审批').first().waitFor();
+    const approved = table.locator('tr', { hasText: '批准审批' }).first();
+    await expect.poll(() => approved.textContent()).toContain(checker.name);
+    expect(await approved.textContent()).toContain('approval');
+
+    // Only the approvals: the filter asks the API.
+    await page.getByTestId('action-filter').click();
+    await page.locator('.ant-select-item-option[title="批准审批"]').click();
+    await page.getByRole('button', { name: /查\s?询/ }).click();
+    // The checker's approval, and the maker's refused attempt to approve their own request.
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(2);
+    const rows = table.locator('tbody tr.ant-table-row');
+    expect(await rows.filter({ hasText: checker.name }).textContent()).toContain('200');
+    expect(await rows.filter({ hasText: maker.name }).textContent()).toMatch(/40[39]/);
+
+    await page.getByTestId('verify-audit').click();
+    const chain = page.getByTestId('chain-result');
+    await chain.waitFor();
+    expect(await chain.textContent()).toContain('审计链完整');
+    expect(await chain.getAttribute('class')).toContain('ant-alert-success');
+    await screenshot('audit-log');
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-audit').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
+    const path = await file.path();
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(path, 'utf8');
+    expect(csv).toContain('approval.approved');
+  });
 });

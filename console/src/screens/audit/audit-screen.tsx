@@ -222,7 +222,7 @@ export default function AuditScreen() {
             <Input allowClear style={{ width: 180 }} />
           </Form.Item>
           <Form.Item name="dates" label={t('audit.filters.dates')}>
-            <DatePicker.RangePicker />
+            <DatePicker.RangePicker placeholder={[t('audit.filters.from'), t('audit.filters.to')]} />
           </Form.Item>
           <Form.Item name="outcome" label={t('audit.filters.outcome')}>
             <Select
@@ -263,7 +263,8 @@ export default function AuditScreen() {
               loading={records.isPending || (records.isFetching && records.isPlaceholderData)}
               dataSource={records.data?.data ?? []}
               pagination={false}
-              scroll={{ x: 1100 }}
+              scroll={{ x: 1200 }}
+              tableLayout="fixed"
               size="small"
               data-testid="audit-table"
               expandable={{ expandedRowRender: (record) => <RecordDetails record={record} /> }}
@@ -277,7 +278,7 @@ export default function AuditScreen() {
                   render: (action: string) => (
                     <Space direction="vertical" size={0}>
                       <strong>{actionName(t, action)}</strong>
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }} code>
+                      <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-all' }}>
                         {action}
                       </Typography.Text>
                     </Space>
@@ -290,7 +291,10 @@ export default function AuditScreen() {
                   render: (target: AuditRecord['target']) =>
                     target ? (
                       <span>
-                        {target.type} <Typography.Text code>{target.id ?? '—'}</Typography.Text>
+                        {target.type}{' '}
+                        <Typography.Text code style={{ wordBreak: 'break-all' }}>
+                          {target.id ?? '—'}
+                        </Typography.Text>
                       </span>
                     ) : (
                       '—'
@@ -305,12 +309,14 @@ export default function AuditScreen() {
                 {
                   title: t('audit.columns.from'),
                   dataIndex: 'personal',
-                  width: 140,
+                  width: 120,
                   render: (personal: AuditRecord['personal']) => <From personal={personal} />,
                 },
                 {
                   title: t('audit.columns.summary'),
                   dataIndex: 'summary',
+                  width: 300,
+                  ellipsis: true,
                   render: (summary: AuditRecord['summary']) => (
                     <Typography.Text style={{ fontSize: 12 }} ellipsis={{ tooltip: summaryLine(summary) }}>
                       {summaryLine(summary) || '—'}

@@ -13,6 +13,8 @@ export const auditEn: MessagesLike<typeof auditZhCN> = {
     targetType: 'Target type',
     targetId: 'Target id',
     dates: 'Dates',
+    from: 'From',
+    to: 'To',
     outcome: 'Outcome',
     search: 'Search',
     reset: 'Reset',

@@ -9,6 +9,8 @@ export const auditZhCN = {
     targetType: '对象类型',
     targetId: '对象编号',
     dates: '时间范围',
+    from: '开始日期',
+    to: '结束日期',
     outcome: '结果',
     search: '查询',
     reset: '重置',

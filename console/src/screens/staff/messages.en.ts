@@ -92,7 +92,7 @@ export const staffEn: MessagesLike<typeof staffZhCN> = {
     nameLength: 'At most 64 characters',
     namePlaceholder: 'e.g. Store manager',
     matrix: 'Permissions',
-    matrixHelp: 'Tick what this role may do. A "read" permission only looks.',
+    matrixHelp: 'Tick what this role may do. A "Read …" permission only looks, never changes.',
     matrixRequired: 'Choose at least one permission',
     selected: '{{count}} of {{total}} chosen',
     saved: 'Role "{{name}}" saved',

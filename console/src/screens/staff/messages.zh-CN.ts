@@ -86,7 +86,7 @@ export const staffZhCN = {
     nameLength: '角色名称最多 64 个字符',
     namePlaceholder: '例如：门店主管',
     matrix: '权限',
-    matrixHelp: '勾选此角色可以做的事。带“读取”的权限只能查看。',
+    matrixHelp: '勾选此角色可以做的事。“查看”类权限只能查看，不能修改。',
     matrixRequired: '至少选择一项权限',
     selected: '已选 {{count}} / {{total}}',
     saved: '角色“{{name}}”已保存',

@@ -117,6 +117,45 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     expect(await item.textContent()).toContain('你');
     expect(await item.textContent()).toContain('核对活动记录无误');
     expect(await balance('m-1001')).toBe(5000);
+
+    // The policy, changed here by a role with program:manage.
+    await page.getByTestId('edit-policy').click();
+    const policyCard = page.getByTestId('approval-policy');
+    await policyCard.getByLabel('积分阈值').fill('2000');
+    await policyCard.getByRole('button', { name: /保\s?存/ }).click();
+    await expect.poll(() => page.getByTestId('policy-threshold').textContent()).toBe('超过 2,000 积分');
+    expect(await app.api('GET', '/v1/approval-policy')).toMatchObject({ body: { pointsAbove: 2000 } });
+
+    // A checker's own request: the API refuses their approval (its message shown), they may withdraw it.
+    const asChecker = await asStaff(checker);
+    const ownRequest = await asChecker('POST', '/v1/members/m-1001/adjustments', {
+      points: -3000,
+      reason: '误发积分收回',
+      operator: checker.name,
+    });
+    expect(ownRequest.status).toBe(202);
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.reload();
+    const mine = page.getByTestId(`approval-${ownRequest.body?.id as string}`);
+    await mine.waitFor();
+    expect(await mine.textContent()).toContain('为会员 m-1001 调整积分 -3,000 积分');
+    expect(await mine.textContent()).toContain('这是你发起的申请');
+    await screenshot('approvals-tablet');
+    await mine.getByTestId('approve').click();
+    await dialog.getByRole('button', { name: /^批\s?准$/ }).click();
+    await dialog.getByTestId('decision-error').waitFor();
+    expect(await dialog.getByTestId('decision-error').textContent()).toContain('不能审批自己发起的申请');
+    await dialog.getByRole('button', { name: /取\s?消/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await mine.getByTestId('cancel-approval').click();
+    const confirm = page.getByRole('dialog');
+    expect(await confirm.textContent()).toContain(
+      '撤回后这项申请不会执行：为会员 m-1001 调整积分 -3,000 积分',
+    );
+    await confirm.getByRole('button', { name: /^撤\s?回$/ }).click();
+    await mine.waitFor({ state: 'detached' });
+    expect(await balance('m-1001')).toBe(5000);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   test('create a custom role and a staff member with it, sign in as them and see only the allowed menu', async () => {
@@ -194,11 +233,17 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     await page.getByTestId('action-filter').click();
     await page.locator('.ant-select-item-option[title="批准审批"]').click();
     await page.getByRole('button', { name: /查\s?询/ }).click();
-    // The checker's approval, and the maker's refused attempt to approve their own request.
-    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(2);
+    // The checker's approval, and the refused attempts to approve one's own request (the maker's
+    // and the checker's).
     const rows = table.locator('tbody tr.ant-table-row');
-    expect(await rows.filter({ hasText: checker.name }).textContent()).toContain('200');
+    await expect.poll(() => rows.count()).toBe(3);
     expect(await rows.filter({ hasText: maker.name }).textContent()).toMatch(/40[39]/);
+    // And only those that succeeded.
+    await page.getByTestId('outcome-filter').click();
+    await page.locator('.ant-select-item-option[title="200 成功"]').click();
+    await page.getByRole('button', { name: /查\s?询/ }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.textContent()).toContain(checker.name);
 
     await page.getByTestId('verify-audit').click();
     const chain = page.getByTestId('chain-result');

@@ -39,6 +39,10 @@ afterEach(cleanup);
 test('a held adjustment says what, for which member, how many points and why, in the console language', async () => {
   await setLanguage('zh-CN');
   expect(describeApproval(i18n.t, held)).toBe('为会员 m-1001 调整积分 +5,000 积分');
+  // The API's points are how many move; the request keeps the sign.
+  expect(
+    describeApproval(i18n.t, { ...held, points: 3000, request: { ...held.request, points: -3000 } }),
+  ).toBe('为会员 m-1001 调整积分 -3,000 积分');
   render(<ApprovalDescription approval={held} names={names} />);
   expect(screen.getByText('补发活动积分')).toBeTruthy();
   expect(screen.getByText('李客服')).toBeTruthy();

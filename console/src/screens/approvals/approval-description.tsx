@@ -57,10 +57,10 @@ export function describeApproval(t: TFunction, approval: Approval): string {
     });
   }
   if (approval.points !== null) {
+    // `points` is how many move; an adjustment's sign is in its request (+5,000 / -3,000).
+    const signed = typeof request.points === 'number' ? request.points : approval.points;
     const points =
-      approval.action === 'adjustment' && approval.points > 0
-        ? `+${formatNumber(approval.points)}`
-        : formatNumber(approval.points);
+      approval.action === 'adjustment' && signed > 0 ? `+${formatNumber(signed)}` : formatNumber(signed);
     return member
       ? t('approvals.describe.pointsMember', { action, points, member })
       : t('approvals.describe.points', { action, points });

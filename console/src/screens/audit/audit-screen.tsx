@@ -228,6 +228,7 @@ export default function AuditScreen() {
             <Select
               allowClear
               style={{ width: 140 }}
+              data-testid="outcome-filter"
               options={OUTCOMES.map((code) => ({
                 value: code,
                 label: `${code} ${code < 400 ? t('audit.outcomes.success') : t('audit.outcomes.failure')}`,

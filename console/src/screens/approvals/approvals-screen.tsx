@@ -254,7 +254,7 @@ function Notices() {
         <ul style={{ margin: 0, paddingInlineStart: 18 }}>
           {unread.map((notice) => (
             <li key={notice.id}>
-              {notice.text}{' '}
+              <span title={notice.text}>{t(`approvals.notices.${notice.kind}`)}</span>{' '}
               <Typography.Text type="secondary">· {formatDateTime(notice.createdAt)}</Typography.Text>
             </li>
           ))}

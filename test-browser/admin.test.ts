@@ -206,6 +206,27 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     expect(await staffRow.textContent()).toContain('门店主管');
     await screenshot('staff-list');
 
+    // Disabling says what will happen (here: not done).
+    await page
+      .getByTestId('staff-table')
+      .locator('tr', { hasText: maker.login })
+      .getByRole('button', { name: /停\s?用/ })
+      .click();
+    const disable = page.getByRole('dialog');
+    await disable.getByText('将无法再登录').waitFor();
+    expect(await disable.textContent()).toContain(maker.login);
+    await disable.getByRole('button', { name: /取\s?消/ }).click();
+    await disable.waitFor({ state: 'hidden' });
+
+    // A role someone holds cannot be deleted: the API says so.
+    await page.getByRole('tab', { name: '角色' }).click();
+    await row.getByRole('button', { name: /删\s?除/ }).click();
+    const confirmDelete = page.getByRole('dialog');
+    await confirmDelete.getByText('只有没有员工使用的角色才能删除').waitFor();
+    await confirmDelete.getByRole('button', { name: /^删\s?除$/ }).click();
+    await page.getByText('仍有员工使用此角色，不能删除。请先为他们更换角色。').waitFor();
+    await row.waitFor();
+
     await forgetBrowser(app);
     await page.goto(app.url('/'));
     await page.waitForURL(/\/console\/sign-in/);

@@ -98,11 +98,12 @@ function StaffTab() {
         loading={staff.isPending}
         dataSource={staff.data?.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 980 }}
+        scroll={{ x: 960 }}
         data-testid="staff-table"
         columns={[
           {
             title: t('staff.columns.name'),
+            width: 120,
             dataIndex: 'name',
             render: (name: string, row) => (
               <strong>
@@ -113,18 +114,22 @@ function StaffTab() {
               </strong>
             ),
           },
-          { title: t('staff.columns.login'), dataIndex: 'login' },
+          { title: t('staff.columns.login'), dataIndex: 'login', width: 190 },
           {
             title: t('staff.columns.role'),
+            width: 110,
             dataIndex: 'role',
             render: (role: string) => <Tag>{roleName(role, roleList)}</Tag>,
           },
           {
             title: t('staff.columns.stores'),
             dataIndex: 'storeIds',
+            width: 100,
             render: (stores: string[]) =>
               stores.length === 0 ? (
-                <Typography.Text type="secondary">{t('staff.allStores')}</Typography.Text>
+                <Typography.Text type="secondary" className="nowrap">
+                  {t('staff.allStores')}
+                </Typography.Text>
               ) : (
                 <Space size={[0, 4]} wrap>
                   {stores.map((store) => (
@@ -136,21 +141,22 @@ function StaffTab() {
           {
             title: t('staff.columns.status'),
             dataIndex: 'status',
-            render: (status: StaffRow['status']) =>
-              status === 'active' ? (
-                <Tag color="green">{t('staff.active')}</Tag>
-              ) : (
-                <Tag>{t('staff.disabled')}</Tag>
-              ),
-          },
-          {
-            title: t('staff.columns.totp'),
-            dataIndex: 'totpEnabled',
-            render: (on: boolean) => (on ? t('common.yes') : t('common.no')),
+            width: 120,
+            render: (status: StaffRow['status'], row: StaffRow) => (
+              <Space size={[0, 4]} wrap>
+                {status === 'active' ? (
+                  <Tag color="green">{t('staff.active')}</Tag>
+                ) : (
+                  <Tag>{t('staff.disabled')}</Tag>
+                )}
+                {row.totpEnabled && <Tag color="blue">{t('staff.columns.totp')}</Tag>}
+              </Space>
+            ),
           },
           {
             title: t('staff.columns.lastLogin'),
             dataIndex: 'lastLoginAt',
+            width: 120,
             render: (at: string | null) => (at ? formatDateTime(at) : t('staff.neverSignedIn')),
           },
           ...(canManage
@@ -158,20 +164,24 @@ function StaffTab() {
                 {
                   title: t('staff.columns.actions'),
                   key: 'actions',
+                  width: 210,
+                  fixed: 'right' as const,
                   render: (_: unknown, row: StaffRow) =>
                     row.id !== session.staffId && (
-                      <Space size={4} wrap>
+                      <Space size={0}>
                         <Button
+                          type="link"
                           size="small"
                           onClick={() => setDialog({ editing: row })}
                           data-testid={`edit-${row.login}`}
                         >
                           {t('staff.edit')}
                         </Button>
-                        <Button size="small" onClick={() => setResetting(row)}>
+                        <Button type="link" size="small" onClick={() => setResetting(row)}>
                           {t('staff.resetPassword')}
                         </Button>
                         <Button
+                          type="link"
                           size="small"
                           danger={row.status === 'active'}
                           onClick={() => confirmStatus(row)}

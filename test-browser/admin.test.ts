@@ -44,6 +44,13 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
       return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
     };
   };
+  /** The open dialog, once its opening animation has ended (a click during the zoom can miss). */
+  const openDialog = async () => {
+    const dialog = app.page.getByRole('dialog');
+    await dialog.waitFor();
+    await app.page.locator('.ant-zoom-enter, .ant-zoom-appear').first().waitFor({ state: 'detached' });
+    return dialog;
+  };
   const balance = async (memberId: string) => {
     const member = await app.api('GET', `/v1/members/${memberId}`);
     return (member.body as { balances: { available: number } }).balances.available;
@@ -102,7 +109,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     await screenshot('approvals-queue');
 
     await item.getByTestId('approve').click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openDialog();
     await dialog.getByTestId('decision-consequence').waitFor();
     expect(await dialog.getByTestId('decision-consequence').textContent()).toContain('批准后将立即执行');
     await dialog.getByTestId('decision-comment').fill('核对活动记录无误');
@@ -142,13 +149,14 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     expect(await mine.textContent()).toContain('这是你发起的申请');
     await screenshot('approvals-tablet');
     await mine.getByTestId('approve').click();
+    await openDialog();
     await dialog.getByRole('button', { name: /^批\s?准$/ }).click();
     await dialog.getByTestId('decision-error').waitFor();
     expect(await dialog.getByTestId('decision-error').textContent()).toContain('不能审批自己发起的申请');
     await dialog.getByRole('button', { name: /取\s?消/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     await mine.getByTestId('cancel-approval').click();
-    const confirm = page.getByRole('dialog');
+    const confirm = await openDialog();
     expect(await confirm.textContent()).toContain(
       '撤回后这项申请不会执行：为会员 m-1001 调整积分 -3,000 积分',
     );
@@ -169,7 +177,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     await page.getByTestId('roles-table').getByText('门店店员').waitFor();
 
     await page.getByTestId('create-role').click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openDialog();
     await dialog.getByLabel('角色名称').waitFor();
     await dialog.getByRole('button', { name: /保\s?存/ }).click();
     // Checked as the API checks: a name and at least one permission.
@@ -190,7 +198,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
 
     await page.getByRole('tab', { name: '员工' }).click();
     await page.getByTestId('create-staff').click();
-    const form = page.getByRole('dialog');
+    const form = await openDialog();
     await form.getByLabel('姓名').fill('周主管');
     await form.getByLabel('登录名').fill('manager@example.com');
     await form.getByLabel('初始密码').fill('short');
@@ -212,7 +220,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
       .locator('tr', { hasText: maker.login })
       .getByRole('button', { name: /停\s?用/ })
       .click();
-    const disable = page.getByRole('dialog');
+    const disable = await openDialog();
     await disable.getByText('将无法再登录').waitFor();
     expect(await disable.textContent()).toContain(maker.login);
     await disable.getByRole('button', { name: /取\s?消/ }).click();
@@ -221,7 +229,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     // A role someone holds cannot be deleted: the API says so.
     await page.getByRole('tab', { name: '角色' }).click();
     await row.getByRole('button', { name: /删\s?除/ }).click();
-    const confirmDelete = page.getByRole('dialog');
+    const confirmDelete = await openDialog();
     await confirmDelete.getByText('只有没有员工使用的角色才能删除').waitFor();
     await confirmDelete.getByRole('button', { name: /^删\s?除$/ }).click();
     await page.getByText('仍有员工使用此角色，不能删除。请先为他们更换角色。').waitFor();

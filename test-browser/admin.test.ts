@@ -100,6 +100,10 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     await page.waitForURL(/\/console\/approvals$/);
     const item = page.getByTestId(`approval-${approvalId}`);
     await item.waitFor();
+    // The bell in the header counts the notice of the request waiting for a checker.
+    await expect
+      .poll(() => page.getByTestId('notices-bell').getAttribute('aria-label'))
+      .toMatch(/未读通知：[1-9]/);
     const described = (await item.textContent()) ?? '';
     expect(described).toContain('为会员 m-1001 调整积分 +5,000 积分');
     expect(described).toContain('补发双十一活动漏记的积分');

@@ -16,6 +16,9 @@ import { FirstRunScreen, SCREENS, SignInScreen } from './routes.tsx';
 
 const jifen = sessionClient();
 
+/** Who asked their system for less motion gets dialogs and menus without animation. */
+const REDUCED_MOTION = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+
 /**
  * Every query and mutation goes through here: a 401 that says the session is over (expired,
  * ended elsewhere) sends the console back to sign-in, which brings the staff member back after.
@@ -46,7 +49,7 @@ export function App() {
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#c2410c', borderRadius: 6 } }}
+      theme={{ token: { colorPrimary: '#c2410c', borderRadius: 6, motion: !REDUCED_MOTION } }}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>

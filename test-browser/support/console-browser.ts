@@ -45,6 +45,8 @@ export async function openConsole(engine: 'pglite' | 'postgres'): Promise<Consol
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
     locale: 'zh-CN',
+    // The console then turns antd's animations off: a click never lands on a dialog still opening.
+    reducedMotion: 'reduce',
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
   return {

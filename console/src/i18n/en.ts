@@ -21,6 +21,7 @@ export const en: ConsoleMessages = {
     settings: 'Program settings',
   },
   shell: {
+    notices: 'Unread notices: {{count}}',
     program: 'Program',
     switchProgram: 'Switch program',
     switched: 'Now in {{name}}',

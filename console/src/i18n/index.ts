@@ -1,3 +1,5 @@
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
@@ -18,7 +20,13 @@ function storedLanguage(): Language {
 export async function setLanguage(language: Language): Promise<void> {
   localStorage.setItem(STORAGE_KEY, language);
   document.documentElement.lang = language;
+  dayjs.locale(dayjsLocale(language));
   await i18n.changeLanguage(language);
+}
+
+/** Date pickers and relative times follow the console's language (month and weekday names). */
+function dayjsLocale(language: Language): string {
+  return language === 'en' ? 'en' : 'zh-cn';
 }
 
 export function currentLanguage(): Language {
@@ -27,6 +35,7 @@ export function currentLanguage(): Language {
 
 const initial = storedLanguage();
 document.documentElement.lang = initial;
+dayjs.locale(dayjsLocale(initial));
 void i18n.use(initReactI18next).init({
   resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
   lng: initial,

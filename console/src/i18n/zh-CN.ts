@@ -24,6 +24,7 @@ export const zhCN = {
     settings: '计划设置',
   },
   shell: {
+    notices: '未读通知：{{count}} 条',
     program: '计划',
     switchProgram: '切换计划',
     switched: '已切换到 {{name}}',

@@ -12,6 +12,7 @@ import { SESSION_QUERY, type SessionState, startSession, useSession } from '../a
 import { LoadingState } from '../components/states.tsx';
 import { currentLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
 import { SCREENS } from '../routes.tsx';
+import { NoticesBell } from './notices-bell.tsx';
 
 const { Header, Sider, Content } = Layout;
 
@@ -55,6 +56,7 @@ export function Shell() {
         <Header className="shell-header">
           <ProgramSwitch />
           <Space size="middle">
+            <NoticesBell />
             <LanguageSwitch />
             <UserMenu />
           </Space>

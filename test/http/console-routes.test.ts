@@ -35,7 +35,12 @@ describe('the console at /console/', () => {
   });
 
   test('a screen deep link answers the page (history fallback)', async () => {
-    for (const url of ['/console/members/m-1001', '/console/api-keys', '/console/sign-in?next=%2Fmembers']) {
+    for (const url of [
+      '/console/members/m-1001',
+      '/console/members/zhang.wei@shop.cn',
+      '/console/api-keys',
+      '/console/sign-in?next=%2Fmembers',
+    ]) {
       const page = await get(url);
       expect(page.statusCode, url).toBe(200);
       expect(page.body).toContain('<div id="root">');

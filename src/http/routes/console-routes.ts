@@ -12,7 +12,7 @@ import type { TypedApp } from '../route-deps.ts';
  * index.html is never cached, so a new build is picked up on the next page load. Any other path
  * under /console/ is a screen of the app (history fallback): `/console/members/m-1001` answers
  * index.html and the app's router opens the screen. A file that does not exist under assets/ (or
- * any path with a file extension) is a 404, not the app. None of these routes is in the OpenAPI
+ * at the top with a file extension) is a 404, not the app. None of these routes is in the OpenAPI
  * document: they are pages, not the API.
  */
 
@@ -66,8 +66,9 @@ export async function consoleRoutes(app: TypedApp, distDir = CONSOLE_DIST): Prom
   app.get('/console/', { schema: { hide: true } }, async (_request, reply) => page(reply));
   app.get<{ Params: { '*': string } }>('/console/*', { schema: { hide: true } }, async (request, reply) => {
     const path = request.params['*'];
-    // A file (hashed assets, the favicon): sent as it is, or 404. Anything else is a screen.
-    if (path.startsWith('assets/') || /\.[a-z0-9]+$/i.test(path)) {
+    // A file (hashed assets, the favicon at the top): sent as it is, or 404. Anything else is a
+    // screen, also when it looks like a file name: member ids may hold dots (`zhang.wei@shop.cn`).
+    if (path.startsWith('assets/') || (!path.includes('/') && /\.[a-z0-9]+$/i.test(path))) {
       if (!built()) return page(reply);
       const file = resolve(distDir, path);
       if (!file.startsWith(resolve(distDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {

@@ -76,6 +76,13 @@ export const SessionView = Type.Object({
     format: 'date-time',
     description: 'When the session ends without a further request (each request moves it).',
   }),
+  programs: Type.Array(
+    Type.Object({ programId: Type.String(), programName: Type.String(), role: Type.String() }),
+    {
+      description:
+        'Every program the person is active staff of, this one included: `POST /v1/auth/switch` moves the session to another.',
+    },
+  ),
 });
 
 export const SignedIn = Type.Object({

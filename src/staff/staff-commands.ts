@@ -9,6 +9,7 @@ import { permissionsOfRole } from './role-store.ts';
 import { idleExpiryOf, type SessionMode } from './session-store.ts';
 import {
   accountOfStaff,
+  activeMemberships,
   confirmTotpSecret,
   createAccount,
   findAccount,
@@ -254,6 +255,8 @@ export interface SessionDescription {
   createdAt: string;
   expiresAt: string;
   idleExpiresAt: string;
+  /** Every program the person is active staff of (this one included): what the console's switch offers. */
+  programs: { programId: string; programName: string; role: string }[];
 }
 
 /** The session as the API shows it: who, in which program, may do what, until when. */
@@ -263,11 +266,12 @@ export async function describeSession(db: Queryable, sessionId: string): Promise
     mode: SessionMode;
     program_id: string;
     staff_id: string;
+    account_id: string;
     created_at: Date;
     last_seen_at: Date;
     expires_at: Date;
   }>(
-    'select id, mode, program_id, staff_id, created_at, last_seen_at, expires_at from staff_sessions where id = $1',
+    'select id, mode, program_id, staff_id, account_id, created_at, last_seen_at, expires_at from staff_sessions where id = $1',
     [sessionId],
   );
   if (!row) throw new Error(`session ${sessionId} is gone`);
@@ -287,5 +291,10 @@ export async function describeSession(db: Queryable, sessionId: string): Promise
     createdAt: new Date(row.created_at).toISOString(),
     expiresAt: new Date(row.expires_at).toISOString(),
     idleExpiresAt: idleExpiryOf(row).toISOString(),
+    programs: (await activeMemberships(db, row.account_id)).map(({ programId, programName, role }) => ({
+      programId,
+      programName,
+      role,
+    })),
   };
 }

@@ -7,7 +7,6 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { canSee } from '../access.ts';
 import { useJifen } from '../api/jifen.tsx';
 import { problemMessage } from '../api/problem-message.ts';
-import { rememberedPrograms } from '../api/programs.ts';
 import { SESSION_QUERY, type SessionState, startSession, useSession } from '../api/session.tsx';
 import { LoadingState } from '../components/states.tsx';
 import { currentLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
@@ -71,7 +70,7 @@ export function Shell() {
   );
 }
 
-/** The program of the session; a switch when sign-in listed several for this login. */
+/** The program of the session; a switch when the person is staff of several (the session lists them). */
 function ProgramSwitch() {
   const { t } = useTranslation();
   const { session } = useSession();
@@ -79,7 +78,7 @@ function ProgramSwitch() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { message } = AntApp.useApp();
-  const programs = rememberedPrograms(session.login);
+  const { programs } = session;
   const switchTo = useMutation({
     mutationFn: (programId: string) => jifen.call('switchProgram', { body: { programId } }),
     onSuccess: (signedIn) => {

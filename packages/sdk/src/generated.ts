@@ -1054,6 +1054,12 @@ export type GetSessionResponse = {
     expiresAt: string;
     /** When the session ends without a further request (each request moves it). */
     idleExpiresAt: string;
+    /** Every program the person is active staff of, this one included: `POST /v1/auth/switch` moves the session to another. */
+    programs: {
+      programId: string;
+      programName: string;
+      role: string;
+    }[];
   } | null);
   apiKeyId: (string | null);
 };
@@ -1271,6 +1277,12 @@ export type LoginResponse201 = {
     expiresAt: string;
     /** When the session ends without a further request (each request moves it). */
     idleExpiresAt: string;
+    /** Every program the person is active staff of, this one included: `POST /v1/auth/switch` moves the session to another. */
+    programs: {
+      programId: string;
+      programName: string;
+      role: string;
+    }[];
   };
   /** `token` mode: the bearer token (`Authorization: Bearer jfs_...`), shown once. Null in cookie mode. */
   token: (string | null);
@@ -1860,6 +1872,12 @@ export type RefreshSessionResponse = {
     expiresAt: string;
     /** When the session ends without a further request (each request moves it). */
     idleExpiresAt: string;
+    /** Every program the person is active staff of, this one included: `POST /v1/auth/switch` moves the session to another. */
+    programs: {
+      programId: string;
+      programName: string;
+      role: string;
+    }[];
   };
   /** `token` mode: the bearer token (`Authorization: Bearer jfs_...`), shown once. Null in cookie mode. */
   token: (string | null);
@@ -2232,6 +2250,12 @@ export type SwitchProgramResponse = {
     expiresAt: string;
     /** When the session ends without a further request (each request moves it). */
     idleExpiresAt: string;
+    /** Every program the person is active staff of, this one included: `POST /v1/auth/switch` moves the session to another. */
+    programs: {
+      programId: string;
+      programName: string;
+      role: string;
+    }[];
   };
   /** `token` mode: the bearer token (`Authorization: Bearer jfs_...`), shown once. Null in cookie mode. */
   token: (string | null);

@@ -1,5 +1,5 @@
 import type { CpuFigures } from '../cpu.ts';
-import type { LoopResult } from '../loop.ts';
+import type { KindFigures, LoopResult } from '../loop.ts';
 import type { BenchOptions } from '../options.ts';
 import type { ScenarioId, ScenarioResult, VerifyFigures } from '../report.ts';
 import type { RetailData } from '../workload.ts';
@@ -55,6 +55,20 @@ export const oneRunLatency = (ms: number) => ({
   p999: ms,
   max: ms,
 });
+
+/**
+ * The loop of a scenario that measures one kind of work without warm-up or errors (a timed CLI run, a
+ * series of page loads): its figures are both the primary and the only kind's.
+ */
+export function oneKindLoop(
+  kind: string,
+  figures: Omit<KindFigures, 'errors'>,
+  measuredSeconds: number,
+): LoopResult {
+  const { count, units, unitsPerSecond, latencyMs } = figures;
+  const primary: KindFigures = { count, units, errors: 0, unitsPerSecond, latencyMs };
+  return { measuredSeconds, primary, kinds: { [kind]: primary }, warmupOps: 0 };
+}
 
 /** The fields a result has before `report` compares it with its target and baseline, without checks or CPU figures. */
 export const NOT_COMPARED = {

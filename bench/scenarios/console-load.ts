@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/support/chromium.ts';
 import { freshTempDir } from '../databases.ts';
-import type { KindFigures, LoopResult } from '../loop.ts';
 import type { ScenarioResult } from '../report.ts';
 import { nowMs } from '../stats.ts';
-import { type BenchContext, resultOf } from './common.ts';
+import { type BenchContext, oneKindLoop, resultOf } from './common.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'jifen.js');
@@ -29,17 +29,6 @@ const LOADS = 5;
 /** How long one load may wait for the first row before the scenario fails. */
 const MARKER_TIMEOUT_MS = 20_000;
 const MARKER = '[data-testid="members-first-row"]';
-const CHROMIUM = process.env.JIFEN_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const OWNER = { login: 'bench-owner@example.com', name: 'Bench owner', password: 'bench owner password 1' };
 
 /** The JavaScript index.html loads at once, gzip -9 each: the figure scripts/build-console.mjs prints. */
@@ -250,20 +239,12 @@ export async function runConsoleLoad(context: BenchContext): Promise<ScenarioRes
       p999: percentile(sorted, 99.9),
       max: sorted[sorted.length - 1]!,
     };
-    const figures: KindFigures = {
-      count: samples.length,
-      units: samples.length,
-      errors: 0,
-      unitsPerSecond: 1000 / median,
-      latencyMs,
-    };
-    const loop: LoopResult = {
-      // The target (<= 2 s) is checked against the median load.
-      measuredSeconds: median / 1000,
-      primary: figures,
-      kinds: { load: figures },
-      warmupOps: 0,
-    };
+    // The target (<= 2 s) is checked against the median load.
+    const loop = oneKindLoop(
+      'load',
+      { count: samples.length, units: samples.length, unitsPerSecond: 1000 / median, latencyMs },
+      median / 1000,
+    );
     return resultOf(
       {
         id: 'console-load',

@@ -7,10 +7,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshTempDir } from '../databases.ts';
-import type { KindFigures, LoopResult } from '../loop.ts';
 import type { ScenarioResult } from '../report.ts';
 import { nowMs } from '../stats.ts';
-import { type BenchContext, oneRunLatency, resultOf, seconds } from './common.ts';
+import { type BenchContext, oneKindLoop, oneRunLatency, resultOf, seconds } from './common.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/jifen.js', import.meta.url));
 
@@ -123,19 +122,11 @@ export async function runDemo(context: BenchContext): Promise<ScenarioResult> {
     );
     const units = Math.max(events, 1);
     const latencyMs = oneRunLatency(run.ms);
-    const figures: KindFigures = {
-      count: 1,
-      units,
-      errors: 0,
-      unitsPerSecond: units / (run.ms / 1000),
-      latencyMs,
-    };
-    const loop: LoopResult = {
-      measuredSeconds: seconds(run.ms),
-      primary: figures,
-      kinds: { demo: figures },
-      warmupOps: 0,
-    };
+    const loop = oneKindLoop(
+      'demo',
+      { count: 1, units, unitsPerSecond: units / (run.ms / 1000), latencyMs },
+      seconds(run.ms),
+    );
     return resultOf(
       {
         id: 'demo',

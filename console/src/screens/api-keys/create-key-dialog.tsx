@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
+import { FormError } from '../../components/form-error.tsx';
 import { type NewApiKey, useCreateApiKey } from './api-keys-queries.ts';
 
 /** Every scope a key may have, in the API's order (a new scope in the SDK fails the typecheck here). */
@@ -112,15 +113,7 @@ export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () 
       destroyOnHidden
       width={640}
     >
-      {formError && (
-        <Alert
-          type="error"
-          showIcon
-          message={formError}
-          style={{ marginBottom: 16 }}
-          data-testid="form-error"
-        />
-      )}
+      <FormError message={formError} testId="form-error" />
       <Form<Fields>
         form={form}
         layout="vertical"

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
+import { FormError } from '../../components/form-error.tsx';
 import { formatNumber } from '../../format.ts';
 import { type AdjustmentInput, isApproval } from './members-queries.ts';
 
@@ -184,15 +185,7 @@ export function AdjustDialog({
         </div>
       )}
       <div style={confirming ? { display: 'none' } : undefined}>
-        {formError && (
-          <Alert
-            type="error"
-            showIcon
-            message={formError}
-            style={{ marginBottom: 16 }}
-            data-testid="form-error"
-          />
-        )}
+        <FormError message={formError} testId="form-error" />
         <Typography.Paragraph type="secondary">
           {t('members.adjust.current', { points: formatNumber(available) })}
           {typeof threshold === 'number' && (

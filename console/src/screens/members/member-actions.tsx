@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
 import { useCanDo, useSession } from '../../api/session.tsx';
+import { FormError } from '../../components/form-error.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
 import { AdjustDialog } from './adjust-dialog.tsx';
 import { useLocalized } from './localized.ts';
@@ -192,7 +193,7 @@ function AssignTierDialog({ member, onClose }: { member: Member; onClose: () => 
       confirmLoading={assign.isPending}
       maskClosable={false}
     >
-      {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+      <FormError message={formError} />
       <Form<TierFields> form={form} layout="vertical" onFinish={submit}>
         <Form.Item
           name="tier"

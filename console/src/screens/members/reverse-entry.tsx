@@ -1,10 +1,11 @@
 import type { Entry } from '@jifen/sdk';
-import { Alert, App, Button, type ButtonProps, Form, Input, Modal, Typography } from 'antd';
+import { App, Button, type ButtonProps, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
 import { useSession } from '../../api/session.tsx';
+import { FormError } from '../../components/form-error.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
 import { isApproval, useReverse } from './members-queries.ts';
 
@@ -78,7 +79,7 @@ export function ReverseButton({ memberId, entry }: { memberId: string; entry: En
             points: formatNumber(entry.points),
           })}
         </Typography.Paragraph>
-        {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+        <FormError message={formError} />
         <Form form={form} layout="vertical" onFinish={submit}>
           <Form.Item
             name="reason"

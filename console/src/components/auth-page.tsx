@@ -4,8 +4,19 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
 
-/** The frame of the pages before sign-in (sign-in, first run): a card, and the language switch. */
-export function AuthPage({ title, children }: { title: string; children: ReactNode }) {
+/**
+ * The frame of the pages before sign-in (sign-in, first run): a card, the language switch, and below
+ * the form a link to the other page.
+ */
+export function AuthPage({
+  title,
+  footer,
+  children,
+}: {
+  title: string;
+  footer: ReactNode;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const language = currentLanguage();
   return (
@@ -37,6 +48,7 @@ export function AuthPage({ title, children }: { title: string; children: ReactNo
         }
       >
         {children}
+        <div style={{ marginTop: 16, textAlign: 'center' }}>{footer}</div>
       </Card>
     </div>
   );

@@ -1,6 +1,6 @@
 import { JifenError } from '@jifen/sdk';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, Typography } from 'antd';
+import { Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -10,6 +10,8 @@ import { problemMessage } from '../../api/problem-message.ts';
 import { rememberPrograms } from '../../api/programs.ts';
 import { startSession } from '../../api/session.tsx';
 import { AuthPage } from '../../components/auth-page.tsx';
+import { FormError } from '../../components/form-error.tsx';
+import { LoginField } from '../../components/login-field.tsx';
 
 /** The API's rule for passwords (src/staff/password-hash.ts). */
 const MIN_PASSWORD_LENGTH = 10;
@@ -72,17 +74,9 @@ export default function FirstRunScreen() {
   });
 
   return (
-    <AuthPage title={t('firstRun.title')}>
+    <AuthPage title={t('firstRun.title')} footer={<Link to="/sign-in">{t('firstRun.backToSignIn')}</Link>}>
       <Typography.Paragraph type="secondary">{t('firstRun.intro')}</Typography.Paragraph>
-      {formError && (
-        <Alert
-          type="error"
-          showIcon
-          message={formError}
-          style={{ marginBottom: 16 }}
-          data-testid="first-run-error"
-        />
-      )}
+      <FormError message={formError} testId="first-run-error" />
       <Form form={form} layout="vertical" requiredMark={false} onFinish={(fields) => create.mutate(fields)}>
         <Form.Item
           name="ownerKey"
@@ -99,16 +93,7 @@ export default function FirstRunScreen() {
         >
           <Input autoComplete="name" />
         </Form.Item>
-        <Form.Item
-          name="login"
-          label={t('firstRun.login')}
-          rules={[
-            { required: true, message: t('signIn.loginRequired') },
-            { min: 3, max: 254, message: t('signIn.loginLength') },
-          ]}
-        >
-          <Input autoComplete="username" placeholder={t('firstRun.loginPlaceholder')} />
-        </Form.Item>
+        <LoginField label={t('firstRun.login')} placeholder={t('firstRun.loginPlaceholder')} />
         <Form.Item
           name="password"
           label={t('firstRun.password')}
@@ -143,9 +128,6 @@ export default function FirstRunScreen() {
           {t('firstRun.submit')}
         </Button>
       </Form>
-      <div style={{ marginTop: 16, textAlign: 'center' }}>
-        <Link to="/sign-in">{t('firstRun.backToSignIn')}</Link>
-      </div>
     </AuthPage>
   );
 }

@@ -10,6 +10,8 @@ import { problemMessage } from '../../api/problem-message.ts';
 import { type ProgramOption, rememberPrograms } from '../../api/programs.ts';
 import { safeNext, startSession } from '../../api/session.tsx';
 import { AuthPage } from '../../components/auth-page.tsx';
+import { FormError } from '../../components/form-error.tsx';
+import { LoginField } from '../../components/login-field.tsx';
 
 interface SignInFields {
   login: string;
@@ -68,7 +70,7 @@ export default function SignInScreen() {
   });
 
   return (
-    <AuthPage title={t('signIn.title')}>
+    <AuthPage title={t('signIn.title')} footer={<Link to="/first-run">{t('signIn.firstRun')}</Link>}>
       {params.get('ended') === '1' && (
         <Alert
           type="warning"
@@ -78,26 +80,9 @@ export default function SignInScreen() {
           data-testid="session-ended"
         />
       )}
-      {formError && (
-        <Alert
-          type="error"
-          showIcon
-          message={formError}
-          style={{ marginBottom: 16 }}
-          data-testid="sign-in-error"
-        />
-      )}
+      <FormError message={formError} testId="sign-in-error" />
       <Form form={form} layout="vertical" requiredMark={false} onFinish={(fields) => signIn.mutate(fields)}>
-        <Form.Item
-          name="login"
-          label={t('signIn.login')}
-          rules={[
-            { required: true, message: t('signIn.loginRequired') },
-            { min: 3, max: 254, message: t('signIn.loginLength') },
-          ]}
-        >
-          <Input autoComplete="username" placeholder={t('signIn.loginPlaceholder')} autoFocus />
-        </Form.Item>
+        <LoginField label={t('signIn.login')} placeholder={t('signIn.loginPlaceholder')} autoFocus />
         <Form.Item
           name="password"
           label={t('signIn.password')}
@@ -134,9 +119,6 @@ export default function SignInScreen() {
           {t('signIn.submit')}
         </Button>
       </Form>
-      <div style={{ marginTop: 16, textAlign: 'center' }}>
-        <Link to="/first-run">{t('signIn.firstRun')}</Link>
-      </div>
     </AuthPage>
   );
 }

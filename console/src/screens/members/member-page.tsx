@@ -22,8 +22,13 @@ import { formatDateTime, formatNumber } from '../../format.ts';
 import { useLocalized } from './localized.ts';
 import { MemberActions } from './member-actions.tsx';
 import { MemberStatusTag } from './member-status.tsx';
-import { EventsTab, InboxTab, JournalTab, LotsTab, RedemptionsTab, TierHistoryTab } from './member-tabs.tsx';
 import { useExpiryCalendar, useMember, useMemberTier, usePendingLots } from './members-queries.ts';
+import { EventsTab } from './tabs/events-tab.tsx';
+import { InboxTab } from './tabs/inbox-tab.tsx';
+import { JournalTab } from './tabs/journal-tab.tsx';
+import { LotsTab } from './tabs/lots-tab.tsx';
+import { RedemptionsTab } from './tabs/redemptions-tab.tsx';
+import { TierHistoryTab } from './tabs/tier-history-tab.tsx';
 
 /** A member's page: who they are, their points and where they expire, their tier, and every list. */
 export function MemberPage() {

@@ -79,7 +79,7 @@ export function useApprovalPolicy(enabled: boolean) {
 }
 
 /** The member's lists, each paged by cursor ("load more"). */
-type PagedOp =
+export type MemberPagedOp =
   | 'listMemberEntries'
   | 'listMemberLots'
   | 'listMemberTierHistory'
@@ -87,7 +87,7 @@ type PagedOp =
   | 'listMemberRedemptions'
   | 'listMemberInbox';
 
-export function useMemberPages<K extends PagedOp>(
+export function useMemberPages<K extends MemberPagedOp>(
   operationId: K,
   memberId: string,
   query: Record<string, unknown> = {},

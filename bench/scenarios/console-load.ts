@@ -9,17 +9,16 @@
 // as scripts/build-console.mjs prints it. Run alone: `npm run bench -- --scenario console-load`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../test/support/chromium.ts';
+import { CHROMIUM, launchChromium } from '../../test/support/chromium.ts';
 import { freshTempDir } from '../databases.ts';
 import type { ScenarioResult } from '../report.ts';
 import { nowMs } from '../stats.ts';
 import { type BenchContext, oneKindLoop, resultOf } from './common.ts';
+import { freePort } from './http.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'jifen.js');
@@ -39,17 +38,6 @@ export function initialJsGzipBytes(distDir = DIST): number {
     (sum, file) => sum + gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length,
     0,
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface Served {
@@ -148,13 +136,7 @@ const WATCH_MARKER = `(() => {
 /** One cold load: a new browser and profile, navigation to /console/members, ms to the first row. */
 async function coldLoad(served: Served, cookies: Cookie[], round: number): Promise<number> {
   const profile = mkdtempSync(join(tmpdir(), 'jifen-console-load-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-    locale: 'zh-CN',
-  });
+  const browser = await launchChromium(profile);
   try {
     await browser.addCookies(cookies.map((cookie) => ({ ...cookie, url: served.url })));
     await browser.addInitScript(WATCH_MARKER);

@@ -3,13 +3,13 @@
 // data directory it leaves, and how soon a `jifen serve` restarted on that directory answers /health.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshTempDir } from '../databases.ts';
 import type { ScenarioResult } from '../report.ts';
 import { nowMs } from '../stats.ts';
 import { type BenchContext, oneKindLoop, oneRunLatency, resultOf, seconds } from './common.ts';
+import { freePort } from './http.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/jifen.js', import.meta.url));
 
@@ -29,17 +29,6 @@ function peakRssMb(pid: number | undefined): number | null {
   } catch {
     return null; // not Linux, or the process is gone
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

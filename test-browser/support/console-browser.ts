@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../test/support/chromium.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../test/support/chromium.ts';
 import { freshProcessStore, type ServerProcess, startServer } from '../../test/support/jifen-process.ts';
 
 export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
@@ -28,15 +28,8 @@ export async function openConsole(engine: 'pglite' | 'postgres'): Promise<Consol
   if (!printed?.[1]) throw new Error(`jifen serve printed no owner key:\n${server.output()}`);
   const ownerKey = printed[1];
   const profile = mkdtempSync(join(tmpdir(), 'jifen-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-    locale: 'zh-CN',
-    // The console then turns antd's animations off: a click never lands on a dialog still opening.
-    reducedMotion: 'reduce',
-  });
+  // The console then turns antd's animations off: a click never lands on a dialog still opening.
+  const browser = await launchChromium(profile, { reducedMotion: 'reduce' });
   const page = browser.pages()[0] ?? (await browser.newPage());
   return {
     server,

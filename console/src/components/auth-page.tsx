@@ -1,8 +1,7 @@
-import { GlobalOutlined } from '@ant-design/icons';
-import { Button, Card, Dropdown, Typography } from 'antd';
+import { Card, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
+import { LanguageSwitch } from './language-switch.tsx';
 
 /**
  * The frame of the pages before sign-in (sign-in, first run): a card, the language switch, and below
@@ -18,7 +17,6 @@ export function AuthPage({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const language = currentLanguage();
   return (
     <div className="auth-page">
       <Card
@@ -33,19 +31,7 @@ export function AuthPage({
             </Typography.Title>
           </div>
         }
-        extra={
-          <Dropdown
-            menu={{
-              selectedKeys: [language],
-              items: LANGUAGES.map((item) => ({ key: item, label: t(`languages.${item}`) })),
-              onClick: ({ key }) => void setLanguage(key as Language),
-            }}
-          >
-            <Button type="text" icon={<GlobalOutlined />} aria-label={t('shell.language')}>
-              {t(`languages.${language}`)}
-            </Button>
-          </Dropdown>
-        }
+        extra={<LanguageSwitch />}
       >
         {children}
         <div style={{ marginTop: 16, textAlign: 'center' }}>{footer}</div>

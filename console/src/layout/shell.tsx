@@ -1,4 +1,4 @@
-import { DownOutlined, GlobalOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Dropdown, Layout, Menu, Select, Space, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -8,8 +8,8 @@ import { canSee } from '../access.ts';
 import { useJifen } from '../api/jifen.tsx';
 import { problemMessage } from '../api/problem-message.ts';
 import { SESSION_QUERY, type SessionState, startSession, useSession } from '../api/session.tsx';
+import { LanguageSwitch } from '../components/language-switch.tsx';
 import { LoadingState } from '../components/states.tsx';
-import { currentLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
 import { SCREENS } from '../routes.tsx';
 import { NoticesBell } from './notices-bell.tsx';
 
@@ -56,7 +56,7 @@ export function Shell() {
           <ProgramSwitch />
           <Space size="middle">
             <NoticesBell />
-            <LanguageSwitch />
+            <LanguageSwitch testId="language-switch" />
             <UserMenu />
           </Space>
         </Header>
@@ -105,29 +105,6 @@ function ProgramSwitch() {
       options={programs.map((program) => ({ value: program.programId, label: program.programName }))}
       onChange={(programId) => switchTo.mutate(programId)}
     />
-  );
-}
-
-function LanguageSwitch() {
-  const { t } = useTranslation();
-  const language = currentLanguage();
-  return (
-    <Dropdown
-      menu={{
-        selectedKeys: [language],
-        items: LANGUAGES.map((item) => ({ key: item, label: t(`languages.${item}`) })),
-        onClick: ({ key }) => void setLanguage(key as Language),
-      }}
-    >
-      <Button
-        type="text"
-        icon={<GlobalOutlined />}
-        data-testid="language-switch"
-        aria-label={t('shell.language')}
-      >
-        {t(`languages.${language}`)}
-      </Button>
-    </Dropdown>
   );
 }
 

@@ -6,8 +6,9 @@ import { ENGINES } from '../test/support/test-database.ts';
 import {
   type ConsoleUnderTest,
   forgetBrowser,
+  OWNER,
   openConsole,
-  SCREENSHOTS,
+  saveScreenshot,
   signIn,
 } from './support/console-browser.ts';
 
@@ -18,12 +19,9 @@ import {
  */
 describe.each(ENGINES)('the console in Chromium (%s)', (engine) => {
   let app: ConsoleUnderTest;
-  const owner = { login: 'owner@example.com', name: '王店长', password: 'owner password 1' };
+  const owner = OWNER;
   const clerk = { login: 'clerk@example.com', name: 'Store Clerk', password: 'clerk password 1' };
-  /** Screenshots for the README, from one engine's run. */
-  const screenshot = async (name: string) => {
-    if (engine === 'pglite') await app.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  };
+  const screenshot = (name: string) => saveScreenshot(app, engine, name);
 
   beforeAll(async () => {
     app = await openConsole(engine);

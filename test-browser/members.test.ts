@@ -1,11 +1,11 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENGINES } from '../test/support/test-database.ts';
 import {
   type ConsoleUnderTest,
   forgetBrowser,
+  OWNER,
   openConsole,
-  SCREENSHOTS,
+  saveScreenshot,
   signIn,
 } from './support/console-browser.ts';
 
@@ -17,12 +17,10 @@ import {
 describe.each(ENGINES)('members in the console (%s)', (engine) => {
   let app: ConsoleUnderTest;
   let ruleId = '';
-  const owner = { login: 'owner@example.com', name: '王店长', password: 'owner password 1' };
+  const owner = OWNER;
   const operator = { login: 'ops@example.com', name: '运营小李', password: 'operator password 1' };
   const memberId = 'm-1001';
-  const screenshot = async (name: string) => {
-    if (engine === 'pglite') await app.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  };
+  const screenshot = (name: string) => saveScreenshot(app, engine, name);
   const ok = async (method: string, path: string, body?: unknown) => {
     const answer = await app.api(method, path, body);
     if (answer.status >= 300)
@@ -112,8 +110,7 @@ describe.each(ENGINES)('members in the console (%s)', (engine) => {
     expect(await page.getByTestId('balance-available').textContent()).toContain('328');
     await page.getByTestId('expiry-calendar').getByText('200').waitFor();
     expect(await page.getByTestId('member-tier').textContent()).toContain('距 银卡 还需 700 成长值');
-    if (engine === 'pglite')
-      await page.screenshot({ path: join(SCREENSHOTS, 'members-member.png'), fullPage: true });
+    await saveScreenshot(app, engine, 'members-member', true);
 
     // On a tablet (820 px) the page still fits: nothing wider than the screen but the tables' own scroll.
     await page.setViewportSize({ width: 820, height: 1180 });

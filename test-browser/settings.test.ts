@@ -1,11 +1,11 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENGINES } from '../test/support/test-database.ts';
 import {
   type ConsoleUnderTest,
   forgetBrowser,
+  OWNER,
   openConsole,
-  SCREENSHOTS,
+  saveScreenshot,
   signIn,
 } from './support/console-browser.ts';
 
@@ -17,11 +17,9 @@ import {
  */
 describe.each(ENGINES)('program settings in Chromium (%s)', (engine) => {
   let app: ConsoleUnderTest;
-  const owner = { login: 'owner@example.com', name: '王店长', password: 'owner password 1' };
+  const owner = OWNER;
   const finance = { login: 'finance@example.com', name: '李会计', password: 'finance password 1' };
-  const screenshot = async (name: string, fullPage = false) => {
-    if (engine === 'pglite') await app.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
-  };
+  const screenshot = (name: string, fullPage = false) => saveScreenshot(app, engine, name, fullPage);
   type ProgramBody = {
     id: string;
     name: string;

@@ -73,3 +73,16 @@ export async function forgetBrowser(console: ConsoleUnderTest): Promise<void> {
   // Runs in the page (the root tsconfig has no DOM types).
   await console.page.evaluate('localStorage.clear()');
 }
+
+/** The first owner each journey creates (first run) or adds (set-up). */
+export const OWNER = { login: 'owner@example.com', name: '王店长', password: 'owner password 1' };
+
+/** A screenshot for the README (docs/screenshots), taken in one engine's run (pglite) only. */
+export async function saveScreenshot(
+  app: ConsoleUnderTest,
+  engine: 'pglite' | 'postgres',
+  name: string,
+  fullPage = false,
+): Promise<void> {
+  if (engine === 'pglite') await app.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+}

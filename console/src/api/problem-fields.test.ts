@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { JifenError } from '@jifen/sdk';
 import type { FormInstance } from 'antd';
 import { describe, expect, test } from 'vitest';
@@ -47,8 +48,8 @@ describe('problem+json field errors on a form', () => {
     const { form, set } = fakeForm([['name'], ['scopes'], ['rateLimitPerMinute']]);
     const rest = showProblemOnForm(form, problem);
     expect(set).toEqual([
-      { name: ['name'], errors: ['must NOT have fewer than 1 characters'] },
-      { name: ['scopes'], errors: ['matches none of the accepted forms (see /openapi.json)'] },
+      { name: ['name'], errors: ['至少 1 个字符'] },
+      { name: ['scopes'], errors: ['不符合任何一种可接受的格式'] },
     ]);
     expect(rest).toEqual([{ field: 'body/color', message: 'is not a known field' }]);
   });

@@ -1,5 +1,6 @@
 import { JifenError } from '@jifen/sdk';
 import type { FormInstance } from 'antd';
+import { localizedFieldMessage } from './field-message.ts';
 
 /** One field's error in a validation_failed problem: `field` is e.g. "body/name" or "body/scopes/0". */
 export interface ProblemFieldError {
@@ -46,7 +47,7 @@ export function matchField(field: string, formFields: readonly NamePath[]): Name
 
 /**
  * Shows a failed save's problem+json field errors next to their fields of an antd form (what
- * was typed stays), and answers the errors no field of the form shows, for a form-level alert.
+ * was typed stays; the common messages in the console's language), and answers the errors no field of the form shows, for a form-level alert.
  *
  *   onError: (error) => { const rest = showProblemOnForm(form, error); setFormError(rest) }
  */
@@ -62,7 +63,7 @@ export function showProblemOnForm(form: FormInstance, error: unknown): ProblemFi
     }
     const key = JSON.stringify(name);
     const entry = byField.get(key) ?? { name, errors: [] };
-    entry.errors.push(item.message);
+    entry.errors.push(localizedFieldMessage(item.message));
     byField.set(key, entry);
   }
   form.setFields([...byField.values()]);

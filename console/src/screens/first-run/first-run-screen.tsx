@@ -7,7 +7,6 @@ import { Link, useNavigate } from 'react-router';
 import { apiKeyClient, useJifen } from '../../api/jifen.tsx';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
-import { rememberPrograms } from '../../api/programs.ts';
 import { startSession } from '../../api/session.tsx';
 import { AuthPage } from '../../components/auth-page.tsx';
 import { FormError } from '../../components/form-error.tsx';
@@ -50,14 +49,12 @@ export default function FirstRunScreen() {
     },
     meta: { outsideSession: true },
     onMutate: () => setFormError(null),
-    onSuccess: (answer, fields) => {
+    onSuccess: (answer) => {
       if (answer.status !== 'signed_in') {
         // Staff of several programs already (an existing login added here): choose at sign-in.
-        rememberPrograms(fields.login, answer.programs);
         navigate('/sign-in', { replace: true });
         return;
       }
-      rememberPrograms(fields.login, []);
       startSession(queryClient, answer.session);
       navigate('/', { replace: true });
     },

@@ -93,7 +93,7 @@ test("a refusal returns to the form with what was typed and the API's field erro
   });
   const user = await fill('10', '补偿');
   await user.click(await screen.findByTestId('adjust-confirm'));
-  await screen.findByText('must NOT have more than 128 characters');
+  await screen.findByText('最多 128 个字符');
   expect(screen.getByTestId('form-error').textContent).toContain('请检查标出的字段');
   expect((screen.getByLabelText('积分数量') as HTMLInputElement).value).toBe('10');
   expect((screen.getByLabelText('原因（中文）') as HTMLTextAreaElement).value).toBe('补偿');

@@ -7,7 +7,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useJifen } from '../../api/jifen.tsx';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
-import { type ProgramOption, rememberPrograms } from '../../api/programs.ts';
+import type { ProgramOption } from '../../api/programs.ts';
 import { safeNext, startSession } from '../../api/session.tsx';
 import { AuthPage } from '../../components/auth-page.tsx';
 import { FormError } from '../../components/form-error.tsx';
@@ -49,13 +49,11 @@ export default function SignInScreen() {
       }),
     meta: { outsideSession: true },
     onMutate: () => setFormError(null),
-    onSuccess: (answer, fields) => {
+    onSuccess: (answer) => {
       if (answer.status === 'choose_program') {
         setPrograms(answer.programs);
-        rememberPrograms(fields.login, answer.programs);
         return;
       }
-      if (programs.length === 0) rememberPrograms(fields.login, []);
       startSession(queryClient, answer.session);
       navigate(safeNext(params.get('next')), { replace: true });
     },

@@ -104,6 +104,8 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     await expect
       .poll(() => page.getByTestId('notices-bell').getAttribute('aria-label'))
       .toMatch(/未读通知：[1-9]/);
+    // Staff names come with the staff list, which may answer after the queue.
+    await expect.poll(() => item.textContent()).toContain(maker.name);
     const described = (await item.textContent()) ?? '';
     expect(described).toContain('为会员 m-1001 调整积分 +5,000 积分');
     expect(described).toContain('补发双十一活动漏记的积分');

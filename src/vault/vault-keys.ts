@@ -170,10 +170,11 @@ export function currentMasterKey(): MasterKey {
 }
 
 /**
- * The program's active key for `purpose`, made on first use. A key made by this call is not
- * cached: the transaction that made it may roll back, and a key only this process remembered would
- * seal what nobody could open. Two transactions making one at once: the unique index makes the
- * second wait for the first and take its key.
+ * The program's active key for `purpose`, made on first use. A key the transaction `q` made (not
+ * committed yet) is kept for `q` only, never for the process: the transaction may roll back, and a
+ * key only this process remembered would seal what nobody could open (after a rollback to a
+ * savepoint, `forgetUncommittedDataKeys`). Two transactions making one at once: the unique index
+ * makes the second wait for the first and take its key.
  */
 export async function activeDataKey(q: Queryable, programId: string, purpose: KeyPurpose): Promise<DataKey> {
   const name = `${programId}\u0000${purpose}`;

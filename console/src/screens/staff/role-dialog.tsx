@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
+import { FormError } from '../../components/form-error.tsx';
 import { isPermission, PermissionMatrix } from './permission-matrix.tsx';
 import { type RoleRow, useRoleName } from './roles.ts';
 import { type Permission, useSaveRole } from './staff-queries.ts';
@@ -73,15 +74,7 @@ export function RoleDialog({
       {role?.builtIn && (
         <Alert type="info" showIcon message={t('staff.roles.builtInNote')} style={{ marginBottom: 16 }} />
       )}
-      {formError && (
-        <Alert
-          type="error"
-          showIcon
-          message={formError}
-          style={{ marginBottom: 16 }}
-          data-testid="form-error"
-        />
-      )}
+      <FormError message={formError} testId="form-error" />
       <Form<Fields>
         form={form}
         name="role"

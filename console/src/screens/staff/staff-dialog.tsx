@@ -1,8 +1,9 @@
-import { Alert, Form, Input, Modal, Select } from 'antd';
+import { Form, Input, Modal, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { problemMessage } from '../../api/problem-message.ts';
+import { FormError } from '../../components/form-error.tsx';
 import { type StaffRow, useRoleOptions } from './roles.ts';
 import { useCreateStaff, useUpdateStaff } from './staff-queries.ts';
 
@@ -93,15 +94,7 @@ export function StaffDialog({
       forceRender
       width={560}
     >
-      {formError && (
-        <Alert
-          type="error"
-          showIcon
-          message={formError}
-          style={{ marginBottom: 16 }}
-          data-testid="form-error"
-        />
-      )}
+      <FormError message={formError} testId="form-error" />
       <Form<Fields> form={form} name="staff" layout="vertical" onFinish={submit} data-testid="staff-form">
         <Form.Item
           name="name"

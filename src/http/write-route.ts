@@ -183,6 +183,13 @@ function keyedRequestOf(request: FastifyRequest): KeyedRequest | undefined {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   if (key === undefined) return undefined;
+  // Node joins a repeated header into one value ("a, b"); which key was meant cannot be told.
+  if (timesSent(request.raw.rawHeaders, 'idempotency-key') > 1) {
+    throw new JifenError('validation_failed', {
+      detail: 'header/idempotency-key must be sent once',
+      extensions: { errors: [{ field: 'header/idempotency-key', message: 'must be sent once' }] },
+    });
+  }
   if (key.length === 0 || key.length > 255) {
     throw new JifenError('validation_failed', {
       detail: 'header/idempotency-key must be 1 to 255 characters',
@@ -191,6 +198,12 @@ function keyedRequestOf(request: FastifyRequest): KeyedRequest | undefined {
   }
   const operation = `${request.method} ${request.routeOptions.url}`;
   return { key, requestHash: requestHash(operation, { params: request.params, body: request.body }) };
+}
+
+function timesSent(rawHeaders: string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === name) count++;
+  return count;
 }
 
 export function sendOutcome(

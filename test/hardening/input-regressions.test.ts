@@ -3,8 +3,8 @@ import { expectProblem, invalidFields } from '../api/api-scenarios.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
 
-/** Defects the write-route fuzzer found (each answered 500, some after writing), kept as plain cases. */
-describe.each(ENGINES)('input the fuzzer found answering 500 (%s)', (engine) => {
+/** Defects the write-route fuzzer found (most answered 500, some after writing), kept as plain cases. */
+describe.each(ENGINES)('input the fuzzer found (%s)', (engine) => {
   let api: TestApi;
   beforeAll(async () => {
     api = await openTestApi(engine);
@@ -91,5 +91,31 @@ describe.each(ENGINES)('input the fuzzer found answering 500 (%s)', (engine) => 
     const credited = await api.call('POST', '/v1/members/ann/credits', { points: 1, reason: 'x' });
     expect(credited.status, JSON.stringify(credited.body)).toBe(201);
     await api.call('PATCH', '/v1/program', { expiryPolicy: { kind: 'never' } });
+  });
+
+  test('an Idempotency-Key sent twice is a 400 naming the header; nothing is credited or remembered', async () => {
+    const before = await api.call('GET', '/v1/members/ann/balance');
+    const twice = await api.app.inject({
+      method: 'POST',
+      url: '/v1/members/ann/credits',
+      payload: JSON.stringify({ points: 5, reason: 'twice' }),
+      headers: {
+        authorization: `Bearer ${api.key}`,
+        'content-type': 'application/json',
+        'idempotency-key': ['dup-1', 'dup-2'],
+      },
+    });
+    expect(twice.statusCode, twice.body).toBe(400);
+    expect(JSON.parse(twice.body)).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'header/idempotency-key', message: 'must be sent once' }],
+    });
+    expect((await api.call('GET', '/v1/members/ann/balance')).body).toEqual(before.body);
+    // Neither the joined value nor either key was kept: each works as a fresh key.
+    for (const key of ['dup-1, dup-2', 'dup-1']) {
+      const once = await json('POST', '/v1/members/ann/credits', '{"points":5,"reason":"once"}', key);
+      expect(once.statusCode, once.body).toBe(201);
+      expect(once.headers['idempotent-replayed']).toBeUndefined();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { localMoment } from '../rules/rule-facts.ts';
 import type { Clock } from '../shared/clock.ts';
 import { type CompiledSegment, compileSegmentCondition } from './compile-segment.ts';
 import type { RfmCuts } from './lifecycle.ts';
-import { type FactsPlan, factsOfRow, type FactsRow, planFacts } from './segment-facts.ts';
+import { type FactsPlan, type FactsRow, factsOfRow, planFacts } from './segment-facts.ts';
 import { type FactNeeds, mergeNeeds, noNeeds, type SegmentFacts } from './segment-fields.ts';
 import {
   claimRun,

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
-import { memberKeyOf } from '../members/member-store.ts';
 import { emptySegment, loadMemberships } from '../members/member-segments.ts';
+import { memberKeyOf } from '../members/member-store.ts';
 import type { RuleProblem } from '../rules/compile-condition.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -12,8 +12,8 @@ import {
   memberSegmentFacts,
   recomputeProgram,
 } from './recompute-segments.ts';
-import { mergeNeeds } from './segment-fields.ts';
 import { factsOfRow, planFacts } from './segment-facts.ts';
+import { mergeNeeds } from './segment-fields.ts';
 import {
   ensureStageSegments,
   getSegment,
@@ -21,9 +21,9 @@ import {
   listSegments,
   loadRun,
   markDue,
+  type Segment,
   saveSegment,
   saveSettings,
-  type Segment,
   type Text,
 } from './segment-store.ts';
 import { type SegmentCondition, type SegmentSettings, STAGE_PREFIX } from './segment-types.ts';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
-import { orderActivitySql } from '../events/order-store.ts';
 import { checkInActivitySql } from '../events/event-store.ts';
+import { orderActivitySql } from '../events/order-store.ts';
 import { pointsActivitySql } from '../ledger/ledger-queries.ts';
 import { openBirthday } from '../members/member-birthdays.ts';
 import { asMemberKey } from '../members/member-key.ts';

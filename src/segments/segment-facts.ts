@@ -74,9 +74,9 @@ export async function planFacts(
       `left join (${source.sql(scope, list)}) ${source.alias} on ${source.alias}.member_key = m.member_key`,
     );
     for (const column of source.columns) {
-      list.forEach((_, i) =>
-        select.push(`coalesce(${source.alias}.${column}_${i}, 0)::float8 as ${source.alias}_${column}_${i}`),
-      );
+      for (let i = 0; i < list.length; i++) {
+        select.push(`coalesce(${source.alias}.${column}_${i}, 0)::float8 as ${source.alias}_${column}_${i}`);
+      }
     }
     if (source.alias === 'o') select.push('o.last_order_at');
   }

@@ -179,7 +179,8 @@ export async function forEachFactsChunk(
   let after = '';
   for (;;) {
     const rows = await tx.query<FactsRow>(
-      `select * from segment_facts where member_key > $1 order by member_key limit ${CHUNK}`,
+      // Named columns: the statement is prepared once per shape, and tables of other shapes come and go.
+      `select ${plan.columns.join(', ')} from segment_facts where member_key > $1 order by member_key limit ${CHUNK}`,
       [after],
     );
     if (rows.length === 0) return;

@@ -163,7 +163,7 @@ export async function archiveSegment(
   programId: string,
   id: string,
   clock: Clock,
-): Promise<void> {
+): Promise<Segment> {
   const segment = await changeable(db, programId, id);
   const others = (await listSegments(db, programId, 'active')).filter(
     (other) =>
@@ -177,9 +177,9 @@ export async function archiveSegment(
       extensions: { referencedBy: others.map((o) => o.id) },
     });
   }
-  await db.transaction(async (tx) => {
-    await saveSegment(tx, programId, { ...segment, status: 'archived', updatedAt: clock.now() });
+  return db.transaction(async (tx) => {
     await emptySegment(tx, programId, id);
+    return saveSegment(tx, programId, { ...segment, status: 'archived', updatedAt: clock.now() });
   });
 }
 

@@ -82,6 +82,21 @@ export async function emptySegment(q: Queryable, programId: string, segmentId: s
   ]);
 }
 
+/**
+ * An erased member's memberships, judged on the profile just erased, go; the next computation
+ * judges what is left (the ledger, no profile).
+ */
+export async function forgetMemberships(
+  q: Queryable,
+  programId: string,
+  memberKey: MemberKey,
+): Promise<void> {
+  await q.query('delete from member_segments where program_id = $1 and member_key = $2', [
+    programId,
+    memberKey,
+  ]);
+}
+
 /** How many members each segment holds now. */
 export async function segmentCounts(q: Queryable, programId: string): Promise<Map<string, number>> {
   const rows = await q.query<{ segment_id: string; members: string }>(

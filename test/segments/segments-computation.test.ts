@@ -106,4 +106,14 @@ describe.each(ENGINES)('computing RFM, stages and segments (%s)', (engine) => {
     expect(changed.status).toBe(409);
     expect(changed.body.code).toBe('segment_archived');
   });
+
+  test('an erased member leaves their segments; the access export shows the profiling', async () => {
+    const exported = await api.call('GET', '/v1/members/m-2/personal-data');
+    expect(exported.status).toBe(200);
+    expect(exported.body.segments).toMatchObject({ stage: 'active', rfm: { orders: 2 } });
+    const erased = await api.call('POST', '/v1/members/m-2/erasure', {});
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    const active = await api.call('GET', '/v1/segments/stage_active/members?limit=200');
+    expect(active.body.data.map((m: { memberId: string }) => m.memberId)).not.toContain('m-2');
+  });
 });

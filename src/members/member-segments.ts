@@ -45,15 +45,22 @@ export async function loadMemberships(
   return found;
 }
 
+const byKeyThenSegment = (a: Membership, b: Membership) =>
+  a.memberKey < b.memberKey ? -1 : a.memberKey > b.memberKey ? 1 : a.segmentId < b.segmentId ? -1 : 1;
+
 /** Members entering and leaving segments, in one statement; entering is dated `now`. */
 export async function writeMembershipChanges(
   q: Queryable,
   programId: string,
-  entered: readonly Membership[],
-  left: readonly Membership[],
+  entering: readonly Membership[],
+  leaving: readonly Membership[],
   now: Date,
 ): Promise<void> {
-  if (entered.length === 0 && left.length === 0) return;
+  if (entering.length === 0 && leaving.length === 0) return;
+  // In key order, as every writer of these rows takes them: a computation and a refresh of the
+  // same members wait for each other instead of deadlocking.
+  const entered = [...entering].sort(byKeyThenSegment);
+  const left = [...leaving].sort(byKeyThenSegment);
   await q.query(
     `with gone as (
        delete from member_segments s

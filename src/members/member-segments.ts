@@ -24,6 +24,14 @@ export function memberProfileSql(scope: ActivityScope): string {
            where m.program_id = $1 and ${inScope(scope, 'm.member_key')}`;
 }
 
+/** The segments each member of the scope is in now, as SQL (`segment_ids`), for the segments' own statement. */
+export function membershipsSql(scope: ActivityScope): string {
+  return `select s.member_key, array_agg(s.segment_id) as segment_ids
+            from member_segments s
+           where s.program_id = $1 and ${inScope(scope, 's.member_key')}
+           group by s.member_key`;
+}
+
 /** The segments of each of `memberKeys` with the time each was entered. */
 export async function loadMemberships(
   q: Queryable,

@@ -1,11 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
 import type { MemberKey } from '../members/member-key.ts';
-import {
-  loadMemberships,
-  type Membership,
-  segmentCounts,
-  writeMembershipChanges,
-} from '../members/member-segments.ts';
+import { type Membership, segmentCounts, writeMembershipChanges } from '../members/member-segments.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { localMoment } from '../rules/rule-facts.ts';
 import type { Clock } from '../shared/clock.ts';

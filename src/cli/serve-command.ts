@@ -99,7 +99,7 @@ function startSweeps(
           log(`tier sweep failed, will retry: ${(error as Error).message}`);
           return { evaluated: 0, downgraded: 0, manualEnded: 0 };
         });
-        const segments = await runSegmentSweeps(db, systemClock).catch((error: unknown) => {
+        const segments = await runSegmentSweeps(db, systemClock, log).catch((error: unknown) => {
           log(`segment computation failed, will retry: ${(error as Error).message}`);
           return [];
         });

@@ -231,6 +231,7 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   'POST /v1/segments/recompute': { action: 'segment.recomputed', target: 'segment' },
   'POST /v1/segments/preview': { action: 'segment.previewed', target: 'segment', readOnly: true },
   'PUT /v1/segment-settings': { action: 'segment.settings_changed', target: 'segment_settings' },
+  'GET /v1/segments/:segmentId/members.csv': { action: 'segment.members_exported', target: 'segment' },
   // tiers
   'PUT /v1/tiers': { action: 'tier.config_replaced', target: 'tier_config' },
   'PUT /v1/members/:memberId/tier': {

@@ -24,6 +24,15 @@ export function memberProfileSql(scope: ActivityScope): string {
            where m.program_id = $1 and ${inScope(scope, 'm.member_key')}`;
 }
 
+/**
+ * Every writer of a program's memberships takes this first, for the rest of its transaction, and
+ * only then reads the facts it judges: a computation and a refresh (or an archive, an erasure)
+ * never interleave, so no member is left in two stages by two judgements of different moments.
+ */
+export async function lockMemberships(q: Queryable, programId: string): Promise<void> {
+  await q.query(`select pg_advisory_xact_lock(hashtext('jifen.member_segments:' || $1::text))`, [programId]);
+}
+
 /** The segments each member of the scope is in now, as SQL (`segment_ids`), for the segments' own statement. */
 export function membershipsSql(scope: ActivityScope): string {
   return `select s.member_key, array_agg(s.segment_id) as segment_ids
@@ -91,6 +100,7 @@ export async function writeMembershipChanges(
 
 /** Everyone leaves a segment (archived, or no longer computed). */
 export async function emptySegment(q: Queryable, programId: string, segmentId: string): Promise<void> {
+  await lockMemberships(q, programId);
   await q.query('delete from member_segments where program_id = $1 and segment_id = $2', [
     programId,
     segmentId,

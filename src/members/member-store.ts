@@ -92,6 +92,15 @@ export async function memberKeyOf(db: Queryable, programId: string, memberId: st
   return asMemberKey(row.member_key);
 }
 
+/** How many members the program has (archived or erased ones too). */
+export async function countMembers(db: Queryable, programId: string): Promise<number> {
+  const [row] = await db.query<{ members: string }>(
+    'select count(*) as members from members where program_id = $1',
+    [programId],
+  );
+  return Number(row?.members ?? 0);
+}
+
 /**
  * SQL for the merchant's id of the member whose key is `keyColumn` in program `programColumn`, for
  * another area's statement that answers with its rows' members (one primary-key lookup per row,

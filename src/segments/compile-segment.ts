@@ -1,10 +1,16 @@
 import { compileComparison, compileLogic, type RuleProblem, satisfies } from '../rules/compile-condition.ts';
 import type { Operator } from '../rules/rule-types.ts';
 import { compileSegmentField, type FactNeeds, noNeeds, type SegmentFacts } from './segment-fields.ts';
-import type { SegmentComparison, SegmentCondition } from './segment-types.ts';
+import { type SegmentComparison, type SegmentCondition, STAGES } from './segment-types.ts';
 
 /** One comparison of a segment's condition as judged for one member: why they are in it (or not). */
 export interface SegmentCheck {
+  /**
+   * Where the comparison sits in the condition (`/all/0`, `/any/1/not`; empty for a condition that
+   * is one comparison): `ok` is the comparison on its own, so one under a `not` or an `any` may be
+   * false for a member the segment holds.
+   */
+  path: string;
   field: string;
   op: string;
   value: unknown;
@@ -19,6 +25,8 @@ export interface CompiledSegment {
   needs: FactNeeds;
   /** Segments named through `member.segments`, each with where it is named. */
   references: Map<string, string>;
+  /** How many comparisons the condition makes. */
+  comparisons: number;
 }
 
 /**
@@ -33,18 +41,23 @@ export function compileSegmentCondition(
 ): CompiledSegment {
   const needs = noNeeds();
   const references = new Map<string, string>();
-  const leaves: Array<{ comparison: SegmentComparison; read: (facts: SegmentFacts) => unknown }> = [];
+  const leaves: Array<{
+    comparison: SegmentComparison;
+    path: string;
+    read: (facts: SegmentFacts) => unknown;
+  }> = [];
   const judge = compileLogic<SegmentFacts, undefined, SegmentComparison>(
     condition,
     at,
     problems,
     (leaf, leafAt) => {
       const read = compileSegmentField(leaf.field, `${leafAt}/field`, problems, needs);
+      if (leaf.field === 'member.stage') checkStages(leaf.value, `${leafAt}/value`, problems);
       if (leaf.field === 'member.segments') {
         const named = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
         for (const id of named) if (typeof id === 'string') references.set(id, `${leafAt}/value`);
       }
-      leaves.push({ comparison: leaf, read });
+      leaves.push({ comparison: leaf, path: leafAt.slice(at.length), read });
       return compileComparison<SegmentFacts, undefined>(
         leaf as { field: string; op: Operator; value?: unknown },
         leafAt,
@@ -56,9 +69,10 @@ export function compileSegmentCondition(
   return {
     holds: (facts) => judge(facts, undefined).ok,
     explain: (facts) =>
-      leaves.map(({ comparison, read }) => {
+      leaves.map(({ comparison, path, read }) => {
         const actual = read(facts);
         return {
+          path,
           field: comparison.field,
           op: comparison.op,
           value: comparison.value ?? null,
@@ -68,5 +82,18 @@ export function compileSegmentCondition(
       }),
     needs,
     references,
+    comparisons: leaves.length,
   };
+}
+
+/** A stage named in a comparison must be one. */
+function checkStages(value: unknown, at: string, problems: RuleProblem[]): void {
+  const named = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const unknown = named.filter((stage) => !(STAGES as readonly unknown[]).includes(stage));
+  if (unknown.length > 0) {
+    problems.push({
+      field: at,
+      message: `${JSON.stringify(unknown[0])} is not a stage; use ${STAGES.join(', ')}`,
+    });
+  }
 }

@@ -1,6 +1,11 @@
 import type { Database, Queryable } from '../db/database.ts';
 import type { MemberKey } from '../members/member-key.ts';
-import { type Membership, segmentCounts, writeMembershipChanges } from '../members/member-segments.ts';
+import {
+  lockMemberships,
+  type Membership,
+  segmentCounts,
+  writeMembershipChanges,
+} from '../members/member-segments.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { localMoment } from '../rules/rule-facts.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -114,7 +119,8 @@ export interface RecomputeResult {
 }
 
 const CHUNK = 5_000;
-const LEASE_MS = 15 * 60_000;
+/** Longer than a computation of millions of members takes (about a minute per million here). */
+const LEASE_MS = 60 * 60_000;
 
 /**
  * Recomputes every member of the program: RFM cut points, stages, every active segment; then the
@@ -127,9 +133,11 @@ export async function recomputeProgram(
   options: { force?: boolean } = {},
 ): Promise<RecomputeResult | null> {
   const now = clock.now();
-  if (!(await claimRun(db, programId, now, LEASE_MS, options.force ?? false))) return null;
+  const lease = await claimRun(db, programId, now, LEASE_MS, options.force ?? false);
+  if (lease === null) return null;
   try {
     return await db.transaction(async (tx) => {
+      await lockMemberships(tx, programId);
       await ensureStageSegments(tx, programId, now);
       const run = await loadRun(tx, programId);
       const segments = await listSegments(tx, programId, 'active');
@@ -153,11 +161,18 @@ export async function recomputeProgram(
       const sizes = new Map(segments.map((segment) => [segment.id, counts.get(segment.id) ?? 0]));
       const { timezone } = await getProgram(tx, programId);
       await recordSizes(tx, programId, localMoment(now, timezone).date, sizes);
-      await finishRun(tx, programId, { computedAt: now, members, cuts });
+      await finishRun(tx, programId, {
+        computedAt: now,
+        members,
+        sizes,
+        cuts,
+        generation: run.generation,
+        lease,
+      });
       return { computedAt: now, members, segments: [...sizes].map(([id, size]) => ({ id, size })) };
     });
   } catch (error) {
-    await releaseRun(db, programId).catch(() => undefined);
+    await releaseRun(db, programId, lease).catch(() => undefined);
     throw error;
   }
 }
@@ -177,9 +192,13 @@ export async function forEachFactsChunk(
   // off disk, and skip JIT (seconds of compiling for a statement that runs once).
   await tx.exec("set local work_mem = '256MB'");
   if (engine === 'postgres') await tx.exec('set local jit = off');
-  await tx.query(`create temp table segment_facts on commit drop as ${plan.sql}`, plan.params);
+  // In key order: chunks then write memberships in the order of their indexes (appends, not splits).
+  await tx.query(
+    `create temp table segment_facts on commit drop as ${plan.sql} order by member_key`,
+    plan.params,
+  );
   await loaded();
-  // Read in the table's own order through a cursor: no index to build, no lookups by key.
+  // Read through a cursor in the table's own order: no index to build, no lookups by key.
   await tx.exec(
     `declare segment_facts_rows no scroll cursor for select ${plan.columns.join(', ')} from segment_facts`,
   );
@@ -223,6 +242,7 @@ export async function refreshMembers(
 ): Promise<number> {
   if (memberKeys.length === 0) return 0;
   return db.transaction(async (tx) => {
+    await lockMemberships(tx, programId);
     const run = await loadRun(tx, programId);
     if (run.computedAt === null && run.cuts === null) return 0;
     const now = clock.now();

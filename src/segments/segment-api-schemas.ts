@@ -118,6 +118,10 @@ export const SegmentFieldList = Type.Object({
 });
 
 const Check = Type.Object({
+  path: Type.String({
+    description:
+      'Where the comparison sits in the condition (`/all/0`, `/any/1/not`); `ok` is the comparison alone.',
+  }),
   field: Type.String(),
   op: Type.String(),
   value: Type.Unknown(),

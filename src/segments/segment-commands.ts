@@ -1,10 +1,10 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { emptySegment, loadMemberships } from '../members/member-segments.ts';
-import { memberKeyOf } from '../members/member-store.ts';
+import { countMembers, memberKeyOf } from '../members/member-store.ts';
 import type { RuleProblem } from '../rules/compile-condition.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
-import { compileSegmentCondition } from './compile-segment.ts';
+import { type CompiledSegment, compileSegmentCondition } from './compile-segment.ts';
 import {
   forEachFactsChunk,
   judgeMember,
@@ -13,25 +13,74 @@ import {
   recomputeProgram,
 } from './recompute-segments.ts';
 import { factsOfRow, planFacts } from './segment-facts.ts';
-import { mergeNeeds } from './segment-fields.ts';
+import { type FactNeeds, mergeNeeds } from './segment-fields.ts';
 import {
   ensureStageSegments,
   getSegment,
   insertSegment,
   listSegments,
   loadRun,
+  lockDefinitions,
   markDue,
   type Segment,
   saveSegment,
   saveSettings,
   type Text,
 } from './segment-store.ts';
-import { type SegmentCondition, type SegmentSettings, STAGE_PREFIX } from './segment-types.ts';
+import {
+  type SegmentCondition,
+  type SegmentSettings,
+  STAGE_PREFIX,
+  STAGES,
+  stageSegmentId,
+} from './segment-types.ts';
 
 /** Defining, changing and archiving segments, with their checks; previews and a member's "why". */
 
 /** Programs up to this many members are computed again as soon as a segment changes. */
 const COMPUTE_AT_ONCE_UP_TO = 20_000;
+/** What one condition may ask: comparisons, and different windows (each is a column to compute). */
+const MAX_COMPARISONS = 200;
+const MAX_WINDOWS_PER_SEGMENT = 20;
+/** Different windows over all of a program's active segments. */
+const MAX_WINDOWS_PER_PROGRAM = 60;
+
+const windowsOf = (needs: FactNeeds): Set<string> =>
+  new Set([...needs.windows.values()].flatMap((windows) => [...windows].map(String)));
+
+/** A condition's size: comparisons and windows, its own and with the program's other segments. */
+function checkSize(
+  compiled: CompiledSegment,
+  others: readonly Segment[],
+  at: string,
+  problems: RuleProblem[],
+) {
+  if (compiled.comparisons > MAX_COMPARISONS) {
+    problems.push({
+      field: at,
+      message: `makes ${compiled.comparisons} comparisons; at most ${MAX_COMPARISONS}`,
+    });
+  }
+  const own = windowsOf(compiled.needs);
+  if (own.size > MAX_WINDOWS_PER_SEGMENT) {
+    problems.push({
+      field: at,
+      message: `names ${own.size} different windows; at most ${MAX_WINDOWS_PER_SEGMENT}`,
+    });
+    return;
+  }
+  const all = new Set(own);
+  for (const other of others) {
+    if (other.condition)
+      for (const w of windowsOf(compileSegmentCondition(other.condition, '', []).needs)) all.add(w);
+  }
+  if (all.size > MAX_WINDOWS_PER_PROGRAM) {
+    problems.push({
+      field: at,
+      message: `the program's segments would name ${all.size} different windows; at most ${MAX_WINDOWS_PER_PROGRAM} (reuse windows such as 30d, 90d, 365d)`,
+    });
+  }
+}
 
 function refuse(problems: RuleProblem[]): never {
   throw new JifenError('validation_failed', {
@@ -53,10 +102,22 @@ async function checkCondition(
 ): Promise<void> {
   const problems: RuleProblem[] = [];
   const compiled = compileSegmentCondition(condition, at, problems);
-  const segments = new Map((await listSegments(q, programId, 'active')).map((s) => [s.id, s]));
+  const active = await listSegments(q, programId, 'active');
+  const segments = new Map(active.map((s) => [s.id, s]));
+  checkSize(
+    compiled,
+    active.filter((s) => s.id !== selfId),
+    at,
+    problems,
+  );
   for (const [id, where] of compiled.references) {
     if (id === selfId) problems.push({ field: where, message: `refers to the segment itself ("${id}")` });
-    else if (!segments.has(id) && !id.startsWith(STAGE_PREFIX)) {
+    else if (id.startsWith(STAGE_PREFIX) && !STAGES.some((stage) => stageSegmentId(stage) === id)) {
+      problems.push({
+        field: where,
+        message: `"${id}" is not a stage; use ${STAGES.map(stageSegmentId).join(', ')}`,
+      });
+    } else if (!segments.has(id) && !id.startsWith(STAGE_PREFIX)) {
       problems.push({ field: where, message: `no active segment "${id}"` });
     }
   }
@@ -89,14 +150,14 @@ function pathBack(from: string, target: string, segments: ReadonlyMap<string, Se
   return from === target ? null : walk(from);
 }
 
-/** After a change, the program is computed again: at once when small, else by the next sweep. */
+/**
+ * After a change, the program is computed again: at once when it is small, else (or when another
+ * server is computing it) by the next sweep.
+ */
 async function computeAfterChange(db: Database, programId: string, clock: Clock): Promise<void> {
-  const run = await loadRun(db, programId);
-  if ((run.members ?? 0) <= COMPUTE_AT_ONCE_UP_TO) {
-    await recomputeProgram(db, programId, clock, { force: true });
-  } else {
-    await markDue(db, programId);
-  }
+  await markDue(db, programId);
+  if ((await countMembers(db, programId)) > COMPUTE_AT_ONCE_UP_TO) return;
+  await recomputeProgram(db, programId, clock, { force: true });
 }
 
 export async function createSegment(
@@ -110,13 +171,16 @@ export async function createSegment(
       { field: 'body/id', message: `must not start with "${STAGE_PREFIX}" (kept for the lifecycle stages)` },
     ]);
   }
-  await checkCondition(db, programId, input.id, input.condition, 'body/condition');
-  const segment = await insertSegment(
-    db,
-    programId,
-    { id: input.id, name: input.name, description: input.description ?? null, condition: input.condition },
-    clock.now(),
-  );
+  const segment = await db.transaction(async (tx) => {
+    await lockDefinitions(tx, programId);
+    await checkCondition(tx, programId, input.id, input.condition, 'body/condition');
+    return insertSegment(
+      tx,
+      programId,
+      { id: input.id, name: input.name, description: input.description ?? null, condition: input.condition },
+      clock.now(),
+    );
+  });
   await computeAfterChange(db, programId, clock);
   return segment;
 }
@@ -145,14 +209,17 @@ export async function updateSegment(
   },
   clock: Clock,
 ): Promise<Segment> {
-  const segment = await changeable(db, programId, id);
-  if (patch.condition) await checkCondition(db, programId, id, patch.condition, 'body/condition');
-  const saved = await saveSegment(db, programId, {
-    ...segment,
-    name: patch.name ?? segment.name,
-    description: patch.description === undefined ? segment.description : patch.description,
-    condition: patch.condition ?? segment.condition,
-    updatedAt: clock.now(),
+  const saved = await db.transaction(async (tx) => {
+    await lockDefinitions(tx, programId);
+    const segment = await changeable(tx, programId, id);
+    if (patch.condition) await checkCondition(tx, programId, id, patch.condition, 'body/condition');
+    return saveSegment(tx, programId, {
+      ...segment,
+      name: patch.name ?? segment.name,
+      description: patch.description === undefined ? segment.description : patch.description,
+      condition: patch.condition ?? segment.condition,
+      updatedAt: clock.now(),
+    });
   });
   if (patch.condition) await computeAfterChange(db, programId, clock);
   return saved;
@@ -164,21 +231,24 @@ export async function archiveSegment(
   id: string,
   clock: Clock,
 ): Promise<Segment> {
-  const segment = await changeable(db, programId, id);
-  const others = (await listSegments(db, programId, 'active')).filter(
-    (other) =>
-      other.id !== id &&
-      other.condition &&
-      compileSegmentCondition(other.condition, '', []).references.has(id),
-  );
-  if (others.length > 0) {
-    throw new JifenError('segment_in_use', {
-      detail: `Segments ${others.map((o) => `"${o.id}"`).join(', ')} refer to "${id}".`,
-      extensions: { referencedBy: others.map((o) => o.id) },
-    });
-  }
   return db.transaction(async (tx) => {
+    await lockDefinitions(tx, programId);
+    const segment = await changeable(tx, programId, id);
+    const others = (await listSegments(tx, programId, 'active')).filter(
+      (other) =>
+        other.id !== id &&
+        other.condition &&
+        compileSegmentCondition(other.condition, '', []).references.has(id),
+    );
+    if (others.length > 0) {
+      throw new JifenError('segment_in_use', {
+        detail: `Segments ${others.map((o) => `"${o.id}"`).join(', ')} refer to "${id}".`,
+        extensions: { referencedBy: others.map((o) => o.id) },
+      });
+    }
+    // Waits for a computation under way (it takes the memberships' lock), so none re-adds members.
     await emptySegment(tx, programId, id);
+    await markDue(tx, programId);
     return saveSegment(tx, programId, { ...segment, status: 'archived', updatedAt: clock.now() });
   });
 }
@@ -216,10 +286,12 @@ export async function previewCondition(
 ): Promise<{ size: number; sample: Array<{ memberId: string }> }> {
   const problems: RuleProblem[] = [];
   const compiled = compileSegmentCondition(condition, 'body/condition', problems);
+  const active = await listSegments(db, programId, 'active');
+  checkSize(compiled, active, 'body/condition', problems);
   if (problems.length > 0) refuse(problems);
   return db.transaction(async (tx) => {
     const run = await loadRun(tx, programId);
-    const judges = judgesOf(await listSegments(tx, programId, 'active'));
+    const judges = judgesOf(active);
     mergeNeeds(judges.needs, compiled.needs);
     const plan = await planFacts(tx, programId, 'program', judges.needs, run.settings, now);
     let size = 0;

@@ -150,7 +150,10 @@ export interface SegmentRun {
   settings: SegmentSettings;
   computedAt: Date | null;
   members: number | null;
+  /** Each segment's size at the last computation. */
+  sizes: ReadonlyMap<string, number>;
   cuts: RfmCuts | null;
+  generation: number;
 }
 
 export async function loadRun(q: Queryable, programId: string): Promise<SegmentRun> {
@@ -158,37 +161,53 @@ export async function loadRun(q: Queryable, programId: string): Promise<SegmentR
     settings: SegmentSettings | null;
     computed_at: Date | null;
     members: string | null;
+    sizes: Record<string, number> | null;
     rfm_cuts: RfmCuts | null;
-  }>('select settings, computed_at, members, rfm_cuts from segment_runs where program_id = $1', [programId]);
+    generation: string;
+  }>(
+    'select settings, computed_at, members, sizes, rfm_cuts, generation from segment_runs where program_id = $1',
+    [programId],
+  );
   return {
     settings: row?.settings ?? DEFAULT_SEGMENT_SETTINGS,
     computedAt: row?.computed_at ? new Date(row.computed_at) : null,
     members: row?.members == null ? null : Number(row.members),
+    sizes: new Map(Object.entries(row?.sizes ?? {})),
     cuts: row?.rfm_cuts ?? null,
+    generation: Number(row?.generation ?? 0),
   };
 }
 
+/** New thresholds call for a new computation (`markDue`). */
 export async function saveSettings(
   q: Queryable,
   programId: string,
   settings: SegmentSettings,
 ): Promise<void> {
-  // New thresholds call for a new computation: the next sweep makes it.
   await q.query(
     `insert into segment_runs (program_id, settings) values ($1, $2::jsonb)
-     on conflict (program_id) do update set settings = excluded.settings, computed_at = null`,
+     on conflict (program_id) do update
+       set settings = excluded.settings, computed_at = null, generation = segment_runs.generation + 1`,
     [programId, JSON.stringify(settings)],
   );
 }
 
-/** Asks the next sweep to compute the program again (a segment was defined or changed). */
+/**
+ * Asks the next sweep to compute the program again (a segment was defined or changed): also when
+ * a computation is under way, which then does not count as the last (`finishRun`).
+ */
 export async function markDue(q: Queryable, programId: string): Promise<void> {
-  await q.query('update segment_runs set computed_at = null where program_id = $1', [programId]);
+  await q.query(
+    `insert into segment_runs (program_id) values ($1)
+     on conflict (program_id) do update set computed_at = null, generation = segment_runs.generation + 1`,
+    [programId],
+  );
 }
 
 /**
  * Claims the program's computation for `leaseMs` when it is due (never computed, or computed
- * `every` minutes ago or more) and no other server holds it; false otherwise.
+ * `recomputeEveryMinutes` ago or more) and no other server holds it: the lease (its end, which
+ * `finishRun` and `releaseRun` name), or null.
  */
 export async function claimRun(
   q: Queryable,
@@ -196,40 +215,68 @@ export async function claimRun(
   now: Date,
   leaseMs: number,
   force: boolean,
-): Promise<boolean> {
+): Promise<string | null> {
   await q.query('insert into segment_runs (program_id) values ($1) on conflict do nothing', [programId]);
-  const rows = await q.query(
+  const [row] = await q.query<{ lease: string }>(
     `update segment_runs set claimed_until = $2::timestamptz + interval '1 millisecond' * $3
       where program_id = $1
         and (claimed_until is null or claimed_until <= $2::timestamptz)
         and ($4::boolean or computed_at is null
              or computed_at <= $2::timestamptz - interval '1 minute'
                 * coalesce((settings->>'recomputeEveryMinutes')::int, $5::int))
-      returning program_id`,
+      returning claimed_until::text as lease`,
     [programId, now.toISOString(), leaseMs, force, DEFAULT_SEGMENT_SETTINGS.recomputeEveryMinutes],
   );
-  return rows.length > 0;
+  return row?.lease ?? null;
 }
 
+/**
+ * Records a computation: the program's last one unless its definitions or settings changed since
+ * it began (`generation`), in which case it stays due. Ends the lease if it is still this one's.
+ */
 export async function finishRun(
   q: Queryable,
   programId: string,
-  run: { computedAt: Date; members: number; cuts: RfmCuts | null },
+  run: {
+    computedAt: Date;
+    members: number;
+    sizes: ReadonlyMap<string, number>;
+    cuts: RfmCuts | null;
+    generation: number;
+    lease: string;
+  },
 ): Promise<void> {
   await q.query(
-    `update segment_runs set computed_at = $2, members = $3, rfm_cuts = $4::jsonb, claimed_until = null
+    `update segment_runs
+        set computed_at = case when generation = $6 then $2::timestamptz end,
+            members = $3, sizes = $4::jsonb, rfm_cuts = $5::jsonb,
+            claimed_until = case when claimed_until = $7::timestamptz then null else claimed_until end
       where program_id = $1`,
     [
       programId,
       run.computedAt.toISOString(),
       run.members,
+      JSON.stringify(Object.fromEntries(run.sizes)),
       run.cuts === null ? null : JSON.stringify(run.cuts),
+      run.generation,
+      run.lease,
     ],
   );
 }
 
-export async function releaseRun(q: Queryable, programId: string): Promise<void> {
-  await q.query('update segment_runs set claimed_until = null where program_id = $1', [programId]);
+export async function releaseRun(q: Queryable, programId: string, lease: string): Promise<void> {
+  await q.query(
+    'update segment_runs set claimed_until = null where program_id = $1 and claimed_until = $2::timestamptz',
+    [programId, lease],
+  );
+}
+
+/**
+ * Serialises changes to the program's segment definitions (a check that a reference does not lead
+ * back, then the write), for the rest of the caller's transaction.
+ */
+export async function lockDefinitions(q: Queryable, programId: string): Promise<void> {
+  await q.query(`select pg_advisory_xact_lock(hashtext('jifen.segments:' || $1::text))`, [programId]);
 }
 
 /** Each segment's size on `day` (the last computation of the day stands). */

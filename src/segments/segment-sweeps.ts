@@ -11,11 +11,19 @@ import { type RecomputeResult, recomputeProgram, refreshMembers } from './recomp
  * member who stopped buying), and between sweeps members whose ledger moved are judged again
  * shortly after (`SegmentRefresher`).
  */
-export async function runSegmentSweeps(db: Database, clock: Clock): Promise<RecomputeResult[]> {
+export async function runSegmentSweeps(
+  db: Database,
+  clock: Clock,
+  log: (message: string) => void = () => {},
+): Promise<RecomputeResult[]> {
   const done: RecomputeResult[] = [];
   for (const { id } of await listProgramTimezones(db)) {
     if ((await programArchivedAt(db, id)) !== null) continue;
-    const result = await recomputeProgram(db, id, clock);
+    // One program failing must not hold up the others; it is tried again next time.
+    const result = await recomputeProgram(db, id, clock).catch((error: unknown) => {
+      log(`computing the segments of ${id} failed, will retry: ${(error as Error).message}`);
+      return null;
+    });
     if (result) done.push(result);
   }
   return done;
@@ -32,6 +40,7 @@ export class SegmentRefresher {
   private readonly touched = new Map<string, Set<MemberKey>>();
   private readonly unsubscribe: () => void;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private running: Promise<void> = Promise.resolve();
 
   constructor(
@@ -48,6 +57,7 @@ export class SegmentRefresher {
   }
 
   private schedule(): void {
+    if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.flush().finally(() => this.schedule());
     }, this.options.intervalMs ?? 2_000);
@@ -72,6 +82,7 @@ export class SegmentRefresher {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unsubscribe();
     clearTimeout(this.timer);
     await this.running;

@@ -114,7 +114,7 @@ describe.each(ENGINES)('segments through the API (%s)', (engine) => {
     expect(view.body.segments).toContainEqual(
       expect.objectContaining({
         id: 'sleepers',
-        checks: [{ field: 'activity.lastOrderDays', op: 'gt', value: 60, actual: 91, ok: true }],
+        checks: [{ path: '', field: 'activity.lastOrderDays', op: 'gt', value: 60, actual: 91, ok: true }],
       }),
     );
   });
@@ -144,6 +144,43 @@ describe.each(ENGINES)('segments through the API (%s)', (engine) => {
     });
     expectProblem(cycle, 400, 'validation_failed');
     expect(invalidFields(cycle)).toEqual(['body/condition/value']);
+    const manyWindows = await api.call('POST', '/v1/segments', {
+      id: 'bad',
+      name: NAME,
+      condition: {
+        any: Array.from({ length: 21 }, (_, i) => ({
+          field: `activity.orders.${i + 1}d`,
+          op: 'gte',
+          value: 1,
+        })),
+      },
+    });
+    expectProblem(manyWindows, 400, 'validation_failed');
+    expect(invalidFields(manyWindows)).toEqual(['body/condition']);
+    const tooMany = await api.call('POST', '/v1/segments/preview', {
+      condition: {
+        any: Array.from({ length: 18 }, (_, j) => ({
+          any: Array.from({ length: 50 }, (_, i) => ({
+            field: `activity.orders.${j * 50 + i + 1}d`,
+            op: 'gte',
+            value: 1,
+          })),
+        })),
+      },
+    });
+    expectProblem(tooMany, 400, 'validation_failed');
+    const noSuchStage = await api.call('POST', '/v1/segments', {
+      id: 'bad',
+      name: NAME,
+      condition: {
+        all: [
+          { field: 'member.stage', op: 'in', value: ['active', 'sleeping'] },
+          { field: 'member.segments', op: 'contains', value: 'stage_nope' },
+        ],
+      },
+    });
+    expectProblem(noSuchStage, 400, 'validation_failed');
+    expect(invalidFields(noSuchStage)).toEqual(['body/condition/all/0/value', 'body/condition/all/1/value']);
     const stage = await api.call('PATCH', '/v1/segments/stage_active', { name: NAME });
     expectProblem(stage, 409, 'segment_built_in');
     const inUse = await api.call('DELETE', '/v1/segments/regulars');

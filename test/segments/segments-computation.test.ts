@@ -3,6 +3,7 @@ import { runSegmentSweeps, SegmentRefresher } from '../../src/segments/segment-s
 import { DAY_MS } from '../../src/shared/time-units.ts';
 import { openTestApi, type TestApi } from '../support/test-api.ts';
 import { ENGINES } from '../support/test-database.ts';
+import { programWith } from '../tiers/tier-scenario-kit.ts';
 
 const START = '2026-05-01T02:00:00Z';
 
@@ -115,5 +116,36 @@ describe.each(ENGINES)('computing RFM, stages and segments (%s)', (engine) => {
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     const active = await api.call('GET', '/v1/segments/stage_active/members?limit=200');
     expect(active.body.data.map((m: { memberId: string }) => m.memberId)).not.toContain('m-2');
+  });
+
+  test('a program whose computation fails does not hold up the others', async () => {
+    const broken = await programWith(api, null);
+    const healthy = await programWith(api, null);
+    await healthy.call('PUT', '/v1/members/h-1', {});
+    // A definition no API call can make (far past the window limits): its facts cannot be loaded.
+    const windows = Array.from({ length: 900 }, (_, i) => ({
+      field: `activity.orders.${i + 1}d`,
+      op: 'gte',
+      value: 1,
+    }));
+    await api.db.query(
+      `insert into segments (program_id, id, kind, name, condition, status, created_at, updated_at)
+       values ($1, 'huge', 'rule', '{"zh-CN":"大","en":"Huge"}', $2::jsonb, 'active', now(), now())`,
+      [
+        broken.programId,
+        JSON.stringify({
+          any: [
+            { any: windows.slice(0, 50) },
+            ...Array.from({ length: 17 }, (_, j) => ({ any: windows.slice(50 + j * 50, 100 + j * 50) })),
+          ],
+        }),
+      ],
+    );
+    const logged: string[] = [];
+    const swept = await runSegmentSweeps(api.db, api.clock, (line) => logged.push(line));
+    expect(logged).toEqual([expect.stringContaining(`computing the segments of ${broken.programId} failed`)]);
+    expect(swept.map((result) => result.members)).toContain(1);
+    const computed = await healthy.call('GET', '/v1/segments/stage_new/members');
+    expect(computed.body.data.map((m: { memberId: string }) => m.memberId)).toEqual(['h-1']);
   });
 });

@@ -112,7 +112,7 @@ const EXPECTED: Record<string, readonly Role[] | 'public' | 'admin'> = {
   listSegmentSizes: [O, A, OP, CS, FI, AU],
   getMemberSegments: [O, A, OP, CS, FI, AU],
   getSegmentSettings: [O, A, OP, CS, FI, AU],
-  previewSegment: [O, A, OP, CS, FI, AU],
+  previewSegment: [O, A, OP],
   createSegment: [O, A, OP],
   updateSegment: [O, A, OP],
   archiveSegment: [O, A, OP],

@@ -1405,6 +1405,8 @@ export type MemberSegments = {
     };
     since: (string | null);
     checks: {
+      /** Where the comparison sits in the condition (`/all/0`, `/any/1/not`); `ok` is the comparison alone. */
+      path: string;
       field: string;
       op: string;
       value: unknown;

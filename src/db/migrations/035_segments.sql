@@ -40,14 +40,19 @@ create table segment_sizes (
   primary key (program_id, segment_id, day)
 );
 
--- The program's lifecycle and RFM settings (defaults when absent), and its last full computation
--- with the RFM cut points it found: { recency: [4 instants], frequency: [4 counts], monetary: [4 minor amounts] }.
+-- The program's lifecycle and RFM settings (defaults when absent), and its last full computation:
+-- when, how many members, each segment's size ({ id: members }), and the RFM cut points it found:
+-- { recency: [4 instants], frequency: [4 counts], monetary: [4 minor amounts] }.
 create table segment_runs (
   program_id text primary key references programs (id),
   settings jsonb,
   computed_at timestamptz,
   members bigint,
+  sizes jsonb,
   rfm_cuts jsonb,
+  -- counts changes to the definitions and settings: a computation that began before one is not
+  -- the program's last (computed_at stays null, so the next sweep computes again)
+  generation bigint not null default 0,
   -- a server computing the program holds it until then (several servers sweep one database)
   claimed_until timestamptz
 );

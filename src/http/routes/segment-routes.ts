@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { csvLine } from '../../audit/audit-csv.ts';
 import { MemberParams } from '../../members/member-api-schemas.ts';
-import { segmentCounts, segmentMembersPage } from '../../members/member-segments.ts';
+import { segmentMembersPage } from '../../members/member-segments.ts';
 import { recomputeProgram } from '../../segments/recompute-segments.ts';
 import {
   MemberSegmentsView,
@@ -34,6 +34,7 @@ import {
   listSegments,
   loadRun,
   type Segment,
+  type SegmentRun,
   sizesOf,
 } from '../../segments/segment-store.ts';
 import type { SegmentCondition } from '../../segments/segment-types.ts';
@@ -45,22 +46,21 @@ import type { RouteDeps, TypedApp } from '../route-deps.ts';
 
 /** Segments, RFM and lifecycle stages (issue 19): definitions, membership, sizes, a member's "why". */
 export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
-  const viewOf = (segment: Segment, sizes: ReadonlyMap<string, number>, computedAt: Date | null) => ({
+  const viewOf = (segment: Segment, run: SegmentRun) => ({
     id: segment.id,
     kind: segment.kind,
     name: segment.name,
     description: segment.description,
     condition: segment.condition,
     status: segment.status,
-    size: segment.status === 'archived' || computedAt === null ? null : (sizes.get(segment.id) ?? 0),
-    computedAt: computedAt?.toISOString() ?? null,
+    // The size at the last computation; none for an archived segment or one not computed yet.
+    size: segment.status === 'archived' ? null : (run.sizes.get(segment.id) ?? null),
+    computedAt: run.computedAt?.toISOString() ?? null,
     createdAt: segment.createdAt.toISOString(),
     updatedAt: segment.updatedAt.toISOString(),
   });
-  const oneView = async (programId: string, segment: Segment) => {
-    const run = await loadRun(deps.db, programId);
-    return viewOf(segment, await segmentCounts(deps.db, programId), run.computedAt);
-  };
+  const oneView = async (programId: string, segment: Segment) =>
+    viewOf(segment, await loadRun(deps.db, programId));
 
   app.get(
     '/v1/segments',
@@ -76,12 +76,9 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
     async (request) => {
       const { programId } = principalOf(request);
       await ensureStageSegments(deps.db, programId, deps.clock.now());
-      const [segments, sizes, run] = await Promise.all([
-        listSegments(deps.db, programId, request.query.status),
-        segmentCounts(deps.db, programId),
-        loadRun(deps.db, programId),
-      ]);
-      return wholeList(segments.map((segment) => viewOf(segment, sizes, run.computedAt)));
+      const segments = await listSegments(deps.db, programId, request.query.status);
+      const run = await loadRun(deps.db, programId);
+      return wholeList(segments.map((segment) => viewOf(segment, run)));
     },
   );
 
@@ -124,7 +121,8 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/v1/segments/preview',
     {
-      config: { permission: 'segments:read' },
+      // Judges every member: for those who define segments, not for every reader.
+      config: { permission: 'segments:write' },
       schema: {
         tags: ['segments'],
         summary: 'How many members a draft condition would hold now, with up to 20 of them',
@@ -299,14 +297,15 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
       const { programId } = principalOf(request);
       const { segmentId } = request.params;
       await getSegment(deps.db, programId, segmentId);
-      let csv = csvLine(['member_id', 'since']);
+      const lines = [csvLine(['member_id', 'since'])];
       let afterKey: string | undefined;
       for (;;) {
         const rows = await segmentMembersPage(deps.db, programId, segmentId, { afterKey, limit: 5000 });
-        for (const row of rows) csv += csvLine([row.memberId, row.since.toISOString()]);
+        for (const row of rows) lines.push(csvLine([row.memberId, row.since.toISOString()]));
         if (rows.length < 5000) break;
         afterKey = rows.at(-1)!.memberKey;
       }
+      const csv = lines.join('');
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="segment-${segmentId}.csv"`)

@@ -16,7 +16,7 @@ import type { SegmentSettings } from './segment-types.ts';
 /**
  * Loads what segment conditions look at, for the members of a scope, in one statement: each area
  * answers for its own tables (members, orders, entries, redemptions, check-ins, tiers) and the rows
- * are joined here on the member key. `$1` program, `$2` member keys, `$3` now.
+ * are joined here on the member key. `$1` program, `$2` member keys, `$3` now, `$4` window lengths.
  */
 export interface FactsPlan {
   sql: string;

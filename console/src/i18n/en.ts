@@ -1,3 +1,4 @@
+import { conditionBuilderEn } from '../components/condition-builder/messages.en.ts';
 import { approvalsEn, approvalsErrorsEn } from '../screens/approvals/messages.en.ts';
 import { auditEn, auditErrorsEn } from '../screens/audit/messages.en.ts';
 import { membersEn, membersErrorsEn } from '../screens/members/messages.en.ts';
@@ -107,6 +108,7 @@ export const en: ConsoleMessages = {
   staff: staffEn,
   audit: auditEn,
   settings: settingsEn,
+  conditionBuilder: conditionBuilderEn,
   apiKeys: {
     title: 'API keys',
     intro:

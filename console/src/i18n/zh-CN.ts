@@ -1,3 +1,4 @@
+import { conditionBuilderZhCN } from '../components/condition-builder/messages.zh-CN.ts';
 import { approvalsErrorsZhCN, approvalsZhCN } from '../screens/approvals/messages.zh-CN.ts';
 import { auditErrorsZhCN, auditZhCN } from '../screens/audit/messages.zh-CN.ts';
 import { membersErrorsZhCN, membersZhCN } from '../screens/members/messages.zh-CN.ts';
@@ -110,6 +111,7 @@ export const zhCN = {
   staff: staffZhCN,
   audit: auditZhCN,
   settings: settingsZhCN,
+  conditionBuilder: conditionBuilderZhCN,
   apiKeys: {
     title: 'API 密钥',
     intro: '供系统集成（收银、商城、CRM）调用 API 的密钥。密钥本身只在创建时显示一次。',

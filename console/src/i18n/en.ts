@@ -2,6 +2,7 @@ import { conditionBuilderEn } from '../components/condition-builder/messages.en.
 import { approvalsEn, approvalsErrorsEn } from '../screens/approvals/messages.en.ts';
 import { auditEn, auditErrorsEn } from '../screens/audit/messages.en.ts';
 import { membersEn, membersErrorsEn } from '../screens/members/messages.en.ts';
+import { segmentsEn, segmentsErrorsEn } from '../screens/segments/messages.en.ts';
 import { settingsEn, settingsErrorsEn } from '../screens/settings/messages.en.ts';
 import { staffEn, staffErrorsEn } from '../screens/staff/messages.en.ts';
 import type { ConsoleMessages } from './zh-CN.ts';
@@ -15,6 +16,7 @@ export const en: ConsoleMessages = {
   },
   nav: {
     members: 'Members',
+    segments: 'Segments',
     approvals: 'Approvals',
     staff: 'Staff & roles',
     audit: 'Audit log',
@@ -108,6 +110,7 @@ export const en: ConsoleMessages = {
   staff: staffEn,
   audit: auditEn,
   settings: settingsEn,
+  segments: segmentsEn,
   conditionBuilder: conditionBuilderEn,
   apiKeys: {
     title: 'API keys',
@@ -216,5 +219,6 @@ export const en: ConsoleMessages = {
     ...staffErrorsEn,
     ...auditErrorsEn,
     ...settingsErrorsEn,
+    ...segmentsErrorsEn,
   },
 };

@@ -26,6 +26,7 @@ import { bootstrap, ensureAdminKey } from '../programs/bootstrap.ts';
 import { systemClock } from '../shared/clock.ts';
 import { DAY_MS } from '../shared/time-units.ts';
 import { pruneStaffSignIns } from '../staff/prune-staff-sessions.ts';
+import { runSegmentSweeps, SegmentRefresher } from '../segments/segment-sweeps.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';
@@ -98,6 +99,10 @@ function startSweeps(
           log(`tier sweep failed, will retry: ${(error as Error).message}`);
           return { evaluated: 0, downgraded: 0, manualEnded: 0 };
         });
+        const segments = await runSegmentSweeps(db, systemClock).catch((error: unknown) => {
+          log(`segment computation failed, will retry: ${(error as Error).message}`);
+          return [];
+        });
         const birthdays = await runBirthdayBonuses(db, systemClock).catch((error: unknown) => {
           log(`birthday gifts failed, will retry: ${(error as Error).message}`);
           return 0;
@@ -157,6 +162,7 @@ function startSweeps(
           );
         }
         if (birthdays > 0) done.push(`birthday gifts: ${birthdays}`);
+        for (const result of segments) done.push(`segments: ${result.members} members judged`);
         if (reminders > 0) done.push(`expiry reminders: ${reminders}`);
         if (resumed > 0) done.push(`import commits resumed: ${resumed}`);
         if (mailed > 0) done.push(`staff notices mailed: ${mailed}`);
@@ -276,6 +282,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   let stopSweeps: (() => Promise<void>) | null = null;
   let stopAuditSealer: (() => Promise<void>) | null = null;
   let dispatcher: ReturnType<typeof startDispatcher> | null = null;
+  // Members whose ledger this process moved are judged again for segments soon after.
+  const segmentRefresher =
+    role === 'worker' ? null : new SegmentRefresher(db.background(), systemClock, { log });
   const app =
     role === 'worker'
       ? null
@@ -349,6 +358,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     control,
     stopSweeps && { name: 'background sweeps', stop: stopSweeps },
     stopAuditSealer && { name: 'audit sealer', stop: stopAuditSealer },
+    segmentRefresher && { name: 'segment refresher', stop: () => segmentRefresher.stop() },
     // Between two chunks; each import stays `committing`, resumed by the next start.
     { name: 'import commits', stop: () => importCommits.stop() },
     dispatcher && { name: 'notification dispatcher', stop: dispatcher.stop },

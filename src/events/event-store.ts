@@ -4,6 +4,12 @@ import { JifenError } from '../shared/errors.ts';
 import { badCursor, cursorKey, type Page, toPage } from '../shared/pages.ts';
 import { type EventOutcomeView, outcomeView } from './event-views.ts';
 import { type OutcomeColumns, outcomeFromStored } from './stored-outcome.ts';
+import {
+  type ActivityScope,
+  type ActivityWindow,
+  inScope,
+  withinWindow,
+} from '../shared/member-activity-sql.ts';
 
 /** Reading stored events back: one by id, or a member's newest first. */
 
@@ -113,4 +119,15 @@ export async function eraseEventAttributes(
     `update events set attributes = '{}' where program_id = $1 and member_key = $2 and attributes <> '{}'::jsonb`,
     [programId, memberKey],
   );
+}
+
+/** Members' check-ins per window (`check_ins_<i>`), for segments. */
+export function checkInActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
+  const columns = windows.map(
+    (days, i) => `count(*) filter (where ${withinWindow('e.occurred_at', days)}) as check_ins_${i}`,
+  );
+  return `select e.member_key, ${columns.join(', ')}
+            from events e
+           where e.program_id = $1 and ${inScope(scope, 'e.member_key')} and e.type = 'member.checked_in'
+           group by e.member_key`;
 }

@@ -3,6 +3,12 @@ import type { Queryable } from '../db/database.ts';
 import { jsonArray } from '../db/sql-params.ts';
 import { pointsLostFromLots } from '../ledger/ledger-queries.ts';
 import { asMemberKey } from '../members/member-key.ts';
+import {
+  type ActivityScope,
+  type ActivityWindow,
+  inScope,
+  withinWindow,
+} from '../shared/member-activity-sql.ts';
 import type { Order, OrderItem, OrderStatus } from './orders.ts';
 
 /** Orders in the database: read under their members' locks, written with the batch. */
@@ -158,4 +164,27 @@ export async function forgetPaidOrders(
     ],
   );
   return rows.length;
+}
+
+/**
+ * Members' orders for segments (shared/member-activity-sql.ts): the last order's time and, per
+ * window, `orders_<i>` and `spend_<i>` (minor units, after refunds). An order counts unless it
+ * was cancelled or fully refunded. A few members' orders are found through their events (orders
+ * have no index by member).
+ */
+export function orderActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
+  const counted = `o.status <> 'cancelled' and (o.refunded_minor < o.amount_minor or o.amount_minor = 0)`;
+  const columns = windows.flatMap((days, i) => [
+    `count(*) filter (where ${counted} and ${withinWindow('o.created_at', days)}) as orders_${i}`,
+    `coalesce(sum(o.amount_minor - o.refunded_minor) filter (where ${counted} and ${withinWindow('o.created_at', days)}), 0) as spend_${i}`,
+  ]);
+  const from =
+    scope === 'program'
+      ? 'orders o where o.program_id = $1'
+      : `events e join orders o on o.program_id = e.program_id and o.id = e.order_id and o.paid_event_id = e.id
+          where e.program_id = $1 and ${inScope(scope, 'e.member_key')} and e.type = 'order.paid'`;
+  return `select o.member_key, max(o.created_at) filter (where ${counted}) as last_order_at
+                 ${columns.map((c) => `, ${c}`).join('')}
+            from ${from}
+           group by o.member_key`;
 }

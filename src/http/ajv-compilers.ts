@@ -3,6 +3,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { Condition, RuleDefinition } from '../rules/rule-types.ts';
+import { SegmentCondition } from '../segments/segment-types.ts';
 import { isStorableCalendarDate, isStorableDate } from '../shared/storable-dates.ts';
 import { findUnstorable } from '../shared/storable-input.ts';
 
@@ -10,7 +11,7 @@ import { findUnstorable } from '../shared/storable-input.ts';
 const Ajv = AjvModule.default ?? AjvModule;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
 
-export const SHARED_SCHEMAS = [Condition, RuleDefinition];
+export const SHARED_SCHEMAS = [Condition, RuleDefinition, SegmentCondition];
 
 interface FormatWithCompare {
   validate: (text: string) => boolean;

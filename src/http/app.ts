@@ -52,6 +52,7 @@ import { programRoutes } from './routes/program-routes.ts';
 import { programsAdminRoutes } from './routes/programs-admin-routes.ts';
 import { rewardRoutes } from './routes/reward-routes.ts';
 import { ruleRoutes } from './routes/rule-routes.ts';
+import { segmentRoutes } from './routes/segment-routes.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { tierRoutes } from './routes/tier-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
@@ -276,6 +277,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   eventRoutes(app, deps);
   importRoutes(app, deps);
   tierRoutes(app, deps);
+  segmentRoutes(app, deps);
   rewardRoutes(app, deps);
   couponPoolRoutes(app, deps);
   checkoutRoutes(app, deps);

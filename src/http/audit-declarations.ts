@@ -224,6 +224,13 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   'POST /v1/imports': { action: 'import.created', target: 'import' },
   'POST /v1/imports/:importId/commit': { action: 'import.committed', target: 'import' },
   'POST /v1/imports/:importId/undo': { action: 'import.undone', target: 'import' },
+  // segments
+  'POST /v1/segments': { action: 'segment.created', target: 'segment' },
+  'PATCH /v1/segments/:segmentId': { action: 'segment.changed', target: 'segment' },
+  'DELETE /v1/segments/:segmentId': { action: 'segment.archived', target: 'segment' },
+  'POST /v1/segments/recompute': { action: 'segment.recomputed', target: 'segment' },
+  'POST /v1/segments/preview': { action: 'segment.previewed', target: 'segment', readOnly: true },
+  'PUT /v1/segment-settings': { action: 'segment.settings_changed', target: 'segment_settings' },
   // tiers
   'PUT /v1/tiers': { action: 'tier.config_replaced', target: 'tier_config' },
   'PUT /v1/members/:memberId/tier': {

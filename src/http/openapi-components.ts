@@ -15,6 +15,7 @@ import * as couponPools from '../rewards/coupon-pool-api-schemas.ts';
 import * as draws from '../rewards/draws/draw-api-schemas.ts';
 import * as rewards from '../rewards/reward-api-schemas.ts';
 import * as rules from '../rules/rule-api-schemas.ts';
+import * as segments from '../segments/segment-api-schemas.ts';
 import * as shared from '../shared/api-schemas.ts';
 import * as tiers from '../tiers/tier-api-schemas.ts';
 import { OPERATION_EXAMPLES, recordedAnswer } from './operation-examples.ts';
@@ -50,6 +51,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   notifications,
   imports,
   approvals,
+  segments,
 };
 
 /** Export names that need their area to be clear in one document. */
@@ -61,6 +63,9 @@ const RENAMED: Record<string, string> = {
   'draws.PlayView': 'DrawPlay',
   'checkout.QuoteView': 'CheckoutQuote',
   'checkout.PaymentView': 'CheckoutPayment',
+  'segments.PreviewBody': 'SegmentPreviewRequest',
+  'segments.PreviewAnswer': 'SegmentPreview',
+  'segments.RecomputeAnswer': 'SegmentRecomputation',
 };
 
 let named = false;

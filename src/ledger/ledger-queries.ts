@@ -2,6 +2,12 @@ import type { Queryable } from '../db/database.ts';
 import { asMemberKey, type MemberKey } from '../members/member-key.ts';
 import { memberKeyOf, memberNotFound } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
+import {
+  type ActivityScope,
+  type ActivityWindow,
+  inScope,
+  withinWindow,
+} from '../shared/member-activity-sql.ts';
 import { cursorKey, toPage } from '../shared/pages.ts';
 import {
   ENTRY_COLUMNS,
@@ -257,4 +263,21 @@ export async function storeOfEntry(
     [programId, memberKey, 'holdId' in entry ? entry.holdId : entry.entryId],
   );
   return row?.store ?? undefined;
+}
+
+/**
+ * Members' points for segments (shared/member-activity-sql.ts), per window: `earned_<i>`, the
+ * points earned (entries of type `earn`, pending or available), and `spent_<i>`, the points
+ * redeemed net of what came back (the `redeemed` account).
+ */
+export function pointsActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
+  const columns = windows.flatMap((days, i) => [
+    `coalesce(sum(e.available_delta + e.pending_delta) filter (where e.type = 'earn' and ${withinWindow('e.created_at', days)}), 0) as earned_${i}`,
+    `coalesce(sum(e.contra_delta) filter (where e.contra_account = 'redeemed' and ${withinWindow('e.created_at', days)}), 0) as spent_${i}`,
+  ]);
+  return `select e.member_key, ${columns.join(', ')}
+            from entries e
+           where e.program_id = $1 and ${inScope(scope, 'e.member_key')}
+             and (e.type = 'earn' or e.contra_account = 'redeemed')
+           group by e.member_key`;
 }

@@ -348,4 +348,8 @@ export function addDraftWrites(
   if (idempotency.length > 0) statement.add(idempotencyInsertSql(idempotency, param, draft.now));
   const committed = activity.ledgerEntriesCommitted;
   if (committed.observed && entries.length > 0) afterCommit(tx, () => committed.emit(entries));
+  const moved = activity.membersMoved;
+  if (moved.observed && entries.length > 0) {
+    afterCommit(tx, () => moved.emit({ programId, memberKeys: entries.map((entry) => entry.memberKey) }));
+  }
 }

@@ -54,6 +54,13 @@ export const MemberListQuery = Type.Object(
     tier: Type.Optional(
       Type.String({ minLength: 1, maxLength: 64, description: 'Members whose tier in force has this code.' }),
     ),
+    segment: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Members in this segment (a lifecycle stage: `stage_active`...), as last computed.',
+      }),
+    ),
     status: Type.Optional(
       Type.Union([Type.Literal('active'), Type.Literal('frozen'), Type.Literal('blocked')]),
     ),

@@ -13,11 +13,15 @@ interface MemberFactsRow {
   /** A Date, or its JSON text from a combined read. */
   joined_at: Date | string;
   attributes: Record<string, unknown>;
+  segments: string[];
 }
 
 /** The facts of members `by` their ids or keys (`$1` the program). */
 const factsQuery = (by: 'member_id' | 'member_key', members: string) =>
-  `select m.member_id, m.member_key, m.status, m.tags, m.birthday, m.joined_at, m.attributes
+  `select m.member_id, m.member_key, m.status, m.tags, m.birthday, m.joined_at, m.attributes,
+          array(select s.segment_id from member_segments s
+                 where s.program_id = m.program_id and s.member_key = m.member_key
+                 order by s.segment_id) as segments
      from members m
     where m.program_id = $1 and m.${by} = any(${members})`;
 
@@ -78,8 +82,7 @@ async function toFacts(q: Queryable, programId: string, row: MemberFactsRow): Pr
     status: row.status,
     tags: row.tags,
     tier: null,
-    // Segments arrive with a later issue.
-    segments: [],
+    segments: row.segments,
     joinedAt: new Date(row.joined_at),
     birthday: row.birthday === null ? null : await openBirthday(q, programId, row.birthday),
     attributes: row.attributes,

@@ -19,8 +19,9 @@ export interface MemberProfileInput {
 export interface MemberFacts {
   status: 'active' | 'frozen' | 'blocked';
   tags: readonly string[];
-  /** Tiers and segments arrive with later issues; rules can already name them. */
+  /** The tier in force (set by those who judge by tiers; see `loadMemberFacts`). */
   tier: string | null;
+  /** The segments the member is in, lifecycle stage included (`stage_active`), as last computed. */
   segments: readonly string[];
   joinedAt: Date;
   /** YYYY-MM-DD, or MM-DD when the year is unknown. */

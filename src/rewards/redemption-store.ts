@@ -22,6 +22,12 @@ import type {
   Shipment,
   ShippingAddress,
 } from './reward-types.ts';
+import {
+  type ActivityScope,
+  type ActivityWindow,
+  inScope,
+  withinWindow,
+} from '../shared/member-activity-sql.ts';
 
 /** Redemption orders: one row each, its status moved by the lifecycle commands. */
 
@@ -450,4 +456,16 @@ export async function eraseShippingAddresses(
     'update redemptions set shipping_address = null where program_id = $1 and member_key = $2 and shipping_address is not null',
     [programId, memberKey],
   );
+}
+
+/** Members' redemptions per window (`redemptions_<i>`, cancelled ones left out), for segments. */
+export function redemptionActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
+  const columns = windows.map(
+    (days, i) =>
+      `count(*) filter (where r.status <> 'cancelled' and ${withinWindow('r.created_at', days)}) as redemptions_${i}`,
+  );
+  return `select r.member_key, ${columns.join(', ')}
+            from redemptions r
+           where r.program_id = $1 and ${inScope(scope, 'r.member_key')}
+           group by r.member_key`;
 }

@@ -56,13 +56,45 @@ export function compileCondition(
   problems: RuleProblem[],
   inItems = false,
 ): CompiledCondition {
+  type Leaf = Extract<Condition, { items: unknown }> | Comparison;
+  return compileLogic<RuleFacts, LineItem | undefined, Leaf>(condition, at, problems, (leaf, leafAt) =>
+    'items' in leaf
+      ? compileItemsCondition(leaf.items, `${leafAt}/items`, problems)
+      : compileComparison(
+          leaf,
+          leafAt,
+          problems,
+          compileField(leaf.field, `${leafAt}/field`, problems, inItems),
+        ),
+  );
+}
+
+/** A condition's all / any / not, over whatever facts its leaves read: rules' and segments' alike. */
+export type LogicCondition<Leaf> =
+  | { all: LogicCondition<Leaf>[] }
+  | { any: LogicCondition<Leaf>[] }
+  | { not: LogicCondition<Leaf> }
+  | Leaf;
+
+export type Judge<F, X = undefined> = (facts: F, extra: X) => Verdict;
+
+/**
+ * Compiles the logic of a condition (all / any / not) and its leaves with `leaf`: the one place
+ * that says how conditions combine and why one failed.
+ */
+export function compileLogic<F, X, Leaf extends object = object>(
+  condition: LogicCondition<Leaf>,
+  at: string,
+  problems: RuleProblem[],
+  leaf: (leaf: Leaf, at: string) => Judge<F, X>,
+): Judge<F, X> {
   if ('all' in condition) {
     const parts = condition.all.map((part, index) =>
-      compileCondition(part, `${at}/all/${index}`, problems, inItems),
+      compileLogic(part, `${at}/all/${index}`, problems, leaf),
     );
-    return (facts, item) => {
+    return (facts, extra) => {
       for (const part of parts) {
-        const verdict = part(facts, item);
+        const verdict = part(facts, extra);
         if (!verdict.ok) return verdict;
       }
       return PASS;
@@ -70,12 +102,12 @@ export function compileCondition(
   }
   if ('any' in condition) {
     const parts = condition.any.map((part, index) =>
-      compileCondition(part, `${at}/any/${index}`, problems, inItems),
+      compileLogic(part, `${at}/any/${index}`, problems, leaf),
     );
-    return (facts, item) => {
+    return (facts, extra) => {
       const failures: Verdict[] = [];
       for (const part of parts) {
-        const verdict = part(facts, item);
+        const verdict = part(facts, extra);
         if (verdict.ok) return PASS;
         failures.push(verdict);
       }
@@ -89,14 +121,13 @@ export function compileCondition(
     };
   }
   if ('not' in condition) {
-    const inner = compileCondition(condition.not, `${at}/not`, problems, inItems);
-    return (facts, item) =>
-      inner(facts, item).ok
+    const inner = compileLogic(condition.not as LogicCondition<Leaf>, `${at}/not`, problems, leaf);
+    return (facts, extra) =>
+      inner(facts, extra).ok
         ? { ok: false, why: { zh: '排除条件成立', en: 'an excluding condition holds' } }
         : PASS;
   }
-  if ('items' in condition) return compileItemsCondition(condition.items, `${at}/items`, problems);
-  return compileComparison(condition, at, problems, inItems);
+  return leaf(condition as Leaf, at);
 }
 
 /** Line items that match `where` (all of them without it). */
@@ -143,18 +174,18 @@ function compileItemsCondition(
   };
 }
 
-function compileComparison(
-  comparison: Comparison,
+/** One comparison of a field `read` from the facts with the condition's value, saying why it failed. */
+export function compileComparison<F, X>(
+  comparison: { field: string; op: Operator; value?: unknown },
   at: string,
   problems: RuleProblem[],
-  inItems: boolean,
-): CompiledCondition {
+  read: (facts: F, extra: X) => unknown,
+): Judge<F, X> {
   const { field, op, value } = comparison;
-  const read = compileField(field, `${at}/field`, problems, inItems);
   checkValue(op, value, `${at}/value`, problems);
   const test = OPERATIONS[op];
-  return (facts, item) => {
-    const actual = read(facts, item);
+  return (facts, extra) => {
+    const actual = read(facts, extra);
     if (test(actual, value)) return PASS;
     const shown = actual === undefined ? '(none)' : JSON.stringify(actual);
     const expected = value === undefined ? '' : ` ${JSON.stringify(value)}`;
@@ -163,6 +194,11 @@ function compileComparison(
       `${field} is ${shown}, not ${OP_TEXT[op].en}${expected}`,
     );
   };
+}
+
+/** Whether `actual` satisfies `op` with `value` (the comparison's test alone). */
+export function satisfies(op: Operator, actual: unknown, value: unknown): boolean {
+  return OPERATIONS[op](actual, value);
 }
 
 function fail(zh: string, en: string): Verdict {
@@ -226,7 +262,8 @@ function memberReader(name: string): Reader {
   return (facts) => facts.member[name as 'status' | 'tags' | 'tier' | 'segments'] ?? undefined;
 }
 
-function dig(value: unknown, path: readonly string[]): unknown {
+/** The value at `path` inside `value` (own keys only), or undefined. */
+export function dig(value: unknown, path: readonly string[]): unknown {
   let at: unknown = value;
   for (const key of path) {
     if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;

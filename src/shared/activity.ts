@@ -46,9 +46,17 @@ export interface DeliveryFact {
   ok: boolean;
 }
 
+/** Members whose ledger moved in a transaction that committed. */
+export interface MembersMovedFact {
+  programId: string;
+  memberKeys: readonly string[];
+}
+
 export const activity = {
   /** Entries of a transaction that committed. */
   ledgerEntriesCommitted: new Signal<readonly EntryFact[]>(),
+  /** Members with entries in a transaction that committed (segments judge them again). */
+  membersMoved: new Signal<MembersMovedFact>(),
   /** Answers event intake gave (after their transaction committed). */
   eventsAnswered: new Signal<readonly EventAnswerFact[]>(),
   /** Outcomes of notification delivery attempts, once recorded. */

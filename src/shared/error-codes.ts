@@ -684,6 +684,36 @@ export const ERROR_CODES = {
     title: 'Staff still hold this role',
     action: 'Give those staff members another role first (`staffCount` says how many).',
   },
+  segment_not_found: {
+    status: 404,
+    title: 'No such segment in this program',
+    action: 'List segments with GET /v1/segments to find the id.',
+  },
+  segment_exists: {
+    status: 409,
+    title: 'The program already has a segment with that id',
+    action: 'Choose another id, or change the segment that has it (PATCH /v1/segments/{segmentId}).',
+  },
+  segment_built_in: {
+    status: 409,
+    title: 'Lifecycle stages cannot be changed or archived',
+    action: 'Change their thresholds with PUT /v1/segment-settings, or define a segment of your own.',
+  },
+  segment_archived: {
+    status: 409,
+    title: 'The segment is archived',
+    action: 'Define a new segment (POST /v1/segments); an archived one keeps its history only.',
+  },
+  segment_in_use: {
+    status: 409,
+    title: 'Other segments refer to this segment',
+    action: 'Change the segments named in `referencedBy` so they no longer use it, then archive it.',
+  },
+  segments_busy: {
+    status: 409,
+    title: 'Another server is computing this program’s segments',
+    action: 'Try again in a little while; the computation under way includes every change so far.',
+  },
   totp_already_enabled: {
     status: 409,
     title: 'The second factor is already on',

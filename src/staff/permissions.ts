@@ -41,6 +41,14 @@ export const PERMISSIONS = {
   'checkout:manage': { scope: 'ledger:write', about: 'Change the checkout settings' },
   'rules:read': { scope: 'rules:read', about: 'Read rules; preview and back-test' },
   'rules:write': { scope: 'rules:write', about: 'Create, edit, publish and retire rules (campaigns)' },
+  'segments:read': {
+    scope: 'members:read',
+    about: 'Read segments, their members and sizes; preview a condition',
+  },
+  'segments:write': {
+    scope: 'rules:write',
+    about: 'Define, change and archive segments; lifecycle settings',
+  },
   'events:read': { scope: 'events:read', about: 'Read stored events' },
   'events:write': { scope: 'events:write', about: 'Send events' },
   'imports:read': { scope: 'imports:read', about: 'Read imports' },
@@ -123,6 +131,8 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
     'ledger:read',
     'rules:read',
     'rules:write',
+    'segments:read',
+    'segments:write',
     'events:read',
     'rewards:read',
     'rewards:write',
@@ -133,6 +143,7 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
   ],
   customer_service: [
     'members:read',
+    'segments:read',
     'members:write',
     'program:read',
     'ledger:read',
@@ -146,6 +157,7 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
   ],
   finance: [
     'members:read',
+    'segments:read',
     'program:read',
     'ledger:read',
     'rules:read',

@@ -105,17 +105,35 @@ export async function inTierCondition(
   tier: string,
   now: Date,
 ): Promise<{ sql: (keyColumn: string, firstParam: number) => string; params: unknown[] }> {
+  const inForce = await tierInForceSql(db, programId, now);
+  if (inForce === null) return { sql: () => 'false', params: [] };
+  return {
+    sql: (keyColumn, n) => `${inForce.sql(keyColumn, n)} = $${n + inForce.params.length}::text`,
+    params: [...inForce.params, tier],
+  };
+}
+
+/**
+ * The tier in force of the member whose key is in `keyColumn`, as an SQL expression (its params
+ * from `$firstParam`): an assignment while it lasts, else the tier earned, else the first tier —
+ * the rule of `tiersInForce`. Null in a program without tiers.
+ */
+export async function tierInForceSql(
+  db: Queryable,
+  programId: string,
+  now: Date,
+): Promise<{ sql: (keyColumn: string, firstParam: number) => string; params: unknown[] } | null> {
   const config = await currentTierConfig(db, programId);
   const first = config?.config.tiers[0]?.code ?? null;
-  if (first === null) return { sql: () => 'false', params: [] };
+  if (first === null) return null;
   return {
     sql: (keyColumn, n) => `coalesce(
         (select case when in_tier.manual_tier is not null and in_tier.manual_until > $${n + 1}::timestamptz
                      then in_tier.manual_tier else in_tier.earned_tier end
            from member_tiers in_tier
           where in_tier.program_id = $${n}::text and in_tier.member_key = ${keyColumn}),
-        $${n + 2}::text) = $${n + 3}::text`,
-    params: [programId, now.toISOString(), first, tier],
+        $${n + 2}::text)`,
+    params: [programId, now.toISOString(), first],
   };
 }
 

@@ -7,6 +7,7 @@ import {
   MemberParams,
   MemberProfile,
 } from '../../members/member-api-schemas.ts';
+import { inSegmentCondition } from '../../members/member-segments.ts';
 import { listMembers, upsertMember } from '../../members/member-store.ts';
 import { phoneCondition } from '../../notifications/preferences/member-preferences.ts';
 import {
@@ -83,18 +84,21 @@ export function memberRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['members'],
         summary:
-          "The program's members in id order, searched by id prefix, tag, tier, status and joining time",
+          "The program's members in id order, searched by id prefix, tag, tier, segment, status and joining time",
         querystring: MemberListQuery,
         response: { 200: pageOf(Member), ...problemResponses },
       },
     },
     async (request) => {
       const { programId } = principalOf(request);
-      const { limit = 50, cursor, tier, phone, ...filter } = request.query;
+      const { limit = 50, cursor, tier, phone, segment, ...filter } = request.query;
       const now = deps.clock.now();
       const byKey = bothConditions(
-        tier === undefined ? undefined : await inTierCondition(deps.db, programId, tier, now),
-        phone === undefined ? undefined : await phoneCondition(deps.db, programId, phone),
+        bothConditions(
+          tier === undefined ? undefined : await inTierCondition(deps.db, programId, tier, now),
+          phone === undefined ? undefined : await phoneCondition(deps.db, programId, phone),
+        ),
+        segment === undefined ? undefined : inSegmentCondition(programId, segment),
       );
       const records = await listMembers(
         deps.db,

@@ -598,7 +598,7 @@ export type CreateRewardRequest = {
 
 export type CreateRoleRequest = {
   name: string;
-  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
+  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "segments:read" | "segments:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
 };
 
 export type CreateRoleResponse = {
@@ -1379,6 +1379,35 @@ export type MemberProfile = {
   attributes?: {
     [key: string]: unknown;
   };
+};
+
+export type MemberSegments = {
+  stage: (string | null);
+  rfm: {
+    recencyDays: (number | null);
+    orders: number;
+    spendMinor: number;
+    recency: (number | null);
+    frequency: (number | null);
+    monetary: (number | null);
+  };
+  computedAt: (string | null);
+  segments: {
+    id: string;
+    kind: ("rule" | "stage");
+    name: {
+      "zh-CN": string;
+      en: string;
+    };
+    since: (string | null);
+    checks: {
+      field: string;
+      op: string;
+      value: unknown;
+      actual: unknown;
+      ok: boolean;
+    }[];
+  }[];
 };
 
 export type MemberTierStatus = {
@@ -2178,6 +2207,131 @@ export type RuleVersion = {
 
 export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "audit:read" | "personal_data" | "*");
 
+export type Segment = {
+  id: string;
+  kind: ("rule" | "stage");
+  name: {
+    "zh-CN": string;
+    en: string;
+  };
+  description: (string | null);
+  condition: (SegmentCondition | null);
+  status: ("active" | "archived");
+  size: (number | null);
+  computedAt: (string | null);
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type SegmentBody = {
+  /** Lower-case letters, digits, - and _; `stage_` is kept for the lifecycle stages. */
+  id: string;
+  /** A name in each language, shown to operators. */
+  name: {
+    "zh-CN": string;
+    en: string;
+  };
+  description?: (string | null);
+  condition: SegmentCondition;
+};
+
+/** A safe expression as JSON over a member: all / any / not / comparison. */
+export type SegmentCondition = ({
+  all: SegmentCondition[];
+} | {
+  any: SegmentCondition[];
+} | {
+  not: SegmentCondition;
+} | {
+  /** member.<field>, balance.<kind>, activity.<measure>.<window>, activity.lastOrderDays or rfm.<field>. */
+  field: string;
+  op: ("eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "contains" | "starts_with" | "between" | "exists" | "not_exists");
+  value?: ((string | number | boolean) | ((string | number | boolean))[]);
+});
+
+export type SegmentFieldList = {
+  data: {
+    field: string;
+    type: ("number" | "string" | "list" | "date");
+    windowed: boolean;
+    description: {
+      "zh-CN": string;
+      en: string;
+    };
+  }[];
+};
+
+export type SegmentMember = {
+  memberId: string;
+  since: string;
+};
+
+export type SegmentMemberPage = {
+  data: SegmentMember[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
+};
+
+export type SegmentPage = {
+  data: Segment[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
+};
+
+export type SegmentPatch = {
+  /** A name in each language, shown to operators. */
+  name?: {
+    "zh-CN": string;
+    en: string;
+  };
+  description?: (string | null);
+  condition?: SegmentCondition;
+};
+
+export type SegmentPreview = {
+  size: number;
+  sample: {
+    memberId: string;
+  }[];
+};
+
+export type SegmentPreviewRequest = {
+  condition: SegmentCondition;
+};
+
+export type SegmentRecomputation = {
+  computedAt: string;
+  members: number;
+  segments: {
+    id: string;
+    size: number;
+  }[];
+};
+
+export type SegmentSettings = {
+  rfmWindowDays: number;
+  stages: {
+    newDays: number;
+    activeDays: number;
+    atRiskDays: number;
+    churnedDays: number;
+    highValueMinMonetary: number;
+    highValueMinFrequency: number;
+  };
+  recomputeEveryMinutes: number;
+};
+
+export type SegmentSizes = {
+  data: {
+    date: string;
+    members: number;
+  }[];
+};
+
 export type ShipBody = {
   carrier: string;
   trackingNumber: string;
@@ -2462,7 +2616,7 @@ export type UpdateRewardRequest = {
 
 export type UpdateRoleRequest = {
   name?: string;
-  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
+  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "segments:read" | "segments:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
 };
 
 export type UpdateRoleResponse = {
@@ -2609,6 +2763,8 @@ export interface Operations {
   approveApproval: { params: { approvalId: string }; query: undefined; body: ApproveBody; bodyRequired: true; response: Approval };
   /** Archive a program: its data stays readable and exportable, every write answers 409 program_archived */
   archiveProgram: { params: { programId: string }; query: undefined; body: undefined; bodyRequired: false; response: Program };
+  /** Archive a segment: its members leave it; its sizes over time stay */
+  archiveSegment: { params: { segmentId: string }; query: undefined; body: undefined; bodyRequired: false; response: unknown };
   /** Set a member's tier by hand until a date, with a reason (audited; it ends on its own) */
   assignMemberTier: { params: { memberId: string }; query: undefined; body: AssignMemberTierRequest; bodyRequired: true; response: MemberTierStatus | Approval };
   /** Replay the stored events of a date range under the rules in force and under the drafts: points, growth and money cost by day and by rule (writes nothing) */
@@ -2663,6 +2819,8 @@ export interface Operations {
   createRole: { params: undefined; query: undefined; body: CreateRoleRequest; bodyRequired: true; response: CreateRoleResponse };
   /** Create a rule; its version 1 is a draft until published */
   createRule: { params: undefined; query: undefined; body: RuleDefinition; bodyRequired: true; response: Rule };
+  /** Define a segment by a condition over members (computed at once in programs up to 20,000 members) */
+  createSegment: { params: undefined; query: undefined; body: SegmentBody; bodyRequired: true; response: Segment };
   /** Add a staff member (a new login needs a password; a person already staff elsewhere keeps theirs) */
   createStaff: { params: undefined; query: undefined; body: CreateStaffRequest; bodyRequired: true; response: CreateStaffResponse };
   /** Transfer points between members (转赠); the points keep their expiry */
@@ -2687,6 +2845,8 @@ export interface Operations {
   exportAuditRecords: { params: undefined; query: { actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: string };
   /** Everything held about a member, as JSON (a data subject's access request); recorded in the audit log */
   exportMemberPersonalData: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: ExportMemberPersonalDataResponse };
+  /** The members in a segment as CSV (member_id, since) */
+  exportSegmentMembers: { params: { segmentId: string }; query: undefined; body: undefined; bodyRequired: false; response: string };
   /** One approval request: what it asks, who decided, and what it answered when executed */
   getApproval: { params: { approvalId: string }; query: undefined; body: undefined; bodyRequired: false; response: Approval };
   /** What waits for a checker: points above a threshold, bulk actions, tier assignments */
@@ -2723,6 +2883,8 @@ export interface Operations {
   getMemberInboxUnreadCount: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: GetMemberInboxUnreadCountResponse };
   /** A member's notification preferences (the defaults when never set) */
   getMemberNotificationPreferences: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: NotificationPreferences };
+  /** A member’s lifecycle stage, RFM scores and segments, each with why the member is in it */
+  getMemberSegments: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: MemberSegments };
   /** A member's tier, growth in the window, what the next tier needs, and the projected tier */
   getMemberTier: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: MemberTierStatus };
   /** Channels per notification type, reminder offsets, quiet hours, default language */
@@ -2739,6 +2901,10 @@ export interface Operations {
   getRole: { params: { roleId: string }; query: undefined; body: undefined; bodyRequired: false; response: GetRoleResponse };
   /** One rule and all its versions */
   getRule: { params: { ruleId: string }; query: undefined; body: undefined; bodyRequired: false; response: Rule };
+  /** One segment with its definition and size */
+  getSegment: { params: { segmentId: string }; query: undefined; body: undefined; bodyRequired: false; response: Segment };
+  /** The lifecycle stage thresholds, the RFM window and how often segments are computed */
+  getSegmentSettings: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: SegmentSettings };
   /** Who am I: the staff member, role, permissions, stores and program of the session (or the API key) */
   getSession: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: GetSessionResponse };
   /** One staff member */
@@ -2775,8 +2941,8 @@ export interface Operations {
   listMemberRedemptions: { params: { memberId: string }; query: { limit?: number; cursor?: string; status?: ("awaiting_payment" | "payment_expired" | "fulfilled" | "awaiting_shipment" | "shipped" | "delivered" | "cancelled") }; body: undefined; bodyRequired: false; response: RedemptionPage };
   /** A member's tier changes and evaluations, newest first */
   listMemberTierHistory: { params: { memberId: string }; query: { limit?: number; cursor?: string }; body: undefined; bodyRequired: false; response: TierHistoryEntryPage };
-  /** The program's members in id order, searched by id prefix, tag, tier, status and joining time */
-  listMembers: { params: undefined; query: { limit?: number; cursor?: string; idPrefix?: string; tag?: string; tier?: string; status?: ("active" | "frozen" | "blocked"); phone?: string; joinedFrom?: string; joinedTo?: string }; body: undefined; bodyRequired: false; response: MemberPage };
+  /** The program's members in id order, searched by id prefix, tag, tier, segment, status and joining time */
+  listMembers: { params: undefined; query: { limit?: number; cursor?: string; idPrefix?: string; tag?: string; tier?: string; segment?: string; status?: ("active" | "frozen" | "blocked"); phone?: string; joinedFrom?: string; joinedTo?: string }; body: undefined; bodyRequired: false; response: MemberPage };
   /** The {{variables}} each notification type offers its templates */
   listNotificationTemplateVariables: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: TemplateVariablesResult };
   /** Every template in force (the program’s own or the default), per type, channel and language */
@@ -2791,6 +2957,14 @@ export interface Operations {
   listRoles: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ListRolesResponse };
   /** Every earning rule with its versions (draft, published, superseded, retired) */
   listRules: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: RulePage };
+  /** Every field a segment condition may name, with its type and whether it takes a window */
+  listSegmentFields: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: SegmentFieldList };
+  /** The members in a segment, with when each entered it */
+  listSegmentMembers: { params: { segmentId: string }; query: { limit?: number; cursor?: string }; body: undefined; bodyRequired: false; response: SegmentMemberPage };
+  /** A segment’s size at the last computation of each day */
+  listSegmentSizes: { params: { segmentId: string }; query: { from?: string; to?: string }; body: undefined; bodyRequired: false; response: SegmentSizes };
+  /** The lifecycle stages and the program’s segments, with their sizes at the last computation */
+  listSegments: { params: undefined; query: { status?: ("active" | "archived") }; body: undefined; bodyRequired: false; response: SegmentPage };
   /** The program's staff: login, role, stores, status, second factor, last sign-in */
   listStaff: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: ListStaffResponse };
   /** Your notices (the console bell): approvals waiting for you, decisions on yours */
@@ -2817,10 +2991,14 @@ export interface Operations {
   previewNotificationTemplate: { params: undefined; query: undefined; body: TemplatePreviewBody; bodyRequired: true; response: TemplatePreview };
   /** What an event would earn under the rules, and why each other rule would not fire (writes nothing) */
   previewRules: { params: undefined; query: undefined; body: PreviewBody; bodyRequired: true; response: PreviewResult };
+  /** How many members a draft condition would hold now, with up to 20 of them */
+  previewSegment: { params: undefined; query: undefined; body: SegmentPreviewRequest; bodyRequired: true; response: SegmentPreview };
   /** Publish the draft; the version in force before it is superseded */
   publishRule: { params: { ruleId: string }; query: undefined; body: undefined; bodyRequired: false; response: RuleVersion };
   /** How many points may pay for a cart, and what they are worth */
   quoteCheckout: { params: undefined; query: undefined; body: QuoteBody; bodyRequired: true; response: CheckoutQuote };
+  /** Compute every member’s stage, RFM scores and segments now (the sweep does it on its own) */
+  recomputeSegments: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: SegmentRecomputation };
   /** A new session token (the old one stops working); the idle time restarts, the absolute end stays */
   refreshSession: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: RefreshSessionResponse };
   /** A return: give back points in proportion to the refunded part of the order */
@@ -2835,6 +3013,8 @@ export interface Operations {
   replaceNotificationTemplate: { params: { type: "points.earned" | "points.spent" | "points.expiring" | "points.expired" | "points.adjusted" | "points.reversed" | "tier.changed" | "redemption.created" | "redemption.shipped" | "redemption.delivered" | "redemption.cancelled" | "risk.case.opened"; channel: "inbox" | "email" | "sms"; language: "zh-CN" | "en" }; query: undefined; body: TemplateBody; bodyRequired: true; response: Template };
   /** Write the rule's draft (a new version after the latest, or the open draft replaced) */
   replaceRuleDraft: { params: { ruleId: string }; query: undefined; body: RuleDefinition; bodyRequired: true; response: RuleVersion };
+  /** Change the lifecycle thresholds and RFM window (members are judged again) */
+  replaceSegmentSettings: { params: undefined; query: undefined; body: SegmentSettings; bodyRequired: true; response: SegmentSettings };
   /** A new version of the tier configuration (members keep their tiers; history is never rewritten); the configuration in force again answers 200 with its version */
   replaceTierConfig: { params: undefined; query: undefined; body: ReplaceTierConfigRequest; bodyRequired: true; response: TierConfigVersion };
   /** Send a delivery again, whatever its status (pending, due now; attempts keep counting) */
@@ -2871,6 +3051,8 @@ export interface Operations {
   updateReward: { params: { rewardId: string }; query: undefined; body: UpdateRewardRequest; bodyRequired: true; response: Reward };
   /** Rename a custom role or change its permissions (its staff's sessions follow at once) */
   updateRole: { params: { roleId: string }; query: undefined; body: UpdateRoleRequest; bodyRequired: true; response: UpdateRoleResponse };
+  /** Rename a segment or change its condition (members are judged again) */
+  updateSegment: { params: { segmentId: string }; query: undefined; body: SegmentPatch; bodyRequired: true; response: Segment };
   /** Change a staff member: name, role, stores, status (a change of role, stores or status ends their sessions at once) */
   updateStaff: { params: { staffId: string }; query: undefined; body: UpdateStaffRequest; bodyRequired: true; response: UpdateStaffResponse };
   /** Change the URL, types, description or status of an endpoint */
@@ -2891,6 +3073,7 @@ export const OPERATIONS = {
   addCouponCodes: { method: 'POST', path: '/v1/rewards/{rewardId}/codes' },
   approveApproval: { method: 'POST', path: '/v1/approvals/{approvalId}/approve' },
   archiveProgram: { method: 'POST', path: '/v1/programs/{programId}/archive' },
+  archiveSegment: { method: 'DELETE', path: '/v1/segments/{segmentId}' },
   assignMemberTier: { method: 'PUT', path: '/v1/members/{memberId}/tier' },
   backTestRules: { method: 'POST', path: '/v1/rules/back-test' },
   cancelApproval: { method: 'POST', path: '/v1/approvals/{approvalId}/cancel' },
@@ -2918,6 +3101,7 @@ export const OPERATIONS = {
   createReward: { method: 'POST', path: '/v1/rewards' },
   createRole: { method: 'POST', path: '/v1/roles' },
   createRule: { method: 'POST', path: '/v1/rules' },
+  createSegment: { method: 'POST', path: '/v1/segments' },
   createStaff: { method: 'POST', path: '/v1/staff' },
   createTransfer: { method: 'POST', path: '/v1/transfers' },
   createWebhook: { method: 'POST', path: '/v1/webhooks' },
@@ -2930,6 +3114,7 @@ export const OPERATIONS = {
   eraseMemberPersonalData: { method: 'POST', path: '/v1/members/{memberId}/erasure' },
   exportAuditRecords: { method: 'GET', path: '/v1/audit/export.csv' },
   exportMemberPersonalData: { method: 'GET', path: '/v1/members/{memberId}/personal-data' },
+  exportSegmentMembers: { method: 'GET', path: '/v1/segments/{segmentId}/members.csv' },
   getApproval: { method: 'GET', path: '/v1/approvals/{approvalId}' },
   getApprovalPolicy: { method: 'GET', path: '/v1/approval-policy' },
   getCheckoutPayment: { method: 'GET', path: '/v1/checkout/payments/{orderId}' },
@@ -2948,6 +3133,7 @@ export const OPERATIONS = {
   getMemberExpiryCalendar: { method: 'GET', path: '/v1/members/{memberId}/expiry-calendar' },
   getMemberInboxUnreadCount: { method: 'GET', path: '/v1/members/{memberId}/inbox/unread-count' },
   getMemberNotificationPreferences: { method: 'GET', path: '/v1/members/{memberId}/notification-preferences' },
+  getMemberSegments: { method: 'GET', path: '/v1/members/{memberId}/segments' },
   getMemberTier: { method: 'GET', path: '/v1/members/{memberId}/tier' },
   getNotificationSettings: { method: 'GET', path: '/v1/notification-settings' },
   getProgram: { method: 'GET', path: '/v1/programs/{programId}' },
@@ -2956,6 +3142,8 @@ export const OPERATIONS = {
   getReward: { method: 'GET', path: '/v1/rewards/{rewardId}' },
   getRole: { method: 'GET', path: '/v1/roles/{roleId}' },
   getRule: { method: 'GET', path: '/v1/rules/{ruleId}' },
+  getSegment: { method: 'GET', path: '/v1/segments/{segmentId}' },
+  getSegmentSettings: { method: 'GET', path: '/v1/segment-settings' },
   getSession: { method: 'GET', path: '/v1/auth/session' },
   getStaff: { method: 'GET', path: '/v1/staff/{staffId}' },
   getStaffNoticesUnreadCount: { method: 'GET', path: '/v1/auth/notices/unread-count' },
@@ -2982,6 +3170,10 @@ export const OPERATIONS = {
   listRewards: { method: 'GET', path: '/v1/rewards' },
   listRoles: { method: 'GET', path: '/v1/roles' },
   listRules: { method: 'GET', path: '/v1/rules' },
+  listSegmentFields: { method: 'GET', path: '/v1/segments/fields' },
+  listSegmentMembers: { method: 'GET', path: '/v1/segments/{segmentId}/members' },
+  listSegmentSizes: { method: 'GET', path: '/v1/segments/{segmentId}/sizes' },
+  listSegments: { method: 'GET', path: '/v1/segments' },
   listStaff: { method: 'GET', path: '/v1/staff' },
   listStaffNotices: { method: 'GET', path: '/v1/auth/notices' },
   listWebhookDeliveries: { method: 'GET', path: '/v1/webhooks/{endpointId}/deliveries' },
@@ -2995,8 +3187,10 @@ export const OPERATIONS = {
   playDraw: { method: 'POST', path: '/v1/draws/{drawId}/play' },
   previewNotificationTemplate: { method: 'POST', path: '/v1/notification-templates/preview' },
   previewRules: { method: 'POST', path: '/v1/rules/preview' },
+  previewSegment: { method: 'POST', path: '/v1/segments/preview' },
   publishRule: { method: 'POST', path: '/v1/rules/{ruleId}/publish' },
   quoteCheckout: { method: 'POST', path: '/v1/checkout/quote' },
+  recomputeSegments: { method: 'POST', path: '/v1/segments/recompute' },
   refreshSession: { method: 'POST', path: '/v1/auth/refresh' },
   refundCheckoutPayment: { method: 'POST', path: '/v1/checkout/payments/{orderId}/refunds' },
   rejectApproval: { method: 'POST', path: '/v1/approvals/{approvalId}/reject' },
@@ -3004,6 +3198,7 @@ export const OPERATIONS = {
   replaceMemberNotificationPreferences: { method: 'PUT', path: '/v1/members/{memberId}/notification-preferences' },
   replaceNotificationTemplate: { method: 'PUT', path: '/v1/notification-templates/{type}/{channel}/{language}' },
   replaceRuleDraft: { method: 'PUT', path: '/v1/rules/{ruleId}/draft' },
+  replaceSegmentSettings: { method: 'PUT', path: '/v1/segment-settings' },
   replaceTierConfig: { method: 'PUT', path: '/v1/tiers' },
   replayWebhookDelivery: { method: 'POST', path: '/v1/webhook-deliveries/{deliveryId}/replay' },
   replayWebhookMessages: { method: 'POST', path: '/v1/webhooks/{endpointId}/replay' },
@@ -3022,6 +3217,7 @@ export const OPERATIONS = {
   updateNotificationSettings: { method: 'PATCH', path: '/v1/notification-settings' },
   updateReward: { method: 'PATCH', path: '/v1/rewards/{rewardId}' },
   updateRole: { method: 'PATCH', path: '/v1/roles/{roleId}' },
+  updateSegment: { method: 'PATCH', path: '/v1/segments/{segmentId}' },
   updateStaff: { method: 'PATCH', path: '/v1/staff/{staffId}' },
   updateWebhook: { method: 'PATCH', path: '/v1/webhooks/{endpointId}' },
   upsertMember: { method: 'PUT', path: '/v1/members/{memberId}' },

@@ -144,6 +144,9 @@ export const segmentsErrorsEn: MessagesLike<typeof segmentsErrorsZhCN> = {
   segment_exists: 'A segment with this id exists already: choose another id.',
   segment_not_found: 'No such segment: it may have been archived.',
   segment_archived: 'This segment is archived and cannot change.',
-  segment_not_editable:
-    'Lifecycle stages are built in and cannot be edited or archived: change the lifecycle settings.',
+  segment_built_in:
+    'Lifecycle stages are built in and cannot be edited or archived: change the lifecycle & RFM settings.',
+  segment_in_use: 'Other segments refer to this one in their conditions: change them first, then archive it.',
+  segments_busy:
+    'Another server is computing the segments: try again in a little while (that computation includes every change so far).',
 };

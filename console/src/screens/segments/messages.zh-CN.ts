@@ -135,5 +135,7 @@ export const segmentsErrorsZhCN = {
   segment_exists: '已有同 ID 的分层，请换一个 ID。',
   segment_not_found: '找不到这个分层，可能已被归档。',
   segment_archived: '这个分层已归档，不能修改。',
-  segment_not_editable: '生命周期阶段是内置分层，不能编辑或归档；请修改生命周期设置。',
+  segment_built_in: '生命周期阶段是内置分层，不能编辑或归档；请修改“生命周期与 RFM 设置”。',
+  segment_in_use: '还有其他分层的条件引用了这个分层：先修改它们，再归档。',
+  segments_busy: '另一台服务器正在计算分层，请稍后再试；正在进行的计算已包含目前的所有修改。',
 };

@@ -1,4 +1,4 @@
-import type { Jifen, OperationId } from '@jifen/sdk';
+import type { Input } from '@jifen/sdk';
 import {
   keepPreviousData,
   useInfiniteQuery,
@@ -9,23 +9,12 @@ import {
 import { useEffect, useState } from 'react';
 import { useJifen } from '../../api/jifen.tsx';
 import type { Condition } from '../../components/condition-builder/condition-types.ts';
-import type {
-  MemberSegments,
-  Segment,
-  SegmentField,
-  SegmentMember,
-  SegmentSettings,
-  SegmentSize,
-} from './segment-types.ts';
+import type { SegmentSettings } from './segment-types.ts';
 
 /**
  * The Segments screen's data through the SDK: one hook per read and per write. A write refreshes
  * every segment cached (sizes and memberships move together) and the member lists filtered by one.
  */
-function call<T>(jifen: Jifen, operationId: string, input: object): Promise<T> {
-  return jifen.call(operationId as OperationId, input as never) as Promise<T>;
-}
-
 const SEGMENTS = ['segments'] as const;
 const PAGE = 50;
 
@@ -33,7 +22,7 @@ export function useSegments(status: 'active' | 'archived' = 'active', enabled = 
   const jifen = useJifen();
   return useQuery({
     queryKey: [...SEGMENTS, 'list', status],
-    queryFn: () => call<{ data: Segment[] }>(jifen, 'listSegments', { query: { status } }),
+    queryFn: () => jifen.call('listSegments', { query: { status } }),
     enabled,
   });
 }
@@ -42,7 +31,7 @@ export function useSegment(segmentId: string) {
   const jifen = useJifen();
   return useQuery({
     queryKey: [...SEGMENTS, 'segment', segmentId],
-    queryFn: () => call<Segment>(jifen, 'getSegment', { params: { segmentId } }),
+    queryFn: () => jifen.call('getSegment', { params: { segmentId } }),
   });
 }
 
@@ -50,7 +39,7 @@ export function useSegmentFields(enabled = true) {
   const jifen = useJifen();
   return useQuery({
     queryKey: [...SEGMENTS, 'fields'],
-    queryFn: () => call<{ data: SegmentField[] }>(jifen, 'listSegmentFields', {}),
+    queryFn: () => jifen.call('listSegmentFields', {}),
     select: (answer) => answer.data,
     staleTime: Number.POSITIVE_INFINITY,
     enabled,
@@ -63,11 +52,11 @@ export function useSegmentMembers(segmentId: string) {
     queryKey: [...SEGMENTS, 'segment', segmentId, 'members'],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      call<{ data: SegmentMember[]; nextCursor: string | null }>(jifen, 'listSegmentMembers', {
+      jifen.call('listSegmentMembers', {
         params: { segmentId },
         query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) },
       }),
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    getNextPageParam: (page) => (page.hasMore && page.nextCursor ? page.nextCursor : undefined),
   });
 }
 
@@ -76,7 +65,7 @@ export function useSegmentSizes(segmentId: string, from: string, to: string) {
   return useQuery({
     queryKey: [...SEGMENTS, 'segment', segmentId, 'sizes', from, to],
     queryFn: () =>
-      call<{ data: SegmentSize[] }>(jifen, 'listSegmentSizes', {
+      jifen.call('listSegmentSizes', {
         params: { segmentId },
         query: { from, to },
       }),
@@ -96,7 +85,7 @@ export function useSegmentPreview(condition: Condition | null) {
   return useQuery({
     queryKey: [...SEGMENTS, 'preview', settled],
     queryFn: () =>
-      call<{ size: number; sample: { memberId: string }[] }>(jifen, 'previewSegment', {
+      jifen.call('previewSegment', {
         body: { condition: JSON.parse(settled as string) },
       }),
     enabled: settled !== null,
@@ -105,12 +94,8 @@ export function useSegmentPreview(condition: Condition | null) {
   });
 }
 
-export interface SegmentBody {
-  id?: string;
-  name: { 'zh-CN': string; en: string };
-  description?: string | null;
-  condition: Condition;
-}
+/** A new segment (with its id) or a change to one (without). */
+export type SegmentBody = Omit<Input<'createSegment'>['body'], 'id'> & { id?: string };
 
 function useSegmentWrite<T, R>(write: (input: T) => Promise<R>) {
   const queryClient = useQueryClient();
@@ -129,50 +114,43 @@ export function useSaveSegment(segmentId: string | null) {
   const jifen = useJifen();
   return useSegmentWrite((body: SegmentBody) =>
     segmentId === null
-      ? call<Segment>(jifen, 'createSegment', { body })
-      : call<Segment>(jifen, 'updateSegment', { params: { segmentId }, body }),
+      ? jifen.call('createSegment', { body: { ...body, id: body.id ?? '' } })
+      : jifen.call('updateSegment', {
+          params: { segmentId },
+          body: { name: body.name, description: body.description, condition: body.condition },
+        }),
   );
 }
 
 export function useArchiveSegment() {
   const jifen = useJifen();
-  return useSegmentWrite((segmentId: string) =>
-    call<void>(jifen, 'archiveSegment', { params: { segmentId } }),
-  );
+  return useSegmentWrite((segmentId: string) => jifen.call('archiveSegment', { params: { segmentId } }));
 }
 
 export function useRecomputeSegments() {
   const jifen = useJifen();
-  return useSegmentWrite(() =>
-    call<{ computedAt: string; members: number; segments: { id: string; size: number }[] }>(
-      jifen,
-      'recomputeSegments',
-      {},
-    ),
-  );
+  return useSegmentWrite(() => jifen.call('recomputeSegments', {}));
 }
 
 export function useSegmentSettings(enabled: boolean) {
   const jifen = useJifen();
   return useQuery({
     queryKey: [...SEGMENTS, 'settings'],
-    queryFn: () => call<SegmentSettings>(jifen, 'getSegmentSettings', {}),
+    queryFn: () => jifen.call('getSegmentSettings', {}),
     enabled,
   });
 }
 
 export function useSaveSegmentSettings() {
   const jifen = useJifen();
-  return useSegmentWrite((body: SegmentSettings) =>
-    call<SegmentSettings>(jifen, 'replaceSegmentSettings', { body }),
-  );
+  return useSegmentWrite((body: SegmentSettings) => jifen.call('replaceSegmentSettings', { body }));
 }
 
 /** The segment's members as CSV text (member_id,since). */
 export function useExportSegmentMembers() {
   const jifen = useJifen();
   return useMutation({
-    mutationFn: (segmentId: string) => call<string>(jifen, 'exportSegmentMembers', { params: { segmentId } }),
+    mutationFn: (segmentId: string) => jifen.call('exportSegmentMembers', { params: { segmentId } }),
   });
 }
 
@@ -181,6 +159,6 @@ export function useMemberSegments(memberId: string) {
   const jifen = useJifen();
   return useQuery({
     queryKey: ['members', 'member', memberId, 'segments'],
-    queryFn: () => call<MemberSegments>(jifen, 'getMemberSegments', { params: { memberId } }),
+    queryFn: () => jifen.call('getMemberSegments', { params: { memberId } }),
   });
 }

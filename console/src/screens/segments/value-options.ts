@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ValueOptions } from '../../components/condition-builder/comparison-line.tsx';
 import { useLocalized } from '../../i18n/localized-text.ts';
-import { STAGE_IDS } from './segment-types.ts';
+import { STAGES } from './segment-types.ts';
 import { useSegments } from './segments-queries.ts';
 
 const STATUSES = ['active', 'frozen', 'blocked'] as const;
@@ -17,7 +17,7 @@ export function useValueOptions(): ValueOptions {
       case 'member.status':
         return STATUSES.map((status) => ({ value: status, label: t(`members.status.${status}`) }));
       case 'member.stage':
-        return STAGE_IDS.map((id) => ({ value: id, label: t(`segments.stages.${id}`) }));
+        return STAGES.map((stage) => ({ value: stage, label: t(`segments.stages.stage_${stage}`) }));
       case 'member.segments':
         return ruleSegments.map((segment) => ({ value: segment.id, label: localized(segment.name) }));
       default:

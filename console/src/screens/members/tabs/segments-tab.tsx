@@ -26,7 +26,7 @@ export function SegmentsTab({ memberId }: { memberId: string }) {
         <Descriptions.Item label={t('members.segments.stage')}>
           {stage ? (
             <Tag color="purple" data-testid="member-stage">
-              {t(`segments.stages.${stage}` as 'segments.stages.stage_new', { defaultValue: stage })}
+              {t(`segments.stages.stage_${stage}` as 'segments.stages.stage_new', { defaultValue: stage })}
             </Tag>
           ) : (
             t('segments.notComputed')
@@ -90,7 +90,7 @@ function MembershipCard({ membership }: { membership: Membership }) {
         <Space>
           <Link to={`/segments/${encodeURIComponent(membership.id)}`}>{localized(membership.name)}</Link>
           <Typography.Text type="secondary" style={{ fontWeight: 'normal' }}>
-            {t('members.segments.since', { at: formatDateTime(membership.since) })}
+            {membership.since && t('members.segments.since', { at: formatDateTime(membership.since) })}
           </Typography.Text>
         </Space>
       }

@@ -46,62 +46,67 @@ export function ComparisonLine({
 
   return (
     <div data-testid="condition-line">
-      <Space wrap align="start" size={8}>
-        <Select
-          showSearch
-          aria-label={t('conditionBuilder.field')}
-          data-testid="condition-field"
-          placeholder={t('conditionBuilder.fieldPlaceholder')}
-          value={draft.field}
-          disabled={disabled}
-          style={{ width: 240 }}
-          popupMatchSelectWidth={320}
-          options={fieldOptions}
-          filterOption={(input, option) => (option?.search ?? '').includes(input.toLowerCase())}
-          optionRender={(option) => (
-            <Space direction="vertical" size={0}>
-              <span>{option.data.label}</span>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {option.data.value}
-              </Typography.Text>
-            </Space>
+      <div style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>
+        <Space wrap align="start" size={8} style={{ flex: 1 }}>
+          <Select
+            showSearch
+            aria-label={t('conditionBuilder.field')}
+            data-testid="condition-field"
+            placeholder={t('conditionBuilder.fieldPlaceholder')}
+            value={draft.field}
+            disabled={disabled}
+            style={{ width: 220 }}
+            popupMatchSelectWidth={320}
+            options={fieldOptions}
+            filterOption={(input, option) => (option?.search ?? '').includes(input.toLowerCase())}
+            optionRender={(option) => (
+              <Space direction="vertical" size={0}>
+                <span>{option.data.label}</span>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {option.data.value}
+                </Typography.Text>
+              </Space>
+            )}
+            onChange={(field: string) => onChange(withField(draft, specOf(fields, field), field))}
+          />
+          {spec?.windowed && (
+            <WindowPicker draft={draft} disabled={disabled} onChange={(window) => set({ window })} />
           )}
-          onChange={(field: string) => onChange(withField(draft, specOf(fields, field), field))}
-        />
-        {spec?.windowed && (
-          <WindowPicker draft={draft} disabled={disabled} onChange={(window) => set({ window })} />
-        )}
-        {spec && freeKeyPrefix(spec) !== null && (
-          <Input
-            aria-label={t('conditionBuilder.freeKey')}
-            placeholder={t('conditionBuilder.freeKeyPlaceholder')}
-            value={draft.freeKey}
-            disabled={disabled}
-            style={{ width: 160 }}
-            onChange={(event) => set({ freeKey: event.target.value.trim() })}
-          />
-        )}
-        {draft.field !== undefined && (
-          <Select<Operator>
-            aria-label={t('conditionBuilder.operator')}
-            data-testid="condition-op"
-            value={draft.op}
-            disabled={disabled}
-            style={{ width: 170 }}
-            virtual={false}
-            options={operatorsFor(spec).map((op) => ({ value: op, label: t(`conditionBuilder.ops.${op}`) }))}
-            onChange={(op) => set({ op })}
-          />
-        )}
-        {draft.field !== undefined && draft.op !== undefined && (
-          <ValueInput
-            draft={draft}
-            spec={spec}
-            options={valueOptions?.(draft.field)}
-            disabled={disabled}
-            onChange={set}
-          />
-        )}
+          {spec && freeKeyPrefix(spec) !== null && (
+            <Input
+              aria-label={t('conditionBuilder.freeKey')}
+              placeholder={t('conditionBuilder.freeKeyPlaceholder')}
+              value={draft.freeKey}
+              disabled={disabled}
+              style={{ width: 160 }}
+              onChange={(event) => set({ freeKey: event.target.value.trim() })}
+            />
+          )}
+          {draft.field !== undefined && (
+            <Select<Operator>
+              aria-label={t('conditionBuilder.operator')}
+              data-testid="condition-op"
+              value={draft.op}
+              disabled={disabled}
+              style={{ width: 150 }}
+              virtual={false}
+              options={operatorsFor(spec).map((op) => ({
+                value: op,
+                label: t(`conditionBuilder.ops.${op}`),
+              }))}
+              onChange={(op) => set({ op })}
+            />
+          )}
+          {draft.field !== undefined && draft.op !== undefined && (
+            <ValueInput
+              draft={draft}
+              spec={spec}
+              options={valueOptions?.(draft.field)}
+              disabled={disabled}
+              onChange={set}
+            />
+          )}
+        </Space>
         {!disabled && (
           <Button
             type="text"
@@ -113,7 +118,7 @@ export function ComparisonLine({
             data-testid="condition-remove"
           />
         )}
-      </Space>
+      </div>
       {problems.map((problem) => (
         <div key={problem.message} className="ant-form-item-explain-error">
           {problem.message}
@@ -142,7 +147,7 @@ function WindowPicker({
         data-testid="condition-window"
         value={custom ? 'custom' : draft.window}
         disabled={disabled}
-        style={{ width: 130 }}
+        style={{ width: 120 }}
         options={[...WINDOWS, 'custom' as const].map((window) => ({
           value: window,
           label: t(`conditionBuilder.windows.${window}`),
@@ -221,7 +226,7 @@ function ValueInput({
         value={value === undefined ? '' : String(value)}
         disabled={disabled}
         placeholder={spec?.type === 'date' ? t('conditionBuilder.datePlaceholder') : undefined}
-        style={{ width: 180 }}
+        style={{ width: 170 }}
         onChange={(event) => set(event.target.value)}
       />
     );

@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Form, Input, Row, Space, Statistic, Typography } from 'antd';
+import { App, Button, Card, Col, Form, Input, Row, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -19,7 +19,7 @@ import {
 import type { FieldSpec } from '../../components/condition-builder/condition-types.ts';
 import { FormError } from '../../components/form-error.tsx';
 import { ErrorState, LoadingState } from '../../components/states.tsx';
-import { formatNumber } from '../../format.ts';
+import { SegmentPreview } from './segment-preview.tsx';
 import type { Segment } from './segment-types.ts';
 import { useSaveSegment, useSegment, useSegmentFields, useSegmentPreview } from './segments-queries.ts';
 import { useValueOptions } from './value-options.ts';
@@ -128,130 +128,86 @@ function SegmentEditor({ fields, segment }: { fields: FieldSpec[]; segment: Segm
         onFinish={submit}
         data-testid="segment-form"
       >
-        <Row gutter={16}>
-          <Col xs={24} xl={17}>
-            <Card style={{ marginBottom: 16 }}>
-              <FormError message={formError} testId="form-error" />
-              <Row gutter={16}>
-                <Col xs={24} md={8}>
-                  <Form.Item
-                    name="id"
-                    label={t('segments.form.id')}
-                    extra={segment ? undefined : t('segments.form.idHelp')}
-                    rules={
-                      segment
-                        ? []
-                        : [
-                            { required: true, message: t('segments.form.idRequired') },
-                            { pattern: ID_PATTERN, message: t('segments.form.idPattern') },
-                            {
-                              validator: (_, value: string | undefined) =>
-                                value?.startsWith(STAGE_PREFIX)
-                                  ? Promise.reject(new Error(t('segments.form.idReserved')))
-                                  : Promise.resolve(),
-                            },
-                          ]
-                    }
-                  >
-                    <Input disabled={segment !== null} maxLength={64} placeholder="vip-spenders" />
-                  </Form.Item>
-                </Col>
-                <Col xs={24} md={8}>
-                  <Form.Item
-                    name={['name', 'zh-CN']}
-                    label={t('segments.form.nameZh')}
-                    rules={[
-                      { required: true, whitespace: true, message: t('segments.form.nameRequired') },
-                      { max: MAX_NAME, message: t('segments.form.nameLength', { max: MAX_NAME }) },
-                    ]}
-                  >
-                    <Input maxLength={MAX_NAME} />
-                  </Form.Item>
-                </Col>
-                <Col xs={24} md={8}>
-                  <Form.Item
-                    name={['name', 'en']}
-                    label={t('segments.form.nameEn')}
-                    rules={[
-                      { required: true, whitespace: true, message: t('segments.form.nameRequired') },
-                      { max: MAX_NAME, message: t('segments.form.nameLength', { max: MAX_NAME }) },
-                    ]}
-                  >
-                    <Input maxLength={MAX_NAME} />
-                  </Form.Item>
-                </Col>
-              </Row>
+        <Card style={{ marginBottom: 16 }}>
+          <FormError message={formError} testId="form-error" />
+          <Row gutter={16}>
+            <Col xs={24} md={8}>
               <Form.Item
-                name="description"
-                label={t('segments.form.description')}
+                name="id"
+                label={t('segments.form.id')}
+                extra={segment ? undefined : t('segments.form.idHelp')}
+                rules={
+                  segment
+                    ? []
+                    : [
+                        { required: true, message: t('segments.form.idRequired') },
+                        { pattern: ID_PATTERN, message: t('segments.form.idPattern') },
+                        {
+                          validator: (_, value: string | undefined) =>
+                            value?.startsWith(STAGE_PREFIX)
+                              ? Promise.reject(new Error(t('segments.form.idReserved')))
+                              : Promise.resolve(),
+                        },
+                      ]
+                }
+              >
+                <Input disabled={segment !== null} maxLength={64} placeholder="vip-spenders" />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={8}>
+              <Form.Item
+                name={['name', 'zh-CN']}
+                label={t('segments.form.nameZh')}
                 rules={[
-                  { max: MAX_DESCRIPTION, message: t('segments.form.nameLength', { max: MAX_DESCRIPTION }) },
+                  { required: true, whitespace: true, message: t('segments.form.nameRequired') },
+                  { max: MAX_NAME, message: t('segments.form.nameLength', { max: MAX_NAME }) },
                 ]}
               >
-                <Input.TextArea rows={2} maxLength={MAX_DESCRIPTION} showCount />
+                <Input maxLength={MAX_NAME} />
               </Form.Item>
+            </Col>
+            <Col xs={24} md={8}>
               <Form.Item
-                name="condition"
-                label={t('segments.form.condition')}
-                extra={t('segments.form.conditionHelp')}
+                name={['name', 'en']}
+                label={t('segments.form.nameEn')}
+                rules={[
+                  { required: true, whitespace: true, message: t('segments.form.nameRequired') },
+                  { max: MAX_NAME, message: t('segments.form.nameLength', { max: MAX_NAME }) },
+                ]}
               >
-                <BuilderField
-                  fields={fields}
-                  valueOptions={valueOptions}
-                  problems={problems}
-                  onEdited={() => setProblems([])}
-                />
+                <Input maxLength={MAX_NAME} />
               </Form.Item>
-            </Card>
-          </Col>
-          <Col xs={24} xl={7}>
-            <Card
-              title={t('segments.form.previewTitle')}
-              style={{ marginBottom: 16 }}
-              data-testid="segment-preview"
-            >
-              {condition === null ? (
-                <Typography.Text type="secondary">{t('segments.form.previewIncomplete')}</Typography.Text>
-              ) : preview.isError ? (
-                <Typography.Text type="danger">{problemMessage(t, preview.error)}</Typography.Text>
-              ) : (
-                <Space direction="vertical" style={{ width: '100%' }}>
-                  <Statistic
-                    title={t('segments.form.previewWould')}
-                    value={preview.data ? formatNumber(preview.data.size) : '…'}
-                    loading={preview.isPending}
-                    data-testid="segment-preview-size"
-                  />
-                  {preview.data && preview.data.sample.length > 0 && (
-                    <div>
-                      <Typography.Text type="secondary">{t('segments.form.previewSample')}</Typography.Text>
-                      <div>
-                        {preview.data.sample.map((member) => (
-                          <Typography.Text
-                            code
-                            key={member.memberId}
-                            style={{ display: 'inline-block', margin: 2 }}
-                          >
-                            {member.memberId}
-                          </Typography.Text>
-                        ))}
-                      </div>
-                    </div>
-                  )}
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t('segments.form.previewHelp')}
-                  </Typography.Text>
-                </Space>
-              )}
-            </Card>
-            <Space>
-              <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="segment-save">
-                {segment ? t('segments.form.save') : t('segments.form.create')}
-              </Button>
-              <Button onClick={() => navigate(backTo)}>{t('common.cancel')}</Button>
-            </Space>
-          </Col>
-        </Row>
+            </Col>
+          </Row>
+          <Form.Item
+            name="description"
+            label={t('segments.form.description')}
+            rules={[
+              { max: MAX_DESCRIPTION, message: t('segments.form.nameLength', { max: MAX_DESCRIPTION }) },
+            ]}
+          >
+            <Input.TextArea rows={2} maxLength={MAX_DESCRIPTION} showCount />
+          </Form.Item>
+          <Form.Item
+            name="condition"
+            label={t('segments.form.condition')}
+            extra={t('segments.form.conditionHelp')}
+          >
+            <BuilderField
+              fields={fields}
+              valueOptions={valueOptions}
+              problems={problems}
+              onEdited={() => setProblems([])}
+            />
+          </Form.Item>
+          <SegmentPreview condition={condition} preview={preview} />
+        </Card>
+        <Space>
+          <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="segment-save">
+            {segment ? t('segments.form.save') : t('segments.form.create')}
+          </Button>
+          <Button onClick={() => navigate(backTo)}>{t('common.cancel')}</Button>
+        </Space>
       </Form>
     </>
   );

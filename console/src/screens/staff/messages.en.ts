@@ -109,6 +109,7 @@ export const staffEn: MessagesLike<typeof staffZhCN> = {
   },
   groups: {
     members: 'Members',
+    segments: 'Segments',
     program: 'Program & notifications',
     ledger: 'Points',
     checkout: 'Checkout',

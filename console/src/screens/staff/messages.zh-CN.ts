@@ -103,6 +103,7 @@ export const staffZhCN = {
   },
   groups: {
     members: '会员',
+    segments: '用户分层',
     program: '计划与通知',
     ledger: '积分',
     checkout: '收银抵扣',

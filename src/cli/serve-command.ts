@@ -23,10 +23,10 @@ import { runExpiryReminders } from '../notifications/reminders/expiry-reminders.
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutDownGracefully, shutdownSignal } from '../ops/graceful-shutdown.ts';
 import { serveControlSocket } from '../ops/serve-control-socket.ts';
 import { bootstrap, ensureAdminKey } from '../programs/bootstrap.ts';
+import { runSegmentSweeps, SegmentRefresher } from '../segments/segment-sweeps.ts';
 import { systemClock } from '../shared/clock.ts';
 import { DAY_MS } from '../shared/time-units.ts';
 import { pruneStaffSignIns } from '../staff/prune-staff-sessions.ts';
-import { runSegmentSweeps, SegmentRefresher } from '../segments/segment-sweeps.ts';
 import { runAllSweeps } from '../sweeps/sweeper.ts';
 import { runBirthdayBonuses } from '../tiers/birthday-bonus.ts';
 import { runTierSweeps } from '../tiers/tier-evaluation.ts';

@@ -1,15 +1,15 @@
 import type { Queryable } from '../db/database.ts';
 import { memberIdOfKeySql, memberKeyOf } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
-import { badCursor, cursorKey, type Page, toPage } from '../shared/pages.ts';
-import { type EventOutcomeView, outcomeView } from './event-views.ts';
-import { type OutcomeColumns, outcomeFromStored } from './stored-outcome.ts';
 import {
   type ActivityScope,
   type ActivityWindow,
   inScope,
   withinWindow,
 } from '../shared/member-activity-sql.ts';
+import { badCursor, cursorKey, type Page, toPage } from '../shared/pages.ts';
+import { type EventOutcomeView, outcomeView } from './event-views.ts';
+import { type OutcomeColumns, outcomeFromStored } from './stored-outcome.ts';
 
 /** Reading stored events back: one by id, or a member's newest first. */
 

@@ -272,6 +272,56 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     body: { tier: 'gold', until: '2026-12-31T16:00:00Z', reason: 'VIP 补偿' },
     status: 200,
   },
+  listSegmentFields: { status: 200 },
+  createSegment: {
+    body: {
+      id: 'regulars',
+      name: { 'zh-CN': '常客', en: 'Regulars' },
+      description: 'Two orders or more in the last 30 days',
+      condition: { field: 'activity.orders.30d', op: 'gte', value: 2 },
+    },
+    status: 201,
+  },
+  previewSegment: {
+    body: { condition: { field: 'activity.spendMinor.365d', op: 'gte', value: 100_000 } },
+    status: 200,
+  },
+  updateSegment: {
+    params: { segmentId: 'regulars' },
+    body: {
+      condition: {
+        all: [
+          { field: 'activity.orders.30d', op: 'gte', value: 2 },
+          { field: 'member.status', op: 'eq', value: 'active' },
+        ],
+      },
+    },
+    status: 200,
+  },
+  recomputeSegments: { status: 200 },
+  listSegments: { status: 200 },
+  getSegment: { params: { segmentId: 'regulars' }, status: 200 },
+  listSegmentMembers: { params: { segmentId: 'stage_active' }, status: 200 },
+  exportSegmentMembers: { params: { segmentId: 'stage_active' }, status: 200 },
+  listSegmentSizes: { params: { segmentId: 'regulars' }, query: { from: '2026-03-01' }, status: 200 },
+  getMemberSegments: { params: { memberId: 'm-1001' }, status: 200 },
+  getSegmentSettings: { status: 200 },
+  replaceSegmentSettings: {
+    body: {
+      rfmWindowDays: 365,
+      stages: {
+        newDays: 30,
+        activeDays: 90,
+        atRiskDays: 180,
+        churnedDays: 365,
+        highValueMinMonetary: 5,
+        highValueMinFrequency: 4,
+      },
+      recomputeEveryMinutes: 60,
+    },
+    status: 200,
+  },
+  archiveSegment: { params: { segmentId: 'regulars' }, status: 200 },
   getMemberTier: { params: { memberId: 'm-1001' }, status: 200 },
   listMemberTierHistory: { params: { memberId: 'm-1001' }, status: 200 },
   retainMemberTier: {

@@ -38,8 +38,8 @@ export async function loadMemberships(
   const found = new Map<MemberKey, Map<string, Date>>();
   for (const row of rows) {
     const key = asMemberKey(row.member_key);
-    let segments = found.get(key);
-    if (!segments) found.set(key, (segments = new Map()));
+    const segments = found.get(key) ?? new Map<string, Date>();
+    found.set(key, segments);
     segments.set(row.segment_id, new Date(row.since));
   }
   return found;

@@ -10,6 +10,12 @@ import {
   redemptionMessageType,
 } from '../notifications/outbox/redemption-messages.ts';
 import { JifenError } from '../shared/errors.ts';
+import {
+  type ActivityScope,
+  type ActivityWindow,
+  inScope,
+  withinWindow,
+} from '../shared/member-activity-sql.ts';
 import { openText, sealText } from '../vault/field-cipher.ts';
 import { LEGACY_BATCH, sealInBatches } from '../vault/legacy-plaintext.ts';
 import { type CouponCodeView, couponCodesOf } from './coupon-codes.ts';
@@ -22,12 +28,6 @@ import type {
   Shipment,
   ShippingAddress,
 } from './reward-types.ts';
-import {
-  type ActivityScope,
-  type ActivityWindow,
-  inScope,
-  withinWindow,
-} from '../shared/member-activity-sql.ts';
 
 /** Redemption orders: one row each, its status moved by the lifecycle commands. */
 

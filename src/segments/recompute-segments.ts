@@ -11,7 +11,7 @@ import { localMoment } from '../rules/rule-facts.ts';
 import type { Clock } from '../shared/clock.ts';
 import { type CompiledSegment, compileSegmentCondition } from './compile-segment.ts';
 import type { RfmCuts } from './lifecycle.ts';
-import { type FactsPlan, factsOfRow, type FactsRow, planFacts } from './segment-facts.ts';
+import { type FactsPlan, type FactsRow, factsOfRow, planFacts } from './segment-facts.ts';
 import { type FactNeeds, mergeNeeds, noNeeds, type SegmentFacts } from './segment-fields.ts';
 import {
   claimRun,
@@ -179,7 +179,8 @@ export async function forEachFactsChunk(
   let after = '';
   for (;;) {
     const rows = await tx.query<FactsRow>(
-      `select * from segment_facts where member_key > $1 order by member_key limit ${CHUNK}`,
+      // Named columns: the statement is prepared once per shape, and tables of other shapes come and go.
+      `select ${plan.columns.join(', ')} from segment_facts where member_key > $1 order by member_key limit ${CHUNK}`,
       [after],
     );
     if (rows.length === 0) return;

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
-import { memberKeyOf } from '../members/member-store.ts';
 import { emptySegment, loadMemberships } from '../members/member-segments.ts';
+import { memberKeyOf } from '../members/member-store.ts';
 import type { RuleProblem } from '../rules/compile-condition.ts';
 import type { Clock } from '../shared/clock.ts';
 import { JifenError } from '../shared/errors.ts';
@@ -12,8 +12,8 @@ import {
   memberSegmentFacts,
   recomputeProgram,
 } from './recompute-segments.ts';
-import { mergeNeeds } from './segment-fields.ts';
 import { factsOfRow, planFacts } from './segment-facts.ts';
+import { mergeNeeds } from './segment-fields.ts';
 import {
   ensureStageSegments,
   getSegment,
@@ -21,9 +21,9 @@ import {
   listSegments,
   loadRun,
   markDue,
+  type Segment,
   saveSegment,
   saveSettings,
-  type Segment,
   type Text,
 } from './segment-store.ts';
 import { type SegmentCondition, type SegmentSettings, STAGE_PREFIX } from './segment-types.ts';
@@ -163,7 +163,7 @@ export async function archiveSegment(
   programId: string,
   id: string,
   clock: Clock,
-): Promise<void> {
+): Promise<Segment> {
   const segment = await changeable(db, programId, id);
   const others = (await listSegments(db, programId, 'active')).filter(
     (other) =>
@@ -177,9 +177,9 @@ export async function archiveSegment(
       extensions: { referencedBy: others.map((o) => o.id) },
     });
   }
-  await db.transaction(async (tx) => {
-    await saveSegment(tx, programId, { ...segment, status: 'archived', updatedAt: clock.now() });
+  return db.transaction(async (tx) => {
     await emptySegment(tx, programId, id);
+    return saveSegment(tx, programId, { ...segment, status: 'archived', updatedAt: clock.now() });
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
-import { orderActivitySql } from '../events/order-store.ts';
 import { checkInActivitySql } from '../events/event-store.ts';
+import { orderActivitySql } from '../events/order-store.ts';
 import { pointsActivitySql } from '../ledger/ledger-queries.ts';
 import { openBirthday } from '../members/member-birthdays.ts';
 import { asMemberKey } from '../members/member-key.ts';
@@ -24,6 +24,8 @@ export interface FactsPlan {
   /** The windows loaded per measure, in column order. */
   windows: Map<ActivityMeasure, ActivityWindow[]>;
   birthday: boolean;
+  /** The columns of the statement's rows, in order. */
+  columns: string[];
 }
 
 export type FactsRow = Record<string, unknown> & { member_key: string };
@@ -60,6 +62,10 @@ export async function planFacts(
     'm.available_points, m.pending_points, m.held_points, m.debt_points, m.growth_points',
   ];
   const joins: string[] = [];
+  const columns = [
+    ...['member_key', 'member_id', 'status', 'tags', 'joined_at', 'attributes', 'birthday'],
+    ...['available_points', 'pending_points', 'held_points', 'debt_points', 'growth_points'],
+  ];
   for (const source of SOURCES) {
     const wanted = new Set<ActivityWindow>();
     for (const measure of source.measures) for (const w of needs.windows.get(measure) ?? []) wanted.add(w);
@@ -74,21 +80,27 @@ export async function planFacts(
       `left join (${source.sql(scope, list)}) ${source.alias} on ${source.alias}.member_key = m.member_key`,
     );
     for (const column of source.columns) {
-      list.forEach((_, i) =>
-        select.push(`coalesce(${source.alias}.${column}_${i}, 0)::float8 as ${source.alias}_${column}_${i}`),
-      );
+      for (let i = 0; i < list.length; i++) {
+        select.push(`coalesce(${source.alias}.${column}_${i}, 0)::float8 as ${source.alias}_${column}_${i}`);
+        columns.push(`${source.alias}_${column}_${i}`);
+      }
     }
-    if (source.alias === 'o') select.push('o.last_order_at');
+    if (source.alias === 'o') {
+      select.push('o.last_order_at');
+      columns.push('last_order_at');
+    }
   }
   const params: unknown[] = [programId, [], now.toISOString()];
   const tier = await tierInForceSql(q, programId, now);
   select.push(tier ? `${tier.sql('m.member_key', params.length + 1)} as tier` : 'null::text as tier');
+  columns.push('tier');
   if (tier) params.push(...tier.params);
   return {
     sql: `select ${select.join(',\n ')} from (${memberProfileSql(scope)}) m ${joins.join('\n')}`,
     params,
     windows,
     birthday: needs.birthday,
+    columns,
   };
 }
 

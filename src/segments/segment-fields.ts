@@ -248,9 +248,8 @@ export function compileSegmentField(
         return () => undefined;
       }
       const measure = name as ActivityMeasure;
-      let windows = needs.windows.get(measure);
-      if (!windows) needs.windows.set(measure, (windows = new Set()));
-      windows.add(window);
+      const windows = needs.windows.get(measure) ?? new Set<ActivityWindow>();
+      needs.windows.set(measure, windows.add(window));
       const key = `${measure}.${windowKey(window)}`;
       return (facts) => facts.activity.get(key) ?? 0;
     }

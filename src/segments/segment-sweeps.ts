@@ -40,8 +40,8 @@ export class SegmentRefresher {
     private readonly options: { intervalMs?: number; log?: (message: string) => void } = {},
   ) {
     this.unsubscribe = activity.membersMoved.subscribe(({ programId, memberKeys }) => {
-      let keys = this.touched.get(programId);
-      if (!keys) this.touched.set(programId, (keys = new Set()));
+      const keys = this.touched.get(programId) ?? new Set<MemberKey>();
+      this.touched.set(programId, keys);
       for (const key of memberKeys) keys.add(key as MemberKey);
     });
     this.schedule();

@@ -16,5 +16,6 @@ export function withinWindow(column: string, days: ActivityWindow): string {
 
 /** `keyColumn` of the scope's members (the program is filtered by the caller). */
 export function inScope(scope: ActivityScope, keyColumn: string): string {
-  return scope === 'program' ? 'true' : `${keyColumn} = any($2::text[])`;
+  // The whole program still names $2, so every query of a plan types the same parameters.
+  return scope === 'program' ? '($2::text[] is null or true)' : `${keyColumn} = any($2::text[])`;
 }

@@ -11,6 +11,7 @@ import { notificationCases } from './write-cases/notification-cases.ts';
 import { programCases } from './write-cases/program-cases.ts';
 import { rewardCases } from './write-cases/reward-cases.ts';
 import { ruleCases } from './write-cases/rule-cases.ts';
+import { segmentCases } from './write-cases/segment-cases.ts';
 import { staffCases } from './write-cases/staff-cases.ts';
 import { adminOf, type WriteCases, type WriteRequest } from './write-cases/write-case.ts';
 
@@ -32,6 +33,7 @@ const CASES: WriteCases = {
   ...importCases,
   ...staffCases,
   ...approvalCases,
+  ...segmentCases,
 };
 
 type Method = Parameters<TestApi['call']>[0];

@@ -2764,7 +2764,7 @@ export interface Operations {
   /** Archive a program: its data stays readable and exportable, every write answers 409 program_archived */
   archiveProgram: { params: { programId: string }; query: undefined; body: undefined; bodyRequired: false; response: Program };
   /** Archive a segment: its members leave it; its sizes over time stay */
-  archiveSegment: { params: { segmentId: string }; query: undefined; body: undefined; bodyRequired: false; response: unknown };
+  archiveSegment: { params: { segmentId: string }; query: undefined; body: undefined; bodyRequired: false; response: Segment };
   /** Set a member's tier by hand until a date, with a reason (audited; it ends on its own) */
   assignMemberTier: { params: { memberId: string }; query: undefined; body: AssignMemberTierRequest; bodyRequired: true; response: MemberTierStatus | Approval };
   /** Replay the stored events of a date range under the rules in force and under the drafts: points, growth and money cost by day and by rule (writes nothing) */

@@ -239,13 +239,15 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
         summary: 'Archive a segment: its members leave it; its sizes over time stay',
         params: SegmentParams,
         headers: IdempotencyHeaders,
-        response: { 204: Type.Null(), ...problemResponses },
+        response: { 200: SegmentView, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      await archiveSegment(deps.db, principalOf(request).programId, request.params.segmentId, deps.clock);
-      reply.code(204);
-      return null;
+    async (request) => {
+      const { programId } = principalOf(request);
+      return oneView(
+        programId,
+        await archiveSegment(deps.db, programId, request.params.segmentId, deps.clock),
+      );
     },
   );
 

@@ -215,13 +215,12 @@ function DefinitionCard({ segment }: { segment: Segment }) {
 
 function SizeCard({ segment }: { segment: Segment }) {
   const { t } = useTranslation();
-  const [from, to] = useMemo(() => {
-    const today = new Date();
-    const start = new Date(today);
-    start.setDate(today.getDate() - (CHART_DAYS - 1));
-    return [isoDate(start), isoDate(today)];
+  const from = useMemo(() => {
+    const start = new Date();
+    start.setDate(start.getDate() - (CHART_DAYS - 1));
+    return isoDate(start);
   }, []);
-  const sizes = useSegmentSizes(segment.id, from, to);
+  const sizes = useSegmentSizes(segment.id, from);
   return (
     <Card
       title={t('segments.detail.sizeOverTime')}

@@ -60,15 +60,15 @@ export function useSegmentMembers(segmentId: string) {
   });
 }
 
-export function useSegmentSizes(segmentId: string, from: string, to: string) {
+/**
+ * A segment's size on each day a computation ran since `from` (YYYY-MM-DD), up to today: no `to`,
+ * as the days are the program's (its timezone), which may be ahead of the browser's.
+ */
+export function useSegmentSizes(segmentId: string, from: string) {
   const jifen = useJifen();
   return useQuery({
-    queryKey: [...SEGMENTS, 'segment', segmentId, 'sizes', from, to],
-    queryFn: () =>
-      jifen.call('listSegmentSizes', {
-        params: { segmentId },
-        query: { from, to },
-      }),
+    queryKey: [...SEGMENTS, 'segment', segmentId, 'sizes', from],
+    queryFn: () => jifen.call('listSegmentSizes', { params: { segmentId }, query: { from } }),
     select: (answer) => answer.data,
   });
 }

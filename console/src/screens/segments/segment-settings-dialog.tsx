@@ -149,7 +149,7 @@ export function SegmentSettingsDialog({
             <Col xs={24} sm={12}>
               {whole(
                 ['recomputeEveryMinutes'],
-                1,
+                5,
                 10080,
                 t('segments.settings.minutes'),
                 t('segments.settings.help.recomputeEveryMinutes'),

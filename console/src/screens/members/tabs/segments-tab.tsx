@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
-import { Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { Card, Col, Row, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useConditionWords } from '../../../components/condition-builder/condition-text.tsx';
@@ -22,39 +22,28 @@ export function SegmentsTab({ memberId }: { memberId: string }) {
   const memberships = segments.filter((segment) => segment.kind === 'rule');
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="member-segments">
-      <Descriptions size="small" bordered column={{ xs: 1, sm: 2, lg: 4 }} data-testid="member-rfm">
-        <Descriptions.Item label={t('members.segments.stage')}>
+      <Row gutter={[12, 12]} data-testid="member-rfm">
+        <Figure title={t('members.segments.stage')}>
           {stage ? (
-            <Tag color="purple" data-testid="member-stage">
+            <Tag color="purple" style={{ fontSize: 14, padding: '2px 10px' }} data-testid="member-stage">
               {t(`segments.stages.stage_${stage}` as 'segments.stages.stage_new', { defaultValue: stage })}
             </Tag>
           ) : (
-            t('segments.notComputed')
+            <Typography.Text type="secondary">{t('segments.notComputed')}</Typography.Text>
           )}
-        </Descriptions.Item>
-        <Descriptions.Item label={t('members.segments.recency')}>
-          <Score score={rfm?.recency ?? null}>
-            {rfm?.recencyDays === null || rfm === null
-              ? t('members.segments.neverOrdered')
-              : t('members.segments.recencyDays', { days: formatNumber(rfm.recencyDays) })}
-          </Score>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('members.segments.frequency')}>
-          <Score score={rfm?.frequency ?? null}>
-            {t('members.segments.orders', {
-              count: rfm?.orders ?? 0,
-              orders: formatNumber(rfm?.orders ?? 0),
-            })}
-          </Score>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('members.segments.monetary')}>
-          <Score score={rfm?.monetary ?? null}>
-            {t('conditionBuilder.yuanAmount', {
-              amount: ((rfm?.spendMinor ?? 0) / 100).toFixed(2),
-            })}
-          </Score>
-        </Descriptions.Item>
-      </Descriptions>
+        </Figure>
+        <Figure title={t('members.segments.recency')} score={rfm?.recency ?? null}>
+          {rfm?.recencyDays === null || rfm === null
+            ? t('members.segments.neverOrdered')
+            : t('members.segments.recencyDays', { days: formatNumber(rfm.recencyDays) })}
+        </Figure>
+        <Figure title={t('members.segments.frequency')} score={rfm?.frequency ?? null}>
+          {t('members.segments.orders', { orders: formatNumber(rfm?.orders ?? 0) })}
+        </Figure>
+        <Figure title={t('members.segments.monetary')} score={rfm?.monetary ?? null}>
+          {t('conditionBuilder.yuanAmount', { amount: ((rfm?.spendMinor ?? 0) / 100).toFixed(2) })}
+        </Figure>
+      </Row>
       <Typography.Text type="secondary">
         {t('members.segments.computedAt', { at: formatDateTime(computedAt) })}
       </Typography.Text>
@@ -67,13 +56,31 @@ export function SegmentsTab({ memberId }: { memberId: string }) {
   );
 }
 
-function Score({ score, children }: { score: number | null; children: React.ReactNode }) {
+/** One figure of the member's standing: its title, a score (1–5) where it has one, and what it stands on. */
+function Figure({
+  title,
+  score,
+  children,
+}: {
+  title: string;
+  score?: number | null;
+  children: React.ReactNode;
+}) {
   const { t } = useTranslation();
   return (
-    <Space size={6}>
-      <strong>{score === null ? '—' : t('members.segments.score', { score })}</strong>
-      <Typography.Text type="secondary">{children}</Typography.Text>
-    </Space>
+    <Col xs={12} md={6}>
+      <Card size="small" style={{ height: '100%' }}>
+        <Typography.Text type="secondary">{title}</Typography.Text>
+        <div style={{ marginTop: 6 }}>
+          {score !== undefined && (
+            <strong style={{ fontSize: 20, marginInlineEnd: 8 }}>
+              {score === null ? '—' : t('members.segments.score', { score })}
+            </strong>
+          )}
+          {score === undefined ? children : <Typography.Text type="secondary">{children}</Typography.Text>}
+        </div>
+      </Card>
+    </Col>
   );
 }
 

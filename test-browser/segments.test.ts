@@ -14,7 +14,7 @@ import {
  * builder (money in yuan, a live count of who it would hold), see its size after a recomputation,
  * its definition in words, its size chart, its members and their CSV; find its members in the
  * members list; read on a member's page why they are in it; and a lifecycle setting the API
- * refuses, shown on its field. One server per engine; journeys in order.
+ * refuses, shown on its field; change it and archive it. One server per engine; journeys in order.
  */
 describe.each(ENGINES)('segments in the console (%s)', (engine) => {
   let app: ConsoleUnderTest;
@@ -98,6 +98,10 @@ describe.each(ENGINES)('segments in the console (%s)', (engine) => {
     await expect.poll(() => preview.textContent()).toBe('按当前条件，现在将包含 1 位会员');
     expect(await page.getByTestId('segment-preview').textContent()).toContain('m-3001');
     await screenshot('segments-builder', true);
+    // On a tablet (820 px) the builder's lines wrap: nothing wider than the screen.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(820);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.getByTestId('segment-save').click();
     await page.waitForURL(/\/console\/segments\/vip-big-spenders$/);
@@ -161,6 +165,39 @@ describe.each(ENGINES)('segments in the console (%s)', (engine) => {
     expect(why).toContain('满足');
     await page.getByTestId('member-segments').scrollIntoViewIfNeeded();
     await screenshot('members-segments', true);
+  });
+
+  test('change the segment (in English this time), then archive it after a confirmation', async () => {
+    const { page } = app;
+    await page.goto(app.url(`/segments/${segmentId}`));
+    await page.getByTestId('language-switch').hover();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByTestId('segment-definition').getByText('All of these hold').waitFor();
+    await page.getByTestId('edit-segment').click();
+    await page.waitForURL(/\/console\/segments\/vip-big-spenders\/edit$/);
+    const form = page.getByTestId('segment-form');
+    // The saved condition opens in the builder, the amount back in yuan.
+    expect(await form.getByRole('spinbutton', { name: 'Value' }).inputValue()).toBe('100.00');
+    await form.getByRole('spinbutton', { name: 'Value' }).fill('250');
+    await expect
+      .poll(() => page.getByTestId('segment-preview-size').textContent())
+      .toBe('With this condition it would hold 0 members now');
+    await page.getByTestId('segment-save').click();
+    await page.waitForURL(/\/console\/segments\/vip-big-spenders$/);
+    // Changed: recomputed at once in a small program.
+    await expect.poll(() => page.getByTestId('segment-detail-size').textContent()).toBe('0');
+    expect(await page.getByTestId('segment-definition').textContent()).toContain('is at least ¥250.00');
+
+    await page.getByTestId('archive-segment').click();
+    await page.getByRole('dialog').getByText('This cannot be undone').waitFor();
+    await page.getByTestId('archive-confirm').click();
+    await page.waitForURL(/\/console\/segments$/);
+    expect((await ok('GET', `/v1/segments/${segmentId}`)).status).toBe('archived');
+    await page.getByTestId('segment-status-filter').getByText('Archived').click();
+    await page.getByTestId(`segment-${segmentId}`).waitFor();
+    await page.getByTestId('language-switch').hover();
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
+    await page.getByText('用户分层', { exact: true }).first().waitFor();
   });
 
   test('a lifecycle setting the API refuses shows its error on the field it names', async () => {

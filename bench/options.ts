@@ -10,6 +10,7 @@ export type Scenario =
   | 'events-batch'
   | 'events-single'
   | 'tiers'
+  | 'segments'
   | 'rewards'
   | 'notifications'
   | 'observability'
@@ -47,6 +48,8 @@ export interface BenchOptions {
   out: string;
   /** Members the tier evaluation scenario evaluates. */
   tierMembers: number;
+  /** Members the segments scenario recomputes. */
+  segmentMembers: number;
   /** Rows of each file the import scenario imports. */
   importRows: number;
   /** Off/on pairs of the observability scenario. */
@@ -57,11 +60,13 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|rewards|notifications|observability|demo|import|staff-adjust|console-load
+  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|segments|rewards|notifications|observability|demo|import|staff-adjust|console-load
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; events-single = one event a
                                        request on PostgreSQL alone (with d-per-op); tiers = the evaluation sweep;
+                                       segments = recomputing every member's stage, RFM and
+                                       segments, twice, and one member's segments read;
                                        rewards = redemptions of one hot reward;
                                        notifications = webhook dispatch throughput and commit-to-delivery lag;
                                        observability = a and events-batch with logs + metrics off, then
@@ -73,6 +78,7 @@ export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [fla
                                        only when named, not by all)
   --pairs N                            off/on pairs of the observability scenario (default 3)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
+  --segment-members N                  members the segments scenario recomputes (default 1000000)
   --import-rows N                      rows of each file the import scenario imports (default 100000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
@@ -90,7 +96,8 @@ export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [fla
   --no-verify                          skip \`verify\` and the balance check at the end
   --no-baseline                        with --scenario http|batch, do not run the baseline too
   --seed N                             workload seed (default 42)
-  --profile                            run the HTTP server under --cpu-prof (profiles go to a temp dir)
+  --profile                            run the HTTP server under --cpu-prof (profiles go to a temp dir);
+                                       segments: EXPLAIN ANALYZE of the facts statement
   --csv PATH                           retail invoices (default ../shared/data/ beside the repository)
   --out DIR                            results directory (default bench/results)
 `;
@@ -155,6 +162,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         csv: { type: 'string' },
         out: { type: 'string' },
         'tier-members': { type: 'string' },
+        'segment-members': { type: 'string' },
         'import-rows': { type: 'string' },
         pairs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -177,6 +185,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'events-batch',
         'events-single',
         'tiers',
+        'segments',
         'rewards',
         'notifications',
         'observability',
@@ -214,6 +223,10 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
     csv: str('csv'),
     out: str('out') ?? defaultOut,
     tierMembers: number(str('tier-members'), 'tier-members', 1_000_000, { min: 1, max: 100_000_000 }),
+    segmentMembers: number(str('segment-members'), 'segment-members', 1_000_000, {
+      min: 1,
+      max: 100_000_000,
+    }),
     importRows: number(str('import-rows'), 'import-rows', 100_000, { min: 1, max: 10_000_000 }),
     pairs: number(str('pairs'), 'pairs', 3, { min: 1, max: 50 }),
   };

@@ -21,6 +21,7 @@ import { importSteps } from './scenarios/import.ts';
 import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
 import { describeCosts, observabilityCosts, observabilitySteps } from './scenarios/observability.ts';
 import { runHotRedemptions } from './scenarios/rewards.ts';
+import { runSegments } from './scenarios/segments.ts';
 import { staffAdjustSteps } from './scenarios/staff-adjust.ts';
 import { runTierEvaluation } from './scenarios/tiers.ts';
 import { nowMs } from './stats.ts';
@@ -52,6 +53,7 @@ function plan(options: BenchOptions): Step[] {
       | 'baseline'
       | 'events'
       | 'tiers'
+      | 'segments'
       | 'rewards'
       | 'notifications'
       | 'demo'
@@ -123,6 +125,7 @@ function plan(options: BenchOptions): Step[] {
     steps.push({ label: 'rule-eval', needsPostgres: false, run: runRuleEvaluation });
   }
   if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
+  if (wants('segments')) steps.push({ label: 'segments', needsPostgres: true, run: runSegments });
   if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
   if (options.scenario === 'observability') steps.push(...observabilitySteps(options));
   if (wants('import')) steps.push(...importSteps());

@@ -24,6 +24,14 @@ export function memberProfileSql(scope: ActivityScope): string {
            where m.program_id = $1 and ${inScope(scope, 'm.member_key')}`;
 }
 
+/** The segments each member of the scope is in now, as SQL (`segment_ids`), for the segments' own statement. */
+export function membershipsSql(scope: ActivityScope): string {
+  return `select s.member_key, array_agg(s.segment_id) as segment_ids
+            from member_segments s
+           where s.program_id = $1 and ${inScope(scope, 's.member_key')}
+           group by s.member_key`;
+}
+
 /** The segments of each of `memberKeys` with the time each was entered. */
 export async function loadMemberships(
   q: Queryable,
@@ -45,15 +53,22 @@ export async function loadMemberships(
   return found;
 }
 
+const byKeyThenSegment = (a: Membership, b: Membership) =>
+  a.memberKey < b.memberKey ? -1 : a.memberKey > b.memberKey ? 1 : a.segmentId < b.segmentId ? -1 : 1;
+
 /** Members entering and leaving segments, in one statement; entering is dated `now`. */
 export async function writeMembershipChanges(
   q: Queryable,
   programId: string,
-  entered: readonly Membership[],
-  left: readonly Membership[],
+  entering: readonly Membership[],
+  leaving: readonly Membership[],
   now: Date,
 ): Promise<void> {
-  if (entered.length === 0 && left.length === 0) return;
+  if (entering.length === 0 && leaving.length === 0) return;
+  // In key order, as every writer of these rows takes them: a computation and a refresh of the
+  // same members wait for each other instead of deadlocking.
+  const entered = [...entering].sort(byKeyThenSegment);
+  const left = [...leaving].sort(byKeyThenSegment);
   await q.query(
     `with gone as (
        delete from member_segments s
@@ -79,6 +94,21 @@ export async function emptySegment(q: Queryable, programId: string, segmentId: s
   await q.query('delete from member_segments where program_id = $1 and segment_id = $2', [
     programId,
     segmentId,
+  ]);
+}
+
+/**
+ * An erased member's memberships, judged on the profile just erased, go; the next computation
+ * judges what is left (the ledger, no profile).
+ */
+export async function forgetMemberships(
+  q: Queryable,
+  programId: string,
+  memberKey: MemberKey,
+): Promise<void> {
+  await q.query('delete from member_segments where program_id = $1 and member_key = $2', [
+    programId,
+    memberKey,
   ]);
 }
 

@@ -5,6 +5,7 @@ import { eraseEventAttributes } from '../events/event-store.ts';
 import { eraseAnswersAbout } from '../idempotency/answer-book.ts';
 import { eraseImportRows } from '../imports/import-store.ts';
 import { changeMemberId } from '../members/change-member-id.ts';
+import { forgetMemberships } from '../members/member-segments.ts';
 import { eraseMemberProfile } from '../members/member-store.ts';
 import { eraseMemberDeliveries } from '../notifications/dispatch/member-deliveries.ts';
 import { eraseInbox } from '../notifications/inbox/inbox-store.ts';
@@ -23,7 +24,7 @@ export interface ErasureOptions {
 /**
  * Erases a member's personal data (PIPL art. 47, GDPR art. 17), in the caller's transaction, each
  * area through its own function: the profile (names, birthday, attributes), contacts and consent,
- * shipping addresses, the texts of e-mails and SMS sent, the inbox, what was sent with the member's
+ * shipping addresses, the texts of e-mails and SMS sent, the inbox, segment memberships, what was sent with the member's
  * events (their attributes), the answers kept for Idempotency-Key replays that showed their data,
  * what rows of imported files carried about them, and the personal part of every audit record
  * about the member (their subject key is destroyed: the records stay, so the chain still
@@ -43,6 +44,7 @@ export async function eraseMember(
   await eraseContacts(tx, programId, memberKey, now);
   await eraseMemberDeliveries(tx, programId, memberKey);
   await eraseInbox(tx, programId, memberKey);
+  await forgetMemberships(tx, programId, memberKey);
   await eraseEventAttributes(tx, programId, memberKey);
   await eraseAnswersAbout(tx, programId, memberId, now);
   await destroySubjectKey(tx, programId, `member:${memberId}`, now);

@@ -9,6 +9,7 @@ import { listInbox } from '../notifications/inbox/inbox-store.ts';
 import { getMemberPreferences } from '../notifications/preferences/member-preferences.ts';
 import { getProgram } from '../programs/program-store.ts';
 import { listRedemptions, redemptionViews } from '../rewards/redemption-store.ts';
+import { memberSegmentsView } from '../segments/segment-commands.ts';
 import type { Page } from '../shared/pages.ts';
 import { tierInForce } from '../tiers/member-tier.ts';
 import { listTierHistory } from '../tiers/tier-store.ts';
@@ -31,7 +32,7 @@ async function everything<T>(read: (cursor: string | undefined) => Promise<Page<
 /**
  * What Jifen holds about a member, for a data subject's access request (PIPL art. 45, GDPR art.
  * 15): the profile (names, birthday, attributes), contacts and consent, the whole ledger (entries
- * and lots), tier and its history, redemptions (shipping details included), events, the inbox,
+ * and lots), tier and its history, segments (profiling, with why), redemptions (shipping details included), events, the inbox,
  * the e-mails and texts sent to them, and the audit records about the member with their personal
  * part. Each area is read through its own functions, as the API shows it (personal fields opened).
  * The caller runs it in one transaction, so the parts agree.
@@ -59,6 +60,7 @@ export async function exportPersonalData(db: Queryable, programId: string, membe
     tierHistory: await everything((cursor) =>
       listTierHistory(db, programId, memberId, { limit: PAGE, cursor }),
     ),
+    segments: await memberSegmentsView(db, programId, memberId, now),
     redemptions: await allRedemptions(db, programId, memberId, now),
     events: await everything((cursor) => listMemberEvents(db, programId, memberId, { limit: PAGE, cursor })),
     inbox: await everything((cursor) =>

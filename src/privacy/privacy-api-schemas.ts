@@ -22,6 +22,14 @@ export const PersonalDataExport = Type.Object(
     entries: Rows('The whole journal of the member, newest first.'),
     lots: Rows('Every lot, spent ones included, oldest first.'),
     tierHistory: Rows('Tier changes, newest first.'),
+    segments: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        description:
+          'Profiling: the lifecycle stage, RFM scores and segments, each with why (as GET …/segments).',
+      },
+    ),
     redemptions: Rows('Redemptions, shipping details included, newest first.'),
     events: Rows('Events sent for the member, newest first.'),
     inbox: Rows('Inbox messages, newest first.'),

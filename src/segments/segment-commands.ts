@@ -226,6 +226,7 @@ export async function previewCondition(
     const sample: Array<{ memberId: string }> = [];
     await forEachFactsChunk(
       tx,
+      db.engine,
       plan,
       async () => undefined,
       async (rows) => {

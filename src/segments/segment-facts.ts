@@ -4,7 +4,7 @@ import { orderActivitySql } from '../events/order-store.ts';
 import { pointsActivitySql } from '../ledger/ledger-queries.ts';
 import { openBirthday } from '../members/member-birthdays.ts';
 import { asMemberKey } from '../members/member-key.ts';
-import { memberProfileSql } from '../members/member-segments.ts';
+import { memberProfileSql, membershipsSql } from '../members/member-segments.ts';
 import { redemptionActivitySql } from '../rewards/redemption-store.ts';
 import type { ActivityScope, ActivityWindow } from '../shared/member-activity-sql.ts';
 import { DAY_MS } from '../shared/time-units.ts';
@@ -57,7 +57,9 @@ export async function planFacts(
 ): Promise<FactsPlan> {
   const windows = new Map<ActivityMeasure, ActivityWindow[]>();
   const select: string[] = [
-    'm.member_key, m.member_id, m.status, m.tags, m.joined_at, m.attributes',
+    // Times as epoch milliseconds: a number is read faster than a Date is made.
+    'm.member_key, m.member_id, m.status, m.tags, (extract(epoch from m.joined_at) * 1000)::float8 as joined_at',
+    'm.attributes',
     needs.birthday ? 'm.birthday' : 'null::text as birthday',
     'm.available_points, m.pending_points, m.held_points, m.debt_points, m.growth_points',
   ];
@@ -86,10 +88,14 @@ export async function planFacts(
       }
     }
     if (source.alias === 'o') {
-      select.push('o.last_order_at');
+      select.push('(extract(epoch from o.last_order_at) * 1000)::float8 as last_order_at');
       columns.push('last_order_at');
     }
   }
+  // The memberships as they stand, to write only what changes.
+  joins.push(`left join (${membershipsSql(scope)}) cur on cur.member_key = m.member_key`);
+  select.push('cur.segment_ids as current_segments');
+  columns.push('current_segments');
   const params: unknown[] = [programId, [], now.toISOString()];
   const tier = await tierInForceSql(q, programId, now);
   select.push(tier ? `${tier.sql('m.member_key', params.length + 1)} as tier` : 'null::text as tier');
@@ -127,10 +133,10 @@ export async function factsOfRow(
       });
     });
   }
-  const lastOrderAt = row.last_order_at ? new Date(row.last_order_at as string) : null;
+  const lastOrderAt = row.last_order_at === null ? null : new Date(Number(row.last_order_at));
   const lastOrderDays =
     lastOrderAt === null ? null : Math.floor((now.getTime() - lastOrderAt.getTime()) / DAY_MS);
-  const joinedDays = Math.floor((now.getTime() - new Date(row.joined_at as string).getTime()) / DAY_MS);
+  const joinedDays = Math.floor((now.getTime() - Number(row.joined_at)) / DAY_MS);
   const rfm = rfmOf(
     { lastOrderAt, orders: Number(row.o_orders_0 ?? 0), spendMinor: Number(row.o_spend_0 ?? 0) },
     cuts,

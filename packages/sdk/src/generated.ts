@@ -969,6 +969,10 @@ export type ExportMemberPersonalDataResponse = {
   tierHistory: {
     [key: string]: unknown;
   }[];
+  /** Profiling: the lifecycle stage, RFM scores and segments, each with why (as GET …/segments). */
+  segments: {
+    [key: string]: unknown;
+  };
   /** Redemptions, shipping details included, newest first. */
   redemptions: {
     [key: string]: unknown;

@@ -1,7 +1,7 @@
 /** The Members screen's messages in Chinese (`members.*` in the catalogue), and the error codes it shows. */
 export const membersZhCN = {
   title: '会员',
-  intro: '按会员 ID、手机号、标签、等级或状态查找会员，查看积分明细及每笔积分的来由。',
+  intro: '按会员 ID、手机号、标签、等级、状态或分层查找会员，查看积分明细及每笔积分的来由。',
   search: {
     memberId: '会员 ID',
     memberIdPlaceholder: '会员 ID（前缀匹配）',

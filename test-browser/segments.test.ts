@@ -141,6 +141,13 @@ describe.each(ENGINES)('segments in the console (%s)', (engine) => {
       page.getByTestId('export-segment').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^segment-vip-big-spenders-\d{4}-\d{2}-\d{2}\.csv$/);
+
+    // A lifecycle stage: what it means, its members, and nothing to edit or archive.
+    await page.goto(app.url('/segments/stage_new'));
+    await page.getByTestId('segment-definition').getByText('入会天数少于“新会员期”的会员').waitFor();
+    await page.getByTestId('segment-members-table').getByRole('link', { name: 'm-3003' }).waitFor();
+    expect(await page.getByTestId('edit-segment').count()).toBe(0);
+    expect(await page.getByTestId('archive-segment').count()).toBe(0);
   });
 
   test('the members list filtered by the segment, and a member page that says why they are in it', async () => {

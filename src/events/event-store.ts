@@ -3,8 +3,9 @@ import { memberIdOfKeySql, memberKeyOf } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import {
   type ActivityScope,
-  type ActivityWindow,
+  inAnyWindow,
   inScope,
+  type WindowRef,
   withinWindow,
 } from '../shared/member-activity-sql.ts';
 import { badCursor, cursorKey, type Page, toPage } from '../shared/pages.ts';
@@ -122,12 +123,13 @@ export async function eraseEventAttributes(
 }
 
 /** Members' check-ins per window (`check_ins_<i>`), for segments. */
-export function checkInActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
+export function checkInActivitySql(scope: ActivityScope, windows: readonly WindowRef[]): string {
   const columns = windows.map(
     (days, i) => `count(*) filter (where ${withinWindow('e.occurred_at', days)}) as check_ins_${i}`,
   );
   return `select e.member_key, ${columns.join(', ')}
             from events e
            where e.program_id = $1 and ${inScope(scope, 'e.member_key')} and e.type = 'member.checked_in'
+             and ${inAnyWindow('e.occurred_at', windows)}
            group by e.member_key`;
 }

@@ -3,12 +3,7 @@ import type { Queryable } from '../db/database.ts';
 import { jsonArray } from '../db/sql-params.ts';
 import { pointsLostFromLots } from '../ledger/ledger-queries.ts';
 import { asMemberKey } from '../members/member-key.ts';
-import {
-  type ActivityScope,
-  type ActivityWindow,
-  inScope,
-  withinWindow,
-} from '../shared/member-activity-sql.ts';
+import { type ActivityScope, inScope, type WindowRef, withinWindow } from '../shared/member-activity-sql.ts';
 import type { Order, OrderItem, OrderStatus } from './orders.ts';
 
 /** Orders in the database: read under their members' locks, written with the batch. */
@@ -172,8 +167,8 @@ export async function forgetPaidOrders(
  * was cancelled or fully refunded. A few members' orders are found through their events (orders
  * have no index by member).
  */
-export function orderActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
-  const counted = `o.status <> 'cancelled' and (o.refunded_minor < o.amount_minor or o.amount_minor = 0)`;
+export function orderActivitySql(scope: ActivityScope, windows: readonly WindowRef[]): string {
+  const counted = `(o.status = 'paid' or (o.status = 'refunded' and o.refunded_minor < o.amount_minor))`;
   const columns = windows.flatMap((days, i) => [
     `count(*) filter (where ${counted} and ${withinWindow('o.created_at', days)}) as orders_${i}`,
     `coalesce(sum(o.amount_minor - o.refunded_minor) filter (where ${counted} and ${withinWindow('o.created_at', days)}), 0) as spend_${i}`,

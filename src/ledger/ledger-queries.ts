@@ -4,8 +4,9 @@ import { memberKeyOf, memberNotFound } from '../members/member-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import {
   type ActivityScope,
-  type ActivityWindow,
+  inAnyWindow,
   inScope,
+  type WindowRef,
   withinWindow,
 } from '../shared/member-activity-sql.ts';
 import { cursorKey, toPage } from '../shared/pages.ts';
@@ -270,7 +271,7 @@ export async function storeOfEntry(
  * points earned (entries of type `earn`, pending or available), and `spent_<i>`, the points
  * redeemed net of what came back (the `redeemed` account).
  */
-export function pointsActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
+export function pointsActivitySql(scope: ActivityScope, windows: readonly WindowRef[]): string {
   const columns = windows.flatMap((days, i) => [
     `coalesce(sum(e.available_delta + e.pending_delta) filter (where e.type = 'earn' and ${withinWindow('e.created_at', days)}), 0) as earned_${i}`,
     `coalesce(sum(e.contra_delta) filter (where e.contra_account = 'redeemed' and ${withinWindow('e.created_at', days)}), 0) as spent_${i}`,
@@ -278,6 +279,6 @@ export function pointsActivitySql(scope: ActivityScope, windows: readonly Activi
   return `select e.member_key, ${columns.join(', ')}
             from entries e
            where e.program_id = $1 and ${inScope(scope, 'e.member_key')}
-             and (e.type = 'earn' or e.contra_account = 'redeemed')
+             and (e.type = 'earn' or e.contra_account = 'redeemed') and ${inAnyWindow('e.created_at', windows)}
            group by e.member_key`;
 }

@@ -12,8 +12,9 @@ import {
 import { JifenError } from '../shared/errors.ts';
 import {
   type ActivityScope,
-  type ActivityWindow,
+  inAnyWindow,
   inScope,
+  type WindowRef,
   withinWindow,
 } from '../shared/member-activity-sql.ts';
 import { openText, sealText } from '../vault/field-cipher.ts';
@@ -459,13 +460,13 @@ export async function eraseShippingAddresses(
 }
 
 /** Members' redemptions per window (`redemptions_<i>`, cancelled ones left out), for segments. */
-export function redemptionActivitySql(scope: ActivityScope, windows: readonly ActivityWindow[]): string {
+export function redemptionActivitySql(scope: ActivityScope, windows: readonly WindowRef[]): string {
   const columns = windows.map(
     (days, i) =>
       `count(*) filter (where r.status <> 'cancelled' and ${withinWindow('r.created_at', days)}) as redemptions_${i}`,
   );
   return `select r.member_key, ${columns.join(', ')}
             from redemptions r
-           where r.program_id = $1 and ${inScope(scope, 'r.member_key')}
+           where r.program_id = $1 and ${inScope(scope, 'r.member_key')} and ${inAnyWindow('r.created_at', windows)}
            group by r.member_key`;
 }

@@ -6,7 +6,7 @@ import { openBirthday } from '../members/member-birthdays.ts';
 import { asMemberKey } from '../members/member-key.ts';
 import { memberProfileSql, membershipsSql } from '../members/member-segments.ts';
 import { redemptionActivitySql } from '../rewards/redemption-store.ts';
-import type { ActivityScope, ActivityWindow } from '../shared/member-activity-sql.ts';
+import type { ActivityScope, ActivityWindow, WindowRef } from '../shared/member-activity-sql.ts';
 import { DAY_MS } from '../shared/time-units.ts';
 import { tierInForceSql } from '../tiers/member-tier.ts';
 import { type RfmCuts, rfmOf, stageOf } from './lifecycle.ts';
@@ -64,6 +64,13 @@ export async function planFacts(
     'm.available_points, m.pending_points, m.held_points, m.debt_points, m.growth_points',
   ];
   const joins: string[] = [];
+  // Every window's length goes in `$4`; statements name them by place.
+  const lengths: number[] = [];
+  const refOf = (days: ActivityWindow): WindowRef => {
+    if (days === null) return { days, index: 0 };
+    if (!lengths.includes(days)) lengths.push(days);
+    return { days, index: lengths.indexOf(days) + 1 };
+  };
   const columns = [
     ...['member_key', 'member_id', 'status', 'tags', 'joined_at', 'attributes', 'birthday'],
     ...['available_points', 'pending_points', 'held_points', 'debt_points', 'growth_points'],
@@ -72,14 +79,13 @@ export async function planFacts(
     const wanted = new Set<ActivityWindow>();
     for (const measure of source.measures) for (const w of needs.windows.get(measure) ?? []) wanted.add(w);
     // Orders are always read: RFM and the lifecycle stages stand on them (the RFM window first).
-    const list =
-      source.alias === 'o'
-        ? [settings.rfmWindowDays, ...[...wanted].filter((w) => w !== settings.rfmWindowDays)]
-        : [...wanted];
+    const others = [...wanted].filter((w) => w !== settings.rfmWindowDays || source.alias !== 'o');
+    others.sort((a, b) => (a ?? Number.MAX_SAFE_INTEGER) - (b ?? Number.MAX_SAFE_INTEGER));
+    const list = source.alias === 'o' ? [settings.rfmWindowDays, ...others] : others;
     if (list.length === 0) continue;
     for (const measure of source.measures) windows.set(measure, list);
     joins.push(
-      `left join (${source.sql(scope, list)}) ${source.alias} on ${source.alias}.member_key = m.member_key`,
+      `left join (${source.sql(scope, list.map(refOf))}) ${source.alias} on ${source.alias}.member_key = m.member_key`,
     );
     for (const column of source.columns) {
       for (let i = 0; i < list.length; i++) {
@@ -96,7 +102,7 @@ export async function planFacts(
   joins.push(`left join (${membershipsSql(scope)}) cur on cur.member_key = m.member_key`);
   select.push('cur.segment_ids as current_segments');
   columns.push('current_segments');
-  const params: unknown[] = [programId, [], now.toISOString()];
+  const params: unknown[] = [programId, [], now.toISOString(), lengths];
   const tier = await tierInForceSql(q, programId, now);
   select.push(tier ? `${tier.sql('m.member_key', params.length + 1)} as tier` : 'null::text as tier');
   columns.push('tier');

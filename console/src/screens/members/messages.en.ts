@@ -4,7 +4,8 @@ import type { membersErrorsZhCN, membersZhCN } from './messages.zh-CN.ts';
 /** The Members screen's messages in English: the same keys as messages.zh-CN.ts. */
 export const membersEn: MessagesLike<typeof membersZhCN> = {
   title: 'Members',
-  intro: 'Find a member by id, phone, tag, tier, status or segment; read their points and why each entry happened.',
+  intro:
+    'Find a member by id, phone, tag, tier, status or segment; read their points and why each entry happened.',
   search: {
     memberId: 'Member id',
     memberIdPlaceholder: 'Member id (starts with)',

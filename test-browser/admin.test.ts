@@ -193,7 +193,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     await dialog.locator('label', { hasText: '查看会员' }).click();
     await dialog.locator('label', { hasText: '查看审批' }).click();
     await dialog.locator('label', { hasText: '审批' }).filter({ hasNotText: '查看' }).first().click();
-    await expect.poll(() => dialog.getByTestId('permission-matrix').textContent()).toContain('已选 3 / 42');
+    await expect.poll(() => dialog.getByTestId('permission-matrix').textContent()).toContain('已选 3 / 44');
     await dialog.getByLabel('角色名称').scrollIntoViewIfNeeded();
     if (engine === 'pglite') await page.screenshot({ path: join(SCREENSHOTS, 'staff-role-editor.png') });
     await dialog.getByRole('button', { name: /保\s?存/ }).click();
@@ -248,7 +248,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     const menu = (await page.getByTestId('main-menu').textContent()) ?? '';
     expect(menu).toContain('会员');
     expect(menu).toContain('审批');
-    for (const hidden of ['员工与角色', '审计日志', 'API 密钥', '计划设置'])
+    for (const hidden of ['用户分层', '员工与角色', '审计日志', 'API 密钥', '计划设置'])
       expect(menu).not.toContain(hidden);
   });
 

@@ -18,8 +18,10 @@ export const ACCESS = {
       readEvents: 'events:read',
       readRedemptions: 'redemptions:read',
       readProgram: 'program:read',
+      readSegments: 'segments:read',
     },
   },
+  segments: { see: ['segments:read'], actions: { manage: 'segments:write' } },
   approvals: {
     see: ['approvals:read'],
     actions: { decide: 'approvals:decide', readPolicy: 'program:read', policy: 'program:manage' },

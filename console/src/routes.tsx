@@ -1,4 +1,5 @@
 import {
+  ApartmentOutlined,
   AuditOutlined,
   CheckSquareOutlined,
   KeyOutlined,
@@ -32,6 +33,12 @@ export const SCREENS: readonly ScreenRoute[] = [
     path: '/members',
     icon: <TeamOutlined />,
     screen: lazy(() => import('./screens/members/members-screen.tsx')),
+  },
+  {
+    id: 'segments',
+    path: '/segments',
+    icon: <ApartmentOutlined />,
+    screen: lazy(() => import('./screens/segments/segments-screen.tsx')),
   },
   {
     id: 'approvals',

@@ -1,6 +1,8 @@
+import { conditionBuilderEn } from '../components/condition-builder/messages.en.ts';
 import { approvalsEn, approvalsErrorsEn } from '../screens/approvals/messages.en.ts';
 import { auditEn, auditErrorsEn } from '../screens/audit/messages.en.ts';
 import { membersEn, membersErrorsEn } from '../screens/members/messages.en.ts';
+import { segmentsEn, segmentsErrorsEn } from '../screens/segments/messages.en.ts';
 import { settingsEn, settingsErrorsEn } from '../screens/settings/messages.en.ts';
 import { staffEn, staffErrorsEn } from '../screens/staff/messages.en.ts';
 import type { ConsoleMessages } from './zh-CN.ts';
@@ -14,6 +16,7 @@ export const en: ConsoleMessages = {
   },
   nav: {
     members: 'Members',
+    segments: 'Segments',
     approvals: 'Approvals',
     staff: 'Staff & roles',
     audit: 'Audit log',
@@ -107,6 +110,8 @@ export const en: ConsoleMessages = {
   staff: staffEn,
   audit: auditEn,
   settings: settingsEn,
+  segments: segmentsEn,
+  conditionBuilder: conditionBuilderEn,
   apiKeys: {
     title: 'API keys',
     intro:
@@ -214,5 +219,6 @@ export const en: ConsoleMessages = {
     ...staffErrorsEn,
     ...auditErrorsEn,
     ...settingsErrorsEn,
+    ...segmentsErrorsEn,
   },
 };

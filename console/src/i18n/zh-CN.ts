@@ -1,6 +1,8 @@
+import { conditionBuilderZhCN } from '../components/condition-builder/messages.zh-CN.ts';
 import { approvalsErrorsZhCN, approvalsZhCN } from '../screens/approvals/messages.zh-CN.ts';
 import { auditErrorsZhCN, auditZhCN } from '../screens/audit/messages.zh-CN.ts';
 import { membersErrorsZhCN, membersZhCN } from '../screens/members/messages.zh-CN.ts';
+import { segmentsErrorsZhCN, segmentsZhCN } from '../screens/segments/messages.zh-CN.ts';
 import { settingsErrorsZhCN, settingsZhCN } from '../screens/settings/messages.zh-CN.ts';
 import { staffErrorsZhCN, staffZhCN } from '../screens/staff/messages.zh-CN.ts';
 import type { MessagesLike } from './messages-like.ts';
@@ -17,6 +19,7 @@ export const zhCN = {
   },
   nav: {
     members: '会员',
+    segments: '用户分层',
     approvals: '审批',
     staff: '员工与角色',
     audit: '审计日志',
@@ -110,6 +113,8 @@ export const zhCN = {
   staff: staffZhCN,
   audit: auditZhCN,
   settings: settingsZhCN,
+  segments: segmentsZhCN,
+  conditionBuilder: conditionBuilderZhCN,
   apiKeys: {
     title: 'API 密钥',
     intro: '供系统集成（收银、商城、CRM）调用 API 的密钥。密钥本身只在创建时显示一次。',
@@ -215,6 +220,7 @@ export const zhCN = {
     ...staffErrorsZhCN,
     ...auditErrorsZhCN,
     ...settingsErrorsZhCN,
+    ...segmentsErrorsZhCN,
   },
 };
 

@@ -7,6 +7,7 @@ import { showProblemOnForm } from '../../api/problem-fields.ts';
 import { useCanDo } from '../../api/session.tsx';
 import { EmptyState, ErrorState } from '../../components/states.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
+import { SegmentPicker } from '../segments/segment-picker.tsx';
 import { useLocalized } from './localized.ts';
 import { MemberStatusTag } from './member-status.tsx';
 import { type MemberFilters, useMembers, useTierConfig } from './members-queries.ts';
@@ -19,12 +20,13 @@ interface Fields {
   tag?: string;
   tier?: string;
   status?: (typeof STATUSES)[number];
+  segment?: string;
 }
 
 /** The filters live in the address (a search can be linked to, and Back returns to it). */
 function filtersOf(params: URLSearchParams): MemberFilters {
   const filters: MemberFilters = {};
-  for (const key of ['idPrefix', 'phone', 'tag', 'tier'] as const) {
+  for (const key of ['idPrefix', 'phone', 'tag', 'tier', 'segment'] as const) {
     const value = params.get(key)?.trim();
     if (value) filters[key] = value;
   }
@@ -44,6 +46,7 @@ export function MemberList() {
   const members = useMembers(filters, cursor);
   const canReadProgram = useCanDo('members', 'readProgram');
   const tiers = useTierConfig(canReadProgram);
+  const canReadSegments = useCanDo('members', 'readSegments');
   const tierNames = new Map(
     (tiers.data?.config.tiers ?? []).map((tier) => [tier.code, localized(tier.name)]),
   );
@@ -130,6 +133,11 @@ export function MemberList() {
               options={STATUSES.map((status) => ({ value: status, label: t(`members.status.${status}`) }))}
             />
           </Form.Item>
+          {canReadSegments && (
+            <Form.Item name="segment" label={t('members.search.segment')}>
+              <SegmentPicker style={{ width: 180 }} />
+            </Form.Item>
+          )}
           <Form.Item>
             <Space>
               <Button type="primary" htmlType="submit" data-testid="member-search-submit">
@@ -143,6 +151,7 @@ export function MemberList() {
                     tag: undefined,
                     tier: undefined,
                     status: undefined,
+                    segment: undefined,
                   });
                   search({});
                 }}

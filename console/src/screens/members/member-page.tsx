@@ -28,6 +28,7 @@ import { InboxTab } from './tabs/inbox-tab.tsx';
 import { JournalTab } from './tabs/journal-tab.tsx';
 import { LotsTab } from './tabs/lots-tab.tsx';
 import { RedemptionsTab } from './tabs/redemptions-tab.tsx';
+import { SegmentsTab } from './tabs/segments-tab.tsx';
 import { TierHistoryTab } from './tabs/tier-history-tab.tsx';
 
 /** A member's page: who they are, their points and where they expire, their tier, and every list. */
@@ -68,6 +69,7 @@ function MemberView({ member, back }: { member: Member; back: React.ReactNode })
   const canReadLedger = useCanDo('members', 'readLedger');
   const canReadEvents = useCanDo('members', 'readEvents');
   const canReadRedemptions = useCanDo('members', 'readRedemptions');
+  const canReadSegments = useCanDo('members', 'readSegments');
   const { memberId } = member;
   const denied = (permission: string) => <EmptyState title={t('members.noPermission', { permission })} />;
 
@@ -164,6 +166,11 @@ function MemberView({ member, back }: { member: Member; back: React.ReactNode })
               ),
             },
             { key: 'inbox', label: t('members.tabs.inbox'), children: <InboxTab memberId={memberId} /> },
+            {
+              key: 'segments',
+              label: t('members.tabs.segments'),
+              children: canReadSegments ? <SegmentsTab memberId={memberId} /> : denied('segments:read'),
+            },
           ]}
         />
       </Card>

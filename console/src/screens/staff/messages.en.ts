@@ -109,6 +109,7 @@ export const staffEn: MessagesLike<typeof staffZhCN> = {
   },
   groups: {
     members: 'Members',
+    segments: 'Segments',
     program: 'Program & notifications',
     ledger: 'Points',
     checkout: 'Checkout',
@@ -122,6 +123,14 @@ export const staffEn: MessagesLike<typeof staffZhCN> = {
     'members:read': { label: 'Read members', about: 'Look up members, their profile, tier and inbox' },
     'members:write': { label: 'Edit members', about: 'Create and change members, their ids and preferences' },
     'tiers:assign': { label: 'Assign tiers', about: "Assign a member's tier by hand" },
+    'segments:read': {
+      label: 'Read segments',
+      about: 'Read segments, their members and sizes; preview a condition',
+    },
+    'segments:write': {
+      label: 'Manage segments',
+      about: 'Define, change and archive segments; the lifecycle and RFM settings',
+    },
     'program:read': {
       label: 'Read the program',
       about: 'Read the program, tiers, notification settings and templates, the expiry calendar',

@@ -103,6 +103,7 @@ export const staffZhCN = {
   },
   groups: {
     members: '会员',
+    segments: '用户分层',
     program: '计划与通知',
     ledger: '积分',
     checkout: '收银抵扣',
@@ -116,6 +117,8 @@ export const staffZhCN = {
     'members:read': { label: '查看会员', about: '查找会员，查看资料、等级和消息' },
     'members:write': { label: '编辑会员', about: '新建和修改会员、会员编号和偏好设置' },
     'tiers:assign': { label: '指定等级', about: '手动为会员指定等级' },
+    'segments:read': { label: '查看分层', about: '查看分层、其中的会员与人数变化，预览条件' },
+    'segments:write': { label: '管理分层', about: '新建、修改和归档分层，修改生命周期与 RFM 设置' },
     'program:read': { label: '查看计划', about: '查看计划、等级、通知设置与模板、过期日历' },
     'program:manage': { label: '管理计划', about: '修改计划、等级、通知设置与模板、审批策略' },
     'webhooks:read': { label: '查看 Webhook', about: '查看 Webhook 地址及投递记录' },

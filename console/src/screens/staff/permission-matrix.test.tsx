@@ -19,7 +19,7 @@ test('every permission is shown once, in its group, with a plain-language descri
   const members = screen.getByTestId('group-members');
   expect(within(members).getByText('查看会员')).toBeTruthy();
   expect(within(members).getByText('查找会员，查看资料、等级和消息')).toBeTruthy();
-  expect(screen.getAllByRole('checkbox')).toHaveLength(PERMISSIONS.length + 9);
+  expect(screen.getAllByRole('checkbox')).toHaveLength(PERMISSIONS.length + 10);
   expect(screen.getByText(`已选 1 / ${PERMISSIONS.length}`)).toBeTruthy();
 });
 

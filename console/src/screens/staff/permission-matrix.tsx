@@ -10,6 +10,8 @@ const GROUP_OF = {
   'members:read': 'members',
   'members:write': 'members',
   'tiers:assign': 'members',
+  'segments:read': 'segments',
+  'segments:write': 'segments',
   'program:read': 'program',
   'program:manage': 'program',
   'webhooks:read': 'program',

@@ -3,22 +3,26 @@ import type { SegmentFacts } from './segment-fields.ts';
 import type { SegmentSettings, Stage } from './segment-types.ts';
 
 /**
- * RFM scores and lifecycle stages, pure. A score is 1 to 5: one more than the number of the
- * program's quintile cut points (the 20th, 40th, 60th and 80th percentiles, `percentile_disc`,
- * among members with an order in the RFM window) the member's figure is above. Recency is judged
- * by the time of the last order (later is better), frequency by orders and monetary by spend in
- * the window. Members with no order in the window have no scores.
+ * RFM scores and lifecycle stages, pure. Among the program's members with an order in the RFM
+ * window, a member's score is ⌈5 × the share of those members whose figure is at most theirs⌉:
+ * figures 1…10 score 1, 1, 2, 2, 3, 3, 4, 4, 5, 5; ties share a score; the best figure always
+ * scores 5. Recency is judged by the time of the last order (later is better), frequency by orders
+ * and monetary by spend in the window; members with no order in the window have no scores.
+ *
+ * The computation keeps four cut points per figure: the k-th is the largest figure whose share is
+ * at most k/5 (null when there is none), and a score is 1 plus the number of cut points below the
+ * figure. The same table scores a member judged between two computations.
  */
 export interface RfmCuts {
   /** Epoch milliseconds of last orders. */
-  recency: number[];
-  frequency: number[];
-  monetary: number[];
+  recency: (number | null)[];
+  frequency: (number | null)[];
+  monetary: (number | null)[];
 }
 
-export function quintileScore(value: number, cuts: readonly number[]): number {
+export function quintileScore(value: number, cuts: readonly (number | null)[]): number {
   let score = 1;
-  for (const cut of cuts) if (value > cut) score++;
+  for (const cut of cuts) if (cut === null || value > cut) score++;
   return score;
 }
 

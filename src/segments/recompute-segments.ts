@@ -210,23 +210,37 @@ export async function forEachFactsChunk(
   await tx.exec('close segment_facts_rows');
 }
 
-/** The quintile cut points of the loaded facts, among members with an order in the RFM window. */
+/**
+ * The cut points of the loaded facts (lifecycle.ts), among members with an order in the RFM window:
+ * for k = 1…4, the largest figure that at most k/5 of them reach or fall below (in whole counts,
+ * no rounding: 5 × members at or below ≤ k × members).
+ */
 async function rfmCuts(tx: Queryable): Promise<RfmCuts | null> {
+  const cut = (figure: string, share: string) =>
+    `array[${[1, 2, 3, 4].map((k) => `max(${figure}) filter (where 5 * ${share} <= ${k} * scored)`).join(', ')}]`;
   const [row] = await tx.query<{
-    recency: number[] | null;
-    frequency: number[] | null;
-    monetary: number[] | null;
+    scored: string | null;
+    recency: (number | null)[];
+    frequency: (number | null)[];
+    monetary: (number | null)[];
   }>(
-    `select percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by last_order_at) as recency,
-            percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by o_orders_0) as frequency,
-            percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by o_spend_0) as monetary
-       from segment_facts where o_orders_0 > 0`,
+    `select max(scored) as scored,
+            ${cut('last_order_at', 'r_at_most')} as recency,
+            ${cut('o_orders_0', 'f_at_most')} as frequency,
+            ${cut('o_spend_0', 'm_at_most')} as monetary
+       from (select last_order_at, o_orders_0, o_spend_0,
+                    count(*) over (order by last_order_at) as r_at_most,
+                    count(*) over (order by o_orders_0) as f_at_most,
+                    count(*) over (order by o_spend_0) as m_at_most,
+                    count(*) over () as scored
+               from segment_facts where o_orders_0 > 0) as figures`,
   );
-  if (!row?.recency || !row.frequency || !row.monetary) return null;
+  if (!row?.scored) return null;
+  const numbers = (cuts: (number | null)[]) => cuts.map((value) => (value === null ? null : Number(value)));
   return {
-    recency: row.recency.map(Number),
-    frequency: row.frequency.map(Number),
-    monetary: row.monetary.map(Number),
+    recency: numbers(row.recency),
+    frequency: numbers(row.frequency),
+    monetary: numbers(row.monetary),
   };
 }
 

@@ -110,7 +110,7 @@ const BALANCE: Record<string, Text> = {
 
 const ACTIVITY: Record<ActivityMeasure, Text> = {
   orders: { 'zh-CN': '订单数(窗口内)', en: 'Orders in the window' },
-  spendMinor: { 'zh-CN': '消费金额(分,扣除退款)', en: 'Spend in minor units, after refunds' },
+  spendMinor: { 'zh-CN': '消费金额(扣除退款)', en: 'Spend, after refunds' },
   pointsEarned: { 'zh-CN': '获得积分', en: 'Points earned' },
   pointsSpent: { 'zh-CN': '使用积分(扣除退回)', en: 'Points redeemed, net of returns' },
   redemptions: { 'zh-CN': '兑换次数(不含取消)', en: 'Redemptions (not cancelled)' },
@@ -129,10 +129,7 @@ const RFM: Record<string, [Text, (facts: SegmentFacts) => unknown]> = {
     (f) => f.rfm.recencyDays ?? undefined,
   ],
   orders: [{ 'zh-CN': 'RFM 窗口内订单数', en: 'Orders in the RFM window' }, (f) => f.rfm.orders],
-  spendMinor: [
-    { 'zh-CN': 'RFM 窗口内消费(分)', en: 'Spend in the RFM window (minor units)' },
-    (f) => f.rfm.spendMinor,
-  ],
+  spendMinor: [{ 'zh-CN': 'RFM 窗口内消费', en: 'Spend in the RFM window' }, (f) => f.rfm.spendMinor],
 };
 
 const MAX_WINDOW_DAYS = 3650;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { quintileScore, rfmOf, stageOf } from '../../src/segments/lifecycle.ts';
 import { DEFAULT_SEGMENT_SETTINGS } from '../../src/segments/segment-types.ts';
@@ -26,9 +27,32 @@ describe('RFM scores against a hand-computed table', () => {
     expect(quintileScore(value, cuts)).toBe(score);
   });
 
-  test('ties share a score: all members with the same figure land in the same quintile', () => {
-    expect(quintileScore(4, [4, 4, 4, 9])).toBe(1);
-    expect(quintileScore(5, [4, 4, 4, 9])).toBe(4);
+  test('ties share a score and the best figure scores 5, however few members there are', () => {
+    // Figures 4, 4, 4, 9: three members at or below 4 (share 3/4), four at or below 9.
+    expect([4, 9].map((value) => quintileScore(value, [null, null, null, 4]))).toEqual([4, 5]);
+    // Three members a < b < c: shares 1/3, 2/3, 1 → scores 2, 4, 5.
+    expect([10, 20, 30].map((value) => quintileScore(value, [null, 10, 10, 20]))).toEqual([2, 4, 5]);
+    // One member, or everyone tied: 5.
+    expect(quintileScore(7, [null, null, null, null])).toBe(5);
+  });
+
+  test('cut points reproduce ⌈5 × share at or below⌉ for any population (property)', () => {
+    // The cut points as the computation makes them: the largest figure whose count at or below is at
+    // most k/5 of the members (no such figure: null).
+    const cutsOf = (values: number[]) =>
+      [1, 2, 3, 4].map((k) => {
+        const fitting = values.filter((v) => 5 * values.filter((w) => w <= v).length <= k * values.length);
+        return fitting.length === 0 ? null : Math.max(...fitting);
+      });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 40 }), (values) => {
+        const cuts = cutsOf(values);
+        for (const value of values) {
+          const share = values.filter((w) => w <= value).length / values.length;
+          expect(quintileScore(value, cuts)).toBe(Math.ceil(5 * share - 1e-9));
+        }
+      }),
+    );
   });
 
   test('recency is judged by the time of the last order (later is better); no order in the window, no scores', () => {

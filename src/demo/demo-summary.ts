@@ -39,6 +39,11 @@ export function formatDemoSummary(summary: DemoSummary, next: NextSteps): string
             ' · ',
           )}${summary.tiersSet ? ' (普通 / 银卡 / 金卡 / 钻石 on growth over 12 months, set up by the demo)' : ''}`
       : null,
+    Object.keys(summary.segments).length > 0
+      ? `  segments           ${Object.entries(summary.segments)
+          .map(([id, members]) => `${id.replace(/^stage_/, '')} ${n(members)}`)
+          .join(' · ')}`
+      : null,
     summary.notifications
       ? `  notifications      ${n(summary.notifications.inboxMessages)} inbox messages, ${n(summary.notifications.reminders)} expiry reminders sent today`
       : null,

@@ -19,6 +19,7 @@ import { ensureDemoCatalogue } from './demo-catalogue.ts';
 import { conversionTo, RATES_PER_GBP } from './demo-money.ts';
 import { type DemoNotifications, deliverDemoNotifications } from './demo-notifications.ts';
 import { ensureDemoRules } from './demo-rules.ts';
+import { ensureDemoSegments } from './demo-segments.ts';
 import { ensureDemoTiers } from './demo-tiers.ts';
 import {
   epochDay,
@@ -89,6 +90,8 @@ export interface DemoSummary {
   tiersSet: boolean;
   /** Members per tier code at the end (members with no tier row are in the first tier). */
   tiers: Record<string, number>;
+  /** Members per lifecycle stage and demo segment, as computed at the end. */
+  segments: Record<string, number>;
   sweeps: { pendingReleased: number; expired: number };
   badRows: BadRow[];
   showcaseMemberId: string | null;
@@ -158,6 +161,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     expiryPolicySet,
     tiersSet,
     tiers: {},
+    segments: {},
     sweeps: { pendingReleased: 0, expired: 0 },
     badRows: [...parsed.badRows, ...plan.badRows],
     showcaseMemberId: plan.showcaseMemberId,
@@ -207,6 +211,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     expired: dueAfter.expired - dueBefore.expired,
   };
   summary.tiers = await membersByTier(db, programId, clock.now());
+  summary.segments = await ensureDemoSegments(db, programId, clock);
   collectGarbage();
   summary.notifications = await deliverDemoNotifications(
     db,

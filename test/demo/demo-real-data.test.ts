@@ -64,6 +64,25 @@ describe.skipIf(!existsSync(CSV))('jifen demo on the real invoices (pglite)', ()
     expect(Number(history!.evaluations)).toBeGreaterThan(0);
   });
 
+  test('the year sorts every member into one lifecycle stage, and the demo segments hold some of them', async () => {
+    const stages = Object.entries(summary.segments).filter(([id]) => id.startsWith('stage_'));
+    expect(stages.map(([id]) => id)).toEqual([
+      'stage_new',
+      'stage_high_value',
+      'stage_active',
+      'stage_at_risk',
+      'stage_dormant',
+      'stage_churned',
+    ]);
+    expect(stages.reduce((sum, [, members]) => sum + members, 0)).toBe(summary.stats.members);
+    // The data's last day is yesterday: buyers of the last 90 days are active or high value.
+    expect(summary.segments.stage_active! + summary.segments.stage_high_value!).toBeGreaterThan(1_000);
+    for (const id of ['big-spenders', 'regulars', 'wake-up']) {
+      expect(summary.segments[id], id).toBeGreaterThan(0);
+      expect(summary.segments[id], id).toBeLessThan(summary.stats.members);
+    }
+  });
+
   test('the showcase member has believable balances', async () => {
     const member = await api.call('GET', `/v1/members/${summary.showcaseMemberId}`);
     expect(member.status).toBe(200);

@@ -43,11 +43,11 @@ export const PERMISSIONS = {
   'rules:write': { scope: 'rules:write', about: 'Create, edit, publish and retire rules (campaigns)' },
   'segments:read': {
     scope: 'members:read',
-    about: 'Read segments, their members and sizes; preview a condition',
+    about: 'Read segments, their members, sizes and settings',
   },
   'segments:write': {
     scope: 'rules:write',
-    about: 'Define, change and archive segments; lifecycle settings',
+    about: 'Define, preview, change and archive segments; recompute; lifecycle settings',
   },
   'events:read': { scope: 'events:read', about: 'Read stored events' },
   'events:write': { scope: 'events:write', about: 'Send events' },

@@ -125,11 +125,11 @@ export const staffEn: MessagesLike<typeof staffZhCN> = {
     'tiers:assign': { label: 'Assign tiers', about: "Assign a member's tier by hand" },
     'segments:read': {
       label: 'Read segments',
-      about: 'Read segments, their members and sizes; preview a condition',
+      about: 'Read segments, their members, sizes and settings',
     },
     'segments:write': {
       label: 'Manage segments',
-      about: 'Define, change and archive segments; the lifecycle and RFM settings',
+      about: 'Define, preview, change and archive segments; recompute; the lifecycle and RFM settings',
     },
     'program:read': {
       label: 'Read the program',

@@ -117,8 +117,11 @@ export const staffZhCN = {
     'members:read': { label: '查看会员', about: '查找会员，查看资料、等级和消息' },
     'members:write': { label: '编辑会员', about: '新建和修改会员、会员编号和偏好设置' },
     'tiers:assign': { label: '指定等级', about: '手动为会员指定等级' },
-    'segments:read': { label: '查看分层', about: '查看分层、其中的会员与人数变化，预览条件' },
-    'segments:write': { label: '管理分层', about: '新建、修改和归档分层，修改生命周期与 RFM 设置' },
+    'segments:read': { label: '查看分层', about: '查看分层、其中的会员、人数变化与设置' },
+    'segments:write': {
+      label: '管理分层',
+      about: '新建、预览、修改和归档分层，立即重新计算，修改生命周期与 RFM 设置',
+    },
     'program:read': { label: '查看计划', about: '查看计划、等级、通知设置与模板、过期日历' },
     'program:manage': { label: '管理计划', about: '修改计划、等级、通知设置与模板、审批策略' },
     'webhooks:read': { label: '查看 Webhook', about: '查看 Webhook 地址及投递记录' },

@@ -16,12 +16,7 @@ import { compileSegmentCondition } from '../../src/segments/compile-segment.ts';
 import { judgesOf, recomputeProgram } from '../../src/segments/recompute-segments.ts';
 import { memberSegmentsView } from '../../src/segments/segment-commands.ts';
 import { planFacts } from '../../src/segments/segment-facts.ts';
-import {
-  ensureStageSegments,
-  insertSegment,
-  listSegments,
-  loadRun,
-} from '../../src/segments/segment-store.ts';
+import { insertSegment, listSegments, loadRun } from '../../src/segments/segment-store.ts';
 import type { SegmentCondition } from '../../src/segments/segment-types.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { freshPostgres } from '../databases.ts';
@@ -230,7 +225,6 @@ export async function runSegments(context: BenchContext): Promise<ScenarioResult
     let started = nowMs();
     const { orders } = await fill(db, programId, members);
     // Defined as `createSegment` would (its checks), without its computation at once of small programs.
-    await ensureStageSegments(db, programId, clock.now());
     for (const segment of SEGMENTS) {
       const problems: RuleProblem[] = [];
       compileSegmentCondition(segment.condition, 'condition', problems);

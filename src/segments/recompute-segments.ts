@@ -15,7 +15,6 @@ import { type FactsPlan, type FactsRow, factsOfRow, planFacts } from './segment-
 import { type FactNeeds, mergeNeeds, noNeeds, type SegmentFacts } from './segment-fields.ts';
 import {
   claimRun,
-  ensureStageSegments,
   finishRun,
   listSegments,
   loadRun,
@@ -138,7 +137,6 @@ export async function recomputeProgram(
   try {
     return await db.transaction(async (tx) => {
       await lockMemberships(tx, programId);
-      await ensureStageSegments(tx, programId, now);
       const run = await loadRun(tx, programId);
       const segments = await listSegments(tx, programId, 'active');
       const judges = judgesOf(segments);

@@ -50,23 +50,17 @@ export const SegmentView = Type.Object({
   updatedAt: Instant,
 });
 
-export const SegmentListQuery = Type.Object(
-  { status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])) },
-  { additionalProperties: false },
-);
+export const SegmentListQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
+});
 
 export const SegmentMember = Type.Object({ memberId: Type.String(), since: Instant });
 
-export const SegmentSizesQuery = Type.Object(
-  {
-    from: Type.Optional(Type.String({ format: 'date' })),
-    to: Type.Optional(Type.String({ format: 'date' })),
-  },
-  { additionalProperties: false },
-);
-export const SegmentSizes = Type.Object({
-  data: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), members: Type.Integer() })),
+export const SegmentSizesQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date' })),
+  to: Type.Optional(Type.String({ format: 'date' })),
 });
+export const SegmentSize = Type.Object({ date: Type.String({ format: 'date' }), members: Type.Integer() });
 
 export const RecomputeAnswer = Type.Object({
   computedAt: Instant,
@@ -101,20 +95,16 @@ export const SegmentSettingsSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const SegmentFieldList = Type.Object({
-  data: Type.Array(
-    Type.Object({
-      field: Type.String(),
-      type: Type.Union([
-        Type.Literal('number'),
-        Type.Literal('string'),
-        Type.Literal('list'),
-        Type.Literal('date'),
-      ]),
-      windowed: Type.Boolean(),
-      description: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
-    }),
-  ),
+export const SegmentField = Type.Object({
+  field: Type.String(),
+  type: Type.Union([
+    Type.Literal('number'),
+    Type.Literal('string'),
+    Type.Literal('list'),
+    Type.Literal('date'),
+  ]),
+  windowed: Type.Boolean(),
+  description: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
 });
 
 const Check = Type.Object({

@@ -15,7 +15,6 @@ import {
 import { factsOfRow, planFacts } from './segment-facts.ts';
 import { type FactNeeds, mergeNeeds } from './segment-fields.ts';
 import {
-  ensureStageSegments,
   getSegment,
   insertSegment,
   listSegments,
@@ -318,7 +317,6 @@ export async function previewCondition(
 /** A member's stage, RFM and segments, each with the checks that put them there. */
 export async function memberSegmentsView(q: Queryable, programId: string, memberId: string, now: Date) {
   const memberKey = await memberKeyOf(q, programId, memberId);
-  await ensureStageSegments(q, programId, now);
   const found = await memberSegmentFacts(q, programId, memberKey, now);
   const stored = (await loadMemberships(q, programId, [memberKey])).get(memberKey) ?? new Map<string, Date>();
   const all = new Map((await listSegments(q, programId)).map((s) => [s.id, s]));

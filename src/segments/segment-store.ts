@@ -1,10 +1,12 @@
 import type { Queryable } from '../db/database.ts';
+import { getProgram } from '../programs/program-store.ts';
 import { JifenError } from '../shared/errors.ts';
 import type { RfmCuts } from './lifecycle.ts';
 import {
   DEFAULT_SEGMENT_SETTINGS,
   type SegmentCondition,
   type SegmentSettings,
+  STAGE_PREFIX,
   STAGES,
   type Stage,
   stageSegmentId,
@@ -27,10 +29,9 @@ export interface Segment {
 
 interface SegmentRow {
   id: string;
-  kind: Segment['kind'];
   name: Text;
   description: string | null;
-  condition: SegmentCondition | null;
+  condition: SegmentCondition;
   status: Segment['status'];
   created_at: Date;
   updated_at: Date;
@@ -38,7 +39,7 @@ interface SegmentRow {
 
 const toSegment = (row: SegmentRow): Segment => ({
   id: row.id,
-  kind: row.kind,
+  kind: 'rule',
   name: row.name,
   description: row.description,
   condition: row.condition,
@@ -56,22 +57,25 @@ export const STAGE_NAMES: Record<Stage, Text> = {
   churned: { 'zh-CN': '已流失', en: 'Churned' },
 };
 
-/** The lifecycle stages as segments of the program (made the first time they are needed). */
-export async function ensureStageSegments(q: Queryable, programId: string, now: Date): Promise<void> {
-  await q.query(
-    `insert into segments (program_id, id, kind, name, description, condition, status, created_at, updated_at)
-     select $1, s.id, 'stage', s.name, null, null, 'active', $4::timestamptz, $4::timestamptz
-       from unnest($2::text[], $3::jsonb[]) as s (id, name)
-     on conflict do nothing`,
-    [
-      programId,
-      STAGES.map(stageSegmentId),
-      STAGES.map((stage) => JSON.stringify(STAGE_NAMES[stage])),
-      now.toISOString(),
-    ],
-  );
+/**
+ * The lifecycle stages as segments of the program: not stored (their definition is the settings),
+ * dated by the program's creation.
+ */
+async function stageSegments(q: Queryable, programId: string): Promise<Segment[]> {
+  const { createdAt } = await getProgram(q, programId);
+  return STAGES.map((stage) => ({
+    id: stageSegmentId(stage),
+    kind: 'stage' as const,
+    name: STAGE_NAMES[stage],
+    description: null,
+    condition: null,
+    status: 'active' as const,
+    createdAt: new Date(createdAt),
+    updatedAt: new Date(createdAt),
+  }));
 }
 
+/** The stages in their judging order (unless only archived ones are asked), then the program's own segments by id. */
 export async function listSegments(
   q: Queryable,
   programId: string,
@@ -79,16 +83,16 @@ export async function listSegments(
 ): Promise<Segment[]> {
   const rows = await q.query<SegmentRow>(
     `select * from segments where program_id = $1 and ($2::text is null or status = $2::text)
-      order by kind desc, id`,
+      order by id`,
     [programId, status ?? null],
   );
-  // Stages in their judging order, then the program's own segments by id.
-  const order = (segment: Segment) =>
-    segment.kind === 'stage' ? STAGES.indexOf(segment.id.slice('stage_'.length) as Stage) : STAGES.length;
-  return rows.map(toSegment).sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const stages = status === 'archived' ? [] : await stageSegments(q, programId);
+  return [...stages, ...rows.map(toSegment)];
 }
 
 export async function findSegment(q: Queryable, programId: string, id: string): Promise<Segment | null> {
+  if (id.startsWith(STAGE_PREFIX))
+    return (await stageSegments(q, programId)).find((s) => s.id === id) ?? null;
   const [row] = await q.query<SegmentRow>('select * from segments where program_id = $1 and id = $2', [
     programId,
     id,
@@ -109,8 +113,8 @@ export async function insertSegment(
   now: Date,
 ): Promise<Segment> {
   const [row] = await q.query<SegmentRow>(
-    `insert into segments (program_id, id, kind, name, description, condition, status, created_at, updated_at)
-     values ($1, $2, 'rule', $3::jsonb, $4, $5::jsonb, 'active', $6, $6)
+    `insert into segments (program_id, id, name, description, condition, status, created_at, updated_at)
+     values ($1, $2, $3::jsonb, $4, $5::jsonb, 'active', $6, $6)
      on conflict do nothing
      returning *`,
     [

@@ -148,6 +148,8 @@ export function paginationScenarios(use: () => TestApi): void {
         memberId: 'm',
         drawId: draw.body.id,
         endpointId: endpoint.body.id,
+        // A lifecycle stage: every program has them.
+        segmentId: 'stage_active',
       };
       const document = (await shop.call('GET', '/openapi.json')).body;
       const owner = await addStaffMember(api, { role: 'owner', programId: shop.programId });

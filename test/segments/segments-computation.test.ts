@@ -129,8 +129,8 @@ describe.each(ENGINES)('computing RFM, stages and segments (%s)', (engine) => {
       value: 1,
     }));
     await api.db.query(
-      `insert into segments (program_id, id, kind, name, condition, status, created_at, updated_at)
-       values ($1, 'huge', 'rule', '{"zh-CN":"大","en":"Huge"}', $2::jsonb, 'active', now(), now())`,
+      `insert into segments (program_id, id, name, condition, status, created_at, updated_at)
+       values ($1, 'huge', '{"zh-CN":"大","en":"Huge"}', $2::jsonb, 'active', now(), now())`,
       [
         broken.programId,
         JSON.stringify({

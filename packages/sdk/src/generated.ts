@@ -2255,16 +2255,22 @@ export type SegmentCondition = ({
   value?: ((string | number | boolean) | ((string | number | boolean))[]);
 });
 
-export type SegmentFieldList = {
-  data: {
-    field: string;
-    type: ("number" | "string" | "list" | "date");
-    windowed: boolean;
-    description: {
-      "zh-CN": string;
-      en: string;
-    };
-  }[];
+export type SegmentField = {
+  field: string;
+  type: ("number" | "string" | "list" | "date");
+  windowed: boolean;
+  description: {
+    "zh-CN": string;
+    en: string;
+  };
+};
+
+export type SegmentFieldPage = {
+  data: SegmentField[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
 };
 
 export type SegmentMember = {
@@ -2331,11 +2337,17 @@ export type SegmentSettings = {
   recomputeEveryMinutes: number;
 };
 
-export type SegmentSizes = {
-  data: {
-    date: string;
-    members: number;
-  }[];
+export type SegmentSize = {
+  date: string;
+  members: number;
+};
+
+export type SegmentSizePage = {
+  data: SegmentSize[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: (string | null);
+  /** Whether there is a next page. */
+  hasMore: boolean;
 };
 
 export type ShipBody = {
@@ -2964,11 +2976,11 @@ export interface Operations {
   /** Every earning rule with its versions (draft, published, superseded, retired) */
   listRules: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: RulePage };
   /** Every field a segment condition may name, with its type and whether it takes a window */
-  listSegmentFields: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: SegmentFieldList };
+  listSegmentFields: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: SegmentFieldPage };
   /** The members in a segment, with when each entered it */
   listSegmentMembers: { params: { segmentId: string }; query: { limit?: number; cursor?: string }; body: undefined; bodyRequired: false; response: SegmentMemberPage };
   /** A segment’s size at the last computation of each day */
-  listSegmentSizes: { params: { segmentId: string }; query: { from?: string; to?: string }; body: undefined; bodyRequired: false; response: SegmentSizes };
+  listSegmentSizes: { params: { segmentId: string }; query: { from?: string; to?: string }; body: undefined; bodyRequired: false; response: SegmentSizePage };
   /** The lifecycle stages and the program’s segments, with their sizes at the last computation */
   listSegments: { params: undefined; query: { status?: ("active" | "archived") }; body: undefined; bodyRequired: false; response: SegmentPage };
   /** The program's staff: login, role, stores, status, second factor, last sign-in */

@@ -1,5 +1,6 @@
 -- 035: segments (用户分层, issue 19). A segment is a condition over members, defined as data in the
--- earning rules' condition language; lifecycle stages are built-in segments (`stage_<name>`).
+-- earning rules' condition language. Lifecycle stages are built-in segments (`stage_<name>`) whose
+-- definition is the program's settings: they have members and sizes here, but no row in `segments`.
 -- Membership is materialised in `member_segments` (a key lookup for rules and member pages),
 -- recomputed by a sweep and refreshed for members whose ledger moved. RFM scores are not stored per
 -- member: the quintile cut points of the last computation are, and a member's scores follow from
@@ -8,16 +9,13 @@
 create table segments (
   program_id text not null references programs (id),
   id text not null,
-  kind text not null check (kind in ('rule', 'stage')),
   name jsonb not null,
   description text,
-  -- the condition (rule segments); null for stages, whose thresholds are the program's settings
-  condition jsonb,
+  condition jsonb not null,
   status text not null check (status in ('active', 'archived')),
   created_at timestamptz not null,
   updated_at timestamptz not null,
-  primary key (program_id, id),
-  check ((kind = 'rule') = (condition is not null))
+  primary key (program_id, id)
 );
 
 -- Who is in each segment, since when. Read by member (rules, the member page) and by segment

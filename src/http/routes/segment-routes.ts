@@ -9,13 +9,13 @@ import {
   PreviewBody,
   RecomputeAnswer,
   SegmentBody,
-  SegmentFieldList,
+  SegmentField,
   SegmentListQuery,
   SegmentMember,
   SegmentParams,
   SegmentPatch,
   SegmentSettingsSchema,
-  SegmentSizes,
+  SegmentSize,
   SegmentSizesQuery,
   SegmentView,
 } from '../../segments/segment-api-schemas.ts';
@@ -29,7 +29,6 @@ import {
 } from '../../segments/segment-commands.ts';
 import { segmentFieldCatalogue } from '../../segments/segment-fields.ts';
 import {
-  ensureStageSegments,
   getSegment,
   listSegments,
   loadRun,
@@ -75,7 +74,6 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const { programId } = principalOf(request);
-      await ensureStageSegments(deps.db, programId, deps.clock.now());
       const segments = await listSegments(deps.db, programId, request.query.status);
       const run = await loadRun(deps.db, programId);
       return wholeList(segments.map((segment) => viewOf(segment, run)));
@@ -89,10 +87,10 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['segments'],
         summary: 'Every field a segment condition may name, with its type and whether it takes a window',
-        response: { 200: SegmentFieldList, ...problemResponses },
+        response: { 200: pageOf(SegmentField), ...problemResponses },
       },
     },
-    async () => ({ data: segmentFieldCatalogue() }),
+    async () => wholeList(segmentFieldCatalogue()),
   );
 
   app.post(
@@ -202,7 +200,6 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const { programId } = principalOf(request);
-      await ensureStageSegments(deps.db, programId, deps.clock.now());
       return oneView(programId, await getSegment(deps.db, programId, request.params.segmentId));
     },
   );
@@ -323,14 +320,14 @@ export function segmentRoutes(app: TypedApp, deps: RouteDeps): void {
         summary: 'A segment’s size at the last computation of each day',
         params: SegmentParams,
         querystring: SegmentSizesQuery,
-        response: { 200: SegmentSizes, ...problemResponses },
+        response: { 200: pageOf(SegmentSize), ...problemResponses },
       },
     },
     async (request) => {
       const { programId } = principalOf(request);
       await getSegment(deps.db, programId, request.params.segmentId);
       const { from, to } = request.query;
-      return { data: await sizesOf(deps.db, programId, request.params.segmentId, from ?? null, to ?? null) };
+      return wholeList(await sizesOf(deps.db, programId, request.params.segmentId, from ?? null, to ?? null));
     },
   );
 

@@ -297,6 +297,15 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   },
   // the audit log itself: an export of it is recorded
   'GET /v1/audit/export.csv': { action: 'audit.exported', target: 'audit_log' },
+  // the whole journal of a range leaves the program: recorded, with the range and the format
+  'GET /v1/finance/journal': {
+    action: 'finance.journal_exported',
+    target: 'journal',
+    summary: (request) => {
+      const query = request.query as { from?: string; to?: string; format?: string };
+      return { from: query.from, to: query.to, format: query.format ?? request.headers.accept ?? null };
+    },
+  },
   'POST /v1/members/:memberId/erasure': {
     action: 'member.erased',
     target: 'member',

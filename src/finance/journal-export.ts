@@ -1,0 +1,55 @@
+import type { Queryable } from '../db/database.ts';
+import { type JournalKey, journalPage } from '../ledger/journal-queries.ts';
+import { JifenError } from '../shared/errors.ts';
+import { type JournalFormat, journalCsvHeader, journalCsvLine, journalJsonLine } from './journal-lines.ts';
+
+/** Entries read per statement: a few MB of text per page, whatever the export's size. */
+export const JOURNAL_PAGE_SIZE = 5000;
+
+export interface JournalRange {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The program's journal within [from, to) of effective dates, as text chunks: the CSV header,
+ * then one chunk per keyset page (effective date, then id). Memory stays one page whatever the
+ * range: a consumer that pulls (a stream piped to a response or a file) reads the next page only
+ * when it wants more. Each page is its own statement, so no transaction is held for the export's
+ * length (on PGlite, whose one connection every request shares, that would stop all other work).
+ */
+export async function* journalChunks(
+  db: Queryable,
+  programId: string,
+  range: JournalRange,
+  format: JournalFormat,
+  pageSize: number = JOURNAL_PAGE_SIZE,
+): AsyncGenerator<string> {
+  if (format === 'csv') yield journalCsvHeader();
+  const line = format === 'csv' ? journalCsvLine : journalJsonLine;
+  let after: JournalKey | null = null;
+  for (;;) {
+    const entries = await journalPage(db, programId, range, after, pageSize);
+    if (entries.length > 0) {
+      let chunk = '';
+      for (const entry of entries) chunk += line(entry);
+      yield chunk;
+    }
+    if (entries.length < pageSize) return;
+    const last = entries.at(-1)!;
+    after = { effectiveAt: last.effectiveAt, id: last.id };
+  }
+}
+
+/** The export's and totals' range from the query: `from` must be before `to` (400 otherwise). */
+export function journalRangeOf(query: { from: string; to: string }): JournalRange {
+  const from = new Date(query.from);
+  const to = new Date(query.to);
+  if (!(from.getTime() < to.getTime())) {
+    throw new JifenError('validation_failed', {
+      detail: 'querystring/to must be after querystring/from',
+      extensions: { errors: [{ field: 'querystring/to', message: 'must be after `from`' }] },
+    });
+  }
+  return { from, to };
+}

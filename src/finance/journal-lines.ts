@@ -1,0 +1,109 @@
+import { csvField } from '../audit/audit-csv.ts';
+import type { JournalEntry } from '../ledger/journal-queries.ts';
+
+/**
+ * One journal entry as a line of the export, CSV or JSON lines (docs/metrics.md, "Journal export").
+ * A line is an entry with its postings: the member's buckets (available, pending, held, growth)
+ * and the system account on the other side, which sum to zero; `debt` is a memo (the member's debt
+ * is already inside `available`), never a posting.
+ */
+export type JournalFormat = 'csv' | 'jsonl';
+
+export const JOURNAL_CSV_COLUMNS = [
+  'entry_id',
+  'txn_id',
+  'effective_at',
+  'created_at',
+  'type',
+  'member_id',
+  'unit',
+  'available',
+  'pending',
+  'held',
+  'growth',
+  'system_account',
+  'system_amount',
+  'debt_memo',
+  'unrecovered_points',
+  'hold_id',
+  'reverses_entry_id',
+  'counterparty_member_id',
+  'source',
+  'operator',
+  'reason_en',
+  'reason_zh',
+] as const;
+
+/** The unit an entry moves: points, or growth value (an entry never moves both). */
+export function unitOf(entry: JournalEntry): 'points' | 'growth' {
+  return entry.growth !== 0 ? 'growth' : 'points';
+}
+
+export function journalCsvHeader(): string {
+  return `${JOURNAL_CSV_COLUMNS.join(',')}\r\n`;
+}
+
+/**
+ * RFC 4180 (CRLF lines). Text goes through `csvField` (quoted, and a leading =, +, -, @ guarded
+ * against CSV injection); amounts are written bare, so a spreadsheet reads `-120` as a number (an
+ * integer Jifen wrote cannot be a formula).
+ */
+export function journalCsvLine(entry: JournalEntry): string {
+  return `${[
+    csvField(entry.id),
+    csvField(entry.txnId),
+    csvField(entry.effectiveAt.toISOString()),
+    csvField(entry.createdAt.toISOString()),
+    csvField(entry.type),
+    csvField(entry.memberId),
+    csvField(unitOf(entry)),
+    entry.available,
+    entry.pending,
+    entry.held,
+    entry.growth,
+    csvField(`system:${entry.contraAccount}`),
+    entry.contraAmount,
+    entry.debt,
+    entry.unrecoveredPoints,
+    csvField(entry.holdId),
+    csvField(entry.reversesEntryId),
+    csvField(entry.counterpartyMemberId),
+    csvField(entry.source),
+    csvField(entry.operator),
+    csvField(entry.reasonEn),
+    csvField(entry.reasonZh),
+  ].join(',')}\r\n`;
+}
+
+/** The postings of an entry, as the `postings` view names them: non-zero amounts only. */
+export function postingsOf(entry: JournalEntry): { account: string; amount: number }[] {
+  const postings = [
+    { account: 'member:available', amount: entry.available },
+    { account: 'member:pending', amount: entry.pending },
+    { account: 'member:held', amount: entry.held },
+    { account: 'member:growth', amount: entry.growth },
+    { account: `system:${entry.contraAccount}`, amount: entry.contraAmount },
+  ];
+  return postings.filter((posting) => posting.amount !== 0);
+}
+
+export function journalJsonLine(entry: JournalEntry): string {
+  return `${JSON.stringify({
+    entryId: entry.id,
+    txnId: entry.txnId,
+    effectiveAt: entry.effectiveAt.toISOString(),
+    createdAt: entry.createdAt.toISOString(),
+    type: entry.type,
+    memberId: entry.memberId,
+    unit: unitOf(entry),
+    postings: postingsOf(entry),
+    debtMemo: entry.debt,
+    unrecoveredPoints: entry.unrecoveredPoints,
+    holdId: entry.holdId,
+    reversesEntryId: entry.reversesEntryId,
+    counterpartyMemberId: entry.counterpartyMemberId,
+    source: entry.source,
+    operator: entry.operator,
+    reason: { 'zh-CN': entry.reasonZh, en: entry.reasonEn },
+  })}\n`;
+}

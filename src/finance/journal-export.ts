@@ -23,13 +23,15 @@ export async function* journalChunks(
   programId: string,
   range: JournalRange,
   format: JournalFormat,
-  pageSize: number = JOURNAL_PAGE_SIZE,
+  options: { pageSize?: number; onPage?: (entries: number) => void } = {},
 ): AsyncGenerator<string> {
+  const pageSize = options.pageSize ?? JOURNAL_PAGE_SIZE;
   if (format === 'csv') yield journalCsvHeader();
   const line = format === 'csv' ? journalCsvLine : journalJsonLine;
   let after: JournalKey | null = null;
   for (;;) {
     const entries = await journalPage(db, programId, range, after, pageSize);
+    options.onPage?.(entries.length);
     if (entries.length > 0) {
       let chunk = '';
       for (const entry of entries) chunk += line(entry);

@@ -28,18 +28,26 @@ export async function* journalChunks(
   const pageSize = options.pageSize ?? JOURNAL_PAGE_SIZE;
   if (format === 'csv') yield journalCsvHeader();
   const line = format === 'csv' ? journalCsvLine : journalJsonLine;
-  let after: JournalKey | null = null;
+  const read = (after: JournalKey | null) => journalPage(db, programId, range, after, pageSize);
+  let page = read(null);
   for (;;) {
-    const entries = await journalPage(db, programId, range, after, pageSize);
+    const entries = await page;
     options.onPage?.(entries.length);
-    if (entries.length > 0) {
-      let chunk = '';
-      for (const entry of entries) chunk += line(entry);
-      yield chunk;
+    const last = entries.at(-1);
+    const more = entries.length === pageSize && last !== undefined;
+    // The next page is read while this one is written out (the database works while Node formats);
+    // at most two pages are in memory.
+    if (more) {
+      page = read({ effectiveAt: last.effectiveAt, id: last.id });
+      // Awaited below; a consumer that stops first (a client gone) leaves it unawaited: not a crash.
+      page.catch(() => {});
     }
-    if (entries.length < pageSize) return;
-    const last = entries.at(-1)!;
-    after = { effectiveAt: last.effectiveAt, id: last.id };
+    if (entries.length > 0) {
+      const lines = new Array<string>(entries.length);
+      for (let index = 0; index < entries.length; index++) lines[index] = line(entries[index]!);
+      yield lines.join('');
+    }
+    if (!more) return;
   }
 }
 

@@ -52,8 +52,8 @@ export function journalCsvLine(entry: JournalEntry): string {
   return `${[
     csvField(entry.id),
     csvField(entry.txnId),
-    csvField(entry.effectiveAt.toISOString()),
-    csvField(entry.createdAt.toISOString()),
+    csvField(entry.effectiveAt),
+    csvField(entry.createdAt),
     csvField(entry.type),
     csvField(entry.memberId),
     csvField(unitOf(entry)),
@@ -68,7 +68,7 @@ export function journalCsvLine(entry: JournalEntry): string {
     csvField(entry.holdId),
     csvField(entry.reversesEntryId),
     csvField(entry.counterpartyMemberId),
-    csvField(entry.source),
+    csvField(entry.sourceJson),
     csvField(entry.operator),
     csvField(entry.reasonEn),
     csvField(entry.reasonZh),
@@ -87,23 +87,17 @@ export function postingsOf(entry: JournalEntry): { account: string; amount: numb
   return postings.filter((posting) => posting.amount !== 0);
 }
 
+const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+
+/** One JSON object (its keys in this order) on one line; the source is embedded as stored. */
 export function journalJsonLine(entry: JournalEntry): string {
-  return `${JSON.stringify({
-    entryId: entry.id,
-    txnId: entry.txnId,
-    effectiveAt: entry.effectiveAt.toISOString(),
-    createdAt: entry.createdAt.toISOString(),
-    type: entry.type,
-    memberId: entry.memberId,
-    unit: unitOf(entry),
-    postings: postingsOf(entry),
-    debtMemo: entry.debt,
-    unrecoveredPoints: entry.unrecoveredPoints,
-    holdId: entry.holdId,
-    reversesEntryId: entry.reversesEntryId,
-    counterpartyMemberId: entry.counterpartyMemberId,
-    source: entry.source,
-    operator: entry.operator,
-    reason: { 'zh-CN': entry.reasonZh, en: entry.reasonEn },
-  })}\n`;
+  return (
+    `{"entryId":${text(entry.id)},"txnId":${text(entry.txnId)},"effectiveAt":"${entry.effectiveAt}",` +
+    `"createdAt":"${entry.createdAt}","type":"${entry.type}","memberId":${text(entry.memberId)},` +
+    `"unit":"${unitOf(entry)}","postings":${JSON.stringify(postingsOf(entry))},"debtMemo":${entry.debt},` +
+    `"unrecoveredPoints":${entry.unrecoveredPoints},"holdId":${text(entry.holdId)},` +
+    `"reversesEntryId":${text(entry.reversesEntryId)},"counterpartyMemberId":${text(entry.counterpartyMemberId)},` +
+    `"source":${entry.sourceJson},"operator":${text(entry.operator)},` +
+    `"reason":{"zh-CN":${text(entry.reasonZh)},"en":${text(entry.reasonEn)}}}\n`
+  );
 }

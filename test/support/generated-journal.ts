@@ -34,7 +34,7 @@ export async function generateJournal(
             at, case when i % 7 = 0 then null else at end
        from generate_series(0, $4 - 1) as i
       cross join lateral (select i >= $3 and i % 3 = 2 as spend) s
-      cross join lateral (select case when s.spend then -(1 + i % 50) else 100 + (i * 7919) % 200 end as points,
+      cross join lateral (select case when s.spend then -(1 + i % 50) else 100 + (i::int8 * 7919) % 200 end as points,
                                  $2::timestamptz + interval '1 second' * i as at) p`,
     [programId, options.start, options.members, options.entries],
   );

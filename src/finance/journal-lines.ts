@@ -44,36 +44,24 @@ export function journalCsvHeader(): string {
 }
 
 /**
- * RFC 4180 (CRLF lines). Text goes through `csvField` (quoted, and a leading =, +, -, @ guarded
- * against CSV injection); amounts are written bare, so a spreadsheet reads `-120` as a number (an
- * integer Jifen wrote cannot be a formula).
+ * RFC 4180 (CRLF lines). Text that may come from people (member ids, reasons, the operator, the
+ * source) goes through `csvField` (quoted, quotes doubled, and a leading =, +, -, @, tab or CR
+ * guarded against CSV injection); what Jifen makes (ids, instants, types, account names) is only
+ * quoted, as it holds no quote and starts with none of those; amounts are written bare, so a
+ * spreadsheet reads `-120` as a number (an integer Jifen wrote cannot be a formula).
  */
 export function journalCsvLine(entry: JournalEntry): string {
-  return `${[
-    csvField(entry.id),
-    csvField(entry.txnId),
-    csvField(entry.effectiveAt),
-    csvField(entry.createdAt),
-    csvField(entry.type),
-    csvField(entry.memberId),
-    csvField(unitOf(entry)),
-    entry.available,
-    entry.pending,
-    entry.held,
-    entry.growth,
-    csvField(`system:${entry.contraAccount}`),
-    entry.contraAmount,
-    entry.debt,
-    entry.unrecoveredPoints,
-    csvField(entry.holdId),
-    csvField(entry.reversesEntryId),
-    csvField(entry.counterpartyMemberId),
-    csvField(entry.sourceJson),
-    csvField(entry.operator),
-    csvField(entry.reasonEn),
-    csvField(entry.reasonZh),
-  ].join(',')}\r\n`;
+  return (
+    `"${entry.id}","${entry.txnId}","${entry.effectiveAt}","${entry.createdAt}","${entry.type}",` +
+    `${csvField(entry.memberId)},"${unitOf(entry)}",${entry.available},${entry.pending},${entry.held},` +
+    `${entry.growth},"system:${entry.contraAccount}",${entry.contraAmount},${entry.debt},${entry.unrecoveredPoints},` +
+    `${made(entry.holdId)},${made(entry.reversesEntryId)},${csvField(entry.counterpartyMemberId)},` +
+    `${csvField(entry.sourceJson)},${csvField(entry.operator)},${csvField(entry.reasonEn)},${csvField(entry.reasonZh)}\r\n`
+  );
 }
+
+/** An id Jifen made, or an empty field. */
+const made = (id: string | null) => (id === null ? '""' : `"${id}"`);
 
 /** The postings of an entry, as the `postings` view names them: non-zero amounts only. */
 export function postingsOf(entry: JournalEntry): { account: string; amount: number }[] {

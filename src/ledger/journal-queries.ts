@@ -75,7 +75,9 @@ export async function journalPage(
             available_delta as available, pending_delta as pending, held_delta as held, growth_delta as growth,
             debt_delta as debt, contra_account as "contraAccount", contra_delta as "contraAmount",
             unrecovered_points as "unrecoveredPoints", hold_id as "holdId", reverses_entry_id as "reversesEntryId",
-            ${memberIdOfKeySql('entries.counterparty_member_key', 'entries.program_id')} as "counterpartyMemberId",
+            case when counterparty_member_key is not null
+                 then ${memberIdOfKeySql('entries.counterparty_member_key', 'entries.program_id')} end
+              as "counterpartyMemberId",
             source::text as "sourceJson", reason_zh as "reasonZh", reason_en as "reasonEn", operator
        from entries
       where program_id = $1 and ${start} and ${EFFECTIVE} < $4

@@ -10,7 +10,7 @@ const ENTRIES = 60_000;
 const PAGES = Math.ceil((ENTRIES + 1) / JOURNAL_PAGE_SIZE);
 
 /**
- * A large export (60,000 entries, 12 pages) over a real socket: it arrives complete and in order, and the server reads the
+ * A large export (60,000 entries, 30 pages) over a real socket: it arrives complete and in order, and the server reads the
  * journal only as fast as the client takes it (a paused client leaves most pages unread), so its
  * memory is a few pages whatever the export's size. Not timed: `npm run bench` measures speed.
  */

@@ -3,7 +3,7 @@ import { type JournalKey, journalPage } from '../ledger/journal-queries.ts';
 import { JifenError } from '../shared/errors.ts';
 import { type JournalFormat, journalCsvHeader, journalCsvLine, journalJsonLine } from './journal-lines.ts';
 
-/** Entries read per statement: a few MB of text per page, whatever the export's size. */
+/** Entries read per statement: about half a megabyte of CSV, whatever the export's size. */
 export const JOURNAL_PAGE_SIZE = 2000;
 /** Lines per chunk written: about 50 KB of CSV. */
 const LINES_PER_CHUNK = 200;
@@ -15,9 +15,9 @@ export interface JournalRange {
 
 /**
  * The program's journal within [from, to) of effective dates, as text chunks: the CSV header,
- * then the lines of each keyset page (effective date, then id). Memory stays one page whatever the
- * range: a consumer that pulls (a stream piped to a response or a file) reads the next page only
- * when it wants more. Each page is its own statement, so no transaction is held for the export's
+ * then the lines of each keyset page (effective date, then id). Memory stays two pages whatever the
+ * range: a consumer that pulls (a stream piped to a response or a file) gets the page after next
+ * read only when it wants more. Each page is its own statement, so no transaction is held for the export's
  * length (on PGlite, whose one connection every request shares, that would stop all other work).
  */
 export async function* journalChunks(

@@ -139,12 +139,11 @@ describe.each(ENGINES)('journal export and trial balance against the ledger (%s)
       url: `/v1/finance/journal?${range}&format=jsonl`,
       headers: { authorization: `Bearer ${api.key}` },
     });
-    const lines = exported.body
-      .trimEnd()
-      .split('\n')
-      .map(
-        (line) => JSON.parse(line) as { entryId: string; postings: { account: string; amount: number }[] },
-      );
+    expect(exported.statusCode).toBe(200);
+    // A run whose every write was refused (debits of empty balances) leaves an empty journal.
+    const lines = (exported.body === '' ? [] : exported.body.trimEnd().split('\n')).map(
+      (line) => JSON.parse(line) as { entryId: string; postings: { account: string; amount: number }[] },
+    );
     const moved = new Map<string, number>();
     for (const line of lines) {
       expect(

@@ -9,6 +9,17 @@ import type { JournalEntry } from '../ledger/journal-queries.ts';
  */
 export type JournalFormat = 'csv' | 'jsonl';
 
+/** `format` wins; else JSON lines when the client accepts them (and not CSV), else CSV. */
+export function journalFormatOf(
+  format: JournalFormat | undefined,
+  accept: string | undefined,
+): JournalFormat {
+  if (format) return format;
+  return /application\/(x-ndjson|jsonl)/.test(accept ?? '') && !/text\/csv/.test(accept ?? '')
+    ? 'jsonl'
+    : 'csv';
+}
+
 export const JOURNAL_CSV_COLUMNS = [
   'entry_id',
   'txn_id',

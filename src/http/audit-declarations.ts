@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { type JournalFormat, journalFormatOf } from '../finance/journal-lines.ts';
 
 /**
  * What each write records in the audit log, in one table (like `operations.ts` names them): the
@@ -302,8 +303,12 @@ export const AUDITED: Record<string, AuditDeclaration> = {
     action: 'finance.journal_exported',
     target: 'journal',
     summary: (request) => {
-      const query = request.query as { from?: string; to?: string; format?: string };
-      return { from: query.from, to: query.to, format: query.format ?? request.headers.accept ?? null };
+      const query = request.query as { from?: string; to?: string; format?: JournalFormat };
+      return {
+        from: query.from,
+        to: query.to,
+        format: journalFormatOf(query.format, request.headers.accept),
+      };
     },
   },
   'POST /v1/members/:memberId/erasure': {

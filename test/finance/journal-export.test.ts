@@ -370,8 +370,9 @@ describe.each(ENGINES)('journal export and trial balance (%s)', (engine) => {
     }
   });
 
-  test('an export is recorded in the audit log with its range and format', async () => {
-    expect((await fetchText(`/v1/finance/journal?${query(MARCH)}&format=jsonl`)).status).toBe(200);
+  test('an export is recorded in the audit log with its range and format (as negotiated)', async () => {
+    const asked = await fetchText(`/v1/finance/journal?${query(MARCH)}`, { accept: 'application/x-ndjson' });
+    expect(asked.status).toBe(200);
     const records = await api.call('GET', '/v1/audit?action=finance.journal_exported&limit=1');
     expect(records.status).toBe(200);
     expect(records.body.data[0]).toMatchObject({

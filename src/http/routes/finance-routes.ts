@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { journalTotals } from '../../finance/account-totals.ts';
 import {
   JournalExportQuery,
@@ -10,7 +9,7 @@ import {
   TrialBalanceQuery,
 } from '../../finance/finance-api-schemas.ts';
 import { journalChunks, journalRangeOf } from '../../finance/journal-export.ts';
-import type { JournalFormat } from '../../finance/journal-lines.ts';
+import { type JournalFormat, journalFormatOf } from '../../finance/journal-lines.ts';
 import { trialBalance } from '../../finance/trial-balance.ts';
 import { problemResponses } from '../../shared/api-schemas.ts';
 import { unscopedDatabase } from '../audit-scope.ts';
@@ -45,7 +44,7 @@ export function financeRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const range = journalRangeOf(request.query);
-      const format = formatOf(request);
+      const format = journalFormatOf(request.query.format, request.headers.accept);
       const { programId } = principalOf(request);
       // Recorded, then streamed. The route is audited (audit-declarations.ts), so its record is
       // appended by the onSend hook, which runs when the stream is handed to `send` and commits
@@ -98,13 +97,6 @@ export function financeRoutes(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => trialBalance(deps.db, principalOf(request).programId, request.query.period),
   );
-}
-
-/** `format` wins; else JSON lines when the client accepts them (and not CSV first), else CSV. */
-function formatOf(request: FastifyRequest<{ Querystring: { format?: JournalFormat } }>): JournalFormat {
-  if (request.query.format) return request.query.format;
-  const accept = request.headers.accept ?? '';
-  return /application\/(x-ndjson|jsonl)/.test(accept) && !/text\/csv/.test(accept) ? 'jsonl' : 'csv';
 }
 
 /** 2026-03-01T00:00:00.000Z → 20260301T000000Z, for a file name. */

@@ -17,7 +17,8 @@ export type Scenario =
   | 'demo'
   | 'import'
   | 'staff-adjust'
-  | 'console-load';
+  | 'console-load'
+  | 'journal-export';
 export type EngineChoice = 'postgres' | 'pglite' | 'both';
 
 export interface BenchOptions {
@@ -54,13 +55,15 @@ export interface BenchOptions {
   importRows: number;
   /** Off/on pairs of the observability scenario. */
   pairs: number;
+  /** Entries of the generated program the journal-export scenario exports. */
+  journalEntries: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [flags])
 
-  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|segments|rewards|notifications|observability|demo|import|staff-adjust|console-load
+  --scenario all|http|batch|baseline|events|events-batch|events-single|tiers|segments|rewards|notifications|observability|demo|import|staff-adjust|console-load|journal-export
                                        what to run (default all; events =
                                        intake, rule evaluation and back-test; events-batch = batched
                                        intake on PostgreSQL alone; events-single = one event a
@@ -75,11 +78,15 @@ export const USAGE = `Usage: npm run bench -- [flags]      (or: jifen bench [fla
                                        without the audit log, and what the log costs;
                                        console-load = 5 cold loads of the console's members list in
                                        headless Chromium to its first row, median under 2 s; run
-                                       only when named, not by all)
+                                       only when named, not by all);
+                                       journal-export = GET /v1/finance/journal of a generated
+                                       program (CSV, then JSON lines), ≥ 100,000 entries/s, server
+                                       under 250 MB
   --pairs N                            off/on pairs of the observability scenario (default 3)
   --tier-members N                     members the tier evaluation evaluates (default 1000000)
   --segment-members N                  members the segments scenario recomputes (default 1000000)
   --import-rows N                      rows of each file the import scenario imports (default 100000)
+  --journal-entries N                  entries of the program journal-export exports (default 1000000)
   --engine postgres|pglite|both        stores for http and batch (default both)
   --members N                          members created before the load (default 10000)
   --distribution uniform|zipfian|retail  how members are picked (default uniform; retail = the
@@ -165,6 +172,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'segment-members': { type: 'string' },
         'import-rows': { type: 'string' },
         pairs: { type: 'string' },
+        'journal-entries': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -193,6 +201,7 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
         'import',
         'staff-adjust',
         'console-load',
+        'journal-export',
       ] as const,
       'scenario',
       'all',
@@ -229,5 +238,9 @@ export function parseBenchArgs(argv: string[], defaultOut: string): BenchOptions
     }),
     importRows: number(str('import-rows'), 'import-rows', 100_000, { min: 1, max: 10_000_000 }),
     pairs: number(str('pairs'), 'pairs', 3, { min: 1, max: 50 }),
+    journalEntries: number(str('journal-entries'), 'journal-entries', 1_000_000, {
+      min: 1,
+      max: 100_000_000,
+    }),
   };
 }

@@ -18,6 +18,7 @@ import { runDemo } from './scenarios/demo.ts';
 import { runBackTest, runEventIntake, runRuleEvaluation } from './scenarios/events.ts';
 import { runHttp, takeServersPeakRssMb } from './scenarios/http.ts';
 import { importSteps } from './scenarios/import.ts';
+import { runJournalExport } from './scenarios/journal-export.ts';
 import { runDispatchLag, runDispatchThroughput } from './scenarios/notifications.ts';
 import { describeCosts, observabilityCosts, observabilitySteps } from './scenarios/observability.ts';
 import { runHotRedemptions } from './scenarios/rewards.ts';
@@ -54,6 +55,7 @@ function plan(options: BenchOptions): Step[] {
       | 'events'
       | 'tiers'
       | 'segments'
+      | 'journal-export'
       | 'rewards'
       | 'notifications'
       | 'demo'
@@ -126,6 +128,8 @@ function plan(options: BenchOptions): Step[] {
   }
   if (wants('tiers')) steps.push({ label: 'tier-eval', needsPostgres: true, run: runTierEvaluation });
   if (wants('segments')) steps.push({ label: 'segments', needsPostgres: true, run: runSegments });
+  if (wants('journal-export'))
+    steps.push({ label: 'journal-export', needsPostgres: true, run: runJournalExport });
   if (wants('rewards')) steps.push({ label: 'redeem-hot', needsPostgres: true, run: runHotRedemptions });
   if (options.scenario === 'observability') steps.push(...observabilitySteps(options));
   if (wants('import')) steps.push(...importSteps());

@@ -181,6 +181,24 @@ from then. Rows whose id an earlier import applied are skipped. Exits 1 when row
 ${DATABASE_HELP}`,
     run: async (args) => (await import('./import-command.ts')).importCommand(args),
   },
+  export: {
+    summary: "Export the program's journal (entries with their postings) as CSV or JSON lines",
+    help: `Usage: jifen export journal --from ISO --to ISO [--format csv|jsonl] [--out FILE] [--program prg_...] [flags]
+
+Writes every entry whose effective date is within [--from, --to), in effective date then id order,
+with its postings (the member's buckets and the system account), as GET /v1/finance/journal does
+(docs/metrics.md names the columns). Streamed a page at a time, to standard output or FILE; the
+count of entries goes to standard error.
+
+  --from ISO            Start (inclusive), an instant with its offset: 2026-03-01T00:00:00+08:00
+  --to ISO              End (exclusive), after --from
+  --format csv|jsonl    Default: jsonl for a .jsonl/.ndjson --out, else csv
+  --out FILE            Write to FILE instead of standard output (removed if the export fails)
+  --program ID          The program (needed when the database has several)
+
+${DATABASE_HELP}`,
+    run: async (args) => (await import('./export-command.ts')).exportCommand(args),
+  },
   backup: {
     summary: 'Snapshot the embedded database to a file',
     help: `Usage: jifen backup --out FILE [--data DIR]\n\nSnapshots the embedded database to FILE (asks the running server if one holds it).`,

@@ -38,6 +38,7 @@ import { couponPoolRoutes } from './routes/coupon-pool-routes.ts';
 import { docsRoutes } from './routes/docs-routes.ts';
 import { drawRoutes } from './routes/draw-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
+import { financeRoutes } from './routes/finance-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { holdRoutes } from './routes/hold-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
@@ -290,6 +291,7 @@ export async function buildApp(options: AppOptions): Promise<TypedApp> {
   staffRoutes(app, deps);
   approvalRoutes(app, deps);
   auditRoutes(app, deps);
+  financeRoutes(app, deps);
   privacyRoutes(app, deps);
   docsRoutes(app);
   await consoleRoutes(app, options.consoleDir);

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { type JournalFormat, journalFormatOf } from '../finance/journal-lines.ts';
 
 /**
  * What each write records in the audit log, in one table (like `operations.ts` names them): the
@@ -297,6 +298,19 @@ export const AUDITED: Record<string, AuditDeclaration> = {
   },
   // the audit log itself: an export of it is recorded
   'GET /v1/audit/export.csv': { action: 'audit.exported', target: 'audit_log' },
+  // the whole journal of a range leaves the program: recorded, with the range and the format
+  'GET /v1/finance/journal': {
+    action: 'finance.journal_exported',
+    target: 'journal',
+    summary: (request) => {
+      const query = request.query as { from?: string; to?: string; format?: JournalFormat };
+      return {
+        from: query.from,
+        to: query.to,
+        format: journalFormatOf(query.format, request.headers.accept),
+      };
+    },
+  },
   'POST /v1/members/:memberId/erasure': {
     action: 'member.erased',
     target: 'member',

@@ -133,5 +133,17 @@ export function scopedDatabase(db: Database): Database {
     close: () => db.close(),
   };
   if (db.snapshotDataDir) scoped.snapshotDataDir = () => db.snapshotDataDir!();
+  unscoped.set(scoped, db);
   return scoped;
+}
+
+const unscoped = new WeakMap<Database, Database>();
+
+/**
+ * The database behind `deps.db`, which never joins an audited request's transaction: for reads
+ * that outlive the request's handler (a streamed export reads its pages after its audit record
+ * committed, as the response is written).
+ */
+export function unscopedDatabase(db: Database): Database {
+  return unscoped.get(db) ?? db;
 }

@@ -680,6 +680,16 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
     status: 200,
   },
   verifyAuditLog: { status: 200 },
+  // Finance: the story's journal so far (March 2026 in Shanghai), its totals and the month's trial balance.
+  exportJournal: {
+    query: { from: '2026-03-01T00:00:00+08:00', to: '2026-04-01T00:00:00+08:00', format: 'csv' },
+    status: 200,
+  },
+  getJournalTotals: {
+    query: { from: '2026-03-01T00:00:00+08:00', to: '2026-04-01T00:00:00+08:00' },
+    status: 200,
+  },
+  getTrialBalance: { query: { period: '2026-03' }, status: 200 },
   changeMemberId: {
     params: { memberId: 'm-1002' },
     headers: { 'idempotency-key': 'merge-1002' },

@@ -21,6 +21,7 @@ export const SCOPES = [
   'staff:manage',
   'approvals:decide',
   'audit:read',
+  'finance:read',
   'personal_data',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

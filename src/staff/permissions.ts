@@ -79,6 +79,10 @@ export const PERMISSIONS = {
     scope: 'audit:read',
     about: 'Read, export (CSV) and verify the audit log',
   },
+  'finance:read': {
+    scope: 'finance:read',
+    about: "Export the program's journal; read its totals and the trial balance",
+  },
   'personal_data:export': {
     scope: 'personal_data',
     about: "Export everything held about a member (a data subject's access request)",
@@ -170,6 +174,7 @@ export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {
     'approvals:read',
     'approvals:decide',
     'audit:read',
+    'finance:read',
   ],
   auditor: [...READS],
   store_clerk: [

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['rules'],
   ['tiers'],
   ['events', 'checkout', 'rewards', 'notifications'],
-  ['sweeps', 'observability', 'verify', 'ops', 'imports', 'approvals', 'privacy', 'segments'],
+  ['sweeps', 'observability', 'verify', 'ops', 'imports', 'approvals', 'privacy', 'segments', 'finance'],
   ['http', 'wiring.ts'],
   ['cli', 'demo'],
 ];

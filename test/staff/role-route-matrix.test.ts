@@ -203,6 +203,10 @@ const EXPECTED: Record<string, readonly Role[] | 'public' | 'admin'> = {
   listAuditRecords: [O, A, FI, AU],
   exportAuditRecords: [O, A, FI, AU],
   verifyAuditLog: [O, A, FI, AU],
+  // finance reports: the journal export, its totals, the trial balance
+  exportJournal: [O, A, FI, AU],
+  getJournalTotals: [O, A, FI, AU],
+  getTrialBalance: [O, A, FI, AU],
   exportMemberPersonalData: [O, A],
   eraseMemberPersonalData: [O, A],
   // the deployment's programs: the admin key only

@@ -177,6 +177,7 @@ export const en: ConsoleMessages = {
       'staff:manage': 'Manage staff',
       'approvals:decide': 'Decide approvals',
       'audit:read': 'Audit log: read',
+      'finance:read': 'Finance: read',
       personal_data: 'Personal data',
     },
   },

@@ -178,6 +178,7 @@ export const zhCN = {
       'staff:manage': '员工管理',
       'approvals:decide': '审批决定',
       'audit:read': '审计：读取',
+      'finance:read': '财务：读取',
       personal_data: '个人数据',
     },
   },

@@ -598,7 +598,7 @@ export type CreateRewardRequest = {
 
 export type CreateRoleRequest = {
   name: string;
-  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "segments:read" | "segments:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
+  permissions: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "segments:read" | "segments:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "finance:read" | "personal_data:export" | "personal_data:erase"))[];
 };
 
 export type CreateRoleResponse = {
@@ -1012,6 +1012,47 @@ export type GetHealthResponse = {
   engine: string;
 };
 
+export type GetJournalTotalsResponse = {
+  from: string;
+  to: string;
+  /** Entries that count from within [from, to): the lines of the export. */
+  entries: number;
+  accounts: {
+    /** `member:available|pending|held|growth` (all members together) or `system:<account>`; `total:<unit>` in `units`. */
+    account: string;
+    unit: ("points" | "growth");
+    /** Balance from every posting that counts from before `from`. */
+    opening: number;
+    /** Sum of the negative postings within the range, as a positive figure. */
+    debits: number;
+    /** Sum of the positive postings within the range. */
+    credits: number;
+    /** opening + credits − debits: the balance at `to`. */
+    closing: number;
+  }[];
+  /** Per unit, the sum over its accounts: opening and closing are 0 and debits equal credits. */
+  units: {
+    /** `member:available|pending|held|growth` (all members together) or `system:<account>`; `total:<unit>` in `units`. */
+    account: string;
+    unit: ("points" | "growth");
+    /** Balance from every posting that counts from before `from`. */
+    opening: number;
+    /** Sum of the negative postings within the range, as a positive figure. */
+    debits: number;
+    /** Sum of the positive postings within the range. */
+    credits: number;
+    /** opening + credits − debits: the balance at `to`. */
+    closing: number;
+  }[];
+  /** The members' debt, already inside `member:available` (a memo, not an account). */
+  debtMemo: {
+    opening: number;
+    increases: number;
+    decreases: number;
+    closing: number;
+  };
+};
+
 export type GetMemberExpiryCalendarResponse = {
   memberId: string;
   buckets: ExpiryBucket[];
@@ -1083,6 +1124,49 @@ export type GetStaffResponse = {
   lastLoginAt: (string | null);
   createdAt: string;
   updatedAt: string;
+};
+
+export type GetTrialBalanceResponse = {
+  period: string;
+  timezone: string;
+  from: string;
+  to: string;
+  /** Entries that count from within [from, to): the lines of the export. */
+  entries: number;
+  accounts: {
+    /** `member:available|pending|held|growth` (all members together) or `system:<account>`; `total:<unit>` in `units`. */
+    account: string;
+    unit: ("points" | "growth");
+    /** Balance from every posting that counts from before `from`. */
+    opening: number;
+    /** Sum of the negative postings within the range, as a positive figure. */
+    debits: number;
+    /** Sum of the positive postings within the range. */
+    credits: number;
+    /** opening + credits − debits: the balance at `to`. */
+    closing: number;
+  }[];
+  /** Per unit, the sum over its accounts: opening and closing are 0 and debits equal credits. */
+  units: {
+    /** `member:available|pending|held|growth` (all members together) or `system:<account>`; `total:<unit>` in `units`. */
+    account: string;
+    unit: ("points" | "growth");
+    /** Balance from every posting that counts from before `from`. */
+    opening: number;
+    /** Sum of the negative postings within the range, as a positive figure. */
+    debits: number;
+    /** Sum of the positive postings within the range. */
+    credits: number;
+    /** opening + credits − debits: the balance at `to`. */
+    closing: number;
+  }[];
+  /** The members' debt, already inside `member:available` (a memo, not an account). */
+  debtMemo: {
+    opening: number;
+    increases: number;
+    decreases: number;
+    closing: number;
+  };
 };
 
 export type Hold = {
@@ -2211,7 +2295,7 @@ export type RuleVersion = {
   endedAt: (string | null);
 };
 
-export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "audit:read" | "personal_data" | "*");
+export type ScopeName = ("members:read" | "members:write" | "ledger:read" | "ledger:write" | "rules:read" | "rules:write" | "events:read" | "events:write" | "rewards:read" | "rewards:write" | "imports:read" | "imports:write" | "keys:manage" | "program:manage" | "staff:manage" | "approvals:decide" | "audit:read" | "finance:read" | "personal_data" | "*");
 
 export type Segment = {
   id: string;
@@ -2634,7 +2718,7 @@ export type UpdateRewardRequest = {
 
 export type UpdateRoleRequest = {
   name?: string;
-  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "segments:read" | "segments:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "personal_data:export" | "personal_data:erase"))[];
+  permissions?: (("members:read" | "members:write" | "tiers:assign" | "program:read" | "program:manage" | "webhooks:read" | "webhooks:manage" | "ledger:read" | "ledger:credit" | "ledger:credit_batch" | "ledger:debit" | "ledger:adjust" | "ledger:reverse" | "ledger:transfer" | "ledger:hold" | "checkout:write" | "checkout:manage" | "rules:read" | "rules:write" | "segments:read" | "segments:write" | "events:read" | "events:write" | "imports:read" | "imports:write" | "rewards:read" | "rewards:write" | "redemptions:read" | "redemptions:create" | "redemptions:fulfil" | "redemptions:cancel" | "coupons:read" | "coupons:use" | "draws:play" | "keys:read" | "keys:manage" | "staff:read" | "staff:manage" | "roles:manage" | "approvals:read" | "approvals:decide" | "audit:read" | "finance:read" | "personal_data:export" | "personal_data:erase"))[];
 };
 
 export type UpdateRoleResponse = {
@@ -2861,6 +2945,8 @@ export interface Operations {
   eraseMemberPersonalData: { params: { memberId: string }; query: undefined; body: EraseMemberPersonalDataRequest; bodyRequired: true; response: EraseMemberPersonalDataResponse };
   /** The audit records the filters match, oldest first, as CSV (the export is itself recorded) */
   exportAuditRecords: { params: undefined; query: { actor?: string; actorKind?: ("staff" | "api_key" | "system" | "anonymous"); action?: string; targetType?: string; targetId?: string; from?: string; to?: string; outcome?: number }; body: undefined; bodyRequired: false; response: string };
+  /** Every entry with its postings whose effective date is within [from, to), in effective date then id order, streamed as CSV or JSON lines (the export is recorded in the audit log) */
+  exportJournal: { params: undefined; query: { from: string; to: string; format?: ("csv" | "jsonl") }; body: undefined; bodyRequired: false; response: string };
   /** Everything held about a member, as JSON (a data subject's access request); recorded in the audit log */
   exportMemberPersonalData: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: ExportMemberPersonalDataResponse };
   /** The members in a segment as CSV (member_id, since) */
@@ -2893,6 +2979,8 @@ export interface Operations {
   getHold: { params: { holdId: string }; query: undefined; body: undefined; bodyRequired: false; response: Hold };
   /** An import: state, progress, counts, and errors by line and column */
   getImport: { params: { importId: string }; query: undefined; body: undefined; bodyRequired: false; response: Import };
+  /** Per account, the balance before `from`, the debits and credits within [from, to) and the balance at `to`, with the number of entries: the journal export's totals */
+  getJournalTotals: { params: undefined; query: { from: string; to: string }; body: undefined; bodyRequired: false; response: GetJournalTotalsResponse };
   /** A member: profile, tier and balances */
   getMember: { params: { memberId: string }; query: undefined; body: undefined; bodyRequired: false; response: Member };
   /** Every upcoming expiry of a member's points, by local day, with the reminders sent */
@@ -2931,6 +3019,8 @@ export interface Operations {
   getStaffNoticesUnreadCount: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: GetStaffNoticesUnreadCountResponse };
   /** The tier configuration in force */
   getTierConfig: { params: undefined; query: undefined; body: undefined; bodyRequired: false; response: TierConfigVersion };
+  /** The trial balance of a month in the program's timezone: per account its opening balance, debits, credits and closing balance; per unit they sum to zero */
+  getTrialBalance: { params: undefined; query: { period: string }; body: undefined; bodyRequired: false; response: GetTrialBalanceResponse };
   /** One webhook endpoint */
   getWebhook: { params: { endpointId: string }; query: undefined; body: undefined; bodyRequired: false; response: WebhookEndpoint };
   /** One delivery with every attempt (status code, error, response excerpt) and its message */
@@ -3131,6 +3221,7 @@ export const OPERATIONS = {
   enrolTotp: { method: 'POST', path: '/v1/auth/totp' },
   eraseMemberPersonalData: { method: 'POST', path: '/v1/members/{memberId}/erasure' },
   exportAuditRecords: { method: 'GET', path: '/v1/audit/export.csv' },
+  exportJournal: { method: 'GET', path: '/v1/finance/journal' },
   exportMemberPersonalData: { method: 'GET', path: '/v1/members/{memberId}/personal-data' },
   exportSegmentMembers: { method: 'GET', path: '/v1/segments/{segmentId}/members.csv' },
   getApproval: { method: 'GET', path: '/v1/approvals/{approvalId}' },
@@ -3147,6 +3238,7 @@ export const OPERATIONS = {
   getHealth: { method: 'GET', path: '/health' },
   getHold: { method: 'GET', path: '/v1/holds/{holdId}' },
   getImport: { method: 'GET', path: '/v1/imports/{importId}' },
+  getJournalTotals: { method: 'GET', path: '/v1/finance/journal/totals' },
   getMember: { method: 'GET', path: '/v1/members/{memberId}' },
   getMemberExpiryCalendar: { method: 'GET', path: '/v1/members/{memberId}/expiry-calendar' },
   getMemberInboxUnreadCount: { method: 'GET', path: '/v1/members/{memberId}/inbox/unread-count' },
@@ -3166,6 +3258,7 @@ export const OPERATIONS = {
   getStaff: { method: 'GET', path: '/v1/staff/{staffId}' },
   getStaffNoticesUnreadCount: { method: 'GET', path: '/v1/auth/notices/unread-count' },
   getTierConfig: { method: 'GET', path: '/v1/tiers' },
+  getTrialBalance: { method: 'GET', path: '/v1/finance/trial-balance' },
   getWebhook: { method: 'GET', path: '/v1/webhooks/{endpointId}' },
   getWebhookDelivery: { method: 'GET', path: '/v1/webhook-deliveries/{deliveryId}' },
   listApiKeys: { method: 'GET', path: '/v1/api-keys' },

@@ -27,7 +27,8 @@ const SCOPE_ORDER = {
   'staff:manage': 15,
   'approvals:decide': 16,
   'audit:read': 17,
-  personal_data: 18,
+  'finance:read': 18,
+  personal_data: 19,
 } satisfies Record<ScopeName, number>;
 export const SCOPES = Object.keys(SCOPE_ORDER) as ScopeName[];
 

@@ -192,6 +192,10 @@ export const staffEn: MessagesLike<typeof staffZhCN> = {
       about: "Approve or reject others' requests that wait for a checker",
     },
     'audit:read': { label: 'Audit log', about: 'Read, export (CSV) and verify the audit log' },
+    'finance:read': {
+      label: 'Finance reports',
+      about: "Export the program's journal; read its totals and the trial balance",
+    },
     'personal_data:export': {
       label: 'Export personal data',
       about: "Export everything held about a member (a data subject's access request)",

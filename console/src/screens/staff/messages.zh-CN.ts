@@ -159,6 +159,7 @@ export const staffZhCN = {
     'approvals:read': { label: '查看审批', about: '查看审批申请（双人复核）' },
     'approvals:decide': { label: '审批', about: '批准或驳回他人等待审批的申请' },
     'audit:read': { label: '审计日志', about: '查看、导出（CSV）和校验审计日志' },
+    'finance:read': { label: '财务报表', about: '导出积分流水；查看流水合计和试算平衡表' },
     'personal_data:export': { label: '导出个人信息', about: '导出会员的全部个人信息（数据主体访问请求）' },
     'personal_data:erase': { label: '删除个人信息', about: '删除会员的个人信息（积分和流水保留）' },
   },

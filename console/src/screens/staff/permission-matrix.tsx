@@ -49,6 +49,7 @@ const GROUP_OF = {
   'approvals:read': 'security',
   'approvals:decide': 'security',
   'audit:read': 'security',
+  'finance:read': 'ledger',
   'personal_data:export': 'personal',
   'personal_data:erase': 'personal',
 } as const satisfies Record<Permission, string>;

@@ -52,7 +52,8 @@ const Scalar = Type.Union([
   Type.Number({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
   Type.Boolean(),
 ]);
-const ConditionValue = Type.Union([Scalar, Type.Array(Scalar, { maxItems: 1000 })]);
+/** What a comparison compares with: one value or a list (rules' and segments' conditions alike). */
+export const ConditionValue = Type.Union([Scalar, Type.Array(Scalar, { maxItems: 1000 })]);
 
 const Comparison = Type.Object(
   {

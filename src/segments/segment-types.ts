@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ConditionValue, OPERATORS } from '../rules/rule-types.ts';
 
 /**
  * Segments are data (issue 19): a condition in the earning rules' language (all / any / not /
@@ -29,33 +30,11 @@ export const SegmentFieldPath = Type.String({
     'member.<field>, balance.<kind>, activity.<measure>.<window>, activity.lastOrderDays or rfm.<field>.',
 });
 
-const Scalar = Type.Union([
-  Type.String({ maxLength: 500 }),
-  Type.Number({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
-  Type.Boolean(),
-]);
-
 const SegmentComparison = Type.Object(
   {
     field: SegmentFieldPath,
-    op: Type.Union(
-      [
-        'eq',
-        'ne',
-        'gt',
-        'gte',
-        'lt',
-        'lte',
-        'in',
-        'not_in',
-        'contains',
-        'starts_with',
-        'between',
-        'exists',
-        'not_exists',
-      ].map((op) => Type.Literal(op)),
-    ),
-    value: Type.Optional(Type.Union([Scalar, Type.Array(Scalar, { maxItems: 1000 })])),
+    op: Type.Union(OPERATORS.map((op) => Type.Literal(op))),
+    value: Type.Optional(ConditionValue),
   },
   { additionalProperties: false },
 );

@@ -193,7 +193,7 @@ describe.each(ENGINES)('the admin screens in Chromium (%s)', (engine) => {
     await dialog.locator('label', { hasText: '查看会员' }).click();
     await dialog.locator('label', { hasText: '查看审批' }).click();
     await dialog.locator('label', { hasText: '审批' }).filter({ hasNotText: '查看' }).first().click();
-    await expect.poll(() => dialog.getByTestId('permission-matrix').textContent()).toContain('已选 3 / 44');
+    await expect.poll(() => dialog.getByTestId('permission-matrix').textContent()).toContain('已选 3 / 45');
     await dialog.getByLabel('角色名称').scrollIntoViewIfNeeded();
     if (engine === 'pglite') await page.screenshot({ path: join(SCREENSHOTS, 'staff-role-editor.png') });
     await dialog.getByRole('button', { name: /保\s?存/ }).click();

@@ -712,7 +712,8 @@ export const ERROR_CODES = {
   segments_busy: {
     status: 409,
     title: 'Another server is computing this program’s segments',
-    action: 'Try again in a little while. What changed since that computation began is computed after it (the program stays due).',
+    action:
+      'Try again in a little while. What changed since that computation began is computed after it (the program stays due).',
   },
   totp_already_enabled: {
     status: 409,
